@@ -1,0 +1,74 @@
+# Newsroom: `make run` to try it, `make test` to check it. Both set everything up from a fresh clone.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+
+# Tests run against the real PostgreSQL and Redis; override these to point elsewhere.
+TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/newsroom
+TEST_REDIS_URL ?= redis://127.0.0.1:6379
+TEST_ENV := DEBUG=0 SECRET_KEY=test-only-secret-key-that-is-long-enough-0123456789 \
+	DATABASE_URL=$(TEST_DATABASE_URL) CACHE_URL=$(TEST_REDIS_URL)/1 \
+	CELERY_BROKER_URL=$(TEST_REDIS_URL)/0 CELERY_TASK_ALWAYS_EAGER=1
+
+# `make run` uses the embedded defaults (SQLite, in-process tasks) unless the environment says otherwise.
+RUN_ENV := DEBUG=$${DEBUG:-1}
+
+.PHONY: help install install-dev run migrate demo editor worker beat test lint format clean
+
+help:
+	@echo "make run      set up and serve the demo newsroom on http://127.0.0.1:8000"
+	@echo "make test     set up and run ruff and the whole test suite (PostgreSQL and Redis)"
+	@echo "make worker   run a Celery worker (needs CELERY_BROKER_URL)"
+	@echo "make beat     run Celery beat, the periodic tasks (needs CELERY_BROKER_URL)"
+	@echo "make lint     ruff check and format check;  make format  fix formatting"
+	@echo "make clean    remove the virtual environment, the SQLite database and generated files"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP) $@
+
+install: $(STAMP)
+install-dev: $(DEV_STAMP)
+
+migrate: install
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(RUN_ENV) $(BIN)/python manage.py load_demo
+
+editor: migrate
+	$(RUN_ENV) $(BIN)/python manage.py ensure_editor
+
+run: demo editor
+	@echo "Serving on http://127.0.0.1:8000  (admin: http://127.0.0.1:8000/admin/)"
+	$(RUN_ENV) $(BIN)/python manage.py run_with_periodic_tasks 127.0.0.1:8000
+
+worker: install
+	$(BIN)/celery -A newsroom worker --loglevel=INFO
+
+beat: install
+	$(BIN)/celery -A newsroom beat --loglevel=INFO --schedule=$(VENV)/celerybeat-schedule
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: install-dev lint
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache

@@ -1,0 +1,267 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import CharField, Count, OuterRef, Subquery
+from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.html import format_html
+from django_comments_xtd.models import XtdComment
+from reversion.admin import VersionAdmin
+
+from . import services
+from .models import Article, Byline, Correction, Image, RelatedArticle, Section, Tag, WorkflowEvent
+from .previews import preview_url
+
+# Names of the workflow buttons on the article form (templates/admin/articles/article/submit_line.html).
+WORKFLOW_ACTIONS = ("_submit_review", "_publish", "_schedule", "_unpublish")
+PUBLISHER_ACTIONS = ("_publish", "_schedule", "_unpublish")
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "article_count"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_count=Count("articles"))
+
+    @admin.display(ordering="article_count", description="Articles")
+    def article_count(self, tag):
+        return tag.article_count
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    list_display = ["thumbnail", "title", "credit", "size", "uploaded_by", "created_at"]
+    list_display_links = ["thumbnail", "title"]
+    search_fields = ["title", "caption", "credit", "alt_text"]
+    readonly_fields = ["thumbnail", "size", "uploaded_by", "created_at"]
+    list_select_related = ["uploaded_by"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="Image")
+    def thumbnail(self, image):
+        if not image.file:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="{}" width="120" style="height:auto">', image.rendition_480.url, image.alt_text
+        )
+
+    @admin.display(description="Size")
+    def size(self, image):
+        return f"{image.width}×{image.height}"
+
+
+class BylineInline(admin.TabularInline):
+    model = Byline
+    extra = 0
+    min_num = 1
+    autocomplete_fields = ["author"]
+    verbose_name = "byline"
+    verbose_name_plural = "bylines (in order)"
+
+
+class RelatedArticleInline(admin.TabularInline):
+    model = RelatedArticle
+    fk_name = "article"
+    extra = 0
+    autocomplete_fields = ["related"]
+    verbose_name = "related article"
+    verbose_name_plural = "related articles, shown first under “Read more”"
+
+
+class CorrectionInline(admin.StackedInline):
+    model = Correction
+    extra = 0
+    verbose_name_plural = "corrections and updates (readers see these)"
+
+
+class WorkflowEventInline(admin.TabularInline):
+    model = WorkflowEvent
+    extra = 0
+    can_delete = False
+    fields = ["action", "actor", "at", "detail"]
+    readonly_fields = fields
+    verbose_name_plural = "workflow history"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """Checks the workflow button pressed before anything is saved, so a refused action saves nothing."""
+
+    request = None  # set by ArticleAdmin.get_form; the admin supplies Meta (model and fields)
+
+    def clean(self):
+        cleaned = super().clean()
+        post = self.request.POST if self.request else {}
+        action = next((name for name in WORKFLOW_ACTIONS if name in post), None)
+        if action in PUBLISHER_ACTIONS and not services.can_publish(self.request.user):
+            raise ValidationError("Only editors can publish, schedule or unpublish articles.")
+        if action == "_schedule":
+            at = cleaned.get("publish_at")
+            if not at:
+                self.add_error("publish_at", "Choose when the article should be published.")
+            elif at <= timezone.now():
+                self.add_error("publish_at", "The scheduled time must be in the future.")
+        return cleaned
+
+
+@admin.register(Article)
+class ArticleAdmin(VersionAdmin):
+    form = ArticleAdminForm
+    list_display = [
+        "headline", "status", "section", "authors_display", "published_at", "publish_at", "comment_count",
+    ]  # fmt: skip
+    list_filter = ["status", "section", ("bylines__author", admin.RelatedOnlyFieldListFilter), "published_at"]
+    list_select_related = ["section"]
+    search_fields = ["headline", "dek", "slug"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["headline"]}
+    autocomplete_fields = ["tags", "lead_image", "section"]
+    readonly_fields = ["status", "first_published_at", "published_at", "updated_at", "preview_link"]
+    inlines = [BylineInline, RelatedArticleInline, CorrectionInline, WorkflowEventInline]
+    actions = ["publish_selected", "unpublish_selected"]
+    fieldsets = [
+        (None, {"fields": ["headline", "slug", "dek", "body", "section", "tags"]}),
+        ("Lead image", {"fields": ["lead_image", "lead_image_caption"]}),
+        (
+            "Credits and options",
+            {"fields": ["source_credit", "comments_enabled", "is_featured", "is_breaking"]},
+        ),
+        (
+            "Publishing",
+            {
+                "fields": [
+                    "status",
+                    "publish_at",
+                    "first_published_at",
+                    "published_at",
+                    "updated_at",
+                    "preview_link",
+                ]
+            },
+        ),
+    ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"request": request})
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not services.can_publish(request.user):
+            fields += ["is_featured", "is_breaking", "publish_at"]
+        return fields
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).prefetch_related("bylines__author")
+        comments = XtdComment.objects.filter(
+            content_type=ContentType.objects.get_for_model(Article),
+            object_pk=Cast(OuterRef("pk"), CharField()),
+            is_public=True,
+            is_removed=False,
+        )
+        count = comments.order_by().values("content_type").annotate(n=Count("pk")).values("n")
+        return queryset.annotate(comment_total=Subquery(count))
+
+    @admin.display(description="Comments", ordering="comment_total")
+    def comment_count(self, article):
+        return article.comment_total or 0
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if not allowed or obj is None:
+            return allowed
+        return services.can_edit(article=obj, user=request.user)
+
+    def has_publish_permission(self, request):
+        return services.can_publish(request.user)
+
+    def view_on_site(self, article):
+        return article.get_absolute_url() if article.is_published else None
+
+    @admin.display(description="Preview link")
+    def preview_link(self, article):
+        if article.pk is None:
+            return "Save the article to get a preview link."
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">Open preview</a> — anyone with this link can read '
+            "the article until it expires.",
+            preview_url(article),
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self._run_workflow_action(request, form.instance)
+
+    def _run_workflow_action(self, request, article):
+        post = request.POST
+        try:
+            if "_submit_review" in post:
+                services.submit_for_review(article=article, by=request.user)
+                self.message_user(request, "Sent to the editors for review.", messages.SUCCESS)
+            elif "_publish" in post:
+                services.publish_article(article=article, by=request.user)
+                self.message_user(request, "Published.", messages.SUCCESS)
+            elif "_schedule" in post:
+                services.schedule_article(article=article, by=request.user, at=article.publish_at)
+                when = timezone.localtime(article.publish_at)
+                self.message_user(request, f"Scheduled for {when:%d %b %Y %H:%M}.", messages.SUCCESS)
+            elif "_unpublish" in post:
+                services.unpublish_article(article=article, by=request.user)
+                self.message_user(request, "Unpublished: readers no longer see it.", messages.SUCCESS)
+        except (PermissionDenied, ValidationError) as error:
+            # The edits are kept; only the workflow step is refused, and the editor is told why.
+            self.message_user(request, f"Your changes were saved, but: {_message(error)}", messages.ERROR)
+        article.refresh_from_db()
+
+    @admin.action(description="Publish selected articles now", permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        self._bulk(request, queryset, services.publish_article, "published")
+
+    @admin.action(description="Unpublish selected articles", permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        self._bulk(request, queryset, services.unpublish_article, "unpublished")
+
+    def _bulk(self, request, queryset, service, verb):
+        done, refused = 0, []
+        for article in queryset:
+            try:
+                service(article=article, by=request.user)
+                done += 1
+            except (PermissionDenied, ValidationError) as error:
+                refused.append(f"“{article.headline}”: {_message(error)}")
+        if done:
+            self.message_user(request, f"{done} article(s) {verb}.", messages.SUCCESS)
+        for line in refused:
+            self.message_user(request, line, messages.ERROR)
+
+
+def _message(error) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)

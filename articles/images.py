@@ -1,0 +1,54 @@
+"""Validation of uploaded images: a real image, within size and dimension limits."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from PIL import Image as PILImage
+
+ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+
+
+def validate_image_upload(file):
+    """Refuse anything Pillow cannot open as a JPEG/PNG/WebP/GIF, or that is too big or too small."""
+    if file is None:
+        return
+    size = getattr(file, "size", None)
+    if size and size > settings.IMAGE_MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            "This image is %(size)s; the largest accepted is %(limit)s.",
+            code="image_too_large",
+            params={"size": filesizeformat(size), "limit": filesizeformat(settings.IMAGE_MAX_UPLOAD_BYTES)},
+        )
+    position = file.tell() if hasattr(file, "tell") else None
+    try:
+        file.seek(0)
+        with PILImage.open(file) as image:
+            image_format = image.format
+            width, height = image.size
+            image.verify()
+    except (OSError, SyntaxError, ValueError, PILImage.DecompressionBombError) as error:
+        raise ValidationError(
+            "This file is not an image we can read. Upload a JPEG, PNG, WebP or GIF.", code="not_an_image"
+        ) from error
+    finally:
+        if position is not None:
+            file.seek(position)
+    if image_format not in ALLOWED_FORMATS:
+        raise ValidationError(
+            "Images must be JPEG, PNG, WebP or GIF; this one is %(format)s.",
+            code="image_format",
+            params={"format": image_format},
+        )
+    largest, smallest = settings.IMAGE_MAX_PIXELS_SIDE, settings.IMAGE_MIN_PIXELS_SIDE
+    if width > largest or height > largest:
+        raise ValidationError(
+            "This image is %(width)s×%(height)s pixels; neither side may exceed %(limit)s.",
+            code="image_dimensions",
+            params={"width": width, "height": height, "limit": largest},
+        )
+    if width < smallest or height < smallest:
+        raise ValidationError(
+            "This image is %(width)s×%(height)s pixels; each side must be at least %(limit)s.",
+            code="image_dimensions",
+            params={"width": width, "height": height, "limit": smallest},
+        )

@@ -1,0 +1,352 @@
+import reversion
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from imagekit.models import ImageSpecField
+from imagekit.processors import ResizeToFill, ResizeToFit
+
+from .images import validate_image_upload
+from .sanitize import sanitize_html
+
+# Widths of the responsive renditions of lead images, used in srcset.
+RENDITION_WIDTHS = (480, 800, 1200)
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, help_text="The first part of every article address.")
+    description = models.TextField(blank=True, max_length=500, help_text="Shown on the section page.")
+    position = models.PositiveSmallIntegerField(
+        default=0, db_index=True, help_text="Order in the “Browse By” navigation, smallest first."
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+class Image(models.Model):
+    """A photo or graphic, reusable as a lead image; renditions are made once, when it is saved."""
+
+    file = models.ImageField(
+        upload_to="images/%Y/%m/",
+        width_field="width",
+        height_field="height",
+        validators=[validate_image_upload],
+        help_text="JPEG, PNG, WebP or GIF, at least 200 pixels on each side.",
+    )
+    width = models.PositiveIntegerField(editable=False, default=0)
+    height = models.PositiveIntegerField(editable=False, default=0)
+    title = models.CharField(max_length=200, help_text="For finding the image in the library.")
+    caption = models.CharField(max_length=400, blank=True, help_text="What the image shows, for readers.")
+    credit = models.CharField(max_length=200, blank=True, help_text="Photographer and agency.")
+    alt_text = models.CharField(
+        max_length=300, help_text="Describes the image for readers who cannot see it. Required."
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    rendition_480 = ImageSpecField(source="file", processors=[ResizeToFit(480, 2000)], format="JPEG")
+    rendition_800 = ImageSpecField(source="file", processors=[ResizeToFit(800, 2000)], format="JPEG")
+    rendition_1200 = ImageSpecField(source="file", processors=[ResizeToFit(1200, 2400)], format="JPEG")
+    social_card = ImageSpecField(source="file", processors=[ResizeToFill(1200, 630)], format="JPEG")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title
+
+    def renditions(self):
+        """(url, width) pairs for srcset, never wider than the original."""
+        pairs = []
+        for width in RENDITION_WIDTHS:
+            if width <= max(self.width, RENDITION_WIDTHS[0]):
+                pairs.append((getattr(self, f"rendition_{width}").url, min(width, self.width)))
+        return pairs
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """The one definition of what a reader may see: published, and its publish time has come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def in_section(self, section):
+        return self.filter(section=section)
+
+    def tagged(self, tag):
+        return self.filter(tags=tag)
+
+    def by_author(self, author):
+        return self.filter(bylines__author=author)
+
+    def due_for_publishing(self):
+        return self.filter(status=Article.Status.SCHEDULED, publish_at__lte=timezone.now())
+
+    def for_listing(self):
+        """What a list of articles shows: section, lead image and bylines, in a fixed number of queries."""
+        return self.select_related("section", "lead_image").prefetch_related(
+            Prefetch(
+                "bylines",
+                queryset=Byline.objects.select_related("author").only(
+                    "article_id", "position", "author__display_name", "author__slug", "author__kind"
+                ),
+            )
+        )
+
+    def for_detail(self):
+        return self.for_listing().prefetch_related("tags", "corrections")
+
+    def newest_first(self):
+        return self.order_by("-published_at", "-id")
+
+    def editable_by(self, user):
+        """Articles a user may change: editors all, reporters their own drafts."""
+        if user.has_perm("articles.edit_any_article"):
+            return self
+        return (
+            self.filter(Q(created_by=user) | Q(bylines__author__user=user))
+            .filter(status=Article.Status.DRAFT)
+            .distinct()
+        )
+
+
+@reversion.register(follow=["bylines", "corrections", "related_links"])
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "review", "In review"
+        SCHEDULED = "scheduled", "Scheduled"
+        PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
+
+    headline = models.CharField(max_length=200, help_text="Keep it under 70 characters for search results.")
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text="The last part of the article's address; unique."
+    )
+    dek = models.CharField(
+        "standfirst",
+        max_length=400,
+        blank=True,
+        help_text="One or two sentences under the headline; also the summary in feeds and social cards.",
+    )
+    body = models.TextField(
+        help_text="The story. Formatting is kept; scripts and styles are removed on save."
+    )
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    byline_authors = models.ManyToManyField(
+        "authors.Author", through="Byline", related_name="articles", blank=True
+    )
+    lead_image = models.ForeignKey(
+        Image, null=True, blank=True, on_delete=models.PROTECT, related_name="lead_of_articles"
+    )
+    lead_image_caption = models.CharField(
+        max_length=400, blank=True, help_text="Caption for this article; the image's own caption if empty."
+    )
+    source_credit = models.CharField(
+        max_length=200, blank=True, help_text="Where the reporting comes from, e.g. “With reporting by AFP”."
+    )
+
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
+    publish_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a scheduled article goes live (your local time)."
+    )
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="created_articles",
+        editable=False,
+    )
+
+    is_featured = models.BooleanField("featured", default=False, help_text="Shown among the top stories.")
+    is_breaking = models.BooleanField("breaking", default=False, help_text="Shows the breaking-news banner.")
+    comments_enabled = models.BooleanField(default=True)
+    related_articles = models.ManyToManyField(
+        "self",
+        through="RelatedArticle",
+        through_fields=("article", "related"),
+        symmetrical=False,
+        blank=True,
+        related_name="+",
+        help_text="Shown first under “Read more”, in this order.",
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_published"),
+            models.Index(fields=["section", "status", "-published_at"], name="article_section_published"),
+            models.Index(fields=["status", "publish_at"], name="article_status_publish_at"),
+        ]
+        permissions = [
+            ("publish_article", "Can publish, schedule and unpublish articles"),
+            ("edit_any_article", "Can edit any article, whoever wrote it"),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        self.body = sanitize_html(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        when = timezone.localtime(self.published_at or self.publish_at or self.created_at or timezone.now())
+        return reverse(
+            "articles:detail",
+            kwargs={
+                "section": self.section.slug,
+                "year": when.year,
+                "month": f"{when.month:02d}",
+                "day": f"{when.day:02d}",
+                "slug": self.slug,
+            },
+        )
+
+    @property
+    def is_published(self):
+        return (
+            self.status == self.Status.PUBLISHED and self.published_at and self.published_at <= timezone.now()
+        )
+
+    @property
+    def caption(self):
+        return self.lead_image_caption or (self.lead_image.caption if self.lead_image else "")
+
+    def authors_display(self):
+        return ", ".join(b.author.display_name for b in self.bylines.all())
+
+    authors_display.short_description = "Bylines"
+
+    # Single-row state changes; services.py decides who may call them.
+    def mark_in_review(self):
+        self.status = self.Status.IN_REVIEW
+
+    def mark_scheduled(self, at):
+        if at <= timezone.now():
+            raise ValidationError({"publish_at": "The scheduled time must be in the future."})
+        self.status = self.Status.SCHEDULED
+        self.publish_at = at
+
+    def mark_published(self, at=None):
+        at = at or timezone.now()
+        self.status = self.Status.PUBLISHED
+        self.published_at = at
+        self.first_published_at = self.first_published_at or at
+        self.publish_at = None
+
+    def mark_unpublished(self):
+        self.status = self.Status.UNPUBLISHED
+
+
+@reversion.register()
+class Byline(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey("authors.Author", on_delete=models.PROTECT, related_name="bylines")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["article", "author"], name="unique_byline")]
+
+    def __str__(self):
+        return f"{self.author} on {self.article}"
+
+
+@reversion.register()
+class RelatedArticle(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_links")
+    related = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "related"], name="unique_related_article"),
+            models.CheckConstraint(condition=~Q(article=models.F("related")), name="related_not_self"),
+        ]
+
+    def __str__(self):
+        return f"{self.related} (related to {self.article})"
+
+
+@reversion.register()
+class Correction(models.Model):
+    """A correction or update note that readers see at the foot of the article."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        UPDATE = "update", "Update"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
+    note = models.TextField(max_length=1000, help_text="Plain text, shown to readers as written.")
+    noted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["noted_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.article}"
+
+
+class WorkflowEvent(models.Model):
+    """Who moved an article through the workflow, and when; written by the services only."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted for review"
+        SCHEDULED = "scheduled", "Scheduled"
+        PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="workflow_events")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        help_text="Empty when the schedule did it.",
+    )
+    at = models.DateTimeField(default=timezone.now)
+    detail = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        who = self.actor or "the schedule"
+        return f"{self.get_action_display()} by {who} at {self.at:%Y-%m-%d %H:%M}"

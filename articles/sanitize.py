@@ -1,0 +1,40 @@
+"""The one allow-list for HTML that editors write. Everything else is removed on save."""
+
+import nh3
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "h2", "h3", "h4",
+    "strong", "b", "em", "i", "u", "s", "sub", "sup", "code", "pre", "mark", "small",
+    "a", "ul", "ol", "li", "blockquote", "q", "cite",
+    "figure", "figcaption", "img", "aside",
+    "table", "thead", "tbody", "tr", "th", "td", "caption",
+}  # fmt: skip
+
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "hreflang"},
+    "img": {"src", "alt", "width", "height", "title", "loading"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+    "ol": {"start", "reversed"},
+    "th": {"colspan", "rowspan", "scope"},
+    "td": {"colspan", "rowspan"},
+}
+
+ALLOWED_CLASSES = {"aside": {"pullquote"}, "figure": {"pullquote", "wide"}, "p": {"lead"}}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+def sanitize_html(html: str) -> str:
+    """Keep structure and links; drop scripts, styles, event handlers, frames and unsafe URLs."""
+    if not html:
+        return ""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+        clean_content_tags={"script", "style"},
+        allowed_classes=ALLOWED_CLASSES,
+    )

@@ -1,0 +1,133 @@
+"""Workflow writes: every path (admin, API, the schedule) goes through these, and they check who may."""
+
+import logging
+from datetime import datetime
+
+import reversion
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Article, WorkflowEvent
+
+Status = Article.Status
+logger = logging.getLogger(__name__)
+
+
+def can_edit(*, article: Article, user) -> bool:
+    """Editors edit everything; a reporter edits only their own articles while they are drafts."""
+    if user is None or not user.is_active:
+        return False
+    if user.has_perm("articles.edit_any_article"):
+        return True
+    if not user.has_perm("articles.change_article"):
+        return False
+    if article.pk is None:
+        return True
+    is_own = article.created_by_id == user.pk or article.bylines.filter(author__user=user).exists()
+    return is_own and article.status == Status.DRAFT
+
+
+def can_publish(user) -> bool:
+    return user is not None and user.is_active and user.has_perm("articles.publish_article")
+
+
+def _require_publisher(user):
+    if not can_publish(user):
+        raise PermissionDenied("Only editors can publish, schedule or unpublish articles.")
+
+
+def _locked(article: Article) -> Article:
+    """Re-read the row under a lock so two editors acting at once cannot both change it."""
+    return Article.objects.select_for_update().get(pk=article.pk)
+
+
+def _record(article, action, by, detail=""):
+    WorkflowEvent.objects.create(article=article, action=action, actor=by, detail=detail)
+    with reversion.create_revision(manage_manually=True):
+        reversion.set_comment(WorkflowEvent.Action(action).label)
+        if by is not None:
+            reversion.set_user(by)
+        reversion.add_to_revision(article)
+
+
+@transaction.atomic
+def submit_for_review(*, article: Article, by) -> Article:
+    if not can_edit(article=article, user=by):
+        raise PermissionDenied("You can only submit your own drafts for review.")
+    article = _locked(article)
+    if article.status not in (Status.DRAFT, Status.UNPUBLISHED):
+        raise ValidationError(
+            f"Only drafts can be sent for review; this article is {article.get_status_display()}."
+        )
+    article.mark_in_review()
+    article.save(update_fields=["status", "updated_at"])
+    _record(article, WorkflowEvent.Action.SUBMITTED, by)
+    return article
+
+
+@transaction.atomic
+def publish_article(*, article: Article, by) -> Article:
+    """Publish now. `by=None` is the schedule itself, which may publish only what an editor scheduled."""
+    if by is not None:
+        _require_publisher(by)
+    article = _locked(article)
+    if article.status == Status.PUBLISHED:
+        return article
+    if by is None and article.status != Status.SCHEDULED:
+        raise PermissionDenied("The schedule only publishes scheduled articles.")
+    if not article.bylines.exists():
+        raise ValidationError("An article needs at least one byline before it is published.")
+    article.mark_published(timezone.now())
+    article.save(update_fields=["status", "published_at", "first_published_at", "publish_at", "updated_at"])
+    _record(article, WorkflowEvent.Action.PUBLISHED, by)
+    return article
+
+
+@transaction.atomic
+def schedule_article(*, article: Article, by, at: datetime) -> Article:
+    _require_publisher(by)
+    article = _locked(article)
+    if article.status == Status.PUBLISHED:
+        raise ValidationError("This article is already published; unpublish it first to schedule it.")
+    if not article.bylines.exists():
+        raise ValidationError("An article needs at least one byline before it is scheduled.")
+    article.mark_scheduled(at)
+    article.save(update_fields=["status", "publish_at", "updated_at"])
+    _record(
+        article, WorkflowEvent.Action.SCHEDULED, by, detail=f"for {timezone.localtime(at):%Y-%m-%d %H:%M %Z}"
+    )
+    return article
+
+
+@transaction.atomic
+def unpublish_article(*, article: Article, by) -> Article:
+    _require_publisher(by)
+    article = _locked(article)
+    if article.status not in (Status.PUBLISHED, Status.SCHEDULED):
+        raise ValidationError("Only published or scheduled articles can be unpublished.")
+    article.mark_unpublished()
+    article.save(update_fields=["status", "updated_at"])
+    _record(article, WorkflowEvent.Action.UNPUBLISHED, by)
+    return article
+
+
+def publish_due_articles() -> list[int]:
+    """Publish every scheduled article whose time has come; running it twice publishes nothing twice.
+
+    Each article is claimed with SKIP LOCKED in its own transaction, so two runs at once split the work.
+    """
+    published = []
+    due = Article.objects.due_for_publishing().order_by("publish_at", "pk")
+    for pk in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            article = due.select_for_update(skip_locked=True).filter(pk=pk).first()
+            if article is None:
+                continue
+            try:
+                publish_article(article=article, by=None)
+            except ValidationError as error:
+                logger.warning("Scheduled article %s was not published: %s", pk, error)
+                continue
+            published.append(pk)
+    return published

@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.utils.html import format_html
+
+from .models import Author
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["display_name", "kind", "job_title", "portrait", "user"]
+    list_filter = ["kind"]
+    search_fields = ["display_name", "job_title", "slug"]
+    prepopulated_fields = {"slug": ["display_name"]}
+    raw_id_fields = ["user"]
+    list_select_related = ["user"]
+    fieldsets = [
+        (None, {"fields": ["display_name", "slug", "kind", "job_title", "bio", "photo"]}),
+        ("Public social handles", {"fields": ["x_handle", "mastodon_handle", "bluesky_handle", "website"]}),
+        ("Private", {"fields": ["user", "contact_email"], "description": "Never shown to readers."}),
+    ]
+
+    @admin.display(description="Photo")
+    def portrait(self, author):
+        if not author.photo:
+            return "—"
+        return format_html('<img src="{}" alt="" width="40" height="40">', author.photo_square.url)

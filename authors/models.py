@@ -1,0 +1,67 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from imagekit.models import ImageSpecField
+from imagekit.processors import ResizeToFill
+
+from articles.images import validate_image_upload
+
+
+class AuthorQuerySet(models.QuerySet):
+    def with_public_fields(self):
+        """Everything a public page may show of an author, and nothing private."""
+        return self.defer("contact_email", "user")
+
+
+class Author(models.Model):
+    class Kind(models.TextChoices):
+        STAFF = "staff", "Staff"
+        CONTRIBUTOR = "contributor", "Contributor"
+        AGENCY = "agency", "Agency (wire service)"
+
+    display_name = models.CharField(max_length=120, help_text="The name shown in bylines.")
+    slug = models.SlugField(max_length=140, unique=True, help_text="Used in the author page's address.")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.STAFF)
+    job_title = models.CharField(
+        max_length=120, blank=True, help_text="For example: Political correspondent."
+    )
+    bio = models.TextField(
+        blank=True, max_length=1500, help_text="A short biography shown on the author page."
+    )
+    photo = models.ImageField(
+        upload_to="authors/%Y/",
+        blank=True,
+        validators=[validate_image_upload],
+        help_text="A portrait, at least 200 pixels on each side.",
+    )
+    photo_square = ImageSpecField(source="photo", processors=[ResizeToFill(240, 240)], format="JPEG")
+    x_handle = models.CharField("X handle", max_length=50, blank=True, help_text="Without the @.")
+    mastodon_handle = models.CharField(max_length=120, blank=True, help_text="Like @name@mastodon.social.")
+    bluesky_handle = models.CharField(max_length=120, blank=True, help_text="Like name.bsky.social.")
+    website = models.URLField(blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author_profile",
+        help_text="The login account of this author, if they have one.",
+    )
+    contact_email = models.EmailField(
+        blank=True, help_text="Private: for the desk to reach the author. Never shown publicly."
+    )
+
+    objects = AuthorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_name"]
+
+    def __str__(self):
+        return self.display_name
+
+    def get_absolute_url(self):
+        return reverse("authors:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_agency(self):
+        return self.kind == self.Kind.AGENCY

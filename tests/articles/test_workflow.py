@@ -1,0 +1,122 @@
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from articles import services
+from articles.models import Article, WorkflowEvent
+from tests.factories import ArticleFactory, AuthorFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def own_draft(reporter):
+    return ArticleFactory(created_by=reporter)
+
+
+def test_reporter_submits_own_draft_for_review(reporter, own_draft):
+    services.submit_for_review(article=own_draft, by=reporter)
+
+    own_draft.refresh_from_db()
+    assert own_draft.status == Article.Status.IN_REVIEW
+    event = own_draft.workflow_events.get()
+    assert (event.action, event.actor) == (WorkflowEvent.Action.SUBMITTED, reporter)
+
+
+def test_reporter_cannot_submit_someone_elses_draft(reporter, other_reporter):
+    draft = ArticleFactory(created_by=other_reporter)
+    with pytest.raises(PermissionDenied):
+        services.submit_for_review(article=draft, by=reporter)
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        lambda a, u: services.publish_article(article=a, by=u),
+        lambda a, u: services.schedule_article(article=a, by=u, at=timezone.now() + timedelta(hours=1)),
+        lambda a, u: services.unpublish_article(article=a, by=u),
+    ],
+    ids=["publish", "schedule", "unpublish"],
+)
+def test_reporter_cannot_publish_schedule_or_unpublish(reporter, own_draft, action):
+    with pytest.raises(PermissionDenied):
+        action(own_draft, reporter)
+    own_draft.refresh_from_db()
+    assert own_draft.status == Article.Status.DRAFT
+    assert not own_draft.workflow_events.exists()
+
+
+def test_editor_publishes_and_times_are_recorded(editor):
+    article = ArticleFactory(in_review=True)
+    before = timezone.now()
+
+    services.publish_article(article=article, by=editor)
+
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
+    assert article.published_at >= before
+    assert article.first_published_at == article.published_at
+    assert Article.objects.published().filter(pk=article.pk).exists()
+    assert article.workflow_events.get().actor == editor
+
+
+def test_republishing_keeps_the_first_published_time(editor):
+    article = ArticleFactory(in_review=True)
+    services.publish_article(article=article, by=editor)
+    first = Article.objects.get(pk=article.pk).first_published_at
+    services.unpublish_article(article=article, by=editor)
+    assert not Article.objects.published().filter(pk=article.pk).exists()
+
+    services.publish_article(article=article, by=editor)
+
+    article.refresh_from_db()
+    assert article.first_published_at == first
+    assert article.published_at > first
+
+
+def test_schedule_in_the_past_is_refused(editor):
+    article = ArticleFactory(in_review=True)
+    with pytest.raises(ValidationError, match="must be in the future"):
+        services.schedule_article(article=article, by=editor, at=timezone.now() - timedelta(minutes=1))
+    article.refresh_from_db()
+    assert article.status == Article.Status.IN_REVIEW
+    assert article.publish_at is None
+
+
+def test_publishing_needs_a_byline(editor):
+    article = ArticleFactory(in_review=True, authors=[])
+    with pytest.raises(ValidationError, match="byline"):
+        services.publish_article(article=article, by=editor)
+    assert Article.objects.get(pk=article.pk).status == Article.Status.IN_REVIEW
+
+
+def test_scheduled_task_publishes_due_articles_once(editor):
+    from articles.tasks import publish_due_articles
+
+    due = ArticleFactory(authors=[AuthorFactory()])
+    services.schedule_article(article=due, by=editor, at=timezone.now() + timedelta(minutes=1))
+    later = ArticleFactory(scheduled=True)
+    Article.objects.filter(pk=due.pk).update(publish_at=timezone.now() - timedelta(seconds=5))
+
+    first_run = publish_due_articles.apply().get()
+    second_run = publish_due_articles.apply().get()
+
+    assert first_run == [due.pk]
+    assert second_run == []
+    due.refresh_from_db()
+    later.refresh_from_db()
+    assert due.status == Article.Status.PUBLISHED
+    assert later.status == Article.Status.SCHEDULED
+    published_events = due.workflow_events.filter(action=WorkflowEvent.Action.PUBLISHED)
+    assert published_events.count() == 1
+    assert published_events.get().actor is None
+
+
+def test_schedule_publishes_only_scheduled_articles():
+    draft = ArticleFactory()
+    with pytest.raises(PermissionDenied):
+        services.publish_article(article=draft, by=None)

@@ -1,0 +1,50 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from .factories import UserFactory
+
+
+def _staff(username, role):
+    user = UserFactory(username=username, is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def reporter(db):
+    return _staff("reporter", "Reporter")
+
+
+@pytest.fixture
+def other_reporter(db):
+    return _staff("other_reporter", "Reporter")
+
+
+@pytest.fixture
+def editor(db):
+    return _staff("editor", "Editor")
+
+
+@pytest.fixture
+def moderator(db):
+    return _staff("moderator", "Moderator")
+
+
+@pytest.fixture
+def reader(db):
+    return UserFactory(username="reader")
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded files and renditions go to a throw-away folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def client_as(client):
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
