@@ -1,7 +1,8 @@
 import reversion
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +11,7 @@ from imagekit.processors import ResizeToFill, ResizeToFit
 
 from .images import validate_image_upload
 from .sanitize import sanitize_html
+from .search import search_vector
 
 # Widths of the responsive renditions of lead images, used in srcset.
 RENDITION_WIDTHS = (480, 800, 1200)
@@ -210,6 +212,8 @@ class Article(models.Model):
             models.Index(fields=["status", "-published_at"], name="article_status_published"),
             models.Index(fields=["section", "status", "-published_at"], name="article_section_published"),
             models.Index(fields=["status", "publish_at"], name="article_status_publish_at"),
+            # Full-text search (articles.search); created on PostgreSQL only, see migration 0003.
+            GinIndex(search_vector(), name="article_search_vector"),
         ]
         permissions = [
             ("publish_article", "Can publish, schedule and unpublish articles"),
@@ -221,7 +225,11 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.body = sanitize_html(self.body)
-        super().save(*args, **kwargs)
+        from .redirects import remember_old_path
+
+        with transaction.atomic():
+            remember_old_path(self)
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         when = timezone.localtime(self.published_at or self.publish_at or self.created_at or timezone.now())
@@ -350,3 +358,18 @@ class WorkflowEvent(models.Model):
     def __str__(self):
         who = self.actor or "the schedule"
         return f"{self.get_action_display()} by {who} at {self.at:%Y-%m-%d %H:%M}"
+
+class ArticleRedirect(models.Model):
+    """An address a published article had before its slug, section or date changed; it answers 301."""
+
+    old_path = models.CharField(
+        max_length=400, unique=True, help_text="The old address, e.g. /world/2026/01/02/x/."
+    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_paths")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.old_path} → {self.article}"

@@ -1,0 +1,88 @@
+"""Reader search: PostgreSQL full-text search with ranking and highlighted snippets, icontains on SQLite.
+
+The weighted vector below is also the expression of the GIN index (see Article.Meta.indexes), so the
+WHERE clause of a search is the indexed expression itself and PostgreSQL can use the index.
+"""
+
+import html
+
+from django.db import connection
+from django.db.models import Q
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import mark_safe
+
+SEARCH_CONFIG = "english"
+MAX_QUERY_LENGTH = 200
+# Private-use characters mark the matches in ts_headline's output; they become <mark> after escaping.
+MARK_START, MARK_END = "\ue000", "\ue001"
+
+
+def search_vector():
+    """headline (A) above dek (B) above body (C)."""
+    from django.contrib.postgres.search import SearchVector
+
+    return (
+        SearchVector("headline", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("dek", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("body", weight="C", config=SEARCH_CONFIG)
+    )
+
+
+def clean_query(raw) -> str:
+    """What the reader typed, trimmed to something worth searching for ('' when nothing is)."""
+    text = " ".join(str(raw or "").split())[:MAX_QUERY_LENGTH]
+    return text if any(ch.isalnum() for ch in text) else ""
+
+
+def search_articles(queryset, text: str):
+    """Published articles matching `text`, best first; each carries a `snippet` attribute source."""
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+
+        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+        return (
+            queryset.annotate(search=search_vector())
+            .filter(search=query)
+            .annotate(
+                rank=SearchRank(search_vector(), query),
+                raw_snippet=SearchHeadline(
+                    "body",
+                    query,
+                    config=SEARCH_CONFIG,
+                    start_sel=MARK_START,
+                    stop_sel=MARK_END,
+                    max_words=35,
+                    min_words=15,
+                    max_fragments=2,
+                    fragment_delimiter=" … ",
+                ),
+            )
+            .order_by("-rank", "-published_at", "-id")
+        )
+    words = text.split()[:8]
+    condition = Q()
+    for word in words:
+        condition &= Q(headline__icontains=word) | Q(dek__icontains=word) | Q(body__icontains=word)
+    return queryset.filter(condition).order_by("-published_at", "-id")
+
+
+def render_snippet(raw: str | None) -> str:
+    """ts_headline's fragment as safe HTML: tags stripped, text escaped, matches wrapped in <mark>."""
+    if not raw:
+        return ""
+    text = escape(html.unescape(strip_tags(raw)))
+    out, open_mark = [], False
+    for char in text:
+        if char == MARK_START:
+            if not open_mark:
+                out.append("<mark>")
+                open_mark = True
+        elif char == MARK_END:
+            if open_mark:
+                out.append("</mark>")
+                open_mark = False
+        else:
+            out.append(char)
+    if open_mark:
+        out.append("</mark>")
+    return mark_safe("".join(out))  # noqa: S308 - built from escaped text and our own <mark> tags
