@@ -9,6 +9,8 @@ from django.utils.html import format_html
 from django_comments_xtd.models import XtdComment
 from reversion.admin import VersionAdmin
 
+from sharing.admin import ShareRecordInline
+
 from . import services
 from .models import Article, Byline, Correction, Image, RelatedArticle, Section, Tag, WorkflowEvent
 from .previews import preview_url
@@ -138,7 +140,7 @@ class ArticleAdmin(VersionAdmin):
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["tags", "lead_image", "section"]
     readonly_fields = ["status", "first_published_at", "published_at", "updated_at", "preview_link"]
-    inlines = [BylineInline, RelatedArticleInline, CorrectionInline, WorkflowEventInline]
+    inlines = [BylineInline, RelatedArticleInline, CorrectionInline, WorkflowEventInline, ShareRecordInline]
     actions = ["publish_selected", "unpublish_selected"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek", "body", "section", "tags"]}),
@@ -147,6 +149,7 @@ class ArticleAdmin(VersionAdmin):
             "Credits and options",
             {"fields": ["source_credit", "comments_enabled", "is_featured", "is_breaking"]},
         ),
+        ("Social sharing", {"fields": ["share_on_publish", "share_text"]}),
         (
             "Publishing",
             {

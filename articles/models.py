@@ -194,6 +194,14 @@ class Article(models.Model):
     is_featured = models.BooleanField("featured", default=False, help_text="Shown among the top stories.")
     is_breaking = models.BooleanField("breaking", default=False, help_text="Shows the breaking-news banner.")
     comments_enabled = models.BooleanField(default=True)
+    share_on_publish = models.BooleanField(
+        default=True, help_text="Post to the newsroom's social accounts when the article is first published."
+    )
+    share_text = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Instead of the headline and hashtags; the link is added and it is shortened per network.",
+    )
     related_articles = models.ManyToManyField(
         "self",
         through="RelatedArticle",

@@ -81,6 +81,10 @@ def publish_article(*, article: Article, by) -> Article:
     article.mark_published(timezone.now())
     article.save(update_fields=["status", "published_at", "first_published_at", "publish_at", "updated_at"])
     _record(article, WorkflowEvent.Action.PUBLISHED, by)
+    # The outbox: share records in this transaction, their tasks only after it commits.
+    from sharing.services import queue_shares_for_publish
+
+    queue_shares_for_publish(article=article, by=by)
     return article
 
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "authors",
     "articles",
     "comments",
+    "sharing",
 ]
 
 MIDDLEWARE = [
@@ -143,7 +144,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "max_retries": 1}
+# A sender gives up on a dead broker at once (no 2 s sleep between tries): publishing must not wait on it.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "max_retries": 1, "interval_start": 0}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "publish-due-articles": {
@@ -152,6 +154,17 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 _ = crontab  # periodic tasks of later apps use crontab schedules here
+
+# Social sharing (sharing/): the accounts are a JSON list, secrets included, so they never touch the
+# database; unset means one "log" account that only logs. README "Social networks" has the format.
+SHARING_ACCOUNTS = env.str("SHARING_ACCOUNTS", default="")
+SHARING_MAX_ATTEMPTS = env.int("SHARING_MAX_ATTEMPTS", default=6)
+SHARING_RETRY_BASE_SECONDS = env.float("SHARING_RETRY_BASE_SECONDS", default=30.0)
+SHARING_SWEEP_AFTER_SECONDS = env.int("SHARING_SWEEP_AFTER_SECONDS", default=120)
+SHARING_HTTP_TIMEOUT = env.float("SHARING_HTTP_TIMEOUT", default=15.0)
+CELERY_BEAT_SCHEDULE |= {
+    "sweep-pending-shares": {"task": "sharing.tasks.sweep_pending_shares", "schedule": timedelta(minutes=1)},
+}
 
 # Comments (django-comments-xtd); the moderation rules live in comments/.
 COMMENTS_APP = "django_comments_xtd"

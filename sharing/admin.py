@@ -1,0 +1,164 @@
+"""Editors' side of sharing: each article's shares (inline), all shares (list), retry and share again."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+
+from . import services
+from .models import ShareRecord
+
+State = ShareRecord.State
+READONLY = [
+    "article", "account", "network", "round", "state", "text", "attempts", "last_error", "remote_id",
+    "remote_url", "next_attempt_at", "requested_by", "created_at", "updated_at", "sent_at", "failed_at",
+]  # fmt: skip
+
+
+def outcome(share: ShareRecord) -> str:
+    """Pending / sent with a link / failed with the error, as one line of HTML."""
+    if share.state == State.SENT:
+        if share.remote_url:
+            return format_html(
+                'Sent: <a href="{}" target="_blank" rel="noopener">view the post</a>', share.remote_url
+            )
+        return "Sent"
+    if share.state == State.FAILED:
+        return format_html('<strong style="color:#ba2121">Failed</strong>: {}', share.last_error)
+    if share.last_error:
+        return format_html("Pending, retrying ({} attempts so far): {}", share.attempts, share.last_error)
+    return "Pending"
+
+
+def action_buttons(share: ShareRecord) -> str:
+    """Buttons that post the surrounding form to the share's own admin views (CSRF token included)."""
+    buttons = []
+    if share.state == State.FAILED:
+        buttons.append(("Retry", reverse("admin:sharing_sharerecord_retry", args=[share.pk])))
+    if share.state != State.PENDING:
+        buttons.append(("Share again", reverse("admin:sharing_sharerecord_share_again", args=[share.pk])))
+    return format_html_join(
+        " ",
+        '<button type="submit" class="button" formmethod="post" formnovalidate formaction="{}">{}</button>',
+        ((url, label) for label, url in buttons),
+    )
+
+
+class ShareRecordInline(admin.TabularInline):
+    """On the article page; read-only. The buttons leave unsaved edits to the article behind."""
+
+    model = ShareRecord
+    extra = 0
+    can_delete = False
+    fields = ["account", "network", "round", "status", "attempts", "updated_at", "actions"]
+    readonly_fields = fields
+    ordering = ["account", "round"]
+    verbose_name = "social post"
+    verbose_name_plural = "social posts (Retry and Share again discard unsaved changes on this page)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("sharing.view_sharerecord")
+
+    @admin.display(description="Status")
+    def status(self, share):
+        return outcome(share)
+
+    @admin.display(description="Actions")
+    def actions(self, share):
+        return action_buttons(share) if share.pk else ""
+
+
+@admin.register(ShareRecord)
+class ShareRecordAdmin(admin.ModelAdmin):
+    list_display = ["article", "account", "network", "round", "status", "attempts", "created_at"]
+    list_filter = ["state", "network", "account"]
+    list_select_related = ["article"]
+    search_fields = ["article__headline", "account", "remote_id"]
+    date_hierarchy = "created_at"
+    readonly_fields = [*READONLY, "status"]
+    fields = readonly_fields
+    actions = ["retry_selected", "share_again_selected"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_publish_permission(self, request):
+        from articles.services import can_publish
+
+        return can_publish(request.user)
+
+    @admin.display(description="Status", ordering="state")
+    def status(self, share):
+        return outcome(share)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/retry/", view(self.retry_view), name="sharing_sharerecord_retry"),
+            path(
+                "<int:pk>/share-again/", view(self.share_again_view), name="sharing_sharerecord_share_again"
+            ),
+            *super().get_urls(),
+        ]
+
+    def retry_view(self, request, pk):
+        return self._one(
+            request, pk, lambda share: services.retry_share(share=share, by=request.user), "retried"
+        )
+
+    def share_again_view(self, request, pk):
+        return self._one(
+            request,
+            pk,
+            lambda share: services.share_again(article=share.article, account=share.account, by=request.user),
+            "queued to be shared again",
+        )
+
+    def _one(self, request, pk, act, done):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        share = get_object_or_404(ShareRecord.objects.select_related("article"), pk=pk)
+        try:
+            act(share)
+            self.message_user(request, f"{share.account}: {done}.", messages.SUCCESS)
+        except (PermissionDenied, ValidationError) as error:
+            self.message_user(request, f"{share.account}: {_message(error)}", messages.ERROR)
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[share.article_id]))
+
+    @admin.action(description="Retry selected failed shares", permissions=["publish"])
+    def retry_selected(self, request, queryset):
+        self._bulk(request, queryset, lambda share: services.retry_share(share=share, by=request.user))
+
+    @admin.action(description="Share selected articles again on the same accounts", permissions=["publish"])
+    def share_again_selected(self, request, queryset):
+        self._bulk(
+            request,
+            queryset,
+            lambda share: services.share_again(article=share.article, account=share.account, by=request.user),
+        )
+
+    def _bulk(self, request, queryset, act):
+        done = 0
+        for share in queryset.select_related("article"):
+            try:
+                act(share)
+                done += 1
+            except (PermissionDenied, ValidationError) as error:
+                self.message_user(request, f"{share}: {_message(error)}", messages.ERROR)
+        if done:
+            self.message_user(request, f"{done} share(s) queued.", messages.SUCCESS)
+
+
+def _message(error) -> str:
+    return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)

@@ -1,0 +1,33 @@
+"""X: POST /2/tweets with an OAuth 2.0 user access token (bearer).
+
+X has no idempotency key. If a retry follows a post whose answer was lost, X refuses the identical
+text as a duplicate (403); that case is recorded as sent, without a link, rather than failed.
+"""
+
+from .base import Network, PermanentError, Post, Posted
+
+DUPLICATE_MARKER = "duplicate content"
+
+
+class X(Network):
+    name = "x"
+    label = "X"
+    limit = 280
+    rule = "x"
+
+    def post(self, post: Post) -> Posted:
+        try:
+            response = self.request(
+                "POST",
+                f"{self.account.base_url}/2/tweets",
+                headers={"Authorization": f"Bearer {self.account.token}"},
+                json={"text": post.text},
+            )
+        except PermanentError as error:
+            if DUPLICATE_MARKER in str(error).lower():
+                return Posted(remote_id="duplicate", url="")
+            raise
+        data = (response.json() or {}).get("data") or {}
+        if not data.get("id"):
+            raise PermanentError("X answered without a post id.")
+        return Posted(remote_id=str(data["id"]), url=f"https://x.com/i/web/status/{data['id']}")

@@ -1,0 +1,217 @@
+"""Writes for social sharing. Publishing calls `queue_shares_for_publish` inside its transaction (the outbox);
+the task calls `deliver_share`; the admin calls `retry_share` and `share_again`."""
+
+import logging
+import random
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from . import accounts, networks, text
+from .models import ShareRecord
+
+logger = logging.getLogger(__name__)
+State = ShareRecord.State
+# A retry further away than this is left to the sweeper: Redis re-delivers ETA tasks held longer than its
+# visibility timeout (1 hour), and Celery's own backoff stops at 600 s.
+MAX_COUNTDOWN = 600
+
+
+def queue_shares_for_publish(*, article, by) -> list[ShareRecord]:
+    """Inside the publishing transaction: one record per account not yet shared to, tasks after commit."""
+    if not article.share_on_publish:
+        return []
+    configured = accounts.configured_accounts()
+    done = set(ShareRecord.objects.filter(article=article).values_list("account", flat=True))
+    records = [
+        ShareRecord(article=article, account=account.name, network=account.network, requested_by=by)
+        for account in configured
+        if account.name not in done
+    ]
+    if records:
+        ShareRecord.objects.bulk_create(records)
+        enqueue_on_commit([record.pk for record in records])
+    return records
+
+
+def enqueue_on_commit(share_ids: list[int]):
+    transaction.on_commit(partial(enqueue, share_ids))
+
+
+def enqueue(share_ids) -> int:
+    """Send one task per record; never raises and never waits long: what is not sent, the sweeper sends."""
+    from .tasks import post_share
+
+    sent = 0
+    for share_id in share_ids:
+        try:
+            post_share.apply_async((share_id,), retry=False)
+        except Exception as error:  # noqa: BLE001 - the broker's failures must not reach the editor
+            logger.warning(
+                "Could not queue share %s (%s: %s); the sweeper will send it.",
+                share_id,
+                type(error).__name__,
+                error,
+            )
+            break  # the broker is down: do not wait once per record
+        sent += 1
+    return sent
+
+
+def sweep_pending() -> int:
+    """Re-send the tasks of pending records left behind (broker down at publish time, lost messages)."""
+    grace = timedelta(seconds=settings.SHARING_SWEEP_AFTER_SECONDS)
+    ids = list(
+        ShareRecord.objects.due_for_sweeping(older_than=grace)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:500]
+    )
+    return enqueue(ids) if ids else 0
+
+
+def backoff_seconds(attempt: int) -> float:
+    """Exponential backoff with full jitter: uniform(0, base * 2**(attempt-1)), at least a tenth of a base."""
+    base = settings.SHARING_RETRY_BASE_SECONDS
+    ceiling = min(MAX_COUNTDOWN, base * 2 ** max(0, attempt - 1))
+    return max(base / 10, random.uniform(0, ceiling))  # noqa: S311 - jitter, not security
+
+
+def deliver_share(*, share_id: int) -> float | None:
+    """Claim the record, post once, store the outcome. Returns seconds until a retry, or None.
+
+    The row stays locked (FOR UPDATE SKIP LOCKED) for the post itself, so a second copy of the task skips
+    it; if the worker dies mid-post the lock goes with its connection and the record stays pending, and
+    the re-delivered task posts again under the same idempotency / record key.
+    """
+    with transaction.atomic():
+        share = (
+            ShareRecord.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("article__section", "article__lead_image")
+            .filter(pk=share_id, state=State.PENDING)
+            .first()
+        )
+        if share is None:
+            return None  # sent, failed, gone, or another worker holds it
+        if share.next_attempt_at and share.next_attempt_at > timezone.now() + timedelta(seconds=1):
+            return None  # an earlier try scheduled its own retry; this copy is early
+        account = accounts.get_account(share.account)
+        if account is None:
+            share.mark_failed(f"The account “{share.account}” is no longer in SHARING_ACCOUNTS.")
+            share.save()
+            return None
+        network = networks.for_account(account)
+        post = build_post(share, network)
+        share.text = post.text
+        share.attempts += 1
+        try:
+            posted = network.post(post)
+        except networks.TransientError as error:
+            return _after_transient(share, error)
+        except networks.PermanentError as error:
+            share.mark_failed(str(error))
+            logger.warning("Share %s failed for good: %s", share.pk, error)
+        except Exception as error:
+            logger.exception("Share %s: unexpected error", share.pk)
+            return _after_transient(
+                share, networks.TransientError(f"Unexpected error: {type(error).__name__}")
+            )
+        else:
+            share.mark_sent(remote_id=posted.remote_id, remote_url=posted.url)
+            logger.info("Share %s sent to %s: %s", share.pk, share.account, posted.remote_id)
+        finally:
+            network.client.close()
+        share.save()
+        return None
+
+
+def _after_transient(share: ShareRecord, error: networks.TransientError) -> float | None:
+    if share.attempts >= settings.SHARING_MAX_ATTEMPTS:
+        share.mark_failed(f"Gave up after {share.attempts} attempts. Last error: {error}")
+        share.save()
+        logger.warning("Share %s failed after %s attempts: %s", share.pk, share.attempts, error)
+        return None
+    delay = backoff_seconds(share.attempts)
+    if error.retry_after is not None:
+        delay = max(delay, error.retry_after)  # the network said when; never sooner
+    share.mark_retrying(str(error), timezone.now() + timedelta(seconds=delay))
+    share.save()
+    logger.info("Share %s: attempt %s failed (%s); retrying in %.1fs", share.pk, share.attempts, error, delay)
+    return delay if delay <= MAX_COUNTDOWN else None
+
+
+def build_post(share: ShareRecord, network: networks.Network) -> networks.Post:
+    article = share.article
+    url = settings.SITE_URL + article.get_absolute_url()
+    custom = (article.share_text or "").strip()
+    tags = [] if custom else text.hashtags(article.tags.values_list("name", flat=True))
+    body = custom or article.headline
+    return networks.Post(
+        text=text.fit(body=body, url=url, tags=tags, limit=network.limit, rule=network.rule),
+        url=url,
+        title=article.headline,
+        description=article.dek,
+        idempotency_key=share.idempotency_key,
+        record_key=share.record_key,
+        created_at=share.created_at,
+        image=_card_image(article) if network.name == "bluesky" else None,
+    )
+
+
+def _card_image(article) -> bytes | None:
+    if not article.lead_image_id:
+        return None
+    try:
+        card = article.lead_image.social_card
+        card.generate()
+        with card.storage.open(card.name) as handle:
+            return handle.read()
+    except Exception:  # noqa: BLE001 - a missing picture must not stop the post
+        logger.warning("No social card image for article %s", article.pk, exc_info=True)
+        return None
+
+
+def _require_publisher(user):
+    from articles.services import can_publish
+
+    if not can_publish(user):
+        raise PermissionDenied("Only editors can retry or repeat social posts.")
+
+
+@transaction.atomic
+def retry_share(*, share: ShareRecord, by) -> ShareRecord:
+    """A failed share tries again (same record, same idempotency key: it never posted)."""
+    _require_publisher(by)
+    share = ShareRecord.objects.select_for_update().get(pk=share.pk)
+    if share.state != State.FAILED:
+        raise ValidationError("Only failed shares can be retried.")
+    share.reset_for_retry()
+    share.requested_by = by
+    share.save()
+    enqueue_on_commit([share.pk])
+    return share
+
+
+@transaction.atomic
+def share_again(*, article, account: str, by) -> ShareRecord:
+    """An editor's explicit repeat: a new record (a new round), hence a new post."""
+    _require_publisher(by)
+    configured = accounts.get_account(account)
+    if configured is None:
+        raise ValidationError(f"The account “{account}” is not configured.")
+    if not article.is_published:
+        raise ValidationError("Only published articles can be shared.")
+    last = ShareRecord.objects.filter(article=article, account=account).aggregate(n=Max("round"))["n"] or 0
+    try:
+        with transaction.atomic():
+            share = ShareRecord.objects.create(
+                article=article, account=account, network=configured.network, round=last + 1, requested_by=by
+            )
+    except IntegrityError:
+        raise ValidationError("Someone else asked to share this again just now.") from None
+    enqueue_on_commit([share.pk])
+    return share
