@@ -91,7 +91,7 @@ def _parse_one(item, position: int, names: set) -> Account:
                 f"(expected: {', '.join(sorted(allowed))})."
             )
     values = dict(optional)
-    for key in required | set(optional):
+    for key in [*sorted(required), *optional]:
         if key not in item:
             if key in required:
                 raise AccountsError(f'{where}: field "{key}" is required for {network} accounts.')
