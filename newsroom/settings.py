@@ -172,6 +172,28 @@ COMMENTS_XTD_MAX_THREAD_LEVEL = env.int("COMMENTS_MAX_THREAD_LEVEL", default=2)
 COMMENTS_XTD_CONFIRM_EMAIL = True
 COMMENTS_XTD_THREADED_EMAILS = False
 COMMENTS_XTD_SALT = env.str("COMMENTS_XTD_SALT", default="newsroom-comments")
+# Reader comments: moderation and email-privacy rules (comments/moderation.py, comments/services.py;
+# .env.example says what each one does).
+COMMENT_MAX_LENGTH = env.int("COMMENT_MAX_LENGTH", default=3000)
+COMMENTS_PER_PAGE = env.int("COMMENTS_PER_PAGE", default=20)
+COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=0)
+COMMENTS_HOLD_FIRST_TIME = env.bool("COMMENTS_HOLD_FIRST_TIME", default=True)
+COMMENTS_HOLD_MIN_LINKS = env.int("COMMENTS_HOLD_MIN_LINKS", default=2)
+COMMENTS_MODERATION_WORDS = env.list("COMMENTS_MODERATION_WORDS", default=[])
+COMMENTS_DISALLOWED_WORDS = env.list("COMMENTS_DISALLOWED_WORDS", default=[])
+COMMENTS_FLOOD_SECONDS = env.int("COMMENTS_FLOOD_SECONDS", default=15)
+COMMENTS_CONFIRM_DAYS = env.int("COMMENTS_CONFIRM_DAYS", default=3)
+COMMENT_PERSONAL_DATA_DAYS = env.int("COMMENT_PERSONAL_DATA_DAYS", default=90)
+COMMENTS_MAIL_MAX_RETRIES = env.int("COMMENTS_MAIL_MAX_RETRIES", default=50)
+COMMENTS_MAIL_RETRY_BACKOFF_MAX = env.int("COMMENTS_MAIL_RETRY_BACKOFF_MAX", default=600)
+CELERY_BEAT_SCHEDULE |= {
+    "comments-held-digest": {"task": "comments.tasks.send_held_digest", "schedule": crontab(minute=0)},
+    "comments-retention": {
+        "task": "comments.tasks.apply_retention",
+        "schedule": crontab(minute=30, hour=3),
+    },
+    "comments-mail-sweeper": {"task": "comments.tasks.sweep_unsent_mail", "schedule": timedelta(minutes=5)},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,0 +1,275 @@
+"""The moderators' side: a queue of held comments with bulk decisions. Email and IP addresses appear only
+for users with `newsroom_comments.view_commenter_personal_data` (superusers; no role has it by default)."""
+
+import json
+
+from django.contrib import admin, messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Cast
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import Truncator
+from django.utils.timesince import timesince
+from django_comments.models import CommentFlag
+from django_comments_xtd.models import XtdComment
+
+from articles.models import Article
+
+from . import services, tasks
+from .models import HoldRule, ReaderComment
+
+PERSONAL_DATA_PERM = "newsroom_comments.view_commenter_personal_data"
+
+# xtd's own admin lists email and IP addresses to anyone who may view comments; ours replaces it.
+for model in (XtdComment, CommentFlag):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+
+
+def sees_personal_data(request) -> bool:
+    return request.user.has_perm(PERSONAL_DATA_PERM)
+
+
+class StateFilter(admin.SimpleListFilter):
+    """The queue: without a choice, the list shows held comments."""
+
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("held", "Held"),
+            ("published", "Published"),
+            ("removed", "Removed"),
+            ("spam", "Spam"),
+            ("all", "All"),
+        ]
+
+    def choices(self, changelist):
+        for value, label in self.lookup_choices:
+            selected = (self.value() or "held") == value
+            yield {
+                "selected": selected,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value() or "held"
+        if value == "held":
+            return queryset.held()
+        if value == "published":
+            return queryset.approved()
+        if value == "removed":
+            return queryset.filter(is_removed=True).exclude(moderation__is_spam=True)
+        if value == "spam":
+            return queryset.filter(moderation__is_spam=True)
+        return queryset
+
+
+class RuleFilter(admin.SimpleListFilter):
+    title = "rule that held it"
+    parameter_name = "rule"
+
+    def lookups(self, request, model_admin):
+        return HoldRule.choices
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(moderation__held_reason=self.value())
+        return queryset
+
+
+class ArticleFilter(admin.SimpleListFilter):
+    title = "article"
+    parameter_name = "article"
+
+    def lookups(self, request, model_admin):
+        recent = ReaderComment.objects.held().order_by().values_list("object_pk", flat=True).distinct()[:30]
+        ids = [int(pk) for pk in recent if str(pk).isdigit()]
+        if self.value() and self.value().isdigit():
+            ids.append(int(self.value()))
+        return [(str(a.pk), Truncator(a.headline).chars(60)) for a in Article.objects.filter(pk__in=ids)]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(object_pk=self.value())
+        return queryset
+
+
+@admin.register(ReaderComment)
+class ReaderCommentAdmin(admin.ModelAdmin):
+    list_display = ["excerpt", "article_link", "commenter", "state_label", "rule", "age", "reports"]
+    list_filter = [StateFilter, RuleFilter, ArticleFilter]
+    search_fields = ["comment", "user_name"]
+    actions = ["approve", "remove", "mark_spam", "export_personal_data", "erase_personal_data"]
+    list_per_page = 50
+    ordering = ["submit_date"]
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("moderation")
+            .annotate(
+                report_count=Count("reports", distinct=True),
+                article_headline=Subquery(
+                    Article.objects.filter(pk=Cast(OuterRef("object_pk"), IntegerField())).values("headline")[
+                        :1
+                    ]
+                ),
+            )
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(
+            request, extra_context={"title": "Moderation queue", **(extra_context or {})}
+        )
+
+    def get_search_fields(self, request):
+        fields = list(super().get_search_fields(request))
+        if sees_personal_data(request):
+            fields += ["user_email", "=ip_address"]
+        return fields
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term:
+            article_ids = Article.objects.filter(headline__icontains=search_term).values_list(
+                "pk", flat=True
+            )[:100]
+            results |= queryset.filter(object_pk__in=[str(pk) for pk in article_ids])
+        return results, may_have_duplicates
+
+    # Columns. Never the email or the IP address: lists get copied, printed and exported.
+    @admin.display(description="Comment")
+    def excerpt(self, comment):
+        return Truncator(comment.comment).chars(120)
+
+    @admin.display(description="Article")
+    def article_link(self, comment):
+        if not comment.article_headline:
+            return "—"
+        return format_html(
+            '<a href="?article={}">{}</a>', comment.object_pk, Truncator(comment.article_headline).chars(60)
+        )
+
+    @admin.display(description="Name", ordering="user_name")
+    def commenter(self, comment):
+        return comment.user_name
+
+    @admin.display(description="State")
+    def state_label(self, comment):
+        return comment.state
+
+    @admin.display(description="Held by rule")
+    def rule(self, comment):
+        moderation = getattr(comment, "moderation", None)
+        return moderation.get_held_reason_display() if moderation and moderation.held_reason else "—"
+
+    @admin.display(description="Age", ordering="submit_date")
+    def age(self, comment):
+        return timesince(comment.submit_date, timezone.now())
+
+    @admin.display(description="Reports", ordering="report_count")
+    def reports(self, comment):
+        return comment.report_count
+
+    # The change page: read-only; decisions are the actions.
+    def get_fields(self, request, obj=None):
+        fields = [
+            "article_link",
+            "user_name",
+            "user_url",
+            "comment",
+            "submit_date",
+            "state_label",
+            "rule",
+            "reports",
+            "level",
+            "followup",
+        ]
+        if sees_personal_data(request):
+            fields[2:2] = ["user_email", "ip_address"]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_moderate_permission(self, request):
+        return services.can_moderate(request.user)
+
+    def has_personal_data_permission(self, request):
+        return sees_personal_data(request)
+
+    def get_list_display(self, request):
+        return self.list_display
+
+    @admin.action(description="Approve selected comments", permissions=["moderate"])
+    def approve(self, request, queryset):
+        self._decide(
+            request, lambda: services.approve_comments(comments=list(queryset), by=request.user), "approved"
+        )
+
+    @admin.action(description="Remove selected comments", permissions=["moderate"])
+    def remove(self, request, queryset):
+        self._decide(
+            request, lambda: services.remove_comments(comments=list(queryset), by=request.user), "removed"
+        )
+
+    @admin.action(description="Mark selected comments as spam", permissions=["moderate"])
+    def mark_spam(self, request, queryset):
+        self._decide(
+            request,
+            lambda: services.remove_comments(comments=list(queryset), by=request.user, spam=True),
+            "marked as spam",
+        )
+
+    def _decide(self, request, action, verb):
+        try:
+            count = action()
+        except PermissionDenied as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return
+        self.message_user(request, f"{count} comment(s) {verb}.", messages.SUCCESS)
+
+    @admin.action(
+        description="Export all comment data of the selected commenters (JSON)", permissions=["personal_data"]
+    )
+    def export_personal_data(self, request, queryset):
+        emails = sorted({c.user_email.lower() for c in queryset if c.user_email})
+        data = {email: services.export_commenter_data(email=email) for email in emails}
+        response = HttpResponse(
+            json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
+        )
+        response["Content-Disposition"] = 'attachment; filename="commenter-data.json"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    @admin.action(
+        description="Erase personal data of the selected commenters (all their comments)",
+        permissions=["personal_data"],
+    )
+    def erase_personal_data(self, request, queryset):
+        ids = list(queryset.values_list("pk", flat=True))
+        transaction.on_commit(lambda: tasks.erase_commenters_of.delay(ids))
+        self.message_user(
+            request, "Erasure started: the commenters' names, emails, websites and IPs are being removed."
+        )
+
+    def view_on_site(self, comment):
+        if comment.is_public and not comment.is_removed:
+            ct = ContentType.objects.get_for_id(comment.content_type_id)
+            return f"/comments/cr/{ct.pk}/{comment.object_pk}/#c{comment.pk}"
+        return None

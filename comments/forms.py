@@ -1,0 +1,107 @@
+"""The reader's comment form and the small forms around it."""
+
+from django import forms
+from django.conf import settings
+from django_comments_xtd.forms import XtdCommentForm
+
+from .models import CommentReport, DataRequest
+
+REQUIRED = "required"
+
+
+class ReaderCommentForm(XtdCommentForm):
+    """xtd's form (security hash, timestamp, honeypot) with our labels, limits and no silent truncation."""
+
+    remember = forms.BooleanField(
+        required=False,
+        initial=False,
+        label="Save my name, email and website in this browser for the next time I comment.",
+    )
+
+    def __init__(self, target_object, data=None, initial=None, *, comment=None, user=None, **kwargs):
+        initial = dict(initial or {})
+        if user is not None and user.is_authenticated:
+            initial.setdefault("name", (user.get_full_name() or user.get_username())[:50])
+            initial.setdefault("email", user.email)
+        super().__init__(target_object, data=data, initial=initial, comment=comment, **kwargs)
+        max_length = settings.COMMENT_MAX_LENGTH
+        self.fields["name"] = forms.CharField(
+            label="Name",
+            max_length=50,
+            help_text="Shown with your comment.",
+            widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        )
+        self.fields["email"] = forms.EmailField(
+            label="Email",
+            max_length=254,
+            help_text="Your email address will not be published.",
+            error_messages={"invalid": "Enter a valid email address, like name@example.org."},
+            widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        )
+        self.fields["url"] = forms.URLField(
+            label="Website",
+            required=False,
+            max_length=200,
+            assume_scheme="https",
+            error_messages={"invalid": "Enter a valid web address, like https://example.org."},
+            widget=forms.URLInput(attrs={"autocomplete": "url"}),
+        )
+        self.fields["comment"] = forms.CharField(
+            label="Comment",
+            max_length=max_length,
+            help_text=f"Plain text, at most {max_length} characters. Links are allowed.",
+            widget=forms.Textarea(attrs={"rows": 8}),
+        )
+        self.fields["followup"].label = "Email me when someone replies in this thread"
+        self.fields["followup"].initial = False
+        for name in ("name", "email", "comment"):
+            self.fields[name].widget.attrs[REQUIRED] = True
+        for name in ("name", "comment", "email", "url"):
+            # A browser's maxlength cuts pasted text short; we refuse over-long text instead.
+            self.fields[name].widget.attrs.pop("maxlength", None)
+        self.order_fields(["comment", "name", "email", "url", "followup", "remember", "honeypot"])
+
+    def clean_url(self):
+        url = self.cleaned_data.get("url", "")
+        if url and not url.lower().startswith(("http://", "https://")):
+            raise forms.ValidationError("Enter a web address that starts with http:// or https://.")
+        return url
+
+    def clean_comment(self):
+        text = self.cleaned_data.get("comment", "")
+        if not text.strip():
+            raise forms.ValidationError("Write something before you post.")
+        return text.strip()
+
+    def clean_name(self):
+        name = self.cleaned_data.get("name", "").strip()
+        if not name:
+            raise forms.ValidationError("Tell us the name to show with your comment.")
+        return name
+
+    def clean(self):
+        # Skip XtdCommentForm.clean (it only adds CSS classes) but keep the parents' checks.
+        return forms.Form.clean(self)
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(choices=CommentReport.Reason.choices, initial=CommentReport.Reason.OTHER)
+
+
+class DataRequestForm(forms.Form):
+    email = forms.EmailField(label="Your email address", max_length=254)
+    kind = forms.ChoiceField(
+        choices=[
+            (DataRequest.Kind.EXPORT, "Send me a copy of my comment data"),
+            (DataRequest.Kind.ERASE, "Erase my personal data from my comments"),
+        ],
+        widget=forms.RadioSelect,
+        initial=DataRequest.Kind.EXPORT,
+    )
+    remove_texts = forms.BooleanField(required=False, label="Also remove the texts of my comments")
+
+
+class NotificationSettingForm(forms.Form):
+    notify_new_comments = forms.BooleanField(
+        required=False, label="Email me when a comment is published on one of my articles"
+    )

@@ -1,0 +1,78 @@
+"""Comment mail goes through the outbox: rows written with the change, sent by Celery after commit."""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+
+from .models import OutgoingMail
+
+logger = logging.getLogger(__name__)
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def queue_mail(*, kind, to, subject, template, context, dedupe_key=None, headers=None, attachment=None):
+    """Write one message for one recipient to the outbox and send it once the transaction commits.
+
+    Returns None when `dedupe_key` says this message was already queued.
+    """
+    body = render_to_string(
+        template, {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
+    )
+    name, content = attachment or ("", "")
+    if dedupe_key and OutgoingMail.objects.filter(dedupe_key=dedupe_key).exists():
+        return None
+    mail = OutgoingMail.objects.create(
+        kind=kind,
+        to=to,
+        subject=subject,
+        body=body,
+        headers=headers or {},
+        attachment_name=name,
+        attachment=content,
+        dedupe_key=dedupe_key,
+    )
+    transaction.on_commit(lambda: enqueue_send(mail.pk))
+    return mail
+
+
+def enqueue_send(mail_id: int) -> None:
+    """Hand the message to Celery; if the broker is down, the sweeper sends it later."""
+    from .tasks import send_comment_mail
+
+    try:
+        send_comment_mail.delay(mail_id)
+    except Exception:  # the request must never fail because the broker is away
+        logger.exception("Could not enqueue comment mail %s; the sweeper will retry", mail_id)
+
+
+def send_outgoing(mail_id: int) -> bool:
+    """Send one outbox message at most once; the row lock keeps a second worker away."""
+    try:
+        with transaction.atomic():
+            mail = OutgoingMail.objects.select_for_update(skip_locked=True).filter(pk=mail_id).first()
+            if mail is None:
+                return False
+            message = EmailMessage(
+                subject=mail.subject,
+                body=mail.body,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[mail.to],
+                headers=mail.headers or None,
+            )
+            if mail.attachment_name:
+                message.attach(mail.attachment_name, mail.attachment, "application/json")
+            message.send()
+            mail.delete()
+            return True
+    except Exception as error:
+        OutgoingMail.objects.filter(pk=mail_id).update(
+            attempts=F("attempts") + 1, last_error=str(error)[:300]
+        )
+        raise

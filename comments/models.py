@@ -1,0 +1,180 @@
+"""What django-comments-xtd does not store: why a comment was held, stored pending comments, the mail outbox,
+readers' data requests and reports, and authors' notification choices."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django_comments_xtd.models import XtdComment
+
+
+class HoldRule(models.TextChoices):
+    FIRST_TIME = "first_time", "First-time commenter"
+    LINKS = "links", "Too many links"
+    WORDS = "words", "Moderation words"
+
+
+class CommentQuerySet(models.QuerySet):
+    def for_article(self, article):
+        from .queries import article_filter
+
+        return self.filter(**article_filter(article))
+
+    def approved(self):
+        """The one definition of what readers see: public and not removed."""
+        return self.filter(is_public=True, is_removed=False)
+
+    def held(self):
+        return self.filter(is_public=False, is_removed=False)
+
+
+class ReaderComment(XtdComment):
+    """XtdComment as the newsroom sees it; the admin and our queries use this proxy."""
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        proxy = True
+        verbose_name = "reader comment"
+        verbose_name_plural = "reader comments"
+        permissions = [
+            (
+                "view_commenter_personal_data",
+                "Can see commenters' email and IP addresses, export and erase them",
+            ),
+        ]
+
+    @property
+    def state(self):
+        moderation = getattr(self, "moderation", None)
+        if moderation is not None and moderation.is_spam:
+            return "spam"
+        if self.is_removed:
+            return "removed"
+        return "published" if self.is_public else "held"
+
+
+class Moderation(models.Model):
+    """Why a comment was held and what a moderator decided; one row per comment."""
+
+    comment = models.OneToOneField(
+        XtdComment, primary_key=True, on_delete=models.CASCADE, related_name="moderation"
+    )
+    held_reason = models.CharField(
+        max_length=20, choices=HoldRule.choices, blank=True, help_text="The rule that held the comment."
+    )
+    is_spam = models.BooleanField(default=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Moderation of comment {self.comment_id}"
+
+
+class PendingComment(models.Model):
+    """A comment by an anonymous reader waiting for the emailed link; becomes a comment exactly once."""
+
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="+")
+    parent_id = models.IntegerField(default=0)
+    user_name = models.CharField(max_length=50)
+    user_email = models.EmailField(blank=True)
+    user_url = models.URLField(blank=True)
+    comment = models.TextField()
+    ip_address = models.GenericIPAddressField(null=True, blank=True, unpack_ipv4=True)
+    followup = models.BooleanField(default=False)
+    held_reason = models.CharField(max_length=20, choices=HoldRule.choices, blank=True)
+    submit_date = models.DateTimeField(default=timezone.now, db_index=True)
+    confirmed_comment = models.OneToOneField(
+        XtdComment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Pending comment {self.pk}"
+
+
+class OutgoingMail(models.Model):
+    """The outbox: written in the transaction that causes the mail, sent by a task, deleted once sent."""
+
+    class Kind(models.TextChoices):
+        CONFIRMATION = "confirmation", "Confirm your comment"
+        REPLY = "reply", "Reply notification"
+        NEW_COMMENT = "new_comment", "New comment for the author"
+        DIGEST = "digest", "Held comments digest"
+        DATA_LINK = "data_link", "Data request link"
+        DATA_EXPORT = "data_export", "Data export"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    to = models.EmailField()
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    headers = models.JSONField(default=dict, blank=True)
+    attachment_name = models.CharField(max_length=100, blank=True)
+    attachment = models.TextField(blank=True)
+    dedupe_key = models.CharField(max_length=120, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"
+
+
+class DataRequest(models.Model):
+    """A reader's request for an export or erasure of their comment data, proven by a mailed link."""
+
+    class Kind(models.TextChoices):
+        EXPORT = "export", "Export"
+        ERASE = "erase", "Erasure"
+
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    email = models.EmailField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    remove_texts = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.get_kind_display()} request {self.pk}"
+
+
+class CommentReport(models.Model):
+    """A reader's flag on a comment. The reporter is kept only as a keyed hash, for one flag each."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam"
+        ABUSE = "abuse", "Abusive or hateful"
+        OFF_TOPIC = "off_topic", "Off topic"
+        OTHER = "other", "Something else"
+
+    comment = models.ForeignKey(XtdComment, on_delete=models.CASCADE, related_name="reports")
+    reporter_key = models.CharField(max_length=64)
+    reason = models.CharField(max_length=20, choices=Reason.choices, default=Reason.OTHER)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "reporter_key"], name="one_report_per_reader"),
+        ]
+
+    def __str__(self):
+        return f"Report on comment {self.comment_id}"
+
+
+class AuthorNotificationSetting(models.Model):
+    """Whether an article author wants mail about new comments on their articles (off unless chosen)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_notification_setting"
+    )
+    notify_new_comments = models.BooleanField(
+        default=False, help_text="Email me when a comment is published on one of my articles."
+    )
+
+    def __str__(self):
+        return f"Comment notifications for {self.user}"

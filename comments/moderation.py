@@ -1,0 +1,116 @@
+"""The moderation rules: when comments close, what is refused outright, and what is held for a moderator.
+
+Every rule reads its setting at call time (see the COMMENTS_* block in newsroom/settings.py), so tests and
+deployments can change them without code.
+"""
+
+import re
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import HoldRule, PendingComment, ReaderComment
+
+LINK_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+
+
+class Refused(Exception):
+    """A post that is not saved at all; the reader sees `message` with HTTP `status`."""
+
+    def __init__(self, message: str, *, status: int = 400, code: str = "refused", retry_after: int = 0):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.code = code
+        self.retry_after = retry_after
+
+
+def is_exempt(user) -> bool:
+    """Staff and moderators skip the flood and hold rules: they are accountable already."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and (user.is_staff or user.has_perm("django_comments.can_moderate"))
+    )
+
+
+def closed_reason(article) -> str:
+    """Why readers can no longer comment on this article, or "" when they can."""
+    if not article.comments_enabled:
+        return "Comments are closed on this article."
+    days = settings.COMMENTS_CLOSE_AFTER_DAYS
+    published = article.published_at or article.first_published_at
+    if days and published and timezone.now() - published > timedelta(days=days):
+        return f"Comments close {days} days after an article is published; this one is closed."
+    return ""
+
+
+def _word_pattern(words):
+    words = [w.strip() for w in words if w.strip()]
+    if not words:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE)
+
+
+def _matches(words, *fields) -> bool:
+    pattern = _word_pattern(words)
+    return bool(pattern and any(pattern.search(field or "") for field in fields))
+
+
+def _normalised(text: str) -> str:
+    return " ".join(text.split())
+
+
+def check_refusals(*, article, user, name, email, url, text, ip) -> None:
+    """Raise Refused for a post that must not be saved (disallowed words, duplicate, flood)."""
+    if _matches(settings.COMMENTS_DISALLOWED_WORDS, name, email, url, text):
+        raise Refused(
+            "Your comment contains words we do not publish. Please rephrase it.", code="disallowed_words"
+        )
+    same_person = Q(user_email__iexact=email) if email else Q(pk__in=[])
+    if user is not None and user.is_authenticated:
+        same_person |= Q(user=user)
+    earlier = ReaderComment.objects.for_article(article).filter(same_person).values_list("comment", flat=True)
+    pending = PendingComment.objects.filter(
+        article=article, user_email__iexact=email, confirmed_comment__isnull=True
+    ).values_list("comment", flat=True)
+    wanted = _normalised(text)
+    if any(_normalised(previous) == wanted for previous in [*earlier, *pending]):
+        raise Refused("You have already said that.", status=409, code="duplicate")
+    seconds = settings.COMMENTS_FLOOD_SECONDS
+    if seconds and not is_exempt(user):
+        since = timezone.now() - timedelta(seconds=seconds)
+        who = Q(user_email__iexact=email) if email else Q(pk__in=[])
+        if ip:
+            who |= Q(ip_address=ip)
+        if (
+            ReaderComment.objects.filter(who, submit_date__gte=since).exists()
+            or PendingComment.objects.filter(who, submit_date__gte=since).exists()
+        ):
+            raise Refused(
+                f"You are posting too quickly. Please wait {seconds} seconds between comments.",
+                status=429,
+                code="flood",
+                retry_after=seconds,
+            )
+
+
+def hold_reason(*, user, name, email, url, text) -> str:
+    """The rule that holds this comment for a moderator, or "" to publish it."""
+    if is_exempt(user):
+        return ""
+    if _matches(settings.COMMENTS_MODERATION_WORDS, name, email, url, text):
+        return HoldRule.WORDS
+    min_links = settings.COMMENTS_HOLD_MIN_LINKS
+    if min_links and len(LINK_RE.findall(text)) >= min_links:
+        return HoldRule.LINKS
+    if settings.COMMENTS_HOLD_FIRST_TIME:
+        approved = ReaderComment.objects.approved()
+        earlier = Q(user_email__iexact=email) if email else Q(pk__in=[])
+        if user is not None and user.is_authenticated:
+            earlier |= Q(user=user)
+        if not approved.filter(earlier).exists():
+            return HoldRule.FIRST_TIME
+    return ""

@@ -1,0 +1,103 @@
+"""Reading comments: counts for lists of articles and the threaded, paginated comments of one article."""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.db.models import CharField, Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Cast, Coalesce
+from django_comments_xtd.models import DISLIKEDIT_FLAG, LIKEDIT_FLAG
+
+
+def article_content_type():
+    from articles.models import Article
+
+    return ContentType.objects.get_for_model(Article)
+
+
+def article_filter(article) -> dict:
+    return {"content_type": article_content_type(), "object_pk": str(article.pk)}
+
+
+def with_comment_counts(queryset, name: str = "comment_count"):
+    """Annotate each article with its number of approved comments, in the same single query.
+
+    Use it on any Article queryset (lists, feeds, the API):
+    `with_comment_counts(Article.objects.published())`.
+    """
+    from .models import ReaderComment
+
+    comments = (
+        ReaderComment.objects.approved()
+        .filter(content_type=article_content_type(), object_pk=Cast(OuterRef("pk"), CharField()))
+        .order_by()
+        .values("content_type")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(**{name: Coalesce(Subquery(comments, output_field=IntegerField()), Value(0))})
+
+
+def comment_count(article) -> int:
+    """The annotated count when present (no query), otherwise one query."""
+    from .models import ReaderComment
+
+    annotated = getattr(article, "comment_count", None)
+    if isinstance(annotated, int):
+        return annotated
+    return ReaderComment.objects.approved().for_article(article).count()
+
+
+@dataclass
+class Node:
+    comment: object
+    children: list = field(default_factory=list)
+
+
+def comment_threads(article, *, page_number=1, per_page=None):
+    """One page of approved threads (oldest first) as a tree, in a fixed number of queries.
+
+    Replies whose parent is not approved are left out with it, so a removed comment takes its thread along.
+    """
+    from .models import ReaderComment
+
+    per_page = per_page or settings.COMMENTS_PER_PAGE
+    approved = ReaderComment.objects.approved().for_article(article)
+    roots = approved.filter(level=0).order_by("submit_date", "pk").values_list("thread_id", flat=True)
+    page = Paginator(roots, per_page).get_page(page_number)
+    rows = (
+        approved.filter(thread_id__in=list(page.object_list))
+        .select_related(None)
+        .only(
+            "pk",
+            "user_name",
+            "user_url",
+            "comment",
+            "submit_date",
+            "thread_id",
+            "parent_id",
+            "level",
+            "order",
+            "user_email",
+            "content_type_id",
+            "object_pk",
+        )
+        .annotate(
+            likes=Count("flags", filter=Q(flags__flag=LIKEDIT_FLAG)),
+            dislikes=Count("flags", filter=Q(flags__flag=DISLIKEDIT_FLAG)),
+        )
+        .order_by("thread_id", "order")
+    )
+    nodes, roots_out = {}, []
+    for comment in rows:
+        node = nodes[comment.pk] = Node(comment)
+        if comment.level == 0:
+            roots_out.append(node)
+        elif comment.parent_id in nodes:
+            nodes[comment.parent_id].children.append(node)
+    return page, roots_out
+
+
+def max_level() -> int:
+    return settings.COMMENTS_XTD_MAX_THREAD_LEVEL

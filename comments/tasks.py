@@ -1,0 +1,69 @@
+"""Thin Celery wrappers: they take ids, and the services do the work. Every one is safe to run twice."""
+
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from . import mail, services
+from .models import OutgoingMail
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(Exception,),
+    retry_backoff=2,
+    retry_backoff_max=settings.COMMENTS_MAIL_RETRY_BACKOFF_MAX,
+    retry_jitter=False,
+    max_retries=settings.COMMENTS_MAIL_MAX_RETRIES,
+)
+def send_comment_mail(self, mail_id: int) -> bool:
+    """One message to one recipient; a mail server that is down means a retry later, not a lost message."""
+    return mail.send_outgoing(mail_id)
+
+
+@shared_task
+def sweep_unsent_mail() -> int:
+    """Re-enqueue outbox rows whose task was lost (broker down at commit time, retries exhausted)."""
+    stale = timezone.now() - timedelta(minutes=5)
+    ids = list(OutgoingMail.objects.filter(created_at__lt=stale).values_list("pk", flat=True)[:500])
+    for mail_id in ids:
+        mail.enqueue_send(mail_id)
+    return len(ids)
+
+
+@shared_task
+def send_held_digest() -> int:
+    return services.queue_held_digest()
+
+
+@shared_task
+def apply_retention() -> dict:
+    """Daily: anonymise old commenters' email and IP; delete unconfirmed comments whose link has expired."""
+    anonymised = services.anonymise_expired_commenters()
+    deleted = services.delete_expired_pending()
+    logger.info("Comment retention: %s anonymised, %s expired rows deleted", anonymised, deleted)
+    return {"anonymised": anonymised, "deleted": deleted}
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=2, max_retries=10)
+def run_data_request(request_id: int) -> None:
+    services.run_data_request(request_id=request_id)
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=2, max_retries=10)
+def erase_commenters_of(comment_ids: list[int], remove_texts: bool = False) -> int:
+    """Staff-started erasure from the admin; takes ids so no address travels through the broker."""
+    from .models import ReaderComment
+
+    emails = {
+        e.lower()
+        for e in ReaderComment.objects.filter(pk__in=comment_ids)
+        .exclude(user_email="")
+        .values_list("user_email", flat=True)
+    }
+    return sum(services.erase_commenter_data(email=e, remove_texts=remove_texts) for e in emails)

@@ -1,0 +1,358 @@
+"""Public comment pages: post, outcome, confirm, reply, report, react, unsubscribe, and data requests."""
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_http_methods, require_POST
+from django_comments.models import CommentFlag
+from django_comments_xtd.models import DISLIKEDIT_FLAG, LIKEDIT_FLAG
+
+from articles.models import Article
+
+from . import services, tokens
+from .forms import DataRequestForm, NotificationSettingForm, ReaderCommentForm, ReportForm
+from .models import AuthorNotificationSetting, CommentReport, ReaderComment
+from .moderation import Refused
+
+OUTCOME_MESSAGES = {
+    services.PUBLISHED: ("Your comment is published", "Thank you. Your comment is published."),
+    services.HELD: (
+        "Your comment is awaiting moderation",
+        "Thank you. Your comment is held for moderation and will appear once a moderator approves it.",
+    ),
+    services.CONFIRM: (
+        "Check your email to confirm your comment",
+        "Check your email to confirm: we sent you a link. Your comment appears once you open it.",
+    ),
+}
+FIELD_KEYS = ("name", "email", "url", "comment", "followup", "reply_to")
+
+
+def client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _page(request, *, title, message="", status=200, tone="info", **context):
+    response = render(
+        request,
+        "comments/message.html",
+        {"title": title, "message": message, "tone": tone, **context},
+        status=status,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _published_article(content_type, object_pk):
+    if content_type != "articles.article":
+        raise Http404("Comments are only taken on articles.")
+    try:
+        return Article.objects.published().get(pk=int(object_pk))
+    except (ValueError, TypeError, Article.DoesNotExist) as error:
+        raise Http404("No such article.") from error
+
+
+def _fresh_form(article, request, *, parent_id=0):
+    """A new form (new timestamp and hash) holding what the reader typed, so nothing they wrote is lost."""
+    initial = {key: request.POST.get(key, "") for key in FIELD_KEYS if key in request.POST}
+    initial["followup"] = bool(request.POST.get("followup"))
+    initial["reply_to"] = parent_id
+    return ReaderCommentForm(article, initial=initial, user=request.user)
+
+
+@csrf_protect
+@require_POST
+def post_comment(request):
+    article = _published_article(request.POST.get("content_type"), request.POST.get("object_pk"))
+    form = ReaderCommentForm(article, data=request.POST, user=request.user)
+    try:
+        parent_id = int(request.POST.get("reply_to") or 0)
+    except ValueError:
+        parent_id = 0
+    if form.security_errors():
+        if "honeypot" in form.errors:
+            return _page(
+                request,
+                title="Comment refused",
+                status=400,
+                tone="error",
+                article=article,
+                message="Your comment was refused: it looked automated.",
+            )
+        return _page(
+            request,
+            title="Please send your comment again",
+            status=400,
+            tone="error",
+            article=article,
+            message="The form had expired or was altered, so your comment was not saved. Your text is below: "
+            "please check it and send it again.",
+            form=_fresh_form(article, request, parent_id=parent_id),
+            form_heading="Send again",
+        )
+    if not form.is_valid():
+        return _page(
+            request,
+            title="Please correct your comment",
+            status=400,
+            tone="error",
+            article=article,
+            message="Your comment was not saved: please correct the fields marked below.",
+            form=form,
+            form_heading="Leave a Reply",
+        )
+    data = form.cleaned_data
+    try:
+        outcome = services.post_comment(
+            article=article,
+            user=request.user,
+            name=data["name"],
+            email=data["email"],
+            url=data.get("url", ""),
+            text=data["comment"],
+            ip=client_ip(request),
+            parent_id=data.get("reply_to") or 0,
+            followup=data.get("followup", False),
+        )
+    except Refused as refusal:
+        keep = refusal.code in ("flood", "disallowed_words")
+        response = _page(
+            request,
+            title="Comment not posted",
+            message=refusal.message,
+            status=refusal.status,
+            tone="error",
+            article=article,
+            form=_fresh_form(article, request, parent_id=parent_id) if keep else None,
+            form_heading="Leave a Reply",
+        )
+        if refusal.retry_after:
+            response["Retry-After"] = str(refusal.retry_after)
+        return response
+    token = tokens.make(
+        {"s": outcome.status, "a": article.pk, "c": outcome.comment.pk if outcome.comment else None},
+        tokens.OUTCOME_SALT,
+    )
+    return HttpResponseRedirect(reverse("comments-posted", args=[token]), status=303)
+
+
+def posted(request, token):
+    try:
+        value = tokens.read(token, tokens.OUTCOME_SALT, max_age=24 * 3600)
+    except signing.BadSignature as error:
+        raise Http404("Unknown comment.") from error
+    return _outcome_page(request, value["s"], Article.objects.filter(pk=value["a"]).first(), value.get("c"))
+
+
+def _outcome_page(request, status, article, comment_id=None):
+    title, message = OUTCOME_MESSAGES[status]
+    anchor = comment_id if status == services.PUBLISHED else None
+    return _page(
+        request, title=title, message=message, tone="success", article=article, comment_anchor=anchor
+    )
+
+
+def confirm(request, token):
+    try:
+        outcome = services.confirm_pending(token=token)
+    except services.LinkExpired as error:
+        return _page(request, title="This link does not work", message=str(error), status=404, tone="error")
+    except Refused as refusal:
+        return _page(
+            request, title="Comment not posted", message=refusal.message, status=refusal.status, tone="error"
+        )
+    article = Article.objects.filter(pk=outcome.comment.object_pk).first() if outcome.comment else None
+    return _outcome_page(request, outcome.status, article, outcome.comment.pk if outcome.comment else None)
+
+
+def _public_comment(comment_id):
+    comment = get_object_or_404(ReaderComment.objects.approved(), pk=comment_id)
+    article = Article.objects.published().filter(pk=comment.object_pk).first()
+    if article is None or comment.content_type != ContentType.objects.get_for_model(Article):
+        raise Http404("No such comment.")
+    return comment, article
+
+
+def reply(request, comment_id):
+    comment, article = _public_comment(comment_id)
+    if not comment.allow_thread():
+        return _page(
+            request,
+            title="Reply",
+            message="Replies cannot be nested any deeper here.",
+            status=403,
+            article=article,
+        )
+    form = ReaderCommentForm(article, comment=comment, user=request.user)
+    return render(
+        request,
+        "comments/reply.html",
+        {"title": "Reply", "comment": comment, "article": article, "form": form},
+    )
+
+
+def _reporter_key(request) -> str:
+    who = f"user:{request.user.pk}" if request.user.is_authenticated else f"ip:{client_ip(request)}"
+    return salted_hmac("newsroom.comments.report", who, algorithm="sha256").hexdigest()
+
+
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def report(request, comment_id):
+    comment, article = _public_comment(comment_id)
+    if request.method == "POST":
+        form = ReportForm(request.POST)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    CommentReport.objects.create(
+                        comment=comment,
+                        reporter_key=_reporter_key(request),
+                        reason=form.cleaned_data["reason"],
+                    )
+            except IntegrityError:
+                pass  # one report per reader is enough
+            return _page(
+                request,
+                title="Thank you",
+                message="Thank you. A moderator will look at this comment.",
+                tone="success",
+                article=article,
+            )
+    else:
+        form = ReportForm()
+    return render(
+        request,
+        "comments/report.html",
+        {"title": "Report a comment", "comment": comment, "article": article, "form": form},
+    )
+
+
+@login_required
+@require_POST
+@csrf_protect
+def react(request, comment_id, kind):
+    comment, article = _public_comment(comment_id)
+    flag = {"like": LIKEDIT_FLAG, "dislike": DISLIKEDIT_FLAG}.get(kind)
+    if flag is None:
+        raise Http404("Unknown reaction.")
+    other = DISLIKEDIT_FLAG if flag == LIKEDIT_FLAG else LIKEDIT_FLAG
+    with transaction.atomic():
+        CommentFlag.objects.filter(comment=comment, user=request.user, flag=other).delete()
+        existing = CommentFlag.objects.filter(comment=comment, user=request.user, flag=flag)
+        if existing.exists():
+            existing.delete()  # pressing it again takes the reaction back
+        else:
+            CommentFlag.objects.create(
+                comment=comment, user=request.user, flag=flag, flag_date=timezone.now()
+            )
+    return HttpResponseRedirect(article.get_absolute_url() + f"#c{comment.pk}", status=303)
+
+
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def mute(request, token):
+    """One click (GET) or RFC 8058 one-click POST from the mail client: no more replies for this thread."""
+    comment = services.mute_thread(token=token)
+    if comment is None:
+        return _page(
+            request,
+            title="This link does not work",
+            message="This link is not valid.",
+            status=404,
+            tone="error",
+        )
+    return _page(
+        request,
+        title="Unsubscribed",
+        tone="success",
+        message="You will get no more emails about replies in this conversation.",
+    )
+
+
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def data_request(request):
+    if request.method == "POST":
+        form = DataRequestForm(request.POST)
+        if form.is_valid():
+            services.request_data(**form.cleaned_data)
+            return _page(
+                request,
+                title="Check your email",
+                tone="success",
+                message="If we hold comments from that address, the link is on its way. It works for "
+                f"{tokens.confirm_max_age().days} days.",
+            )
+        status = 400
+    else:
+        form, status = DataRequestForm(), 200
+    return render(
+        request, "comments/data_request.html", {"title": "Your comment data", "form": form}, status=status
+    )
+
+
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def data_confirm(request, token):
+    try:
+        data_request = services.data_request_from_token(token)
+    except services.LinkExpired as error:
+        return _page(request, title="This link does not work", message=str(error), status=404, tone="error")
+    if data_request.confirmed_at:
+        return _page(request, title="Already on its way", message="We have already started this request.")
+    if request.method == "POST":
+        services.confirm_data_request(request=data_request)
+        done = (
+            "We are sending the copy to your address."
+            if data_request.kind == "export"
+            else "Your comment data is being erased."
+        )
+        return _page(request, title="Done", message=done, tone="success")
+    what = (
+        "erase the personal data of your comments"
+        if data_request.kind == "erase"
+        else "email you a copy of your comment data"
+    )
+    response = render(
+        request,
+        "comments/data_confirm.html",
+        {
+            "title": "Confirm your request",
+            "message": f"Press the button to {what}.",
+            "show_button": True,
+            "data_request": data_request,
+        },
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def notification_settings(request):
+    setting, _ = AuthorNotificationSetting.objects.get_or_create(user=request.user)
+    if request.method == "POST":
+        form = NotificationSettingForm(request.POST)
+        if form.is_valid():
+            setting.notify_new_comments = form.cleaned_data["notify_new_comments"]
+            setting.save(update_fields=["notify_new_comments"])
+            return _page(request, title="Saved", message="Your choice is saved.", tone="success")
+    form = NotificationSettingForm(initial={"notify_new_comments": setting.notify_new_comments})
+    return render(request, "comments/notifications.html", {"title": "Comment notifications", "form": form})
+
+
+def comment_redirect(request, content_type_id, object_pk):
+    """Comment.get_absolute_url() lands here; only a published article is a destination."""
+    if content_type_id != ContentType.objects.get_for_model(Article).pk:
+        raise Http404("No such page.")
+    article = get_object_or_404(Article.objects.published(), pk=object_pk)
+    return HttpResponseRedirect(article.get_absolute_url())

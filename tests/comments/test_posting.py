@@ -1,0 +1,62 @@
+"""Posting through the real form, CSRF enforced: what the reader is told and what is saved."""
+
+import pytest
+from django.core import mail
+
+from comments.models import PendingComment, ReaderComment
+
+from .conftest import confirmation_link
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_the_form_says_what_it_promises(client, article):
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Leave a Reply" in html
+    assert "Your email address will not be published." in html
+    assert 'name="remember"' in html and 'name="remember" checked' not in html
+    assert 'name="followup"' in html
+    for field in ("comment", "name", "email"):
+        assert f'name="{field}"' in html
+    assert html.count('class="required"') >= 4  # the legend and three required fields
+    assert 'maxlength="3000"' not in html
+    assert "<script>" not in html.split('id="comments"')[1]
+
+
+def test_anonymous_comment_waits_for_the_emailed_link_then_publishes_once(commenter, article, client):
+    response = commenter.post(article.get_absolute_url(), comment="Hello <b>there</b>")
+    assert response.status_code == 200
+    assert b"Check your email to confirm" in response.content
+    assert ReaderComment.objects.count() == 0
+    assert PendingComment.objects.count() == 1
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["ada@example.net"]
+    link = confirmation_link(message)
+    assert "ada" not in link and "example" not in link
+
+    first = client.get(link)
+    second = client.get(link)
+    assert first.status_code == second.status_code == 200
+    assert b"Your comment is published" in first.content
+    assert ReaderComment.objects.count() == 1
+    comment = ReaderComment.objects.get()
+    assert comment.is_public and comment.user_email == "ada@example.net"
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Hello &lt;b&gt;there&lt;/b&gt;" in page
+    assert "ada@example.net" not in page
+
+
+def test_logged_in_reader_is_prefilled_and_published_directly(csrf_client, reader, article):
+    from .conftest import Commenter
+
+    csrf_client.force_login(reader)
+    page = csrf_client.get(article.get_absolute_url()).content.decode()
+    assert 'value="reader@example.org"' in page
+    response = Commenter(csrf_client).post(
+        article.get_absolute_url(), name="Reader", email="reader@example.org"
+    )
+    assert b"Your comment is published" in response.content
+    comment = ReaderComment.objects.get()
+    assert comment.user == reader and comment.is_public
+    assert len(mail.outbox) == 0
