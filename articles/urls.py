@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import feeds, views
 
 
 class FourDigits:
@@ -26,9 +26,16 @@ register_converter(TwoDigits, "mm")
 app_name = "articles"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
+    path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed-atom"),
     path("preview/<str:token>/", views.PreviewView.as_view(), name="preview"),
     path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
+    path("tag/<slug:slug>/feed/", feeds.TagFeed(), name="tag-feed"),
+    path("tag/<slug:slug>/feed/atom/", feeds.TagAtomFeed(), name="tag-feed-atom"),
     path("<slug:slug>/", views.SectionView.as_view(), name="section"),
+    path("<slug:slug>/feed/", feeds.SectionFeed(), name="section-feed"),
+    path("<slug:slug>/feed/atom/", feeds.SectionAtomFeed(), name="section-feed-atom"),
     path(
         "<slug:section>/<yyyy:year>/<mm:month>/<mm:day>/<slug:slug>/",
         views.ArticleView.as_view(),

@@ -1,10 +1,31 @@
+from datetime import date, timedelta
+
+from django.conf import settings
 from django.core import signing
-from django.http import Http404
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .models import Article, Section, Tag
+from .models import Article, ArticleRedirect, Section, Tag
 from .previews import article_id_from_token
+from .related import related_articles
+from .search import clean_query, render_snippet, search_articles
+from .templatetags.newsroom_site import absolute
+
+HOME_FEATURED = 4
+HOME_LATEST = 10
+HOME_PER_SECTION = 4
+# Saves within this time of publishing (the publish itself, a typo fix) do not show as "Updated".
+UPDATE_SHOWN_AFTER = timedelta(minutes=5)
+# The publisher logo in JSON-LD (Google asks for at most 600×60).
+LOGO, LOGO_SIZE = "img/logo.png", (600, 60)
 
 
 class PublishedArticlesMixin:
@@ -19,7 +40,32 @@ class HomeView(PublishedArticlesMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["latest"] = self.published_articles()[:20]
+        published = self.published_articles()
+        breaking = published.filter(is_breaking=True).first()
+        featured = list(published.filter(is_featured=True)[:HOME_FEATURED])
+        shown = {a.pk for a in featured}
+        latest = [a for a in published[: HOME_LATEST + len(shown)] if a.pk not in shown][:HOME_LATEST]
+        # The newest few of every section in one query: a row number per section, cut at HOME_PER_SECTION.
+        ranked = (
+            published.annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=F("section_id"),
+                    order_by=[F("published_at").desc(), F("id").desc()],
+                )
+            )
+            .filter(rank__lte=HOME_PER_SECTION)
+            .order_by("section__position", "section__name", "rank")
+        )
+        blocks = {}
+        for article in ranked:
+            blocks.setdefault(article.section_id, (article.section, []))[1].append(article)
+        context.update(
+            breaking=breaking,
+            featured=featured,
+            latest=latest,
+            section_blocks=list(blocks.values()),
+        )
         return context
 
 
@@ -49,18 +95,90 @@ class TagView(PublishedArticlesMixin, ListView):
         return super().get_context_data(tag=self.tag, **kwargs)
 
 
-class ArticleView(PublishedArticlesMixin, DetailView):
+def article_metadata(article) -> dict:
+    """What search engines and social networks read from an article page (Open Graph and JSON-LD)."""
+    url = absolute(article.get_absolute_url())
+    description = article.dek or Truncator(strip_tags(article.body)).words(40)
+    authors = [b.author for b in article.bylines.all()]
+    image = None
+    if article.lead_image:
+        image = {"url": absolute(article.lead_image.social_card.url), "width": 1200, "height": 630}
+    modified = None
+    if article.published_at and article.updated_at - article.published_at > UPDATE_SHOWN_AFTER:
+        modified = article.updated_at
+    json_ld = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "url": url,
+        "headline": article.headline,
+        "description": description,
+        "datePublished": article.published_at.isoformat() if article.published_at else None,
+        "dateModified": (modified or article.published_at).isoformat() if article.published_at else None,
+        "articleSection": article.section.name,
+        "keywords": [tag.name for tag in article.tags.all()],
+        "author": [
+            {
+                "@type": "Organization" if author.is_agency else "Person",
+                "name": author.display_name,
+                "url": absolute(author.get_absolute_url()),
+            }
+            for author in authors
+        ],
+        "publisher": {
+            "@type": "NewsMediaOrganization",
+            "name": settings.SITE_NAME,
+            "url": absolute("/"),
+            "logo": {
+                "@type": "ImageObject",
+                "url": absolute(static(LOGO)),
+                "width": LOGO_SIZE[0],
+                "height": LOGO_SIZE[1],
+            },
+        },
+    }
+    if image:
+        json_ld["image"] = [
+            {"@type": "ImageObject", "url": image["url"], "width": image["width"], "height": image["height"]}
+        ]
+    return {"url": url, "description": description, "image": image, "modified": modified, "json_ld": json_ld}
+
+
+class ArticleView(DetailView):
     template_name = "articles/article.html"
     context_object_name = "article"
 
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            moved = (
+                ArticleRedirect.objects.filter(old_path=request.path, article__in=Article.objects.published())
+                .select_related("article__section")
+                .first()
+            )
+            if moved is None:
+                raise
+            return HttpResponsePermanentRedirect(moved.article.get_absolute_url())
+
     def get_object(self, queryset=None):
         kwargs = self.kwargs
+        try:
+            day = date(kwargs["year"], kwargs["month"], kwargs["day"])
+        except ValueError as error:
+            raise Http404("No such date.") from error
         return get_object_or_404(
             Article.objects.published().for_detail(),
             section__slug=kwargs["section"],
             slug=kwargs["slug"],
-            published_at__date=f"{kwargs['year']:04d}-{kwargs['month']:02d}-{kwargs['day']:02d}",
+            published_at__date=day,
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        article = self.object
+        context.update(related=related_articles(article), meta=article_metadata(article))
+        return context
 
 
 class PreviewView(DetailView):
@@ -84,3 +202,40 @@ class PreviewView(DetailView):
         response["X-Robots-Tag"] = "noindex, nofollow"
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+class SearchView(PublishedArticlesMixin, ListView):
+    """Full-text search on PostgreSQL, a plain fallback on SQLite; an empty query gets a friendly page."""
+
+    template_name = "articles/search.html"
+    paginate_by = 20
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        self.query = clean_query(self.request.GET.get("q", ""))
+        if not self.query:
+            return Article.objects.none()
+        return search_articles(self.published_articles(), self.query)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(
+            query=self.query, raw_query=self.request.GET.get("q", "")[:200], **kwargs
+        )
+        for article in context["articles"]:
+            article.snippet = render_snippet(getattr(article, "raw_snippet", None)) or article.dek
+        return context
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /preview/",
+        "Disallow: /search/",
+        "",
+        f"Sitemap: {absolute(reverse('sitemap-index'))}",
+        f"Sitemap: {absolute(reverse('sitemap-news'))}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

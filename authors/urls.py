@@ -1,8 +1,12 @@
 from django.urls import path
 
+from articles.feeds import AuthorAtomFeed, AuthorFeed
+
 from . import views
 
 app_name = "authors"
 urlpatterns = [
     path("<slug:slug>/", views.AuthorView.as_view(), name="detail"),
+    path("<slug:slug>/feed/", AuthorFeed(), name="feed"),
+    path("<slug:slug>/feed/atom/", AuthorAtomFeed(), name="feed-atom"),
 ]

@@ -1,0 +1,150 @@
+"""RSS 2.0 and Atom feeds of published articles: the whole site, and each section, tag and author."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils.feedgenerator import Atom1Feed, Enclosure
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+
+from authors.models import Author
+
+from .models import Article, Section, Tag
+from .templatetags.newsroom_site import absolute
+
+FEED_SIZE = 30
+
+
+class LatestArticlesFeed(Feed):
+    """Title, link, guid, dates, author names, categories, summary and the lead image of each article."""
+
+    description_template = None
+
+    def title(self, obj=None):
+        return settings.SITE_NAME
+
+    def link(self, obj=None):
+        return "/"
+
+    def description(self, obj=None):
+        return f"The latest news from {settings.SITE_NAME}."
+
+    def articles(self, obj=None):
+        return Article.objects.published()
+
+    def items(self, obj=None):
+        return (
+            self.articles(obj)
+            .for_listing()
+            .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("name")))
+            .newest_first()[:FEED_SIZE]
+        )
+
+    def item_title(self, item):
+        return item.headline
+
+    def item_description(self, item):
+        return item.dek or Truncator(strip_tags(item.body)).words(50)
+
+    def item_link(self, item):
+        return item.get_absolute_url()
+
+    def item_guid(self, item):
+        return absolute(item.get_absolute_url())
+
+    def item_guid_is_permalink(self, item):
+        return True
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return max(item.updated_at, item.published_at)
+
+    def item_author_name(self, item):
+        return ", ".join(byline.author.display_name for byline in item.bylines.all()) or None
+
+    def item_categories(self, item):
+        return [item.section.name] + [tag.name for tag in item.tags.all()]
+
+    def item_enclosures(self, item):
+        if not item.lead_image:
+            return []
+        rendition = item.lead_image.social_card
+        try:
+            length = str(rendition.size)
+        except (OSError, ValueError):
+            length = "0"
+        return [Enclosure(absolute(rendition.url), length, "image/jpeg")]
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestArticlesFeed.description
+
+
+class SectionFeed(LatestArticlesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Section, slug=slug)
+
+    def title(self, obj=None):
+        return f"{obj.name} · {settings.SITE_NAME}"
+
+    def link(self, obj=None):
+        return obj.get_absolute_url()
+
+    def description(self, obj=None):
+        return obj.description or f"The latest {obj.name} news from {settings.SITE_NAME}."
+
+    def articles(self, obj=None):
+        return Article.objects.published().in_section(obj)
+
+
+class SectionAtomFeed(SectionFeed):
+    feed_type = Atom1Feed
+    subtitle = SectionFeed.description
+
+
+class TagFeed(LatestArticlesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Tag, slug=slug)
+
+    def title(self, obj=None):
+        return f"{obj.name} · {settings.SITE_NAME}"
+
+    def link(self, obj=None):
+        return obj.get_absolute_url()
+
+    def description(self, obj=None):
+        return f"Articles about {obj.name} from {settings.SITE_NAME}."
+
+    def articles(self, obj=None):
+        return Article.objects.published().tagged(obj)
+
+
+class TagAtomFeed(TagFeed):
+    feed_type = Atom1Feed
+    subtitle = TagFeed.description
+
+
+class AuthorFeed(LatestArticlesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Author.objects.with_public_fields(), slug=slug)
+
+    def title(self, obj=None):
+        return f"{obj.display_name} · {settings.SITE_NAME}"
+
+    def link(self, obj=None):
+        return obj.get_absolute_url()
+
+    def description(self, obj=None):
+        return f"Articles by {obj.display_name} in {settings.SITE_NAME}."
+
+    def articles(self, obj=None):
+        return Article.objects.published().by_author(obj)
+
+
+class AuthorAtomFeed(AuthorFeed):
+    feed_type = Atom1Feed
+    subtitle = AuthorFeed.description

@@ -1,0 +1,42 @@
+"""The "Read more" block: the editor's choices, then the published articles closest by tags and section."""
+
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+
+from .models import Article, RelatedArticle
+
+# A shared tag says more about a story than a shared section.
+TAG_WEIGHT, SECTION_WEIGHT = 2, 1
+
+
+def related_articles(article: Article, *, limit: int = 6) -> list[Article]:
+    """At most `limit` published articles, never `article` itself, in two queries (rows, then bylines).
+
+    Expects `article.tags` to be prefetched (for_detail() does it), so reading the tags costs nothing.
+    """
+    tag_ids = [tag.pk for tag in article.tags.all()]
+    chosen = RelatedArticle.objects.filter(article_id=article.pk, related_id=OuterRef("pk"))
+    shared_tags = (
+        Article.tags.through.objects.filter(article_id=OuterRef("pk"), tag_id__in=tag_ids)
+        .values("article_id")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    candidates = Q(section_id=article.section_id) | Q(
+        pk__in=RelatedArticle.objects.filter(article_id=article.pk).values("related_id")
+    )
+    if tag_ids:
+        candidates |= Q(pk__in=Article.tags.through.objects.filter(tag_id__in=tag_ids).values("article_id"))
+    rows = (
+        Article.objects.published()
+        .filter(candidates)
+        .exclude(pk=article.pk)
+        .annotate(
+            chosen_position=Subquery(chosen.values("position")[:1], output_field=IntegerField()),
+            score=Coalesce(Subquery(shared_tags, output_field=IntegerField()), Value(0)) * TAG_WEIGHT
+            + Case(When(section_id=article.section_id, then=Value(SECTION_WEIGHT)), default=Value(0)),
+        )
+        .for_listing()
+        .order_by(F("chosen_position").asc(nulls_last=True), "-score", "-published_at", "-id")
+    )
+    return list(rows[:limit])

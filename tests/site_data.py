@@ -1,0 +1,132 @@
+"""A small newsroom for the reader-site tests: sections, tags, authors, images and published stories."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from articles.models import Correction, RelatedArticle
+from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory, TagFactory
+
+SECTIONS = [("World", "world"), ("Politics", "politics"), ("Business", "business"), ("Science", "science")]
+TAGS = ["Climate", "Elections", "Energy", "Ports", "Health", "Technology", "Transport", "Housing"]
+STORIES = [
+    (
+        "Harbour cranes fall silent as dock workers strike",
+        "A walkout over pay stops cargo at the city's port.",
+    ),
+    ("Council approves the new ferry piers", "Two piers and a cycle path, to be built over three years."),
+    ("Wind farm off the coast doubles its output", "Turbines installed this summer now power 80,000 homes."),
+    ("Parliament debates the housing bill", "The bill would let councils buy land at agricultural prices."),
+    (
+        "Hospital waiting lists shrink for a third month",
+        "Evening clinics have cleared thousands of appointments.",
+    ),
+    ("Rail operator orders battery trains", "The new trains will run on lines without overhead wires."),
+    ("Election officials count the postal votes", "A record share of voters chose to vote by post."),
+    ("Tech start-up opens offices by the river", "The company makes software for shipping logistics."),
+]
+BODY = (
+    "<p>{dek} Officials said the decision followed months of consultation with residents and businesses.</p>"
+    "<p>“We listened to what people told us,” said a spokesperson. The first phase begins next spring, "
+    "and the budget has been approved by the finance committee.</p>"
+    "<h2>What happens next</h2><p>Work on the site starts after the winter storms. Residents can follow the "
+    "progress online, and a public meeting will be held in the town hall.</p>"
+)
+
+
+def build_newsroom(
+    n_articles=8, *, tags_per_article=3, authors_per_article=2, related_per_article=2, images=True
+):
+    """Published articles spread over the sections, with tags, bylines, related links and a correction.
+
+    Also one draft, one in review, one scheduled and one unpublished article, which no reader may see.
+    """
+    sections = [SectionFactory(name=name, slug=slug, position=i) for i, (name, slug) in enumerate(SECTIONS)]
+    sections[0].description = "Reporting from around the world."
+    sections[0].save()
+    tags = [TagFactory(name=name, slug=name.lower()) for name in TAGS]
+    authors = [
+        AuthorFactory(
+            display_name=name,
+            slug=name.lower().replace(" ", "-"),
+            job_title=title,
+            x_handle="newsroom_" + name.split()[0].lower(),
+            contact_email=f"{name.split()[0].lower()}@private.example",
+        )
+        for name, title in [
+            ("Amira Haddad", "Political correspondent"),
+            ("Tom Becker", "Business editor"),
+            ("Lena Ortiz", "Science reporter"),
+            ("Sam Okafor", "City reporter"),
+        ]
+    ]
+    pictures = (
+        [ImageFactory(caption=f"Picture {i}", credit="Staff photographer") for i in range(2)]
+        if images
+        else []
+    )
+    now = timezone.now()
+    articles = []
+    for i in range(n_articles):
+        headline, dek = STORIES[i % len(STORIES)]
+        if i >= len(STORIES):
+            headline = f"{headline} ({i // len(STORIES) + 1})"
+        article = ArticleFactory(
+            published=True,
+            headline=headline,
+            dek=dek,
+            body=BODY.format(dek=dek),
+            slug=f"story-{i}",
+            section=sections[i % len(sections)],
+            published_at=now - timedelta(hours=3 * i + 1),
+            lead_image=pictures[i % len(pictures)] if pictures else None,
+            is_featured=i < 3,
+            is_breaking=i == 0,
+            source_credit="With reporting by Reuters." if i % 3 == 0 else "",
+            authors=[authors[(i + k) % len(authors)] for k in range(authors_per_article)],
+            tags=[tags[(i + k) % len(tags)] for k in range(tags_per_article)],
+        )
+        articles.append(article)
+    for i, article in enumerate(articles):
+        for k in range(1, related_per_article + 1):
+            if n_articles > k:
+                RelatedArticle.objects.create(
+                    article=article, related=articles[(i + k * 2) % n_articles], position=k
+                )
+    if articles:
+        Correction.objects.create(
+            article=articles[0], note="An earlier version misspelled the harbour master's name."
+        )
+    hidden_section = sections[0]
+    hidden = [
+        ArticleFactory(
+            headline="Secret draft about the harbour",
+            slug="secret-draft",
+            section=hidden_section,
+            authors=[authors[0]],
+        ),
+        ArticleFactory(
+            in_review=True,
+            headline="Harbour story waiting for review",
+            slug="in-review",
+            section=hidden_section,
+        ),
+        ArticleFactory(
+            scheduled=True,
+            headline="Harbour story for tomorrow",
+            slug="scheduled-story",
+            section=hidden_section,
+        ),
+        ArticleFactory(
+            unpublished=True,
+            headline="Withdrawn harbour story",
+            slug="withdrawn-story",
+            section=hidden_section,
+        ),
+    ]
+    for draft in hidden:
+        draft.tags.add(*tags[:3])
+    if articles:
+        for draft in hidden:
+            RelatedArticle.objects.create(article=articles[0], related=draft, position=0)
+    return {"sections": sections, "tags": tags, "authors": authors, "articles": articles, "hidden": hidden}
