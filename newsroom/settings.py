@@ -44,6 +44,10 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_comments_xtd",
     "django_comments",
     "reversion",
@@ -195,11 +199,44 @@ CELERY_BEAT_SCHEDULE |= {
     "comments-mail-sweeper": {"task": "comments.tasks.sweep_unsent_mail", "schedule": timedelta(minutes=5)},
 }
 
+# REST API (newsroom/api.py, each app's api.py). Clients are told apart by REMOTE_ADDR unless API_NUM_PROXIES
+# says how many proxies of ours append to X-Forwarded-For (then the address that many from its end counts).
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_THROTTLE_CLASSES": ["newsroom.throttles.AnonymousThrottle", "newsroom.throttles.StaffThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_ANON_RATE", default="120/minute"),
+        "user": env.str("API_USER_RATE", default="1200/minute"),
+    },
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
+    "EXCEPTION_HANDLER": "newsroom.api.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "newsroom.api.NewsroomAutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+API_MAX_JSON_BYTES = env.int("API_MAX_JSON_BYTES", default=1024 * 1024)
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{SITE_NAME} API",
+    "DESCRIPTION": (
+        "Everything public on the site, readable by anyone; staff write with `Authorization: Token <key>` "
+        "(tokens are made and revoked in the admin) under the same rules as the admin. Every 4xx answer has "
+        'the form `{"code": ..., "message": ..., "errors": {field: [...]}}`.'
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ArticleStatusEnum": "articles.models.Article.Status",
+        "AuthorKindEnum": "authors.models.Author.Kind",
+        "CorrectionKindEnum": "articles.models.Correction.Kind",
+    },
 }
 
 LOGGING = {

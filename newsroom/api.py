@@ -1,0 +1,353 @@
+"""What every API endpoint shares: the error format, pagination, throttles, permissions, HTTP caching.
+
+The endpoints themselves live in each app's `api.py`; `newsroom/api_urls.py` routes them under /api/v1/.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.dateparse import parse_datetime
+from django.utils.http import http_date
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse
+from rest_framework import exceptions, serializers, status
+from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
+
+# ---------------------------------------------------------------------------------------------------
+# Errors: one shape for every 4xx, {"code": ..., "message": ..., "errors": {field: [messages]}}
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every 4xx answer of the API."""
+
+    code = serializers.CharField(
+        help_text="Machine-readable reason, e.g. `invalid`, `not_found`, `throttled`."
+    )
+    message = serializers.CharField(help_text="One sentence for a person.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Messages per field (dotted paths for nested fields); empty unless the input was invalid.",
+    )
+
+
+class InvalidQuery(exceptions.ValidationError):
+    """A query parameter (cursor, filter) is not valid: 400 with the parameter named."""
+
+
+class PayloadTooLarge(exceptions.ParseError):
+    default_detail = "The request body is too large."
+    default_code = "too_large"
+
+
+def _flatten(detail, prefix="") -> dict[str, list[str]]:
+    """DRF's nested error details as {"field": [...], "bylines.0": [...]}, strings only."""
+    if isinstance(detail, dict):
+        flat = {}
+        for key, value in detail.items():
+            name = api_settings.NON_FIELD_ERRORS_KEY if key == "__all__" else str(key)
+            flat.update(_flatten(value, f"{prefix}.{name}" if prefix else name))
+        return flat
+    if isinstance(detail, list):
+        if all(not isinstance(item, dict | list) for item in detail):
+            return {prefix or api_settings.NON_FIELD_ERRORS_KEY: [str(item) for item in detail]}
+        flat = {}
+        for index, item in enumerate(detail):
+            if item:
+                flat.update(_flatten(item, f"{prefix}.{index}" if prefix else str(index)))
+        return flat
+    return {prefix or api_settings.NON_FIELD_ERRORS_KEY: [str(detail)]}
+
+
+def exception_handler(exc, context):
+    """DRF's handler, then the one error format; Django's own exceptions are translated first."""
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict
+            if hasattr(exc, "error_dict")
+            else {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
+        )
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        errors = _flatten(exc.detail)
+        codes = exc.get_codes()
+        code = "invalid_query" if isinstance(exc, InvalidQuery) else "invalid"
+        if (
+            isinstance(codes, list)
+            and len(codes) == 1
+            and isinstance(codes[0], str)
+            and codes[0] != "invalid"
+        ):
+            code = codes[0]
+        only_general = set(errors) == {api_settings.NON_FIELD_ERRORS_KEY}
+        message = errors[api_settings.NON_FIELD_ERRORS_KEY][0] if only_general else _invalid_message(errors)
+    elif isinstance(exc, exceptions.APIException):
+        detail = exc.detail
+        code = getattr(detail, "code", None) or exc.default_code
+        message = str(detail) if not isinstance(detail, dict | list) else str(exc.default_detail)
+        errors = {}
+    elif isinstance(exc, Http404):
+        code, message, errors = "not_found", "Not found.", {}
+    elif isinstance(exc, DjangoPermissionDenied):
+        code, message, errors = "permission_denied", str(exc) or "Permission denied.", {}
+    else:  # pragma: no cover - DRF handles nothing else
+        code, message, errors = "error", "The request failed.", {}
+    response.data = {"code": str(code), "message": message, "errors": errors}
+    return response
+
+
+def _invalid_message(errors) -> str:
+    names = ", ".join(sorted(errors))
+    return f"Some input is not valid: {names}."
+
+
+def not_found(request, *args, **kwargs):
+    """Unknown addresses under /api/ answer in the API's error format, not with the site's HTML page."""
+    return JsonResponse(
+        {"code": "not_found", "message": "There is no API endpoint at this address.", "errors": {}},
+        status=status.HTTP_404_NOT_FOUND,
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Parsing: a JSON body larger than API_MAX_JSON_BYTES is refused before it is read.
+
+
+class LimitedJSONParser(JSONParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        request = (parser_context or {}).get("request")
+        length = request.META.get("CONTENT_LENGTH") if request is not None else None
+        try:
+            length = int(length or 0)
+        except ValueError:
+            length = 0
+        if length > settings.API_MAX_JSON_BYTES:
+            raise PayloadTooLarge(
+                f"The request body is {length} bytes; the largest accepted is {settings.API_MAX_JSON_BYTES}."
+            )
+        return super().parse(stream, media_type, parser_context)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Serializers refuse fields they do not know, so a typo or a read-only field is an error, not a no-op.
+
+
+class StrictFieldsMixin:
+    def validate(self, attrs):
+        if isinstance(self.initial_data, dict):
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            unknown = sorted(set(self.initial_data) - writable)
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: ["Unknown or read-only field; it cannot be set here."] for name in unknown}
+                )
+        return super().validate(attrs)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Pagination: cursors; a cursor that does not decode, or whose position is not of the right type, is a 400.
+
+
+class StrictCursorPagination(CursorPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+    position_type = str  # str, int or "datetime": what the first ordering field holds
+
+    def decode_cursor(self, request):
+        try:
+            cursor = super().decode_cursor(request)
+        except exceptions.NotFound as error:
+            raise InvalidQuery(
+                {"cursor": ["This cursor is not valid; use the `next` or `previous` link."]}
+            ) from error
+        if (
+            cursor is not None
+            and cursor.position is not None
+            and not self._position_is_valid(cursor.position)
+        ):
+            raise InvalidQuery({"cursor": ["This cursor is not valid; use the `next` or `previous` link."]})
+        return cursor
+
+    def _position_is_valid(self, position: str) -> bool:
+        if "\x00" in position:
+            return False
+        if self.position_type == "datetime":
+            try:
+                return parse_datetime(position) is not None
+            except ValueError:
+                return False
+        if self.position_type is int:
+            return position.lstrip("-").isdigit() and abs(int(position)) < 2**63
+        return True
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        valid = raw is None or (raw.isascii() and raw.isdigit() and len(raw) < 5 and int(raw) >= 1)
+        if not valid or (raw is not None and int(raw) > self.max_page_size):
+            raise InvalidQuery({"page_size": [f"Give a whole number from 1 to {self.max_page_size}."]})
+        return super().get_page_size(request)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
+                parameter["description"] = (
+                    f"Results per page, 1 to {self.max_page_size}; {self.page_size} by default."
+                )
+        return parameters
+
+
+# ---------------------------------------------------------------------------------------------------
+# Permissions: anyone may read what the queryset shows them; writes need an active staff account and the
+# Django model permissions that the view names for the action (the same ones the admin checks).
+
+
+def is_staff_user(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+
+
+class StaffModelPermissions(BasePermission):
+    """`view.required_permissions(request)` names the permissions; safe methods need none unless named."""
+
+    message = "Your account may not do this."
+
+    def has_permission(self, request, view):
+        required = view.required_permissions(request)
+        if request.method in SAFE_METHODS and not required:
+            return True
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        return is_staff_user(user) and user.has_perms(required)
+
+
+# ---------------------------------------------------------------------------------------------------
+# HTTP caching of public reads: ETag (and Last-Modified where the view knows it), 304 for conditional
+# requests, `public, max-age` for anonymous clients only; staff answers are private and never stored.
+
+
+class HttpCachingMixin:
+    public_max_age = 60
+    _last_modified = None  # set by a view that knows when its answer last changed
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        patch_vary_headers(response, ["Authorization", "Cookie"])
+        if request.method not in ("GET", "HEAD") or response.status_code != 200:
+            patch_cache_control(response, no_store=True)
+            return response
+        if request.user and request.user.is_authenticated:
+            patch_cache_control(response, private=True, no_cache=True)
+        else:
+            patch_cache_control(response, public=True, max_age=self.public_max_age)
+        response.render()
+        etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
+        response["ETag"] = etag
+        timestamp = self._last_modified.timestamp() if self._last_modified else None
+        if timestamp:
+            response["Last-Modified"] = http_date(timestamp)
+        return get_conditional_response(request, etag=etag, last_modified=timestamp, response=response)
+
+
+class NewsroomViewMixin(HttpCachingMixin):
+    """Base of every API view: `permission_map` names the model permissions each action needs."""
+
+    permission_classes = [StaffModelPermissions]
+    parser_classes = [LimitedJSONParser]
+    filter_backends = [DjangoFilterBackend]
+    permission_map: dict[str, list[str]] = {}
+
+    def required_permissions(self, request) -> list[str]:
+        return list(self.permission_map.get(self.action, []))
+
+    def required_permissions_for_schema(self, method) -> list[str]:
+        return list(self.permission_map.get(getattr(self, "action", None), []))
+
+
+# ---------------------------------------------------------------------------------------------------
+# OpenAPI: every operation documents the errors it can answer with, in the one error format.
+
+ERROR_EXAMPLES = {
+    "400": (
+        "The input or a query parameter is not valid.",
+        {
+            "code": "invalid",
+            "message": "Some input is not valid: headline.",
+            "errors": {"headline": ["This field is required."]},
+        },
+    ),
+    "401": (
+        "No valid credentials were given (send `Authorization: Token <key>`).",
+        {
+            "code": "not_authenticated",
+            "message": "Authentication credentials were not provided.",
+            "errors": {},
+        },
+    ),
+    "403": (
+        "The account may not do this.",
+        {
+            "code": "permission_denied",
+            "message": "Only editors can publish, schedule or unpublish articles.",
+            "errors": {},
+        },
+    ),
+    "404": ("Nothing public at this address.", {"code": "not_found", "message": "Not found.", "errors": {}}),
+    "415": (
+        "The body is not JSON (or multipart form data for images).",
+        {"code": "unsupported_media_type", "message": 'Unsupported media type "text/plain".', "errors": {}},
+    ),
+    "429": (
+        "Too many requests from this client; retry after the number of seconds in `Retry-After`.",
+        {
+            "code": "throttled",
+            "message": "Request was throttled. Expected available in 42 seconds.",
+            "errors": {},
+        },
+    ),
+}
+
+
+class NewsroomAutoSchema(AutoSchema):
+    def _error_codes(self) -> list[str]:
+        codes = ["400", "429"]
+        if self.method not in SAFE_METHODS or self.view.required_permissions_for_schema(self.method):
+            codes += ["401", "403"]
+        if self.method not in SAFE_METHODS and self.method != "DELETE":
+            codes.append("415")
+        if "{" in self.path:
+            codes.append("404")
+        return codes
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        for code in sorted(self._error_codes()):
+            if code in responses:
+                continue
+            description, example = ERROR_EXAMPLES[code]
+            responses[code] = self._get_response_for_code(
+                OpenApiResponse(
+                    ErrorSerializer,
+                    description=description,
+                    examples=[OpenApiExample(f"error {code}", value=example, status_codes=[code])],
+                ),
+                code,
+                direction=direction,
+            )
+        if "200" in responses and self.method == "GET":
+            responses["304"] = {"description": "Not modified: the `If-None-Match` ETag still matches."}
+        return responses

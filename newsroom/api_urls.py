@@ -1,0 +1,27 @@
+"""Routes of the REST API: /api/v1/ for the endpoints, /api/schema/ and /api/docs/ for the contract."""
+
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from articles.api import ArticleViewSet, ImageViewSet, SectionViewSet, TagViewSet
+from authors.api import AuthorViewSet
+
+from .api import not_found
+
+router = DefaultRouter()
+router.include_root_view = False
+router.register("articles", ArticleViewSet, basename="article")
+router.register("sections", SectionViewSet, basename="section")
+router.register("tags", TagViewSet, basename="tag")
+router.register("authors", AuthorViewSet, basename="author")
+router.register("images", ImageViewSet, basename="image")
+
+app_name = "api"
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    re_path(r"^.*$", not_found),
+]

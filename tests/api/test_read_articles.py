@@ -1,0 +1,213 @@
+"""Reading articles: only what readers may see, in the documented shape, filtered and paginated."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article, RelatedArticle
+from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory, TagFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/api/v1/articles/"
+
+
+@pytest.fixture
+def states():
+    """One article in every state, plus one whose publication time has not come."""
+    section = SectionFactory(slug="city", name="City")
+    return {
+        "published": ArticleFactory(published=True, section=section, slug="published-one"),
+        "draft": ArticleFactory(section=section, slug="draft-one"),
+        "review": ArticleFactory(in_review=True, section=section, slug="review-one"),
+        "scheduled": ArticleFactory(scheduled=True, section=section, slug="scheduled-one"),
+        "unpublished": ArticleFactory(unpublished=True, section=section, slug="unpublished-one"),
+        "future": ArticleFactory(
+            status=Article.Status.PUBLISHED,
+            published_at=timezone.now() + timedelta(hours=3),
+            section=section,
+            slug="future-one",
+        ),
+    }
+
+
+def slugs(response):
+    return [item["slug"] for item in response.json()["results"]]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "reader"])
+def test_only_published_articles_are_listed_for_the_public(api, api_as, reader, states, who):
+    client = api if who == "anonymous" else api_as(reader)
+    response = client.get(LIST)
+    assert response.status_code == 200
+    assert slugs(response) == ["published-one"]
+
+
+@pytest.mark.parametrize("state", ["draft", "review", "scheduled", "unpublished", "future"])
+def test_unpublished_articles_are_not_found_by_id_path_comments_or_author(api, states, state):
+    article = states[state]
+    author = article.bylines.first().author
+    assert api.get(f"{LIST}{article.pk}/").status_code == 404
+    assert api.get(f"{LIST}{article.pk}/comments/").status_code == 404
+    when = timezone.localtime(article.published_at or article.publish_at or article.created_at)
+    path = f"{LIST}by-path/city/{when:%Y/%m/%d}/{article.slug}/"
+    assert api.get(path).status_code == 404
+    response = api.get(f"/api/v1/authors/{author.slug}/articles/")
+    assert response.status_code == 200 and response.json()["results"] == []
+    assert article.slug not in api.get(f"{LIST}?section=city").content.decode()
+
+
+def test_staff_who_may_view_articles_see_drafts_too(api_as, reporter, states):
+    response = api_as(reporter).get(LIST)
+    assert set(slugs(response)) == {a.slug for a in states.values()}
+    response = api_as(reporter).get(f"{LIST}?status=draft")
+    assert slugs(response) == ["draft-one"]
+
+
+def test_a_moderator_sees_only_what_readers_see(api_as, moderator, states):
+    assert slugs(api_as(moderator).get(LIST)) == ["published-one"]
+
+
+def test_article_detail_has_every_documented_field(api, make_comment, settings):
+    settings.SITE_URL = "https://news.example.org"
+    author = AuthorFactory(
+        display_name="Ada Reporter", slug="ada", job_title="City desk", contact_email="ada.secret@example.org"
+    )
+    agency = AuthorFactory(display_name="Wire", slug="wire", kind="agency")
+    image = ImageFactory(caption="Cranes", credit="Jo Photo", alt_text="Three cranes")
+    tag = TagFactory(slug="transport", name="Transport")
+    article = ArticleFactory(
+        published=True,
+        authors=[author, agency],
+        tags=[tag],
+        lead_image=image,
+        source_credit="With reporting by AFP",
+        body="<p>Hello <script>alert(1)</script>world</p>",
+    )
+    related_public = ArticleFactory(published=True, headline="Earlier story")
+    related_draft = ArticleFactory(headline="Unfinished story")
+    RelatedArticle.objects.create(article=article, related=related_draft, position=0)
+    RelatedArticle.objects.create(article=article, related=related_public, position=1)
+    make_comment(article)
+    make_comment(article, is_public=False)
+    make_comment(article, is_removed=True)
+
+    response = api.get(f"{LIST}{article.pk}/")
+
+    assert response.status_code == 200
+    data = response.json()
+    assert data["headline"] == article.headline
+    assert data["dek"] == article.dek
+    assert "<script>" not in data["body"] and "world" in data["body"]
+    assert [b["slug"] for b in data["bylines"]] == ["ada", "wire"]
+    assert data["bylines"][0]["job_title"] == "City desk"
+    assert data["bylines"][0]["page_url"] == "https://news.example.org/authors/ada/"
+    assert "ada.secret@example.org" not in response.content.decode()
+    assert data["tags"] == [{"id": tag.pk, "name": "Transport", "slug": "transport"}]
+    assert data["section"]["slug"] == article.section.slug
+    assert data["lead_image"]["alt"] == "Three cranes"
+    assert data["lead_image"]["caption"] == "Cranes"
+    assert data["lead_image"]["credit"] == "Jo Photo"
+    assert [r["width"] for r in data["lead_image"]["renditions"]] == [480, 800, 1200]
+    assert data["source_credit"] == "With reporting by AFP"
+    assert data["canonical_url"] == "https://news.example.org" + article.get_absolute_url()
+    assert [r["headline"] for r in data["related"]] == ["Earlier story"]
+    assert data["comment_count"] == 1
+    assert data["published_at"] and data["updated_at"]
+
+
+def test_list_items_are_light(api):
+    ArticleFactory(published=True)
+    item = api.get(LIST).json()["results"][0]
+    assert "body" not in item and "related" not in item
+    assert {"headline", "bylines", "lead_image", "canonical_url", "comment_count"} <= set(item)
+
+
+def test_article_by_its_site_path(api):
+    article = ArticleFactory(published=True)
+    when = timezone.localtime(article.published_at)
+    path = f"{LIST}by-path/{article.section.slug}/{when:%Y/%m/%d}/{article.slug}/"
+    response = api.get(path)
+    assert response.status_code == 200
+    assert response.json()["id"] == article.pk
+    wrong_day = when - timedelta(days=1)
+    assert (
+        api.get(f"{LIST}by-path/{article.section.slug}/{wrong_day:%Y/%m/%d}/{article.slug}/").status_code
+        == 404
+    )
+    assert api.get(f"{LIST}by-path/{article.section.slug}/2026/13/45/{article.slug}/").status_code == 404
+
+
+def test_filters(api):
+    city, sport = SectionFactory(slug="city"), SectionFactory(slug="sport")
+    tag = TagFactory(slug="ferries")
+    ada = AuthorFactory(slug="ada")
+    now = timezone.now()
+    old = ArticleFactory(
+        published=True, section=city, slug="old", published_at=now - timedelta(days=10), authors=[ada]
+    )
+    new = ArticleFactory(published=True, section=sport, slug="new", tags=[tag], is_featured=True)
+    breaking = ArticleFactory(published=True, section=city, slug="breaking", is_breaking=True)
+    Article.objects.filter(pk=old.pk).update(updated_at=now - timedelta(days=9))
+
+    def get(query):
+        response = api.get(f"{LIST}?{query}")
+        assert response.status_code == 200, response.json()
+        return set(slugs(response))
+
+    assert get("section=city") == {old.slug, breaking.slug}
+    assert get("tag=ferries") == {new.slug}
+    assert get("author=ada") == {old.slug}
+    assert get("featured=true") == {new.slug}
+    assert get("featured=false") == {old.slug, breaking.slug}
+    assert get("breaking=1") == {breaking.slug}
+    since = (now - timedelta(days=2)).isoformat().replace("+00:00", "Z")
+    assert get(f"published_after={since}") == {new.slug, breaking.slug}
+    assert get(f"published_before={since}") == {old.slug}
+    assert get(f"updated_since={since}") == {new.slug, breaking.slug}
+    assert get("section=nowhere") == set()
+
+
+def test_full_text_search(api):
+    ArticleFactory(
+        published=True, slug="lights", headline="Lighthouses return to the harbour", body="<p>Boats.</p>"
+    )
+    ArticleFactory(published=True, slug="budget", headline="Budget vote delayed", body="<p>Money.</p>")
+    ArticleFactory(slug="draft-lights", headline="Lighthouse draft", body="<p>Secret lighthouses.</p>")
+    response = api.get(f"{LIST}?q=lighthouse")
+    assert response.status_code == 200
+    assert slugs(response) == ["lights"]
+    assert slugs(api.get(f"{LIST}?q=%22budget vote%22")) == ["budget"]
+    assert slugs(api.get(f"{LIST}?q=...")) == []
+
+
+def test_cursor_pagination_walks_every_article_newest_first(api):
+    now = timezone.now()
+    for n in range(7):
+        ArticleFactory(published=True, slug=f"a{n}", published_at=now - timedelta(minutes=n))
+    seen, url = [], f"{LIST}?page_size=3"
+    while url:
+        body = api.get(url).json()
+        seen += [item["slug"] for item in body["results"]]
+        url = body["next"]
+    assert seen == [f"a{n}" for n in range(7)]
+
+
+def test_sections_tags_and_authors(api):
+    SectionFactory(slug="city", name="City", position=1)
+    SectionFactory(slug="arts", name="Arts", position=2)
+    TagFactory(slug="b", name="B")
+    TagFactory(slug="a", name="A")
+    author = AuthorFactory(slug="ada", contact_email="ada.secret@example.org", display_name="Ada")
+    ArticleFactory(published=True, authors=[author], slug="by-ada")
+    ArticleFactory(authors=[author], slug="ada-draft")
+
+    assert [s["slug"] for s in api.get("/api/v1/sections/").json()["results"]][:2] == ["city", "arts"]
+    assert api.get("/api/v1/sections/city/").json()["name"] == "City"
+    assert [t["slug"] for t in api.get("/api/v1/tags/").json()["results"]] == ["a", "b"]
+    response = api.get("/api/v1/authors/ada/")
+    assert response.status_code == 200 and response.json()["display_name"] == "Ada"
+    assert "contact_email" not in response.json() and "ada.secret" not in response.content.decode()
+    assert "ada.secret" not in api.get("/api/v1/authors/").content.decode()
+    assert slugs(api.get("/api/v1/authors/ada/articles/")) == ["by-ada"]
