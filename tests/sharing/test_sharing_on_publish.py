@@ -1,0 +1,341 @@
+"""The outbox: records written with the publish, tasks after commit, outcomes recorded, editors' actions."""
+
+import logging
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import services as articles
+from sharing import services
+from sharing.models import ShareRecord
+from tests.factories import ArticleFactory, TagFactory
+
+pytestmark = pytest.mark.django_db
+State = ShareRecord.State
+TOKEN = "masto-SECRET-token"
+
+
+@pytest.fixture
+def two_accounts(sharing_accounts, httpserver):
+    sharing_accounts(
+        {
+            "name": "masto",
+            "network": "mastodon",
+            "base_url": httpserver.url_for("/").rstrip("/"),
+            "token": TOKEN,
+        },
+        {"name": "dev-log", "network": "log"},
+    )
+
+
+@pytest.fixture
+def fast_retries(settings):
+    settings.SHARING_RETRY_BASE_SECONDS = 1
+    settings.SHARING_MAX_ATTEMPTS = 3
+
+
+def test_publishing_writes_one_pending_record_per_account_and_queues_after_commit(
+    editor, two_accounts, django_capture_on_commit_callbacks
+):
+    article = ArticleFactory(in_review=True)
+    with django_capture_on_commit_callbacks() as callbacks:
+        articles.publish_article(article=article, by=editor)
+
+    shares = ShareRecord.objects.filter(article=article).order_by("account")
+    assert [(s.account, s.network, s.round, s.state, s.requested_by) for s in shares] == [
+        ("dev-log", "log", 1, State.PENDING, editor),
+        ("masto", "mastodon", 1, State.PENDING, editor),
+    ]
+    assert len(callbacks) == 1  # one on_commit hook that sends one task per record
+
+
+def test_on_commit_task_posts_and_stores_the_remote_post(
+    editor, two_accounts, httpserver, django_capture_on_commit_callbacks
+):
+    httpserver.expect_request("/api/v1/statuses").respond_with_json(
+        {"id": "77", "url": "https://m.example/@n/77"}
+    )
+    article = ArticleFactory(in_review=True, tags=[TagFactory(name="harbour plan")])
+    with django_capture_on_commit_callbacks(execute=True):
+        articles.publish_article(article=article, by=editor)
+
+    masto = ShareRecord.objects.get(article=article, account="masto")
+    assert (masto.state, masto.remote_id, masto.remote_url, masto.attempts) == (
+        State.SENT,
+        "77",
+        "https://m.example/@n/77",
+        1,
+    )
+    assert masto.text.startswith(article.headline) and "#HarbourPlan" in masto.text
+    assert masto.text.endswith(article.get_absolute_url())
+    assert ShareRecord.objects.get(article=article, account="dev-log").state == State.SENT
+    ((request, _),) = httpserver.log
+    assert request.headers["Idempotency-Key"] == f"newsroom-share-{masto.pk}"
+
+
+def test_article_that_opts_out_is_not_shared(editor, two_accounts):
+    article = ArticleFactory(in_review=True, share_on_publish=False)
+    articles.publish_article(article=article, by=editor)
+    assert not ShareRecord.objects.exists()
+
+
+def test_custom_share_text_replaces_headline_and_hashtags(
+    editor, sharing_accounts, django_capture_on_commit_callbacks
+):
+    sharing_accounts({"name": "dev-log", "network": "log"})
+    article = ArticleFactory(in_review=True, share_text="Read this one ✨", tags=[TagFactory(name="ferries")])
+    with django_capture_on_commit_callbacks(execute=True):
+        articles.publish_article(article=article, by=editor)
+    share = ShareRecord.objects.get()
+    assert share.text.startswith("Read this one ✨\n\nhttp") and "#Ferries" not in share.text
+
+
+def test_unpublish_and_republish_does_not_post_again(
+    editor, two_accounts, django_capture_on_commit_callbacks
+):
+    article = ArticleFactory(in_review=True)
+    articles.publish_article(article=article, by=editor)
+    articles.unpublish_article(article=article, by=editor)
+    with django_capture_on_commit_callbacks() as callbacks:
+        articles.publish_article(article=article, by=editor)
+    assert ShareRecord.objects.filter(article=article).count() == 2
+    assert callbacks == []
+
+
+def test_a_newly_configured_account_gets_the_next_publish(editor, sharing_accounts):
+    sharing_accounts({"name": "dev-log", "network": "log"})
+    article = ArticleFactory(in_review=True)
+    articles.publish_article(article=article, by=editor)
+    articles.unpublish_article(article=article, by=editor)
+    sharing_accounts({"name": "dev-log", "network": "log"}, {"name": "second", "network": "log"})
+    articles.publish_article(article=article, by=editor)
+    assert sorted(ShareRecord.objects.values_list("account", flat=True)) == ["dev-log", "second"]
+
+
+def test_scheduled_publishing_shares_too(editor, two_accounts):
+    article = ArticleFactory(scheduled=True)
+    type(article).objects.filter(pk=article.pk).update(publish_at=timezone.now() - timedelta(minutes=1))
+    assert articles.publish_due_articles() == [article.pk]
+    assert ShareRecord.objects.filter(article=article, requested_by=None).count() == 2
+
+
+def test_rolled_back_publish_leaves_no_record_and_queues_nothing(
+    editor, two_accounts, django_capture_on_commit_callbacks
+):
+    article = ArticleFactory(in_review=True)
+    with django_capture_on_commit_callbacks() as callbacks, pytest.raises(RuntimeError), transaction.atomic():
+        articles.publish_article(article=article, by=editor)
+        raise RuntimeError("something later in the same request failed")
+    assert not ShareRecord.objects.exists()
+    assert callbacks == []
+
+
+def _share(article=None, **fields):
+    article = article or ArticleFactory(published=True)
+    fields = {"account": "masto", "network": "mastodon", **fields}
+    return ShareRecord.objects.create(article=article, **fields)
+
+
+def test_transient_errors_retry_with_backoff_then_succeed(two_accounts, httpserver, fast_retries):
+    share = _share()
+    httpserver.expect_ordered_request("/api/v1/statuses").respond_with_json({"error": "boom"}, status=500)
+    httpserver.expect_ordered_request("/api/v1/statuses").respond_with_json(
+        {"error": "slow down"}, status=429, headers={"Retry-After": "4"}
+    )
+    httpserver.expect_ordered_request("/api/v1/statuses").respond_with_json(
+        {"id": "9", "url": "https://m.example/9"}
+    )
+
+    first = services.deliver_share(share_id=share.pk)
+    share.refresh_from_db()
+    assert 0.1 <= first <= 1 and share.state == State.PENDING and share.attempts == 1
+    assert "500" in share.last_error and share.next_attempt_at > timezone.now()
+
+    ShareRecord.objects.filter(pk=share.pk).update(next_attempt_at=timezone.now() + timedelta(minutes=1))
+    assert services.deliver_share(share_id=share.pk) is None  # too early: its scheduled retry owns it
+    assert len(httpserver.log) == 1
+
+    ShareRecord.objects.filter(pk=share.pk).update(next_attempt_at=timezone.now())
+    second = services.deliver_share(share_id=share.pk)
+    share.refresh_from_db()
+    assert second >= 4 and "429" in share.last_error and share.attempts == 2  # Retry-After honoured
+
+    ShareRecord.objects.filter(pk=share.pk).update(next_attempt_at=timezone.now())
+    assert services.deliver_share(share_id=share.pk) is None
+    share.refresh_from_db()
+    assert (share.state, share.attempts, share.remote_id, share.last_error) == (State.SENT, 3, "9", "")
+    assert len({r.headers["Idempotency-Key"] for r, _ in httpserver.log}) == 1  # one key for all tries
+
+
+def test_permanent_error_fails_at_once(two_accounts, httpserver):
+    share = _share()
+    httpserver.expect_request("/api/v1/statuses").respond_with_json(
+        {"error": "The access token is invalid"}, status=401
+    )
+    assert services.deliver_share(share_id=share.pk) is None
+    share.refresh_from_db()
+    assert (share.state, share.attempts) == (State.FAILED, 1)
+    assert "401" in share.last_error and "access token is invalid" in share.last_error
+    assert TOKEN not in share.last_error
+    assert services.deliver_share(share_id=share.pk) is None and len(httpserver.log) == 1  # never again
+
+
+def test_transient_errors_give_up_at_the_limit(two_accounts, httpserver, fast_retries):
+    share = _share()
+    httpserver.expect_request("/api/v1/statuses").respond_with_data("bad gateway", status=502)
+    for _ in range(3):
+        ShareRecord.objects.filter(pk=share.pk).update(next_attempt_at=None)
+        services.deliver_share(share_id=share.pk)
+    share.refresh_from_db()
+    assert (share.state, share.attempts) == (State.FAILED, 3)
+    assert share.last_error.startswith("Gave up after 3 attempts") and "502" in share.last_error
+
+
+def test_a_long_retry_after_is_left_to_the_sweeper(two_accounts, httpserver, settings):
+    settings.SHARING_SWEEP_AFTER_SECONDS = 0
+    share = _share()
+    httpserver.expect_request("/api/v1/statuses").respond_with_json(
+        {}, status=429, headers={"Retry-After": "3600"}
+    )
+    assert (
+        services.deliver_share(share_id=share.pk) is None
+    )  # no Celery countdown past the visibility timeout
+    share.refresh_from_db()
+    assert share.state == State.PENDING and share.next_attempt_at > timezone.now() + timedelta(minutes=59)
+    assert not ShareRecord.objects.due_for_sweeping(older_than=timedelta(0)).exists()
+
+
+def test_an_account_removed_from_the_settings_fails_the_record(two_accounts):
+    share = ShareRecord.objects.create(article=ArticleFactory(published=True), account="gone", network="x")
+    services.deliver_share(share_id=share.pk)
+    share.refresh_from_db()
+    assert share.state == State.FAILED and "gone" in share.last_error
+
+
+def test_sweeper_resends_only_pending_records_nobody_is_working_on(two_accounts, settings, monkeypatch):
+    settings.SHARING_SWEEP_AFTER_SECONDS = 60
+    old = timezone.now() - timedelta(minutes=5)
+    stuck = _share(created_at=old)
+    _share(article=stuck.article, account="x2", created_at=timezone.now())  # too young
+    _share(
+        article=stuck.article,
+        account="x3",
+        created_at=old,
+        next_attempt_at=timezone.now() + timedelta(minutes=3),
+    )
+    _share(article=stuck.article, account="x4", created_at=old, state=State.SENT)
+    sent = []
+    monkeypatch.setattr(services, "enqueue", lambda ids: sent.extend(ids) or len(ids))
+    assert services.sweep_pending() == 1 and sent == [stuck.pk]
+
+
+def test_enqueue_never_raises_when_the_broker_is_down(monkeypatch, caplog):
+    from sharing import tasks
+
+    def broken(*args, **kwargs):
+        raise ConnectionRefusedError("broker down")
+
+    monkeypatch.setattr(tasks.post_share, "apply_async", broken)
+    with caplog.at_level(logging.WARNING):
+        assert services.enqueue([1, 2, 3]) == 0
+    assert "sweeper will send it" in caplog.text and caplog.text.count("Could not queue") == 1
+
+
+def test_retry_resets_a_failed_share_for_editors_only(
+    editor, reporter, two_accounts, django_capture_on_commit_callbacks
+):
+    share = _share(state=State.FAILED, attempts=1, last_error="401", failed_at=timezone.now())
+    with pytest.raises(PermissionDenied):
+        services.retry_share(share=share, by=reporter)
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.retry_share(share=share, by=editor)
+    share.refresh_from_db()
+    assert (share.state, share.attempts, share.failed_at) == (State.PENDING, 0, None) and len(callbacks) == 1
+    with pytest.raises(ValidationError):
+        services.retry_share(share=share, by=editor)  # only failed ones
+
+
+def test_share_again_makes_a_new_round(editor, two_accounts, django_capture_on_commit_callbacks):
+    first = _share(state=State.SENT, remote_id="1")
+    with django_capture_on_commit_callbacks() as callbacks:
+        again = services.share_again(article=first.article, account="masto", by=editor)
+    assert (again.round, again.state, again.requested_by) == (2, State.PENDING, editor) and len(
+        callbacks
+    ) == 1
+    assert again.idempotency_key != first.idempotency_key and again.record_key != first.record_key
+
+
+# Admin ------------------------------------------------------------------------------------------------
+
+
+def test_article_admin_shows_each_share_with_link_error_and_actions(client_as, editor, two_accounts):
+    article = ArticleFactory(published=True)
+    _share(article=article, state=State.SENT, remote_url="https://m.example/@n/5", remote_id="5")
+    ShareRecord.objects.create(
+        article=article,
+        account="dev-log",
+        network="log",
+        state=State.FAILED,
+        last_error="Mastodon answered 401",
+    )
+    response = client_as(editor).get(reverse("admin:articles_article_change", args=[article.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'href="https://m.example/@n/5"' in page and "Mastodon answered 401" in page
+    failed = ShareRecord.objects.get(state=State.FAILED)
+    assert reverse("admin:sharing_sharerecord_retry", args=[failed.pk]) in page
+    assert reverse("admin:sharing_sharerecord_share_again", args=[failed.pk]) in page
+    assert 'name="share_on_publish"' in page and 'name="share_text"' in page
+    assert TOKEN not in page
+
+
+def test_admin_retry_button_queues_the_share(
+    client_as, editor, two_accounts, django_capture_on_commit_callbacks
+):
+    share = _share(state=State.FAILED, last_error="timeout", failed_at=timezone.now())
+    client = client_as(editor)
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(reverse("admin:sharing_sharerecord_retry", args=[share.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:articles_article_change", args=[share.article_id])
+    share.refresh_from_db()
+    assert share.state == State.PENDING and len(callbacks) == 1
+    assert client.get(reverse("admin:sharing_sharerecord_retry", args=[share.pk])).status_code == 405
+
+
+def test_share_list_filters_by_state_and_network(client_as, editor, two_accounts):
+    article = ArticleFactory(published=True, headline="Ferry timetable changes")
+    _share(article=article, state=State.FAILED)
+    ShareRecord.objects.create(
+        article=ArticleFactory(published=True, headline="Bridge reopens"), account="l", network="log"
+    )
+    client = client_as(editor)
+    url = reverse("admin:sharing_sharerecord_changelist")
+    failed = client.get(url, {"state__exact": "failed"}).content.decode()
+    assert "Ferry timetable changes" in failed and "Bridge reopens" not in failed
+    logs = client.get(url, {"network": "log"}).content.decode()
+    assert "Bridge reopens" in logs and "Ferry timetable changes" not in logs
+
+
+def test_admin_index_flags_failures_older_than_an_hour(client_as, editor, two_accounts):
+    client = client_as(editor)
+    _share(state=State.FAILED, failed_at=timezone.now() - timedelta(minutes=10))
+    assert 'id="share-failures-flag"' not in client.get(reverse("admin:index")).content.decode()
+    _share(account="other", state=State.FAILED, failed_at=timezone.now() - timedelta(hours=2))
+    page = client.get(reverse("admin:index")).content.decode()
+    assert 'id="share-failures-flag"' in page and "1 social post failed more than 1 hour ago" in page
+
+
+def test_secrets_never_reach_the_database_or_the_logs(
+    editor, two_accounts, httpserver, caplog, django_capture_on_commit_callbacks
+):
+    httpserver.expect_request("/api/v1/statuses").respond_with_json({"error": "nope"}, status=403)
+    with caplog.at_level(logging.DEBUG), django_capture_on_commit_callbacks(execute=True):
+        articles.publish_article(article=ArticleFactory(in_review=True), by=editor)
+    rows = [str(v) for row in ShareRecord.objects.values() for v in row.values()]
+    assert rows and not any(TOKEN in v for v in rows)
+    assert TOKEN not in caplog.text
