@@ -1,6 +1,5 @@
 import reversion
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Prefetch, Q
@@ -11,7 +10,7 @@ from imagekit.processors import ResizeToFill, ResizeToFit
 
 from .images import validate_image_upload
 from .sanitize import sanitize_html
-from .search import search_vector
+from .search import PostgresOnlyGinIndex, search_vector
 
 # Widths of the responsive renditions of lead images, used in srcset.
 RENDITION_WIDTHS = (480, 800, 1200)
@@ -221,7 +220,7 @@ class Article(models.Model):
             models.Index(fields=["section", "status", "-published_at"], name="article_section_published"),
             models.Index(fields=["status", "publish_at"], name="article_status_publish_at"),
             # Full-text search (articles.search); created on PostgreSQL only, see migration 0003.
-            GinIndex(search_vector(), name="article_search_vector"),
+            PostgresOnlyGinIndex(search_vector(), name="article_search_vector"),
         ]
         permissions = [
             ("publish_article", "Can publish, schedule and unpublish articles"),
@@ -366,6 +365,7 @@ class WorkflowEvent(models.Model):
     def __str__(self):
         who = self.actor or "the schedule"
         return f"{self.get_action_display()} by {who} at {self.at:%Y-%m-%d %H:%M}"
+
 
 class ArticleRedirect(models.Model):
     """An address a published article had before its slug, section or date changed; it answers 301."""

@@ -6,6 +6,7 @@ WHERE clause of a search is the indexed expression itself and PostgreSQL can use
 
 import html
 
+from django.contrib.postgres.indexes import GinIndex
 from django.db import connection
 from django.db.models import Q
 from django.utils.html import escape, strip_tags
@@ -26,6 +27,21 @@ def search_vector():
         + SearchVector("dek", weight="B", config=SEARCH_CONFIG)
         + SearchVector("body", weight="C", config=SEARCH_CONFIG)
     )
+
+
+class PostgresOnlyGinIndex(GinIndex):
+    """The full-text index, on PostgreSQL only: SQLite rebuilds the whole table for most schema changes
+    and would otherwise try to create this index with PostgreSQL's SQL (and fail the migration)."""
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        if schema_editor.connection.vendor != "postgresql":
+            return ""
+        return super().create_sql(model, schema_editor, using=using, **kwargs)
+
+    def remove_sql(self, model, schema_editor, **kwargs):
+        if schema_editor.connection.vendor != "postgresql":
+            return ""
+        return super().remove_sql(model, schema_editor, **kwargs)
 
 
 def clean_query(raw) -> str:

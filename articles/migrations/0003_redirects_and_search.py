@@ -1,4 +1,4 @@
-import django.contrib.postgres.indexes
+import articles.search
 import django.contrib.postgres.search
 import django.db.models.deletion
 from django.db import migrations, models
@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
         ),
         AddIndexOnPostgres(
             model_name="article",
-            index=django.contrib.postgres.indexes.GinIndex(
+            index=articles.search.PostgresOnlyGinIndex(
                 django.contrib.postgres.search.CombinedSearchVector(
                     django.contrib.postgres.search.CombinedSearchVector(
                         django.contrib.postgres.search.SearchVector("headline", config="english", weight="A"),
