@@ -7,7 +7,7 @@ from comments.models import PendingComment, ReaderComment
 
 from .conftest import confirmation_link
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_the_form_says_what_it_promises(client, article):

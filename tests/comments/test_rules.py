@@ -1,0 +1,273 @@
+"""Every moderation rule through the real form, CSRF enforced; refused posts save nothing."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+from django_comments.forms import CommentSecurityForm
+
+from comments.models import HoldRule, PendingComment, ReaderComment
+from tests.factories import ArticleFactory
+
+from .conftest import Commenter
+from .helpers import make_comment
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def nothing_saved():
+    return ReaderComment.objects.count() == 0 and PendingComment.objects.count() == 0 and not mail.outbox
+
+
+@pytest.fixture
+def logged_in(reader):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(reader)
+    return Commenter(client)
+
+
+# Closing ---------------------------------------------------------------------------------------------
+
+
+def test_article_with_comments_disabled_shows_no_form_and_refuses_posts(commenter, client):
+    open_article = ArticleFactory(published=True)
+    fields = commenter.fields(open_article.get_absolute_url())
+    closed = ArticleFactory(published=True, comments_enabled=False)
+    page = client.get(closed.get_absolute_url()).content.decode()
+    assert "Comments are closed on this article." in page and "Leave a Reply" not in page
+    # A form taken from another page but aimed at the closed article is refused too.
+    fields.update(object_pk=str(closed.pk), name="A", email="a@example.net", comment="Hi")
+    response = commenter.client.post("/comments/post/", fields)
+    assert response.status_code == 400  # the security hash is bound to the article
+    assert nothing_saved()
+
+
+def test_comments_close_after_the_configured_days(commenter, settings, client):
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 0
+    old = ArticleFactory(published=True, published_at=timezone.now() - timedelta(days=40))
+    assert "Leave a Reply" in client.get(old.get_absolute_url()).content.decode()
+    fields = commenter.fields(old.get_absolute_url())
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 30
+    assert "closed" in client.get(old.get_absolute_url()).content.decode()
+    fields.update(name="A", email="a@example.net", comment="Late to the party")
+    response = commenter.client.post("/comments/post/", fields)
+    assert response.status_code == 403
+    assert b"30 days" in response.content
+    assert nothing_saved()
+
+
+# Held -------------------------------------------------------------------------------------------------
+
+
+def test_first_time_commenter_is_held_then_trusted_after_approval(logged_in, article, settings, reader):
+    settings.COMMENTS_HOLD_FIRST_TIME = True
+    response = logged_in.post(article.get_absolute_url(), email="reader@example.org", comment="First words")
+    assert b"held for moderation" in response.content
+    first = ReaderComment.objects.get()
+    assert not first.is_public and first.moderation.held_reason == HoldRule.FIRST_TIME
+    first.is_public = True
+    first.submit_date -= timedelta(minutes=1)
+    first.save()
+    response = logged_in.post(article.get_absolute_url(), comment="Second words")
+    assert b"Your comment is published" in response.content, response.content
+    assert ReaderComment.objects.get(comment="Second words").is_public
+
+
+def test_first_time_anonymous_commenter_is_held_after_confirming(commenter, article, settings, client):
+    from .conftest import confirmation_link
+
+    settings.COMMENTS_HOLD_FIRST_TIME = True
+    commenter.post(article.get_absolute_url())
+    response = client.get(confirmation_link(mail.outbox[0]))
+    assert b"held for moderation" in response.content
+    comment = ReaderComment.objects.get()
+    assert not comment.is_public and comment.moderation.held_reason == HoldRule.FIRST_TIME
+
+
+def test_two_links_hold_the_comment(logged_in, article):
+    text = "See https://one.example/a and www.two.example/b"
+    response = logged_in.post(article.get_absolute_url(), comment=text)
+    assert b"held for moderation" in response.content
+    assert ReaderComment.objects.get().moderation.held_reason == HoldRule.LINKS
+
+
+def test_one_link_is_published_with_nofollow_ugc(logged_in, article, client):
+    logged_in.post(article.get_absolute_url(), comment="Source: https://example.com/report")
+    comment = ReaderComment.objects.get()
+    assert comment.is_public
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert '<a href="https://example.com/report" rel="nofollow ugc">' in page
+
+
+@pytest.mark.parametrize(
+    "field,value",
+    [("comment", "Try the Casino tonight"), ("name", "casino king"), ("url", "https://casino.example/")],
+)
+def test_moderation_words_in_any_field_hold_the_comment(logged_in, article, field, value):
+    response = logged_in.post(article.get_absolute_url(), **{field: value})
+    assert b"held for moderation" in response.content
+    assert ReaderComment.objects.get().moderation.held_reason == HoldRule.WORDS
+
+
+def test_moderation_words_in_the_email_hold_the_comment(commenter, article, client):
+    from .conftest import confirmation_link
+
+    commenter.post(article.get_absolute_url(), email="casino@example.net")
+    client.get(confirmation_link(mail.outbox[0]))
+    assert ReaderComment.objects.get().moderation.held_reason == HoldRule.WORDS
+
+
+def test_staff_and_moderators_are_exempt_from_hold_and_flood(moderator, article, settings):
+    settings.COMMENTS_HOLD_FIRST_TIME = True
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(moderator)
+    staff = Commenter(client)
+    for n in range(2):
+        response = staff.post(
+            article.get_absolute_url(), comment=f"Moderator note {n} https://a.example https://b.example"
+        )
+        assert b"Your comment is published" in response.content
+    assert ReaderComment.objects.filter(is_public=True).count() == 2
+
+
+# Refused -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "field,value", [("comment", "you BADWORD"), ("name", "badword"), ("email", "badword@example.net")]
+)
+def test_disallowed_words_are_refused_and_nothing_is_saved(commenter, article, field, value):
+    response = commenter.post(article.get_absolute_url(), **{field: value})
+    assert response.status_code == 400
+    assert b"words we do not publish" in response.content
+    assert nothing_saved()
+
+
+def test_filled_honeypot_is_refused(commenter, article):
+    response = commenter.post(article.get_absolute_url(), honeypot="http://spam.example")
+    assert response.status_code == 400
+    assert b"looked automated" in response.content
+    assert nothing_saved()
+
+
+def test_forged_security_hash_is_refused_and_the_text_is_kept(commenter, article):
+    response = commenter.post(article.get_absolute_url(), security_hash="0" * 40, comment="My careful reply")
+    assert response.status_code == 400
+    assert b"send it again" in response.content
+    assert b"My careful reply" in response.content
+    assert nothing_saved()
+
+
+def test_expired_timestamp_is_refused(commenter, article):
+    old = str(int(time.time()) - 3 * 3600)
+    form = CommentSecurityForm(article)
+    security_hash = form.generate_security_hash("articles.article", str(article.pk), old)
+    response = commenter.post(article.get_absolute_url(), timestamp=old, security_hash=security_hash)
+    assert response.status_code == 400
+    assert nothing_saved()
+
+
+def test_missing_csrf_token_is_refused(commenter, article):
+    response = commenter.post(article.get_absolute_url(), csrfmiddlewaretoken=None)
+    assert response.status_code == 403
+    assert nothing_saved()
+
+
+def test_flood_from_the_same_ip_is_refused_with_429(commenter, article):
+    commenter.post(article.get_absolute_url(), email="one@example.net", comment="First")
+    mail.outbox.clear()
+    response = commenter.post(article.get_absolute_url(), email="two@example.net", comment="Second")
+    assert response.status_code == 429
+    assert response["Retry-After"] == "15"
+    assert b"too quickly" in response.content and b"Second" in response.content
+    assert PendingComment.objects.count() == 1 and not mail.outbox
+
+
+def test_flood_from_the_same_email_is_refused_with_429(logged_in, article):
+    logged_in.post(article.get_absolute_url(), comment="First", ip="192.0.2.1")
+    response = logged_in.post(article.get_absolute_url(), comment="Second", ip="192.0.2.2")
+    assert response.status_code == 429
+    assert ReaderComment.objects.count() == 1
+
+
+def test_after_the_flood_window_a_new_comment_is_accepted(logged_in, article):
+    logged_in.post(article.get_absolute_url(), comment="First")
+    ReaderComment.objects.update(submit_date=timezone.now() - timedelta(seconds=16))
+    response = logged_in.post(article.get_absolute_url(), comment="Second")
+    assert b"Your comment is published" in response.content
+
+
+def test_exact_duplicate_by_the_same_person_is_refused_with_409(logged_in, article, reader):
+    make_comment(
+        article, email=reader.email, text="Same  words\nagain", when=timezone.now() - timedelta(minutes=5)
+    )
+    response = logged_in.post(article.get_absolute_url(), comment="Same words again")
+    assert response.status_code == 409
+    assert b"You have already said that." in response.content
+    assert ReaderComment.objects.count() == 1
+
+
+def test_duplicate_of_an_unconfirmed_comment_is_refused(commenter, article):
+    commenter.post(article.get_absolute_url(), comment="Pending words")
+    PendingComment.objects.update(submit_date=timezone.now() - timedelta(minutes=1))
+    response = commenter.post(article.get_absolute_url(), comment="Pending words")
+    assert response.status_code == 409
+    assert PendingComment.objects.count() == 1
+
+
+def test_same_words_by_someone_else_are_fine(logged_in, article):
+    make_comment(
+        article, email="other@example.net", text="Agreed.", when=timezone.now() - timedelta(minutes=5)
+    )
+    response = logged_in.post(article.get_absolute_url(), comment="Agreed.")
+    assert b"Your comment is published" in response.content
+
+
+def test_over_long_text_is_refused_not_truncated(commenter, article, settings):
+    settings.COMMENT_MAX_LENGTH = 100
+    response = commenter.post(article.get_absolute_url(), comment="x" * 101)
+    assert response.status_code == 400
+    assert b"at most 100 characters (it has 101)" in response.content
+    assert b"x" * 101 in response.content  # the text comes back whole
+    assert nothing_saved()
+
+
+def test_over_long_name_is_refused(commenter, article):
+    response = commenter.post(article.get_absolute_url(), name="N" * 51)
+    assert response.status_code == 400
+    assert b"at most 50 characters" in response.content
+    assert nothing_saved()
+
+
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("email", "not-an-email", b"Enter a valid email address"),
+        ("email", "", b"This field is required"),
+        ("name", "", b"This field is required"),
+        ("comment", "", b"This field is required"),
+        ("url", "javascript:alert(1)", b"Enter a valid web address"),
+        ("url", "http://exa mple.com", b"Enter a valid web address"),
+    ],
+)
+def test_malformed_fields_get_clear_errors(commenter, article, field, value, message):
+    response = commenter.post(article.get_absolute_url(), **{field: value})
+    assert response.status_code == 400
+    assert message in response.content
+    assert nothing_saved()
+
+
+def test_website_is_optional(logged_in, article):
+    response = logged_in.post(article.get_absolute_url(), url="")
+    assert b"Your comment is published" in response.content
+
+
+def test_comment_on_unpublished_article_is_refused(commenter, article):
+    fields = commenter.fields(article.get_absolute_url())
+    draft = ArticleFactory()
+    fields.update(object_pk=str(draft.pk), name="A", email="a@example.net", comment="Hi")
+    assert commenter.client.post("/comments/post/", fields).status_code == 404
+    assert nothing_saved()
