@@ -2,6 +2,9 @@
 
 from datetime import timedelta
 
+import pytest
+from bs4 import BeautifulSoup
+from django.core.cache import cache
 from django.utils import timezone
 
 from articles.models import Correction, RelatedArticle
@@ -130,3 +133,26 @@ def build_newsroom(
         for draft in hidden:
             RelatedArticle.objects.create(article=articles[0], related=draft, position=0)
     return {"sections": sections, "tags": tags, "authors": authors, "articles": articles, "hidden": hidden}
+
+
+@pytest.fixture
+def fresh_cache():
+    """The Browse By navigation is cached; each test starts from an empty cache."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def newsroom(db, fresh_cache):
+    return build_newsroom(8)
+
+
+def page(response) -> BeautifulSoup:
+    """A rendered page, parsed, after checking it is one."""
+    assert response["Content-Type"].startswith("text/html"), response["Content-Type"]
+    return BeautifulSoup(response.content.decode(), "html.parser")
+
+
+def text_of(response) -> str:
+    return " ".join(page(response).get_text(" ").split())

@@ -1,0 +1,232 @@
+import json
+
+import pytest
+
+from articles.models import Correction, RelatedArticle
+from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory, TagFactory
+from tests.site_data import page
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def story(fresh_cache):
+    world = SectionFactory(name="World", slug="world")
+    authors = [
+        AuthorFactory(
+            display_name="Amira Haddad", slug="amira-haddad", contact_email="amira@private.example"
+        ),
+        AuthorFactory(display_name="AFP", slug="afp", kind="agency"),
+    ]
+    image = ImageFactory(
+        caption="Dock workers on the picket line.", credit="Jo Smith/Reuters", alt_text="Workers hold banners"
+    )
+    article = ArticleFactory(
+        published=True,
+        headline="Harbour cranes fall silent as dock workers strike",
+        slug="harbour-cranes-fall-silent",
+        dek="A walkout over pay stops cargo at the city's port.",
+        body="<p>The union said the strike would last <strong>three days</strong>.</p>",
+        section=world,
+        lead_image=image,
+        source_credit="With reporting by Agence France-Presse.",
+        authors=authors,
+        tags=[TagFactory(name="Ports", slug="ports"), TagFactory(name="Labour", slug="labour")],
+    )
+    Correction.objects.create(article=article, note="An earlier version gave the wrong date for the vote.")
+    return article
+
+
+def test_article_page_shows_the_story_with_its_metadata(client, story):
+    response = client.get(story.get_absolute_url())
+
+    assert response.status_code == 200
+    soup = page(response)
+    assert [h1.get_text(strip=True) for h1 in soup.find_all("h1")] == [story.headline]
+    assert soup.select_one(".dek").get_text(strip=True) == story.dek
+    assert soup.select_one(".kicker a")["href"] == "/world/"
+    bylines = soup.select(".byline a")
+    assert [(a.get_text(), a["href"]) for a in bylines] == [
+        ("Amira Haddad", "/authors/amira-haddad/"),
+        ("AFP", "/authors/afp/"),
+    ]
+    published = soup.select_one(".dates time")
+    assert published["datetime"] == story.published_at.isoformat()
+    assert "three days" in soup.select_one(".story-body strong").get_text()
+    assert soup.select_one(".source-credit").get_text(strip=True) == "With reporting by Agence France-Presse."
+    correction = soup.select_one(".corrections li")
+    assert "wrong date for the vote" in correction.get_text()
+    assert correction.find("time")["datetime"]
+    assert [a["href"] for a in soup.select(".story-tags a")] == ["/tag/labour/", "/tag/ports/"]
+    assert soup.select_one("#comments-heading") is not None, "the comments block is included"
+    assert "amira@private.example" not in response.content.decode()
+
+
+def test_lead_image_is_responsive_with_caption_credit_and_alt_text(client, story):
+    soup = page(client.get(story.get_absolute_url()))
+
+    image = soup.select_one(".lead-image img")
+    assert image["alt"] == "Workers hold banners"
+    sources = [part.strip().rsplit(" ", 1) for part in image["srcset"].split(",")]
+    assert [width for _, width in sources] == ["480w", "800w", "1200w"]
+    assert all(url.startswith("/media/renditions/") for url, _ in sources)
+    assert image["width"] == "1600" and image["height"] == "900"
+    caption = soup.select_one(".lead-image figcaption").get_text(" ", strip=True)
+    assert "Dock workers on the picket line." in caption
+    assert "Jo Smith/Reuters" in caption
+
+
+def test_article_page_has_open_graph_twitter_card_and_news_article_json_ld(client, story, settings):
+    settings.SITE_URL = "https://news.example.org"
+    soup = page(client.get(story.get_absolute_url()))
+    url = f"https://news.example.org{story.get_absolute_url()}"
+
+    def meta(prop):
+        return [tag["content"] for tag in soup.find_all("meta", attrs={"property": prop})]
+
+    assert soup.find("link", rel="canonical")["href"] == url
+    assert soup.find("meta", attrs={"name": "description"})["content"] == story.dek
+    assert meta("og:type") == ["article"]
+    assert meta("og:title") == [story.headline]
+    assert meta("og:url") == [url]
+    assert meta("og:image")[0].startswith("https://news.example.org/media/renditions/")
+    assert meta("og:image:width") == ["1200"] and meta("og:image:height") == ["630"]
+    assert meta("article:published_time") == [story.published_at.isoformat()]
+    assert meta("article:modified_time")
+    assert meta("article:section") == ["World"]
+    assert sorted(meta("article:tag")) == ["Labour", "Ports"]
+    assert meta("article:author") == [
+        "https://news.example.org/authors/amira-haddad/",
+        "https://news.example.org/authors/afp/",
+    ]
+    assert soup.find("meta", attrs={"name": "twitter:card"})["content"] == "summary_large_image"
+
+    data = json.loads(soup.find("script", type="application/ld+json").string)
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == story.headline
+    assert data["datePublished"] == story.published_at.isoformat()
+    assert data["dateModified"]
+    assert data["image"][0]["url"] == meta("og:image")[0]
+    assert [(a["@type"], a["name"]) for a in data["author"]] == [
+        ("Person", "Amira Haddad"),
+        ("Organization", "AFP"),
+    ]
+    assert data["publisher"]["name"] == settings.SITE_NAME
+    assert data["publisher"]["logo"]["url"] == "https://news.example.org/static/img/logo.png"
+
+
+def test_json_ld_cannot_close_its_script_element(client, fresh_cache):
+    article = ArticleFactory(published=True, headline="</script><script>alert(1)</script> & more")
+
+    body = client.get(article.get_absolute_url()).content.decode()
+
+    script = body.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+    assert "<" not in script and ">" not in script
+    assert json.loads(script)["headline"] == article.headline
+    assert "<script>alert(1)" not in body
+
+
+def test_share_links_are_plain_links_with_the_canonical_url_and_headline(client, story, settings):
+    settings.SITE_URL = "https://news.example.org"
+    soup = page(client.get(story.get_absolute_url()))
+    url = f"https://news.example.org{story.get_absolute_url()}"
+
+    links = {a["class"][0]: a["href"] for a in soup.select(".share a")}
+    assert set(links) == {
+        "share-x",
+        "share-facebook",
+        "share-linkedin",
+        "share-bluesky",
+        "share-mastodon",
+        "share-email",
+        "share-copy",
+    }
+    from urllib.parse import quote_plus
+
+    assert links["share-x"].startswith("https://x.com/intent/post?")
+    assert quote_plus(url) in links["share-x"] and quote_plus(story.headline) in links["share-x"]
+    assert links["share-facebook"] == f"https://www.facebook.com/sharer/sharer.php?u={quote_plus(url)}"
+    assert quote_plus(url) in links["share-linkedin"]
+    assert links["share-bluesky"].startswith("https://bsky.app/intent/compose?text=")
+    assert "/share?text=" in links["share-mastodon"]
+    assert links["share-email"].startswith("mailto:?subject=")
+    assert links["share-copy"] == url
+    # No third-party scripts and no inline ones: every script is our own file under /static/.
+    scripts = [s for s in soup.find_all("script") if s.get("type") != "application/ld+json"]
+    assert "/static/js/site.js" in [s.get("src") for s in scripts]
+    assert all(s.get("src", "").startswith("/static/") and not s.string for s in scripts)
+    assert not soup.find("img", src=lambda src: src and not src.startswith("/"))
+
+
+@pytest.mark.parametrize("state", ["draft", "in_review", "scheduled", "unpublished"])
+def test_articles_readers_may_not_see_answer_404(client, fresh_cache, state):
+    hidden = ArticleFactory(**({state: True} if state != "draft" else {}), headline="Not for readers")
+    # Give it a plausible address: the one it would have if it were published now.
+    response = client.get(hidden.get_absolute_url())
+
+    assert response.status_code == 404
+    assert "Not for readers" not in response.content.decode()
+    assert "couldn’t find that page" in response.content.decode()
+
+
+def test_article_with_the_wrong_date_section_or_slug_is_not_found(client, story):
+    url = story.get_absolute_url()
+    other = SectionFactory(slug="business")
+    assert client.get(url.replace("/world/", "/business/")).status_code == 404
+    assert client.get(url.replace(story.slug, "no-such-story")).status_code == 404
+    assert client.get(f"/world/1999/01/01/{story.slug}/").status_code == 404
+    assert other.pk
+
+
+def test_related_articles_put_editor_choices_first_then_the_closest_published(client, fresh_cache):
+    world, business = SectionFactory(slug="world"), SectionFactory(slug="business")
+    ports, strikes, energy = TagFactory(slug="ports"), TagFactory(slug="strikes"), TagFactory(slug="energy")
+    article = ArticleFactory(published=True, section=world, tags=[ports, strikes], headline="The story")
+    chosen = ArticleFactory(published=True, section=business, headline="Chosen by the editor")
+    two_tags = ArticleFactory(
+        published=True, section=business, tags=[ports, strikes], headline="Two shared tags"
+    )
+    one_tag_same_section = ArticleFactory(
+        published=True, section=world, tags=[ports], headline="Tag and section"
+    )
+    same_section = ArticleFactory(published=True, section=world, headline="Same section only")
+    ArticleFactory(published=True, section=business, tags=[energy], headline="Unrelated")
+    draft = ArticleFactory(section=world, tags=[ports, strikes], headline="A related draft")
+    unpublished = ArticleFactory(unpublished=True, section=world, tags=[ports], headline="Withdrawn")
+    for position, other in enumerate([draft, chosen, unpublished]):
+        RelatedArticle.objects.create(article=article, related=other, position=position)
+
+    soup = page(client.get(article.get_absolute_url()))
+
+    headlines = [a.get_text(strip=True) for a in soup.select(".read-more .card-headline a")]
+    assert headlines == [
+        chosen.headline,
+        two_tags.headline,
+        one_tag_same_section.headline,
+        same_section.headline,
+    ]
+
+
+def test_related_articles_never_include_the_article_itself(fresh_cache):
+    from articles.models import Article
+    from articles.related import related_articles
+
+    article = ArticleFactory(published=True, tags=[TagFactory()])
+    ArticleFactory(published=True, section=article.section)
+
+    related = related_articles(Article.objects.for_detail().get(pk=article.pk))
+
+    assert article.pk not in [a.pk for a in related]
+    assert len(related) == 1
+
+
+def test_preview_link_still_shows_a_draft_without_indexing(client, fresh_cache):
+    from articles.previews import preview_url
+
+    draft = ArticleFactory(headline="Draft for the desk")
+
+    response = client.get(preview_url(draft))
+
+    assert response.status_code == 200
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert "Draft for the desk" in page(response).find("h1").get_text()

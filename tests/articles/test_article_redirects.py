@@ -1,0 +1,100 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles import services
+from articles.models import ArticleRedirect
+from tests.factories import ArticleFactory, SectionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_changing_a_published_articles_slug_redirects_the_old_address(client, fresh_cache):
+    article = ArticleFactory(published=True, slug="old-slug")
+    old_url = article.get_absolute_url()
+
+    article.slug = "new-slug"
+    article.save()
+
+    response = client.get(old_url)
+    assert response.status_code == 301
+    assert response["Location"] == article.get_absolute_url()
+    assert response["Location"].endswith("/new-slug/")
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_moving_an_article_to_another_section_redirects_the_old_address(client, fresh_cache):
+    article = ArticleFactory(published=True, section=SectionFactory(slug="world"))
+    old_url = article.get_absolute_url()
+
+    article.section = SectionFactory(slug="business")
+    article.save()
+
+    response = client.get(old_url)
+    assert response.status_code == 301
+    assert response["Location"].startswith("/business/")
+
+
+def test_every_earlier_address_leads_to_the_current_one(client, fresh_cache):
+    article = ArticleFactory(published=True, slug="first")
+    first = article.get_absolute_url()
+    article.slug = "second"
+    article.save()
+    second = article.get_absolute_url()
+    article.slug = "third"
+    article.save()
+
+    assert client.get(first)["Location"] == article.get_absolute_url()
+    assert client.get(second)["Location"] == article.get_absolute_url()
+
+
+def test_republishing_on_another_day_redirects_the_old_dated_address(client, editor, fresh_cache):
+    from tests.factories import AuthorFactory
+
+    article = ArticleFactory(
+        published=True, published_at=timezone.now() - timedelta(days=3), authors=[AuthorFactory()]
+    )
+    old_url = article.get_absolute_url()
+
+    services.unpublish_article(article=article, by=editor)
+    article = services.publish_article(article=article, by=editor)
+
+    assert article.get_absolute_url() != old_url
+    response = client.get(old_url)
+    assert response.status_code == 301
+    assert response["Location"] == article.get_absolute_url()
+
+
+def test_changing_the_slug_back_does_not_redirect_the_live_address_to_itself(client, fresh_cache):
+    article = ArticleFactory(published=True, slug="one")
+    url_one = article.get_absolute_url()
+    article.slug = "two"
+    article.save()
+    article.slug = "one"
+    article.save()
+
+    assert client.get(url_one).status_code == 200
+    assert not ArticleRedirect.objects.filter(old_path=url_one).exists()
+    assert client.get(url_one.replace("/one/", "/two/"))["Location"] == url_one
+
+
+def test_a_draft_that_was_never_published_leaves_no_old_address(fresh_cache):
+    draft = ArticleFactory(slug="working-title")
+    draft.slug = "final-title"
+    draft.save()
+
+    assert ArticleRedirect.objects.count() == 0
+
+
+def test_old_address_of_an_unpublished_article_is_not_found(client, editor, fresh_cache):
+    article = ArticleFactory(published=True, slug="before")
+    old_url = article.get_absolute_url()
+    article.slug = "after"
+    article.save()
+    services.unpublish_article(article=article, by=editor)
+
+    response = client.get(old_url)
+
+    assert response.status_code == 404
+    assert "after" not in response.get("Location", "")

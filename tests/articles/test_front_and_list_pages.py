@@ -1,0 +1,156 @@
+import pytest
+
+from articles.models import Section
+from tests.factories import ArticleFactory, SectionFactory, TagFactory
+from tests.site_data import page, text_of
+
+pytestmark = pytest.mark.django_db
+
+HIDDEN_HEADLINES = [
+    "Secret draft about the harbour",
+    "Harbour story waiting for review",
+    "Harbour story for tomorrow",
+    "Withdrawn harbour story",
+]
+
+
+def assert_no_hidden_articles(response):
+    body = response.content.decode()
+    for headline in HIDDEN_HEADLINES:
+        assert headline not in body
+
+
+def test_home_shows_breaking_featured_latest_and_a_block_per_section(client, newsroom):
+    response = client.get("/")
+
+    assert response.status_code == 200
+    soup = page(response)
+    articles = newsroom["articles"]
+    breaking = soup.select_one(".breaking a")
+    assert breaking.get_text(strip=True) == articles[0].headline
+    assert breaking["href"] == articles[0].get_absolute_url()
+    featured = [a.get_text(strip=True) for a in soup.select(".top-stories .card-headline a")]
+    assert featured == [a.headline for a in articles[:3]]
+    latest = [a.get_text(strip=True) for a in soup.select(".latest .card-headline a")]
+    assert latest == [a.headline for a in articles[3:8]], "newest first, without the featured ones"
+    blocks = [h2.get_text(strip=True) for h2 in soup.select(".section-block h2")]
+    assert blocks == ["World", "Politics", "Business", "Science"]
+    world_block = soup.select_one(".section-block").select(".card-headline a")
+    assert [a["href"] for a in world_block] == [
+        articles[0].get_absolute_url(),
+        articles[4].get_absolute_url(),
+    ]
+    assert len(soup.find_all("h1")) == 1
+    assert_no_hidden_articles(response)
+
+
+def test_home_without_breaking_news_has_no_banner(client, fresh_cache):
+    ArticleFactory(published=True, is_breaking=False)
+    ArticleFactory(is_breaking=True, headline="A breaking draft")
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert page(response).select_one(".breaking") is None
+    assert "A breaking draft" not in response.content.decode()
+
+
+def test_empty_site_has_a_friendly_front_page(client, fresh_cache):
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert "No articles have been published yet." in text_of(response)
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/world/", "/tag/ports/", "/authors/amira-haddad/", "/search/?q=harbour"]
+)
+def test_browse_by_lists_sections_in_order_and_popular_tags_on_every_page(client, newsroom, path):
+    Section.objects.filter(slug="science").update(position=0)
+    Section.objects.filter(slug="world").update(position=9)
+
+    response = client.get(path)
+
+    assert response.status_code == 200
+    nav = page(response).select_one("nav.browse-by")
+    sections = [a.get_text() for a in nav.select(".browse-sections a")]
+    assert sections == ["Science", "Politics", "Business", "World"]
+    tags = [a["href"] for a in nav.select(".browse-tags a")]
+    assert tags and all(href.startswith("/tag/") for href in tags)
+
+
+def test_popular_tags_count_only_published_articles(client, fresh_cache):
+    popular, quiet = TagFactory(name="Popular", slug="popular"), TagFactory(name="Quiet", slug="quiet")
+    ArticleFactory.create_batch(2, published=True, tags=[popular])
+    ArticleFactory(published=True, tags=[quiet])
+    ArticleFactory.create_batch(3, tags=[quiet])  # drafts do not count
+    unused = TagFactory(name="Unused", slug="unused")
+
+    nav = page(client.get("/")).select_one("nav.browse-by")
+
+    assert [a.get_text() for a in nav.select(".browse-tags a")] == ["Popular", "Quiet"]
+    assert unused.name not in nav.get_text()
+
+
+def test_browse_by_shows_a_new_section_at_once(client, newsroom):
+    client.get("/")  # fills the cache
+    SectionFactory(name="Culture", slug="culture", position=99)
+
+    nav = page(client.get("/")).select_one("nav.browse-by")
+
+    assert "Culture" in [a.get_text() for a in nav.select(".browse-sections a")]
+
+
+def test_section_page_lists_only_its_published_articles_newest_first(client, newsroom):
+    response = client.get("/world/")
+
+    assert response.status_code == 200
+    soup = page(response)
+    assert soup.find("h1").get_text() == "World"
+    assert "Reporting from around the world." in soup.select_one(".page-intro").get_text()
+    expected = [a.headline for a in newsroom["articles"] if a.section.slug == "world"]
+    assert [a.get_text(strip=True) for a in soup.select(".article-list .card-headline a")] == expected
+    assert_no_hidden_articles(response)
+
+
+def test_section_pages_are_paginated(client, fresh_cache):
+    section = SectionFactory(slug="world", name="World")
+    ArticleFactory.create_batch(25, published=True, section=section)
+
+    first, second = client.get("/world/"), client.get("/world/?page=2")
+
+    assert len(page(first).select(".article-list > li")) == 20
+    assert len(page(second).select(".article-list > li")) == 5
+    assert page(first).select_one(".pagination a[rel=next]")["href"] == "?page=2"
+    assert page(second).find("link", rel="canonical")["href"].endswith("/world/?page=2")
+    assert "page 2" in page(second).title.get_text()
+
+
+def test_tag_page_lists_published_articles_with_the_tag(client, newsroom):
+    response = client.get("/tag/ports/")
+
+    assert response.status_code == 200
+    soup = page(response)
+    assert soup.find("h1").get_text() == "Ports"
+    expected = [a.headline for a in newsroom["articles"] if "ports" in [t.slug for t in a.tags.all()]]
+    assert expected
+    assert [a.get_text(strip=True) for a in soup.select(".article-list .card-headline a")] == expected
+    assert_no_hidden_articles(response)
+
+
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [
+        ("/", "The Newsroom"),
+        ("/world/", "World"),
+        ("/tag/ports/", "Ports"),
+        ("/authors/amira-haddad/", "Amira Haddad"),
+    ],
+)
+def test_every_page_has_a_title_description_and_canonical_link(client, newsroom, settings, path, title):
+    settings.SITE_URL = "https://news.example.org"
+    soup = page(client.get(path))
+
+    assert title in soup.title.get_text()
+    assert soup.find("meta", attrs={"name": "description"})["content"].strip()
+    assert soup.find("link", rel="canonical")["href"] == f"https://news.example.org{path}"

@@ -1,0 +1,155 @@
+import pytest
+from django.db import connection
+
+from articles.models import Article
+from articles.search import render_snippet, search_articles
+from tests.factories import ArticleFactory
+from tests.site_data import page, text_of
+
+pytestmark = pytest.mark.django_db
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="full-text search needs PostgreSQL"
+)
+
+
+def result_headlines(response):
+    return [a.get_text(strip=True) for a in page(response).select(".search-results .card-headline a")]
+
+
+@postgres_only
+def test_search_ranks_headline_above_dek_above_body(client, fresh_cache):
+    body = ArticleFactory(
+        published=True, headline="Council news", dek="Plans.", body="<p>The lighthouse reopens.</p>"
+    )
+    dek = ArticleFactory(
+        published=True, headline="Coast news", dek="The lighthouse reopens.", body="<p>Plans.</p>"
+    )
+    head = ArticleFactory(published=True, headline="Lighthouse reopens", dek="Plans.", body="<p>Plans.</p>")
+    ArticleFactory(published=True, headline="Nothing to see", dek="Plans.", body="<p>Plans.</p>")
+
+    response = client.get("/search/", {"q": "lighthouse"})
+
+    assert response.status_code == 200
+    assert result_headlines(response) == [head.headline, dek.headline, body.headline]
+    assert "3 articles found." in text_of(response)
+
+
+@postgres_only
+def test_search_understands_quotes_and_minus(client, fresh_cache):
+    ArticleFactory(published=True, headline="Harbour plan approved", dek="", body="<p>A new ferry pier.</p>")
+    ArticleFactory(published=True, headline="Plan for the harbour", dek="", body="<p>Cycle paths.</p>")
+
+    phrase = result_headlines(client.get("/search/", {"q": '"harbour plan"'}))
+    minus = result_headlines(client.get("/search/", {"q": "harbour -ferry"}))
+
+    assert phrase == ["Harbour plan approved"]
+    assert minus == ["Plan for the harbour"]
+
+
+@postgres_only
+def test_search_snippets_highlight_matches_and_escape_the_text(client, fresh_cache):
+    ArticleFactory(
+        published=True,
+        headline="Port report",
+        body="<p>Dock workers &amp; crane drivers voted to strike on Monday.</p>",
+    )
+
+    snippet = page(client.get("/search/", {"q": "strike"})).select_one(".snippet")
+
+    assert [mark.get_text() for mark in snippet.find_all("mark")] == ["strike"]
+    assert "Dock workers & crane drivers" in snippet.get_text()
+
+
+def test_snippets_are_escaped_except_for_our_marks():
+    raw = "<b>bold</b> &lt;script&gt;alert(1)&lt;/script&gt; \ue000strike\ue001 \ue000open"
+
+    html = render_snippet(raw)
+
+    assert html == "bold &lt;script&gt;alert(1)&lt;/script&gt; <mark>strike</mark> <mark>open</mark>"
+
+
+@postgres_only
+def test_search_uses_the_gin_index(fresh_cache):
+    from django.contrib.postgres.search import SearchQuery
+
+    from articles.search import SEARCH_CONFIG, search_vector
+
+    ArticleFactory.create_batch(3, published=True)
+    query = SearchQuery("harbour", config=SEARCH_CONFIG, search_type="websearch")
+    queryset = Article.objects.annotate(search=search_vector()).filter(search=query)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = queryset.explain()
+
+    assert "article_search_vector" in plan
+
+
+@pytest.mark.parametrize("state", ["draft", "in_review", "scheduled", "unpublished"])
+def test_search_never_finds_articles_readers_may_not_see(client, fresh_cache, state):
+    ArticleFactory(**({state: True} if state != "draft" else {}), headline="Lighthouse secret")
+    ArticleFactory(published=True, headline="Lighthouse open day")
+
+    response = client.get("/search/", {"q": "lighthouse"})
+
+    assert result_headlines(response) == ["Lighthouse open day"]
+    assert "Lighthouse secret" not in response.content.decode()
+
+
+def test_search_falls_back_to_a_plain_match_on_sqlite(monkeypatch, fresh_cache):
+    ArticleFactory(published=True, headline="Lighthouse reopens")
+    ArticleFactory(published=True, headline="Other news", body="<p>The LIGHTHOUSE keeper retires.</p>")
+    ArticleFactory(headline="Lighthouse draft")
+    ArticleFactory(published=True, headline="Unrelated")
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+
+    found = search_articles(Article.objects.published(), "lighthouse")
+
+    assert sorted(a.headline for a in found) == ["Lighthouse reopens", "Other news"]
+
+
+@pytest.mark.parametrize("query", ["", "   ", "!!!", "-", '""'])
+def test_empty_or_wordless_search_gets_a_friendly_page(client, fresh_cache, query):
+    ArticleFactory(published=True, headline="Lighthouse reopens")
+
+    response = client.get("/search/", {"q": query})
+
+    assert response.status_code == 200
+    assert result_headlines(response) == []
+    assert "Type a name, a place or a topic" in text_of(response) or "could not find any words" in text_of(
+        response
+    )
+
+
+def test_search_with_no_results_says_so(client, fresh_cache):
+    ArticleFactory(published=True, headline="Lighthouse reopens")
+
+    response = client.get("/search/", {"q": "zebra"})
+
+    assert response.status_code == 200
+    assert "No articles match “zebra”." in text_of(response)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "<script>alert('x')</script>",
+        '"><img src=x onerror=alert(1)>',
+        "'; DROP TABLE articles_article; --",
+        "1' OR '1'='1",
+        "harbour & | ! ( ) :* <->",
+        "a" * 5000,
+    ],
+)
+def test_hostile_search_strings_are_answered_safely(client, fresh_cache, query):
+    ArticleFactory(published=True, headline="Harbour news")
+
+    response = client.get("/search/", {"q": query})
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<script>alert" not in body
+    assert "<img src=x" not in body
+    assert Article.objects.count() == 1
+    if "<script>" in query:
+        assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in body
