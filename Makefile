@@ -48,7 +48,7 @@ demo: migrate
 	$(RUN_ENV) $(BIN)/python manage.py load_demo
 
 editor: migrate
-	$(RUN_ENV) $(BIN)/python manage.py ensure_editor
+	$(RUN_ENV) $(BIN)/python manage.py ensure_demo_logins
 
 run: demo editor
 	@echo "Serving on http://127.0.0.1:8000  (admin: http://127.0.0.1:8000/admin/)"
@@ -72,4 +72,4 @@ test: install-dev lint
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache
+	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache .demo-logins.json

@@ -1,0 +1,158 @@
+"""`manage.py load_demo`: the demo newsroom of Port Aldery, safe to run any number of times.
+
+Everything is keyed by slug (images by title): what exists already is left alone, so a second run adds
+nothing. Workflow fields are set directly because this is set-up data, not an editor's action; each new
+article gets one workflow event and one revision so the admin's history reads naturally.
+"""
+
+from datetime import timedelta
+
+import reversion
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from articles import demo_data
+from articles.demo_art import draw_scene, jpeg_bytes, portrait
+from articles.models import Article, Byline, Correction, Image, RelatedArticle, Section, Tag, WorkflowEvent
+from authors.models import Author
+
+Status = Article.Status
+DEMO_IMAGE_PREFIX = "Demo: "
+
+
+class Command(BaseCommand):
+    help = "Load the demo newsroom (sections, authors, articles with lead images). Adds nothing twice."
+
+    def handle(self, *args, **options):
+        now = timezone.now()
+        with transaction.atomic():
+            sections = self._sections()
+            tags = self._tags()
+            authors = self._authors()
+            created = self._articles(now, sections, tags, authors)
+            self._related(created)
+        counts = {status.label: Article.objects.filter(status=status).count() for status in Status}
+        summary = ", ".join(f"{n} {label.lower()}" for label, n in counts.items() if n)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo newsroom: {len(created)} new article(s). Now {Section.objects.count()} sections, "
+                f"{Author.objects.count()} authors, {Article.objects.count()} articles ({summary})."
+            )
+        )
+
+    def _sections(self):
+        sections = {}
+        for position, (slug, name, description) in enumerate(demo_data.SECTIONS):
+            sections[slug], _ = Section.objects.get_or_create(
+                slug=slug, defaults={"name": name, "description": description, "position": position}
+            )
+        return sections
+
+    def _tags(self):
+        return {
+            slug: Tag.objects.get_or_create(slug=slug, defaults={"name": name})[0]
+            for slug, name in demo_data.TAGS.items()
+        }
+
+    def _authors(self):
+        authors = {}
+        for slug, (name, kind, job, bio, x, mastodon, bluesky, color) in demo_data.AUTHORS.items():
+            author = Author.objects.filter(slug=slug).first()
+            if author is None:
+                author = Author(
+                    slug=slug,
+                    display_name=name,
+                    kind=kind,
+                    job_title=job,
+                    bio=bio,
+                    x_handle=x,
+                    mastodon_handle=mastodon,
+                    bluesky_handle=bluesky,
+                    contact_email=f"{slug}@newsroom.invalid",
+                )
+                photo = portrait(name, color, agency=kind == Author.Kind.AGENCY)
+                author.photo.save(f"{slug}.jpg", ContentFile(jpeg_bytes(photo)), save=False)
+                author.save()
+            authors[slug] = author
+        return authors
+
+    def _lead_image(self, data, section):
+        motif, caption, alt_text = data["image"]
+        title = f"{DEMO_IMAGE_PREFIX}{data['headline']}"
+        image = Image.objects.filter(title=title).first()
+        if image is None:
+            is_wire = data["authors"][0] == "coastal-press-agency"
+            image = Image(
+                title=title,
+                caption=caption,
+                alt_text=alt_text,
+                credit="Illustration: Coastal Press Agency"
+                if is_wire
+                else "Illustration: Newsroom graphics desk",
+            )
+            picture = draw_scene(motif, seed=data["slug"], label=f"Port Aldery · {section.name}")
+            image.file.save(f"{data['slug']}.jpg", ContentFile(jpeg_bytes(picture)), save=False)
+            image.width, image.height = picture.size
+            image.save()
+        return image
+
+    def _articles(self, now, sections, tags, authors):
+        existing = set(Article.objects.values_list("slug", flat=True))
+        created, events = [], []
+        for data in demo_data.ARTICLES:
+            if data["slug"] in existing:
+                continue
+            section = sections[data["section"]]
+            article = Article(
+                slug=data["slug"],
+                headline=data["headline"],
+                dek=data["dek"],
+                body="".join(data["body"]),
+                section=section,
+                lead_image=self._lead_image(data, section),
+                source_credit=data.get("source_credit", ""),
+                is_featured=data.get("featured", False),
+                is_breaking=data.get("breaking", False),
+            )
+            state = data["state"]
+            if state == "published":
+                article.mark_published(now - timedelta(hours=data["ago"]))
+                events.append((article, WorkflowEvent.Action.PUBLISHED, article.published_at))
+            elif state == "scheduled":
+                article.mark_scheduled(now + timedelta(minutes=data["in_minutes"]))
+                events.append((article, WorkflowEvent.Action.SCHEDULED, now))
+            elif state == "review":
+                article.mark_in_review()
+                events.append((article, WorkflowEvent.Action.SUBMITTED, now - timedelta(hours=3)))
+            with reversion.create_revision():
+                reversion.set_comment("Demo content loaded.")
+                article.save()
+                article.tags.set([tags[slug] for slug in data["tags"]])
+                for position, slug in enumerate(data["authors"]):
+                    Byline.objects.create(article=article, author=authors[slug], position=position)
+                if data.get("correction"):
+                    Correction.objects.create(
+                        article=article,
+                        note=data["correction"],
+                        noted_at=article.published_at + timedelta(hours=4),
+                    )
+            # Written some hours before it went out, so the admin's dates look like a real desk's.
+            written = (article.published_at or now) - timedelta(hours=6)
+            Article.objects.filter(pk=article.pk).update(created_at=written)
+            created.append((article, data))
+        WorkflowEvent.objects.bulk_create(
+            WorkflowEvent(article=article, action=action, at=at, detail="Demo content")
+            for article, action, at in events
+        )
+        return created
+
+    def _related(self, created):
+        by_slug = dict(Article.objects.values_list("slug", "pk"))
+        RelatedArticle.objects.bulk_create(
+            RelatedArticle(article=article, related_id=by_slug[slug], position=position)
+            for article, data in created
+            for position, slug in enumerate(data.get("related", []))
+            if slug in by_slug and slug != article.slug
+        )

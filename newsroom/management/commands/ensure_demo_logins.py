@@ -1,0 +1,89 @@
+"""`manage.py ensure_demo_logins`: the editor, reporter and moderator logins of the demo, printed.
+
+Passwords are random the first time and remembered in a git-ignored file in the project folder, so
+every `make run` prints the same ones. If a stored password no longer works (someone changed it in the
+admin), a new one is set, remembered and printed.
+"""
+
+import json
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from authors.models import Author
+
+DEFAULT_LOGINS_FILE = settings.BASE_DIR / ".demo-logins.json"
+# username: (role group, first name, last name, slug of the demo author the login writes as)
+DEMO_LOGINS = {
+    "editor": ("Editor", "Erin", "Desk", None),
+    "reporter": ("Reporter", "Marta", "Quillon", "marta-quillon"),
+    "moderator": ("Moderator", "Moe", "Derator", None),
+}
+
+
+class Command(BaseCommand):
+    help = "Make sure the demo logins (editor, reporter, moderator) exist and print their passwords."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--logins-file",
+            type=Path,
+            default=DEFAULT_LOGINS_FILE,
+            help=f"Where the passwords are remembered (default: {DEFAULT_LOGINS_FILE}).",
+        )
+
+    def handle(self, *args, logins_file: Path, **options):
+        remembered = _read(logins_file)
+        with transaction.atomic():
+            for username, (role, first_name, last_name, author_slug) in DEMO_LOGINS.items():
+                remembered[username] = self._ensure(
+                    username, role, first_name, last_name, author_slug, remembered.get(username)
+                )
+        _write(logins_file, remembered)
+        self.stdout.write(f"Demo logins for the admin ({settings.SITE_URL}/admin/):")
+        for username in DEMO_LOGINS:
+            self.stdout.write(f"  {username:<10} password: {remembered[username]}")
+
+    def _ensure(self, username, role, first_name, last_name, author_slug, password):
+        User = get_user_model()
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first_name,
+                "last_name": last_name,
+                "email": f"{username}@newsroom.invalid",
+            },
+        )
+        changed = created
+        if not user.is_staff or not user.is_active:
+            user.is_staff = user.is_active = True
+            changed = True
+        if not password or not user.check_password(password):
+            password = secrets.token_urlsafe(12)
+            user.set_password(password)
+            changed = True
+        if changed:
+            user.save()
+        user.groups.add(Group.objects.get(name=role))
+        if author_slug and not Author.objects.filter(user=user).exists():
+            # The reporter writes as one of the demo authors, so their drafts are theirs to edit.
+            Author.objects.filter(slug=author_slug, user__isnull=True).update(user=user)
+        return password
+
+
+def _read(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text())
+    except (FileNotFoundError, ValueError):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def _write(path: Path, logins: dict):
+    path.write_text(json.dumps(logins, indent=2) + "\n")
+    path.chmod(0o600)
