@@ -20,11 +20,14 @@ READONLY = [
 def outcome(share: ShareRecord) -> str:
     """Pending / sent with a link / failed with the error, as one line of HTML."""
     if share.state == State.SENT:
+        tries = f" after {share.attempts} attempts" if share.attempts > 1 else ""
         if share.remote_url:
             return format_html(
-                'Sent: <a href="{}" target="_blank" rel="noopener">view the post</a>', share.remote_url
+                'Sent{}: <a href="{}" target="_blank" rel="noopener">view the post</a>',
+                tries,
+                share.remote_url,
             )
-        return "Sent"
+        return f"Sent{tries}"
     if share.state == State.FAILED:
         return format_html('<strong style="color:#ba2121">Failed</strong>: {}', share.last_error)
     if share.last_error:

@@ -87,7 +87,7 @@ class ShareRecord(models.Model):
     def mark_sent(self, *, remote_id: str, remote_url: str):
         self.state = self.State.SENT
         self.remote_id, self.remote_url = remote_id[:300], remote_url[:500]
-        self.sent_at, self.next_attempt_at, self.last_error = timezone.now(), None, ""
+        self.sent_at, self.next_attempt_at = timezone.now(), None  # last_error stays: how it went
 
     def mark_failed(self, error: str):
         self.state = self.State.FAILED
