@@ -6,14 +6,12 @@ import django_filters
 import reversion
 from django import forms
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection, transaction
-from django.db.models import CharField, Count, F, Max, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import F, Max, Prefetch
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.html import escape, linebreaks
-from django_comments_xtd.models import XtdComment
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -29,6 +27,8 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from authors.models import Author
+from comments.models import ReaderComment
+from comments.queries import article_content_type, with_comment_counts
 from newsroom.api import (
     LimitedJSONParser,
     NewsroomViewMixin,
@@ -62,25 +62,10 @@ def with_sort_time(queryset, user):
 
 
 def public_comments():
-    return XtdComment.objects.filter(
-        content_type=ContentType.objects.get_for_model(Article),
-        site_id=settings.SITE_ID,
-        is_public=True,
-        is_removed=False,
+    """Approved comments of articles, by the comments app's one definition of what readers see."""
+    return ReaderComment.objects.approved().filter(
+        content_type=article_content_type(), site_id=settings.SITE_ID
     )
-
-
-def with_comment_count(queryset):
-    """One subquery, so the count costs no extra query per article."""
-    count = (
-        public_comments()
-        .filter(object_pk=Cast(OuterRef("pk"), CharField()))
-        .order_by()
-        .values("content_type")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return queryset.annotate(comment_count=Coalesce(Subquery(count), 0))
 
 
 def for_api_listing(queryset):
@@ -94,7 +79,7 @@ def for_api_listing(queryset):
         "author__kind",
         "author__job_title",
     )
-    return with_comment_count(
+    return with_comment_counts(
         queryset.select_related("section", "lead_image").prefetch_related(
             Prefetch("bylines", queryset=bylines), "tags"
         )

@@ -1,0 +1,17 @@
+"""A picture of every row the write endpoints could touch, to prove a refused request changed nothing."""
+
+from reversion.models import Version
+
+from articles.models import Article, Byline, Image, RelatedArticle, WorkflowEvent
+
+
+def database_state():
+    return {
+        "articles": list(Article.objects.order_by("pk").values()),
+        "bylines": list(Byline.objects.order_by("pk").values()),
+        "tags": list(Article.tags.through.objects.order_by("pk").values()),
+        "related": list(RelatedArticle.objects.order_by("pk").values()),
+        "images": list(Image.objects.order_by("pk").values()),
+        "events": WorkflowEvent.objects.count(),
+        "versions": Version.objects.count(),
+    }

@@ -1,0 +1,146 @@
+"""Bad input gets a clear 400 (in the one error format) and changes nothing."""
+
+import base64
+import json
+
+import pytest
+
+from tests.factories import ArticleFactory, SectionFactory
+
+from .snapshots import database_state
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/api/v1/articles/"
+
+
+@pytest.fixture
+def draft(editor):
+    SectionFactory(slug="city")
+    return ArticleFactory(created_by=editor, slug="a-draft")
+
+
+def assert_error(response, status, code=None):
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert set(body) == {"code", "message", "errors"}
+    assert body["message"]
+    if code:
+        assert body["code"] == code, body
+    return body
+
+
+def test_malformed_json(api_as, editor, draft):
+    before = database_state()
+    response = api_as(editor).generic(
+        "PATCH", f"{LIST}{draft.pk}/", '{"headline": "half', content_type="application/json"
+    )
+    body = assert_error(response, 400, "parse_error")
+    assert "JSON parse error" in body["message"]
+    assert database_state() == before
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"tags": "ferries"}, "tags"),
+        ({"related": ["one"]}, "related"),
+        ({"related": [999999]}, "related"),
+        ({"section": 5}, "section"),
+        ({"section": "nowhere"}, "section"),
+        ({"is_breaking": "maybe"}, "is_breaking"),
+        ({"lead_image": {"id": 1}}, "lead_image"),
+        ({"headline": "x" * 201}, "headline"),
+        ({"headline": None}, "headline"),
+        ({"bylines": ["no-such-author"]}, "bylines"),
+        ({"tags": ["t"] * 51}, "tags"),
+    ],
+)
+def test_wrong_types_and_values(api_as, editor, draft, payload, field):
+    before = database_state()
+    body = assert_error(api_as(editor).patch(f"{LIST}{draft.pk}/", payload, format="json"), 400, "invalid")
+    assert field in body["errors"] and all(isinstance(m, str) for m in body["errors"][field])
+    assert database_state() == before
+
+
+def test_a_body_that_is_not_an_object(api_as, editor, draft):
+    before = database_state()
+    assert_error(api_as(editor).patch(f"{LIST}{draft.pk}/", [1, 2], format="json"), 400)
+    assert database_state() == before
+
+
+@pytest.mark.parametrize("field", ["colour", "status", "published_at", "created_by", "id"])
+def test_unknown_and_read_only_fields_are_refused(api_as, editor, draft, field):
+    before = database_state()
+    body = assert_error(
+        api_as(editor).patch(f"{LIST}{draft.pk}/", {"dek": "ok", field: "published"}, format="json"), 400
+    )
+    assert field in body["errors"]
+    assert database_state() == before
+
+
+def test_an_article_related_to_itself_is_refused(api_as, editor, draft):
+    body = assert_error(
+        api_as(editor).patch(f"{LIST}{draft.pk}/", {"related": [draft.pk]}, format="json"), 400
+    )
+    assert body["errors"]["related"] == ["An article cannot be related to itself."]
+
+
+def test_a_huge_payload_is_refused_before_it_is_read(api_as, editor, draft, settings):
+    settings.API_MAX_JSON_BYTES = 10_000
+    before = database_state()
+    response = api_as(editor).patch(f"{LIST}{draft.pk}/", {"body": "x" * 20_000}, format="json")
+    body = assert_error(response, 400, "too_large")
+    assert "10000" in body["message"]
+    assert database_state() == before
+
+
+def test_unsupported_media_type(api_as, editor, draft):
+    response = api_as(editor).generic("PATCH", f"{LIST}{draft.pk}/", "headline=x", content_type="text/plain")
+    assert_error(response, 415, "unsupported_media_type")
+
+
+def _cursor(**tokens):
+    from urllib.parse import urlencode
+
+    return base64.b64encode(urlencode(tokens).encode()).decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "cursor=not-base64!!",
+        f"cursor={_cursor(p='yesterday')}",
+        f"cursor={_cursor(p='2026-01-01 00:00:00+00:00', o='x')}",
+        "cursor=" + _cursor(p="2026-01-01\x00"),
+        "page_size=0",
+        "page_size=abc",
+        "page_size=1000",
+        "published_after=yesterday",
+        "updated_since=2026-13-45",
+        "featured=maybe",
+        "status=bogus",
+        "q=a%00b",
+        f"q={'x' * 201}",
+    ],
+)
+def test_invalid_cursors_and_filters(api, query):
+    ArticleFactory(published=True)
+    body = assert_error(api.get(f"{LIST}?{query}"), 400)
+    assert body["code"] in {"invalid", "invalid_query"}
+    assert body["errors"]
+
+
+def test_invalid_comment_cursor(api):
+    article = ArticleFactory(published=True)
+    body = assert_error(
+        api.get(f"{LIST}{article.pk}/comments/?cursor={_cursor(p='x')}"), 400, "invalid_query"
+    )
+    assert "cursor" in body["errors"]
+
+
+def test_unknown_addresses_and_methods_answer_in_the_error_format(api, api_as, editor, draft):
+    assert_error(api.get("/api/v1/nothing-here/"), 404, "not_found")
+    assert_error(api.get(f"{LIST}999999999999999999999/"), 404, "not_found")
+    assert_error(api_as(editor).delete(f"{LIST}{draft.pk}/"), 405, "method_not_allowed")
+    assert json.loads(api.get(f"{LIST}abc/").content)["code"] == "not_found"

@@ -1,0 +1,178 @@
+"""Staff writes: drafts with ordered bylines, tags and related articles; images; the workflow actions."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article, Image, WorkflowEvent
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    ImageFactory,
+    SectionFactory,
+    TagFactory,
+    image_bytes,
+    uploaded_image,
+)
+
+from .snapshots import database_state
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/api/v1/articles/"
+
+
+@pytest.fixture
+def parts():
+    return {
+        "section": SectionFactory(slug="city"),
+        "ada": AuthorFactory(slug="ada"),
+        "ben": AuthorFactory(slug="ben"),
+        "tags": [TagFactory(slug="ferries"), TagFactory(slug="harbour")],
+        "older": ArticleFactory(published=True, slug="older"),
+        "oldest": ArticleFactory(published=True, slug="oldest"),
+        "image": ImageFactory(file=uploaded_image(width=300, height=200)),
+    }
+
+
+def draft_payload(parts, **changes):
+    return {
+        "headline": "Ferries return",
+        "slug": "ferries-return",
+        "dek": "Two new piers.",
+        "body": "<p>They are back.</p><script>alert(1)</script>",
+        "section": "city",
+        "tags": ["harbour", "ferries"],
+        "bylines": ["ben", "ada"],
+        "related": [parts["oldest"].pk, parts["older"].pk],
+        "lead_image": parts["image"].pk,
+        "lead_image_caption": "The new pier",
+    } | changes
+
+
+def test_a_reporter_creates_a_draft_with_ordered_bylines_and_related(api_as, reporter, parts):
+    response = api_as(reporter).post(LIST, draft_payload(parts), format="json")
+
+    assert response.status_code == 201, response.json()
+    article = Article.objects.get(slug="ferries-return")
+    assert article.status == Article.Status.DRAFT
+    assert article.created_by == reporter
+    assert "<script>" not in article.body
+    assert [b.author.slug for b in article.bylines.all()] == ["ben", "ada"]
+    assert [r.related.slug for r in article.related_links.all()] == ["oldest", "older"]
+    assert sorted(article.tags.values_list("slug", flat=True)) == ["ferries", "harbour"]
+    body = response.json()
+    assert body["id"] == article.pk and body["status"] == "draft"
+    assert [b["slug"] for b in body["bylines"]] == ["ben", "ada"]
+    assert [r["id"] for r in body["related"]] == [parts["oldest"].pk, parts["older"].pk]
+    assert body["lead_image"]["caption"] == "The new pier"
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_a_patch_replaces_lists_in_the_given_order(api_as, editor, parts):
+    article = ArticleFactory(authors=[parts["ada"]])
+    response = api_as(editor).patch(
+        f"{LIST}{article.pk}/", {"bylines": ["ben", "ada"], "related": [parts["older"].pk]}, format="json"
+    )
+    assert response.status_code == 200, response.json()
+    assert [b.author.slug for b in article.bylines.all()] == ["ben", "ada"]
+    assert [r.related_id for r in article.related_links.all()] == [parts["older"].pk]
+
+
+def test_a_reporter_cannot_mark_a_story_featured(api_as, reporter, parts):
+    before = database_state()
+    response = api_as(reporter).post(LIST, draft_payload(parts, is_featured=True), format="json")
+    assert response.status_code == 403
+    assert response.json()["code"] == "permission_denied"
+    assert database_state() == before
+
+
+def test_a_reporter_cannot_edit_another_reporters_draft(api_as, reporter, other_reporter, parts):
+    article = ArticleFactory(created_by=other_reporter)
+    before = database_state()
+    response = api_as(reporter).patch(f"{LIST}{article.pk}/", {"headline": "Mine now"}, format="json")
+    assert response.status_code == 403
+    assert database_state() == before
+
+
+def test_the_workflow_through_the_api(api_as, reporter, editor, parts):
+    article = ArticleFactory(created_by=reporter, authors=[parts["ada"]])
+    assert api_as(reporter).post(f"{LIST}{article.pk}/submit/").json()["status"] == "review"
+    # Once in review the reporter may no longer edit it, exactly as in the admin.
+    assert api_as(reporter).patch(f"{LIST}{article.pk}/", {"dek": "x"}, format="json").status_code == 403
+    at = timezone.now() + timedelta(days=1)
+    response = api_as(editor).post(
+        f"{LIST}{article.pk}/schedule/", {"publish_at": at.isoformat()}, format="json"
+    )
+    assert response.status_code == 200 and response.json()["status"] == "scheduled"
+    response = api_as(editor).post(f"{LIST}{article.pk}/publish/")
+    assert response.status_code == 200 and response.json()["status"] == "published"
+    assert api_as(None).get(f"{LIST}{article.pk}/").status_code == 200
+    assert api_as(editor).post(f"{LIST}{article.pk}/unpublish/").json()["status"] == "unpublished"
+    assert api_as(None).get(f"{LIST}{article.pk}/").status_code == 404
+    actions = list(
+        WorkflowEvent.objects.filter(article=article).order_by("at", "id").values_list("action", "actor")
+    )
+    assert actions == [
+        ("submitted", reporter.pk),
+        ("scheduled", editor.pk),
+        ("published", editor.pk),
+        ("unpublished", editor.pk),
+    ]
+
+
+def test_workflow_rules_of_the_services_answer_400(api_as, editor, parts):
+    article = ArticleFactory(authors=[])
+    before = database_state()
+    response = api_as(editor).post(f"{LIST}{article.pk}/publish/")
+    assert response.status_code == 400
+    assert response.json()["message"] == "An article needs at least one byline before it is published."
+    past = (timezone.now() - timedelta(hours=1)).isoformat()
+    ArticleFactory  # noqa: B018 - the byline-less draft stays a draft
+    response = api_as(editor).post(
+        f"{LIST}{parts['older'].pk}/schedule/", {"publish_at": past}, format="json"
+    )
+    assert response.status_code == 400
+    assert database_state() == before
+
+
+def test_image_upload(api_as, reporter):
+    response = api_as(reporter).post(
+        "/api/v1/images/",
+        {"file": uploaded_image(width=640, height=480), "title": "Pier", "alt_text": "A pier at dusk"},
+        format="multipart",
+    )
+    assert response.status_code == 201, response.json()
+    image = Image.objects.get()
+    assert image.uploaded_by == reporter and (image.width, image.height) == (640, 480)
+    assert response.json()["renditions"][0]["width"] == 480
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        (lambda: _file(b"%PDF-1.4 not an image", "doc.pdf"), "Upload a valid image"),
+        (lambda: _file(image_bytes(width=100, height=100), "tiny.jpg"), "at least 200"),
+        (
+            lambda: _file(image_bytes(width=400, height=300) + b"\0" * 4000, "big.jpg"),
+            "the largest accepted is",
+        ),
+    ],
+    ids=["not an image", "too small", "too large"],
+)
+def test_bad_uploads_are_refused_with_400(api_as, reporter, settings, upload, message):
+    settings.IMAGE_MAX_UPLOAD_BYTES = 3000
+    response = api_as(reporter).post(
+        "/api/v1/images/", {"file": upload(), "title": "x", "alt_text": "x"}, format="multipart"
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid" and message in " ".join(body["errors"]["file"])
+    assert not Image.objects.exists()
+
+
+def _file(content, name):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="image/jpeg")
