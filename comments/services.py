@@ -22,7 +22,7 @@ from .models import (
     ReaderComment,
 )
 from .moderation import Refused, check_refusals, closed_reason, hold_reason, is_exempt
-from .queries import article_content_type
+from .queries import article_content_type, max_level
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ def _parent(article, parent_id: int):
     parent = ReaderComment.objects.approved().for_article(article).filter(pk=parent_id).first()
     if parent is None:
         raise Refused("The comment you are replying to is not available.", code="bad_parent")
-    if not parent.allow_thread():
+    if parent.level >= max_level():
         raise Refused("Replies cannot be nested any deeper here.", code="too_deep")
     return parent
 

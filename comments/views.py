@@ -20,6 +20,7 @@ from . import services, tokens
 from .forms import DataRequestForm, NotificationSettingForm, ReaderCommentForm, ReportForm
 from .models import AuthorNotificationSetting, CommentReport, ReaderComment
 from .moderation import Refused
+from .queries import max_level
 
 OUTCOME_MESSAGES = {
     services.PUBLISHED: ("Your comment is published", "Thank you. Your comment is published."),
@@ -182,7 +183,7 @@ def _public_comment(comment_id):
 
 def reply(request, comment_id):
     comment, article = _public_comment(comment_id)
-    if not comment.allow_thread():
+    if comment.level >= max_level():
         return _page(
             request,
             title="Reply",

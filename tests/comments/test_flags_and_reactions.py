@@ -1,0 +1,62 @@
+import re
+
+import pytest
+from django.test import Client
+from django_comments.models import CommentFlag
+
+from comments.models import CommentReport
+
+from .helpers import make_comment
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def csrf_from(response):
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode()).group(1)
+
+
+def test_any_reader_can_flag_a_comment_once(article):
+    comment = make_comment(article)
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(f"/comments/report/{comment.pk}/")
+    assert page.status_code == 200
+    for _ in range(2):
+        response = client.post(
+            f"/comments/report/{comment.pk}/", {"csrfmiddlewaretoken": csrf_from(page), "reason": "spam"}
+        )
+        assert response.status_code == 200 and b"A moderator will look" in response.content
+    report = CommentReport.objects.get()
+    assert report.comment_id == comment.pk and report.reason == "spam"
+    assert "198.51.100" not in report.reporter_key and len(report.reporter_key) == 64
+
+
+def test_held_comments_cannot_be_flagged_or_replied_to(article, client):
+    held = make_comment(article, public=False)
+    assert client.get(f"/comments/report/{held.pk}/").status_code == 404
+    assert client.get(f"/comments/reply/{held.pk}/").status_code == 404
+
+
+def test_logged_in_readers_react_and_can_take_it_back(article, reader):
+    comment = make_comment(article)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(reader)
+    page = client.get(article.get_absolute_url())
+    assert f"/comments/react/{comment.pk}/like/" in page.content.decode()
+    token = csrf_from(page)
+    client.post(f"/comments/react/{comment.pk}/like/", {"csrfmiddlewaretoken": token})
+    assert CommentFlag.objects.filter(comment=comment, user=reader, flag="I liked it").count() == 1
+    assert "&#128077; 1" in client.get(article.get_absolute_url()).content.decode()
+    client.post(f"/comments/react/{comment.pk}/dislike/", {"csrfmiddlewaretoken": token})
+    assert list(CommentFlag.objects.values_list("flag", flat=True)) == ["I disliked it"]
+    client.post(f"/comments/react/{comment.pk}/dislike/", {"csrfmiddlewaretoken": token})
+    assert CommentFlag.objects.count() == 0
+
+
+def test_anonymous_readers_cannot_react(article):
+    comment = make_comment(article)
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert f"/comments/react/{comment.pk}/" not in page
+    response = client.post(f"/comments/react/{comment.pk}/like/")
+    assert response.status_code in (302, 403)
+    assert CommentFlag.objects.count() == 0

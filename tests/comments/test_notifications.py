@@ -1,0 +1,117 @@
+"""Reply mail to followers who asked, one message per recipient, one-click unsubscribe; author opt-in."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+
+from comments.models import AuthorNotificationSetting, OutgoingMail, ReaderComment
+from tests.factories import ArticleFactory, AuthorFactory, UserFactory
+
+from .conftest import Commenter, confirmation_link
+from .helpers import make_comment
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def earlier():
+    return timezone.now() - timedelta(hours=1)
+
+
+def test_reply_notifies_each_follower_once_and_nobody_else(article, client):
+    root = make_comment(article, name="Root", email="root@example.net", followup=True, when=earlier())
+    make_comment(article, name="Fan", email="fan@example.net", followup=True, parent=root, when=earlier())
+    make_comment(
+        article, name="Fan again", email="FAN@example.net", followup=True, parent=root, when=earlier()
+    )
+    make_comment(
+        article, name="Quiet", email="quiet@example.net", followup=False, parent=root, when=earlier()
+    )
+    other_thread = make_comment(article, name="Else", email="else@example.net", followup=True, when=earlier())
+    assert other_thread
+
+    Commenter(Client(enforce_csrf_checks=True)).post(
+        f"/comments/reply/{root.pk}/", name="Newcomer", email="new@example.net", comment="My reply"
+    )
+    link = confirmation_link_from_db()
+    mail.outbox.clear()
+    client.get(link)
+
+    recipients = sorted(m.to[0].lower() for m in mail.outbox)
+    assert recipients == ["fan@example.net", "root@example.net"]
+    everyone = ["root@", "fan@", "quiet@", "else@", "new@"]
+    for message in mail.outbox:
+        assert len(message.to) == 1 and not message.cc and not message.bcc
+        text = message.body + message.subject
+        others = [a for a in everyone if a != message.to[0].lower().split("@")[0] + "@"]
+        assert not any(address in text.lower() for address in others), text
+        assert "My reply" in message.body
+        assert "/comments/unsubscribe/" in message.body
+        assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert OutgoingMail.objects.count() == 0  # sent and cleared from the outbox
+
+
+def confirmation_link_from_db():
+    return confirmation_link(mail.outbox[0]) if mail.outbox else pytest.fail("no confirmation mail")
+
+
+def test_one_click_unsubscribe_stops_reply_mail(article, client, reader):
+    root = make_comment(article, email="root@example.net", followup=True, when=earlier())
+    make_comment(article, email="root@example.net", followup=True, parent=root, when=earlier())
+    poster = Client(enforce_csrf_checks=True)
+    poster.force_login(reader)
+    Commenter(poster).post(f"/comments/reply/{root.pk}/", comment="first reply")
+    assert [m.to for m in mail.outbox] == [["root@example.net"]]
+    link = re.search(r"https?://[^/]+(/comments/unsubscribe/\S+/)", mail.outbox[0].body).group(1)
+    response = client.get(link)
+    assert response.status_code == 200 and b"no more emails" in response.content
+    assert not ReaderComment.objects.filter(user_email="root@example.net", followup=True).exists()
+    mail.outbox.clear()
+    ReaderComment.objects.update(submit_date=earlier())
+    Commenter(poster).post(f"/comments/reply/{root.pk}/", comment="second reply")
+    assert mail.outbox == []
+    assert client.get("/comments/unsubscribe/forged/").status_code == 404
+
+
+def test_authors_who_opted_in_hear_of_new_comments(reader):
+    wants = UserFactory(username="wants", email="wants@example.org")
+    silent = UserFactory(username="silent", email="silent@example.org")
+    article = ArticleFactory(
+        published=True, authors=[AuthorFactory(user=wants), AuthorFactory(user=silent), AuthorFactory()]
+    )
+    AuthorNotificationSetting.objects.create(user=wants, notify_new_comments=True)
+    poster = Client(enforce_csrf_checks=True)
+    poster.force_login(reader)
+    Commenter(poster).post(article.get_absolute_url(), comment="Nice piece")
+    assert [m.to for m in mail.outbox] == [["wants@example.org"]]
+    assert "Nice piece" in mail.outbox[0].body
+    assert "reader@example.org" not in mail.outbox[0].body
+
+
+def test_authors_choose_in_their_settings(reporter):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(reporter)
+    page = client.get("/comments/notifications/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
+    client.post("/comments/notifications/", {"csrfmiddlewaretoken": token, "notify_new_comments": "on"})
+    assert AuthorNotificationSetting.objects.get(user=reporter).notify_new_comments
+    assert Client().get("/comments/notifications/").status_code == 302  # login required
+
+
+def test_held_comment_notifies_only_once_approved(article, reader, moderator, settings):
+    from comments import services
+
+    settings.COMMENTS_HOLD_FIRST_TIME = True
+    root = make_comment(article, email="root@example.net", followup=True, when=earlier())
+    poster = Client(enforce_csrf_checks=True)
+    poster.force_login(reader)
+    Commenter(poster).post(f"/comments/reply/{root.pk}/", comment="held reply")
+    assert mail.outbox == []
+    held = ReaderComment.objects.get(comment="held reply")
+    services.approve_comments(comments=[held], by=moderator)
+    assert [m.to for m in mail.outbox] == [["root@example.net"]]
+    services.approve_comments(comments=[held], by=moderator)
+    assert len(mail.outbox) == 1

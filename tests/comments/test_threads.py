@@ -1,0 +1,114 @@
+"""Threads under the article: nesting depth, oldest first, pagination, counts without a query per item."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles.models import Article
+from comments.queries import comment_threads, with_comment_counts
+from comments.templatetags.newsroom_comments import comment_count
+from tests.factories import ArticleFactory
+
+from .conftest import Commenter
+from .helpers import make_comment
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def test_threads_nest_oldest_first_and_hide_unapproved(client, article):
+    now = timezone.now()
+    first = make_comment(article, name="First", text="first thread", when=now - timedelta(hours=3))
+    second = make_comment(article, name="Second", text="second thread", when=now - timedelta(hours=2))
+    reply = make_comment(article, name="Replier", text="a reply", parent=first)
+    make_comment(article, name="Deeper", text="a deeper reply", parent=reply)
+    make_comment(article, name="Held", text="held text", public=False)
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert (
+        page.index("first thread")
+        < page.index("a reply")
+        < page.index("a deeper reply")
+        < page.index("second thread")
+    )
+    assert "held text" not in page
+    assert "4 comments" in page
+    assert f'id="c{second.pk}"' in page
+    # Depth 2 (the default): the level-2 reply offers no Reply link.
+    assert f"/comments/reply/{reply.pk}/" in page
+    deeper_id = reply.pk + 1
+    assert f"/comments/reply/{deeper_id}/" not in page
+
+
+def test_reply_goes_through_the_reply_page_and_nests(reader, article, client):
+    parent = make_comment(article, text="Parent text", when=timezone.now() - timedelta(hours=1))
+    csrf_client = __import__("django.test", fromlist=["Client"]).Client(enforce_csrf_checks=True)
+    csrf_client.force_login(reader)
+    replier = Commenter(csrf_client)
+    response = replier.post(f"/comments/reply/{parent.pk}/", comment="Child text")
+    assert b"Your comment is published" in response.content
+    child = parent.__class__.objects.get(comment="Child text")
+    assert child.parent_id == parent.pk and child.level == 1 and child.thread_id == parent.thread_id
+
+
+def test_too_deep_reply_is_refused(reader, article, settings):
+    settings.COMMENTS_XTD_MAX_THREAD_LEVEL = 1
+    parent = make_comment(article, when=timezone.now() - timedelta(hours=1))
+    child = make_comment(
+        article, parent=parent, email="c@example.net", when=timezone.now() - timedelta(hours=1)
+    )
+    from django.test import Client
+
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.force_login(reader)
+    assert csrf_client.get(f"/comments/reply/{child.pk}/").status_code == 403
+    replier = Commenter(csrf_client)
+    response = replier.post(f"/comments/reply/{parent.pk}/", comment="ok", reply_to=str(child.pk))
+    assert response.status_code == 400
+    assert b"cannot be nested any deeper" in response.content
+
+
+def test_long_discussions_are_paginated(client, article, settings):
+    settings.COMMENTS_PER_PAGE = 3
+    start = timezone.now() - timedelta(days=1)
+    for n in range(7):
+        make_comment(
+            article, email=f"p{n}@example.net", text=f"number {n:02d}", when=start + timedelta(minutes=n)
+        )
+    url = article.get_absolute_url()
+    first = client.get(url).content.decode()
+    assert "number 00" in first and "number 02" in first and "number 03" not in first
+    assert "Page 1 of 3" in first and "?comments_page=2" in first
+    third = client.get(url + "?comments_page=3").content.decode()
+    assert "number 06" in third and "number 05" not in third
+    assert "7 comments" in third
+
+
+def test_thread_page_takes_a_fixed_number_of_queries(article, django_assert_max_num_queries):
+    for n in range(10):
+        parent = make_comment(article, email=f"t{n}@example.net", text=f"t{n}")
+        make_comment(article, email=f"r{n}@example.net", text=f"r{n}", parent=parent)
+    with django_assert_max_num_queries(4):
+        page, threads = comment_threads(article)
+        assert len(threads) == 10 and all(len(t.children) == 1 for t in threads)
+
+
+def test_counts_for_a_list_in_one_query(django_assert_num_queries):
+    articles = [ArticleFactory(published=True) for _ in range(5)]
+    for n, article in enumerate(articles):
+        for m in range(n):
+            make_comment(article, email=f"{n}-{m}@example.net", text=f"{n}-{m}")
+        make_comment(article, email=f"held{n}@example.net", text="held", public=False)
+    with django_assert_num_queries(1):
+        listed = list(with_comment_counts(Article.objects.published().order_by("pk")))
+        counts = [comment_count(article) for article in listed]
+    assert counts == [0, 1, 2, 3, 4]
+
+
+def test_count_without_annotation_is_one_query(article, django_assert_num_queries):
+    make_comment(article)
+    article = Article.objects.get(pk=article.pk)
+    with CaptureQueriesContext(connection) as queries:
+        assert comment_count(article) == 1
+    assert len(queries) <= 2  # the count, and the content type the first time
