@@ -13,7 +13,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["export", "erase"])
         parser.add_argument("email")
-        parser.add_argument("--remove-texts", action="store_true", help="Erase: also replace the comment texts.")
+        parser.add_argument(
+            "--remove-texts", action="store_true", help="Erase: also replace the comment texts."
+        )
 
     def handle(self, *args, action, email, remove_texts, **options):
         if action == "export":

