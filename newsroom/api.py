@@ -255,7 +255,7 @@ class HttpCachingMixin:
         response.render()
         etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
         response["ETag"] = etag
-        timestamp = self._last_modified.timestamp() if self._last_modified else None
+        timestamp = int(self._last_modified.timestamp()) if self._last_modified else None
         if timestamp:
             response["Last-Modified"] = http_date(timestamp)
         return get_conditional_response(request, etag=etag, last_modified=timestamp, response=response)

@@ -9,6 +9,12 @@ from articles.models import Article
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """The role fixtures hash a password each; the real hasher's slowness only slows the suite."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_throttles():
     """Throttle counts live in the cache; every test starts with none."""
     cache.clear()

@@ -1,0 +1,71 @@
+"""Every list endpoint costs a fixed number of SQL queries, whatever the page size and the amount of data."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles.models import Byline, Image
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    ImageFactory,
+    SectionFactory,
+    TagFactory,
+    uploaded_image,
+)
+
+pytestmark = pytest.mark.django_db
+
+# path, who, budget (queries)
+LISTS = [
+    ("/api/v1/articles/", None, 3),
+    ("/api/v1/articles/?section=city&tag=t0&featured=false&q=council", None, 3),
+    ("/api/v1/authors/ada/articles/", None, 4),
+    ("/api/v1/articles/{article}/comments/", None, 2),
+    ("/api/v1/sections/", None, 1),
+    ("/api/v1/tags/", None, 1),
+    ("/api/v1/authors/", None, 1),
+    ("/api/v1/articles/", "editor", 6),
+    ("/api/v1/images/", "editor", 4),
+]
+
+
+def add_data(count, image, ada, make_comment):
+    section = SectionFactory(slug="city")
+    tags = [TagFactory(slug=f"t{n}") for n in range(2)]
+    first = None
+    for _ in range(count):
+        article = ArticleFactory(published=True, section=section, tags=tags, lead_image=image, authors=[ada])
+        Byline.objects.create(article=article, author=AuthorFactory(), position=1)
+        ArticleFactory(section=section)  # a draft, for staff lists
+        parent = make_comment(article)
+        make_comment(article, parent=parent)
+        Image.objects.create(
+            file=image.file.name, title="x", alt_text="x", width=image.width, height=image.height
+        )
+        SectionFactory()
+        TagFactory()
+        first = first or article
+    return first
+
+
+@pytest.mark.parametrize(("path", "who", "budget"), LISTS)
+def test_list_query_budget(request, api_as, make_comment, django_assert_max_num_queries, path, who, budget):
+    client = api_as(request.getfixturevalue(who) if who else None)
+    image = ImageFactory(file=uploaded_image(width=300, height=200))
+    ada = AuthorFactory(slug="ada")
+    article = add_data(2, image, ada, make_comment)
+    url = path.format(article=article.pk)
+    sep = "&" if "?" in url else "?"
+
+    counts = []
+    for size in (3, 40):
+        if size == 40:
+            add_data(38, image, ada, make_comment)
+        for page_size in (1, 100):
+            with django_assert_max_num_queries(budget), CaptureQueriesContext(connection) as queries:
+                response = client.get(f"{url}{sep}page_size={page_size}")
+            assert response.status_code == 200, response.content
+            assert len(response.json()["results"]) >= 1
+            counts.append(len(queries))
+    assert len(set(counts)) == 1, counts
