@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
@@ -20,12 +21,17 @@ class LatestArticlesFeed(Feed):
     """Title, link, guid, dates, author names, categories, summary and the lead image of each article."""
 
     description_template = None
+    url_name = "articles:feed"
 
     def title(self, obj=None):
         return settings.SITE_NAME
 
     def link(self, obj=None):
-        return "/"
+        return absolute("/")
+
+    def feed_url(self, obj=None):
+        """Links are absolute on SITE_URL, so the Sites framework's domain never leaks into a feed."""
+        return absolute(reverse(self.url_name, kwargs={"slug": obj.slug} if obj is not None else {}))
 
     def description(self, obj=None):
         return f"The latest news from {settings.SITE_NAME}."
@@ -48,7 +54,7 @@ class LatestArticlesFeed(Feed):
         return item.dek or Truncator(strip_tags(item.body)).words(50)
 
     def item_link(self, item):
-        return item.get_absolute_url()
+        return absolute(item.get_absolute_url())
 
     def item_guid(self, item):
         return absolute(item.get_absolute_url())
@@ -81,10 +87,12 @@ class LatestArticlesFeed(Feed):
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
     feed_type = Atom1Feed
+    url_name = "articles:feed-atom"
     subtitle = LatestArticlesFeed.description
 
 
 class SectionFeed(LatestArticlesFeed):
+    url_name = "articles:section-feed"
     def get_object(self, request, slug):
         return get_object_or_404(Section, slug=slug)
 
@@ -92,7 +100,7 @@ class SectionFeed(LatestArticlesFeed):
         return f"{obj.name} · {settings.SITE_NAME}"
 
     def link(self, obj=None):
-        return obj.get_absolute_url()
+        return absolute(obj.get_absolute_url())
 
     def description(self, obj=None):
         return obj.description or f"The latest {obj.name} news from {settings.SITE_NAME}."
@@ -103,10 +111,12 @@ class SectionFeed(LatestArticlesFeed):
 
 class SectionAtomFeed(SectionFeed):
     feed_type = Atom1Feed
+    url_name = "articles:section-feed-atom"
     subtitle = SectionFeed.description
 
 
 class TagFeed(LatestArticlesFeed):
+    url_name = "articles:tag-feed"
     def get_object(self, request, slug):
         return get_object_or_404(Tag, slug=slug)
 
@@ -114,7 +124,7 @@ class TagFeed(LatestArticlesFeed):
         return f"{obj.name} · {settings.SITE_NAME}"
 
     def link(self, obj=None):
-        return obj.get_absolute_url()
+        return absolute(obj.get_absolute_url())
 
     def description(self, obj=None):
         return f"Articles about {obj.name} from {settings.SITE_NAME}."
@@ -125,10 +135,12 @@ class TagFeed(LatestArticlesFeed):
 
 class TagAtomFeed(TagFeed):
     feed_type = Atom1Feed
+    url_name = "articles:tag-feed-atom"
     subtitle = TagFeed.description
 
 
 class AuthorFeed(LatestArticlesFeed):
+    url_name = "authors:feed"
     def get_object(self, request, slug):
         return get_object_or_404(Author.objects.with_public_fields(), slug=slug)
 
@@ -136,7 +148,7 @@ class AuthorFeed(LatestArticlesFeed):
         return f"{obj.display_name} · {settings.SITE_NAME}"
 
     def link(self, obj=None):
-        return obj.get_absolute_url()
+        return absolute(obj.get_absolute_url())
 
     def description(self, obj=None):
         return f"Articles by {obj.display_name} in {settings.SITE_NAME}."
@@ -147,4 +159,5 @@ class AuthorFeed(LatestArticlesFeed):
 
 class AuthorAtomFeed(AuthorFeed):
     feed_type = Atom1Feed
+    url_name = "authors:feed-atom"
     subtitle = AuthorFeed.description

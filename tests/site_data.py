@@ -12,6 +12,12 @@ from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, Section
 
 SECTIONS = [("World", "world"), ("Politics", "politics"), ("Business", "business"), ("Science", "science")]
 TAGS = ["Climate", "Elections", "Energy", "Ports", "Health", "Technology", "Transport", "Housing"]
+AUTHORS = [
+    ("Amira Haddad", "Political correspondent"),
+    ("Tom Becker", "Business editor"),
+    ("Lena Ortiz", "Science reporter"),
+    ("Sam Okafor", "City reporter"),
+]
 STORIES = [
     (
         "Harbour cranes fall silent as dock workers strike",
@@ -56,46 +62,22 @@ def build_newsroom(
             x_handle="newsroom_" + name.split()[0].lower(),
             contact_email=f"{name.split()[0].lower()}@private.example",
         )
-        for name, title in [
-            ("Amira Haddad", "Political correspondent"),
-            ("Tom Becker", "Business editor"),
-            ("Lena Ortiz", "Science reporter"),
-            ("Sam Okafor", "City reporter"),
-        ]
+        for name, title in AUTHORS
     ]
     pictures = (
         [ImageFactory(caption=f"Picture {i}", credit="Staff photographer") for i in range(2)]
         if images
         else []
     )
-    now = timezone.now()
-    articles = []
-    for i in range(n_articles):
-        headline, dek = STORIES[i % len(STORIES)]
-        if i >= len(STORIES):
-            headline = f"{headline} ({i // len(STORIES) + 1})"
-        article = ArticleFactory(
-            published=True,
-            headline=headline,
-            dek=dek,
-            body=BODY.format(dek=dek),
-            slug=f"story-{i}",
-            section=sections[i % len(sections)],
-            published_at=now - timedelta(hours=3 * i + 1),
-            lead_image=pictures[i % len(pictures)] if pictures else None,
-            is_featured=i < 3,
-            is_breaking=i == 0,
-            source_credit="With reporting by Reuters." if i % 3 == 0 else "",
-            authors=[authors[(i + k) % len(authors)] for k in range(authors_per_article)],
-            tags=[tags[(i + k) % len(tags)] for k in range(tags_per_article)],
-        )
-        articles.append(article)
-    for i, article in enumerate(articles):
-        for k in range(1, related_per_article + 1):
-            if n_articles > k:
-                RelatedArticle.objects.create(
-                    article=article, related=articles[(i + k * 2) % n_articles], position=k
-                )
+    data = {"sections": sections, "tags": tags, "authors": authors, "pictures": pictures, "articles": []}
+    add_articles(
+        data,
+        n_articles,
+        tags_per_article=tags_per_article,
+        authors_per_article=authors_per_article,
+        related_per_article=related_per_article,
+    )
+    articles = data["articles"]
     if articles:
         Correction.objects.create(
             article=articles[0], note="An earlier version misspelled the harbour master's name."
@@ -132,7 +114,47 @@ def build_newsroom(
     if articles:
         for draft in hidden:
             RelatedArticle.objects.create(article=articles[0], related=draft, position=0)
-    return {"sections": sections, "tags": tags, "authors": authors, "articles": articles, "hidden": hidden}
+    data["hidden"] = hidden
+    return data
+
+
+def add_articles(data, count, *, tags_per_article=3, authors_per_article=2, related_per_article=2):
+    """`count` more published articles, older than the ones already in `data`, linked among themselves."""
+    sections, tags, authors, pictures = data["sections"], data["tags"], data["authors"], data["pictures"]
+    start = len(data["articles"])
+    now = timezone.now()
+    added = []
+    for i in range(start, start + count):
+        headline, dek = STORIES[i % len(STORIES)]
+        if i >= len(STORIES):
+            headline = f"{headline} ({i // len(STORIES) + 1})"
+        added.append(
+            ArticleFactory(
+                published=True,
+                headline=headline,
+                dek=dek,
+                body=BODY.format(dek=dek),
+                slug=f"story-{i}",
+                section=sections[i % len(sections)],
+                published_at=now - timedelta(hours=3 * i + 1),
+                lead_image=pictures[i % len(pictures)] if pictures else None,
+                is_featured=i < 3,
+                is_breaking=i == 0,
+                source_credit="With reporting by Reuters." if i % 3 == 0 else "",
+                authors=[
+                    authors[(i + k) % len(authors)] for k in range(min(authors_per_article, len(authors)))
+                ],
+                tags=[tags[(i + k) % len(tags)] for k in range(min(tags_per_article, len(tags)))],
+            )
+        )
+    data["articles"].extend(added)
+    everything = data["articles"]
+    for i, article in enumerate(added, start=start):
+        for k in range(1, related_per_article + 1):
+            other = everything[(i + k * 2) % len(everything)]
+            if other.pk != article.pk:
+                RelatedArticle.objects.get_or_create(article=article, related=other, defaults={"position": k})
+    return added
 
 
 @pytest.fixture
@@ -146,6 +168,12 @@ def fresh_cache():
 @pytest.fixture
 def newsroom(db, fresh_cache):
     return build_newsroom(8)
+
+
+@pytest.fixture
+def plain_newsroom(db, fresh_cache):
+    """The same newsroom without images, for tests that do not look at them (image renditions are slow)."""
+    return build_newsroom(8, images=False)
 
 
 def page(response) -> BeautifulSoup:

@@ -1,1 +1,1 @@
-from tests.site_data import fresh_cache, newsroom  # noqa: F401 - fixtures of the reader-site tests
+from tests.site_data import fresh_cache, newsroom, plain_newsroom  # noqa: F401 - reader-site fixtures

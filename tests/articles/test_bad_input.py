@@ -1,0 +1,91 @@
+"""Whatever a reader or a robot types into the address bar gets a 404 or a friendly page, never a 500."""
+
+import pytest
+
+from tests.site_data import page
+
+pytestmark = pytest.mark.django_db
+
+NOT_FOUND = [
+    "/no-such-section/",
+    "/tag/no-such-tag/",
+    "/authors/no-such-author/",
+    "/world/2026/01/01/no-such-story/",
+    "/nowhere/2026/01/01/story-0/",
+    "/world/2026/13/01/story-0/",
+    "/world/2026/02/30/story-0/",
+    "/world/2026/00/00/story-0/",
+    "/world/0000/01/01/story-0/",
+    "/world/26/1/1/story-0/",
+    "/world/?page=0",
+    "/world/?page=-1",
+    "/world/?page=abc",
+    "/world/?page=99999",
+    "/world/?page=1e3",
+    "/world/?page=%00",
+    "/tag/ports/?page=2",
+    "/search/?q=harbour&page=999",
+    "/search/?q=harbour&page=x",
+    "/tag/%3Cscript%3Ealert(1)%3C/script%3E/",
+    "/%3Cscript%3E/",
+    "/world/2026/01/01/%27%20OR%201=1--/",
+    "/" + "a" * 3000 + "/",
+    "/preview/not-a-real-token/",
+    "/world/feed/rss/",
+    "/sitemap-nothing.xml",
+]
+
+
+@pytest.mark.parametrize("path", NOT_FOUND)
+def test_unknown_or_malformed_addresses_are_not_found(client, plain_newsroom, path):
+    response = client.get(path)
+
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "couldn’t find that page" in body
+    assert "<script>alert" not in body
+    assert "' OR 1=1" not in body
+
+
+def test_not_found_page_is_in_the_sites_look(client, newsroom):
+    soup = page(client.get("/no-such-section/"))
+
+    assert soup.find("h1").get_text() == "We couldn’t find that page"
+    assert soup.select_one("nav.browse-by") is not None
+    assert soup.find("form", role="search") is not None
+    assert soup.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+
+
+def test_server_error_page_is_in_the_sites_look_without_the_database(client, plain_newsroom, settings):
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+
+    assert "Something went wrong on our side" in html
+    assert 'href="/static/css/site.css"' in html
+    assert '<html lang="en">' in html
+
+
+def test_an_error_in_a_view_answers_with_the_500_page(client, plain_newsroom, monkeypatch):
+    from articles import views
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(views, "related_articles", broken)
+    client.raise_request_exception = False
+
+    response = client.get(plain_newsroom["articles"][0].get_absolute_url())
+
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.content.decode()
+    assert "boom" not in response.content.decode()
+
+
+@pytest.mark.parametrize("page_number", ["1", "2", "last"])
+def test_valid_page_numbers_work(client, plain_newsroom, page_number):
+    from tests.factories import ArticleFactory
+
+    ArticleFactory.create_batch(25, published=True, section=plain_newsroom["sections"][1])
+
+    assert client.get(f"/politics/?page={page_number}").status_code == 200

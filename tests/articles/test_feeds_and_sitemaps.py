@@ -1,0 +1,170 @@
+from datetime import timedelta
+from xml.etree import ElementTree
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import ArticleFactory, AuthorFactory
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+DC = "{http://purl.org/dc/elements/1.1/}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
+HIDDEN = ("secret-draft", "in-review", "scheduled-story", "withdrawn-story")
+
+
+def xml(response):
+    assert response.status_code == 200
+    return ElementTree.fromstring(response.content)  # noqa: S314 - our own output, in a test
+
+
+def test_site_rss_feed_carries_full_metadata_of_published_articles(client, newsroom, settings):
+    settings.SITE_URL = "https://news.example.org"
+    response = client.get("/feed/")
+
+    assert response["Content-Type"].startswith("application/rss+xml")
+    channel = xml(response).find("channel")
+    items = channel.findall("item")
+    articles = newsroom["articles"]
+    assert [item.findtext("title") for item in items] == [a.headline for a in articles]
+    first, article = items[0], articles[0]
+    url = f"https://news.example.org{article.get_absolute_url()}"
+    assert first.findtext("link") == url
+    assert first.findtext("guid") == url
+    assert first.findtext("description") == article.dek
+    assert first.findtext("pubDate")
+    assert first.findtext(f"{DC}creator") == "Amira Haddad, Tom Becker"
+    assert [c.text for c in first.findall("category")] == ["World", "Climate", "Elections", "Energy"]
+    enclosure = first.find("enclosure")
+    assert enclosure.get("url").startswith("https://news.example.org/media/renditions/")
+    assert enclosure.get("type") == "image/jpeg"
+    assert int(enclosure.get("length")) > 0
+    assert "private.example" not in response.content.decode()
+    assert not any(slug in response.content.decode() for slug in HIDDEN)
+
+
+def test_site_atom_feed_has_entries_with_authors_dates_and_enclosures(client, newsroom):
+    feed = xml(client.get("/feed/atom/"))
+
+    entries = feed.findall(f"{ATOM}entry")
+    assert len(entries) == len(newsroom["articles"])
+    entry = entries[0]
+    assert entry.findtext(f"{ATOM}title") == newsroom["articles"][0].headline
+    assert entry.findtext(f"{ATOM}published") and entry.findtext(f"{ATOM}updated")
+    assert entry.findtext(f"{ATOM}author/{ATOM}name") == "Amira Haddad, Tom Becker"
+    assert entry.findtext(f"{ATOM}summary") == newsroom["articles"][0].dek
+    assert entry.find(f"{ATOM}link[@rel='enclosure']") is not None
+    assert [c.get("term") for c in entry.findall(f"{ATOM}category")][0] == "World"
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/world/feed/", lambda a: a.section.slug == "world"),
+        ("/tag/ports/feed/", lambda a: "ports" in [t.slug for t in a.tags.all()]),
+        ("/authors/amira-haddad/feed/", lambda a: "amira-haddad" in [b.author.slug for b in a.bylines.all()]),
+    ],
+)
+def test_section_tag_and_author_feeds_hold_only_their_published_articles(client, newsroom, path, expected):
+    for atom in (False, True):
+        feed = xml(client.get(path + ("atom/" if atom else "")))
+        if atom:
+            titles = [e.findtext(f"{ATOM}title") for e in feed.findall(f"{ATOM}entry")]
+        else:
+            titles = [i.findtext("title") for i in feed.find("channel").findall("item")]
+        wanted = [a.headline for a in newsroom["articles"] if expected(a)]
+        assert wanted and titles == wanted
+
+
+@pytest.mark.parametrize("path", ["/nowhere/feed/", "/tag/nowhere/feed/atom/", "/authors/nobody/feed/"])
+def test_feeds_of_unknown_things_are_not_found(client, fresh_cache, path):
+    assert client.get(path).status_code == 404
+
+
+def test_robots_txt_points_at_the_sitemaps(client, settings, fresh_cache):
+    settings.SITE_URL = "https://news.example.org"
+    response = client.get("/robots.txt")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    lines = response.content.decode().splitlines()
+    assert "Sitemap: https://news.example.org/sitemap.xml" in lines
+    assert "Sitemap: https://news.example.org/sitemap-news.xml" in lines
+    assert "Disallow: /admin/" in lines
+
+
+def test_sitemap_index_lists_articles_sections_authors_and_news(client, newsroom, settings):
+    settings.SITE_URL = "https://news.example.org"
+    index = xml(client.get("/sitemap.xml"))
+
+    locations = [loc.text for loc in index.iter(f"{SITEMAP}loc")]
+    assert locations == [
+        "https://news.example.org/sitemap-articles.xml",
+        "https://news.example.org/sitemap-sections.xml",
+        "https://news.example.org/sitemap-authors.xml",
+        "https://news.example.org/sitemap-news.xml",
+    ]
+    for location in locations:
+        assert client.get(location.removeprefix("https://news.example.org")).status_code == 200
+
+
+def test_article_sitemap_lists_every_published_article_and_nothing_else(client, newsroom, settings):
+    settings.SITE_URL = "https://news.example.org"
+    urlset = xml(client.get("/sitemap-articles.xml"))
+
+    locations = sorted(loc.text for loc in urlset.iter(f"{SITEMAP}loc"))
+    assert locations == sorted(
+        f"https://news.example.org{a.get_absolute_url()}" for a in newsroom["articles"]
+    )
+    assert all(url.find(f"{SITEMAP}lastmod") is not None for url in urlset)
+
+
+def test_section_and_author_sitemaps(client, newsroom):
+    sections = [loc.text for loc in xml(client.get("/sitemap-sections.xml")).iter(f"{SITEMAP}loc")]
+    authors = [loc.text for loc in xml(client.get("/sitemap-authors.xml")).iter(f"{SITEMAP}loc")]
+
+    assert [url.rsplit("/", 2)[-2] for url in sections] == ["world", "politics", "business", "science"]
+    assert sorted(url.rsplit("/", 2)[-2] for url in authors) == sorted(a.slug for a in newsroom["authors"])
+
+
+def test_author_sitemap_leaves_out_authors_with_only_drafts(client, fresh_cache):
+    ArticleFactory(authors=[AuthorFactory(slug="draft-only")])
+    ArticleFactory(published=True, authors=[AuthorFactory(slug="published-author")])
+
+    body = client.get("/sitemap-authors.xml").content.decode()
+
+    assert "published-author" in body
+    assert "draft-only" not in body
+
+
+def test_news_sitemap_holds_the_last_two_days_with_news_tags(client, fresh_cache, settings):
+    settings.SITE_URL = "https://news.example.org"
+    recent = ArticleFactory(
+        published=True, headline="Fresh & new", published_at=timezone.now() - timedelta(hours=30)
+    )
+    ArticleFactory(published=True, headline="Old story", published_at=timezone.now() - timedelta(days=3))
+    ArticleFactory(headline="Draft story")
+
+    urlset = xml(client.get("/sitemap-news.xml"))
+
+    urls = urlset.findall(f"{SITEMAP}url")
+    assert [u.findtext(f"{SITEMAP}loc") for u in urls] == [
+        f"https://news.example.org{recent.get_absolute_url()}"
+    ]
+    news = urls[0].find(f"{NEWS}news")
+    assert news.findtext(f"{NEWS}title") == "Fresh & new"
+    assert news.findtext(f"{NEWS}publication/{NEWS}name") == settings.SITE_NAME
+    assert news.findtext(f"{NEWS}publication/{NEWS}language") == "en"
+    assert news.findtext(f"{NEWS}publication_date") == recent.published_at.isoformat()
+
+
+def test_feed_links_use_the_public_address_not_the_request_host(client, newsroom, settings):
+    settings.SITE_URL = "https://news.example.org"
+
+    feed = xml(client.get("/world/feed/atom/"))
+
+    links = [link.get("href") for link in feed.iter(f"{ATOM}link")]
+    assert links and all(href.startswith("https://news.example.org/") for href in links)
+    assert "https://news.example.org/world/feed/atom/" in links
