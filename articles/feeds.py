@@ -93,6 +93,7 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
 
 class SectionFeed(LatestArticlesFeed):
     url_name = "articles:section-feed"
+
     def get_object(self, request, slug):
         return get_object_or_404(Section, slug=slug)
 
@@ -117,6 +118,7 @@ class SectionAtomFeed(SectionFeed):
 
 class TagFeed(LatestArticlesFeed):
     url_name = "articles:tag-feed"
+
     def get_object(self, request, slug):
         return get_object_or_404(Tag, slug=slug)
 
@@ -141,6 +143,7 @@ class TagAtomFeed(TagFeed):
 
 class AuthorFeed(LatestArticlesFeed):
     url_name = "authors:feed"
+
     def get_object(self, request, slug):
         return get_object_or_404(Author.objects.with_public_fields(), slug=slug)
 
