@@ -20,6 +20,9 @@ logger = logging.getLogger(__name__)
 
 
 def run_periodic_tasks(stop: threading.Event, poll_seconds: float = 5.0):
+    # What a worker does when it starts: import every app's tasks.py (autodiscovery is lazy), or the
+    # schedule's task names are not registered yet.
+    app.loader.import_default_modules()
     long_ago = timezone.now() - timedelta(days=1)
     entries = [
         ScheduleEntry(name=name, app=app, last_run_at=long_ago, **spec)

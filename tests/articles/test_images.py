@@ -1,0 +1,103 @@
+"""Uploading a lead image through the real admin form: bad files get a clear error and save nothing."""
+
+import io
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image as PILImage
+
+from articles.models import Image
+from tests.factories import image_bytes, uploaded_image
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = reverse("admin:articles_image_add")
+
+
+def post_image(client, upload):
+    return client.post(
+        ADD_URL,
+        {
+            "file": upload,
+            "title": "Harbour at dawn",
+            "caption": "Cranes over the North Basin.",
+            "credit": "Staff photographer",
+            "alt_text": "Three cranes against an orange sky",
+        },
+    )
+
+
+def form_errors(response) -> list[str]:
+    assert response.status_code == 200, "the form should come back with an error, not redirect"
+    return response.context["adminform"].form.errors.get("file", [])
+
+
+def test_a_good_upload_is_saved_with_its_size_and_renditions_on_disk(client_as, editor):
+    response = post_image(client_as(editor), uploaded_image("dawn.jpg", width=1600, height=900))
+
+    assert response.status_code == 302
+    image = Image.objects.get()
+    assert (image.title, image.width, image.height) == ("Harbour at dawn", 1600, 900)
+    assert image.uploaded_by == editor
+    assert default_storage.exists(image.file.name)
+    # Renditions are made when the image is saved, not when a page first asks for them.
+    for spec, width in [("rendition_480", 480), ("rendition_800", 800), ("rendition_1200", 1200)]:
+        rendition = getattr(image, spec)
+        assert default_storage.exists(rendition.name), spec
+        with default_storage.open(rendition.name) as handle, PILImage.open(handle) as picture:
+            assert picture.width == width
+    assert default_storage.exists(image.social_card.name)
+    assert [w for _url, w in image.renditions()] == [480, 800, 1200]
+
+
+def test_a_text_file_pretending_to_be_a_jpeg_is_refused(client_as, editor):
+    fake = SimpleUploadedFile("notes.jpg", b"These are my notes, not a photo.", content_type="image/jpeg")
+
+    errors = form_errors(post_image(client_as(editor), fake))
+
+    assert errors and "image" in errors[0].lower()
+    assert not Image.objects.exists()
+
+
+def test_an_oversized_file_is_refused_naming_the_limit(client_as, editor, settings):
+    settings.IMAGE_MAX_UPLOAD_BYTES = 20 * 1024
+    noisy = PILImage.effect_noise((800, 800), 100).convert("RGB")
+    buffer = io.BytesIO()
+    noisy.save(buffer, "JPEG", quality=95)
+    assert buffer.tell() > 20 * 1024
+    upload = SimpleUploadedFile("big.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+    errors = form_errors(post_image(client_as(editor), upload))
+
+    assert errors == [errors[0]] and "the largest accepted is 20.0\xa0KB" in errors[0]
+    assert not Image.objects.exists()
+
+
+def test_an_image_with_too_many_pixels_is_refused(client_as, editor, settings):
+    settings.IMAGE_MAX_PIXELS_SIDE = 1000
+    upload = uploaded_image("wide.png", width=1200, height=400)
+
+    errors = form_errors(post_image(client_as(editor), upload))
+
+    assert errors == ["This image is 1200×400 pixels; neither side may exceed 1000."]
+    assert not Image.objects.exists()
+
+
+def test_a_tiny_image_is_refused(client_as, editor):
+    upload = SimpleUploadedFile("icon.png", image_bytes(64, 64, image_format="PNG"), content_type="image/png")
+
+    errors = form_errors(post_image(client_as(editor), upload))
+
+    assert errors == ["This image is 64×64 pixels; each side must be at least 200."]
+    assert not Image.objects.exists()
+    assert not default_storage.exists("images")
+
+
+def test_alt_text_is_required(client_as, editor):
+    response = client_as(editor).post(ADD_URL, {"file": uploaded_image(), "title": "No alt"})
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["alt_text"] == ["This field is required."]
+    assert not Image.objects.exists()

@@ -1,0 +1,101 @@
+"""Editors' HTML is cleaned on Article.save(): attack vectors go, the structure of a story stays."""
+
+import pytest
+
+from articles.models import Article
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def saved_body(html: str) -> str:
+    article = ArticleFactory(body=html)
+    return Article.objects.get(pk=article.pk).body
+
+
+@pytest.mark.parametrize(
+    ("dirty", "gone", "kept"),
+    [
+        ("<p>Hello</p><script>alert('x')</script>", ["<script", "alert("], ["<p>Hello</p>"]),
+        ('<p><img src="https://i.example/a" onerror="alert(1)" alt="a"></p>', ["onerror", "alert"], ["<img"]),
+        ('<p><a href="javascript:alert(1)">click</a></p>', ["javascript:", "alert"], [">click</a>"]),
+        ('<p><a href="JaVaScRiPt:alert(1)">click</a></p>', ["javascript", "alert"], [">click</a>"]),
+        ('<iframe src="https://x.example"></iframe><p>Then</p>', ["<iframe", "x.example"], ["<p>Then</p>"]),
+        ("<style>body{display:none}</style><p>Text</p>", ["<style", "display:none"], ["<p>Text</p>"]),
+        ('<p style="position:fixed;top:0">Text</p>', ["style=", "position:fixed"], [">Text</p>"]),
+        ('<p><img src="data:image/svg+xml;base64,PHN2Zz4=" alt="x"></p>', ["data:image"], ["<p>"]),
+        ('<p><a href="data:text/html,&lt;script&gt;">x</a></p>', ["data:text"], [">x</a>"]),
+        ('<p onclick="steal()">Text</p>', ["onclick", "steal"], [">Text</p>"]),
+        ('<svg onload="alert(1)"><circle r="4"/></svg><p>Ok</p>', ["<svg", "onload"], ["<p>Ok</p>"]),
+        ('<form action="https://evil.example"><input name="pw"></form>', ["<form", "<input"], []),
+        ("<object data='x.swf'></object><embed src='x.swf'>", ["<object", "<embed"], []),
+        ("<p>Fine</p><!-- <script>alert(1)</script> -->", ["<!--", "alert"], ["<p>Fine</p>"]),
+    ],
+    ids=[
+        "script", "onerror", "javascript-link", "javascript-mixed-case", "iframe", "style-element",
+        "style-attribute", "data-url-image", "data-url-link", "onclick", "svg-onload", "form", "object-embed",
+        "comment",
+    ],
+)  # fmt: skip
+def test_malicious_html_is_neutralised_on_save(dirty, gone, kept):
+    body = saved_body(dirty)
+
+    lowered = body.lower()
+    for fragment in gone:
+        assert fragment.lower() not in lowered, body
+    for fragment in kept:
+        assert fragment in body, body
+
+
+def test_story_structure_survives():
+    html = (
+        '<p class="lead">The council met.</p>'
+        "<h2>What was decided</h2>"
+        '<figure><img src="https://img.example/harbour.jpg" alt="The harbour" width="800">'
+        "<figcaption>The harbour at dawn.</figcaption></figure>"
+        "<ul><li>One</li><li>Two</li></ul><ol><li>First</li></ol>"
+        "<blockquote><p>We will build it.</p><p><cite>The mayor</cite></p></blockquote>"
+        '<p>Read <a href="https://example.org/report" title="Report">the report</a> '
+        'or <a href="mailto:desk@example.org">write to us</a>. <strong>Bold</strong> and <em>italic</em>.</p>'
+        "<h3>Details</h3><table><tr><th>Votes</th><td>9</td></tr></table>"
+    )
+
+    body = saved_body(html)
+
+    for fragment in [
+        '<p class="lead">The council met.</p>',
+        "<h2>What was decided</h2>",
+        '<img src="https://img.example/harbour.jpg" alt="The harbour" width="800">',
+        "<figcaption>The harbour at dawn.</figcaption>",
+        "<ul><li>One</li><li>Two</li></ul>",
+        "<ol><li>First</li></ol>",
+        "<blockquote><p>We will build it.</p><p><cite>The mayor</cite></p></blockquote>",
+        "<strong>Bold</strong>",
+        "<em>italic</em>",
+        "<h3>Details</h3>",
+        "<th>Votes</th>",
+    ]:
+        assert fragment in body, body
+    assert (
+        '<a href="https://example.org/report" title="Report" rel="noopener noreferrer">the report</a>' in body
+    )
+    assert 'href="mailto:desk@example.org"' in body
+
+
+def test_unknown_classes_are_dropped_but_allowed_ones_kept():
+    body = saved_body(
+        '<p class="lead evil-overlay">Hi</p><figure class="wide hidden"><figcaption>c</figcaption></figure>'
+    )
+
+    assert "evil-overlay" not in body and "hidden" not in body
+    assert 'class="lead"' in body
+    assert 'class="wide"' in body
+
+
+def test_sanitising_happens_on_every_save_not_only_on_create():
+    article = ArticleFactory(body="<p>Clean</p>")
+    article.body = '<p>Edited</p><script>alert("later")</script>'
+    article.save()
+
+    article.refresh_from_db()
+    assert article.body == "<p>Edited</p>"
