@@ -7,6 +7,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from .models import OutgoingMail
 
@@ -56,7 +57,11 @@ def send_outgoing(mail_id: int) -> bool:
     """Send one outbox message at most once; the row lock keeps a second worker away."""
     try:
         with transaction.atomic():
-            mail = OutgoingMail.objects.select_for_update(skip_locked=True).filter(pk=mail_id).first()
+            mail = (
+                OutgoingMail.objects.select_for_update(skip_locked=True)
+                .filter(pk=mail_id, sent_at__isnull=True)
+                .first()
+            )
             if mail is None:
                 return False
             message = EmailMessage(
@@ -69,7 +74,9 @@ def send_outgoing(mail_id: int) -> bool:
             if mail.attachment_name:
                 message.attach(mail.attachment_name, mail.attachment, "application/json")
             message.send()
-            mail.delete()
+            OutgoingMail.objects.filter(pk=mail.pk).update(
+                sent_at=timezone.now(), to="", body="", attachment="", last_error=""
+            )
             return True
     except Exception as error:
         OutgoingMail.objects.filter(pk=mail_id).update(

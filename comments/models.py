@@ -98,7 +98,8 @@ class PendingComment(models.Model):
 
 
 class OutgoingMail(models.Model):
-    """The outbox: written in the transaction that causes the mail, sent by a task, deleted once sent."""
+    """The outbox: written in the transaction that causes the mail, sent by a task. Once sent, the address
+    and the text are blanked; the row stays a while so `dedupe_key` keeps a message from going out twice."""
 
     class Kind(models.TextChoices):
         CONFIRMATION = "confirmation", "Confirm your comment"
@@ -117,6 +118,7 @@ class OutgoingMail(models.Model):
     attachment = models.TextField(blank=True)
     dedupe_key = models.CharField(max_length=120, unique=True, null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)
 

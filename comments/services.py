@@ -376,7 +376,8 @@ def delete_expired_pending(*, now=None) -> int:
     cutoff = now - tokens.confirm_max_age()
     pending, _ = PendingComment.objects.filter(submit_date__lt=cutoff).delete()
     requests, _ = DataRequest.objects.filter(created_at__lt=cutoff).delete()
-    return pending + requests
+    sent, _ = OutgoingMail.objects.filter(sent_at__lt=now - timezone.timedelta(days=30)).delete()
+    return pending + requests + sent
 
 
 def _by_email(email: str):
@@ -433,7 +434,9 @@ def erase_commenter_data(*, email: str, remove_texts: bool = False) -> int:
         fields["comment"] = "[removed at the commenter's request]"
     changed = _by_email(email).update(**fields)
     PendingComment.objects.filter(user_email__iexact=email).delete()
-    OutgoingMail.objects.filter(to__iexact=email).exclude(kind=OutgoingMail.Kind.DATA_EXPORT).delete()
+    OutgoingMail.objects.filter(to__iexact=email, sent_at__isnull=True).exclude(
+        kind=OutgoingMail.Kind.DATA_EXPORT
+    ).delete()
     return changed
 
 

@@ -30,7 +30,11 @@ def send_comment_mail(self, mail_id: int) -> bool:
 def sweep_unsent_mail() -> int:
     """Re-enqueue outbox rows whose task was lost (broker down at commit time, retries exhausted)."""
     stale = timezone.now() - timedelta(minutes=5)
-    ids = list(OutgoingMail.objects.filter(created_at__lt=stale).values_list("pk", flat=True)[:500])
+    ids = list(
+        OutgoingMail.objects.filter(created_at__lt=stale, sent_at__isnull=True).values_list("pk", flat=True)[
+            :500
+        ]
+    )
     for mail_id in ids:
         mail.enqueue_send(mail_id)
     return len(ids)

@@ -1,0 +1,217 @@
+"""Confirmation links, retention, export and erasure by email (Celery eager here; see test_worker.py)."""
+
+import json
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail, signing
+from django.test import Client
+from django.utils import timezone
+
+from comments import services, tasks, tokens
+from comments.models import DataRequest, OutgoingMail, PendingComment, ReaderComment
+
+from .conftest import confirmation_link
+from .helpers import make_comment
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def csrf_from(response):
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode()).group(1)
+
+
+# Confirmation links ---------------------------------------------------------------------------------------
+
+
+def test_confirmation_link_carries_no_email_and_no_pickle(commenter, article):
+    commenter.post(article.get_absolute_url(), email="secret.person@example.net")
+    link = confirmation_link(mail.outbox[0])
+    token = link.split("/")[-2]
+    payload = signing.b64_decode(token.split(":")[0].encode())
+    assert b"secret" not in payload and b"example" not in payload
+    assert json.loads(payload) == str(PendingComment.objects.get().key)
+
+
+def test_confirmation_link_expires(commenter, article, client, monkeypatch, settings):
+    settings.COMMENTS_CONFIRM_DAYS = 3
+    commenter.post(article.get_absolute_url())
+    link = confirmation_link(mail.outbox[0])
+    later = signing.time.time() + 3 * 86400 + 60
+    monkeypatch.setattr(signing.time, "time", lambda: later)
+    response = client.get(link)
+    assert response.status_code == 404 and b"expired" in response.content
+    assert ReaderComment.objects.count() == 0
+
+
+def test_forged_or_tampered_links_do_nothing(commenter, article, client):
+    commenter.post(article.get_absolute_url())
+    link = confirmation_link(mail.outbox[0])
+    forged_key = tokens.make(str(PendingComment.objects.get().key), "another-salt")
+    for bad in [link[:-3] + "xx/", f"/comments/confirm/{forged_key}/", "/comments/confirm/abc/"]:
+        assert client.get(bad).status_code == 404
+    assert ReaderComment.objects.count() == 0
+
+
+def test_confirming_twice_at_once_creates_one_comment(commenter, article):
+    commenter.post(article.get_absolute_url())
+    token = confirmation_link(mail.outbox[0]).split("/")[-2]
+    first = services.confirm_pending(token=token)
+    second = services.confirm_pending(token=token)
+    assert first.comment.pk == second.comment.pk
+    assert ReaderComment.objects.count() == 1
+    pending = PendingComment.objects.get()
+    assert pending.user_email == "" and pending.ip_address is None  # the comment holds the data now
+
+
+def test_mail_waits_for_the_commit(article, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    with transaction.atomic():
+        services.post_comment(
+            article=article, user=None, name="A", email="a@example.net", text="x", ip="192.0.2.5"
+        )
+        assert mail.outbox == [] and OutgoingMail.objects.count() == 1
+    assert OutgoingMail.objects.get().sent_at is not None
+    assert [m.to for m in mail.outbox] == [["a@example.net"]]
+
+
+def test_nothing_is_queued_when_the_transaction_rolls_back(article):
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.post_comment(
+            article=article, user=None, name="A", email="a@example.net", text="x", ip="192.0.2.5"
+        )
+        raise RuntimeError
+    assert mail.outbox == [] and OutgoingMail.objects.count() == 0 and PendingComment.objects.count() == 0
+
+
+def test_mail_server_down_keeps_the_message_for_a_retry(article, settings, monkeypatch):
+    from django.core.mail.backends.locmem import EmailBackend
+
+    def down(self, messages):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr(EmailBackend, "send_messages", down)
+    monkeypatch.setattr(tasks.send_comment_mail, "max_retries", 0)
+    # The request does not fail: the message waits in the outbox.
+    services.post_comment(
+        article=article, user=None, name="A", email="a@example.net", text="x", ip="192.0.2.5"
+    )
+    mail_row = OutgoingMail.objects.get()
+    assert mail_row.attempts == 1 and "down" in mail_row.last_error
+    monkeypatch.undo()
+    OutgoingMail.objects.update(created_at=timezone.now() - timedelta(minutes=10))
+    assert tasks.sweep_unsent_mail() == 1
+    assert [m.to for m in mail.outbox] == [["a@example.net"]]
+    assert OutgoingMail.objects.get().sent_at and OutgoingMail.objects.get().to == ""
+    assert tasks.sweep_unsent_mail() == 0
+
+
+# Retention ------------------------------------------------------------------------------------------------
+
+
+def test_retention_anonymises_old_commenters_in_bulk_and_keeps_the_threads(
+    article, settings, django_assert_max_num_queries
+):
+    settings.COMMENT_PERSONAL_DATA_DAYS = 90
+    old_root = make_comment(article, email="old@example.net", when=timezone.now() - timedelta(days=91))
+    old_reply = make_comment(
+        article, email="old2@example.net", parent=old_root, when=timezone.now() - timedelta(days=91)
+    )
+    recent = make_comment(article, email="new@example.net", when=timezone.now() - timedelta(days=89))
+    with django_assert_max_num_queries(2):  # the pks, then one UPDATE of the comment table
+        assert services.anonymise_expired_commenters() == 2
+    assert services.anonymise_expired_commenters() == 0  # idempotent
+    old_root.refresh_from_db()
+    old_reply.refresh_from_db()
+    recent.refresh_from_db()
+    assert (old_root.user_email, old_root.ip_address, old_root.comment) == ("", None, "Well reported.")
+    assert old_reply.parent_id == old_root.pk and old_reply.thread_id == old_root.thread_id
+    assert recent.user_email == "new@example.net" and recent.ip_address == "198.51.100.7"
+
+
+def test_retention_deletes_unconfirmed_comments_after_the_link_lifetime(article, settings):
+    settings.COMMENTS_CONFIRM_DAYS = 3
+    PendingComment.objects.create(article=article, user_name="x", user_email="x@example.net", comment="x",
+                                  submit_date=timezone.now() - timedelta(days=3, minutes=1))  # fmt: skip
+    fresh = PendingComment.objects.create(
+        article=article, user_name="y", user_email="y@example.net", comment="y"
+    )
+    result = tasks.apply_retention()
+    assert result["deleted"] == 1
+    assert list(PendingComment.objects.all()) == [fresh]
+
+
+# Export and erasure by the reader ---------------------------------------------------------------------------
+
+
+def _request(kind, email="grace@example.net", **extra):
+    client = Client(enforce_csrf_checks=True)
+    page = client.get("/comments/my-data/")
+    response = client.post(
+        "/comments/my-data/", {"csrfmiddlewaretoken": csrf_from(page), "email": email, "kind": kind, **extra}
+    )
+    assert response.status_code == 200 and b"the link is on its way" in response.content
+    message = mail.outbox[-1]
+    assert message.to == [email]
+    link = re.search(r"https?://[^/]+(/comments/my-data/\S+/)", message.body).group(1)
+    assert "grace" not in link
+    return client, link
+
+
+def test_export_by_email_sends_json_to_that_address_only(article):
+    make_comment(article, text="mine", public=False)
+    make_comment(article, text="someone else's", email="other@example.net")
+    client, link = _request("export")
+    page = client.get(link)
+    assert b"Email me my comment data" in page.content
+    client.post(link, {"csrfmiddlewaretoken": csrf_from(page)})
+    export = mail.outbox[-1]
+    assert export.to == ["grace@example.net"]
+    name, content, mimetype = export.attachments[0]
+    rows = json.loads(content)
+    assert [r["text"] for r in rows] == ["mine"]
+    assert set(rows[0]) >= {"name", "email", "website", "ip_address", "date", "article", "text"}
+    assert rows[0]["article"] == article.headline and rows[0]["state"] == "held"
+    assert DataRequest.objects.get().email == ""  # done: the request forgets the address
+    assert client.post(link, {"csrfmiddlewaretoken": csrf_from(page)}).status_code == 200
+    assert len([m for m in mail.outbox if m.attachments]) == 1
+
+
+def test_erasure_by_email_anonymises_every_comment_including_held(article):
+    make_comment(article, text="public one")
+    make_comment(article, text="held one", public=False)
+    kept = make_comment(article, text="not mine", email="other@example.net")
+    client, link = _request("erase", remove_texts="on")
+    page = client.get(link)
+    client.post(link, {"csrfmiddlewaretoken": csrf_from(page)})
+    mine = ReaderComment.objects.exclude(pk=kept.pk)
+    assert set(mine.values_list("user_name", "user_email", "user_url", "ip_address")) == {
+        ("Anonymous", "", "", None)
+    }
+    assert set(mine.values_list("comment", flat=True)) == {"[removed at the commenter's request]"}
+    kept.refresh_from_db()
+    assert kept.user_email == "other@example.net" and kept.comment == "not mine"
+
+
+def test_data_links_expire_and_cannot_be_forged(article, monkeypatch):
+    client, link = _request("erase")
+    assert client.get("/comments/my-data/forged/").status_code == 404
+    later = signing.time.time() + 4 * 86400
+    monkeypatch.setattr(signing.time, "time", lambda: later)
+    assert client.get(link).status_code == 404
+
+
+def test_digest_goes_to_editors_and_moderators_when_comments_wait(article, editor, moderator, reporter):
+    for user in (editor, moderator, reporter):
+        assert user.email
+    assert tasks.send_held_digest() == 0
+    make_comment(article, text="waiting <b>here</b>", public=False)
+    assert tasks.send_held_digest() == 2
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([editor.email, moderator.email])
+    assert "1 comment waiting" in mail.outbox[0].body and "waiting <b>here</b>" in mail.outbox[0].body
+    assert "grace@example.net" not in mail.outbox[0].body
+    assert tasks.send_held_digest() == 0  # once per hour
