@@ -17,7 +17,7 @@ from .models import Article, ArticleRedirect, Section, Tag
 from .previews import article_id_from_token
 from .related import related_articles
 from .search import clean_query, render_snippet, search_articles
-from .templatetags.newsroom_site import absolute
+from .templatetags.newsroom_site import absolute, iso_time
 
 HOME_FEATURED = 4
 HOME_LATEST = 10
@@ -113,8 +113,8 @@ def article_metadata(article) -> dict:
         "url": url,
         "headline": article.headline,
         "description": description,
-        "datePublished": article.published_at.isoformat() if article.published_at else None,
-        "dateModified": (modified or article.published_at).isoformat() if article.published_at else None,
+        "datePublished": iso_time(article.published_at) or None,
+        "dateModified": iso_time(modified or article.published_at) or None,
         "articleSection": article.section.name,
         "keywords": [tag.name for tag in article.tags.all()],
         "author": [

@@ -6,6 +6,7 @@ from urllib.parse import quote, urlencode
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -96,3 +97,11 @@ def author_social_links(author) -> list[tuple[str, str]]:
     if author.website:
         links.append(("Website", author.website))
     return links
+
+
+@register.filter
+def iso_time(value) -> str:
+    """A date-time for <time datetime> and metadata: ISO 8601 to the second (HTML allows at most ms)."""
+    if not value:
+        return ""
+    return timezone.localtime(value).isoformat(timespec="seconds")

@@ -3,6 +3,7 @@ import json
 import pytest
 
 from articles.models import Correction, RelatedArticle
+from articles.templatetags.newsroom_site import iso_time
 from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory, TagFactory
 from tests.site_data import page
 
@@ -51,7 +52,7 @@ def test_article_page_shows_the_story_with_its_metadata(client, story):
         ("AFP", "/authors/afp/"),
     ]
     published = soup.select_one(".dates time")
-    assert published["datetime"] == story.published_at.isoformat()
+    assert published["datetime"] == iso_time(story.published_at)
     assert "three days" in soup.select_one(".story-body strong").get_text()
     assert soup.select_one(".source-credit").get_text(strip=True) == "With reporting by Agence France-Presse."
     correction = soup.select_one(".corrections li")
@@ -91,7 +92,7 @@ def test_article_page_has_open_graph_twitter_card_and_news_article_json_ld(clien
     assert meta("og:url") == [url]
     assert meta("og:image")[0].startswith("https://news.example.org/media/renditions/")
     assert meta("og:image:width") == ["1200"] and meta("og:image:height") == ["630"]
-    assert meta("article:published_time") == [story.published_at.isoformat()]
+    assert meta("article:published_time") == [iso_time(story.published_at)]
     assert meta("article:modified_time")
     assert meta("article:section") == ["World"]
     assert sorted(meta("article:tag")) == ["Labour", "Ports"]
@@ -104,7 +105,7 @@ def test_article_page_has_open_graph_twitter_card_and_news_article_json_ld(clien
     data = json.loads(soup.find("script", type="application/ld+json").string)
     assert data["@type"] == "NewsArticle"
     assert data["headline"] == story.headline
-    assert data["datePublished"] == story.published_at.isoformat()
+    assert data["datePublished"] == iso_time(story.published_at)
     assert data["dateModified"]
     assert data["image"][0]["url"] == meta("og:image")[0]
     assert [(a["@type"], a["name"]) for a in data["author"]] == [

@@ -4,6 +4,7 @@ from xml.etree import ElementTree
 import pytest
 from django.utils import timezone
 
+from articles.templatetags.newsroom_site import iso_time
 from tests.factories import ArticleFactory, AuthorFactory
 
 pytestmark = pytest.mark.django_db
@@ -157,7 +158,7 @@ def test_news_sitemap_holds_the_last_two_days_with_news_tags(client, fresh_cache
     assert news.findtext(f"{NEWS}title") == "Fresh & new"
     assert news.findtext(f"{NEWS}publication/{NEWS}name") == settings.SITE_NAME
     assert news.findtext(f"{NEWS}publication/{NEWS}language") == "en"
-    assert news.findtext(f"{NEWS}publication_date") == recent.published_at.isoformat()
+    assert news.findtext(f"{NEWS}publication_date") == iso_time(recent.published_at)
 
 
 def test_feed_links_use_the_public_address_not_the_request_host(client, newsroom, settings):
