@@ -43,23 +43,30 @@ def enqueue_on_commit(share_ids: list[int]):
     transaction.on_commit(partial(enqueue, share_ids))
 
 
+# The sender's own broker connection gives up within about a second, whether the broker refuses
+# (closed port) or accepts and never answers (hung); the worker's connection keeps the usual settings.
+FAST_FAIL = {"socket_connect_timeout": 1, "socket_timeout": 1, "max_retries": 0, "interval_start": 0}
+
+
 def enqueue(share_ids) -> int:
     """Send one task per record; never raises and never waits long: what is not sent, the sweeper sends."""
     from .tasks import post_share
 
     sent = 0
-    for share_id in share_ids:
-        try:
-            post_share.apply_async((share_id,), retry=False)
-        except Exception as error:  # noqa: BLE001 - the broker's failures must not reach the editor
-            logger.warning(
-                "Could not queue share %s (%s: %s); the sweeper will send it.",
-                share_id,
-                type(error).__name__,
-                error,
-            )
-            break  # the broker is down: do not wait once per record
-        sent += 1
+    try:
+        with post_share.app.connection_for_write(
+            connect_timeout=1, transport_options=FAST_FAIL
+        ) as connection:
+            for share_id in share_ids:
+                post_share.apply_async((share_id,), connection=connection, retry=False)
+                sent += 1
+    except Exception as error:  # noqa: BLE001 - the broker's failures must not reach the editor
+        logger.warning(
+            "Could not queue share %s (%s: %s); the sweeper will send it.",
+            share_ids[sent],
+            type(error).__name__,
+            error,
+        )
     return sent
 
 

@@ -354,3 +354,32 @@ def test_secrets_never_reach_the_database_or_the_logs(
         assert not any(secret in value for value in rows)
         ours = [r.getMessage() for r in caplog.records if r.name != "werkzeug"]  # not the fake server's log
         assert not any(secret in line for line in ours)
+
+
+@pytest.mark.parametrize("broker", ["refusing", "hung"])
+def test_enqueue_gives_up_within_a_second_on_a_dead_or_hung_broker(broker, caplog):
+    """Celery's delay() can wait for minutes on a broker that accepts but never answers (celery #6046)."""
+    import socket
+    import time
+
+    from newsroom.celery import app
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    if broker == "hung":
+        listener.listen(16)  # the kernel accepts connections; nobody ever answers
+    else:
+        listener.close()  # nothing listens: connection refused
+    saved = app.conf.broker_write_url, app.conf.task_always_eager
+    app.conf.broker_write_url, app.conf.task_always_eager = f"redis://127.0.0.1:{port}/6", False
+    try:
+        start = time.monotonic()
+        with caplog.at_level(logging.WARNING):
+            assert services.enqueue([1, 2, 3]) == 0
+        elapsed = time.monotonic() - start
+    finally:
+        app.conf.broker_write_url, app.conf.task_always_eager = saved
+        listener.close()
+    assert elapsed < 2.5, elapsed
+    assert caplog.text.count("Could not queue share 1") == 1
