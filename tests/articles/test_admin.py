@@ -1,0 +1,453 @@
+"""The editors' admin, driven as a browser would: real GETs and POSTs with the inlines' management forms."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from django.utils import timezone
+from django_comments_xtd.models import XtdComment
+
+from articles.models import Article, WorkflowEvent
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TagFactory
+
+from .admin_forms import add_inline_rows, form_data
+
+pytestmark = pytest.mark.django_db
+
+Status = Article.Status
+ADD_URL = reverse("admin:articles_article_add")
+CHANGELIST_URL = reverse("admin:articles_article_changelist")
+ONLY_EDITORS = "Only editors can publish, schedule or unpublish articles."
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def edit(client, article, **changes):
+    """The article's change form as rendered, with `changes` applied (a button is just another key)."""
+    data = form_data(client.get(change_url(article)))
+    data.update(changes)
+    return data
+
+
+def split_datetime(when):
+    local = timezone.localtime(when)
+    return {"publish_at_0": local.strftime("%Y-%m-%d"), "publish_at_1": local.strftime("%H:%M:%S")}
+
+
+def messages_of(response):
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def snapshot(article):
+    article.refresh_from_db()
+    return (article.headline, article.status, article.publish_at, article.published_at, article.is_featured)
+
+
+# --- A reporter ---------------------------------------------------------------------------------
+
+
+def test_reporter_creates_a_draft_with_byline_section_and_tags(client_as, reporter):
+    me = AuthorFactory(display_name="Rita Porter", user=reporter)
+    section = SectionFactory(name="City", slug="city")
+    ferries, harbour = TagFactory(name="Ferries", slug="ferries"), TagFactory(name="Harbour", slug="harbour")
+    client = client_as(reporter)
+    data = form_data(client.get(ADD_URL))
+    data.update(
+        headline="Night ferry approved",
+        slug="night-ferry-approved",
+        dek="A one-year trial.",
+        body="<p>The council voted.</p><script>alert(1)</script>",
+        section=str(section.pk),
+        tags=[str(ferries.pk), str(harbour.pk)],
+    )
+    add_inline_rows(data, "bylines", [{"author": str(me.pk), "position": "0"}])
+
+    response = client.post(ADD_URL, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article = Article.objects.get(slug="night-ferry-approved")
+    assert (article.headline, article.status, article.created_by) == (
+        "Night ferry approved",
+        Status.DRAFT,
+        reporter,
+    )
+    assert article.section == section
+    assert set(article.tags.all()) == {ferries, harbour}
+    assert [b.author for b in article.bylines.all()] == [me]
+    assert article.body == "<p>The council voted.</p>"
+    assert article.published_at is None and not article.workflow_events.exists()
+
+
+def test_reporter_cannot_save_an_article_without_a_byline(client_as, reporter):
+    client = client_as(reporter)
+    data = form_data(client.get(ADD_URL))
+    data.update(headline="No byline", slug="no-byline", body="<p>x</p>", section=str(SectionFactory().pk))
+
+    response = client.post(ADD_URL, data)
+
+    assert response.status_code == 200
+    bylines = next(
+        f.formset for f in response.context["inline_admin_formsets"] if f.formset.prefix == "bylines"
+    )
+    assert bylines.errors == [{"author": ["This field is required."]}]
+    assert not Article.objects.filter(slug="no-byline").exists()
+
+
+def test_reporter_submits_own_draft_for_review_with_the_button(client_as, reporter):
+    draft = ArticleFactory(created_by=reporter, headline="Draft headline")
+    client = client_as(reporter)
+
+    response = client.post(
+        change_url(draft), edit(client, draft, headline="Ready headline", _submit_review="1")
+    )
+
+    assert response.status_code == 302
+    assert "Sent to the editors for review." in messages_of(response)
+    draft.refresh_from_db()
+    assert (draft.headline, draft.status) == ("Ready headline", Status.IN_REVIEW)
+    event = draft.workflow_events.get()
+    assert (event.action, event.actor) == (WorkflowEvent.Action.SUBMITTED, reporter)
+
+
+def test_reporter_sees_the_submit_button_but_no_publishing_buttons(client_as, reporter):
+    draft = ArticleFactory(created_by=reporter)
+
+    html = client_as(reporter).get(change_url(draft)).content.decode()
+
+    assert 'name="_submit_review"' in html
+    assert 'name="_publish"' not in html and 'name="_schedule"' not in html
+
+
+@pytest.mark.parametrize("button", ["_publish", "_schedule", "_unpublish"])
+def test_reporters_crafted_publish_or_schedule_post_is_refused_and_changes_nothing(
+    client_as, reporter, button
+):
+    draft = ArticleFactory(created_by=reporter, headline="Original")
+    before = snapshot(draft)
+    client = client_as(reporter)
+    data = edit(client, draft, headline="Sneaky change", is_featured="on", **{button: "1"})
+    data.update(split_datetime(timezone.now() + timedelta(hours=2)))
+
+    response = client.post(change_url(draft), data)
+
+    assert response.status_code == 200
+    assert ONLY_EDITORS in response.content.decode()
+    assert snapshot(draft) == before
+    assert not draft.workflow_events.exists()
+
+
+def test_reporter_cannot_set_featured_or_publish_time_by_crafting_fields(client_as, reporter):
+    draft = ArticleFactory(created_by=reporter)
+    client = client_as(reporter)
+    data = edit(client, draft, headline="Edited", is_featured="on", is_breaking="on")
+    data.update(split_datetime(timezone.now() + timedelta(hours=2)))
+
+    response = client.post(change_url(draft), data)
+
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.headline == "Edited"
+    assert (draft.is_featured, draft.is_breaking, draft.publish_at, draft.status) == (
+        False,
+        False,
+        None,
+        "draft",
+    )
+
+
+def test_reporters_bulk_publish_action_publishes_nothing(client_as, reporter):
+    own = ArticleFactory(created_by=reporter)
+    in_review = ArticleFactory(in_review=True)
+    client = client_as(reporter)
+
+    assert "publish_selected" not in client.get(CHANGELIST_URL).content.decode()
+    response = client.post(
+        CHANGELIST_URL,
+        {"action": "publish_selected", "_selected_action": [own.pk, in_review.pk], "index": "0"},
+    )
+
+    # A reporter has no actions at all, so the POST just shows the list again.
+    assert response.status_code == 200
+    assert not any("published" in m for m in messages_of(response))
+    assert set(Article.objects.values_list("status", flat=True)) == {Status.DRAFT, Status.IN_REVIEW}
+    assert not WorkflowEvent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "make_article",
+    [
+        lambda reporter, other: ArticleFactory(created_by=other),
+        lambda reporter, other: ArticleFactory(created_by=reporter, in_review=True),
+        lambda reporter, other: ArticleFactory(created_by=reporter, published=True),
+    ],
+    ids=["someone-elses-draft", "own-article-in-review", "own-published-article"],
+)
+def test_reporter_cannot_edit_someone_elses_or_a_non_draft_article(
+    client_as, reporter, other_reporter, make_article
+):
+    article = make_article(reporter, other_reporter)
+    before = snapshot(article)
+    client = client_as(reporter)
+    data = edit(client, article, headline="Changed by reporter")
+
+    response = client.post(change_url(article), data)
+
+    assert response.status_code == 403
+    assert snapshot(article) == before
+
+
+# --- An editor ----------------------------------------------------------------------------------
+
+
+def test_editor_publishes_with_the_button(client_as, editor):
+    article = ArticleFactory(in_review=True)
+    client = client_as(editor)
+    before = timezone.now()
+
+    response = client.post(change_url(article), edit(client, article, _publish="1"))
+
+    assert response.status_code == 302
+    assert "Published." in messages_of(response)
+    article.refresh_from_db()
+    assert article.status == Status.PUBLISHED
+    assert before <= article.published_at <= timezone.now()
+    assert article.first_published_at == article.published_at
+    assert article in Article.objects.published()
+    event = article.workflow_events.get()
+    assert (event.action, event.actor) == (WorkflowEvent.Action.PUBLISHED, editor)
+
+
+def test_editor_schedules_with_a_future_time(client_as, editor):
+    article = ArticleFactory(in_review=True)
+    when = (timezone.now() + timedelta(days=1)).replace(microsecond=0)
+    client = client_as(editor)
+    data = edit(client, article, _schedule="1")
+    data.update(split_datetime(when))
+
+    response = client.post(change_url(article), data)
+
+    assert response.status_code == 302
+    assert any(m.startswith("Scheduled for ") for m in messages_of(response))
+    article.refresh_from_db()
+    assert (article.status, article.publish_at, article.published_at) == (Status.SCHEDULED, when, None)
+    assert article not in Article.objects.published()
+    event = article.workflow_events.get()
+    assert (event.action, event.actor) == (WorkflowEvent.Action.SCHEDULED, editor)
+
+
+def test_editor_scheduling_in_the_past_gets_a_form_error_and_nothing_is_saved(client_as, editor):
+    article = ArticleFactory(in_review=True, headline="Before")
+    before = snapshot(article)
+    client = client_as(editor)
+    data = edit(client, article, headline="After", _schedule="1")
+    data.update(split_datetime(timezone.now() - timedelta(hours=1)))
+
+    response = client.post(change_url(article), data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["publish_at"] == [
+        "The scheduled time must be in the future."
+    ]
+    assert snapshot(article) == before
+    assert not article.workflow_events.exists()
+
+
+def test_editor_scheduling_without_a_time_is_told_to_choose_one(client_as, editor):
+    article = ArticleFactory(in_review=True)
+    client = client_as(editor)
+
+    response = client.post(change_url(article), edit(client, article, _schedule="1"))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["publish_at"] == [
+        "Choose when the article should be published."
+    ]
+    assert snapshot(article)[1] == Status.IN_REVIEW
+
+
+def test_editor_bulk_publishes_and_unpublishes(client_as, editor):
+    first, second = ArticleFactory(in_review=True), ArticleFactory(in_review=True)
+    no_byline = ArticleFactory(in_review=True, authors=[], headline="Nobody wrote this")
+    client = client_as(editor)
+    ids = [first.pk, second.pk, no_byline.pk]
+
+    response = client.post(
+        CHANGELIST_URL, {"action": "publish_selected", "_selected_action": ids, "index": "0"}
+    )
+
+    assert response.status_code == 302
+    shown = messages_of(response)
+    assert "2 article(s) published." in shown
+    assert "“Nobody wrote this”: An article needs at least one byline before it is published." in shown
+    statuses = dict(Article.objects.values_list("pk", "status"))
+    assert statuses == {
+        first.pk: Status.PUBLISHED,
+        second.pk: Status.PUBLISHED,
+        no_byline.pk: Status.IN_REVIEW,
+    }
+
+    response = client.post(
+        CHANGELIST_URL,
+        {"action": "unpublish_selected", "_selected_action": [first.pk, second.pk], "index": "0"},
+    )
+
+    assert "2 article(s) unpublished." in messages_of(response)
+    assert (
+        list(Article.objects.filter(pk__in=[first.pk, second.pk]).values_list("status", flat=True))
+        == [Status.UNPUBLISHED] * 2
+    )
+    assert not Article.objects.published().exists()
+
+
+def test_duplicate_slug_gets_a_form_error_and_saves_nothing(client_as, editor):
+    ArticleFactory(slug="harbour-plan", headline="The first one")
+    author, section = AuthorFactory(), SectionFactory()
+    client = client_as(editor)
+    data = form_data(client.get(ADD_URL))
+    data.update(headline="The second one", slug="harbour-plan", body="<p>x</p>", section=str(section.pk))
+    add_inline_rows(data, "bylines", [{"author": str(author.pk), "position": "0"}])
+
+    response = client.post(ADD_URL, data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["slug"] == ["Article with this Slug already exists."]
+    assert list(Article.objects.values_list("headline", flat=True)) == ["The first one"]
+
+
+def test_changelist_shows_status_section_bylines_and_comment_count(client_as, editor):
+    section = SectionFactory(name="Harbour desk")
+    article = ArticleFactory(
+        published=True,
+        headline="Cranes return to the North Basin",
+        section=section,
+        authors=[AuthorFactory(display_name="Idris Oak"), AuthorFactory(display_name="Wire Desk")],
+    )
+    ArticleFactory(headline="A quiet draft about gulls")
+    for n in range(3):
+        XtdComment.objects.create(
+            content_object=article,
+            site_id=settings.SITE_ID,
+            user_name=f"Reader {n}",
+            user_email=f"r{n}@example.org",
+            comment="Good to see.",
+            is_public=n < 2,  # one is held for moderation and is not counted
+        )
+
+    response = client_as(editor).get(CHANGELIST_URL)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    for header in ["Headline", "Status", "Section", "Bylines", "Published at", "Publish at", "Comments"]:
+        assert f">{header}<" in html or f">{header}</a>" in html, header
+    row = re.search(r"<tr>.*?Cranes return to the North Basin.*?</tr>", html, re.S).group(0)
+    assert "Published" in row and "Harbour desk" in row and "Idris Oak, Wire Desk" in row
+    assert '<td class="field-comment_count">2</td>' in row
+    for filter_title in ["By status", "By section", "By author", "By published at"]:
+        assert filter_title in html, filter_title
+    assert '<nav class="toplinks">' in html  # the date hierarchy
+    assert 'id="searchbar"' in html
+    assert response.context["cl"].result_count == 2
+
+
+def test_changelist_search_filters_and_date_hierarchy_narrow_the_list(client_as, editor):
+    harbour = SectionFactory(name="Harbour")
+    cranes = ArticleFactory(published=True, headline="Cranes return", section=harbour)
+    gulls = ArticleFactory(headline="Gulls counted", dek="Two thousand terns")
+    client = client_as(editor)
+
+    def headlines(**query):
+        response = client.get(CHANGELIST_URL, query)
+        assert response.status_code == 200
+        return [a.headline for a in response.context["cl"].result_list]
+
+    assert headlines(q="terns") == ["Gulls counted"]
+    assert headlines(status__exact="published") == ["Cranes return"]
+    assert headlines(section__id__exact=str(harbour.pk)) == ["Cranes return"]
+    year = cranes.published_at.year
+    assert headlines(published_at__year=str(year)) == ["Cranes return"]
+    assert set(headlines()) == {cranes.headline, gulls.headline}
+
+
+# --- Preview links and "view on site" -----------------------------------------------------------
+
+
+def preview_href(client, article):
+    html = client.get(change_url(article)).content.decode()
+    match = re.search(r'href="(/preview/[^"]+/)"', html)
+    assert match, "the change form should offer a preview link"
+    return match.group(1)
+
+
+def test_preview_link_shows_a_draft_to_anyone_holding_it(client_as, editor, client):
+    draft = ArticleFactory(headline="Secret draft about the sea wall")
+    href = preview_href(client_as(editor), draft)
+    client.logout()
+
+    response = client.get(href)
+
+    assert response.status_code == 200
+    assert "Secret draft about the sea wall" in response.content.decode()
+    # The draft is still not on the public site.
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_forged_preview_token_is_404(client_as, editor):
+    draft = ArticleFactory()
+    client = client_as(editor)
+    href = preview_href(client, draft)
+    token = href.split("/")[2]
+    other = ArticleFactory(headline="Another draft")
+    forged = token.replace(token.split(":")[0], str(other.pk), 1)
+
+    assert client.get(f"/preview/{forged}/").status_code == 404
+    assert client.get("/preview/not-a-token/").status_code == 404
+
+
+def test_expired_preview_link_is_404(client_as, editor, monkeypatch):
+    draft = ArticleFactory(headline="Old draft")
+    client = client_as(editor)
+    href = preview_href(client, draft)
+    assert client.get(href).status_code == 200
+
+    later = timezone.now().timestamp() + settings.PREVIEW_LINK_MAX_AGE.total_seconds() + 60
+    monkeypatch.setattr("django.core.signing.time.time", lambda: later)
+
+    response = client.get(href)
+    assert response.status_code == 404
+    assert "Old draft" not in response.content.decode()
+
+
+def test_view_on_site_only_for_published_articles(client_as, editor):
+    published = ArticleFactory(published=True)
+    draft, scheduled = ArticleFactory(), ArticleFactory(scheduled=True)
+    client = client_as(editor)
+
+    html = client.get(change_url(published)).content.decode()
+    assert f'href="{published.get_absolute_url()}" class="viewsitelink"' in html
+    assert client.get(published.get_absolute_url()).status_code == 200
+    for article in (draft, scheduled):
+        assert "viewsitelink" not in client.get(change_url(article)).content.decode()
+
+
+# --- Roles --------------------------------------------------------------------------------------
+
+
+def test_moderator_cannot_open_the_article_admin(client_as, moderator):
+    client = client_as(moderator)
+    article = ArticleFactory()
+
+    assert client.get(CHANGELIST_URL).status_code == 403
+    assert client.get(ADD_URL).status_code == 403
+    assert client.get(change_url(article)).status_code == 403
+    assert (
+        client.post(
+            CHANGELIST_URL, {"action": "publish_selected", "_selected_action": [article.pk]}
+        ).status_code
+        == 403
+    )
+    assert snapshot(article)[1] == Status.DRAFT
