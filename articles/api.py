@@ -29,6 +29,7 @@ from rest_framework.response import Response
 from authors.models import Author
 from comments.models import ReaderComment
 from comments.queries import article_content_type, with_comment_counts
+from comments.rendering import mask_emails
 from newsroom.api import (
     LimitedJSONParser,
     NewsroomViewMixin,
@@ -417,7 +418,7 @@ class ScheduleSerializer(StrictFieldsMixin, serializers.Serializer):
     publish_at = serializers.DateTimeField(help_text="When the article goes live; must be in the future.")
 
 
-class CommentSerializer(serializers.Serializer):
+class ArticleCommentSerializer(serializers.Serializer):
     """A reader's approved comment; who wrote it by display name only, never an email or address."""
 
     id = serializers.IntegerField()
@@ -435,13 +436,14 @@ class CommentSerializer(serializers.Serializer):
         name = comment.user_name or "Reader"
         if "@" in name:
             name = "Reader"
+        # Emails typed into the text are masked on every public output (comments.rendering).
         return {
             "id": comment.pk,
             "parent_id": comment.parent_id,
             "level": comment.level,
             "name": name,
             "submit_date": serializers.DateTimeField().to_representation(comment.submit_date),
-            "text_html": linebreaks(escape(comment.comment)),
+            "text_html": linebreaks(escape(mask_emails(comment.comment))),
         }
 
 
@@ -628,6 +630,11 @@ WRITE_EXAMPLE = {
     "lead_image": 5,
 }
 
+
+def SLUG(what):  # noqa: N802 - reads like the constant it stands for
+    return OpenApiParameter("slug", str, OpenApiParameter.PATH, description=f"The {what}'s slug.")
+
+
 PATH_PARAMETERS = [
     OpenApiParameter("section", str, OpenApiParameter.PATH, description="Section slug."),
     OpenApiParameter("year", str, OpenApiParameter.PATH, description="Four digits, e.g. 2026."),
@@ -640,6 +647,10 @@ PATH_PARAMETERS = [
 @extend_schema_view(
     list=extend_schema(
         summary="List articles",
+        parameters=[
+            OpenApiParameter("featured", bool, description="`true`: featured stories only; `false`: others."),
+            OpenApiParameter("breaking", bool, description="`true`: breaking news only; `false`: others."),
+        ],
         description="Newest first by publication time, with cursor pagination. Anonymous clients and readers "
         "see published articles only; staff see every state (filter with `status`).",
         examples=[OpenApiExample("an article in a list", value=ARTICLE_EXAMPLE, response_only=True)],
@@ -779,7 +790,7 @@ class ArticleViewSet(
         summary="List an article's comments",
         description="Approved comments of a published article, threaded: each has its `parent_id` and "
         "`level`; threads in the order they were started. Names only, never an email or address.",
-        responses=CommentSerializer(many=True),
+        responses=ArticleCommentSerializer(many=True),
         examples=[
             OpenApiExample(
                 "a reply",
@@ -800,7 +811,7 @@ class ArticleViewSet(
         methods=["get"],
         filter_backends=[],
         pagination_class=CommentCursorPagination,
-        serializer_class=CommentSerializer,
+        serializer_class=ArticleCommentSerializer,
     )
     def comments(self, request, pk=None):
         article = self._published_or_404(pk)
@@ -810,7 +821,7 @@ class ArticleViewSet(
             .only("id", "parent_id", "level", "thread_id", "order", "user_name", "submit_date", "comment")
         )
         page = self.paginate_queryset(comments)
-        return self.get_paginated_response(CommentSerializer(page, many=True).data)
+        return self.get_paginated_response(ArticleCommentSerializer(page, many=True).data)
 
     def _published_or_404(self, pk):
         try:
@@ -873,7 +884,7 @@ class ArticleViewSet(
 
 @extend_schema_view(
     list=extend_schema(summary="List sections", description="In the site's navigation order."),
-    retrieve=extend_schema(summary="Get a section"),
+    retrieve=extend_schema(summary="Get a section", parameters=[SLUG("section")]),
 )
 class SectionViewSet(NewsroomViewMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Section.objects.all()
@@ -884,7 +895,7 @@ class SectionViewSet(NewsroomViewMixin, viewsets.ReadOnlyModelViewSet):
 
 @extend_schema_view(
     list=extend_schema(summary="List tags", description="Alphabetical."),
-    retrieve=extend_schema(summary="Get a tag"),
+    retrieve=extend_schema(summary="Get a tag", parameters=[SLUG("tag")]),
 )
 class TagViewSet(NewsroomViewMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Tag.objects.all()

@@ -6,6 +6,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 
 from articles.api import (
+    SLUG,
     ArticleCursorPagination,
     ArticleListSerializer,
     for_api_listing,
@@ -63,7 +64,7 @@ class AuthorCursorPagination(StrictCursorPagination):
 
 @extend_schema_view(
     list=extend_schema(summary="List authors", description="Alphabetical by the name shown in bylines."),
-    retrieve=extend_schema(summary="Get an author"),
+    retrieve=extend_schema(summary="Get an author", parameters=[SLUG("author")]),
 )
 class AuthorViewSet(NewsroomViewMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Author.objects.with_public_fields()
@@ -75,6 +76,7 @@ class AuthorViewSet(NewsroomViewMixin, viewsets.ReadOnlyModelViewSet):
         summary="List an author's articles",
         description="Published articles with this author in the byline, newest first (staff also see drafts)",
         responses=ArticleListSerializer(many=True),
+        parameters=[SLUG("author")],
     )
     @action(detail=True, methods=["get"], pagination_class=ArticleCursorPagination, filter_backends=[])
     def articles(self, request, slug=None):

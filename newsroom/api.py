@@ -12,6 +12,7 @@ from django.http import Http404, JsonResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
+from django.views.decorators.csrf import csrf_exempt
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
@@ -111,6 +112,7 @@ def _invalid_message(errors) -> str:
     return f"Some input is not valid: {names}."
 
 
+@csrf_exempt
 def not_found(request, *args, **kwargs):
     """Unknown addresses under /api/ answer in the API's error format, not with the site's HTML page."""
     return JsonResponse(
@@ -331,6 +333,14 @@ class NewsroomAutoSchema(AutoSchema):
             codes.append("404")
         return codes
 
+    def get_auth(self):
+        """Public reads take credentials but do not need them (StaffModelPermissions is not AllowAny)."""
+        auths = super().get_auth()
+        public = self.method in SAFE_METHODS and not self.view.required_permissions_for_schema(self.method)
+        if public and {} not in auths:
+            auths.append({})
+        return auths
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         if direction != "response":
@@ -351,3 +361,50 @@ class NewsroomAutoSchema(AutoSchema):
         if "200" in responses and self.method == "GET":
             responses["304"] = {"description": "Not modified: the `If-None-Match` ETag still matches."}
         return responses
+
+
+# Fields whose meaning is the same wherever they appear, described once for the whole schema.
+FIELD_DESCRIPTIONS = {
+    "id": "Stable numeric identifier.",
+    "url": "This object in the API.",
+    "name": "The name readers see.",
+    "slug": "The identifier used in addresses.",
+    "headline": "The related article's headline.",
+    "section": "The section the article belongs to.",
+    "tags": "Tags, alphabetical.",
+    "lead_image": "The lead image with caption, credit, alt text and renditions; null when there is none.",
+    "status": "Workflow state; anonymous clients only ever see `published`.",
+    "published_at": "When it was last published; null until it is.",
+    "first_published_at": "When it was first published; null until it is.",
+    "updated_at": "When it was last changed.",
+    "created_at": "When it was created.",
+    "corrections": "Corrections and updates shown to readers, oldest first.",
+    "kind": "What kind it is; one of the enum's values.",
+    "website": "The author's own web site.",
+    "submit_date": "When the comment was posted.",
+    "noted_at": "When the correction or update was made.",
+    "width": "Pixels.",
+    "height": "Pixels.",
+    "renditions": "JPEG renditions, narrowest first, for `srcset`.",
+    "credit": "Photographer and agency.",
+    "canonical_url": "The article's address on the site.",
+    "comments_enabled": "Whether readers may comment on the article.",
+    "next": "Link to the next page; null on the last page.",
+    "previous": "Link to the previous page; null on the first page.",
+    "results": "The items of this page.",
+}
+
+
+def describe_common_fields(result, generator, request, public):
+    """drf-spectacular post-processing hook: every property of every component gets a description."""
+    for component in result.get("components", {}).get("schemas", {}).values():
+        properties = component.get("properties", {})
+        for name, prop in properties.items():
+            if prop.get("description") or name not in FIELD_DESCRIPTIONS:
+                continue
+            if "$ref" in prop:
+                ref = {"$ref": prop.pop("$ref")}
+                properties[name] = {"allOf": [ref], **prop, "description": FIELD_DESCRIPTIONS[name]}
+            else:
+                prop["description"] = FIELD_DESCRIPTIONS[name]
+    return result

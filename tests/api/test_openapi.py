@@ -1,0 +1,131 @@
+"""The contract: the schema and docs are served, and schemathesis finds no 500 and no answer outside it."""
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+from rest_framework.authtoken.models import Token
+from schemathesis.specs.openapi.checks import positive_data_acceptance
+
+from newsroom.wsgi import application
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    ImageFactory,
+    SectionFactory,
+    TagFactory,
+    uploaded_image,
+)
+
+COMMENTER_EMAIL = "sam.private@example.org"
+MAX_EXAMPLES = 8
+
+
+# The live schema, as the WSGI app serves it (generating it touches no database).
+schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
+
+
+@pytest.fixture(autouse=True)
+def newsroom(db, settings, editor, make_comment):
+    """A small newsroom with comments, throttles out of the way."""
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "100000/min", "user": "100000/min"},
+    }
+    section = SectionFactory(slug="city")
+    tag = TagFactory(slug="ferries")
+    author = AuthorFactory(slug="ada", contact_email="ada.secret@example.org")
+    image = ImageFactory(file=uploaded_image(width=300, height=200))
+    for _ in range(3):
+        article = ArticleFactory(
+            published=True, section=section, tags=[tag], authors=[author], lead_image=image
+        )
+        make_comment(article, parent=make_comment(article))
+    ArticleFactory(section=section, created_by=editor)
+    # The WSGI app runs in the test's transaction: keep Django from closing the connection per request.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def _check(case, headers=None):
+    response = case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
+    assert COMMENTER_EMAIL not in response.text
+    assert "203.0.113.77" not in response.text
+    assert "ada.secret@example.org" not in response.text
+
+
+@schema.parametrize()
+@hypothesis_settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_anonymous_clients_get_no_500_and_only_documented_answers(case):
+    _check(case)
+
+
+@schema.parametrize()
+@hypothesis_settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_an_editor_gets_no_500_and_only_documented_answers(case, editor):
+    token, _ = Token.objects.get_or_create(user=editor)
+    _check(case, headers={"Authorization": f"Token {token.key}"})
+
+
+@pytest.fixture
+def served_schema(client):
+    response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def operations(document):
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            yield f"{method.upper()} {path}", operation
+
+
+def test_every_operation_is_documented_with_its_errors(served_schema):
+    assert served_schema["openapi"].startswith("3.")
+    assert len(list(operations(served_schema))) >= 20
+    for name, operation in operations(served_schema):
+        assert operation.get("summary"), name
+        for parameter in operation.get("parameters", []):
+            assert parameter.get("description"), (name, parameter["name"])
+        errors = {code: r for code, r in operation["responses"].items() if code.startswith("4")}
+        assert {"400", "429"} <= set(errors), name
+        for code, response in errors.items():
+            content = response["content"]["application/json"]
+            assert content["schema"] == {"$ref": "#/components/schemas/Error"}, (name, code)
+            assert content["examples"], (name, code)
+        if not name.startswith("GET"):
+            assert {"401", "403"} <= set(errors), name
+
+
+def test_every_field_is_described(served_schema):
+    for component, body in served_schema["components"]["schemas"].items():
+        for field, prop in body.get("properties", {}).items():
+            assert prop.get("description"), f"{component}.{field}"
+
+
+def test_contact_email_is_nowhere_in_the_contract(served_schema):
+    assert "contact_email" not in str(served_schema)
+    assert "user_email" not in str(served_schema) and "ip_address" not in str(served_schema)
+
+
+@pytest.mark.parametrize("path", ["/api/docs/", "/api/docs/redoc/"])
+def test_docs_are_served_without_a_cdn(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "/static/drf_spectacular_sidecar/" in page
+    assert "cdn.jsdelivr" not in page and "unpkg" not in page
