@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import CharField, Count, OuterRef, Subquery
@@ -18,6 +19,8 @@ from .previews import preview_url
 # Names of the workflow buttons on the article form (templates/admin/articles/article/submit_line.html).
 WORKFLOW_ACTIONS = ("_submit_review", "_publish", "_schedule", "_unpublish")
 PUBLISHER_ACTIONS = ("_publish", "_schedule", "_unpublish")
+# Set only by the workflow services; restoring an old version from the history must not roll them back.
+WORKFLOW_FIELDS = ("status", "publish_at", "first_published_at", "published_at", "created_by_id")
 
 
 @admin.register(Section)
@@ -212,9 +215,24 @@ class ArticleAdmin(VersionAdmin):
             preview_url(article),
         )
 
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """Restore an old version's words, not its workflow state, and only for who may edit it now.
+
+        django-reversion reverts the rows first and checks permissions on the reverted article, so
+        without this a reporter could turn an article in review back into their editable draft, and an
+        editor restoring a headline would silently unpublish the article.
+        """
+        article = self.get_object(request, unquote(object_id))
+        if article is None or not self.has_change_permission(request, article):
+            raise PermissionDenied
+        request.article_workflow_state = {name: getattr(article, name) for name in WORKFLOW_FIELDS}
+        return super().revision_view(request, object_id, version_id, extra_context)
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
+        for name, value in getattr(request, "article_workflow_state", {}).items():
+            setattr(obj, name, value)
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):

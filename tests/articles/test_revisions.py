@@ -1,0 +1,109 @@
+"""Revision history (django-reversion) in the admin: who changed what, and restoring an earlier version."""
+
+import pytest
+from django.urls import reverse
+from reversion.models import Version
+
+from articles.models import Article
+from tests.factories import ArticleFactory
+
+from .admin_forms import form_data
+
+pytestmark = pytest.mark.django_db
+
+Status = Article.Status
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def save_headline(client, article, headline, **buttons):
+    data = form_data(client.get(change_url(article)))
+    data.update(headline=headline, **buttons)
+    response = client.post(change_url(article), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    return response
+
+
+def version_with_headline(article, headline):
+    versions = Version.objects.get_for_object(article).select_related("revision")
+    return next(v for v in versions if v.field_dict["headline"] == headline)
+
+
+def revision_url(article, version):
+    return reverse("admin:articles_article_revision", args=[article.pk, version.pk])
+
+
+def test_history_lists_each_edit_with_its_user_and_an_old_version_can_be_restored(client_as, editor):
+    editor.first_name, editor.last_name = "Erin", "Desk"
+    editor.save()
+    article = ArticleFactory(headline="First headline")
+    client = client_as(editor)
+    save_headline(client, article, "Second headline")
+    save_headline(client, article, "Third headline")
+
+    history = client.get(reverse("admin:articles_article_history", args=[article.pk]))
+
+    assert history.status_code == 200
+    rows = history.context["action_list"]
+    assert len(rows) == 2
+    assert [row["revision"].user for row in rows] == [editor, editor]
+    assert "Changed Headline." in rows[0]["revision"].get_comment()
+    html = history.content.decode()
+    assert html.count("editor\n") + html.count("editor (Erin Desk)") >= 2
+
+    old = version_with_headline(article, "Second headline")
+    form = client.get(revision_url(article, old))
+    assert form.status_code == 200
+    assert 'value="Second headline"' in form.content.decode()
+    article.refresh_from_db()
+    assert article.headline == "Third headline", "looking at an old version changes nothing"
+
+    response = client.post(revision_url(article, old), form_data(form))
+
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.headline == "Second headline"
+    newest = Version.objects.get_for_object(article).first()
+    assert newest.revision.user == editor
+    assert newest.revision.get_comment().startswith("Reverted to previous version")
+
+
+def test_restoring_an_old_version_keeps_the_article_published(client_as, editor):
+    article = ArticleFactory(in_review=True, headline="Draft-era headline")
+    client = client_as(editor)
+    save_headline(client, article, "Edited in review")
+    save_headline(client, article, "Published headline", _publish="1")
+    article.refresh_from_db()
+    published_at = article.published_at
+    assert article.status == Status.PUBLISHED
+
+    old = version_with_headline(article, "Edited in review")
+    assert old.field_dict["status"] == Status.IN_REVIEW
+    response = client.post(revision_url(article, old), form_data(client.get(revision_url(article, old))))
+
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.headline == "Edited in review"
+    # Restoring restores the words; the workflow state only changes through publish/unpublish.
+    assert (article.status, article.published_at) == (Status.PUBLISHED, published_at)
+    assert article in Article.objects.published()
+
+
+def test_reporter_cannot_use_an_old_draft_version_to_edit_an_article_in_review(client_as, reporter):
+    article = ArticleFactory(created_by=reporter, headline="My draft")
+    client = client_as(reporter)
+    save_headline(client, article, "My better draft")
+    save_headline(client, article, "Sent for review", _submit_review="1")
+    article.refresh_from_db()
+    assert article.status == Status.IN_REVIEW
+
+    old = version_with_headline(article, "My better draft")
+    data = form_data(client_as(reporter).get(change_url(article)))
+    data.update(headline="Sneaked in after review")
+    response = client.post(revision_url(article, old), data)
+
+    assert response.status_code == 403
+    article.refresh_from_db()
+    assert (article.headline, article.status) == ("Sent for review", Status.IN_REVIEW)
