@@ -132,6 +132,7 @@ def test_no_public_url_reveals_an_email_an_ip_or_an_email_hash(seeded, client):
     for article in articles:
         url = article.get_absolute_url()
         start |= {url, f"{url}?comments_page=2", f"{url}?comments_page=3", article.section.get_absolute_url()}
+        start |= {f"/api/v1/articles/{article.pk}/comments/", f"/api/v1/articles/{article.pk}/"}
         for byline in article.bylines.all():
             start.add(byline.author.get_absolute_url())
     start.add(seeded["tag"].get_absolute_url())
