@@ -207,5 +207,4 @@ def test_xss_payloads_in_every_field_are_inert_on_the_page(article, client):
     page = client.get(article.get_absolute_url()).content.decode()
     section = page[page.index('id="comments"') :]
     assert "<script>alert" not in section and "<img src=x" not in section
-    assert "onerror=alert(1)>" not in section.replace("&gt;", ">").split("comment-text")[0] or True
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in section

@@ -271,3 +271,30 @@ def test_comment_on_unpublished_article_is_refused(commenter, article):
     fields.update(object_pk=str(draft.pk), name="A", email="a@example.net", comment="Hi")
     assert commenter.client.post("/comments/post/", fields).status_code == 404
     assert nothing_saved()
+
+
+XSS = '"><script>alert(1)</script><img src=x onerror=alert(1)>'
+
+
+def test_xss_through_the_form_is_inert_on_the_page_the_error_page_and_the_admin(logged_in, article, client):
+    errors = logged_in.post(article.get_absolute_url(), name=XSS[:50], email=XSS, url=XSS, comment=XSS)
+    assert errors.status_code == 400
+    html = errors.content.decode()
+    assert "<script>alert(1)" not in html and "<img src=x" not in html
+    assert "Enter a valid email address" in html
+    assert "Enter a valid web address" in html
+
+    response = logged_in.post(article.get_absolute_url(), name=XSS[:50], url="", comment=XSS)
+    assert b"Your comment is published" in response.content
+    page = client.get(article.get_absolute_url()).content.decode()
+    comments = page[page.index('id="comments"') :]
+    assert "<script>alert(1)" not in comments and "<img src=x" not in comments
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in comments
+
+
+def test_xss_in_the_email_field_of_an_anonymous_post_is_refused_and_escaped(commenter, article):
+    response = commenter.post(article.get_absolute_url(), email=XSS)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Enter a valid email address" in html and "<script>alert(1)" not in html
+    assert nothing_saved()
