@@ -16,7 +16,7 @@ TEST_ENV := DEBUG=0 SECRET_KEY=test-only-secret-key-that-is-long-enough-01234567
 # `make run` uses the embedded defaults (SQLite, in-process tasks) unless the environment says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: help install install-dev run migrate demo editor worker beat test lint format clean
+.PHONY: help install install-dev run migrate demo editor worker beat test lint format clean browser
 
 help:
 	@echo "make run      set up and serve the demo newsroom on http://127.0.0.1:8000"
@@ -68,7 +68,13 @@ format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: install-dev lint
+# The browser tests drive Debian's Chromium; install it when missing, and carry on (they skip) where apt cannot.
+browser:
+	@command -v chromium >/dev/null 2>&1 || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
+		echo "Chromium could not be installed: the browser tests will be skipped."
+
+test: install-dev lint browser
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 clean:

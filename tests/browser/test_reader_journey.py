@@ -1,0 +1,139 @@
+"""A reader on a desktop and on a phone: home -> section -> article -> author -> search, in real Chromium."""
+
+import re
+
+import pytest
+
+from tests.browser.conftest import screenshot
+from tests.site_data import build_newsroom
+
+pytestmark = pytest.mark.browser
+
+
+def no_sideways_scrolling(tab):
+    return tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def images_loaded(tab, selector):
+    return tab.eval_on_selector_all(
+        selector, "els => els.length > 0 && els.every(e => e.complete && e.naturalWidth > 0)"
+    )
+
+
+def test_reader_goes_from_home_to_section_article_author_and_search(reader, site):
+    data = build_newsroom(12)
+    article = data["articles"][0]
+
+    reader.goto(site.url + "/")
+    assert reader.title().startswith("The Newsroom")
+    assert reader.locator(".breaking a").inner_text() == article.headline
+    assert images_loaded(reader, ".top-stories img")
+    assert no_sideways_scrolling(reader)
+    screenshot(reader, "home")
+
+    reader.locator(".browse-sections a", has_text="World").click()
+    reader.wait_for_url(re.compile(r"/world/$"))
+    assert reader.locator("h1").inner_text() == "World"
+    assert reader.locator(".article-list > li").count() == 3
+    assert no_sideways_scrolling(reader)
+    screenshot(reader, "section")
+
+    reader.locator(".article-list").get_by_role("link", name=article.headline, exact=True).click()
+    reader.wait_for_url(re.compile(re.escape(article.get_absolute_url()) + "$"))
+    assert reader.locator("h1").inner_text() == article.headline
+    assert images_loaded(reader, ".lead-image img")
+    current = reader.eval_on_selector(".lead-image img", "img => img.currentSrc")
+    assert "/media/renditions/" in current
+    assert reader.locator(".read-more .card").count() >= 3
+    assert reader.locator(".share a").count() == 7
+    assert no_sideways_scrolling(reader)
+    screenshot(reader, "article")
+
+    reader.locator(".byline a", has_text="Amira Haddad").click()
+    reader.wait_for_url(re.compile(r"/authors/amira-haddad/$"))
+    assert reader.locator("h1").inner_text() == "Amira Haddad"
+    assert reader.locator(".job-title").inner_text() == "Political correspondent"
+    assert "private.example" not in reader.content()
+    assert no_sideways_scrolling(reader)
+    screenshot(reader, "author")
+
+    search = reader.get_by_label("Search articles")
+    search.fill("ferry piers")
+    search.press("Enter")
+    reader.wait_for_url(re.compile(r"/search/\?q=ferry"))
+    assert "Results for “ferry piers”" in reader.locator("h1").inner_text()
+    first = reader.locator(".search-results .card-headline a").first
+    assert first.inner_text().startswith("Council approves the new ferry piers")
+    assert no_sideways_scrolling(reader)
+    screenshot(reader, "search")
+
+    reader.goto(site.url + "/tag/climate/")
+    assert reader.locator("h1").inner_text() == "Climate"
+    screenshot(reader, "tag")
+
+    assert reader.console_errors == [], "no broken images, styles or scripts on the way"
+
+    response = reader.goto(site.url + "/no-such-page/")
+    assert response.status == 404
+    assert reader.locator("h1").inner_text() == "We couldn’t find that page"
+    screenshot(reader, "not-found")
+
+    assert reader.outside_requests == [], "the site must not call any third party"
+
+
+def test_site_works_without_javascript(chromium, site):
+    data = build_newsroom(6, images=False)
+    context = chromium.new_context(java_script_enabled=False, viewport={"width": 1024, "height": 800})
+    tab = context.new_page()
+    try:
+        tab.goto(site.url + "/")
+        tab.locator(".top-stories .card-headline a").first.click()
+        assert tab.locator("h1").inner_text() == data["articles"][0].headline
+        copy = tab.locator(".share-copy")
+        assert copy.get_attribute("href") == site.url + data["articles"][0].get_absolute_url()
+        tab.get_by_label("Search articles").fill("battery trains")
+        tab.get_by_role("button", name="Search").first.click()
+        tab.wait_for_url(re.compile(r"/search/"))
+        assert (
+            tab.locator(".search-results .card-headline a").first.inner_text()
+            == "Rail operator orders battery trains"
+        )
+    finally:
+        context.close()
+
+
+def test_copy_link_puts_the_article_address_on_the_clipboard(chromium, site):
+    data = build_newsroom(2, images=False)
+    context = chromium.new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site.url)
+    tab = context.new_page()
+    try:
+        tab.goto(site.url + data["articles"][0].get_absolute_url())
+        tab.locator(".share-copy").click()
+        assert tab.locator(".copy-status").inner_text() == "Link copied"
+        assert (
+            tab.evaluate("navigator.clipboard.readText()")
+            == site.url + data["articles"][0].get_absolute_url()
+        )
+        assert tab.url.endswith(data["articles"][0].get_absolute_url()), "the click did not navigate away"
+    finally:
+        context.close()
+
+
+def test_skip_link_is_the_first_stop_and_moves_focus_to_the_content(chromium, site):
+    build_newsroom(2, images=False)
+    context = chromium.new_context()
+    tab = context.new_page()
+    try:
+        tab.goto(site.url + "/")
+        tab.keyboard.press("Tab")
+        focused = tab.evaluate("document.activeElement.className")
+        assert focused == "skip-link"
+        box = tab.locator(".skip-link").bounding_box()
+        assert box["y"] >= 0, "the focused skip link is visible on screen"
+        outline = tab.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+        assert outline != "none", "focus is visible"
+        tab.keyboard.press("Enter")
+        assert tab.evaluate("document.activeElement.id") == "main"
+    finally:
+        context.close()
