@@ -1,0 +1,74 @@
+"""The roles come from a migration: every install has Reporter, Editor and Moderator with the right rights."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from tests.factories import ArticleFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def codenames(group_name):
+    group = Group.objects.get(name=group_name)
+    return {
+        f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")
+    }
+
+
+def test_the_three_roles_exist():
+    assert {"Reporter", "Editor", "Moderator"} <= set(Group.objects.values_list("name", flat=True))
+
+
+def test_reporter_writes_but_cannot_publish_delete_or_edit_others():
+    perms = codenames("Reporter")
+
+    assert {
+        "articles.add_article", "articles.change_article", "articles.view_article",
+        "articles.add_byline", "articles.add_image", "articles.add_tag", "authors.view_author",
+    } <= perms  # fmt: skip
+    assert not perms & {
+        "articles.publish_article", "articles.edit_any_article", "articles.delete_article",
+        "articles.change_section", "authors.change_author",
+    }  # fmt: skip
+
+
+def test_editor_publishes_edits_everything_and_manages_sections_tags_and_authors():
+    perms = codenames("Editor")
+
+    assert {
+        "articles.publish_article", "articles.edit_any_article", "articles.change_article",
+        "articles.delete_article", "articles.add_section", "articles.change_section", "articles.change_tag",
+        "articles.add_image", "authors.add_author", "authors.change_author",
+    } <= perms  # fmt: skip
+
+
+def test_moderator_has_comment_rights_only():
+    perms = codenames("Moderator")
+
+    assert "django_comments.can_moderate" in perms
+    assert not {p for p in perms if p.startswith(("articles.", "authors."))}
+
+
+@pytest.mark.parametrize(
+    ("role", "can_publish", "can_edit_any"),
+    [("Reporter", False, False), ("Editor", True, True), ("Moderator", False, False)],
+)
+def test_a_user_in_a_role_gets_its_rights(role, can_publish, can_edit_any):
+    user = UserFactory(is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+
+    assert user.has_perm("articles.publish_article") is can_publish
+    assert user.has_perm("articles.edit_any_article") is can_edit_any
+
+
+def test_moderator_sees_no_article_admin_at_all(client_as, moderator):
+    client = client_as(moderator)
+
+    index = client.get(reverse("admin:index"))
+    assert index.status_code == 200
+    assert reverse("admin:articles_article_changelist") not in index.content.decode()
+    assert client.get(reverse("admin:articles_article_changelist")).status_code == 403
+    assert client.get(reverse("admin:articles_article_change", args=[ArticleFactory().pk])).status_code == 403
+    assert client.get(reverse("admin:articles_section_changelist")).status_code == 403
+    assert client.get(reverse("admin:authors_author_changelist")).status_code == 403
