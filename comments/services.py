@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django_comments_xtd.models import publish_or_unpublish_nested_comments
 
 from . import mail, tokens
 from .models import (
@@ -79,7 +80,7 @@ def post_comment(
     check_refusals(article=article, user=user, name=name, email=email, url=url, text=text, ip=ip)
     held = hold_reason(user=user, name=name, email=email, url=url, text=text)
     with transaction.atomic():
-        if authenticated or not settings.COMMENTS_XTD_CONFIRM_EMAIL:
+        if (authenticated and user.email) or not settings.COMMENTS_XTD_CONFIRM_EMAIL:
             comment = _create_comment(
                 article=article,
                 user=user if authenticated else None,
@@ -314,8 +315,12 @@ def remove_comments(*, comments, by, spam: bool = False) -> int:
     ids = [c.pk for c in comments]
     rows = list(ReaderComment.objects.select_for_update().filter(pk__in=ids))
     for comment in rows:
+        was_public = comment.is_public and not comment.is_removed
         comment.is_public, comment.is_removed = False, True
         comment.save(update_fields=["is_public", "is_removed"])
+        if was_public:
+            # Its replies leave the page with it (xtd's own rule; its signal does not fire for our proxy).
+            publish_or_unpublish_nested_comments(comment, are_public=False)
     _decide(ids, by, is_spam=spam)
     return len(rows)
 

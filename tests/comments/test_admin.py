@@ -142,3 +142,28 @@ def test_management_command_exports_and_erases(article, capsys):
     comment = ReaderComment.objects.get()
     assert (comment.user_name, comment.user_email, comment.ip_address) == ("Anonymous", "", None)
     assert comment.comment == "[removed at the commenter's request]"
+
+
+def test_removing_a_comment_takes_its_replies_off_the_page_and_the_count(moderator, article, client):
+    from comments import services
+    from comments.queries import comment_count
+
+    parent = make_comment(article, text="parent words")
+    make_comment(article, text="child words", email="c@example.net", parent=parent)
+    assert comment_count(article) == 2
+    services.remove_comments(comments=[parent], by=moderator)
+    assert comment_count(article) == 0
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "parent words" not in page and "child words" not in page
+
+
+def test_only_moderators_can_decide(reader, article):
+    from django.core.exceptions import PermissionDenied
+
+    from comments import services
+
+    held = make_comment(article, public=False)
+    with pytest.raises(PermissionDenied):
+        services.approve_comments(comments=[held], by=reader)
+    held.refresh_from_db()
+    assert not held.is_public

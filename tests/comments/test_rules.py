@@ -298,3 +298,24 @@ def test_xss_in_the_email_field_of_an_anonymous_post_is_refused_and_escaped(comm
     html = response.content.decode()
     assert "Enter a valid email address" in html and "<script>alert(1)" not in html
     assert nothing_saved()
+
+
+def test_flood_rule_sees_the_reader_behind_our_proxy(settings, rf):
+    from comments.views import client_ip
+
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.5")
+    assert client_ip(request) == "203.0.113.5"  # the address our proxy saw, not the one the client claims
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 0}
+    assert client_ip(request) == "10.0.0.1"
+
+
+def test_logged_in_reader_without_an_email_confirms_like_anyone(article):
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="noemail", email="")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    response = Commenter(client).post(article.get_absolute_url(), email="claimed@example.net")
+    assert b"Check your email to confirm" in response.content
+    assert ReaderComment.objects.count() == 0 and mail.outbox[0].to == ["claimed@example.net"]
