@@ -1,11 +1,15 @@
 """A small newsroom for the reader-site tests: sections, tags, authors, images and published stories."""
 
+import io
 from datetime import timedelta
 
 import pytest
 from bs4 import BeautifulSoup
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image as PILImage
+from PIL import ImageDraw
 
 from articles.models import Correction, RelatedArticle
 from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory, TagFactory
@@ -43,6 +47,34 @@ BODY = (
 )
 
 
+def harbour_picture(variant=0, width=1600, height=900) -> SimpleUploadedFile:
+    """A drawn harbour scene (sky, sea, cranes), so screenshots look like a news site, not blue boxes."""
+    skies = [((247, 160, 92), (74, 86, 140)), ((140, 190, 230), (230, 240, 250))]
+    top, bottom = skies[variant % len(skies)]
+    picture = PILImage.new("RGB", (width, height))
+    draw = ImageDraw.Draw(picture)
+    horizon = int(height * 0.62)
+    for y in range(horizon):
+        t = y / horizon
+        draw.line(
+            [(0, y), (width, y)], fill=tuple(int(bottom[c] + (top[c] - bottom[c]) * t) for c in range(3))
+        )
+    draw.rectangle([0, horizon, width, height], fill=(32, 58, 92))
+    for x in range(0, width, 40):
+        draw.line(
+            [(x, horizon + 20 + (x % 120)), (x + 24, horizon + 20 + (x % 120))], fill=(70, 100, 140), width=3
+        )
+    for k, x in enumerate(range(int(width * 0.15), int(width * 0.9), int(width * 0.25))):
+        h = int(height * (0.35 + 0.08 * (k % 2)))
+        draw.rectangle([x, horizon - h, x + 18, horizon], fill=(30, 30, 36))
+        draw.rectangle([x - 120, horizon - h, x + 220, horizon - h + 16], fill=(30, 30, 36))
+        draw.line([(x + 9, horizon - h), (x + 200, horizon - h + 120)], fill=(30, 30, 36), width=4)
+    draw.ellipse([width * 0.7, height * 0.18, width * 0.7 + 120, height * 0.18 + 120], fill=(255, 236, 180))
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=85)
+    return SimpleUploadedFile(f"harbour-{variant}.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
 def build_newsroom(
     n_articles=8, *, tags_per_article=3, authors_per_article=2, related_per_article=2, images=True
 ):
@@ -65,7 +97,17 @@ def build_newsroom(
         for name, title in AUTHORS
     ]
     pictures = (
-        [ImageFactory(caption=f"Picture {i}", credit="Staff photographer") for i in range(2)]
+        [
+            ImageFactory(
+                file=harbour_picture(i),
+                caption=caption,
+                credit="Staff photographer",
+                alt_text="Three cranes against an orange sky",
+            )
+            for i, caption in enumerate(
+                ["Cranes at the container terminal at dawn.", "The ferry leaving the old pier."]
+            )
+        ]
         if images
         else []
     )
