@@ -5,6 +5,7 @@ WHERE clause of a search is the indexed expression itself and PostgreSQL can use
 """
 
 import html
+import re
 
 from django.contrib.postgres.indexes import GinIndex
 from django.db import connection
@@ -75,11 +76,23 @@ def search_articles(queryset, text: str):
             )
             .order_by("-rank", "-published_at", "-id")
         )
-    words = text.split()[:8]
+    return queryset.filter(plain_condition(text)).order_by("-published_at", "-id")
+
+
+# "a phrase", -word, -"a phrase" or a word, as websearch_to_tsquery reads them.
+_TERMS = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
+
+
+def plain_condition(text: str) -> Q:
+    """The SQLite fallback: every term somewhere in headline, dek or body; a minus term nowhere."""
     condition = Q()
-    for word in words:
-        condition &= Q(headline__icontains=word) | Q(dek__icontains=word) | Q(body__icontains=word)
-    return queryset.filter(condition).order_by("-published_at", "-id")
+    for minus_phrase, phrase, minus_word, word in _TERMS.findall(text)[:10]:
+        term = (phrase or word).strip()
+        if not any(ch.isalnum() for ch in term) or term.lower() == "or":
+            continue
+        found = Q(headline__icontains=term) | Q(dek__icontains=term) | Q(body__icontains=term)
+        condition &= ~found if (minus_phrase or minus_word) else found
+    return condition
 
 
 def render_snippet(raw: str | None) -> str:

@@ -153,3 +153,16 @@ def test_hostile_search_strings_are_answered_safely(client, fresh_cache, query):
     assert Article.objects.count() == 1
     if "<script>" in query:
         assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in body
+
+
+def test_sqlite_fallback_understands_quotes_and_minus_too(monkeypatch, fresh_cache):
+    ArticleFactory(published=True, headline="Harbour plan approved", dek="", body="<p>A new ferry pier.</p>")
+    ArticleFactory(published=True, headline="Plan for the harbour", dek="", body="<p>Cycle paths.</p>")
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+
+    def found(text):
+        return [a.headline for a in search_articles(Article.objects.published(), text)]
+
+    assert found('"harbour plan"') == ["Harbour plan approved"]
+    assert found("harbour -ferry") == ["Plan for the harbour"]
+    assert found('-"new ferry" plan') == ["Plan for the harbour"]
