@@ -11,7 +11,6 @@ from django.db import connection, transaction
 from django.db.models import F, Max, Prefetch
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.utils.html import escape, linebreaks
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -27,16 +26,20 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from authors.models import Author
+from comments import services as comment_services
 from comments.models import ReaderComment
+from comments.moderation import Refused
 from comments.queries import article_content_type, with_comment_counts
-from comments.rendering import mask_emails
+from comments.rendering import public_name, public_text
 from newsroom.api import (
+    CommentRefused,
     LimitedJSONParser,
     NewsroomViewMixin,
     StrictCursorPagination,
     StrictFieldsMixin,
     is_staff_user,
 )
+from newsroom.throttles import CommentPostThrottle
 
 from . import search as site_search
 from . import services
@@ -419,32 +422,76 @@ class ScheduleSerializer(StrictFieldsMixin, serializers.Serializer):
 
 
 class ArticleCommentSerializer(serializers.Serializer):
-    """A reader's approved comment; who wrote it by display name only, never an email or address."""
+    """A reader's approved comment, rendered as the site renders it: a name, never an email or address."""
 
     id = serializers.IntegerField()
     parent_id = serializers.IntegerField(
         help_text="The comment this replies to; its own id at the top level."
     )
     level = serializers.IntegerField(help_text="Nesting depth, 0 at the top.")
-    name = serializers.CharField()
+    name = serializers.CharField(help_text="The name the commenter gave; emails in it are masked.")
     submit_date = serializers.DateTimeField()
     text_html = serializers.CharField(
-        help_text="The comment as HTML: escaped text with paragraphs and breaks."
+        help_text="The comment as HTML: escaped text, paragraphs, links marked nofollow; emails masked."
     )
 
     def to_representation(self, comment):
-        name = comment.user_name or "Reader"
-        if "@" in name:
-            name = "Reader"
-        # Emails typed into the text are masked on every public output (comments.rendering).
         return {
             "id": comment.pk,
             "parent_id": comment.parent_id,
             "level": comment.level,
-            "name": name,
+            "name": public_name(comment.user_name),
             "submit_date": serializers.DateTimeField().to_representation(comment.submit_date),
-            "text_html": linebreaks(escape(mask_emails(comment.comment))),
+            "text_html": str(public_text(comment.comment)),
         }
+
+
+class CommentPostSerializer(StrictFieldsMixin, serializers.Serializer):
+    """The same fields and limits as the site's comment form."""
+
+    name = serializers.CharField(max_length=50, help_text="Shown with the comment.")
+    email = serializers.EmailField(
+        max_length=254,
+        required=False,
+        help_text="Required unless signed in; never published, never echoed back. Anonymous commenters get "
+        "a confirmation link by email.",
+    )
+    url = serializers.URLField(max_length=200, required=False, allow_blank=True, help_text="Your web site.")
+    comment = serializers.CharField(
+        max_length=settings.COMMENT_MAX_LENGTH, help_text="Plain text; links are allowed."
+    )
+    parent_id = serializers.IntegerField(
+        min_value=0, max_value=2**31 - 1, required=False, default=0, help_text="Id of the comment replied to."
+    )
+    followup = serializers.BooleanField(required=False, default=False, help_text="Email me replies.")
+
+    def validate_url(self, url):
+        if url and not url.lower().startswith(("http://", "https://")):
+            raise serializers.ValidationError("Enter a web address that starts with http:// or https://.")
+        return url
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        user = self.context["request"].user
+        if not (user and user.is_authenticated and user.email) and not attrs.get("email"):
+            raise serializers.ValidationError({"email": ["Give an email address to confirm your comment."]})
+        return attrs
+
+
+class CommentPostedSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=["published", "held", "confirm"],
+        help_text="`published`: visible now; `held`: awaits a moderator; `confirm`: see the emailed link.",
+    )
+    message = serializers.CharField(help_text="What happens next, for a person.")
+    comment = ArticleCommentSerializer(allow_null=True, help_text="The published comment; null otherwise.")
+
+
+COMMENT_OUTCOME_MESSAGES = {
+    "published": "Your comment is published.",
+    "held": "Your comment is waiting for a moderator.",
+    "confirm": "We have emailed you a link; your comment appears once you follow it.",
+}
 
 
 class ImageSerializer(StrictFieldsMixin, serializers.ModelSerializer):
@@ -694,6 +741,8 @@ class ArticleViewSet(
     pagination_class = ArticleCursorPagination
     filterset_class = ArticleFilter
     parser_classes = [LimitedJSONParser]
+    open_actions = {"comments"}  # readers post comments; the comments app's rules decide
+    schema_error_codes = {"comments": ["409"]}
     permission_map = {
         "create": ["articles.add_article"],
         "update": ["articles.change_article"],
@@ -787,6 +836,7 @@ class ArticleViewSet(
         return self._detail_response(article)
 
     @extend_schema(
+        methods=["GET"],
         summary="List an article's comments",
         description="Approved comments of a published article, threaded: each has its `parent_id` and "
         "`level`; threads in the order they were started. Names only, never an email or address.",
@@ -806,14 +856,39 @@ class ArticleViewSet(
             )
         ],
     )
+    @extend_schema(
+        methods=["POST"],
+        summary="Post a comment",
+        description="Anyone may post, signed in or not: the comment goes through the same moderation and "
+        "privacy rules as the site's form. Anonymous commenters confirm by email first (202, `confirm`); "
+        "a held comment waits for a moderator (201, `held`). The email is never echoed back. "
+        "Closed comments answer 403, a repeat 409, posting too fast 429.",
+        request=CommentPostSerializer,
+        responses={201: CommentPostedSerializer, 202: CommentPostedSerializer},
+        examples=[
+            OpenApiExample(
+                "an anonymous reply",
+                request_only=True,
+                value={"name": "Sam", "email": "sam@example.org", "comment": "Good news.", "parent_id": 10},
+            ),
+            OpenApiExample(
+                "confirmation needed",
+                response_only=True,
+                status_codes=["202"],
+                value={"status": "confirm", "message": COMMENT_OUTCOME_MESSAGES["confirm"], "comment": None},
+            ),
+        ],
+    )
     @action(
         detail=True,
-        methods=["get"],
+        methods=["get", "post"],
         filter_backends=[],
         pagination_class=CommentCursorPagination,
         serializer_class=ArticleCommentSerializer,
     )
     def comments(self, request, pk=None):
+        if request.method == "POST":
+            return self._post_comment(request, pk)
         article = self._published_or_404(pk)
         comments = (
             public_comments()
@@ -823,9 +898,48 @@ class ArticleViewSet(
         page = self.paginate_queryset(comments)
         return self.get_paginated_response(ArticleCommentSerializer(page, many=True).data)
 
-    def _published_or_404(self, pk):
+    def _post_comment(self, request, pk):
+        article = self._published_or_404(pk, only_pk=False)
+        serializer = CommentPostSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
         try:
-            return Article.objects.published().only("pk").get(pk=int(pk))
+            outcome = comment_services.post_comment(
+                article=article,
+                user=request.user,
+                name=data["name"],
+                email=data.get("email", ""),
+                url=data.get("url", ""),
+                text=data["comment"],
+                ip=request.META.get("REMOTE_ADDR") or None,
+                parent_id=data["parent_id"],
+                followup=data["followup"],
+            )
+        except Refused as refusal:
+            raise CommentRefused(refusal) from refusal
+        published = outcome.status == comment_services.PUBLISHED
+        body = {
+            "status": outcome.status,
+            "message": COMMENT_OUTCOME_MESSAGES[outcome.status],
+            "comment": ArticleCommentSerializer(outcome.comment).data if published else None,
+        }
+        code = (
+            status.HTTP_202_ACCEPTED
+            if outcome.status == comment_services.CONFIRM
+            else status.HTTP_201_CREATED
+        )
+        return Response(body, code)
+
+    def get_throttles(self):
+        throttles = super().get_throttles()
+        if self.action == "comments" and self.request.method == "POST":
+            throttles.append(CommentPostThrottle())
+        return throttles
+
+    def _published_or_404(self, pk, only_pk=True):
+        queryset = Article.objects.published()
+        try:
+            return (queryset.only("pk") if only_pk else queryset).get(pk=int(pk))
         except (Article.DoesNotExist, ValueError, OverflowError) as error:
             raise Http404 from error
 

@@ -44,6 +44,15 @@ class InvalidQuery(exceptions.ValidationError):
     """A query parameter (cursor, filter) is not valid: 400 with the parameter named."""
 
 
+class CommentRefused(exceptions.APIException):
+    """The comments app refused a post (closed, duplicate, flood...): its status, code and message."""
+
+    def __init__(self, refusal):
+        super().__init__(detail=refusal.message, code=refusal.code)
+        self.status_code = refusal.status
+        self.wait = refusal.retry_after or None
+
+
 class PayloadTooLarge(exceptions.ParseError):
     default_detail = "The request body is too large."
     default_code = "too_large"
@@ -226,6 +235,8 @@ class StaffModelPermissions(BasePermission):
     message = "Your account may not do this."
 
     def has_permission(self, request, view):
+        if getattr(view, "action", None) in getattr(view, "open_actions", ()):
+            return True
         required = view.required_permissions(request)
         if request.method in SAFE_METHODS and not required:
             return True
@@ -307,6 +318,10 @@ ERROR_EXAMPLES = {
         },
     ),
     "404": ("Nothing public at this address.", {"code": "not_found", "message": "Not found.", "errors": {}}),
+    "409": (
+        "The same comment was already posted.",
+        {"code": "duplicate", "message": "You have already said that.", "errors": {}},
+    ),
     "415": (
         "The body is not JSON (or multipart form data for images).",
         {"code": "unsupported_media_type", "message": 'Unsupported media type "text/plain".', "errors": {}},
@@ -331,12 +346,15 @@ class NewsroomAutoSchema(AutoSchema):
             codes.append("415")
         if "{" in self.path:
             codes.append("404")
+        if self.method not in SAFE_METHODS:
+            codes += getattr(self.view, "schema_error_codes", {}).get(getattr(self.view, "action", None), [])
         return codes
 
     def get_auth(self):
         """Public reads take credentials but do not need them (StaffModelPermissions is not AllowAny)."""
         auths = super().get_auth()
         public = self.method in SAFE_METHODS and not self.view.required_permissions_for_schema(self.method)
+        public = public or getattr(self.view, "action", None) in getattr(self.view, "open_actions", ())
         if public and {} not in auths:
             auths.append({})
         return auths

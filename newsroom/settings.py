@@ -210,6 +210,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_ANON_RATE", default="120/minute"),
         "user": env.str("API_USER_RATE", default="1200/minute"),
+        "comments": env.str("API_COMMENT_RATE", default="10/hour"),
     },
     "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
     "EXCEPTION_HANDLER": "newsroom.api.exception_handler",

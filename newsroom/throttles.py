@@ -6,7 +6,7 @@ its count by sending a header of its own.
 """
 
 from rest_framework.settings import api_settings
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
 
 class _SettingsRate:
@@ -20,3 +20,12 @@ class AnonymousThrottle(_SettingsRate, AnonRateThrottle):
 
 class StaffThrottle(_SettingsRate, UserRateThrottle):
     scope = "user"
+
+
+class CommentPostThrottle(_SettingsRate, SimpleRateThrottle):
+    """Comment posts per client address, signed in or not, on top of the comments app's flood rule."""
+
+    scope = "comments"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

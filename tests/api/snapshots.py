@@ -3,6 +3,7 @@
 from reversion.models import Version
 
 from articles.models import Article, Byline, Image, RelatedArticle, WorkflowEvent
+from comments.models import PendingComment, ReaderComment
 
 
 def database_state():
@@ -14,4 +15,6 @@ def database_state():
         "images": list(Image.objects.order_by("pk").values()),
         "events": WorkflowEvent.objects.count(),
         "versions": Version.objects.count(),
+        "comments": list(ReaderComment.objects.order_by("pk").values()),
+        "pending_comments": PendingComment.objects.count(),
     }

@@ -20,7 +20,7 @@ from tests.factories import (
 )
 
 COMMENTER_EMAIL = "sam.private@example.org"
-MAX_EXAMPLES = 8
+MAX_EXAMPLES = 5
 
 
 # The live schema, as the WSGI app serves it (generating it touches no database).
@@ -38,7 +38,7 @@ def newsroom(db, settings, editor, make_comment):
     section = SectionFactory(slug="city")
     tag = TagFactory(slug="ferries")
     author = AuthorFactory(slug="ada", contact_email="ada.secret@example.org")
-    image = ImageFactory(file=uploaded_image(width=300, height=200))
+    image = ImageFactory(file=uploaded_image(width=200, height=200))
     for _ in range(3):
         article = ArticleFactory(
             published=True, section=section, tags=[tag], authors=[author], lead_image=image

@@ -56,6 +56,9 @@ ENDPOINTS = [
      lambda: {"file": uploaded_image(width=300, height=200), "title": "Pier", "alt_text": "A pier"},
      "multipart",
      {"anonymous": 401, "reader": 403, "reporter": 201, "editor": 201, "moderator": 403}),
+    ("post comment", "post", "/api/v1/articles/{published}/comments/",
+     lambda: {"name": "Sam", "email": "sam@example.org", "comment": "Well done."}, "json",
+     {"anonymous": 202, "reader": 201, "reporter": 201, "editor": 201, "moderator": 201}),
     ("edit image", "patch", "/api/v1/images/{image}/", lambda: {"caption": "New caption"}, "json",
      {"anonymous": 401, "reader": 403, "reporter": 200, "editor": 200, "moderator": 403}),
 ]  # fmt: skip

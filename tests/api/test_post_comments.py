@@ -1,0 +1,126 @@
+"""Posting a comment through the API: the comments app's rules decide, and the email never comes back."""
+
+import pytest
+from django.core import mail
+
+from comments.models import PendingComment, ReaderComment
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+EMAIL = "sam.private@example.org"
+
+
+@pytest.fixture(autouse=True)
+def _comment_rules(settings):
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 0
+    settings.COMMENTS_HOLD_FIRST_TIME = False
+    settings.COMMENTS_MODERATION_WORDS = ["casino"]
+    settings.COMMENTS_DISALLOWED_WORDS = ["badword"]
+    settings.COMMENTS_FLOOD_SECONDS = 15
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def article():
+    return ArticleFactory(published=True)
+
+
+def url(article):
+    return f"/api/v1/articles/{article.pk}/comments/"
+
+
+def test_an_anonymous_comment_waits_for_the_emailed_link(api, article, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(
+            url(article), {"name": "Sam", "email": EMAIL, "comment": "Good news."}, format="json"
+        )
+
+    assert response.status_code == 202, response.json()
+    assert response.json() == {
+        "status": "confirm",
+        "message": "We have emailed you a link; your comment appears once you follow it.",
+        "comment": None,
+    }
+    assert EMAIL not in response.content.decode()
+    assert PendingComment.objects.get().user_email == EMAIL
+    assert not ReaderComment.objects.exists()
+    assert [m.to for m in mail.outbox] == [[EMAIL]]
+
+
+def test_a_signed_in_reader_is_published_at_once_and_can_be_read_back(api_as, reader, article):
+    response = api_as(reader).post(url(article), {"name": "Reader R", "comment": "First!"}, format="json")
+
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["status"] == "published"
+    assert body["comment"]["name"] == "Reader R" and body["comment"]["text_html"] == "<p>First!</p>"
+    assert reader.email not in response.content.decode()
+    listed = api_as(None).get(url(article)).json()["results"]
+    assert [c["id"] for c in listed] == [body["comment"]["id"]]
+
+
+def test_a_held_comment_says_so_and_stays_hidden(api_as, reader, article):
+    response = api_as(reader).post(url(article), {"name": "R", "comment": "Try my casino"}, format="json")
+    assert response.status_code == 201
+    assert response.json()["status"] == "held" and response.json()["comment"] is None
+    assert api_as(None).get(url(article)).json()["results"] == []
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"name": "Sam", "comment": "No email"}, "email"),
+        ({"name": "Sam", "email": "not-an-email", "comment": "x"}, "email"),
+        ({"name": "x" * 51, "email": EMAIL, "comment": "x"}, "name"),
+        ({"name": "Sam", "email": EMAIL, "comment": "x" * 3001}, "comment"),
+        ({"name": "Sam", "email": EMAIL, "comment": "x", "url": "javascript:alert(1)"}, "url"),
+        ({"name": "Sam", "email": EMAIL, "comment": "x", "is_public": True}, "is_public"),
+    ],
+)
+def test_invalid_posts_are_refused_and_saved_nowhere(api, article, payload, field):
+    response = api.post(url(article), payload, format="json")
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+    assert not PendingComment.objects.exists() and not ReaderComment.objects.exists()
+
+
+def test_refusals_of_the_comment_rules_keep_their_status(api_as, reader, article, settings):
+    client = api_as(reader)
+    response = client.post(url(article), {"name": "R", "comment": "a badword here"}, format="json")
+    assert response.status_code == 400 and response.json()["code"] == "disallowed_words"
+    assert client.post(url(article), {"name": "R", "comment": "Once"}, format="json").status_code == 201
+    response = client.post(url(article), {"name": "R", "comment": "Once"}, format="json")
+    assert response.status_code == 409 and response.json()["code"] == "duplicate"
+    response = client.post(url(article), {"name": "R", "comment": "Twice"}, format="json")
+    assert response.status_code == 429 and response.json()["code"] == "flood"
+    assert response["Retry-After"] == "15"
+    closed = ArticleFactory(published=True, comments_enabled=False)
+    response = client.post(url(closed), {"name": "R", "comment": "Hello"}, format="json")
+    assert response.status_code == 403 and response.json()["code"] == "closed"
+    assert ReaderComment.objects.count() == 1
+
+
+def test_drafts_take_no_comments(api, editor):
+    draft = ArticleFactory()
+    response = api.post(url(draft), {"name": "Sam", "email": EMAIL, "comment": "Hi"}, format="json")
+    assert response.status_code == 404
+    assert not PendingComment.objects.exists()
+
+
+def test_comment_posts_are_throttled_per_address(api, article, settings):
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "comments": "2/hour"},
+    }
+    for n in range(2):
+        payload = {"name": "Sam", "email": f"s{n}@example.org", "comment": f"Comment {n}"}
+        assert (
+            api.post(url(article), payload, format="json", HTTP_X_FORWARDED_FOR=f"10.0.0.{n}").status_code
+            == 202
+        )
+    payload = {"name": "Sam", "email": "s9@example.org", "comment": "Comment 9"}
+    response = api.post(url(article), payload, format="json", HTTP_X_FORWARDED_FOR="10.0.0.9")
+    assert response.status_code == 429 and response.json()["code"] == "throttled"
+    assert PendingComment.objects.count() == 2
