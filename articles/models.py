@@ -16,9 +16,29 @@ from .search import PostgresOnlyGinIndex, search_vector
 RENDITION_WIDTHS = (480, 800, 1200)
 
 
+# First parts of addresses the site answers itself: a section with one of these slugs would never be seen.
+RESERVED_SECTION_SLUGS = frozenset(
+    {"admin", "api", "authors", "comments", "feed", "media", "preview", "search", "static", "tag"}
+)
+
+
+def validate_section_slug(value):
+    if value.lower() in RESERVED_SECTION_SLUGS:
+        raise ValidationError(
+            "“%(slug)s” is already an address of the site's own pages; choose another one.",
+            code="reserved_slug",
+            params={"slug": value},
+        )
+
+
 class Section(models.Model):
     name = models.CharField(max_length=80, unique=True)
-    slug = models.SlugField(max_length=80, unique=True, help_text="The first part of every article address.")
+    slug = models.SlugField(
+        max_length=80,
+        unique=True,
+        validators=[validate_section_slug],
+        help_text="The first part of every article address.",
+    )
     description = models.TextField(blank=True, max_length=500, help_text="Shown on the section page.")
     position = models.PositiveSmallIntegerField(
         default=0, db_index=True, help_text="Order in the “Browse By” navigation, smallest first."

@@ -1,0 +1,25 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from articles.models import Section
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("slug", ["search", "tag", "feed", "authors", "Admin"])
+def test_a_section_cannot_take_an_address_the_site_answers_itself(slug):
+    with pytest.raises(ValidationError) as caught:
+        Section(name="Search desk", slug=slug).full_clean()
+
+    assert "already an address of the site's own pages" in str(caught.value.message_dict["slug"])
+
+
+def test_an_ordinary_section_address_is_accepted(client, fresh_cache):
+    section = Section(name="Culture", slug="culture")
+    section.full_clean()
+    section.save()
+
+    response = client.get("/culture/")
+
+    assert response.status_code == 200
+    assert "Culture" in response.content.decode()
