@@ -778,10 +778,11 @@ class ArticleViewSet(
         )
 
     def _article_last_modified(self, article):
-        newest_comment = (
-            public_comments().filter(object_pk=str(article.pk)).aggregate(at=Max("submit_date"))["at"]
-        )
-        return max(filter(None, [article.updated_at, newest_comment]))
+        """The article's own change, or the last comment posted or moderated (the comment count shows)."""
+        comments = ReaderComment.objects.filter(
+            content_type=article_content_type(), object_pk=str(article.pk)
+        ).aggregate(posted=Max("submit_date"), decided=Max("moderation__decided_at"))
+        return max(filter(None, [article.updated_at, comments["posted"], comments["decided"]]))
 
     def _reload(self, article):
         user = self.request.user

@@ -53,6 +53,24 @@ def test_a_change_changes_the_etag_and_last_modified(api, make_comment):
     assert api.get(url, HTTP_IF_MODIFIED_SINCE=old).status_code == 200
 
 
+def test_approving_a_held_comment_moves_last_modified(api, make_comment, moderator):
+    from comments.models import Moderation
+    from comments.services import approve_comments
+
+    article = ArticleFactory(published=True)
+    held = make_comment(article, is_public=False)
+    Moderation.objects.create(comment=held, held_reason="links")
+    url = f"/api/v1/articles/{article.pk}/"
+    first = api.get(url)
+    assert api.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
+
+    approve_comments(comments=[held], by=moderator)
+    # The decision comes a little later than the copy the client holds.
+    Moderation.objects.filter(comment=held).update(decided_at=timezone.now() + timedelta(seconds=2))
+    response = api.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert response.status_code == 200 and response.json()["comment_count"] == 1
+
+
 def test_staff_answers_are_private_and_writes_are_not_stored(api_as, editor):
     article = ArticleFactory(published=True)
     response = api_as(editor).get(f"/api/v1/articles/{article.pk}/")
