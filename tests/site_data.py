@@ -75,6 +75,18 @@ def harbour_picture(variant=0, width=1600, height=900) -> SimpleUploadedFile:
     return SimpleUploadedFile(f"harbour-{variant}.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
+def portrait_picture(width=480, height=480) -> SimpleUploadedFile:
+    """A drawn head-and-shoulders portrait for the first author's page."""
+    picture = PILImage.new("RGB", (width, height), (214, 222, 230))
+    draw = ImageDraw.Draw(picture)
+    draw.ellipse([width * 0.18, height * 0.62, width * 0.82, height * 1.3], fill=(52, 73, 94))
+    draw.ellipse([width * 0.32, height * 0.2, width * 0.68, height * 0.62], fill=(198, 150, 120))
+    draw.pieslice([width * 0.3, height * 0.14, width * 0.7, height * 0.5], 180, 360, fill=(60, 40, 30))
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=85)
+    return SimpleUploadedFile("portrait.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
 def build_newsroom(
     n_articles=8, *, tags_per_article=3, authors_per_article=2, related_per_article=2, images=True
 ):
@@ -111,6 +123,14 @@ def build_newsroom(
         if images
         else []
     )
+    if images:
+        authors[0].bio = (
+            "Amira Haddad covers parliament and the city council. Before joining the paper she reported "
+            "from the port for ten years."
+        )
+        authors[0].photo = portrait_picture()
+        authors[0].mastodon_handle = "@amira@mastodon.example"
+        authors[0].save()
     data = {"sections": sections, "tags": tags, "authors": authors, "pictures": pictures, "articles": []}
     add_articles(
         data,
