@@ -71,7 +71,24 @@ class ImageAdmin(admin.ModelAdmin):
         return f"{image.width}×{image.height}"
 
 
-class BylineInline(admin.TabularInline):
+class FollowsArticlePermissions:
+    """An inline is editable only where its article is: a reporter viewing someone else's (or a
+    submitted) article sees its bylines and links read-only, not as a form that would then 403."""
+
+    def _article_editable(self, request, obj):
+        return obj is None or services.can_edit(article=obj, user=request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._article_editable(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._article_editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._article_editable(request, obj)
+
+
+class BylineInline(FollowsArticlePermissions, admin.TabularInline):
     model = Byline
     extra = 0
     min_num = 1
@@ -80,7 +97,7 @@ class BylineInline(admin.TabularInline):
     verbose_name_plural = "bylines (in order)"
 
 
-class RelatedArticleInline(admin.TabularInline):
+class RelatedArticleInline(FollowsArticlePermissions, admin.TabularInline):
     model = RelatedArticle
     fk_name = "article"
     extra = 0
@@ -89,7 +106,7 @@ class RelatedArticleInline(admin.TabularInline):
     verbose_name_plural = "related articles, shown first under “Read more”"
 
 
-class CorrectionInline(admin.StackedInline):
+class CorrectionInline(FollowsArticlePermissions, admin.StackedInline):
     model = Correction
     extra = 0
     verbose_name_plural = "corrections and updates (readers see these)"
@@ -167,6 +184,14 @@ class ArticleAdmin(VersionAdmin):
             },
         ),
     ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "dek":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "class": "vLargeTextField"})
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in ("headline", "source_credit", "lead_image_caption"):
+            field.widget.attrs["style"] = "width: min(100%, 44em)"
+        return field
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

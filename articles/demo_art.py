@@ -112,7 +112,7 @@ def _crane(draw, x, base, height, color):
 def _label(draw, text, dark=False):
     font = _font(30)
     fill = (20, 24, 32) if dark else (255, 255, 255)
-    draw.text((48, HEIGHT - 64), text.upper(), font=font, fill=fill)
+    draw.text((130, HEIGHT - 70), text.upper(), font=font, fill=fill)
 
 
 def _seascape(canvas, draw, rng, sky, sea, horizon=520):

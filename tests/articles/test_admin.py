@@ -201,6 +201,20 @@ def test_reporter_cannot_edit_someone_elses_or_a_non_draft_article(
     assert snapshot(article) == before
 
 
+def test_reporter_sees_someone_elses_draft_read_only_without_any_save_or_workflow_button(
+    client_as, reporter, other_reporter
+):
+    draft = ArticleFactory(created_by=other_reporter, headline="Their draft")
+
+    response = client_as(reporter).get(change_url(draft))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Their draft" in html
+    for control in ['name="_save"', 'name="_submit_review"', 'name="headline"', 'name="bylines-0-author"']:
+        assert control not in html, control
+
+
 # --- An editor ----------------------------------------------------------------------------------
 
 

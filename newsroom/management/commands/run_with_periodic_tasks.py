@@ -11,7 +11,7 @@ import threading
 from datetime import timedelta
 
 from celery.beat import ScheduleEntry
-from django.core.management.commands.runserver import Command as RunserverCommand
+from django.contrib.staticfiles.management.commands.runserver import Command as RunserverCommand
 from django.utils import timezone
 
 from newsroom.celery import app
