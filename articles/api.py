@@ -7,6 +7,7 @@ import reversion
 from django import forms
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection, transaction
 from django.db.models import F, Max, Prefetch
 from django.db.models.functions import Coalesce
@@ -305,16 +306,25 @@ class ArticleDetailSerializer(ArticleListSerializer):
         ]
 
 
+class SlugField(serializers.SlugRelatedField):
+    """A related object by slug; text no slug could be (NUL bytes, too long) is refused before the query."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and ("\x00" in data or len(data) > 200):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data[:50])
+        return super().to_internal_value(data)
+
+
 class ArticleWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """Drafts as staff write them; the workflow state changes only through the actions."""
 
     LIMITS = {"tags": 50, "bylines": 20, "related": 20}
 
-    section = serializers.SlugRelatedField(slug_field="slug", queryset=Section.objects.all())
-    tags = serializers.SlugRelatedField(
+    section = SlugField(slug_field="slug", queryset=Section.objects.all())
+    tags = SlugField(
         slug_field="slug", many=True, queryset=Tag.objects.all(), required=False, help_text="Tag slugs."
     )
-    bylines = serializers.SlugRelatedField(
+    bylines = SlugField(
         slug_field="slug",
         many=True,
         queryset=Author.objects.all(),
@@ -948,7 +958,7 @@ class ArticleViewSet(
         article = self.get_object()
         try:
             service(article=article, by=self.request.user, **kwargs)
-        except services.ValidationError as error:
+        except DjangoValidationError as error:
             raise serializers.ValidationError({"non_field_errors": error.messages}) from error
         return self._detail_response(self._reload(article))
 

@@ -54,6 +54,13 @@ def test_malformed_json(api_as, editor, draft):
         ({"headline": None}, "headline"),
         ({"bylines": ["no-such-author"]}, "bylines"),
         ({"tags": ["t"] * 51}, "tags"),
+        ({"tags": ["a\x00b"]}, "tags"),
+        ({"bylines": ["ada\x00"]}, "bylines"),
+        ({"section": "city\x00"}, "section"),
+        ({"headline": "a\x00b"}, "headline"),
+        ({"related": [2**70]}, "related"),
+        ({"lead_image": 2**70}, "lead_image"),
+        ({"section": ["city"]}, "section"),
     ],
 )
 def test_wrong_types_and_values(api_as, editor, draft, payload, field):
