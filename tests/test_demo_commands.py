@@ -1,0 +1,99 @@
+"""The set-up commands of `make run`, on PostgreSQL: the demo newsroom and the demo logins."""
+
+import json
+import re
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.utils import timezone
+
+from articles.models import Article, Image, RelatedArticle
+from articles.sanitize import sanitize_html
+from authors.models import Author
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+Status = Article.Status
+
+
+def run(*args) -> str:
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def test_load_demo_builds_a_believable_newsroom_once():
+    started = timezone.now()
+    run("load_demo")
+    articles = list(
+        Article.objects.select_related("lead_image", "section").prefetch_related("bylines__author")
+    )
+
+    assert "0 new article(s)" in run("load_demo")
+    assert Article.objects.count() == len(articles) >= 25
+    assert Image.objects.count() == len(articles)
+
+    assert Author.objects.filter(kind=Author.Kind.AGENCY, display_name="Coastal Press Agency").exists()
+    for article in articles:
+        image = article.lead_image
+        assert (image.width, image.height) == (1600, 900)
+        assert image.caption and image.credit and image.alt_text, article.slug
+        assert article.dek and article.bylines.all(), article.slug
+        assert article.body == sanitize_html(article.body), article.slug
+        assert article.body.count("<p") >= (3 if article.status == Status.PUBLISHED else 1), article.slug
+        if article.status == Status.PUBLISHED:
+            assert started - timedelta(days=21) <= article.published_at <= started
+            assert article.first_published_at == article.published_at
+        elif article.status == Status.SCHEDULED:
+            assert article.publish_at > started and article.published_at is None
+        else:
+            assert article.published_at is None
+    soonest = min(a.publish_at for a in articles if a.status == Status.SCHEDULED)
+    assert soonest - started < timedelta(minutes=5), "one scheduled article goes live soon after make run"
+    wire = [a for a in articles if "Coastal Press Agency" in a.source_credit]
+    assert wire and all("<blockquote>" in a.body or a.bylines.all()[0].author.is_agency for a in wire)
+    assert RelatedArticle.objects.filter(article__in=articles).count() >= len(articles)
+    assert Article.objects.filter(corrections__isnull=False).exists()
+
+
+def test_ensure_demo_logins_creates_the_three_roles_and_remembers_the_passwords(tmp_path):
+    run("load_demo")
+    logins_file = tmp_path / "logins.json"
+
+    printed = run("ensure_demo_logins", "--logins-file", str(logins_file))
+
+    passwords = dict(re.findall(r"^\s*(\w+)\s+password: (\S+)$", printed, re.M))
+    assert set(passwords) == {"editor", "reporter", "moderator"}
+    assert json.loads(logins_file.read_text()) == passwords
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=passwords)}
+    for username, role in [("editor", "Editor"), ("reporter", "Reporter"), ("moderator", "Moderator")]:
+        user = users[username]
+        assert user.is_staff and user.is_active and not user.is_superuser
+        assert list(user.groups.values_list("name", flat=True)) == [role]
+        assert user.check_password(passwords[username])
+    assert Author.objects.get(user=users["reporter"]).slug == "marta-quillon"
+
+    assert run("ensure_demo_logins", "--logins-file", str(logins_file)) == printed
+
+    users["editor"].set_password("changed-in-the-admin")
+    users["editor"].save()
+    again = dict(
+        re.findall(
+            r"^\s*(\w+)\s+password: (\S+)$",
+            run("ensure_demo_logins", "--logins-file", str(logins_file)),
+            re.M,
+        )
+    )
+    assert again["editor"] != passwords["editor"] and again["reporter"] == passwords["reporter"]
+    users["editor"].refresh_from_db()
+    assert users["editor"].check_password(again["editor"])
+    assert json.loads(logins_file.read_text())["editor"] == again["editor"]
