@@ -1,15 +1,13 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import CharField, Count, OuterRef, Subquery
-from django.db.models.functions import Cast
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.html import format_html
-from django_comments_xtd.models import XtdComment
 from reversion.admin import VersionAdmin
 
+from comments.queries import with_comment_counts
 from sharing.admin import ShareRecordInline
 
 from . import services
@@ -205,18 +203,12 @@ class ArticleAdmin(VersionAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).prefetch_related("bylines__author")
-        comments = XtdComment.objects.filter(
-            content_type=ContentType.objects.get_for_model(Article),
-            object_pk=Cast(OuterRef("pk"), CharField()),
-            is_public=True,
-            is_removed=False,
-        )
-        count = comments.order_by().values("content_type").annotate(n=Count("pk")).values("n")
-        return queryset.annotate(comment_total=Subquery(count))
+        # The comments app's one definition of a visible comment, as the site and the API count them.
+        return with_comment_counts(queryset, name="comment_total")
 
     @admin.display(description="Comments", ordering="comment_total")
     def comment_count(self, article):
-        return article.comment_total or 0
+        return article.comment_total
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)

@@ -6,6 +6,8 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
@@ -465,3 +467,20 @@ def test_moderator_cannot_open_the_article_admin(client_as, moderator):
         == 403
     )
     assert snapshot(article)[1] == Status.DRAFT
+
+
+def test_changelist_queries_do_not_grow_with_the_number_of_articles(
+    client_as, editor, django_assert_num_queries
+):
+    client = client_as(editor)
+    for _ in range(3):
+        ArticleFactory(published=True, authors=[AuthorFactory(), AuthorFactory()])
+    client.get(CHANGELIST_URL)  # warm the content-type and session caches
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(CHANGELIST_URL).status_code == 200
+    for _ in range(27):
+        ArticleFactory(published=True, authors=[AuthorFactory(), AuthorFactory()])
+
+    with django_assert_num_queries(len(few)):
+        response = client.get(CHANGELIST_URL)
+    assert response.context["cl"].result_count == 30
