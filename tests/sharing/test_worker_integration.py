@@ -28,7 +28,7 @@ from sharing.models import ShareRecord
 from sharing.tasks import sweep_pending_shares
 from tests.factories import ArticleFactory, UserFactory
 
-pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 State = ShareRecord.State
 BASE_DIR = Path(settings.BASE_DIR)
 CELERY = Path(sys.executable).with_name("celery")
@@ -153,7 +153,7 @@ class Worker:
 def worker(django_db_setup, django_db_blocker, fake_network, tmp_path_factory):
     broker_url = settings.CELERY_BROKER_URL
     assert broker_url.startswith("redis://"), "the worker tests need the Redis broker (make test sets it)"
-    redis.Redis.from_url(broker_url).flushdb()  # this suite's own Redis database: stale tasks out
+    redis.Redis.from_url(broker_url).delete("celery", "unacked", "unacked_index")  # stale tasks out
     with django_db_blocker.unblock():
         database_url = _test_database_url()
     env = {
