@@ -10,8 +10,8 @@ ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 
 def validate_image_upload(file):
     """Refuse anything Pillow cannot open as a JPEG/PNG/WebP/GIF, or that is too big or too small."""
-    if file is None:
-        return
+    if file is None or getattr(file, "_committed", False):
+        return  # already stored: it was checked when it was uploaded (re-reading it broke every edit)
     size = getattr(file, "size", None)
     if size and size > settings.IMAGE_MAX_UPLOAD_BYTES:
         raise ValidationError(

@@ -3,15 +3,23 @@
 import io
 
 import pytest
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image as PILImage
 
 from articles.models import Image
-from tests.factories import image_bytes, uploaded_image
+from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, image_bytes, uploaded_image
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """imagekit remembers in the cache which renditions exist; each test has its own media folder."""
+    cache.clear()
+
 
 ADD_URL = reverse("admin:articles_image_add")
 
@@ -101,3 +109,78 @@ def test_alt_text_is_required(client_as, editor):
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["alt_text"] == ["This field is required."]
     assert not Image.objects.exists()
+
+
+def image_change_data(image, **changes):
+    data = {
+        "title": image.title,
+        "caption": image.caption,
+        "credit": image.credit,
+        "alt_text": image.alt_text,
+    }
+    data.update(changes)
+    return data
+
+
+def test_reporter_cannot_change_the_picture_of_a_published_article(client_as, reporter):
+    image = ImageFactory(uploaded_by=reporter, caption="Cranes at dawn")
+    ArticleFactory(published=True, lead_image=image)
+    url = reverse("admin:articles_image_change", args=[image.pk])
+
+    response = client_as(reporter).post(url, image_change_data(image, caption="Something else entirely"))
+
+    assert response.status_code == 403
+    image.refresh_from_db()
+    assert image.caption == "Cranes at dawn"
+
+
+def test_reporter_changes_own_upload_while_only_drafts_use_it_and_editor_changes_any(
+    client_as, reporter, editor
+):
+    own = ImageFactory(uploaded_by=reporter)
+    ArticleFactory(lead_image=own)
+    someone_elses = ImageFactory(uploaded_by=editor)
+
+    client = client_as(reporter)
+    response = client.post(
+        reverse("admin:articles_image_change", args=[own.pk]),
+        image_change_data(own, caption="Better caption"),
+    )
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert own.caption == "Better caption"
+    assert (
+        client.post(
+            reverse("admin:articles_image_change", args=[someone_elses.pk]), image_change_data(someone_elses)
+        ).status_code
+        == 403
+    )
+
+    client = client_as(editor)
+    response = client.post(
+        reverse("admin:articles_image_change", args=[someone_elses.pk]),
+        image_change_data(someone_elses, credit="Desk photographer"),
+    )
+    assert response.status_code == 302
+    someone_elses.refresh_from_db()
+    assert someone_elses.credit == "Desk photographer"
+
+
+def test_editor_edits_an_author_who_has_a_photo_without_uploading_it_again(client_as, editor):
+    author = AuthorFactory(
+        display_name="Helena Brandt", slug="helena-brandt", photo=uploaded_image("helena.jpg")
+    )
+    data = {
+        "display_name": "Helena Brandt",
+        "slug": "helena-brandt",
+        "kind": "staff",
+        "job_title": "Environment editor",
+        "bio": "Follows the tides.",
+    }
+
+    response = client_as(editor).post(reverse("admin:authors_author_change", args=[author.pk]), data)
+
+    assert response.status_code == 302
+    author.refresh_from_db()
+    assert (author.job_title, author.bio) == ("Environment editor", "Follows the tides.")
+    assert default_storage.exists(author.photo.name)
