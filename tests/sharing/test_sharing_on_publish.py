@@ -383,3 +383,25 @@ def test_enqueue_gives_up_within_a_second_on_a_dead_or_hung_broker(broker, caplo
         listener.close()
     assert elapsed < 2.5, elapsed
     assert caplog.text.count("Could not queue share 1") == 1
+
+
+def test_admin_share_again_button_makes_a_new_round(
+    client_as, editor, two_accounts, django_capture_on_commit_callbacks
+):
+    share = _share(state=State.SENT, remote_id="5")
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client_as(editor).post(reverse("admin:sharing_sharerecord_share_again", args=[share.pk]))
+    assert response.status_code == 302 and len(callbacks) == 1
+    assert list(ShareRecord.objects.order_by("round").values_list("round", "state")) == [
+        (1, State.SENT),
+        (2, State.PENDING),
+    ]
+
+
+def test_reporter_cannot_retry_or_share_again_from_the_admin(client_as, reporter, two_accounts):
+    share = _share(state=State.FAILED, failed_at=timezone.now())
+    client = client_as(reporter)
+    for name in ("retry", "share_again"):
+        response = client.post(reverse(f"admin:sharing_sharerecord_{name}", args=[share.pk]), follow=True)
+        assert "Only editors can retry or repeat social posts." in response.content.decode()
+    assert ShareRecord.objects.get().state == State.FAILED and ShareRecord.objects.count() == 1
