@@ -44,7 +44,8 @@ class ReaderCommentForm(XtdCommentForm):
             max_length=200,
             assume_scheme="https",
             error_messages={"invalid": "Enter a valid web address, like https://example.org."},
-            widget=forms.URLInput(attrs={"autocomplete": "url"}),
+            # A text box, not type=url: the browser must not block what the server explains better.
+            widget=forms.TextInput(attrs={"autocomplete": "url"}),
         )
         self.fields["comment"] = forms.CharField(
             label="Comment",
@@ -54,6 +55,7 @@ class ReaderCommentForm(XtdCommentForm):
         )
         self.fields["followup"].label = "Email me when someone replies in this thread"
         self.fields["followup"].initial = False
+        self.fields["honeypot"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         for name in ("name", "email", "comment"):
             self.fields[name].widget.attrs[REQUIRED] = True
         for name in ("name", "comment", "email", "url"):

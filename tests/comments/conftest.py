@@ -9,6 +9,33 @@ from tests.factories import ArticleFactory
 
 
 @pytest.fixture(autouse=True)
+def _roles(request):
+    """The roles come from data migrations; a flush by an earlier transactional test removes them."""
+    if not request.node.get_closest_marker("django_db"):
+        return
+    request.getfixturevalue("db")
+    from importlib import import_module
+
+    from django.contrib.auth.models import Group, Permission
+
+    if Group.objects.filter(name__in=["Reporter", "Editor", "Moderator"]).count() == 3:
+        return
+    grants = {}
+    for module in ("articles.migrations.0002_roles", "comments.migrations.0002_moderation_roles"):
+        table = getattr(import_module(module), "ROLES", None) or import_module(module).GRANTS
+        for role, apps in table.items():
+            for app_label, codenames in apps.items():
+                grants.setdefault(role, []).append((app_label, codenames))
+    for role, pairs in grants.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        for app_label, codenames in pairs:
+            permissions = Permission.objects.filter(content_type__app_label=app_label)
+            if codenames != "*":
+                permissions = permissions.filter(codename__in=codenames)
+            group.permissions.add(*permissions)
+
+
+@pytest.fixture(autouse=True)
 def _comment_rules(settings):
     """Known rule settings for every test; a test changes the one it is about."""
     settings.COMMENTS_CLOSE_AFTER_DAYS = 0
