@@ -63,7 +63,7 @@ def enqueue(share_ids) -> int:
     except Exception as error:  # noqa: BLE001 - the broker's failures must not reach the editor
         logger.warning(
             "Could not queue share %s (%s: %s); the sweeper will send it.",
-            share_ids[sent],
+            share_ids[sent] if sent < len(share_ids) else share_ids[-1],
             type(error).__name__,
             error,
         )
@@ -112,10 +112,10 @@ def deliver_share(*, share_id: int) -> float | None:
             share.save()
             return None
         network = networks.for_account(account)
-        post = build_post(share, network)
-        share.text = post.text
         share.attempts += 1
         try:
+            post = build_post(share, network)
+            share.text = post.text
             posted = network.post(post)
         except networks.TransientError as error:
             return _after_transient(share, error)

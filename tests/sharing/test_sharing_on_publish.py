@@ -405,3 +405,15 @@ def test_reporter_cannot_retry_or_share_again_from_the_admin(client_as, reporter
         response = client.post(reverse(f"admin:sharing_sharerecord_{name}", args=[share.pk]), follow=True)
         assert "Only editors can retry or repeat social posts." in response.content.decode()
     assert ShareRecord.objects.get().state == State.FAILED and ShareRecord.objects.count() == 1
+
+
+def test_bluesky_post_carries_the_lead_image_social_card(sharing_accounts):
+    from sharing import networks
+    from sharing.accounts import get_account
+    from tests.factories import ImageFactory
+
+    sharing_accounts({"name": "sky", "network": "bluesky", "handle": "n.example", "app_password": "p"})
+    share = _share(article=ArticleFactory(published=True, lead_image=ImageFactory()), account="sky")
+    post = services.build_post(share, networks.for_account(get_account("sky")))
+    assert post.image[:2] == b"\xff\xd8"  # a JPEG: the 1200x630 social card rendition
+    assert post.record_key == share.record_key and post.url.endswith(share.article.get_absolute_url())
