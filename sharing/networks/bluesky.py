@@ -1,7 +1,8 @@
 """Bluesky: createSession with an app password, then createRecord of an app.bsky.feed.post.
 
-The record key is fixed by the share record (a TID made from its creation time and id), so a retry asks
-for the same key: the repository refuses a second record under it, and we then read the first one back.
+The record key is fixed by the share record (a TID made from its creation time and id): each try first
+reads that key back (getRecord) and posts only if nothing is there, and the repository would refuse a
+second record under the same key anyway.
 The post carries a link facet for the URL, tag facets for hashtags, and an external embed card
 (title, description and, when the article has a lead image, a thumbnail uploaded as a blob).
 """
@@ -55,6 +56,9 @@ class Bluesky(Network):
             json={"identifier": self.account.handle, "password": self.account.app_password},
         ).json()
         did, auth = session["did"], {"Authorization": f"Bearer {session['accessJwt']}"}
+        earlier = self.existing(did, post.record_key, auth)
+        if earlier is not None:  # an earlier try posted, and its answer was lost
+            return Posted(remote_id=earlier["uri"], url=self.web_url(earlier["uri"]))
         record = {
             "$type": COLLECTION,
             "text": post.text,

@@ -126,6 +126,7 @@ class FakePDS:
     def __init__(self, httpserver):
         self.records = {}
         self.blobs = []
+        self.creates = 0
         httpserver.expect_request(
             "/xrpc/com.atproto.server.createSession", method="POST"
         ).respond_with_handler(self.session)
@@ -162,6 +163,7 @@ class FakePDS:
     def create(self, request):
         assert self.authorised(request)
         body = request.get_json()
+        self.creates += 1
         uri = f"at://{body['repo']}/{body['collection']}/{body['rkey']}"
         if uri in self.records:
             return Response(
@@ -220,6 +222,22 @@ def test_bluesky_retry_with_the_same_record_key_makes_no_second_post(httpserver,
     first = bluesky.post(post)
     again = bluesky.post(post)  # e.g. the worker died after the PDS stored the first one
     assert len(pds.records) == 1 and again.remote_id == first.remote_id
+    assert pds.creates == 1  # the retry read the record back instead of posting
+
+
+def test_bluesky_refused_duplicate_key_reads_the_first_record_back(httpserver, bluesky, monkeypatch):
+    pds = FakePDS(httpserver)
+    post = make_post(type(bluesky))
+    first = bluesky.post(post)
+    original, calls = type(bluesky).existing, []
+
+    def lagging(self, *args):  # the check before posting misses it (e.g. a replica lagging behind)
+        calls.append(args)
+        return None if len(calls) == 1 else original(self, *args)
+
+    monkeypatch.setattr(type(bluesky), "existing", lagging)
+    again = bluesky.post(post)
+    assert pds.creates == 2 and len(pds.records) == 1 and again.remote_id == first.remote_id
 
 
 def test_bluesky_wrong_app_password_is_permanent(httpserver):
