@@ -33,6 +33,7 @@ from comments.moderation import Refused
 from comments.queries import article_content_type, with_comment_counts
 from comments.rendering import public_name, public_text
 from newsroom.api import (
+    SCHEMA_EXAMPLES,
     CommentRefused,
     LimitedJSONParser,
     NewsroomViewMixin,
@@ -691,6 +692,90 @@ WRITE_EXAMPLE = {
 def SLUG(what):  # noqa: N802 - reads like the constant it stands for
     return OpenApiParameter("slug", str, OpenApiParameter.PATH, description=f"The {what}'s slug.")
 
+
+SECTION_EXAMPLE = {
+    "id": 1,
+    "name": "City",
+    "slug": "city",
+    "description": "Council, courts, transport and the harbour front.",
+    "position": 0,
+    "url": "https://news.example.org/api/v1/sections/city/",
+    "page_url": "https://news.example.org/city/",
+    "articles_url": "https://news.example.org/api/v1/articles/?section=city",
+}
+TAG_EXAMPLE = {
+    "id": 3,
+    "name": "Transport",
+    "slug": "transport",
+    "url": "https://news.example.org/api/v1/tags/transport/",
+    "page_url": "https://news.example.org/tag/transport/",
+    "articles_url": "https://news.example.org/api/v1/articles/?tag=transport",
+}
+COMMENT_EXAMPLE = {
+    "id": 12,
+    "parent_id": 10,
+    "level": 1,
+    "name": "Sam",
+    "submit_date": "2026-11-25T11:00:00Z",
+    "text_html": "<p>Good news for cyclists.</p>",
+}
+IMAGE_EXAMPLE = {
+    "id": 5,
+    "title": "Harbour cranes",
+    "caption": "Harbour cranes at dawn.",
+    "credit": "Staff photographer",
+    "alt_text": "Three cranes against an orange sky",
+    "width": 1600,
+    "height": 900,
+    "renditions": ARTICLE_EXAMPLE["lead_image"]["renditions"],
+    "created_at": "2026-11-25T08:12:00Z",
+}
+SCHEMA_EXAMPLES.update(
+    {
+        "ArticleList": ARTICLE_EXAMPLE,
+        "ArticleDetail": ARTICLE_EXAMPLE
+        | {
+            "body": "<p>The council voted seven to two in favour.</p>",
+            "related": [
+                {
+                    "id": 17,
+                    "headline": "Ferry timetable to change in spring",
+                    "url": "https://news.example.org/api/v1/articles/17/",
+                    "canonical_url": "https://news.example.org/city/2026/11/20/ferry-timetable-spring/",
+                }
+            ],
+            "corrections": [
+                {
+                    "kind": "correction",
+                    "note": "An earlier version gave the wrong vote count.",
+                    "noted_at": "2026-11-25T10:00:00Z",
+                }
+            ],
+            "publish_at": None,
+            "created_at": "2026-11-24T17:40:00Z",
+        },
+        "ArticleWriteRequest": WRITE_EXAMPLE,
+        "PatchedArticleWriteRequest": {"dek": "A shorter standfirst.", "tags": ["transport", "harbour"]},
+        "ScheduleRequest": {"publish_at": "2026-11-26T07:00:00Z"},
+        "ArticleComment": COMMENT_EXAMPLE,
+        "CommentPostRequest": {
+            "name": "Sam",
+            "email": "sam@example.org",
+            "comment": "Good news.",
+            "parent_id": 0,
+        },
+        "CommentPosted": {
+            "status": "published",
+            "message": COMMENT_OUTCOME_MESSAGES["published"],
+            "comment": COMMENT_EXAMPLE,
+        },
+        "Section": SECTION_EXAMPLE,
+        "Tag": TAG_EXAMPLE,
+        "Image": IMAGE_EXAMPLE,
+        "ImageRequest": {"file": "(the image file)", "title": "Harbour cranes", "alt_text": "Three cranes"},
+        "PatchedImageRequest": {"caption": "Harbour cranes at dawn, seen from the Old Quay."},
+    }
+)
 
 PATH_PARAMETERS = [
     OpenApiParameter("section", str, OpenApiParameter.PATH, description="Section slug."),

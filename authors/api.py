@@ -13,7 +13,7 @@ from articles.api import (
     visible_articles,
     with_sort_time,
 )
-from newsroom.api import NewsroomViewMixin, StrictCursorPagination
+from newsroom.api import SCHEMA_EXAMPLES, NewsroomViewMixin, StrictCursorPagination
 
 from .models import Author
 
@@ -55,6 +55,24 @@ class AuthorSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         url = author.photo_square.url
         return request.build_absolute_uri(url) if request else url
+
+
+SCHEMA_EXAMPLES["Author"] = {
+    "id": 7,
+    "display_name": "Ada Reporter",
+    "slug": "ada-reporter",
+    "kind": "staff",
+    "job_title": "City correspondent",
+    "bio": "Covers City Hall and the harbour.",
+    "photo": "https://news.example.org/media/CACHE/authors/ada-240.jpg",
+    "x_handle": "adareports",
+    "mastodon_handle": "",
+    "bluesky_handle": "ada.bsky.social",
+    "website": "",
+    "url": "https://news.example.org/api/v1/authors/ada-reporter/",
+    "page_url": "https://news.example.org/authors/ada-reporter/",
+    "articles_url": "https://news.example.org/api/v1/authors/ada-reporter/articles/",
+}
 
 
 class AuthorCursorPagination(StrictCursorPagination):

@@ -235,6 +235,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "newsroom.api.describe_common_fields",
+        "newsroom.api.add_missing_examples",
     ],
     "ENUM_NAME_OVERRIDES": {
         "ArticleStatusEnum": "articles.models.Article.Status",

@@ -111,6 +111,15 @@ def test_every_operation_is_documented_with_its_errors(served_schema):
             assert {"401", "403"} <= set(errors), name
 
 
+def test_every_body_has_an_example(served_schema):
+    for name, operation in operations(served_schema):
+        bodies = [operation.get("requestBody", {})]
+        bodies += [body for code, body in operation["responses"].items() if code.startswith("2")]
+        for body in bodies:
+            for media_type, media in body.get("content", {}).items():
+                assert media.get("examples"), (name, media_type)
+
+
 def test_every_field_is_described(served_schema):
     for component, body in served_schema["components"]["schemas"].items():
         for field, prop in body.get("properties", {}).items():
