@@ -445,10 +445,21 @@ def erase_commenter_data(*, email: str, remove_texts: bool = False) -> int:
     return changed
 
 
-def request_data(*, email: str, kind: str, remove_texts: bool = False) -> DataRequest:
-    """Record the request and mail a signed link to the address; only its owner can go on."""
+def request_data(*, email: str, kind: str, remove_texts: bool = False) -> DataRequest | None:
+    """Record the request and mail a signed link to the address; only its owner can go on.
+
+    Nothing is sent when we hold no comment from the address, or when a link went there in the last
+    15 minutes: the form must not become a way to mail strangers. The reader sees the same answer either way.
+    """
+    email = email.strip()
+    holds_data = _by_email(email).exists() or PendingComment.objects.filter(user_email__iexact=email).exists()
+    recent = DataRequest.objects.filter(
+        email__iexact=email, created_at__gte=timezone.now() - timezone.timedelta(minutes=15)
+    ).exists()
+    if not holds_data or recent:
+        return None
     with transaction.atomic():
-        request = DataRequest.objects.create(email=email.strip(), kind=kind, remove_texts=remove_texts)
+        request = DataRequest.objects.create(email=email, kind=kind, remove_texts=remove_texts)
         link = mail.absolute(
             reverse("comments-data-confirm", args=[tokens.make(str(request.key), tokens.DATA_SALT)])
         )

@@ -198,6 +198,7 @@ def test_erasure_by_email_anonymises_every_comment_including_held(article):
 
 
 def test_data_links_expire_and_cannot_be_forged(article, monkeypatch):
+    make_comment(article)
     client, link = _request("erase")
     assert client.get("/comments/my-data/forged/").status_code == 404
     later = signing.time.time() + 4 * 86400
@@ -215,3 +216,32 @@ def test_digest_goes_to_editors_and_moderators_when_comments_wait(article, edito
     assert "1 comment waiting" in mail.outbox[0].body and "waiting <b>here</b>" in mail.outbox[0].body
     assert "grace@example.net" not in mail.outbox[0].body
     assert tasks.send_held_digest() == 0  # once per hour
+
+
+def test_data_requests_do_not_mail_strangers_or_repeat(article):
+    client = Client(enforce_csrf_checks=True)
+    page = client.get("/comments/my-data/")
+    response = client.post(
+        "/comments/my-data/",
+        {"csrfmiddlewaretoken": csrf_from(page), "email": "nobody@example.net", "kind": "export"},
+    )
+    assert response.status_code == 200 and b"the link is on its way" in response.content
+    assert mail.outbox == [] and DataRequest.objects.count() == 0
+    make_comment(article)
+    _request("export")
+    _request_again = client.post(
+        "/comments/my-data/",
+        {"csrfmiddlewaretoken": csrf_from(page), "email": "grace@example.net", "kind": "erase"},
+    )
+    assert b"the link is on its way" in _request_again.content
+    assert len(mail.outbox) == 1 and DataRequest.objects.count() == 1
+
+
+def test_malformed_data_request_email_gets_a_field_error():
+    client = Client(enforce_csrf_checks=True)
+    page = client.get("/comments/my-data/")
+    response = client.post(
+        "/comments/my-data/",
+        {"csrfmiddlewaretoken": csrf_from(page), "email": "not an email", "kind": "export"},
+    )
+    assert response.status_code == 400 and b"Enter a valid email address" in response.content
