@@ -59,9 +59,9 @@ def test_list_query_budget(request, api_as, make_comment, django_assert_max_num_
     sep = "&" if "?" in url else "?"
 
     counts = []
-    for size in (2, 25):
-        if size == 25:
-            add_data(23, image, ada, make_comment)
+    for size in (2, 15):
+        if size == 15:
+            add_data(13, image, ada, make_comment)
         for page_size in (1, 100):
             with django_assert_max_num_queries(budget), CaptureQueriesContext(connection) as queries:
                 response = client.get(f"{url}{sep}page_size={page_size}")
