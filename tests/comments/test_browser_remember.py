@@ -1,0 +1,86 @@
+"""Real Chromium: "remember me" is opt-in and keeps the details in this browser only (localStorage)."""
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from comments.models import PendingComment
+from tests.factories import ArticleFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+KEY = "newsroom.commenter"
+
+
+@pytest.fixture
+def page(live_server, settings):
+    if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
+        pytest.skip(f"Chromium is not installed at {CHROMIUM}")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        tab = browser.new_context().new_page()
+        yield tab
+        browser.close()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def fill(page, *, comment, remember):
+    page.fill("#id_comment", comment)
+    page.fill("#id_name", "Ada Reader")
+    page.fill("#id_email", "ada@example.net")
+    page.fill("#id_url", "https://ada.example/")
+    if remember:
+        page.check("#id_remember")
+    page.click("button[type=submit]:has-text('Post Comment')")
+    page.wait_for_load_state()
+
+
+def test_remember_me_is_opt_in_and_stays_in_the_browser(page, live_server):
+    article = ArticleFactory(published=True)
+    url = live_server.url + article.get_absolute_url()
+
+    page.goto(url)
+    assert not page.is_checked("#id_remember")
+    fill(page, comment="Not remembered", remember=False)
+    assert "Check your email to confirm" in page.content()
+    assert page.evaluate(f"localStorage.getItem('{KEY}')") is None
+
+    page.goto(url)
+    fill(page, comment="Remember me", remember=True)
+    assert "Check your email to confirm" in page.content()
+    stored = json.loads(page.evaluate(f"localStorage.getItem('{KEY}')"))
+    assert stored == {"name": "Ada Reader", "email": "ada@example.net", "url": "https://ada.example/"}
+    assert all("ada@example.net" not in cookie["value"] for cookie in page.context.cookies())
+
+    page.goto(url)
+    assert page.input_value("#id_email") == "ada@example.net"
+    assert page.input_value("#id_name") == "Ada Reader" and page.is_checked("#id_remember")
+
+    # Unticking the box and posting forgets the details.
+    page.uncheck("#id_remember")
+    page.fill("#id_comment", "Forget me")
+    page.click("button[type=submit]:has-text('Post Comment')")
+    page.wait_for_load_state()
+    assert page.evaluate(f"localStorage.getItem('{KEY}')") is None
+    assert PendingComment.objects.count() == 3
