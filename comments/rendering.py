@@ -56,3 +56,8 @@ def avatar_html(comment):
         f'<span class="comment-avatar comment-avatar--{avatar_colour(comment)}" aria-hidden="true">'
         f"{escape(initials(comment.user_name))}</span>"
     )
+
+
+def xtd_api_avatar(comment) -> str:
+    """COMMENTS_XTD_API_GET_USER_AVATAR: xtd's default is a Gravatar URL (an email hash); we give none."""
+    return ""

@@ -175,6 +175,9 @@ COMMENTS_XTD_MAX_THREAD_LEVEL = env.int("COMMENTS_MAX_THREAD_LEVEL", default=2)
 COMMENTS_XTD_CONFIRM_EMAIL = True
 COMMENTS_XTD_THREADED_EMAILS = False
 COMMENTS_XTD_SALT = env.str("COMMENTS_XTD_SALT", default="newsroom-comments")
+# xtd's API (not mounted) would show a Gravatar URL, a hash of the email, and usernames, which may be emails.
+COMMENTS_XTD_API_GET_USER_AVATAR = "comments.rendering.xtd_api_avatar"
+COMMENTS_XTD_API_USER_REPR = "Reader".format  # called with the user; never prints a username
 # Reader comments: moderation and email-privacy rules (comments/moderation.py, comments/services.py;
 # .env.example says what each one does).
 COMMENT_MAX_LENGTH = env.int("COMMENT_MAX_LENGTH", default=3000)

@@ -208,3 +208,13 @@ def test_xss_payloads_in_every_field_are_inert_on_the_page(article, client):
     section = page[page.index('id="comments"') :]
     assert "<script>alert" not in section and "<img src=x" not in section
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in section
+
+
+def test_xtd_api_settings_never_hash_or_print_an_email(article):
+    from django.utils.module_loading import import_string
+    from django_comments_xtd.conf import settings as xtd_settings
+
+    user = UserFactory(username="me@example.test", email="me@example.test")
+    comment = make_comment(article, user=user, email=user.email)
+    assert import_string(xtd_settings.COMMENTS_XTD_API_GET_USER_AVATAR)(comment) == ""
+    assert xtd_settings.COMMENTS_XTD_API_USER_REPR(user) == "Reader"
