@@ -175,6 +175,8 @@ def _card_image(article) -> bytes | None:
     try:
         card = article.lead_image.social_card
         card.generate()
+        if not card.storage.exists(card.name):  # imagekit's cache believed in a file that is gone
+            card.generate(force=True)
         with card.storage.open(card.name) as handle:
             return handle.read()
     except Exception:  # noqa: BLE001 - a missing picture must not stop the post
