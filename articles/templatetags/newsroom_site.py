@@ -94,7 +94,7 @@ def author_social_links(author) -> list[tuple[str, str]]:
     if author.bluesky_handle:
         handle = author.bluesky_handle.lstrip("@")
         links.append((f"@{handle} on Bluesky", f"https://bsky.app/profile/{quote(handle)}"))
-    if author.website:
+    if author.website.lower().startswith(("https://", "http://")):
         links.append(("Website", author.website))
     return links
 

@@ -58,3 +58,13 @@ def test_page_costs_a_fixed_number_of_queries(client, fresh_cache, path, django_
         client.get(target)
 
     assert small == large, f"{target}: {small} queries with {SMALL} articles, {large} with {LARGE}"
+
+
+def test_browse_by_costs_nothing_once_cached(client, fresh_cache):
+    build_newsroom(SMALL, images=False)
+    cold = queries_for(client, "/world/")
+
+    with CaptureQueriesContext(connection) as warm:
+        assert client.get("/world/").status_code == 200
+
+    assert len(warm) == cold - 2

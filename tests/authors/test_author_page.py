@@ -99,3 +99,14 @@ def test_handles_that_are_not_well_formed_are_left_out(client, fresh_cache):
     soup = page(client.get("/authors/odd/"))
 
     assert soup.select(".author-links a") == []
+
+
+def test_a_website_that_is_not_a_web_address_is_not_linked(client, fresh_cache):
+    from authors.models import Author
+
+    author = AuthorFactory(slug="odd-site")
+    Author.objects.filter(pk=author.pk).update(website="javascript:alert(1)")  # bypassing form validation
+
+    body = client.get("/authors/odd-site/").content.decode()
+
+    assert "javascript:" not in body
