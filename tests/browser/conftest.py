@@ -63,8 +63,11 @@ def chromium():
 
 
 @pytest.fixture
-def site(settings, live_server, transactional_db, fresh_cache):  # noqa: F811
-    """The live site, with uploaded images served, at its public address."""
+def site(settings, live_server, transactional_db, django_db_serialized_rollback, fresh_cache):  # noqa: F811
+    """The live site, with uploaded images served, at its public address.
+
+    Serialized rollback: the live server needs committed rows, and the flush after each test must not
+    take the rows that migrations made (the roles) from the tests that run after it."""
     settings.ROOT_URLCONF = "tests.browser.urls"
     settings.SITE_URL = live_server.url
     return live_server
