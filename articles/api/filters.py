@@ -1,0 +1,63 @@
+"""Article filters; a value that is not valid is a 400, never silently ignored."""
+
+import django_filters
+from django import forms
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    extend_schema_field,
+)
+
+from ..models import Article
+from .queries import search
+
+
+class StrictBooleanField(forms.Field):
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        lowered = str(value).lower()
+        if lowered in ("true", "1"):
+            return True
+        if lowered in ("false", "0"):
+            return False
+        raise forms.ValidationError("Use true or false.", code="invalid")
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class StrictBooleanFilter(django_filters.Filter):
+    field_class = StrictBooleanField
+
+
+class ArticleFilter(django_filters.FilterSet):
+    section = django_filters.CharFilter(field_name="section__slug", max_length=80, help_text="Section slug.")
+    tag = django_filters.CharFilter(field_name="tags__slug", max_length=60, help_text="Tag slug.")
+    author = django_filters.CharFilter(
+        field_name="bylines__author__slug", max_length=140, help_text="Author slug."
+    )
+    published_after = django_filters.IsoDateTimeFilter(
+        field_name="published_at", lookup_expr="gte", help_text="ISO 8601, e.g. 2026-11-01T00:00:00Z."
+    )
+    published_before = django_filters.IsoDateTimeFilter(
+        field_name="published_at", lookup_expr="lt", help_text="ISO 8601; articles published before it."
+    )
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", help_text="ISO 8601; changed at or after it."
+    )
+    featured = StrictBooleanFilter(field_name="is_featured", help_text="`true` or `false`.")
+    breaking = StrictBooleanFilter(field_name="is_breaking", help_text="`true` or `false`.")
+    status = django_filters.ChoiceFilter(
+        choices=Article.Status.choices,
+        help_text="Workflow state; only staff see states other than published.",
+    )
+    q = django_filters.CharFilter(
+        method="search",
+        max_length=200,
+        help_text='Full-text search of headline, standfirst and body ("a phrase", or, -word).',
+    )
+
+    class Meta:
+        model = Article
+        fields = []
+
+    def search(self, queryset, name, value):
+        return search(queryset, value)

@@ -1,0 +1,438 @@
+"""The shapes of the articles API: light list items, full details, staff writes, comments, images."""
+
+import reversion
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from drf_spectacular.utils import (
+    extend_schema_field,
+)
+from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
+
+from authors.models import Author
+from comments.rendering import public_name, public_text
+from newsroom.api import (
+    StrictFieldsMixin,
+)
+
+from .. import services
+from ..images import validate_image_upload
+from ..models import Article, Byline, Correction, Image, RelatedArticle, Section, Tag
+
+
+class SectionSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:section-detail", lookup_field="slug")
+    page_url = serializers.SerializerMethodField(help_text="The section's page on the site.")
+    articles_url = serializers.SerializerMethodField(help_text="The section's articles in the API.")
+
+    class Meta:
+        model = Section
+        fields = ["id", "name", "slug", "description", "position", "url", "page_url", "articles_url"]
+
+    def get_page_url(self, section) -> str:
+        return settings.SITE_URL + section.get_absolute_url()
+
+    def get_articles_url(self, section) -> str:
+        return _api_url(self.context, "api:article-list", f"?section={section.slug}")
+
+
+class SectionSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Section
+        fields = ["id", "name", "slug"]
+
+
+class TagSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:tag-detail", lookup_field="slug")
+    page_url = serializers.SerializerMethodField(help_text="The tag's page on the site.")
+    articles_url = serializers.SerializerMethodField(help_text="The tag's articles in the API.")
+
+    class Meta:
+        model = Tag
+        fields = ["id", "name", "slug", "url", "page_url", "articles_url"]
+
+    def get_page_url(self, tag) -> str:
+        return settings.SITE_URL + tag.get_absolute_url()
+
+    def get_articles_url(self, tag) -> str:
+        return _api_url(self.context, "api:article-list", f"?tag={tag.slug}")
+
+
+class TagSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Tag
+        fields = ["id", "name", "slug"]
+
+
+def _api_url(context, name, suffix=""):
+    url = reverse(name) + suffix
+    request = context.get("request")
+    return request.build_absolute_uri(url) if request else url
+
+
+class RenditionSerializer(serializers.Serializer):
+    url = serializers.URLField()
+    width = serializers.IntegerField(help_text="Pixels; for `srcset`.")
+
+
+class LeadImageSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    width = serializers.IntegerField(help_text="Of the original, in pixels.")
+    height = serializers.IntegerField(help_text="Of the original, in pixels.")
+    alt = serializers.CharField(help_text="Describes the image for readers who cannot see it.")
+    caption = serializers.CharField(allow_blank=True, help_text="This article's caption, else the image's.")
+    credit = serializers.CharField(allow_blank=True)
+    renditions = RenditionSerializer(many=True, help_text="JPEG renditions, narrowest first.")
+
+    def to_representation(self, article):
+        image = article.lead_image
+        request = self.context.get("request")
+        absolute = request.build_absolute_uri if request else (lambda url: url)
+        return {
+            "id": image.pk,
+            "width": image.width,
+            "height": image.height,
+            "alt": image.alt_text,
+            "caption": article.caption,
+            "credit": image.credit,
+            "renditions": [{"url": absolute(url), "width": width} for url, width in image.renditions()],
+        }
+
+
+class AuthorSummarySerializer(serializers.ModelSerializer):
+    """What a byline says about its author; contact details never leave the newsroom."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:author-detail", lookup_field="slug")
+    page_url = serializers.SerializerMethodField(help_text="The author's page on the site.")
+
+    class Meta:
+        model = Author
+        fields = ["id", "display_name", "slug", "kind", "job_title", "url", "page_url"]
+
+    def get_page_url(self, author) -> str:
+        return settings.SITE_URL + author.get_absolute_url()
+
+
+class BylineSerializer(AuthorSummarySerializer):
+    def to_representation(self, byline):
+        return super().to_representation(byline.author)
+
+
+class CorrectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Correction
+        fields = ["kind", "note", "noted_at"]
+
+
+class ArticleListSerializer(serializers.ModelSerializer):
+    """The light shape used in lists: no body, no related articles."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:article-detail")
+    section = SectionSummarySerializer()
+    tags = TagSummarySerializer(many=True)
+    bylines = BylineSerializer(many=True, help_text="Authors in byline order.")
+    lead_image = serializers.SerializerMethodField()
+    canonical_url = serializers.SerializerMethodField(help_text="The article's address on the site.")
+    comment_count = serializers.IntegerField(read_only=True, help_text="Approved, visible comments.")
+
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "url",
+            "headline",
+            "slug",
+            "dek",
+            "section",
+            "tags",
+            "bylines",
+            "lead_image",
+            "source_credit",
+            "is_featured",
+            "is_breaking",
+            "status",
+            "published_at",
+            "first_published_at",
+            "updated_at",
+            "canonical_url",
+            "comment_count",
+        ]
+
+    @extend_schema_field(LeadImageSerializer(allow_null=True))
+    def get_lead_image(self, article):
+        if article.lead_image is None:
+            return None
+        return LeadImageSerializer(article, context=self.context).data
+
+    def get_canonical_url(self, article) -> str:
+        return settings.SITE_URL + article.get_absolute_url()
+
+
+class RelatedSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    headline = serializers.CharField()
+    url = serializers.URLField(help_text="The related article in the API.")
+    canonical_url = serializers.URLField()
+
+    def to_representation(self, link):
+        article = link.related
+        request = self.context.get("request")
+        url = reverse("api:article-detail", kwargs={"pk": article.pk})
+        return {
+            "id": article.pk,
+            "headline": article.headline,
+            "url": request.build_absolute_uri(url) if request else url,
+            "canonical_url": settings.SITE_URL + article.get_absolute_url(),
+        }
+
+
+class ArticleDetailSerializer(ArticleListSerializer):
+    body = serializers.CharField(help_text="Sanitised HTML.")
+    related = RelatedSummarySerializer(
+        many=True, source="related_links", help_text="Shown under “Read more”, in the editors' order."
+    )
+    corrections = CorrectionSerializer(many=True)
+
+    class Meta(ArticleListSerializer.Meta):
+        fields = [
+            *ArticleListSerializer.Meta.fields,
+            "body",
+            "related",
+            "corrections",
+            "publish_at",
+            "created_at",
+        ]
+
+
+class SlugField(serializers.SlugRelatedField):
+    """A related object by slug; text no slug could be (NUL bytes, too long) is refused before the query."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and ("\x00" in data or len(data) > 200):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data[:50])
+        return super().to_internal_value(data)
+
+
+class ArticleWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    """Drafts as staff write them; the workflow state changes only through the actions."""
+
+    LIMITS = {"tags": 50, "bylines": 20, "related": 20}
+
+    section = SlugField(slug_field="slug", queryset=Section.objects.all())
+    tags = SlugField(
+        slug_field="slug", many=True, queryset=Tag.objects.all(), required=False, help_text="Tag slugs."
+    )
+    bylines = SlugField(
+        slug_field="slug",
+        many=True,
+        queryset=Author.objects.all(),
+        required=False,
+        help_text="Author slugs, in byline order.",
+    )
+    related = serializers.PrimaryKeyRelatedField(
+        many=True,
+        queryset=Article.objects.all(),
+        required=False,
+        help_text="Ids of related articles, in the order shown under “Read more”.",
+    )
+    lead_image = serializers.PrimaryKeyRelatedField(
+        queryset=Image.objects.all(), allow_null=True, required=False, help_text="Id of an uploaded image."
+    )
+
+    class Meta:
+        model = Article
+        fields = [
+            "headline",
+            "slug",
+            "dek",
+            "body",
+            "section",
+            "tags",
+            "bylines",
+            "related",
+            "lead_image",
+            "lead_image_caption",
+            "source_credit",
+            "comments_enabled",
+            "is_featured",
+            "is_breaking",
+        ]
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            too_long = {
+                name: [f"At most {limit} items."]
+                for name, limit in self.LIMITS.items()
+                if isinstance(data.get(name), list) and len(data[name]) > limit
+            }
+            if too_long:
+                raise serializers.ValidationError(too_long)
+        return super().to_internal_value(data)
+
+    def validate_bylines(self, authors):
+        if len({a.pk for a in authors}) != len(authors):
+            raise serializers.ValidationError("An author appears twice.")
+        return authors
+
+    def validate_tags(self, tags):
+        return list(dict.fromkeys(tags))
+
+    def validate_related(self, articles):
+        if len({a.pk for a in articles}) != len(articles):
+            raise serializers.ValidationError("An article appears twice.")
+        if self.instance is not None and any(a.pk == self.instance.pk for a in articles):
+            raise serializers.ValidationError("An article cannot be related to itself.")
+        return articles
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        user = self.context["request"].user
+        if not services.can_publish(user):
+            for flag in ("is_featured", "is_breaking"):
+                current = getattr(self.instance, flag) if self.instance else False
+                if flag in attrs and attrs[flag] != current:
+                    raise PermissionDenied("Only editors can mark articles as featured or breaking.")
+        return attrs
+
+    def create(self, validated_data):
+        return self._save(Article(created_by=self.context["request"].user), validated_data)
+
+    def update(self, instance, validated_data):
+        return self._save(instance, validated_data)
+
+    def _save(self, article, data):
+        tags, bylines, related = data.pop("tags", None), data.pop("bylines", None), data.pop("related", None)
+        user = self.context["request"].user
+        with transaction.atomic(), reversion.create_revision():
+            reversion.set_user(user)
+            reversion.set_comment("Changed through the API" if article.pk else "Created through the API")
+            for name, value in data.items():
+                setattr(article, name, value)
+            article.save()
+            if tags is not None:
+                article.tags.set(tags)
+            if bylines is not None:
+                article.bylines.all().delete()
+                Byline.objects.bulk_create(
+                    Byline(article=article, author=author, position=n) for n, author in enumerate(bylines)
+                )
+            if related is not None:
+                article.related_links.all().delete()
+                RelatedArticle.objects.bulk_create(
+                    RelatedArticle(article=article, related=other, position=n)
+                    for n, other in enumerate(related)
+                )
+        return article
+
+
+class ScheduleSerializer(StrictFieldsMixin, serializers.Serializer):
+    publish_at = serializers.DateTimeField(help_text="When the article goes live; must be in the future.")
+
+
+class ArticleCommentSerializer(serializers.Serializer):
+    """A reader's approved comment, rendered as the site renders it: a name, never an email or address."""
+
+    id = serializers.IntegerField()
+    parent_id = serializers.IntegerField(
+        help_text="The comment this replies to; its own id at the top level."
+    )
+    level = serializers.IntegerField(help_text="Nesting depth, 0 at the top.")
+    name = serializers.CharField(help_text="The name the commenter gave; emails in it are masked.")
+    submit_date = serializers.DateTimeField()
+    text_html = serializers.CharField(
+        help_text="The comment as HTML: escaped text, paragraphs, links marked nofollow; emails masked."
+    )
+
+    def to_representation(self, comment):
+        return {
+            "id": comment.pk,
+            "parent_id": comment.parent_id,
+            "level": comment.level,
+            "name": public_name(comment.user_name),
+            "submit_date": serializers.DateTimeField().to_representation(comment.submit_date),
+            "text_html": str(public_text(comment.comment)),
+        }
+
+
+class CommentPostSerializer(StrictFieldsMixin, serializers.Serializer):
+    """The same fields and limits as the site's comment form."""
+
+    name = serializers.CharField(max_length=50, help_text="Shown with the comment.")
+    email = serializers.EmailField(
+        max_length=254,
+        required=False,
+        help_text="Required unless signed in; never published, never echoed back. Anonymous commenters get "
+        "a confirmation link by email.",
+    )
+    url = serializers.URLField(max_length=200, required=False, allow_blank=True, help_text="Your web site.")
+    comment = serializers.CharField(
+        max_length=settings.COMMENT_MAX_LENGTH, help_text="Plain text; links are allowed."
+    )
+    parent_id = serializers.IntegerField(
+        min_value=0, max_value=2**31 - 1, required=False, default=0, help_text="Id of the comment replied to."
+    )
+    followup = serializers.BooleanField(required=False, default=False, help_text="Email me replies.")
+
+    def validate_url(self, url):
+        if url and not url.lower().startswith(("http://", "https://")):
+            raise serializers.ValidationError("Enter a web address that starts with http:// or https://.")
+        return url
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        user = self.context["request"].user
+        if not (user and user.is_authenticated and user.email) and not attrs.get("email"):
+            raise serializers.ValidationError({"email": ["Give an email address to confirm your comment."]})
+        return attrs
+
+
+class CommentPostedSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=["published", "held", "confirm"],
+        help_text="`published`: visible now; `held`: awaits a moderator; `confirm`: see the emailed link.",
+    )
+    message = serializers.CharField(help_text="What happens next, for a person.")
+    comment = ArticleCommentSerializer(allow_null=True, help_text="The published comment; null otherwise.")
+
+
+COMMENT_OUTCOME_MESSAGES = {
+    "published": "Your comment is published.",
+    "held": "Your comment is waiting for a moderator.",
+    "confirm": "We have emailed you a link; your comment appears once you follow it.",
+}
+
+
+class ImageSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    file = serializers.ImageField(
+        write_only=True, help_text="JPEG, PNG, WebP or GIF, 200 to 8000 pixels a side."
+    )
+    renditions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Image
+        fields = [
+            "id",
+            "file",
+            "title",
+            "caption",
+            "credit",
+            "alt_text",
+            "width",
+            "height",
+            "renditions",
+            "created_at",
+        ]
+        read_only_fields = ["width", "height", "created_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].validators.append(validate_image_upload)
+        if self.instance is not None and not isinstance(self.instance, list | tuple):
+            self.fields["file"].required = False
+
+    @extend_schema_field(RenditionSerializer(many=True))
+    def get_renditions(self, image):
+        request = self.context.get("request")
+        absolute = request.build_absolute_uri if request else (lambda url: url)
+        return [{"url": absolute(url), "width": width} for url, width in image.renditions()]

@@ -1,0 +1,456 @@
+"""The articles API views: public reads from Article.objects.published(), staff writes through services.py."""
+
+import datetime
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Max
+from django.http import Http404
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from comments import services as comment_services
+from comments.models import ReaderComment
+from comments.moderation import Refused
+from comments.queries import article_content_type
+from newsroom.api import (
+    CommentRefused,
+    LimitedJSONParser,
+    NewsroomViewMixin,
+    StrictCursorPagination,
+)
+from newsroom.throttles import CommentPostThrottle
+
+from .. import services
+from ..models import Article, Image, Section, Tag
+from .examples import ARTICLE_EXAMPLE, WRITE_EXAMPLE
+from .filters import ArticleFilter
+from .queries import for_api_detail, for_api_listing, public_comments, visible_articles, with_sort_time
+from .serializers import (
+    COMMENT_OUTCOME_MESSAGES,
+    ArticleCommentSerializer,
+    ArticleDetailSerializer,
+    ArticleListSerializer,
+    ArticleWriteSerializer,
+    CommentPostedSerializer,
+    CommentPostSerializer,
+    ImageSerializer,
+    ScheduleSerializer,
+    SectionSerializer,
+    TagSerializer,
+)
+
+
+class ArticleCursorPagination(StrictCursorPagination):
+    """Newest first by publication time; drafts (staff only) sort by when they were created."""
+
+    ordering = ("-sort_at", "-id")
+    position_type = "datetime"
+
+
+class CommentCursorPagination(StrictCursorPagination):
+    """Threads in the order they were started, each thread's replies in order."""
+
+    ordering = ("thread_id", "order")
+    position_type = int
+    page_size = 50
+    max_page_size = 200
+
+
+class SlugCursorPagination(StrictCursorPagination):
+    ordering = ("name",)
+    page_size = 50
+
+
+class SectionCursorPagination(StrictCursorPagination):
+    ordering = ("position", "name")
+    position_type = int
+    page_size = 50
+
+
+class ImageCursorPagination(StrictCursorPagination):
+    ordering = ("-created_at", "-id")
+    position_type = "datetime"
+
+
+def SLUG(what):  # noqa: N802 - reads like the constant it stands for
+    return OpenApiParameter("slug", str, OpenApiParameter.PATH, description=f"The {what}'s slug.")
+
+
+PATH_PARAMETERS = [
+    OpenApiParameter("section", str, OpenApiParameter.PATH, description="Section slug."),
+    OpenApiParameter("year", str, OpenApiParameter.PATH, description="Four digits, e.g. 2026."),
+    OpenApiParameter("month", str, OpenApiParameter.PATH, description="Two digits, 01 to 12."),
+    OpenApiParameter("day", str, OpenApiParameter.PATH, description="Two digits, 01 to 31."),
+    OpenApiParameter("slug", str, OpenApiParameter.PATH, description="Article slug."),
+]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List articles",
+        parameters=[
+            OpenApiParameter("featured", bool, description="`true`: featured stories only; `false`: others."),
+            OpenApiParameter("breaking", bool, description="`true`: breaking news only; `false`: others."),
+        ],
+        description="Newest first by publication time, with cursor pagination. Anonymous clients and readers "
+        "see published articles only; staff see every state (filter with `status`).",
+        examples=[OpenApiExample("an article in a list", value=ARTICLE_EXAMPLE, response_only=True)],
+    ),
+    retrieve=extend_schema(summary="Get an article by id"),
+    create=extend_schema(
+        summary="Create a draft",
+        description="Needs the `add_article` permission. The article starts as a draft; use the actions to "
+        "move it through the workflow. Only editors may set `is_featured` and `is_breaking`.",
+        request=ArticleWriteSerializer,
+        responses={201: ArticleDetailSerializer},
+        examples=[OpenApiExample("a new draft", value=WRITE_EXAMPLE, request_only=True)],
+    ),
+    update=extend_schema(
+        summary="Replace an article's editable fields",
+        description="Allowed where the admin allows it: editors edit everything, reporters their own drafts.",
+        request=ArticleWriteSerializer,
+        responses={200: ArticleDetailSerializer},
+        examples=[OpenApiExample("a full edit", value=WRITE_EXAMPLE, request_only=True)],
+    ),
+    partial_update=extend_schema(
+        summary="Change some of an article's editable fields",
+        description="Lists given (`tags`, `bylines`, `related`) replace the old ones, in the order given.",
+        request=ArticleWriteSerializer,
+        responses={200: ArticleDetailSerializer},
+        examples=[
+            OpenApiExample(
+                "new bylines", value={"bylines": ["ada-reporter", "ben-writer"]}, request_only=True
+            )
+        ],
+    ),
+)
+class ArticleViewSet(
+    NewsroomViewMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    pagination_class = ArticleCursorPagination
+    filterset_class = ArticleFilter
+    parser_classes = [LimitedJSONParser]
+    open_actions = {"comments"}  # readers post comments; the comments app's rules decide
+    schema_error_codes = {"comments": ["409"]}
+    permission_map = {
+        "create": ["articles.add_article"],
+        "update": ["articles.change_article"],
+        "partial_update": ["articles.change_article"],
+        "submit": ["articles.change_article"],
+        "publish": ["articles.change_article"],
+        "schedule": ["articles.change_article"],
+        "unpublish": ["articles.change_article"],
+    }
+
+    def get_queryset(self):
+        user = self.request.user
+        queryset = with_sort_time(visible_articles(user), user)
+        if self.action == "list":
+            return for_api_listing(queryset)
+        return for_api_detail(queryset, user)
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return ArticleListSerializer
+        if self.action in ("create", "update", "partial_update"):
+            return ArticleWriteSerializer
+        return ArticleDetailSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._detail_response(self.get_object())
+
+    def _detail_response(self, article, status_code=status.HTTP_200_OK):
+        if status_code == status.HTTP_200_OK:
+            self._last_modified = self._article_last_modified(article)
+        return Response(
+            ArticleDetailSerializer(article, context=self.get_serializer_context()).data, status_code
+        )
+
+    def _article_last_modified(self, article):
+        """The article's own change, or the last comment posted or moderated (the comment count shows)."""
+        comments = ReaderComment.objects.filter(
+            content_type=article_content_type(), object_pk=str(article.pk)
+        ).aggregate(posted=Max("submit_date"), decided=Max("moderation__decided_at"))
+        return max(filter(None, [article.updated_at, comments["posted"], comments["decided"]]))
+
+    def _reload(self, article):
+        user = self.request.user
+        return for_api_detail(with_sort_time(Article.objects.filter(pk=article.pk), user), user).get()
+
+    def _check_can_edit(self, article):
+        if not services.can_edit(article=article, user=self.request.user):
+            raise PermissionDenied("You may not edit this article: reporters edit only their own drafts.")
+
+    def create(self, request, *args, **kwargs):
+        serializer = ArticleWriteSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        article = serializer.save()
+        return self._detail_response(self._reload(article), status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        article = self.get_object()
+        self._check_can_edit(article)
+        serializer = ArticleWriteSerializer(
+            article,
+            data=request.data,
+            partial=kwargs.get("partial", False),
+            context=self.get_serializer_context(),
+        )
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return self._detail_response(self._reload(article))
+
+    @extend_schema(
+        summary="Get an article by its address",
+        description="The same path as the article's page on the site: section/yyyy/mm/dd/slug.",
+        parameters=PATH_PARAMETERS,
+        responses=ArticleDetailSerializer,
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path=r"by-path/(?P<section>[-\w]+)/(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?P<day>[0-9]{2})/(?P<slug>[-\w]+)",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def by_path(self, request, section, year, month, day, slug):
+        try:
+            date = datetime.date(int(year), int(month), int(day))
+        except ValueError as error:
+            raise Http404 from error
+        article = (
+            self.get_queryset().filter(section__slug=section, slug=slug, published_at__date=date).first()
+        )
+        if article is None:
+            raise Http404
+        return self._detail_response(article)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="List an article's comments",
+        description="Approved comments of a published article, threaded: each has its `parent_id` and "
+        "`level`; threads in the order they were started. Names only, never an email or address.",
+        responses=ArticleCommentSerializer(many=True),
+        examples=[
+            OpenApiExample(
+                "a reply",
+                response_only=True,
+                value={
+                    "id": 12,
+                    "parent_id": 10,
+                    "level": 1,
+                    "name": "Sam",
+                    "submit_date": "2026-11-25T11:00:00Z",
+                    "text_html": "<p>Good news for cyclists.</p>",
+                },
+            )
+        ],
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Post a comment",
+        description="Anyone may post, signed in or not: the comment goes through the same moderation and "
+        "privacy rules as the site's form. Anonymous commenters confirm by email first (202, `confirm`); "
+        "a held comment waits for a moderator (201, `held`). The email is never echoed back. "
+        "Closed comments answer 403, a repeat 409, posting too fast 429.",
+        request=CommentPostSerializer,
+        responses={201: CommentPostedSerializer, 202: CommentPostedSerializer},
+        examples=[
+            OpenApiExample(
+                "an anonymous reply",
+                request_only=True,
+                value={"name": "Sam", "email": "sam@example.org", "comment": "Good news.", "parent_id": 10},
+            ),
+            OpenApiExample(
+                "confirmation needed",
+                response_only=True,
+                status_codes=["202"],
+                value={"status": "confirm", "message": COMMENT_OUTCOME_MESSAGES["confirm"], "comment": None},
+            ),
+        ],
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        filter_backends=[],
+        pagination_class=CommentCursorPagination,
+        serializer_class=ArticleCommentSerializer,
+    )
+    def comments(self, request, pk=None):
+        if request.method == "POST":
+            return self._post_comment(request, pk)
+        article = self._published_or_404(pk)
+        comments = (
+            public_comments()
+            .filter(object_pk=str(article.pk))
+            .only("id", "parent_id", "level", "thread_id", "order", "user_name", "submit_date", "comment")
+        )
+        page = self.paginate_queryset(comments)
+        return self.get_paginated_response(ArticleCommentSerializer(page, many=True).data)
+
+    def _post_comment(self, request, pk):
+        article = self._published_or_404(pk, only_pk=False)
+        serializer = CommentPostSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            outcome = comment_services.post_comment(
+                article=article,
+                user=request.user,
+                name=data["name"],
+                email=data.get("email", ""),
+                url=data.get("url", ""),
+                text=data["comment"],
+                ip=request.META.get("REMOTE_ADDR") or None,
+                parent_id=data["parent_id"],
+                followup=data["followup"],
+            )
+        except Refused as refusal:
+            raise CommentRefused(refusal) from refusal
+        published = outcome.status == comment_services.PUBLISHED
+        body = {
+            "status": outcome.status,
+            "message": COMMENT_OUTCOME_MESSAGES[outcome.status],
+            "comment": ArticleCommentSerializer(outcome.comment).data if published else None,
+        }
+        code = (
+            status.HTTP_202_ACCEPTED
+            if outcome.status == comment_services.CONFIRM
+            else status.HTTP_201_CREATED
+        )
+        return Response(body, code)
+
+    def get_throttles(self):
+        throttles = super().get_throttles()
+        if self.action == "comments" and self.request.method == "POST":
+            throttles.append(CommentPostThrottle())
+        return throttles
+
+    def _published_or_404(self, pk, only_pk=True):
+        queryset = Article.objects.published()
+        try:
+            return (queryset.only("pk") if only_pk else queryset).get(pk=int(pk))
+        except (Article.DoesNotExist, ValueError, OverflowError) as error:
+            raise Http404 from error
+
+    def _workflow(self, service, **kwargs):
+        article = self.get_object()
+        try:
+            service(article=article, by=self.request.user, **kwargs)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError({"non_field_errors": error.messages}) from error
+        return self._detail_response(self._reload(article))
+
+    @extend_schema(
+        summary="Send a draft to the editors for review", request=None, responses=ArticleDetailSerializer
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def submit(self, request, pk=None):
+        return self._workflow(services.submit_for_review)
+
+    @extend_schema(
+        summary="Publish now",
+        description="Editors only (the `publish_article` permission); needs at least one byline.",
+        request=None,
+        responses=ArticleDetailSerializer,
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def publish(self, request, pk=None):
+        return self._workflow(services.publish_article)
+
+    @extend_schema(
+        summary="Schedule publication",
+        description="Editors only; the schedule publishes it at `publish_at`.",
+        request=ScheduleSerializer,
+        responses=ArticleDetailSerializer,
+        examples=[
+            OpenApiExample(
+                "tomorrow morning", value={"publish_at": "2026-11-26T07:00:00Z"}, request_only=True
+            )
+        ],
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def schedule(self, request, pk=None):
+        serializer = ScheduleSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self._workflow(services.schedule_article, at=serializer.validated_data["publish_at"])
+
+    @extend_schema(
+        summary="Unpublish",
+        description="Editors only; readers no longer see the article.",
+        request=None,
+        responses=ArticleDetailSerializer,
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def unpublish(self, request, pk=None):
+        return self._workflow(services.unpublish_article)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List sections", description="In the site's navigation order."),
+    retrieve=extend_schema(summary="Get a section", parameters=[SLUG("section")]),
+)
+class SectionViewSet(NewsroomViewMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Section.objects.all()
+    serializer_class = SectionSerializer
+    lookup_field = "slug"
+    pagination_class = SectionCursorPagination
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List tags", description="Alphabetical."),
+    retrieve=extend_schema(summary="Get a tag", parameters=[SLUG("tag")]),
+)
+class TagViewSet(NewsroomViewMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Tag.objects.all()
+    serializer_class = TagSerializer
+    lookup_field = "slug"
+    pagination_class = SlugCursorPagination
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List images in the library", description="Staff with `view_image` only."),
+    retrieve=extend_schema(summary="Get an image"),
+    create=extend_schema(
+        summary="Upload an image",
+        description="Multipart form data. A file that is not a JPEG/PNG/WebP/GIF, is too large or too small "
+        "is refused with 400.",
+    ),
+    partial_update=extend_schema(summary="Change an image's title, caption, credit or alt text"),
+)
+class ImageViewSet(
+    NewsroomViewMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    queryset = Image.objects.all()
+    serializer_class = ImageSerializer
+    pagination_class = ImageCursorPagination
+    parser_classes = [MultiPartParser, FormParser, LimitedJSONParser]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    permission_map = {
+        "list": ["articles.view_image"],
+        "retrieve": ["articles.view_image"],
+        "create": ["articles.add_image"],
+        "partial_update": ["articles.change_image"],
+    }
+
+    def perform_create(self, serializer):
+        serializer.save(uploaded_by=self.request.user)
