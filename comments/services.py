@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -77,9 +77,10 @@ def post_comment(
     if authenticated and user.email:
         email = user.email
     _parent(article, parent_id)
-    check_refusals(article=article, user=user, name=name, email=email, url=url, text=text, ip=ip)
-    held = hold_reason(user=user, name=name, email=email, url=url, text=text)
     with transaction.atomic():
+        _one_at_a_time(email, ip)
+        check_refusals(article=article, user=user, name=name, email=email, url=url, text=text, ip=ip)
+        held = hold_reason(user=user, name=name, email=email, url=url, text=text)
         if (authenticated and user.email) or not settings.COMMENTS_XTD_CONFIRM_EMAIL:
             comment = _create_comment(
                 article=article,
@@ -117,6 +118,16 @@ def post_comment(
             dedupe_key=f"confirm:{pending.pk}",
         )
         return PostOutcome(CONFIRM, pending=pending)
+
+
+def _one_at_a_time(email: str, ip: str | None) -> None:
+    """Serialise posts by one person (email, then IP) so a double click cannot slip past the duplicate
+    and flood rules: the second post waits for the first to commit, then sees it."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for key in (f"comments:email:{(email or '').lower()}", f"comments:ip:{ip or ''}"):
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
 
 
 def _create_comment(*, article, user, name, email, url, text, ip, parent_id, followup, held_reason):

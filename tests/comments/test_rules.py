@@ -319,3 +319,37 @@ def test_logged_in_reader_without_an_email_confirms_like_anyone(article):
     response = Commenter(client).post(article.get_absolute_url(), email="claimed@example.net")
     assert b"Check your email to confirm" in response.content
     assert ReaderComment.objects.count() == 0 and mail.outbox[0].to == ["claimed@example.net"]
+
+
+def test_a_double_click_saves_one_comment(article):
+    """Two identical posts at the same moment: one is saved, the other refused (duplicate or flood)."""
+    import threading
+
+    from django.db import connections
+
+    from comments import services
+    from comments.moderation import Refused
+
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def post():
+        try:
+            barrier.wait()
+            services.post_comment(
+                article=article, user=None, name="A", email="same@example.net", text="Same", ip="192.0.2.9"
+            )
+            outcomes.append("saved")
+        except Refused as refusal:
+            outcomes.append(refusal.status)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("saved") == 1 and len(outcomes) == 2
+    assert set(outcomes) - {"saved"} <= {409, 429}
+    assert PendingComment.objects.count() == 1
