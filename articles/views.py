@@ -149,29 +149,43 @@ class ArticleView(DetailView):
     context_object_name = "article"
 
     def get(self, request, *args, **kwargs):
+        self.day()  # a date that does not exist is a malformed address: 404, no guessing
         try:
             return super().get(request, *args, **kwargs)
         except Http404:
-            moved = (
-                ArticleRedirect.objects.filter(old_path=request.path, article__in=Article.objects.published())
-                .select_related("article__section")
-                .first()
-            )
-            if moved is None:
+            target = self.moved_article(request.path, kwargs["slug"])
+            if target is None or target.get_absolute_url() == request.path:
                 raise
-            return HttpResponsePermanentRedirect(moved.article.get_absolute_url())
+            return HttpResponsePermanentRedirect(target.get_absolute_url())
 
-    def get_object(self, queryset=None):
-        kwargs = self.kwargs
+    @staticmethod
+    def moved_article(path, slug):
+        """The published article an old address stands for: a recorded old path, else the same slug.
+
+        Slugs are unique, so a known slug under another section or date (a section renamed, say) is
+        still that article.
+        """
+        moved = (
+            ArticleRedirect.objects.filter(old_path=path, article__in=Article.objects.published())
+            .select_related("article__section")
+            .first()
+        )
+        if moved is not None:
+            return moved.article
+        return Article.objects.published().select_related("section").filter(slug=slug).first()
+
+    def day(self) -> date:
         try:
-            day = date(kwargs["year"], kwargs["month"], kwargs["day"])
+            return date(self.kwargs["year"], self.kwargs["month"], self.kwargs["day"])
         except ValueError as error:
             raise Http404("No such date.") from error
+
+    def get_object(self, queryset=None):
         return get_object_or_404(
             Article.objects.published().for_detail(),
-            section__slug=kwargs["section"],
-            slug=kwargs["slug"],
-            published_at__date=day,
+            section__slug=self.kwargs["section"],
+            slug=self.kwargs["slug"],
+            published_at__date=self.day(),
         )
 
     def get_context_data(self, **kwargs):

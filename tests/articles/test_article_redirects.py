@@ -98,3 +98,34 @@ def test_old_address_of_an_unpublished_article_is_not_found(client, editor, fres
 
     assert response.status_code == 404
     assert "after" not in response.get("Location", "")
+
+
+def test_renaming_a_section_redirects_its_articles_old_addresses(client, fresh_cache):
+    world = SectionFactory(slug="world")
+    article = ArticleFactory(published=True, section=world, slug="harbour-story")
+    old_url = article.get_absolute_url()
+
+    world.slug = "international"
+    world.save()
+
+    response = client.get(old_url)
+    assert response.status_code == 301
+    assert response["Location"] == old_url.replace("/world/", "/international/")
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_a_known_slug_under_a_wrong_date_leads_to_the_article(client, fresh_cache):
+    article = ArticleFactory(published=True, slug="harbour-story")
+
+    response = client.get(f"/{article.section.slug}/2001/01/01/harbour-story/")
+
+    assert response.status_code == 301
+    assert response["Location"] == article.get_absolute_url()
+
+
+def test_the_slug_of_an_unpublished_article_leads_nowhere(client, fresh_cache):
+    draft = ArticleFactory(slug="draft-story")
+
+    response = client.get(f"/{draft.section.slug}/2001/01/01/draft-story/")
+
+    assert response.status_code == 404

@@ -11,7 +11,7 @@ NOT_FOUND = [
     "/tag/no-such-tag/",
     "/authors/no-such-author/",
     "/world/2026/01/01/no-such-story/",
-    "/nowhere/2026/01/01/story-0/",
+    "/nowhere/2026/01/01/no-such-story/",
     "/world/2026/13/01/story-0/",
     "/world/2026/02/30/story-0/",
     "/world/2026/00/00/story-0/",
