@@ -17,8 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from django.views.defaults import server_error
 
-from comments import services
-from comments.models import PendingComment
+from comments.models import PendingComment, ReaderComment
 from tests.factories import ArticleFactory, AuthorFactory, TagFactory, UserFactory
 
 from .helpers import make_comment
@@ -201,7 +200,7 @@ def test_avatars_come_from_a_keyed_hash_not_the_email(article, settings, client)
 def test_xss_payloads_in_every_field_are_inert_on_the_page(article, client):
     payload = '"><script>alert(1)</script><img src=x onerror=alert(1)>'
     make_comment(article, name=payload[:50], text=payload)
-    comment = services.ReaderComment.objects.get()
+    comment = ReaderComment.objects.get()
     comment.user_url = 'https://x.example/"><script>alert(2)</script>'
     comment.save(update_fields=["user_url"])
     page = client.get(article.get_absolute_url()).content.decode()

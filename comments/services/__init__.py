@@ -1,0 +1,31 @@
+"""Writes about comments. The form views, the admin, the API and the tasks all go through these."""
+
+from .moderating import approve_comments, can_moderate, queue_held_digest, remove_comments
+from .posting import (
+    CONFIRM,
+    HELD,
+    PUBLISHED,
+    LinkExpired,
+    PostOutcome,
+    confirm_pending,
+    mute_thread,
+    post_comment,
+)
+from .privacy import (
+    ANONYMOUS,
+    anonymise_expired_commenters,
+    confirm_data_request,
+    data_request_from_token,
+    delete_expired_pending,
+    erase_commenter_data,
+    export_commenter_data,
+    request_data,
+    run_data_request,
+)
+
+__all__ = [
+    "ANONYMOUS", "CONFIRM", "HELD", "PUBLISHED", "LinkExpired", "PostOutcome", "anonymise_expired_commenters",
+    "approve_comments", "can_moderate", "confirm_data_request", "confirm_pending", "data_request_from_token",
+    "delete_expired_pending", "erase_commenter_data", "export_commenter_data", "mute_thread", "post_comment",
+    "queue_held_digest", "remove_comments", "request_data", "run_data_request",
+]  # fmt: skip

@@ -1,0 +1,271 @@
+"""Posting a comment: the rules, the pending comment and its link, and the mail a new comment causes."""
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from .. import mail, tokens
+from ..models import AuthorNotificationSetting, Moderation, OutgoingMail, PendingComment, ReaderComment
+from ..moderation import Refused, check_refusals, closed_reason, hold_reason
+from ..queries import article_content_type, max_level
+
+logger = logging.getLogger(__name__)
+
+PUBLISHED, HELD, CONFIRM = "published", "held", "confirm"
+
+
+@dataclass
+class PostOutcome:
+    status: str  # PUBLISHED, HELD or CONFIRM
+    comment: ReaderComment | None = None
+    pending: PendingComment | None = None
+
+
+def _parent(article, parent_id: int):
+    if not parent_id:
+        return None
+    parent = ReaderComment.objects.approved().for_article(article).filter(pk=parent_id).first()
+    if parent is None:
+        raise Refused("The comment you are replying to is not available.", code="bad_parent")
+    if parent.level >= max_level():
+        raise Refused("Replies cannot be nested any deeper here.", code="too_deep")
+    return parent
+
+
+def post_comment(
+    *,
+    article,
+    user,
+    name: str,
+    email: str,
+    url: str = "",
+    text: str,
+    ip: str | None,
+    parent_id: int = 0,
+    followup: bool = False,
+) -> PostOutcome:
+    """Apply the moderation rules and save the comment, a pending comment, or nothing (raising Refused).
+
+    The caller has validated the fields (ReaderCommentForm). Logged-in readers post directly; anonymous
+    readers get a confirmation link by email first.
+    """
+    reason = closed_reason(article)
+    if reason:
+        raise Refused(reason, status=403, code="closed")
+    authenticated = user is not None and user.is_authenticated
+    if authenticated and user.email:
+        email = user.email
+    _parent(article, parent_id)
+    with transaction.atomic():
+        _one_at_a_time(email, ip)
+        check_refusals(article=article, user=user, name=name, email=email, url=url, text=text, ip=ip)
+        held = hold_reason(user=user, name=name, email=email, url=url, text=text)
+        if (authenticated and user.email) or not settings.COMMENTS_XTD_CONFIRM_EMAIL:
+            comment = _create_comment(
+                article=article,
+                user=user if authenticated else None,
+                name=name,
+                email=email,
+                url=url,
+                text=text,
+                ip=ip,
+                parent_id=parent_id,
+                followup=followup,
+                held_reason=held,
+            )
+            return PostOutcome(HELD if held else PUBLISHED, comment=comment)
+        pending = PendingComment.objects.create(
+            article=article,
+            parent_id=parent_id or 0,
+            user_name=name,
+            user_email=email,
+            user_url=url,
+            comment=text,
+            ip_address=ip,
+            followup=followup,
+            held_reason=held,
+        )
+        link = mail.absolute(
+            reverse("comments-confirm", args=[tokens.make(str(pending.key), tokens.CONFIRM_SALT)])
+        )
+        mail.queue_mail(
+            kind=OutgoingMail.Kind.CONFIRMATION,
+            to=email,
+            subject=f"Please confirm your comment on {settings.SITE_NAME}",
+            template="comments/email/confirm.txt",
+            context={"name": name, "article": article, "link": link, "days": settings.COMMENTS_CONFIRM_DAYS},
+            dedupe_key=f"confirm:{pending.pk}",
+        )
+        return PostOutcome(CONFIRM, pending=pending)
+
+
+def _one_at_a_time(email: str, ip: str | None) -> None:
+    """Serialise posts by one person (email, then IP) so a double click cannot slip past the duplicate
+    and flood rules: the second post waits for the first to commit, then sees it."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for key in (f"comments:email:{(email or '').lower()}", f"comments:ip:{ip or ''}"):
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
+
+
+def _create_comment(*, article, user, name, email, url, text, ip, parent_id, followup, held_reason):
+    comment = ReaderComment(
+        content_type=article_content_type(),
+        object_pk=str(article.pk),
+        site_id=settings.SITE_ID,
+        user=user,
+        user_name=name,
+        user_email=email,
+        user_url=url,
+        comment=text,
+        submit_date=timezone.now(),
+        ip_address=ip,
+        is_public=not held_reason,
+        is_removed=False,
+        parent_id=parent_id or 0,
+        followup=followup,
+    )
+    comment.save()
+    Moderation.objects.create(comment=comment, held_reason=held_reason)
+    if comment.is_public:
+        _queue_notifications(comment, article)
+    return comment
+
+
+class LinkExpired(Exception):
+    pass
+
+
+@transaction.atomic
+def confirm_pending(*, token: str) -> PostOutcome:
+    """Turn a pending comment into a comment, once, however often the link is opened."""
+    try:
+        key = tokens.read(token, tokens.CONFIRM_SALT, max_age=tokens.confirm_max_age())
+    except Exception as error:
+        raise LinkExpired("This confirmation link is not valid or has expired.") from error
+    pending = PendingComment.objects.select_for_update().filter(key=key).select_related("article").first()
+    if pending is None:
+        raise LinkExpired("This confirmation link is not valid or has expired.")
+    if pending.confirmed_at:
+        comment = ReaderComment.objects.filter(pk=pending.confirmed_comment_id).first()
+        status = PUBLISHED if comment and comment.is_public else HELD
+        return PostOutcome(status, comment=comment, pending=pending)
+    article = pending.article
+    reason = closed_reason(article)
+    if reason:
+        raise Refused(reason, status=403, code="closed")
+    parent_id = pending.parent_id
+    if parent_id and not ReaderComment.objects.approved().for_article(article).filter(pk=parent_id).exists():
+        parent_id = 0  # the comment they answered is gone; keep theirs as a new thread
+    comment = _create_comment(
+        article=article,
+        user=None,
+        name=pending.user_name,
+        email=pending.user_email,
+        url=pending.user_url,
+        text=pending.comment,
+        ip=pending.ip_address,
+        parent_id=parent_id,
+        followup=pending.followup,
+        held_reason=pending.held_reason,
+    )
+    # The comment now holds the personal data; the pending row keeps only the fact that it was used.
+    PendingComment.objects.filter(pk=pending.pk).update(
+        confirmed_comment=comment, confirmed_at=timezone.now(), user_email="", ip_address=None, comment=""
+    )
+    return PostOutcome(HELD if pending.held_reason else PUBLISHED, comment=comment, pending=pending)
+
+
+def _article_of(comment):
+    from articles.models import Article
+
+    return Article.objects.filter(pk=comment.object_pk).first()
+
+
+def _queue_notifications(comment, article=None):
+    """Reply mail to the thread's followers and new-comment mail to authors who asked; one per recipient."""
+    article = article or _article_of(comment)
+    if article is None:
+        return
+    author_email = (comment.user_email or "").lower()
+    if comment.parent_id and comment.parent_id != comment.pk:
+        followers = {}
+        rows = (
+            ReaderComment.objects.approved()
+            .filter(thread_id=comment.thread_id, followup=True)
+            .exclude(pk=comment.pk)
+            .exclude(user_email="")
+            .order_by("submit_date")
+        )
+        for row in rows:
+            address = row.user_email.lower()
+            if address != author_email:
+                followers.setdefault(address, row)
+        for row in followers.values():
+            unsubscribe = mail.absolute(
+                reverse("comments-mute", args=[tokens.make(row.pk, tokens.MUTE_SALT)])
+            )
+            mail.queue_mail(
+                kind=OutgoingMail.Kind.REPLY,
+                to=row.user_email,
+                subject=f"New reply on “{article.headline}”",
+                template="comments/email/reply.txt",
+                context={
+                    "name": row.user_name,
+                    "comment": comment,
+                    "article": article,
+                    "link": mail.absolute(article.get_absolute_url() + f"#c{comment.pk}"),
+                    "unsubscribe": unsubscribe,
+                },
+                headers={
+                    "List-Unsubscribe": f"<{unsubscribe}>",
+                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                },
+                dedupe_key=f"reply:{comment.pk}:{row.pk}",
+            )
+    wanting = (
+        AuthorNotificationSetting.objects.filter(
+            notify_new_comments=True, user__author_profile__bylines__article=article, user__is_active=True
+        )
+        .exclude(user__email="")
+        .select_related("user")
+        .distinct()
+    )
+    for setting in wanting:
+        if setting.user.email.lower() == author_email:
+            continue
+        mail.queue_mail(
+            kind=OutgoingMail.Kind.NEW_COMMENT,
+            to=setting.user.email,
+            subject=f"New comment on “{article.headline}”",
+            template="comments/email/new_comment.txt",
+            context={
+                "comment": comment,
+                "article": article,
+                "link": mail.absolute(article.get_absolute_url() + f"#c{comment.pk}"),
+                "settings_link": mail.absolute(reverse("comments-notifications")),
+            },
+            dedupe_key=f"author:{comment.pk}:{setting.user_id}",
+        )
+
+
+def mute_thread(*, token: str) -> ReaderComment | None:
+    """Stop reply mail for the follower behind this link, for the whole thread."""
+    try:
+        comment_id = tokens.read(token, tokens.MUTE_SALT)
+    except Exception:
+        return None
+    comment = ReaderComment.objects.filter(pk=comment_id).first()
+    if comment is None:
+        return None
+    who = Q(pk=comment.pk)
+    if comment.user_email:
+        who |= Q(user_email__iexact=comment.user_email)
+    ReaderComment.objects.filter(who, thread_id=comment.thread_id).update(followup=False)
+    return comment

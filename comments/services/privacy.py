@@ -1,0 +1,172 @@
+"""Email privacy: retention, and a commenter's export and erasure by email address."""
+
+import json
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from .. import mail, tokens
+from ..models import DataRequest, OutgoingMail, PendingComment, ReaderComment
+from .posting import LinkExpired
+
+ANONYMOUS = "Anonymous"
+
+
+def anonymise_expired_commenters(*, now=None) -> int:
+    """Blank email and IP on comments older than COMMENT_PERSONAL_DATA_DAYS, in one UPDATE; safe to rerun."""
+    now = now or timezone.now()
+    cutoff = now - timezone.timedelta(days=settings.COMMENT_PERSONAL_DATA_DAYS)
+    return (
+        ReaderComment.objects.filter(submit_date__lt=cutoff)
+        .filter(~Q(user_email="") | Q(ip_address__isnull=False))
+        .update(user_email="", ip_address=None)
+    )
+
+
+def delete_expired_pending(*, now=None) -> int:
+    now = now or timezone.now()
+    cutoff = now - tokens.confirm_max_age()
+    pending, _ = PendingComment.objects.filter(submit_date__lt=cutoff).delete()
+    requests, _ = DataRequest.objects.filter(created_at__lt=cutoff).delete()
+    sent, _ = OutgoingMail.objects.filter(sent_at__lt=now - timezone.timedelta(days=30)).delete()
+    return pending + requests + sent
+
+
+def _by_email(email: str):
+    return ReaderComment.objects.filter(user_email__iexact=email.strip())
+
+
+def export_commenter_data(*, email: str) -> list[dict]:
+    from articles.models import Article
+
+    rows = list(_by_email(email).order_by("submit_date"))
+    articles = {str(a.pk): a for a in Article.objects.filter(pk__in={int(r.object_pk) for r in rows})}
+    pending = PendingComment.objects.filter(user_email__iexact=email.strip(), confirmed_at__isnull=True)
+    data = [
+        {
+            "id": r.pk,
+            "name": r.user_name,
+            "email": r.user_email,
+            "website": r.user_url,
+            "ip_address": r.ip_address,
+            "date": r.submit_date.isoformat(),
+            "article": articles[r.object_pk].headline if r.object_pk in articles else None,
+            "article_url": mail.absolute(articles[r.object_pk].get_absolute_url())
+            if r.object_pk in articles
+            else None,
+            "state": r.state,
+            "text": r.comment,
+        }
+        for r in rows
+    ]
+    data += [
+        {
+            "id": None,
+            "name": p.user_name,
+            "email": p.user_email,
+            "website": p.user_url,
+            "ip_address": p.ip_address,
+            "date": p.submit_date.isoformat(),
+            "article": p.article.headline,
+            "article_url": None,
+            "state": "unconfirmed",
+            "text": p.comment,
+        }
+        for p in pending.select_related("article")
+    ]
+    return data
+
+
+@transaction.atomic
+def erase_commenter_data(*, email: str, remove_texts: bool = False) -> int:
+    """Anonymise every comment (held ones too) by this address; the threads stay in place."""
+    email = email.strip()
+    fields = {"user_name": ANONYMOUS, "user_email": "", "user_url": "", "ip_address": None, "user": None}
+    if remove_texts:
+        fields["comment"] = "[removed at the commenter's request]"
+    changed = _by_email(email).update(**fields)
+    PendingComment.objects.filter(user_email__iexact=email).delete()
+    OutgoingMail.objects.filter(to__iexact=email, sent_at__isnull=True).exclude(
+        kind=OutgoingMail.Kind.DATA_EXPORT
+    ).delete()
+    return changed
+
+
+def request_data(*, email: str, kind: str, remove_texts: bool = False) -> DataRequest | None:
+    """Record the request and mail a signed link to the address; only its owner can go on.
+
+    Nothing is sent when we hold no comment from the address, or when a link went there in the last
+    15 minutes: the form must not become a way to mail strangers. The reader sees the same answer either way.
+    """
+    email = email.strip()
+    holds_data = _by_email(email).exists() or PendingComment.objects.filter(user_email__iexact=email).exists()
+    recent = DataRequest.objects.filter(
+        email__iexact=email, created_at__gte=timezone.now() - timezone.timedelta(minutes=15)
+    ).exists()
+    if not holds_data or recent:
+        return None
+    with transaction.atomic():
+        request = DataRequest.objects.create(email=email, kind=kind, remove_texts=remove_texts)
+        link = mail.absolute(
+            reverse("comments-data-confirm", args=[tokens.make(str(request.key), tokens.DATA_SALT)])
+        )
+        mail.queue_mail(
+            kind=OutgoingMail.Kind.DATA_LINK,
+            to=request.email,
+            subject=f"Your comment data on {settings.SITE_NAME}",
+            template="comments/email/data_link.txt",
+            context={"request": request, "link": link, "days": settings.COMMENTS_CONFIRM_DAYS},
+            dedupe_key=f"data:{request.pk}",
+        )
+    return request
+
+
+def data_request_from_token(token: str) -> DataRequest:
+    try:
+        key = tokens.read(token, tokens.DATA_SALT, max_age=tokens.confirm_max_age())
+    except Exception as error:
+        raise LinkExpired("This link is not valid or has expired.") from error
+    request = DataRequest.objects.filter(key=key).first()
+    if request is None:
+        raise LinkExpired("This link is not valid or has expired.")
+    return request
+
+
+@transaction.atomic
+def confirm_data_request(*, request: DataRequest) -> bool:
+    """Start the export or erasure once; returns False when it was already started."""
+    locked = DataRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.confirmed_at:
+        return False
+    locked.confirmed_at = timezone.now()
+    locked.save(update_fields=["confirmed_at"])
+    from ..tasks import run_data_request
+
+    transaction.on_commit(lambda: run_data_request.delay(locked.pk))
+    return True
+
+
+def run_data_request(*, request_id: int) -> None:
+    with transaction.atomic():
+        request = DataRequest.objects.select_for_update().filter(pk=request_id, done_at__isnull=True).first()
+        if request is None or request.confirmed_at is None:
+            return
+        if request.kind == DataRequest.Kind.EXPORT:
+            data = export_commenter_data(email=request.email)
+            mail.queue_mail(
+                kind=OutgoingMail.Kind.DATA_EXPORT,
+                to=request.email,
+                subject=f"Your comment data from {settings.SITE_NAME}",
+                template="comments/email/data_export.txt",
+                context={"count": len(data)},
+                attachment=("comments.json", json.dumps(data, indent=2, ensure_ascii=False)),
+                dedupe_key=f"export:{request.pk}",
+            )
+        else:
+            erase_commenter_data(email=request.email, remove_texts=request.remove_texts)
+        request.done_at = timezone.now()
+        request.email = ""  # the request itself no longer needs the address
+        request.save(update_fields=["done_at", "email"])
