@@ -178,7 +178,7 @@ COMMENTS_XTD_SALT = env.str("COMMENTS_XTD_SALT", default="newsroom-comments")
 # xtd's API (not mounted) would show a Gravatar URL, a hash of the email, and usernames, which may be emails.
 COMMENTS_XTD_API_GET_USER_AVATAR = "comments.rendering.xtd_api_avatar"
 COMMENTS_XTD_API_USER_REPR = "Reader".format  # called with the user; never prints a username
-# Reader comments: moderation and email-privacy rules (comments/moderation.py, comments/services.py;
+# Reader comments: moderation and email-privacy rules (comments/moderation.py, comments/services/;
 # .env.example says what each one does).
 COMMENT_MAX_LENGTH = env.int("COMMENT_MAX_LENGTH", default=3000)
 COMMENTS_PER_PAGE = env.int("COMMENTS_PER_PAGE", default=20)
