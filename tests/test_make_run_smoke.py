@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -151,7 +152,9 @@ def test_make_run_sets_up_a_demo_newsroom_on_sqlite_and_serves_it(run_env, tmp_p
         while time.monotonic() < deadline:
             try:
                 status, home = fetch(f"http://127.0.0.1:{port}/")
-            except OSError:
+            except urllib.error.HTTPError as error:
+                pytest.fail(f"the home page answered {error.code}:\n{error.read().decode()[:2000]}")
+            except OSError:  # not listening yet
                 time.sleep(0.5)
                 continue
             assert status == 200
