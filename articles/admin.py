@@ -11,14 +11,26 @@ from comments.queries import with_comment_counts
 from sharing.admin import ShareRecordInline
 
 from . import services
-from .models import Article, Byline, Correction, Image, RelatedArticle, Section, Tag, WorkflowEvent
+from .conflicts import EditConflict, check_version
+from .models import (
+    Article,
+    Byline,
+    Correction,
+    EditorialNote,
+    Image,
+    RelatedArticle,
+    Section,
+    Tag,
+    WorkflowEvent,
+)
 from .previews import preview_url
 
 # Names of the workflow buttons on the article form (templates/admin/articles/article/submit_line.html).
 WORKFLOW_ACTIONS = ("_submit_review", "_publish", "_schedule", "_unpublish")
 PUBLISHER_ACTIONS = ("_publish", "_schedule", "_unpublish")
-# Set only by the workflow services; restoring an old version from the history must not roll them back.
-WORKFLOW_FIELDS = ("status", "publish_at", "first_published_at", "published_at", "created_by_id")
+# Set only by the workflow services (and the version counter by every save); restoring an old version
+# from the history must not roll them back.
+WORKFLOW_FIELDS = ("status", "publish_at", "first_published_at", "published_at", "created_by_id", "version")
 
 
 @admin.register(Section)
@@ -119,6 +131,17 @@ class CorrectionInline(FollowsArticlePermissions, admin.StackedInline):
     verbose_name_plural = "corrections and updates (readers see these)"
 
 
+class EditorialNoteInline(FollowsArticlePermissions, admin.StackedInline):
+    """Notes between staff; the public site, feeds, sitemaps, search and the API never read this model."""
+
+    model = EditorialNote
+    extra = 0
+    fields = ["text", "written_by", "written_at"]
+    readonly_fields = ["written_by", "written_at"]
+    verbose_name = "editorial note"
+    verbose_name_plural = "editorial notes (staff only, never shown to readers)"
+
+
 class WorkflowEventInline(admin.TabularInline):
     model = WorkflowEvent
     extra = 0
@@ -138,9 +161,16 @@ class ArticleAdminForm(forms.ModelForm):
     """Checks the workflow button pressed before anything is saved, so a refused action saves nothing."""
 
     request = None  # set by ArticleAdmin.get_form; the admin supplies Meta (model and fields)
+    expected_version = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["expected_version"].initial = self.instance.version
 
     def clean(self):
         cleaned = super().clean()
+        self._check_no_one_saved_since()
         post = self.request.POST if self.request else {}
         action = next((name for name in WORKFLOW_ACTIONS if name in post), None)
         if action in PUBLISHER_ACTIONS and not services.can_publish(self.request.user):
@@ -152,6 +182,27 @@ class ArticleAdminForm(forms.ModelForm):
             elif at <= timezone.now():
                 self.add_error("publish_at", "The scheduled time must be in the future.")
         return cleaned
+
+    def _check_no_one_saved_since(self):
+        """Refuse the save if the article changed after this form was opened (optimistic locking).
+
+        The admin saves inside the transaction that runs this check, so the row lock taken here holds
+        until the save is done. On a conflict the editor's text stays in the form and the form now
+        carries the current version: saving again is a deliberate choice to replace the other changes.
+        """
+        expected = self.cleaned_data.get("expected_version")
+        if self.instance.pk is None or expected is None:
+            return
+        try:
+            self.instance.version = check_version(article_pk=self.instance.pk, expected=expected)
+        except EditConflict as conflict:
+            self.data = self.data.copy()
+            self.data[self.add_prefix("expected_version")] = str(conflict.current_version)
+            raise ValidationError(
+                f"{conflict.message} Your text is kept below. Open the article in a new tab to see "
+                "their changes; saving this form again will replace them with yours.",
+                code="edit_conflict",
+            ) from conflict
 
 
 @admin.register(Article)
@@ -167,10 +218,17 @@ class ArticleAdmin(VersionAdmin):
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["tags", "lead_image", "section"]
     readonly_fields = ["status", "first_published_at", "published_at", "updated_at", "preview_link"]
-    inlines = [BylineInline, RelatedArticleInline, CorrectionInline, WorkflowEventInline, ShareRecordInline]
+    inlines = [
+        BylineInline,
+        RelatedArticleInline,
+        CorrectionInline,
+        EditorialNoteInline,
+        WorkflowEventInline,
+        ShareRecordInline,
+    ]
     actions = ["publish_selected", "unpublish_selected"]
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "dek", "body", "section", "tags"]}),
+        (None, {"fields": ["headline", "slug", "dek", "body", "section", "tags", "expected_version"]}),
         ("Lead image", {"fields": ["lead_image", "lead_image_caption"]}),
         (
             "Credits and options",
@@ -260,6 +318,13 @@ class ArticleAdmin(VersionAdmin):
         for name, value in getattr(request, "article_workflow_state", {}).items():
             setattr(obj, name, value)
         super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is EditorialNote:
+            for note_form in formset.forms:
+                if note_form.instance.pk is None and note_form.has_changed():
+                    note_form.instance.written_by = request.user
+        super().save_formset(request, form, formset, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -322,6 +322,15 @@ ERROR_EXAMPLES = {
         "The same comment was already posted.",
         {"code": "duplicate", "message": "You have already said that.", "errors": {}},
     ),
+    "412": (
+        "`If-Match` named an older version: someone changed the article since it was read.",
+        {
+            "code": "edit_conflict",
+            "message": "Ada Editor changed this article at 17:42 on 25 Nov 2026, after you opened it; "
+            "nothing was saved. Read it again (GET) and send its new ETag in If-Match.",
+            "errors": {},
+        },
+    ),
     "415": (
         "The body is not JSON (or multipart form data for images).",
         {"code": "unsupported_media_type", "message": 'Unsupported media type "text/plain".', "errors": {}},

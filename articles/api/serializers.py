@@ -202,6 +202,7 @@ class ArticleDetailSerializer(ArticleListSerializer):
             "corrections",
             "publish_at",
             "created_at",
+            "version",
         ]
 
 

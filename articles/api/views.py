@@ -1,8 +1,10 @@
 """The articles API views: public reads from Article.objects.published(), staff writes through services.py."""
 
 import datetime
+import hashlib
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.db.models import Max
 from django.http import Http404
 from drf_spectacular.utils import (
@@ -11,7 +13,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -27,9 +29,11 @@ from newsroom.api import (
     NewsroomViewMixin,
     StrictCursorPagination,
 )
+from newsroom.security import client_ip
 from newsroom.throttles import CommentPostThrottle
 
 from .. import services
+from ..conflicts import EditConflict, last_change, lock_version
 from ..models import Article, Image, Section, Tag
 from .examples import ARTICLE_EXAMPLE, WRITE_EXAMPLE
 from .filters import ArticleFilter
@@ -47,6 +51,31 @@ from .serializers import (
     SectionSerializer,
     TagSerializer,
 )
+
+
+class PreconditionFailed(exceptions.APIException):
+    """`If-Match` named a version of the article that is no longer the current one."""
+
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_code = "edit_conflict"
+    default_detail = "The article changed since you read it."
+
+    def __init__(self, conflict: EditConflict):
+        super().__init__(
+            detail=f"{conflict.message} Read it again (GET) and send its new ETag in If-Match.",
+            code="edit_conflict",
+        )
+
+
+def version_etag(article) -> str:
+    return f'"v{article.version}"'
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 class ArticleCursorPagination(StrictCursorPagination):
@@ -145,7 +174,7 @@ class ArticleViewSet(
     filterset_class = ArticleFilter
     parser_classes = [LimitedJSONParser]
     open_actions = {"comments"}  # readers post comments; the comments app's rules decide
-    schema_error_codes = {"comments": ["409"]}
+    schema_error_codes = {"comments": ["409"], "update": ["412"], "partial_update": ["412"]}
     permission_map = {
         "create": ["articles.add_article"],
         "update": ["articles.change_article"],
@@ -202,17 +231,44 @@ class ArticleViewSet(
         return self._detail_response(self._reload(article), status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
-        article = self.get_object()
-        self._check_can_edit(article)
-        serializer = ArticleWriteSerializer(
-            article,
-            data=request.data,
-            partial=kwargs.get("partial", False),
-            context=self.get_serializer_context(),
+        """With `If-Match` (the ETag of a GET, or `"v<version>"`), a change made since is a 412."""
+        with transaction.atomic():
+            # Lock the row first, then read it: the check and the save see the same version.
+            current_version = lock_version(_int_or_none(kwargs.get(self.lookup_url_kwarg or "pk")))
+            article = self.get_object()
+            self._check_can_edit(article)
+            self._check_if_match(article)
+            article.version = current_version or article.version
+            serializer = ArticleWriteSerializer(
+                article,
+                data=request.data,
+                partial=kwargs.get("partial", False),
+                context=self.get_serializer_context(),
+            )
+            serializer.is_valid(raise_exception=True)
+            serializer.save()
+        response = self._detail_response(self._reload(article))
+        response["ETag"] = version_etag(article)
+        return response
+
+    def _check_if_match(self, article):
+        if_match = self.request.headers.get("If-Match")
+        if not if_match or if_match.strip() == "*":
+            return
+        tags = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
+        if version_etag(article) in tags or self._representation_etag(article) in tags:
+            return
+        changed_by, changed_at = last_change(article.pk)
+        raise PreconditionFailed(
+            EditConflict(current_version=article.version, changed_by=changed_by, changed_at=changed_at)
         )
-        serializer.is_valid(raise_exception=True)
-        serializer.save()
-        return self._detail_response(self._reload(article))
+
+    def _representation_etag(self, article):
+        """The ETag a GET of this article answers with now (its body hashed, as HttpCachingMixin does)."""
+        data = ArticleDetailSerializer(article, context=self.get_serializer_context()).data
+        renderer = self.request.accepted_renderer
+        content = renderer.render(data, self.request.accepted_media_type, self.get_renderer_context())
+        return f'"{hashlib.sha256(content).hexdigest()[:32]}"'
 
     @extend_schema(
         summary="Get an article by its address",
@@ -315,7 +371,7 @@ class ArticleViewSet(
                 email=data.get("email", ""),
                 url=data.get("url", ""),
                 text=data["comment"],
-                ip=request.META.get("REMOTE_ADDR") or None,
+                ip=client_ip(request),
                 parent_id=data["parent_id"],
                 followup=data["followup"],
             )

@@ -1,0 +1,59 @@
+"""Optimistic locking: an edit made from an older version of an article is refused, never saved over.
+
+Every save of an article raises `Article.version` by one. A form or API client sends back the version it
+started from; the check runs with the article's row locked (inside the saving transaction), so two
+saves at once cannot both pass it.
+"""
+
+from datetime import datetime
+
+from django.utils import timezone
+from reversion.models import Version
+
+from .models import Article
+
+
+class EditConflict(Exception):
+    """Someone saved the article after the editor opened it."""
+
+    def __init__(self, *, current_version: int, changed_by: str, changed_at: datetime | None):
+        self.current_version = current_version
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        when = f" at {timezone.localtime(self.changed_at):%H:%M on %d %b %Y}" if self.changed_at else ""
+        return f"{self.changed_by} changed this article{when}, after you opened it; nothing was saved."
+
+
+def lock_version(article_pk: int) -> int | None:
+    """Lock the article's row until the transaction ends and return its current version."""
+    return Article.objects.select_for_update().filter(pk=article_pk).values_list("version", flat=True).first()
+
+
+def last_change(article_pk: int) -> tuple[str, datetime | None]:
+    """Who saved the article last and when, from its revision history (every admin, API and workflow
+    save records a revision); the article's own time stamp if there is none."""
+    version = (
+        Version.objects.get_for_object_reference(Article, article_pk)
+        .select_related("revision__user")
+        .order_by("-revision__date_created", "-pk")
+        .first()
+    )
+    if version is not None:
+        user = version.revision.user
+        name = (user.get_full_name() or user.get_username()) if user else "The schedule"
+        return name, version.revision.date_created
+    updated = Article.objects.filter(pk=article_pk).values_list("updated_at", flat=True).first()
+    return "Someone", updated
+
+
+def check_version(*, article_pk: int, expected: int) -> int:
+    """Lock the row; raise EditConflict unless it is still at `expected`. Returns the current version."""
+    current = lock_version(article_pk)
+    if current is not None and current != expected:
+        changed_by, changed_at = last_change(article_pk)
+        raise EditConflict(current_version=current, changed_by=changed_by, changed_at=changed_at)
+    return current

@@ -1,0 +1,153 @@
+"""Optimistic locking: two people edit the same article; the second save is refused and nothing is lost."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from articles.models import Article
+from tests.factories import ArticleFactory, UserFactory
+
+from .admin_forms import form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+@pytest.fixture
+def second_editor(db):
+    user = UserFactory(username="second_editor", first_name="Ada", last_name="Second", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editor"))
+    return user
+
+
+@pytest.fixture
+def two_sessions(editor, second_editor):
+    first, second = Client(), Client()
+    first.force_login(editor)
+    second.force_login(second_editor)
+    return first, second
+
+
+def test_second_admin_save_is_refused_naming_who_and_when_and_keeps_their_text(two_sessions):
+    first, second = two_sessions
+    article = ArticleFactory(headline="Harbour plan approved", body="<p>Original text.</p>")
+    # Both open the form before either saves.
+    first_form = form_data(first.get(change_url(article)))
+    second_form = form_data(second.get(change_url(article)))
+    assert first_form["expected_version"] == second_form["expected_version"] == str(article.version)
+
+    saved = first.post(change_url(article), {**first_form, "body": "<p>First editor's words.</p>"})
+    assert saved.status_code == 302
+    second_form.update(headline="Second editor's headline", body="<p>Second editor's words.</p>")
+    refused = second.post(change_url(article), second_form)
+
+    assert refused.status_code == 200
+    html = refused.content.decode()
+    errors = refused.context["adminform"].form.non_field_errors()
+    assert len(errors) == 1
+    assert errors[0].startswith("editor changed this article at ")
+    assert "after you opened it; nothing was saved" in errors[0]
+    # Their own text is still in the form.
+    assert "Second editor&#x27;s headline" in html and "Second editor&#x27;s words." in html
+    article.refresh_from_db()
+    assert article.headline == "Harbour plan approved"
+    assert article.body == "<p>First editor's words.</p>"
+
+
+def test_saving_again_after_the_conflict_is_a_deliberate_overwrite(two_sessions):
+    first, second = two_sessions
+    article = ArticleFactory()
+    first_form = form_data(first.get(change_url(article)))
+    second_form = form_data(second.get(change_url(article)))
+    first.post(change_url(article), {**first_form, "headline": "First"})
+    refused = second.post(change_url(article), {**second_form, "headline": "Second"})
+    again = form_data(refused)  # the re-rendered form now carries the current version
+    assert again["headline"] == "Second"
+    assert int(again["expected_version"]) == Article.objects.get(pk=article.pk).version
+
+    assert second.post(change_url(article), again).status_code == 302
+    article.refresh_from_db()
+    assert article.headline == "Second"
+
+
+def test_a_workflow_step_by_someone_else_also_counts_as_a_change(two_sessions, editor, second_editor):
+    from articles import services
+
+    first, second = two_sessions
+    article = ArticleFactory()
+    stale = form_data(second.get(change_url(article)))
+    services.publish_article(article=article, by=editor)
+    refused = second.post(change_url(article), {**stale, "headline": "Late change"})
+    assert refused.status_code == 200
+    assert "changed this article" in refused.context["adminform"].form.non_field_errors()[0]
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED and article.headline != "Late change"
+
+
+def test_an_unchanged_form_saves_and_raises_the_version(two_sessions):
+    first, _ = two_sessions
+    article = ArticleFactory()
+    before = article.version
+    assert first.post(change_url(article), form_data(first.get(change_url(article)))).status_code == 302
+    article.refresh_from_db()
+    assert article.version == before + 1
+
+
+# --- The API: If-Match, 412 -------------------------------------------------------------------------
+
+
+def api_client(user):
+    client = APIClient()
+    token, _ = Token.objects.get_or_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+def detail(article):
+    return f"/api/v1/articles/{article.pk}/"
+
+
+def test_api_patch_with_a_stale_etag_is_412_in_the_error_format_and_changes_nothing(editor, second_editor):
+    article = ArticleFactory(headline="Before")
+    first, second = api_client(editor), api_client(second_editor)
+    etag_first = first.get(detail(article))["ETag"]
+    etag_second = second.get(detail(article))["ETag"]
+
+    ok = first.patch(detail(article), {"headline": "First"}, format="json", HTTP_IF_MATCH=etag_first)
+    assert ok.status_code == 200, ok.json()
+    assert ok.json()["headline"] == "First"
+    assert ok["ETag"] == f'"v{ok.json()["version"]}"'
+
+    refused = second.patch(detail(article), {"headline": "Second"}, format="json", HTTP_IF_MATCH=etag_second)
+    assert refused.status_code == 412
+    body = refused.json()
+    assert set(body) == {"code", "message", "errors"}
+    assert body["code"] == "edit_conflict" and body["errors"] == {}
+    assert body["message"].startswith("editor changed this article at ")
+    article.refresh_from_db()
+    assert article.headline == "First"
+
+
+def test_api_if_match_accepts_the_version_tag_and_star(editor, second_editor):
+    article = ArticleFactory()
+    client = api_client(editor)
+    version = client.get(detail(article)).json()["version"]
+    assert (
+        client.patch(
+            detail(article), {"dek": "One"}, format="json", HTTP_IF_MATCH=f'"v{version}"'
+        ).status_code
+        == 200
+    )
+    stale = client.patch(detail(article), {"dek": "Two"}, format="json", HTTP_IF_MATCH=f'"v{version}"')
+    assert stale.status_code == 412
+    assert (
+        client.patch(detail(article), {"dek": "Three"}, format="json", HTTP_IF_MATCH="*").status_code == 200
+    )
+    article.refresh_from_db()
+    assert article.dek == "Three"
