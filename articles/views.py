@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET
@@ -22,6 +23,8 @@ from .templatetags.newsroom_site import absolute, iso_time
 HOME_FEATURED = 4
 HOME_LATEST = 10
 HOME_PER_SECTION = 4
+# A story flagged breaking shows the banner for this long; nobody has to remember to untick it.
+BREAKING_NEWS_FOR = timedelta(hours=24)
 # Saves within this time of publishing (the publish itself, a typo fix) do not show as "Updated".
 UPDATE_SHOWN_AFTER = timedelta(minutes=5)
 # The publisher logo in JSON-LD (Google asks for at most 600×60).
@@ -41,7 +44,8 @@ class HomeView(PublishedArticlesMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         published = self.published_articles()
-        breaking = published.filter(is_breaking=True).first()
+        since = timezone.now() - BREAKING_NEWS_FOR
+        breaking = published.filter(is_breaking=True, published_at__gte=since).first()
         featured = list(published.filter(is_featured=True)[:HOME_FEATURED])
         shown = {a.pk for a in featured}
         latest = [a for a in published[: HOME_LATEST + len(shown)] if a.pk not in shown][:HOME_LATEST]

@@ -55,6 +55,24 @@ def test_home_without_breaking_news_has_no_banner(client, fresh_cache):
     assert "A breaking draft" not in response.content.decode()
 
 
+def test_breaking_banner_ends_a_day_after_publication(client, fresh_cache):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    ArticleFactory(
+        published=True,
+        is_breaking=True,
+        headline="Yesterday's breaking story",
+        published_at=timezone.now() - timedelta(hours=25),
+    )
+
+    soup = page(client.get("/"))
+
+    assert soup.select_one(".breaking") is None
+    assert "Yesterday's breaking story" in soup.get_text(), "still listed, just not as breaking news"
+
+
 def test_empty_site_has_a_friendly_front_page(client, fresh_cache):
     response = client.get("/")
 
