@@ -11,7 +11,8 @@ TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 TEST_CACHE_URL ?= redis://127.0.0.1:6379/1
 TEST_ENV := DEBUG=0 SECRET_KEY=test-only-secret-key-that-is-long-enough-0123456789 \
 	DATABASE_URL=$(TEST_DATABASE_URL) CACHE_URL=$(TEST_CACHE_URL) \
-	CELERY_BROKER_URL=$(TEST_BROKER_URL) CELERY_TASK_ALWAYS_EAGER=1
+	CELERY_BROKER_URL=$(TEST_BROKER_URL) CELERY_TASK_ALWAYS_EAGER=1 \
+	STATICFILES_BACKEND=django.contrib.staticfiles.storage.StaticFilesStorage
 
 # `make run` uses the embedded defaults (SQLite, in-process tasks) unless the environment says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-1}

@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from articles import sitemaps
 from articles.views import robots_txt
+from newsroom.page_cache import csrf_token_view
 
 admin.site.site_header = f"{settings.SITE_NAME} admin"
 admin.site.site_title = settings.SITE_NAME
@@ -13,6 +14,7 @@ admin.site.index_title = "Newsroom"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("newsroom.api_urls")),
+    path("comments/csrf/", csrf_token_view, name="csrf-token"),  # for forms on cached pages
     path("comments/", include("comments.urls")),  # our views; xtd's pickle links stay unmounted
     path("authors/", include("authors.urls")),
     path("robots.txt", robots_txt, name="robots-txt"),

@@ -48,3 +48,9 @@ def client_as(client):
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_off(settings):
+    """The anonymous page cache is off unless a test asks for it (tests/test_page_cache.py does)."""
+    settings.PAGE_CACHE_SECONDS = 0

@@ -1,0 +1,342 @@
+"""Anonymous page cache: whole public pages for readers who are not logged in, and never stale.
+
+A cached page remembers the *version* of everything it shows (`article:12`, `author:3`, `list:section:2`,
+...) and a fingerprint of the "Browse By" navigation. A change bumps the versions of what it touches
+(signals in `connect_signals`, after the commit and once more at once), so the next request for any page that
+showed the changed thing misses and renders afresh; nothing else is dropped. A hit costs two cache round
+trips and no SQL.
+
+Cached pages carry no per-reader CSRF token (`public_csrf` blanks it): the comment and reaction forms fetch
+one from `/comments/csrf/` (`csrf_token_view`, never cached) before they post, through static/js/csrf.js.
+Requests with a session or messages cookie (staff, logged-in readers), non-GET requests and the admin, API,
+comment and preview addresses are never served from, nor stored in, the cache.
+
+The versions live in the same cache as the pages, so every process must share it: Redis (`CACHE_URL`) as
+soon as more than one process serves or publishes; local memory suits the single-process development server.
+"""
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Model
+from django.db.models.query import QuerySet
+from django.http import HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
+from django.urls import Resolver404, resolve
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
+from django.views.decorators.cache import never_cache
+
+PAGE_PREFIX = "page:v1:"
+VERSION_PREFIX = "pagever:"
+# Pages the cache may keep, by URL name; the list deps say which lists each one shows.
+CACHEABLE = {
+    "articles:home",
+    "articles:section",
+    "articles:tag",
+    "articles:detail",
+    "articles:search",
+    "authors:detail",
+}
+NEVER_PREFIXES = ("/admin/", "/api/", "/comments/", "/preview/", "/static/", "/media/")
+PUBLIC_CACHE_CONTROL = "public, max-age=0, must-revalidate"
+# A page whose data changed after its rendering began is not stored (it may show the old data). Versions are
+# wall-clock times, so hosts that share the cache need synchronised clocks (NTP); raise this if they drift.
+RACE_MARGIN_NS = 0
+
+
+def enabled() -> bool:
+    return settings.PAGE_CACHE_SECONDS > 0
+
+
+def _version_timeout() -> int:
+    return max(settings.PAGE_CACHE_SECONDS * 2, 3600)
+
+
+# Freshness ------------------------------------------------------------------------------------------------
+
+
+def bump(*deps: str) -> None:
+    """New versions for these dependencies, now and after the commit: no page showing them is reused."""
+    deps = {d for d in deps if d}
+    if not deps:
+        return
+
+    def write():
+        token = str(time.time_ns())
+        cache.set_many({VERSION_PREFIX + d: token for d in deps}, timeout=_version_timeout())
+
+    write()
+    transaction.on_commit(write)
+
+
+def nav_fingerprint(data=None) -> str:
+    from articles.navigation import browse_by
+
+    return hashlib.md5(repr(data or browse_by()).encode(), usedforsecurity=False).hexdigest()
+
+
+def _article_deps(article) -> set[str]:
+    deps = {f"article:{article.pk}", f"section:{article.section_id}"}
+    if article.lead_image_id:
+        deps.add(f"image:{article.lead_image_id}")
+    prefetched = getattr(article, "_prefetched_objects_cache", {})
+    for byline in prefetched.get("bylines", ()):
+        deps.add(f"author:{byline.author_id}")
+    for tag in prefetched.get("tags", ()):
+        deps.add(f"tag:{tag.pk}")
+    return deps
+
+
+def _objects(value, depth=0):
+    """Model instances in a template context, without running a query (unevaluated querysets are skipped)."""
+    if depth > 3:
+        return
+    if isinstance(value, Model):
+        yield value
+    elif isinstance(value, QuerySet):
+        yield from (value._result_cache or ())
+    elif isinstance(value, (list, tuple, set)):
+        for item in value:
+            yield from _objects(item, depth + 1)
+    elif hasattr(value, "object_list") and hasattr(value, "number"):  # a paginator's Page
+        yield from _objects(value.object_list, depth + 1)
+
+
+def page_deps(url_name: str, context: dict) -> set[str]:
+    """What a rendered page shows, read from its template context."""
+    from articles.models import Article, Image, Section, Tag
+    from authors.models import Author
+
+    deps = set()
+    if url_name in ("articles:home", "articles:search"):
+        deps.add("list:all")
+    for name in ("section", "tag", "author"):
+        if context.get(name) is not None and url_name != "articles:detail":
+            deps.add(f"list:{name}:{context[name].pk}")
+    for value in context.values():
+        for obj in _objects(value):
+            if isinstance(obj, Article):
+                deps |= _article_deps(obj)
+            elif isinstance(obj, (Section, Tag, Author, Image)):
+                deps.add(f"{type(obj).__name__.lower()}:{obj.pk}")
+    article = context.get("article")
+    if url_name == "articles:detail" and isinstance(article, Article):
+        # "Read more" picks from the article's section and tags: a new story there may join it.
+        deps.add(f"list:section:{article.section_id}")
+        deps |= {f"list:tag:{tag.pk}" for tag in article.tags.all()}
+    return deps
+
+
+# Serving --------------------------------------------------------------------------------------------------
+
+
+def _url_name(request) -> str | None:
+    try:
+        return resolve(request.path_info).view_name
+    except Resolver404:
+        return None
+
+
+def is_public_request(request) -> bool:
+    """An anonymous GET of a reader page: no session or messages cookie, not the admin, API or comments."""
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.path_info.startswith(NEVER_PREFIXES)
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
+def _page_key(request) -> str:
+    raw = f"{request.get_host()}{request.get_full_path()}".encode()
+    return PAGE_PREFIX + hashlib.md5(raw, usedforsecurity=False).hexdigest()
+
+
+def _make_public(response, etag: str, last_modified: float):
+    response["Cache-Control"] = PUBLIC_CACHE_CONTROL
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    response["X-Page-Cache"] = getattr(response, "page_cache_status", "miss")
+    patch_vary_headers(response, ("Cookie",))
+    return response
+
+
+def _conditional(request, response, etag, last_modified):
+    return get_conditional_response(request, etag=etag, last_modified=int(last_modified), response=response)
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not (enabled() and is_public_request(request)):
+            return self.get_response(request)
+        url_name = _url_name(request)
+        if url_name not in CACHEABLE:
+            return self.get_response(request)
+        request.page_cache_public = True
+        key = _page_key(request)
+        hit = self._lookup(key)
+        if hit is not None:
+            response, etag, last_modified = hit
+            response.page_cache_status = "hit"
+            return _conditional(request, _make_public(response, etag, last_modified), etag, last_modified)
+
+        started = time.time_ns()
+        response = self.get_response(request)
+        if not self._storable(request, response):
+            return response
+        etag = f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
+        last_modified = time.time()
+        self._store(key, url_name, response, etag, last_modified, started)
+        return _conditional(request, _make_public(response, etag, last_modified), etag, last_modified)
+
+    @staticmethod
+    def _storable(request, response) -> bool:
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and "private" not in response.get("Cache-Control", "")
+            and "no-store" not in response.get("Cache-Control", "")
+            and getattr(response, "context_data", None) is not None
+            and not getattr(request, "user", None).is_authenticated
+        )
+
+    @staticmethod
+    def _lookup(key):
+        entry = cache.get(key)
+        if entry is None:
+            return None
+        deps, versions, nav, response, etag, last_modified = entry
+        from articles.navigation import CACHE_KEY as NAV_KEY
+
+        current = cache.get_many([VERSION_PREFIX + d for d in deps] + [NAV_KEY])
+        if any(current.get(VERSION_PREFIX + d) != v for d, v in zip(deps, versions, strict=True)):
+            return None
+        if nav != nav_fingerprint(current.get(NAV_KEY)):
+            return None
+        return response, etag, last_modified
+
+    @staticmethod
+    def _store(key, url_name, response, etag, last_modified, started):
+        deps = sorted(page_deps(url_name, response.context_data))
+        current = cache.get_many([VERSION_PREFIX + d for d in deps])
+        versions = [current.get(VERSION_PREFIX + d) for d in deps]
+        if any(v is not None and int(v) > started - RACE_MARGIN_NS for v in versions):
+            return  # something it shows changed while it was rendered
+        stored = HttpResponse(response.content, status=response.status_code)
+        for header, value in response.items():
+            if header.lower() not in ("set-cookie", "vary"):
+                stored[header] = value
+        entry = (deps, versions, nav_fingerprint(), stored, etag, last_modified)
+        cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+
+
+def public_csrf(request):
+    """A context processor: pages the cache may share get no CSRF token; the forms fetch one (csrf.js)."""
+    if getattr(request, "page_cache_public", False):
+        return {"csrf_token": ""}
+    return {}
+
+
+@never_cache
+def csrf_token_view(request):
+    """The reader's CSRF token (and its cookie), for forms on cached pages; costs no query."""
+    return JsonResponse({"token": get_token(request)})
+
+
+# Signals --------------------------------------------------------------------------------------------------
+
+
+def article_changed(article_id) -> None:
+    """An article and every list it is (or was) on: the front page, its section, tags and authors."""
+    from articles.models import Article, Byline
+
+    deps = {f"article:{article_id}", "list:all"}
+    row = Article.objects.filter(pk=article_id).values_list("section_id", flat=True).first()
+    if row is not None:
+        deps.add(f"list:section:{row}")
+    deps |= {
+        f"list:tag:{t}"
+        for t in Article.tags.through.objects.filter(article_id=article_id).values_list("tag_id", flat=True)
+    }
+    deps |= {
+        f"list:author:{a}"
+        for a in Byline.objects.filter(article_id=article_id).values_list("author_id", flat=True)
+    }
+    bump(*deps)
+
+
+def _on_article(sender, instance, **kwargs):
+    """After a save: its tags and bylines were bumped before it (pre_save) or by their own signals."""
+    bump(f"article:{instance.pk}", "list:all", f"list:section:{instance.section_id}")
+
+
+def _on_article_before(sender, instance, **kwargs):
+    """The lists it is on before the save: a move to another section or a new byline leaves them too."""
+    if instance.pk and not kwargs.get("raw"):
+        article_changed(instance.pk)
+
+
+def _on_article_part(sender, instance, **kwargs):
+    bump(
+        f"article:{instance.article_id}",
+        *([f"list:author:{instance.author_id}"] if hasattr(instance, "author_id") else []),
+    )
+
+
+def _on_tags(sender, instance, pk_set=None, action="", **kwargs):
+    if action.startswith("post_") or action == "pre_clear":
+        from articles.models import Article
+
+        if isinstance(instance, Article):
+            article_changed(instance.pk)
+            bump(*(f"list:tag:{t}" for t in pk_set or ()))
+
+
+def _on_named(sender, instance, **kwargs):
+    """A section, tag, author or image: every page that shows it, and its own list."""
+    name = sender._meta.model_name
+    bump(f"{name}:{instance.pk}", f"list:{name}:{instance.pk}")
+
+
+def _on_comment(sender, instance, **kwargs):
+    from django_comments.models import CommentFlag
+
+    comment = instance.comment if isinstance(instance, CommentFlag) else instance  # a like or a report
+    if comment.content_type.app_label == "articles" and comment.content_type.model == "article":
+        article_changed(int(comment.object_pk))
+
+
+def connect_signals():
+    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+    from django_comments.models import Comment, CommentFlag
+    from django_comments_xtd.models import XtdComment
+
+    from articles.models import Article, Byline, Correction, Image, RelatedArticle, Section, Tag
+    from authors.models import Author
+    from comments.models import ReaderComment
+
+    def connect(signal, handler, model):
+        uid = f"page-cache-{handler.__name__}-{id(signal)}-{model.__name__}"
+        signal.connect(handler, sender=model, weak=False, dispatch_uid=uid)
+
+    connect(pre_save, _on_article_before, Article)
+    connect(post_save, _on_article, Article)
+    connect(pre_delete, _on_article_before, Article)
+    for model in (Byline, RelatedArticle, Correction):
+        connect(post_save, _on_article_part, model)
+        connect(post_delete, _on_article_part, model)
+    for model in (Section, Tag, Author, Image):
+        connect(post_save, _on_named, model)
+        connect(post_delete, _on_named, model)
+    for model in (Comment, XtdComment, ReaderComment, CommentFlag):
+        connect(post_save, _on_comment, model)
+        connect(post_delete, _on_comment, model)
+    m2m_changed.connect(_on_tags, sender=Article.tags.through, weak=False, dispatch_uid="page-cache-tags")

@@ -1,0 +1,198 @@
+"""The anonymous page cache: pages come from it, and every kind of change shows at once on every page."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from articles import services
+from comments.models import PendingComment, ReaderComment
+from tests.comments.conftest import form_fields
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings, fresh_cache):
+    settings.PAGE_CACHE_SECONDS = 600
+
+
+@pytest.fixture
+def story(plain_newsroom):
+    return plain_newsroom["articles"][0]
+
+
+def pages_showing(article):
+    return [
+        article.get_absolute_url(),
+        "/",
+        article.section.get_absolute_url(),
+        article.bylines.first().author.get_absolute_url(),
+        article.tags.first().get_absolute_url(),
+    ]
+
+
+def warm(client, paths):
+    for path in paths:
+        assert client.get(path).status_code == 200, path
+        response = client.get(path)
+        assert response["X-Page-Cache"] == "hit", path
+
+
+def test_second_request_is_a_hit_without_sql(client, story):
+    url = story.get_absolute_url()
+    first = client.get(url)
+    assert first["X-Page-Cache"] == "miss"
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(url)
+    assert second.status_code == 200 and second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+    assert story.headline in second.content.decode()
+    assert len(queries) == 0, [q["sql"] for q in queries]
+    assert second["Cache-Control"] == "public, max-age=0, must-revalidate"
+    assert "Cookie" in second["Vary"]
+
+
+def test_editing_an_article_refreshes_every_page_that_shows_it(client, story):
+    paths = pages_showing(story)
+    warm(client, paths)
+    story.headline = "Harbour strike ends after all-night talks"
+    story.save()
+    for path in paths:
+        response = client.get(path)
+        assert response["X-Page-Cache"] == "miss", path
+        assert "Harbour strike ends after all-night talks" in response.content.decode(), path
+
+
+def test_publishing_shows_the_new_article_on_its_lists(client, story, editor):
+    draft = ArticleFactory(
+        headline="Lighthouse reopens to visitors", section=story.section, tags=[story.tags.first()]
+    )
+    paths = ["/", story.section.get_absolute_url(), story.tags.first().get_absolute_url()]
+    warm(client, paths)
+    services.publish_article(article=draft, by=editor)
+    for path in paths:
+        assert "Lighthouse reopens to visitors" in client.get(path).content.decode(), path
+
+
+def test_unpublishing_removes_it_everywhere(client, story, editor):
+    paths = pages_showing(story)
+    warm(client, paths)
+    services.unpublish_article(article=story, by=editor)
+    assert client.get(paths[0]).status_code == 404
+    for path in paths[1:]:
+        assert story.headline not in client.get(path).content.decode(), path
+
+
+def test_approving_a_comment_shows_it_on_the_cached_article_page(client, story, moderator):
+    from django.contrib.contenttypes.models import ContentType
+    from django.contrib.sites.models import Site
+
+    from comments.services import approve_comments
+
+    url = story.get_absolute_url()
+    warm(client, [url])
+    held = ReaderComment.objects.create(
+        content_type=ContentType.objects.get_for_model(story),
+        object_pk=str(story.pk),
+        site=Site.objects.get_current(),
+        user_name="Ada Reader",
+        user_email="ada@example.net",
+        comment="The night ferry should run all winter.",
+        is_public=False,
+    )
+    assert "The night ferry should run all winter." not in client.get(url).content.decode()
+    approve_comments(comments=[held], by=moderator)
+    assert "The night ferry should run all winter." in client.get(url).content.decode()
+
+
+def test_renaming_a_section_or_an_author_refreshes_the_pages(client, story):
+    paths = pages_showing(story)
+    warm(client, paths)
+    section, author = story.section, story.bylines.first().author
+    section.name, author.display_name = "Harbour & Coast", "Amira Haddad-Lowe"
+    section.save()
+    author.save()
+    for path in paths:
+        html = client.get(path).content.decode()
+        assert "Harbour &amp; Coast" in html, path
+        assert "Amira Haddad-Lowe" in html, path
+
+
+def test_an_unrelated_change_keeps_other_pages_cached(client, plain_newsroom):
+    """Not a global flush: a story elsewhere (other section, no shared tag) leaves this page cached."""
+    first = plain_newsroom["articles"][0]
+    elsewhere = next(s for s in plain_newsroom["sections"] if s.pk != first.section_id)
+    warm(client, [first.get_absolute_url()])
+    ArticleFactory(published=True, section=elsewhere, headline="Elsewhere")
+    assert client.get(first.get_absolute_url())["X-Page-Cache"] == "hit"
+    assert client.get("/")["X-Page-Cache"] == "miss"
+
+
+def test_staff_are_never_served_nor_stored(client, story, editor):
+    url = story.get_absolute_url()
+    staff = Client()
+    staff.force_login(editor)
+    staff_page = staff.get(url)
+    assert staff_page.status_code == 200 and "X-Page-Cache" not in staff_page
+    assert client.get(url)["X-Page-Cache"] == "miss"  # the staff render was not stored
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    again = staff.get(url)
+    assert "X-Page-Cache" not in again and "public" not in again.get("Cache-Control", "")
+
+
+def test_post_is_never_answered_from_the_cache(client, story):
+    warm(client, ["/"])
+    response = client.post("/")
+    assert response.status_code == 405
+    assert "X-Page-Cache" not in response
+
+
+def test_conditional_requests_get_304(client, story):
+    url = story.get_absolute_url()
+    first = client.get(url)
+    assert first["ETag"] and first["Last-Modified"]
+    not_modified = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert not_modified.status_code == 304 and not_modified.content == b""
+    since = client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert since.status_code == 304
+    story.headline = "Changed"
+    story.save()
+    changed = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
+
+
+def test_comment_form_on_a_cached_page_posts_with_a_fetched_token(story):
+    reader = Client(enforce_csrf_checks=True)
+    url = story.get_absolute_url()
+    reader.get(url)
+    cached = reader.get(url)
+    assert cached["X-Page-Cache"] == "hit"
+    html = cached.content.decode()
+    assert 'name="csrfmiddlewaretoken"' not in html  # nobody's token is shared
+    assert "js/csrf.js" in html
+    fields = form_fields(html)
+    fields.update({"name": "Ada Reader", "email": "ada@example.net", "url": "", "comment": "A fair point."})
+
+    refused = reader.post("/comments/post/", fields)
+    assert refused.status_code == 403
+
+    token_response = reader.get("/comments/csrf/")
+    assert "no-store" in token_response["Cache-Control"] and "csrftoken" in token_response.cookies
+    fields["csrfmiddlewaretoken"] = token_response.json()["token"]
+    posted = reader.post("/comments/post/", fields, REMOTE_ADDR="203.0.113.77")
+    assert posted.status_code == 303, posted.content[:500]
+    assert posted["Location"].startswith("/comments/posted/")  # taken: the reader is asked to confirm
+    assert PendingComment.objects.filter(comment="A fair point.").exists()
+
+
+def test_switched_off_pages_are_not_cached_and_keep_their_token(client, story, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    url = story.get_absolute_url()
+    client.get(url)
+    response = client.get(url)
+    assert "X-Page-Cache" not in response
+    assert re.search(r'name="csrfmiddlewaretoken" value="\w+"', response.content.decode())
