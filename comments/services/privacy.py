@@ -82,12 +82,21 @@ def export_commenter_data(*, email: str) -> list[dict]:
 
 @transaction.atomic
 def erase_commenter_data(*, email: str, remove_texts: bool = False) -> int:
-    """Anonymise every comment (held ones too) by this address; the threads stay in place."""
+    """Anonymise every comment (held ones too) by this address; the threads stay in place.
+
+    Row by row (one person's comments are few) so that post_save fires: cached pages showing the old name
+    are invalidated (newsroom/page_cache.py listens), where a bulk UPDATE would leave them stale.
+    """
     email = email.strip()
     fields = {"user_name": ANONYMOUS, "user_email": "", "user_url": "", "ip_address": None, "user": None}
     if remove_texts:
         fields["comment"] = "[removed at the commenter's request]"
-    changed = _by_email(email).update(**fields)
+    rows = list(_by_email(email).select_for_update())
+    for row in rows:
+        for name, value in fields.items():
+            setattr(row, name, value)
+        row.save(update_fields=list(fields))
+    changed = len(rows)
     PendingComment.objects.filter(user_email__iexact=email).delete()
     OutgoingMail.objects.filter(to__iexact=email, sent_at__isnull=True).exclude(
         kind=OutgoingMail.Kind.DATA_EXPORT

@@ -245,3 +245,22 @@ def test_malformed_data_request_email_gets_a_field_error():
         {"csrfmiddlewaretoken": csrf_from(page), "email": "not an email", "kind": "export"},
     )
     assert response.status_code == 400 and b"Enter a valid email address" in response.content
+
+
+def test_erasure_tells_listeners_which_comments_changed(article):
+    """Erasure saves row by row, so caches of the pages that showed the name hear of it."""
+    from django.db.models.signals import post_save
+
+    heard = []
+
+    def listener(sender, instance, **kwargs):
+        heard.append((instance.pk, instance.user_name))
+
+    first = make_comment(article)
+    second = make_comment(article, text="again")
+    post_save.connect(listener, sender=ReaderComment)
+    try:
+        assert services.erase_commenter_data(email="GRACE@example.net") == 2
+    finally:
+        post_save.disconnect(listener, sender=ReaderComment)
+    assert sorted(heard) == [(first.pk, "Anonymous"), (second.pk, "Anonymous")]
