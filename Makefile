@@ -17,11 +17,13 @@ TEST_ENV := DEBUG=0 SECRET_KEY=test-only-secret-key-that-is-long-enough-01234567
 # `make run` uses the embedded defaults (SQLite, in-process tasks) unless the environment says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: help install install-dev run migrate demo editor worker beat test lint format clean browser
+.PHONY: help install install-dev run migrate demo editor worker beat test lint format clean browser serve bench
 
 help:
 	@echo "make run      set up and serve the demo newsroom on http://127.0.0.1:8000"
 	@echo "make test     set up and run ruff and the whole test suite (PostgreSQL and Redis)"
+	@echo "make serve    production: gunicorn + whitenoise, Celery worker and beat (PostgreSQL, Redis)"
+	@echo "make bench    load benchmark of the production server, ratios to a fixed 40 KB page"
 	@echo "make worker   run a Celery worker (needs CELERY_BROKER_URL)"
 	@echo "make beat     run Celery beat, the periodic tasks (needs CELERY_BROKER_URL)"
 	@echo "make lint     ruff check and format check;  make format  fix formatting"
@@ -60,6 +62,19 @@ worker: install
 
 beat: install
 	$(BIN)/celery -A newsroom beat --loglevel=INFO --schedule=$(VENV)/celerybeat-schedule
+
+# Production on one machine: gunicorn (sync workers) with whitenoise, a Celery worker and beat, through honcho.
+serve: install
+	@for v in DATABASE_URL CACHE_URL CELERY_BROKER_URL SECRET_KEY; do \
+		printenv $$v >/dev/null || { echo "make serve needs $$v (README: Production server)"; exit 1; }; done
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/honcho --procfile Procfile --app-root . start
+
+# The load benchmark (bench/README.md); BENCH_ARGS="--large" for 100,000 articles and 1,000,000 comments.
+bench: install
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

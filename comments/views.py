@@ -7,11 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 from django_comments.models import CommentFlag
@@ -364,6 +366,21 @@ def notification_settings(request):
             return _page(request, title="Saved", message="Your choice is saved.", tone="success")
     form = NotificationSettingForm(initial={"notify_new_comments": setting.notify_new_comments})
     return render(request, "comments/notifications.html", {"title": "Comment notifications", "form": form})
+
+
+@never_cache
+@require_http_methods(["GET"])
+def form_fields(request, article_id):
+    """Fresh CSRF token and security fields for a comment form on a page that came from a cache."""
+    article = get_object_or_404(Article.objects.published(), pk=article_id)
+    security = ReaderCommentForm(article).generate_security_data()
+    return JsonResponse(
+        {
+            "csrfmiddlewaretoken": get_token(request),
+            "timestamp": security["timestamp"],
+            "security_hash": security["security_hash"],
+        }
+    )
 
 
 def comment_redirect(request, content_type_id, object_pk):

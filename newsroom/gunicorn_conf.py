@@ -1,0 +1,20 @@
+"""gunicorn settings for `make serve` and `make bench`: sync workers (see DESIGN.md, "Benchmarks").
+
+Every value can be changed from the environment: BIND, WEB_CONCURRENCY, GUNICORN_TIMEOUT,
+GUNICORN_MAX_REQUESTS, GUNICORN_ACCESS_LOG (a path, or "-" for the console).
+"""
+
+import os
+
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+worker_class = "sync"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+# Load Django once in the arbiter: workers share its memory pages (copy on write) and start at once.
+preload_app = True
+# A worker is replaced now and then, so a slow leak can never grow without bound.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
+max_requests_jitter = max_requests // 10
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
