@@ -7,6 +7,7 @@ from . import views
 
 urlpatterns = [
     path("post/", views.post_comment, name="comments-post"),
+    path("form-fields/<int:article_id>/", views.form_fields, name="comments-form-fields"),
     path("posted/<str:token>/", views.posted, name="comments-posted"),
     path("confirm/<str:token>/", views.confirm, name="comments-confirm"),
     path("reply/<int:comment_id>/", views.reply, name="comments-reply"),

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.test import Client
 
 from comments.models import PendingComment, ReaderComment
 
@@ -60,3 +61,16 @@ def test_logged_in_reader_is_prefilled_and_published_directly(csrf_client, reade
     comment = ReaderComment.objects.get()
     assert comment.user == reader and comment.is_public
     assert len(mail.outbox) == 0
+
+
+def test_form_fields_endpoint_gives_fresh_security_fields(article):
+    client = Client(enforce_csrf_checks=True)
+    response = client.get(f"/comments/form-fields/{article.pk}/")
+    assert response.status_code == 200 and "no-cache" in response["Cache-Control"]
+    fields = response.json()
+    assert set(fields) == {"csrfmiddlewaretoken", "timestamp", "security_hash"}
+    data = {"content_type": "articles.article", "object_pk": str(article.pk), "reply_to": "0", **fields,
+            "name": "Ada", "email": "ada@example.net", "comment": "Via fresh fields"}  # fmt: skip
+    posted = client.post("/comments/post/", data, follow=True, REMOTE_ADDR="192.0.2.77")
+    assert b"Check your email to confirm" in posted.content
+    assert client.get("/comments/form-fields/999999/").status_code == 404
