@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.html import format_html
 from reversion.admin import VersionAdmin
@@ -157,6 +157,23 @@ class WorkflowEventInline(admin.TabularInline):
         return False
 
 
+class MineFilter(admin.SimpleListFilter):
+    """Articles I created or have a byline on; the desk's "My drafts" links here."""
+
+    title = "whose"
+    parameter_name = "mine"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Mine")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            user = request.user
+            mine = Article.objects.filter(Q(created_by=user) | Q(bylines__author__user=user)).values("pk")
+            return queryset.filter(pk__in=mine)
+        return queryset
+
+
 class ArticleAdminForm(forms.ModelForm):
     """Checks the workflow button pressed before anything is saved, so a refused action saves nothing."""
 
@@ -211,7 +228,13 @@ class ArticleAdmin(VersionAdmin):
     list_display = [
         "headline", "status", "section", "authors_display", "published_at", "publish_at", "comment_count",
     ]  # fmt: skip
-    list_filter = ["status", "section", ("bylines__author", admin.RelatedOnlyFieldListFilter), "published_at"]
+    list_filter = [
+        "status",
+        MineFilter,
+        "section",
+        ("bylines__author", admin.RelatedOnlyFieldListFilter),
+        "published_at",
+    ]
     list_select_related = ["section"]
     search_fields = ["headline", "dek", "slug"]
     date_hierarchy = "published_at"

@@ -1,0 +1,106 @@
+"""The desk on the admin index: each pile with its count, first items and a link into a filtered list."""
+
+from datetime import timedelta
+
+import pytest
+from bs4 import BeautifulSoup
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from sharing.models import ShareRecord
+from tests.comments.helpers import make_comment
+from tests.factories import ArticleFactory, AuthorFactory
+
+pytestmark = pytest.mark.django_db
+
+INDEX = reverse("admin:index")
+
+
+def pile(soup, key):
+    box = soup.select_one(f"#desk-{key}")
+    assert box is not None, key
+    return {
+        "count": int(box.select_one(".desk-count")["data-count"]),
+        "link": box.select_one("h3 a")["href"],
+        "items": [li.a.get_text(strip=True) for li in box.select("li")],
+        "times": [li.time.get_text(strip=True) for li in box.select("li")],
+    }
+
+
+@pytest.fixture
+def desk_rows(editor, reporter):
+    me = AuthorFactory(user=editor)
+    ArticleFactory(headline="My draft one", authors=[me])
+    ArticleFactory(headline="My draft two", created_by=editor)
+    ArticleFactory(headline="Someone else's draft")
+    ArticleFactory(headline="Waiting one", in_review=True)
+    soon = timezone.now() + timedelta(hours=3)
+    ArticleFactory(headline="Later", scheduled=True, publish_at=soon + timedelta(days=1))
+    ArticleFactory(headline="Soonest", scheduled=True, publish_at=soon)
+    published = ArticleFactory(headline="Fresh story", published=True)
+    ArticleFactory(headline="Old story", published=True, published_at=timezone.now() - timedelta(days=10))
+    make_comment(published, public=False, held_reason="first_time")
+    make_comment(published, public=True)
+    ShareRecord.objects.create(article=published, account="dev", network="log", state="failed")
+    ShareRecord.objects.create(article=published, account="dev2", network="log", state="sent")
+    return published
+
+
+def test_the_desk_shows_every_pile_with_counts_items_and_filtered_links(client_as, editor, desk_rows):
+    client = client_as(editor)
+    soup = BeautifulSoup(client.get(INDEX).content, "html.parser")
+
+    drafts = pile(soup, "drafts")
+    assert drafts["count"] == 2 and sorted(drafts["items"]) == ["My draft one", "My draft two"]
+    review = pile(soup, "review")
+    assert review["count"] == 1 and review["items"] == ["Waiting one"]
+    scheduled = pile(soup, "scheduled")
+    assert scheduled["count"] == 2 and scheduled["items"] == ["Soonest", "Later"]
+    soonest = timezone.localtime(Article.objects.get(headline="Soonest").publish_at)
+    assert scheduled["times"][0] == soonest.strftime("%a %-d %b, %H:%M")
+    published = pile(soup, "published")
+    assert published["count"] == 1 and published["items"] == ["Fresh story"]
+    shares = pile(soup, "shares")
+    assert shares["count"] == 1
+
+    # Every link opens a changelist filtered to exactly that pile.
+    listed = client.get(drafts["link"])
+    assert listed.status_code == 200
+    assert sorted(a.headline for a in listed.context["cl"].result_list) == ["My draft one", "My draft two"]
+    listed = client.get(scheduled["link"])
+    assert {a.headline for a in listed.context["cl"].result_list} == {"Soonest", "Later"}
+    listed = client.get(shares["link"])
+    assert [s.state for s in listed.context["cl"].result_list] == ["failed"]
+
+
+def test_the_shares_flag_of_the_sharing_app_still_shows(client_as, editor, desk_rows):
+    ShareRecord.objects.filter(state="failed").update(failed_at=timezone.now() - timedelta(hours=2))
+    page = client_as(editor).get(INDEX).content.decode()
+    assert 'id="share-failures-flag"' in page and 'id="desk"' in page
+
+
+def test_a_moderator_sees_only_the_comment_pile(client_as, moderator, desk_rows):
+    soup = BeautifulSoup(client_as(moderator).get(INDEX).content, "html.parser")
+    assert [box["id"] for box in soup.select(".desk-pile")] == ["desk-comments"]
+    comments = pile(soup, "comments")
+    assert comments["count"] == 1
+    assert comments["link"] == reverse("admin:newsroom_comments_readercomment_changelist") + "?state=held"
+
+
+def test_the_desk_costs_the_same_queries_however_many_articles(client_as, editor, desk_rows):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_as(editor)
+    client.get(INDEX)
+    with CaptureQueriesContext(connection) as few:
+        client.get(INDEX)
+    for n in range(12):
+        ArticleFactory(headline=f"More {n}", in_review=True)
+        ArticleFactory(headline=f"Out {n}", published=True)
+    with CaptureQueriesContext(connection) as many:
+        client.get(INDEX)
+    desk_queries = [q for q in many.captured_queries if "articles_article" in q["sql"]]
+    assert len(many.captured_queries) == len(few.captured_queries)
+    assert len(desk_queries) <= 3
