@@ -9,7 +9,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/newsroom
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 TEST_CACHE_URL ?= redis://127.0.0.1:6379/1
-TEST_ENV := DEBUG=0 SECRET_KEY=test-only-secret-key-that-is-long-enough-0123456789 \
+TEST_ENV := DEBUG=0 HTTPS=0 SECRET_KEY=test-only-secret-key-that-is-long-enough-0123456789 \
 	DATABASE_URL=$(TEST_DATABASE_URL) CACHE_URL=$(TEST_CACHE_URL) \
 	CELERY_BROKER_URL=$(TEST_BROKER_URL) CELERY_TASK_ALWAYS_EAGER=1 \
 	STATICFILES_BACKEND=django.contrib.staticfiles.storage.StaticFilesStorage

@@ -5,7 +5,7 @@ from django.core import signing
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,8 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
+
+from newsroom.throttles import SearchThrottle
 
 from .models import Article, ArticleRedirect, Section, Tag
 from .previews import article_id_from_token
@@ -228,6 +230,17 @@ class SearchView(PublishedArticlesMixin, ListView):
     template_name = "articles/search.html"
     paginate_by = 20
     context_object_name = "articles"
+
+    def get(self, request, *args, **kwargs):
+        if clean_query(request.GET.get("q", "")):
+            throttle = SearchThrottle()
+            if not throttle.allow_request(request, self):
+                wait = max(1, int(throttle.wait() or 1))
+                response = render(request, "429.html", {"retry_after": wait}, status=429)
+                response["Retry-After"] = str(wait)
+                response["Cache-Control"] = "private, no-store"
+                return response
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         self.query = clean_query(self.request.GET.get("q", ""))

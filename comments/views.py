@@ -1,8 +1,5 @@
 """Public comment pages: post, outcome, confirm, reply, report, react, unsubscribe, and data requests."""
 
-import ipaddress
-
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
@@ -20,6 +17,7 @@ from django_comments.models import CommentFlag
 from django_comments_xtd.models import DISLIKEDIT_FLAG, LIKEDIT_FLAG
 
 from articles.models import Article
+from newsroom import security
 
 from . import services, tokens
 from .forms import DataRequestForm, NotificationSettingForm, ReaderCommentForm, ReportForm
@@ -42,19 +40,8 @@ FIELD_KEYS = ("name", "email", "url", "comment", "followup", "reply_to")
 
 
 def client_ip(request) -> str | None:
-    """The reader's address for the flood rule; behind our proxies, the same NUM_PROXIES rule as the API."""
-    remote = request.META.get("REMOTE_ADDR") or None
-    proxies = settings.REST_FRAMEWORK.get("NUM_PROXIES") or 0
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if proxies and forwarded:
-        addresses = [a.strip() for a in forwarded.split(",") if a.strip()]
-        if addresses:
-            candidate = addresses[-min(proxies, len(addresses))]
-            try:
-                return str(ipaddress.ip_address(candidate))
-            except ValueError:
-                return remote
-    return remote
+    """The reader's address for the flood rule: the one helper every rate limit uses (newsroom.security)."""
+    return security.client_ip(request)
 
 
 def _page(request, *, title, message="", status=200, tone="info", **context):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -52,6 +53,8 @@ INSTALLED_APPS = [
     "django_comments",
     "reversion",
     "imagekit",
+    "csp",
+    "axes",
     "newsroom",
     "authors",
     "articles",
@@ -61,6 +64,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "newsroom.security.PathContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -68,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a login attempt from a locked-out client into the lockout answer (django-axes).
+    "axes.middleware.AxesMiddleware",
     # Last, so it sees the finished response and the logged-in user (newsroom/page_cache.py).
     "newsroom.page_cache.PageCacheMiddleware",
 ]
@@ -100,6 +107,19 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
+
+# Argon2 for new and changed passwords; the others only to check (and upgrade) older hashes.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# django-axes first: it refuses a locked-out client before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -137,6 +157,89 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 
 LOGIN_URL = "admin:login"
+
+# Security (README "Production"). HTTPS says readers reach the site over TLS, served directly or through a
+# proxy that terminates it; it is on by default with DEBUG off, and brings HSTS, secure cookies and the
+# redirect to https. The test suite (plain http test client) and `make run` have it off.
+HTTPS = env.bool("HTTPS", default=not DEBUG)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto (overwriting any the client sent): without
+# this, every request looks like http and SECURE_SSL_REDIRECT would redirect for ever.
+if env.bool("BEHIND_TLS_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = env.str("SECURE_REFERRER_POLICY", default="strict-origin-when-cross-origin")
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+
+# How many proxies of ours each append the address they saw to X-Forwarded-For (0: the header is ignored).
+# Every rate limit and the login lockout see the client through newsroom.security.client_ip, which believes
+# only that many entries from the header's end. API_NUM_PROXIES is the older name of the same setting.
+NUM_PROXIES = env.int("NUM_PROXIES", default=env.int("API_NUM_PROXIES", default=0))
+
+# Content-Security-Policy (django-csp 4; newsroom.security): the public site runs only its own scripts and
+# styles, no inline ones; images may come from any https address (editors embed them in articles).
+_CSP_COMMON = {
+    "default-src": [SELF],
+    "script-src": [SELF],
+    "style-src": [SELF],
+    "img-src": [SELF, "data:", *env.list("CSP_IMG_SRC", default=["https:"])],
+    "font-src": [SELF],
+    "connect-src": [SELF],
+    "media-src": [SELF],
+    "object-src": [NONE],
+    "frame-src": [NONE],
+    "worker-src": [SELF],
+    "base-uri": [SELF],
+    "form-action": [SELF],
+    "frame-ancestors": [NONE],
+    "report-uri": env.str("CSP_REPORT_URI", default="") or None,
+}
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_COMMON}
+# The admin (Django's templates and ours set style attributes) and the API docs (Swagger UI and Redoc inject
+# styles; Redoc runs its parser in a blob: worker) allow inline *styles*; no page allows inline script.
+CSP_PATH_POLICIES = [
+    (
+        "/admin/",
+        _CSP_COMMON | {"style-src": [SELF, UNSAFE_INLINE], "img-src": [SELF, "data:", "blob:", "https:"]},
+    ),
+    (
+        "/api/docs/",
+        _CSP_COMMON
+        | {"style-src": [SELF, UNSAFE_INLINE], "worker-src": [SELF, "blob:"], "font-src": [SELF, "data:"]},
+    ),
+]
+# No page of ours uses these browser features; nor may anything embedded in one.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media", "geolocation",
+        "gyroscope", "magnetometer", "microphone", "midi", "payment", "publickey-credentials-get",
+        "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+    )
+}  # fmt: skip
+
+# Admin login lockout (django-axes): after AXES_FAILURE_LIMIT failed logins for one user name from one client
+# address, that pair is refused (even with the right password) for AXES_COOLOFF_HOURS; a success resets it.
+# `manage.py axes_reset` lifts every lockout.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(hours=env.float("AXES_COOLOFF_HOURS", default=1))
+AXES_LOCKOUT_PARAMETERS = [
+    p.split("+") if "+" in p else p
+    for p in env.list("AXES_LOCKOUT_PARAMETERS", default=["username+ip_address"])
+]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "newsroom.security.client_ip"
+AXES_SENSITIVE_PARAMETERS = ["password"]
+
+# Reader search: searches per client address (newsroom.throttles.SearchThrottle; 429 beyond it).
+SEARCH_RATE = env.str("SEARCH_RATE", default="30/minute")
 
 # Email: the console by default; EMAIL_URL (smtp://user:pass@host:587/?tls=True) in production.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
@@ -222,8 +325,8 @@ CELERY_BEAT_SCHEDULE |= {
     "comments-mail-sweeper": {"task": "comments.tasks.sweep_unsent_mail", "schedule": timedelta(minutes=5)},
 }
 
-# REST API (newsroom/api.py, each app's api.py). Clients are told apart by REMOTE_ADDR unless API_NUM_PROXIES
-# says how many proxies of ours append to X-Forwarded-For (then the address that many from its end counts).
+# REST API (newsroom/api.py, each app's api.py). Clients are told apart by newsroom.security.client_ip
+# (REMOTE_ADDR, or the address NUM_PROXIES entries from the end of X-Forwarded-For).
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -236,7 +339,7 @@ REST_FRAMEWORK = {
         "user": env.str("API_USER_RATE", default="1200/minute"),
         "comments": env.str("API_COMMENT_RATE", default="10/hour"),
     },
-    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
+    "NUM_PROXIES": NUM_PROXIES,
     "EXCEPTION_HANDLER": "newsroom.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "newsroom.api.NewsroomAutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

@@ -1,17 +1,24 @@
 """API throttles, in a module of their own: DRF imports them from the settings while it is being imported.
 
 Rates are read when a request comes (so tests and settings can change them); clients are told apart by
-REMOTE_ADDR, or by the address NUM_PROXIES proxies from the end of X-Forwarded-For, so a client cannot reset
-its count by sending a header of its own.
+newsroom.security.client_ip (REMOTE_ADDR, or the address NUM_PROXIES proxies from the end of X-Forwarded-For),
+so a client cannot reset its count by sending a header of its own. SearchThrottle serves the reader site's
+search page (a plain Django view) with the same machinery.
 """
 
+from django.conf import settings
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
+
+from newsroom.security import client_ip
 
 
 class _SettingsRate:
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_ident(self, request):
+        return client_ip(request) or "unknown"
 
 
 class AnonymousThrottle(_SettingsRate, AnonRateThrottle):
@@ -26,6 +33,21 @@ class CommentPostThrottle(_SettingsRate, SimpleRateThrottle):
     """Comment posts per client address, signed in or not, on top of the comments app's flood rule."""
 
     scope = "comments"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class SearchThrottle(SimpleRateThrottle):
+    """Reader searches per client address: each one is a full-text query, so a flood costs the database."""
+
+    scope = "search"
+
+    def get_rate(self):
+        return settings.SEARCH_RATE
+
+    def get_ident(self, request):
+        return client_ip(request) or "unknown"
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

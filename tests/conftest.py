@@ -54,3 +54,16 @@ def client_as(client):
 def _page_cache_off(settings):
     """The anonymous page cache is off unless a test asks for it (tests/test_page_cache.py does)."""
     settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Argon2 (the production hasher) costs a quarter of a second a hash; tests not about passwords use MD5
+    (tests/security/test_logins.py checks Argon2 with the real setting)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _no_search_limit(settings):
+    """The search rate limit counts in the shared cache across tests; tests/security/ sets a low one."""
+    settings.SEARCH_RATE = "100000/minute"

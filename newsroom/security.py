@@ -1,0 +1,46 @@
+"""Who the client is, and which Content-Security-Policy a page gets.
+
+`client_ip` is the one answer to "the client's address" for every rate limit (API throttles, the search limit,
+the comment flood rule) and for the admin login lockout (django-axes): REMOTE_ADDR, or, behind NUM_PROXIES
+proxies of ours that each append to X-Forwarded-For, the address that many entries from the header's end.
+Entries further left were written by the client and are never believed, so a forged header changes nothing.
+"""
+
+import ipaddress
+
+from csp.middleware import CSPMiddleware
+from django.conf import settings
+
+
+def client_ip(request) -> str | None:
+    """The client's address as our outermost trusted proxy saw it; None when there is none to trust."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    proxies = settings.NUM_PROXIES
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        addresses = [a.strip() for a in forwarded.split(",") if a.strip()]
+        if addresses:
+            candidate = addresses[-min(proxies, len(addresses))]
+            try:
+                return str(ipaddress.ip_address(candidate))
+            except ValueError:
+                return remote
+    return remote
+
+
+class PathContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp with a second policy for the addresses that need one (settings.CSP_PATH_POLICIES).
+
+    The public site gets CONTENT_SECURITY_POLICY (no inline script or style at all); the admin and the API
+    docs ship Django's and Swagger/Redoc's inline styles, so they get their own, still without inline
+    script. A view-level `csp_override` wins over both.
+    """
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if parts.config is None and not report_only:
+            for prefix, directives in settings.CSP_PATH_POLICIES:
+                if request.path_info.startswith(prefix):
+                    parts.config = directives
+                    break
+        return parts
