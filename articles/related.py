@@ -7,6 +7,7 @@ from .models import Article, RelatedArticle
 
 # A shared tag says more about a story than a shared section.
 TAG_WEIGHT, SECTION_WEIGHT = 2, 1
+CANDIDATES = 300
 
 
 def related_articles(article: Article, *, limit: int = 6) -> list[Article]:
@@ -22,11 +23,13 @@ def related_articles(article: Article, *, limit: int = 6) -> list[Article]:
         .annotate(n=Count("*"))
         .values("n")
     )
-    candidates = Q(section_id=article.section_id) | Q(
-        pk__in=RelatedArticle.objects.filter(article_id=article.pk).values("related_id")
+    # Only the newest few hundred of the section and of the shared tags are scored, however big they grow.
+    recent = Article.objects.published().exclude(pk=article.pk).newest_first().values("pk")
+    candidates = Q(pk__in=RelatedArticle.objects.filter(article_id=article.pk).values("related_id")) | Q(
+        pk__in=recent.filter(section_id=article.section_id)[:CANDIDATES]
     )
     if tag_ids:
-        candidates |= Q(pk__in=Article.tags.through.objects.filter(tag_id__in=tag_ids).values("article_id"))
+        candidates |= Q(pk__in=recent.filter(tags__in=tag_ids).distinct()[:CANDIDATES])
     rows = (
         Article.objects.published()
         .filter(candidates)
