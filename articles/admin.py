@@ -3,8 +3,14 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
+from django.http import Http404, HttpResponseNotAllowed
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django_prose_editor.widgets import AdminProseEditorWidget
+from js_asset import Media as AssetMedia
 from reversion.admin import VersionAdmin
 
 from comments.queries import with_comment_counts
@@ -12,6 +18,7 @@ from sharing.admin import ShareRecordInline
 
 from . import services
 from .conflicts import EditConflict, check_version
+from .editor import body_form_field
 from .models import (
     Article,
     Byline,
@@ -23,7 +30,7 @@ from .models import (
     Tag,
     WorkflowEvent,
 )
-from .previews import preview_url
+from .previews import preview_url, render_unsaved
 
 # Names of the workflow buttons on the article form (templates/admin/articles/article/submit_line.html).
 WORKFLOW_ACTIONS = ("_submit_review", "_publish", "_schedule", "_unpublish")
@@ -60,8 +67,63 @@ class ImageAdmin(admin.ModelAdmin):
     list_display = ["thumbnail", "title", "credit", "size", "uploaded_by", "created_at"]
     list_display_links = ["thumbnail", "title"]
     search_fields = ["title", "caption", "credit", "alt_text"]
-    readonly_fields = ["thumbnail", "size", "uploaded_by", "created_at"]
+    readonly_fields = ["thumbnail", "size", "uploaded_by", "created_at", "where_used"]
     list_select_related = ["uploaded_by"]
+
+    def get_urls(self):
+        pick = path("pick/", self.admin_site.admin_view(self.pick_view), name="articles_image_pick")
+        return [pick, *super().get_urls()]
+
+    def pick_view(self, request):
+        """The editor's "Browse..." window: search the library, click a picture to put it in a figure."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        images = self.get_queryset(request)
+        query = request.GET.get("q", "").strip()[:200]
+        if query:
+            images, _ = self.get_search_results(request, images, query)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Choose an image from the library",
+            "images": images[:60],
+            "query": query,
+            "func_num": request.GET.get("CKEditorFuncNum", ""),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/articles/image/pick.html", context)
+
+    def get_deleted_objects(self, objs, request):
+        """Refuse to delete a picture an article shows, in its body as well as as lead image (the
+        database protects only the lead image), and list where it is used."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        seen = set()
+        for image in objs:
+            for article in image.used_in().filter(~Q(lead_image=image)):
+                if article.pk not in seen:
+                    seen.add(article.pk)
+                    url = reverse("admin:articles_article_change", args=[article.pk])
+                    protected.append(format_html('Article (in the body): <a href="{}">{}</a>', url, article))
+        return deleted, counts, perms_needed, protected
+
+    @admin.display(description="Used in")
+    def where_used(self, image):
+        if image.pk is None:
+            return "—"
+        articles = list(image.used_in()[:50])
+        if not articles:
+            return "Not used in any article."
+        return format_html_join(
+            mark_safe("<br>"),
+            '<a href="{}">{}</a> ({})',
+            (
+                (
+                    reverse("admin:articles_article_change", args=[a.pk]),
+                    a.headline,
+                    "lead image" if a.lead_image_id == image.pk else "in the body",
+                )
+                for a in articles
+            ),
+        )
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
@@ -250,6 +312,11 @@ class ArticleAdmin(VersionAdmin):
         ShareRecordInline,
     ]
     actions = ["publish_selected", "unpublish_selected"]
+
+    class Media:
+        js = ["admin_desk/article_form.js"]
+        css = {"all": ["admin_desk/desk.css"]}
+
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek", "body", "section", "tags", "expected_version"]}),
         ("Lead image", {"fields": ["lead_image", "lead_image_caption"]}),
@@ -274,6 +341,10 @@ class ArticleAdmin(VersionAdmin):
     ]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "body":
+            return body_form_field(
+                label="Body", help_text=db_field.help_text, widget=AdminProseEditorWidget(attrs={"rows": 20})
+            )
         if db_field.name == "dek":
             kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "class": "vLargeTextField"})
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -284,6 +355,76 @@ class ArticleAdmin(VersionAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         return type(form.__name__, (form,), {"request": request})
+
+    def get_urls(self):
+        preview = self.admin_site.admin_view(self.unsaved_preview_view)
+        return [
+            path("preview/", preview, name="articles_article_preview_new"),
+            path("<path:object_id>/preview/", preview, name="articles_article_preview"),
+            *super().get_urls(),
+        ]
+
+    def unsaved_preview_view(self, request, object_id=None):
+        """The form's "Preview" button posts here: the article with its unsaved changes, staff only."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self.get_object(request, unquote(object_id)) if object_id else None
+        if object_id and article is None:
+            raise Http404("No such article.")
+        allowed = (
+            self.has_change_permission(request, article) if article else self.has_add_permission(request)
+        )
+        if not allowed:
+            raise PermissionDenied
+        data = request.POST.copy()
+        data.pop("expected_version", None)  # a preview is not a save: a newer version must not stop it
+        for button in WORKFLOW_ACTIONS:
+            data.pop(button, None)
+        form = self.get_form(request, article, change=article is not None)(
+            data, request.FILES, instance=article
+        )
+        form_valid = form.is_valid()
+        formsets, _ = self._create_formsets(request, form.instance, change=article is not None)
+        if not (form_valid and all(formset.is_valid() for formset in formsets)):
+            errors = [f"{name}: {' '.join(e)}" for name, e in form.errors.items()]
+            errors += [str(e) for formset in formsets for e in formset.non_form_errors()]
+            errors += [
+                f"{formset.prefix}: {' '.join(msgs)}"
+                for formset in formsets
+                for form_errors in formset.errors
+                for msgs in form_errors.values()
+            ]
+            return TemplateResponse(
+                request,
+                "admin/articles/article/preview_errors.html",
+                {**self.admin_site.each_context(request), "title": "Preview", "errors": errors},
+                status=400,
+            )
+
+        def save():
+            instance = form.save(commit=False)
+            if instance.pk is None:
+                instance.created_by = request.user
+            instance.save()
+            form.save_m2m()
+            for formset in formsets:
+                formset.instance = instance
+                formset.save()
+            return instance
+
+        return render_unsaved(request, save)
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        # The editor's import map is an inline script: it carries the page's CSP nonce, when there is one.
+        nonce = getattr(request, "csp_nonce", None)
+        if nonce:
+            context["media"] = AssetMedia.from_media(context["media"], nonce=str(nonce))
+        response = super().render_change_form(request, context, *args, **kwargs)
+        if nonce:
+            from csp.constants import NONCE
+
+            response._csp_update = {"script-src": [NONCE]}
+        return response
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

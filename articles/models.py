@@ -102,6 +102,14 @@ class Image(models.Model):
     def __str__(self):
         return self.title
 
+    def used_in(self):
+        """Articles that show this image: as lead image, or in the body (a figure from the library
+        carries the image's id in data-file; a pasted address carries the file's name)."""
+        in_body = Q(body__contains=f'data-file="{self.pk}"')
+        if self.file:
+            in_body |= Q(body__contains=self.file.name)
+        return Article.objects.filter(Q(lead_image=self) | in_body).order_by("-updated_at", "-pk")
+
     def renditions(self):
         """(url, width) pairs for srcset, never wider than the original."""
         pairs = []

@@ -12,7 +12,8 @@ ALLOWED_TAGS = {
 
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "hreflang"},
-    "img": {"src", "alt", "width", "height", "title", "loading"},
+    # data-file: the media library image a figure shows (set by the editor's picker; see articles/editor.py)
+    "img": {"src", "alt", "width", "height", "title", "loading", "data-file"},
     "blockquote": {"cite"},
     "q": {"cite"},
     "ol": {"start", "reversed"},
@@ -20,7 +21,14 @@ ALLOWED_ATTRIBUTES = {
     "td": {"colspan", "rowspan"},
 }
 
-ALLOWED_CLASSES = {"aside": {"pullquote"}, "figure": {"pullquote", "wide"}, "p": {"lead"}}
+# The editor marks pull quotes as blockquote.pullquote and gives figures and captions a class of their own.
+ALLOWED_CLASSES = {
+    "aside": {"pullquote"},
+    "blockquote": {"pullquote"},
+    "figure": {"figure", "pullquote", "wide"},
+    "figcaption": {"figure-caption"},
+    "p": {"lead"},
+}
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_comments",
     "reversion",
     "imagekit",
+    "django_prose_editor",
     "csp",
     "axes",
     "newsroom",

@@ -53,6 +53,20 @@ from .serializers import (
 )
 
 
+class ImageInUse(exceptions.APIException):
+    """The image is shown by articles: 409, with where it is used."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "image_in_use"
+
+    def __init__(self, articles):
+        super().__init__(
+            detail=f"This image is used by {len(articles)} article(s); remove it from them first.",
+            code="image_in_use",
+        )
+        self.articles = articles
+
+
 class PreconditionFailed(exceptions.APIException):
     """`If-Match` named a version of the article that is no longer the current one."""
 
@@ -487,6 +501,11 @@ class TagViewSet(NewsroomViewMixin, viewsets.ReadOnlyModelViewSet):
         "is refused with 400.",
     ),
     partial_update=extend_schema(summary="Change an image's title, caption, credit or alt text"),
+    destroy=extend_schema(
+        summary="Delete an image",
+        description="Refused with 409 while an article shows it (lead image or in the body); "
+        "`errors.used_by` lists them as `id: headline`.",
+    ),
 )
 class ImageViewSet(
     NewsroomViewMixin,
@@ -494,19 +513,39 @@ class ImageViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
     queryset = Image.objects.all()
     serializer_class = ImageSerializer
     pagination_class = ImageCursorPagination
     parser_classes = [MultiPartParser, FormParser, LimitedJSONParser]
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    schema_error_codes = {"destroy": ["409"]}
     permission_map = {
         "list": ["articles.view_image"],
         "retrieve": ["articles.view_image"],
         "create": ["articles.add_image"],
         "partial_update": ["articles.change_image"],
+        "destroy": ["articles.delete_image"],
     }
+
+    def perform_destroy(self, image):
+        """Refused while any article shows the image (lead image or body), naming them."""
+        with transaction.atomic():
+            Image.objects.select_for_update().filter(pk=image.pk).first()
+            articles = list(image.used_in().values("id", "headline"))
+            if articles:
+                raise ImageInUse(articles)
+            image.delete()
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        if isinstance(exc, ImageInUse):
+            response.data["errors"] = {
+                "used_by": [f"{a['id']}: {a['headline']}" for a in exc.articles],
+            }
+        return response
 
     def perform_create(self, serializer):
         serializer.save(uploaded_by=self.request.user)

@@ -1,0 +1,75 @@
+// The article form: words and reading time beside the body, and the headline's and standfirst's length
+// against what search results and social cards show. No inline script: loaded as ArticleAdmin.Media.
+(function () {
+  "use strict";
+  var WORDS_PER_MINUTE = 230;
+  var LIMITS = {
+    id_headline: [["search results", 60], ["social cards", 70]],
+    id_dek: [["search snippets", 155], ["social cards", 200]],
+  };
+
+  function meter(afterElement, id) {
+    var box = document.getElementById(id);
+    if (!box) {
+      box = document.createElement("p");
+      box.id = id;
+      box.className = "help length-meter";
+      box.setAttribute("aria-live", "polite");
+      afterElement.insertAdjacentElement("afterend", box);
+    }
+    return box;
+  }
+
+  function lengths(input) {
+    var limits = LIMITS[input.id];
+    var box = meter(input, input.id + "_length");
+    function update() {
+      var n = input.value.length;
+      var parts = limits.map(function (limit) {
+        var over = n > limit[1];
+        return (over ? "over " : "within ") + limit[0] + " (" + limit[1] + ")";
+      });
+      box.textContent = n + " characters: " + parts.join(", ") + ".";
+      box.classList.toggle("length-over", n > limits[0][1]);
+    }
+    input.addEventListener("input", update);
+    update();
+  }
+
+  function wordsOf(text) {
+    var words = text.trim().split(/\s+/).filter(Boolean);
+    return words.length;
+  }
+
+  function bodyCounter() {
+    var textarea = document.getElementById("id_body");
+    if (!textarea) return;
+    var anchor = textarea.closest(".prose-editor") || textarea;
+    var box = meter(anchor, "id_body_words");
+    function update() {
+      var editable = anchor.querySelector && anchor.querySelector(".ProseMirror");
+      var text = editable ? editable.innerText : textarea.value.replace(/<[^>]*>/g, " ");
+      var words = wordsOf(text);
+      var minutes = Math.max(1, Math.round(words / WORDS_PER_MINUTE));
+      box.textContent = words + " words · about " + minutes + " min to read";
+      box.dataset.words = String(words);
+    }
+    document.addEventListener("input", update);
+    document.addEventListener("keyup", update);
+    new MutationObserver(update).observe(anchor.parentNode, { subtree: true, childList: true, characterData: true });
+    update();
+  }
+
+  function start() {
+    Object.keys(LIMITS).forEach(function (id) {
+      var input = document.getElementById(id);
+      if (input) lengths(input);
+    });
+    // The editor replaces the textarea once its module has loaded; count after that too.
+    bodyCounter();
+    setTimeout(bodyCounter, 500);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

@@ -1,0 +1,109 @@
+"""The media library: searchable, picked into bodies, and an image in use cannot be deleted."""
+
+import pytest
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from articles.models import Article, Image
+from tests.factories import ArticleFactory, ImageFactory, uploaded_image
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def images():
+    return {
+        "lead": ImageFactory(title="Ferry at dawn", file=uploaded_image(width=300, height=200)),
+        "body": ImageFactory(
+            title="Harbour crane", credit="Lia Moss", file=uploaded_image(width=300, height=200)
+        ),
+        "free": ImageFactory(title="Unused gull", file=uploaded_image(width=300, height=200)),
+    }
+
+
+@pytest.fixture
+def users_of(images):
+    lead_user = ArticleFactory(headline="Ferries return", lead_image=images["lead"])
+    body_user = ArticleFactory(
+        headline="Cranes at work",
+        body=f'<figure class="figure"><img src="{images["body"].rendition_1200.url}" alt="Crane" '
+        f'data-file="{images["body"].pk}"><figcaption class="figure-caption">A crane.</figcaption></figure>',
+    )
+    return lead_user, body_user
+
+
+def delete_url(image):
+    return reverse("admin:articles_image_delete", args=[image.pk])
+
+
+@pytest.mark.parametrize("which", ["lead", "body"])
+def test_admin_refuses_to_delete_an_image_in_use_and_says_where(client_as, editor, images, users_of, which):
+    client = client_as(editor)
+    image = images[which]
+    page = client.get(delete_url(image))
+    html = page.content.decode()
+    expected = "Ferries return" if which == "lead" else "Cranes at work"
+    assert page.status_code == 200 and expected in html
+    assert "Cannot delete image" in html or "would require deleting the following protected" in html
+
+    client.post(delete_url(image), {"post": "yes"})
+    assert Image.objects.filter(pk=image.pk).exists()
+    assert Article.objects.count() == 2
+
+
+def test_admin_deletes_an_unused_image(client_as, editor, images, users_of):
+    response = client_as(editor).post(delete_url(images["free"]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not Image.objects.filter(pk=images["free"].pk).exists()
+
+
+def test_bulk_delete_refuses_when_any_image_is_in_use(client_as, editor, images, users_of):
+    client = client_as(editor)
+    changelist = reverse("admin:articles_image_changelist")
+    pks = [images["body"].pk, images["free"].pk]
+    page = client.post(changelist, {"action": "delete_selected", "_selected_action": pks, "post": "yes"})
+    assert "Cranes at work" in page.content.decode()
+    assert Image.objects.filter(pk__in=pks).count() == 2
+
+
+def test_the_image_page_lists_where_it_is_used(client_as, editor, images, users_of):
+    html = client_as(editor).get(reverse("admin:articles_image_change", args=[images["body"].pk])).content
+    assert b"Cranes at work</a> (in the body)" in html
+
+
+def api(user):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    return client
+
+
+def test_api_refuses_to_delete_an_image_in_use_with_where(editor, images, users_of):
+    lead_user, body_user = users_of
+    for key, article in (("lead", lead_user), ("body", body_user)):
+        response = api(editor).delete(f"/api/v1/images/{images[key].pk}/")
+        assert response.status_code == 409
+        body = response.json()
+        assert body["code"] == "image_in_use"
+        assert body["errors"] == {"used_by": [f"{article.pk}: {article.headline}"]}
+        assert Image.objects.filter(pk=images[key].pk).exists()
+    assert api(editor).delete(f"/api/v1/images/{images['free'].pk}/").status_code == 204
+    assert not Image.objects.filter(pk=images["free"].pk).exists()
+
+
+def test_api_delete_needs_the_delete_permission(reporter, images):
+    assert api(reporter).delete(f"/api/v1/images/{images['free'].pk}/").status_code == 403
+    assert Image.objects.filter(pk=images["free"].pk).exists()
+
+
+def test_the_picker_searches_the_library_for_staff_only(client, client_as, editor, reader, images):
+    url = reverse("admin:articles_image_pick")
+    assert client.get(url).status_code == 302  # to the login page
+    client.force_login(reader)
+    assert client.get(url).status_code == 302
+    page = client_as(editor).get(url, {"q": "lia moss", "CKEditorFuncNum": "-1"})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Harbour crane" in html and "Ferry at dawn" not in html
+    assert f'data-id="{images["body"].pk}"' in html and 'data-func-num="-1"' in html
+    assert "<script>" not in html  # the picker's behaviour is in a static file
