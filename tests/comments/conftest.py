@@ -50,6 +50,7 @@ def _comment_rules(settings):
     settings.COMMENTS_PER_PAGE = 20
     settings.COMMENTS_XTD_MAX_THREAD_LEVEL = 2
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.PAGE_CACHE_SECONDS = 0  # these tests are about comments; the page cache has its own
 
 
 @pytest.fixture
