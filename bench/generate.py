@@ -66,8 +66,16 @@ SECTIONS = ["World", "Politics", "Business", "Science", "City", "Sport", "Cultur
 BATCH = 5000
 
 
-def sentence(rng, n=12):
-    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+SYLLABLES = ["ba", "cor", "den", "fal", "gri", "hol", "ker", "lum", "mar", "nes", "pol", "quin", "ros", "sel",
+             "tam", "ul", "ver", "wen", "yar", "zo"]  # fmt: skip
+# A vocabulary like a real archive's: thousands of words, so a two-word search matches a few stories, not all.
+VOCABULARY = [a + b + c for a in SYLLABLES for b in SYLLABLES for c in ("", "s", "ing", "ed", "er")][:4000]
+
+
+def sentence(rng, n=12, news=0.002):
+    """`n` words; each one of WORDS (the words searched for) with probability `news`."""
+    words = (rng.choice(WORDS) if rng.random() < news else rng.choice(VOCABULARY) for _ in range(n))
+    return " ".join(words).capitalize() + "."
 
 
 def _row(obj, fields):
@@ -139,7 +147,7 @@ def generate(*, articles: int, comments: int, seed: int = 1) -> dict:
                 published = now - timedelta(minutes=7 * n)
                 yield Article(
                     id=n,
-                    headline=sentence(rng, 8)[:-1],
+                    headline=sentence(rng, 8, news=0.3)[:-1],
                     slug=f"story-{n}",
                     dek=sentence(rng, 20),
                     body="".join(f"<p>{sentence(rng, 60)}</p>" for _ in range(8)),

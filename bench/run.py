@@ -255,7 +255,7 @@ def main():
         rows = []
         for name, port, path, env in pages:
             url = f"http://127.0.0.1:{port}{path}"
-            body = urllib.request.urlopen(url, timeout=30).read()
+            body = urllib.request.urlopen(url, timeout=300).read()  # waits out the last run's queue
             wrk(url, options, duration=options.warmup)
             log(f"{name}: {options.duration} s at {options.connections} connections")
             measured = wrk(url, options)

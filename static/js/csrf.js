@@ -29,10 +29,21 @@
     field.value = value;
   }
 
+  // The comment form refreshes its token and security fields itself (comments/form.js, data-fields-url);
+  // it only needs the empty field to fill in.
   function postForm(target) {
     var form = target && target.closest ? target.closest("form") : null;
-    return form && (form.method || "").toLowerCase() === "post" && missing(form) ? form : null;
+    if (!form || (form.method || "").toLowerCase() !== "post" || !missing(form)) return null;
+    if (form.dataset.fieldsUrl) {
+      if (!form.querySelector('input[name="csrfmiddlewaretoken"]')) fill(form, "");
+      return null;
+    }
+    return form;
   }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-fields-url]").forEach(postForm);
+  });
 
   // Start fetching as soon as the reader turns to a form, so the post itself does not wait.
   document.addEventListener("focusin", function (event) {
