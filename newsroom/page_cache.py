@@ -205,7 +205,7 @@ class PageCacheMiddleware:
             and "private" not in response.get("Cache-Control", "")
             and "no-store" not in response.get("Cache-Control", "")
             and getattr(response, "context_data", None) is not None
-            and not getattr(request, "user", None).is_authenticated
+            and not getattr(getattr(request, "user", None), "is_authenticated", True)
         )
 
     @staticmethod

@@ -68,6 +68,9 @@ MIDDLEWARE = [
     "newsroom.security.PathContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, CSRF, auth and the rest: a hit skips them all (their response headers are stored with
+    # the page); a miss passes through them and is stored with what they added (newsroom/page_cache.py).
+    "newsroom.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
