@@ -79,8 +79,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Turns a login attempt from a locked-out client into the lockout answer (django-axes).
     "axes.middleware.AxesMiddleware",
-    # Last, so it sees the finished response and the logged-in user (newsroom/page_cache.py).
-    "newsroom.page_cache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
