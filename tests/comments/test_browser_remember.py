@@ -52,8 +52,8 @@ def fill(page, *, comment, remember):
     page.fill("#id_url", "https://ada.example/")
     if remember:
         page.check("#id_remember")
-    page.click("button[type=submit]:has-text('Post Comment')")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("button[type=submit]:has-text('Post Comment')")
 
 
 def test_remember_me_is_opt_in_and_stays_in_the_browser(page, live_server):
@@ -80,8 +80,8 @@ def test_remember_me_is_opt_in_and_stays_in_the_browser(page, live_server):
     # Unticking the box and posting forgets the details.
     page.uncheck("#id_remember")
     page.fill("#id_comment", "Forget me")
-    page.click("button[type=submit]:has-text('Post Comment')")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("button[type=submit]:has-text('Post Comment')")
     assert page.evaluate(f"localStorage.getItem('{KEY}')") is None
     assert PendingComment.objects.count() == 3
 
