@@ -159,7 +159,13 @@ def generate(*, articles: int, comments: int, seed: int = 1) -> dict:
                     is_breaking=n == 3,
                 )
 
+        # The full-text GIN index is built once after the rows are in: much faster than row by row.
+        search_index = next(i for i in Article._meta.indexes if i.name == "article_search_vector")
+        with connection.schema_editor() as editor:
+            editor.remove_index(Article, search_index)
         copy_objects(Article, make_articles(), articles, "articles")
+        with connection.schema_editor() as editor:
+            editor.add_index(Article, search_index)
         copy_objects(
             Byline,
             (
