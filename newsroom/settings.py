@@ -213,7 +213,13 @@ CSP_PATH_POLICIES = [
     (
         "/api/docs/",
         _CSP_COMMON
-        | {"style-src": [SELF, UNSAFE_INLINE], "worker-src": [SELF, "blob:"], "font-src": [SELF, "data:"]},
+        | {
+            "style-src": [SELF, UNSAFE_INLINE],
+            "worker-src": [SELF, "blob:"],
+            "font-src": [SELF, "data:"],
+            # No https: images: Redoc's footer would fetch its logo from cdn.redoc.ly (hidden when refused).
+            "img-src": [SELF, "data:"],
+        },
     ),
 ]
 # No page of ours uses these browser features; nor may anything embedded in one.
