@@ -416,9 +416,10 @@ class ArticleAdmin(VersionAdmin):
 
     def render_change_form(self, request, context, *args, **kwargs):
         # The editor's import map is an inline script: it carries the page's CSP nonce, when there is one.
-        nonce = getattr(request, "csp_nonce", None)
-        if nonce:
-            context["media"] = AssetMedia.from_media(context["media"], nonce=str(nonce))
+        nonce = getattr(request, "csp_nonce", None)  # django-csp's lazy nonce is falsy until read
+        if nonce is not None:
+            nonce = str(nonce)
+            context["media"] = AssetMedia.from_media(context["media"], nonce=nonce)
         response = super().render_change_form(request, context, *args, **kwargs)
         if nonce:
             from csp.constants import NONCE

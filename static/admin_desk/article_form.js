@@ -41,22 +41,29 @@
     return words.length;
   }
 
-  function bodyCounter() {
+  function bodyCounter(triesLeft) {
     var textarea = document.getElementById("id_body");
     if (!textarea) return;
-    var anchor = textarea.closest(".prose-editor") || textarea;
-    var box = meter(anchor, "id_body_words");
+    var editor = textarea.closest(".prose-editor");
+    if (!editor) {
+      // The editor's module builds it around the textarea once loaded; until then, try again shortly.
+      if (triesLeft > 0) setTimeout(function () { bodyCounter(triesLeft - 1); }, 200);
+      return;
+    }
+    var box = meter(editor, "id_body_words");
     function update() {
-      var editable = anchor.querySelector && anchor.querySelector(".ProseMirror");
+      var editable = editor.querySelector(".ProseMirror");
       var text = editable ? editable.innerText : textarea.value.replace(/<[^>]*>/g, " ");
       var words = wordsOf(text);
       var minutes = Math.max(1, Math.round(words / WORDS_PER_MINUTE));
-      box.textContent = words + " words · about " + minutes + " min to read";
-      box.dataset.words = String(words);
+      var label = words + " words · about " + minutes + " min to read";
+      // Written only when it changes, and outside the observed editor, so it cannot feed its own observer.
+      if (box.textContent !== label) {
+        box.textContent = label;
+        box.dataset.words = String(words);
+      }
     }
-    document.addEventListener("input", update);
-    document.addEventListener("keyup", update);
-    new MutationObserver(update).observe(anchor.parentNode, { subtree: true, childList: true, characterData: true });
+    new MutationObserver(update).observe(editor, { subtree: true, childList: true, characterData: true });
     update();
   }
 
@@ -65,9 +72,7 @@
       var input = document.getElementById(id);
       if (input) lengths(input);
     });
-    // The editor replaces the textarea once its module has loaded; count after that too.
-    bodyCounter();
-    setTimeout(bodyCounter, 500);
+    bodyCounter(50);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
