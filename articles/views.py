@@ -37,7 +37,7 @@ class PublishedArticlesMixin:
     """Every public view starts from Article.objects.published(); nothing else decides visibility."""
 
     def published_articles(self):
-        return Article.objects.published().for_listing().newest_first()
+        return Article.objects.published().for_listing().with_comment_counts().newest_first()
 
 
 class HomeView(PublishedArticlesMixin, TemplateView):

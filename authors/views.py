@@ -13,7 +13,13 @@ class AuthorView(ListView):
 
     def get_queryset(self):
         self.author = get_object_or_404(Author.objects.with_public_fields(), slug=self.kwargs["slug"])
-        return Article.objects.published().by_author(self.author).for_listing().newest_first()
+        return (
+            Article.objects.published()
+            .by_author(self.author)
+            .for_listing()
+            .with_comment_counts()
+            .newest_first()
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)
