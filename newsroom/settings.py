@@ -155,8 +155,13 @@ STORAGES = {
 # Anonymous page cache (newsroom/page_cache.py): public GET pages are kept this long, and dropped at once
 # when anything they show changes; 0 turns it off (and pages are private again).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+# A page a worker has just checked is served from its own memory this long: changes made through another
+# process show within this time (the page cache's freshness bound), those made through the same one at once.
+PAGE_CACHE_LOCAL_SECONDS = env.float("PAGE_CACHE_LOCAL_SECONDS", default=0.5)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Where `make backup` (manage.py backup) writes its timestamped folders.
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(BASE_DIR / "backups")))
 
 LOGIN_URL = "admin:login"
 
