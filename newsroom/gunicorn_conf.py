@@ -18,3 +18,11 @@ max_requests_jitter = max_requests // 10
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def when_ready(server):
+    """After the preload, before the first fork: objects loaded so far leave the garbage collector's view, so
+    collections in the workers never write to (and so copy) the pages they share with the arbiter."""
+    import gc
+
+    gc.freeze()

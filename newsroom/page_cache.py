@@ -17,6 +17,7 @@ soon as more than one process serves or publishes; local memory suits the single
 
 import hashlib
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -30,7 +31,7 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django.views.decorators.cache import never_cache
 
-PAGE_PREFIX = "page:v1:"
+PAGE_PREFIX = "page:v2:"
 VERSION_PREFIX = "pagever:"
 # Pages the cache may keep, by URL name; the list deps say which lists each one shows.
 CACHEABLE = {
@@ -46,6 +47,10 @@ PUBLIC_CACHE_CONTROL = "public, max-age=0, must-revalidate"
 # A page whose data changed after its rendering began is not stored (it may show the old data). Versions are
 # wall-clock times, so hosts that share the cache need synchronised clocks (NTP); raise this if they drift.
 RACE_MARGIN_NS = 0
+# Pages this process verified in the last PAGE_CACHE_LOCAL_SECONDS are served from its memory without asking
+# the cache again: a change made through another process shows within that time (this one's at once).
+LOCAL_PAGES = 64
+_local: OrderedDict = OrderedDict()
 
 
 def enabled() -> bool:
@@ -66,6 +71,7 @@ def bump(*deps: str) -> None:
         return
 
     def write():
+        _local.clear()
         token = str(time.time_ns())
         cache.set_many({VERSION_PREFIX + d: token for d in deps}, timeout=_version_timeout())
 
@@ -181,9 +187,10 @@ class PageCacheMiddleware:
             return self.get_response(request)
         request.page_cache_public = True
         key = _page_key(request)
-        hit = self._lookup(key)
+        hit = self._recent(key) or self._lookup(key)
         if hit is not None:
-            response, etag, last_modified = hit
+            content, headers, etag, last_modified = hit
+            response = HttpResponse(content, headers=headers)
             response.page_cache_status = "hit"
             return _conditional(request, _make_public(response, etag, last_modified), etag, last_modified)
 
@@ -209,11 +216,28 @@ class PageCacheMiddleware:
         )
 
     @staticmethod
-    def _lookup(key):
+    def _recent(key):
+        entry = _local.get(key)
+        if entry is None or entry[0] < time.monotonic():
+            return None
+        return entry[1]
+
+    @staticmethod
+    def _remember(key, hit):
+        seconds = settings.PAGE_CACHE_LOCAL_SECONDS
+        if seconds > 0:
+            _local[key] = (time.monotonic() + seconds, hit)
+            _local.move_to_end(key)
+            while len(_local) > LOCAL_PAGES:
+                _local.popitem(last=False)
+        return hit
+
+    @classmethod
+    def _lookup(cls, key):
         entry = cache.get(key)
         if entry is None:
             return None
-        deps, versions, nav, response, etag, last_modified = entry
+        deps, versions, nav, content, headers, etag, last_modified = entry
         from articles.navigation import CACHE_KEY as NAV_KEY
 
         current = cache.get_many([VERSION_PREFIX + d for d in deps] + [NAV_KEY])
@@ -221,7 +245,7 @@ class PageCacheMiddleware:
             return None
         if nav != nav_fingerprint(current.get(NAV_KEY)):
             return None
-        return response, etag, last_modified
+        return cls._remember(key, (content, headers, etag, last_modified))
 
     @staticmethod
     def _store(key, url_name, response, etag, last_modified, started):
@@ -230,11 +254,8 @@ class PageCacheMiddleware:
         versions = [current.get(VERSION_PREFIX + d) for d in deps]
         if any(v is not None and int(v) > started - RACE_MARGIN_NS for v in versions):
             return  # something it shows changed while it was rendered
-        stored = HttpResponse(response.content, status=response.status_code)
-        for header, value in response.items():
-            if header.lower() not in ("set-cookie", "vary"):
-                stored[header] = value
-        entry = (deps, versions, nav_fingerprint(), stored, etag, last_modified)
+        headers = {k: v for k, v in response.items() if k.lower() not in ("set-cookie", "vary")}
+        entry = (deps, versions, nav_fingerprint(), response.content, headers, etag, last_modified)
         cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
 
 

@@ -1,6 +1,7 @@
 """The anonymous page cache: pages come from it, and every kind of change shows at once on every page."""
 
 import re
+import time
 
 import pytest
 from django.db import connection
@@ -9,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from articles import services
 from comments.models import PendingComment, ReaderComment
+from newsroom import page_cache
 from tests.comments.conftest import form_fields
 from tests.factories import ArticleFactory
 
@@ -18,6 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def page_cache_on(settings, fresh_cache):
     settings.PAGE_CACHE_SECONDS = 600
+    page_cache._local.clear()  # a page kept in this process's memory by an earlier test
 
 
 @pytest.fixture
@@ -196,3 +199,16 @@ def test_switched_off_pages_are_not_cached_and_keep_their_token(client, story, s
     response = client.get(url)
     assert "X-Page-Cache" not in response
     assert re.search(r'name="csrfmiddlewaretoken" value="\w+"', response.content.decode())
+
+
+def test_a_change_from_another_process_shows_within_the_local_window(client, story, settings):
+    """Another process's change reaches this one through the cache once the local copy expires."""
+    settings.PAGE_CACHE_LOCAL_SECONDS = 0.3
+    url = story.get_absolute_url()
+    warm(client, [url])
+    from django.core.cache import cache
+
+    cache.set(page_cache.VERSION_PREFIX + f"article:{story.pk}", str(time.time_ns()))  # as another process
+    assert client.get(url)["X-Page-Cache"] == "hit"  # still this process's copy
+    time.sleep(0.35)
+    assert client.get(url)["X-Page-Cache"] == "miss"
