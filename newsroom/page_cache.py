@@ -67,8 +67,8 @@ def _version_timeout() -> int:
 def bump(*deps: str) -> None:
     """New versions for these dependencies, now and after the commit: no page showing them is reused."""
     deps = {d for d in deps if d}
-    if not deps:
-        return
+    if not deps or not enabled():
+        return  # the page cache is off: every process shares the setting, so no page is stored to go stale
 
     def write():
         _local.clear()
