@@ -1,48 +1,23 @@
 """Real Chromium: "remember me" is opt-in and keeps the details in this browser only (localStorage)."""
 
 import json
-import os
-import shutil
-from pathlib import Path
 
 import pytest
 
 from comments.models import PendingComment
 from tests.factories import ArticleFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+pytestmark = pytest.mark.browser
 KEY = "newsroom.commenter"
 
 
 @pytest.fixture
-def page(live_server, settings):
-    if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
-        pytest.skip(f"Chromium is not installed at {CHROMIUM}")
-    sync_api = pytest.importorskip("playwright.sync_api")
+def page(chromium, site, settings):
     settings.COMMENTS_FLOOD_SECONDS = 0
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        tab = browser.new_context().new_page()
-        yield tab
-        browser.close()
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    context = chromium.new_context()
+    yield context.new_page()
+    context.close()
 
 
 def fill(page, *, comment, remember):
@@ -56,9 +31,9 @@ def fill(page, *, comment, remember):
         page.click("button[type=submit]:has-text('Post Comment')")
 
 
-def test_remember_me_is_opt_in_and_stays_in_the_browser(page, live_server):
+def test_remember_me_is_opt_in_and_stays_in_the_browser(page, site):
     article = ArticleFactory(published=True)
-    url = live_server.url + article.get_absolute_url()
+    url = site.url + article.get_absolute_url()
 
     page.goto(url)
     assert not page.is_checked("#id_remember")
@@ -86,10 +61,10 @@ def test_remember_me_is_opt_in_and_stays_in_the_browser(page, live_server):
     assert PendingComment.objects.count() == 3
 
 
-def test_a_form_from_a_cached_page_still_posts(page, live_server):
+def test_a_form_from_a_cached_page_still_posts(page, site):
     """A cached page has no CSRF token of this reader and an old timestamp; form.js fetches fresh ones."""
     article = ArticleFactory(published=True)
-    page.goto(live_server.url + article.get_absolute_url())
+    page.goto(site.url + article.get_absolute_url())
     page.evaluate(
         """() => {
         const form = document.querySelector('form.comment-form');
