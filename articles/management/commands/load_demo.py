@@ -138,9 +138,13 @@ class Command(BaseCommand):
                         note=data["correction"],
                         noted_at=article.published_at + timedelta(hours=4),
                     )
-            # Written some hours before it went out, so the admin's dates look like a real desk's.
+            # Written some hours before it went out and untouched since (but for a correction), so the
+            # admin's dates and the page's "Updated" look like a real desk's.
             written = (article.published_at or now) - timedelta(hours=6)
-            Article.objects.filter(pk=article.pk).update(created_at=written)
+            touched = article.published_at or now
+            if data.get("correction"):
+                touched += timedelta(hours=4)
+            Article.objects.filter(pk=article.pk).update(created_at=written, updated_at=touched)
             created.append((article, data))
         WorkflowEvent.objects.bulk_create(
             WorkflowEvent(article=article, action=action, at=at, detail="Demo content")
