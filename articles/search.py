@@ -6,6 +6,7 @@ WHERE clause of a search is the indexed expression itself and PostgreSQL can use
 
 import html
 import re
+import unicodedata
 
 from django.contrib.postgres.indexes import GinIndex
 from django.db import connection
@@ -47,7 +48,11 @@ class PostgresOnlyGinIndex(GinIndex):
 
 def clean_query(raw) -> str:
     """What the reader typed, trimmed to something worth searching for ('' when nothing is)."""
-    text = " ".join(str(raw or "").split())[:MAX_QUERY_LENGTH]
+    # Control characters (PostgreSQL refuses NUL outright) and private-use ones (our snippet marks) go.
+    raw = "".join(
+        " " if unicodedata.category(ch) in {"Cc", "Co", "Cs"} else ch for ch in str(raw or "")[:2000]
+    )
+    text = " ".join(raw.split())[:MAX_QUERY_LENGTH]
     return text if any(ch.isalnum() for ch in text) else ""
 
 
