@@ -52,7 +52,7 @@
     }
     var box = meter(editor, "id_body_words");
     function update() {
-      var editable = editor.querySelector(".ProseMirror");
+      var editable = editor.querySelector("[contenteditable=true]");
       var text = editable ? editable.innerText : textarea.value.replace(/<[^>]*>/g, " ");
       var words = wordsOf(text);
       var minutes = Math.max(1, Math.round(words / WORDS_PER_MINUTE));

@@ -1,0 +1,186 @@
+"""An editor writes with formatting and a library image, previews, publishes; readers see exactly that.
+
+Real Chromium through Playwright (see conftest.py). Screenshots of the desk and of the editor are saved in
+test-output/screenshots/.
+"""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+
+from articles.models import Article
+from tests.browser.conftest import SCREENSHOTS
+from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory, UserFactory
+from tests.site_data import harbour_picture
+
+pytestmark = pytest.mark.browser
+
+EDITABLE = ".prose-editor:has(#id_body) .tiptap[contenteditable=true]"
+
+
+@pytest.fixture
+def desk_editor(site):
+    user = UserFactory(username="desk_editor", first_name="Dana", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editor"))
+    return user
+
+
+@pytest.fixture
+def editor_tab(chromium, site):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    local = re.compile(r"^https?://(localhost|127\.0\.0\.1)[:/]")
+    outside = []
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if local.match(route.request.url)
+            else (outside.append(route.request.url), route.abort())
+        ),
+    )
+    tab = context.new_page()
+    errors = []
+    tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.console_errors = errors
+    tab.outside_requests = outside
+    yield tab
+    context.close()
+
+
+def shot(tab, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    tab.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def story_body(tab):
+    """The body as the page holds it, as HTML."""
+    return tab.eval_on_selector(".story-body", "el => el.innerHTML").strip()
+
+
+def test_editor_writes_previews_and_publishes_and_readers_see_that_formatting(editor_tab, site, desk_editor):
+    tab = editor_tab
+    section = SectionFactory(slug="city", name="City")
+    author = AuthorFactory(user=desk_editor, display_name="Dana Reyes")
+    picture = ImageFactory(
+        title="Harbour at dawn",
+        caption="The new pier at first light.",
+        credit="Lia Moss",
+        alt_text="Ferries moored at a new pier",
+        file=harbour_picture(),
+    )
+    article = ArticleFactory(
+        section=section, headline="Ferries return to the harbour", slug="ferries-return", authors=[author]
+    )
+
+    tab.goto(site.url + "/admin/login/")
+    tab.fill("#id_username", "desk_editor")
+    tab.fill("#id_password", "correct horse battery staple")
+    tab.click("input[type=submit]")
+    tab.wait_for_url(re.compile(r"/admin/$"))
+    assert tab.locator("#desk-drafts .desk-count").inner_text() == "1"
+    assert tab.locator("#desk-drafts li a").inner_text() == "Ferries return to the harbour"
+    shot(tab, "desk")
+
+    tab.goto(site.url + f"/admin/articles/article/{article.pk}/change/")
+    body = tab.locator(EDITABLE)
+    body.wait_for()
+    body.click()
+    tab.keyboard.press("Control+A")
+    tab.keyboard.press("Delete")
+    keys = tab.keyboard
+    keys.type("Ferry services are back. ")
+    keys.press("Control+B")
+    keys.type("Two piers")
+    keys.press("Control+B")
+    keys.type(" open, ")
+    keys.press("Control+I")
+    keys.type("on time")
+    keys.press("Control+I")
+    keys.type(".")
+    keys.press("Enter")
+    keys.type("## Timetable")
+    keys.press("Enter")
+    keys.type("- Morning boats")
+    keys.press("Enter")
+    keys.type("Evening boats")
+    keys.press("Enter")
+    keys.press("Enter")
+    keys.type("---")
+
+    # A figure with a picture from the library, through the editor's "Browse..." picker.
+    tab.click('.prose-editor:has(#id_body) button[data-name="figure"]')
+    dialog = tab.locator("dialog[open]")
+    with tab.context.expect_page() as opened:
+        dialog.get_by_role("button", name=re.compile("Browse")).click()
+    picker = opened.value
+    picker.wait_for_load_state()
+    picker.locator(".image-picker-choice", has_text="Harbour at dawn").click()
+    assert dialog.locator("input[name=altText]").input_value() == "Ferries moored at a new pier"
+    dialog.locator("input[name=caption]").fill("The new pier at first light.")
+    dialog.get_by_role("button", name="Insert").click()
+
+    # Below the figure (ProseMirror's gap cursor), a block quote made a pull quote.
+    tab.locator(EDITABLE).locator("figcaption").click()
+    keys.press("End")
+    keys.press("ArrowDown")
+    keys.type("> The harbour is alive again.")
+    style = tab.locator(".prose-editor:has(#id_body) .prose-menubar__dropdown").filter(
+        has=tab.get_by_role("button", name="Block style")
+    )
+    style.locator(".prose-menubar__selected").click()
+    style.locator(".prose-menubar__picker").get_by_text("blockquote: Pull quote").click()
+
+    words = tab.locator("#id_body_words")
+    assert re.match(r"\d+ words · about 1 min to read", words.inner_text())
+    assert int(words.get_attribute("data-words")) >= 15
+    assert "characters" in tab.locator("#id_headline_length").inner_text()
+    shot(tab, "editor")
+
+    # Preview: the unsaved article in the site's template, in a new tab.
+    with tab.context.expect_page() as opened:
+        tab.get_by_role("button", name="Preview", exact=True).click()
+    preview = opened.value
+    preview.wait_for_load_state()
+    assert preview.locator("h1").inner_text() == "Ferries return to the harbour"
+    assert "Preview: this article is not published." in preview.locator(".preview-banner").inner_text()
+    previewed = story_body(preview)
+    assert "<strong>Two piers</strong>" in previewed and "<h2>Timetable</h2>" in previewed
+    shot(preview, "preview")
+    preview.close()
+    assert Article.objects.get(pk=article.pk).body == "<p>The council voted seven to two in favour.</p>"
+
+    tab.get_by_role("button", name="Save and publish now").click()
+    tab.wait_for_url(re.compile(r"/admin/articles/article/"))
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
+    stored = article.body
+    for fragment in [
+        "<p>Ferry services are back. <strong>Two piers</strong> open, <em>on time</em>.</p>",
+        "<h2>Timetable</h2>",
+        "<ul><li><p>Morning boats</p></li><li><p>Evening boats</p></li></ul>",
+        "<hr>",
+        f'data-file="{picture.pk}"',
+        '<figcaption class="figure-caption">The new pier at first light.</figcaption></figure>',
+        '<blockquote class="pullquote"><p>The harbour is alive again.</p></blockquote>',
+    ]:
+        assert fragment in stored, stored
+    assert previewed == stored
+
+    # The public page shows exactly what was stored, and the figure's picture is the library's rendition.
+    tab.goto(site.url + article.get_absolute_url())
+    assert story_body(tab) == stored
+    assert tab.eval_on_selector(".story-body figure img", "img => img.complete && img.naturalWidth > 0")
+    assert "/media/renditions/" in tab.eval_on_selector(".story-body figure img", "img => img.currentSrc")
+    shot(tab, "published")
+
+    # The editor's page reopened shows the same HTML (the editor kept everything it was given).
+    tab.goto(site.url + f"/admin/articles/article/{article.pk}/change/")
+    tab.locator(EDITABLE).wait_for()
+    assert tab.locator(EDITABLE).locator("blockquote.pullquote").count() == 1
+    assert tab.locator(EDITABLE).locator("figure img").count() == 1
+    assert tab.outside_requests == []
+    assert tab.console_errors == []
