@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 
 def main(paths):
-    client, counts = Client(), {}
+    client, counts = Client(HTTP_HOST="127.0.0.1"), {}
     for path in paths:
         client.get(path)  # warm, as under load
         with CaptureQueriesContext(connection) as queries:

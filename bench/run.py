@@ -66,6 +66,7 @@ def django_env(options, page_cache_seconds):
         LOG_LEVEL="WARNING",
         STATICFILES_BACKEND="whitenoise.storage.CompressedManifestStaticFilesStorage",
         WEB_CONCURRENCY=str(options.workers),
+        GUNICORN_MAX_REQUESTS="0",  # no worker recycling in the middle of a measurement
         PYTHONPATH=str(ROOT),
         DJANGO_SETTINGS_MODULE="newsroom.settings",
     )
