@@ -7,7 +7,7 @@ test-output/screenshots/.
 import re
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
 from articles.models import Article
 from tests.browser.conftest import SCREENSHOTS
@@ -22,7 +22,10 @@ EDITABLE = ".prose-editor:has(#id_body) .tiptap[contenteditable=true]"
 @pytest.fixture
 def desk_editor(site):
     user = UserFactory(username="desk_editor", first_name="Dana", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editor"))
+    # The roles come from migrations; a flush by an earlier transactional test may have removed them.
+    editors, _ = Group.objects.get_or_create(name="Editor")
+    editors.permissions.add(*Permission.objects.filter(content_type__app_label__in=["articles", "authors"]))
+    user.groups.add(editors)
     return user
 
 
