@@ -1,10 +1,17 @@
 """Security headers: HTTPS behind a proxy, framing, sniffing, referrers, CSP and Permissions-Policy."""
 
 import pytest
+from django.core.cache import cache
 
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttles():
+    """The API's anonymous throttle counts in the cache that earlier tests used; start from none."""
+    cache.clear()
 
 
 def directives(header: str) -> dict[str, list[str]]:

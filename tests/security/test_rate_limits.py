@@ -49,7 +49,7 @@ def test_the_fourth_search_in_a_minute_is_refused_whatever_the_forwarded_header_
         assert search(client, n, HTTP_X_FORWARDED_FOR=f"10.0.0.{n}").status_code == 200
     refused = search(client, 9, HTTP_X_FORWARDED_FOR="10.9.9.9")
     assert refused.status_code == 429
-    assert int(refused["Retry-After"]) > 0 and b"Too many searches" in refused.content
+    assert int(refused["Retry-After"]) > 0 and b"Too many requests" in refused.content
     assert refused["Cache-Control"] == "private, no-store"
     assert search(client, 10, REMOTE_ADDR="192.0.2.50").status_code == 200  # another reader
     assert client.get("/search/").status_code == 200  # the empty search page costs nothing
