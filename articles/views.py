@@ -2,6 +2,9 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core import signing
+from django.db import connection
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
@@ -50,21 +53,8 @@ class HomeView(PublishedArticlesMixin, TemplateView):
         featured = list(published.filter(is_featured=True)[:HOME_FEATURED])
         shown = {a.pk for a in featured}
         latest = [a for a in published[: HOME_LATEST + len(shown)] if a.pk not in shown][:HOME_LATEST]
-        # The newest few of every section: one small index scan per section (section, status, published_at),
-        # joined by UNION in a subquery; a row number over every published article grew with the archive.
-        # The sections come from the Browse By menu the page shows anyway (cached; its address is /<slug>/).
-        newest_ids = [
-            published.filter(section__slug=nav["url"].strip("/")).values_list("id", flat=True)[
-                :HOME_PER_SECTION
-            ]
-            for nav in browse_by()["sections"]
-        ]
-        ids = newest_ids[0].union(*newest_ids[1:], all=True) if newest_ids else []
-        ranked = published.filter(pk__in=ids).order_by(
-            "section__position", "section__name", "-published_at", "-id"
-        )
         blocks = {}
-        for article in ranked:
+        for article in self.newest_per_section(published):
             blocks.setdefault(article.section_id, (article.section, []))[1].append(article)
         context.update(
             breaking=breaking,
@@ -73,6 +63,28 @@ class HomeView(PublishedArticlesMixin, TemplateView):
             section_blocks=list(blocks.values()),
         )
         return context
+
+    @staticmethod
+    def newest_per_section(published):
+        """The newest few of every section, sections in menu order, in one query."""
+        order = ("section__position", "section__name", "-published_at", "-id")
+        if not connection.features.supports_slicing_ordering_in_compound:  # SQLite: a row number per section
+            rank = Window(
+                RowNumber(), partition_by=F("section_id"), order_by=[F("published_at").desc(), F("id").desc()]
+            )
+            return published.annotate(rank=rank).filter(rank__lte=HOME_PER_SECTION).order_by(*order)
+        # PostgreSQL: one small index scan per section (section, status, published_at), joined by UNION in a
+        # subquery; a row number over every published article grew with the archive (0.5 s at 100,000).
+        # The sections come from the Browse By menu the page shows anyway (cached; its address is /<slug>/).
+        newest_ids = [
+            published.filter(section__slug=nav["url"].strip("/")).values_list("id", flat=True)[
+                :HOME_PER_SECTION
+            ]
+            for nav in browse_by()["sections"]
+        ]
+        if not newest_ids:
+            return published.none()
+        return published.filter(pk__in=newest_ids[0].union(*newest_ids[1:], all=True)).order_by(*order)
 
 
 class SectionView(PublishedArticlesMixin, ListView):
