@@ -23,10 +23,7 @@ def H(text):
 
 
 def Q(text, who):
-    return (
-        f"<blockquote><p>{escape(text, quote=False)}</p>"
-        f"<p><cite>{escape(who, quote=False)}</cite></p></blockquote>"
-    )
+    return f"<blockquote><p>{escape(text, quote=False)}</p><p>— {escape(who, quote=False)}</p></blockquote>"
 
 
 def UL(*items):

@@ -35,7 +35,7 @@ def test_every_tag_the_editor_can_make_is_allowed():
         "p", "br", "h2", "h3", "h4", "strong", "em", "a", "ul", "ol", "li",
         "blockquote", "figure", "figcaption", "img", "hr",
     }  # fmt: skip
-    assert made <= ALLOWED_TAGS
+    assert made == ALLOWED_TAGS
 
 
 def test_every_attribute_and_class_the_editor_can_make_is_allowed():
@@ -44,8 +44,15 @@ def test_every_attribute_and_class_the_editor_can_make_is_allowed():
         # rel is replaced by the sanitiser's own; class is allowed per value (ALLOWED_CLASSES); the
         # ordered list's type/data-type are never written by the editor for a plain numbered list.
         wanted = attributes - {"rel", "class", "type", "data-type"}
-        assert wanted <= ALLOWED_ATTRIBUTES.get(tag, set()), tag
-    assert {"pullquote"} <= ALLOWED_CLASSES["blockquote"]
+        assert wanted == ALLOWED_ATTRIBUTES.get(tag, set()), tag
+    # Nothing allowed that the editor cannot make: no other tag carries attributes or classes.
+    assert set(ALLOWED_ATTRIBUTES) <= set(allow["attributes"])
+    assert set(ALLOWED_CLASSES) <= set(allow["attributes"]) | {"figcaption"}
+    assert {
+        "blockquote": {"pullquote"},
+        "figure": {"figure"},
+        "figcaption": {"figure-caption"},
+    } == ALLOWED_CLASSES
     assert allow["url_schemes"] == URL_SCHEMES
     # No heading level the site's outline does not use, and no raw-HTML mode that could make anything.
     assert EDITOR_EXTENSIONS["Heading"] == {"levels": [2, 3, 4]}
