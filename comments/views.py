@@ -72,6 +72,32 @@ def _fresh_form(article, request, *, parent_id=0):
     return ReaderCommentForm(article, initial=initial, user=request.user)
 
 
+def resend_after_csrf_failure(request):
+    """The comment form of a page served from the page cache carries no CSRF token for this reader; with
+    JavaScript, comments/form.js fetches one, without it the post fails the check. Instead of a bare 403,
+    give the reader their text back in a form with a fresh token (and cookie), so a second click posts it.
+    None when the post is not a comment on a published article."""
+    try:
+        article = _published_article(request.POST.get("content_type"), request.POST.get("object_pk"))
+    except Http404:
+        return None
+    try:
+        parent_id = int(request.POST.get("reply_to") or 0)
+    except ValueError:
+        parent_id = 0
+    return _page(
+        request,
+        title="Please send your comment again",
+        status=403,
+        tone="error",
+        article=article,
+        message="Your comment was not saved yet: this page had been open a while, so we need you to send it "
+        "once more. Your text is below.",
+        form=_fresh_form(article, request, parent_id=parent_id),
+        form_heading="Send again",
+    )
+
+
 @csrf_protect
 @require_POST
 def post_comment(request):

@@ -192,6 +192,45 @@ def test_comment_form_on_a_cached_page_posts_with_a_fetched_token(story):
     assert PendingComment.objects.filter(comment="A fair point.").exists()
 
 
+def test_without_javascript_a_comment_from_a_cached_page_comes_back_to_send_again(story):
+    """No JavaScript to fetch a token: the first post is not saved, the reader gets their text back with a
+    fresh token, and the second click posts it."""
+    reader = Client(enforce_csrf_checks=True)
+    url = story.get_absolute_url()
+    reader.get(url)
+    cached = reader.get(url)
+    assert cached["X-Page-Cache"] == "hit"
+    fields = form_fields(cached.content.decode())
+    fields.update(
+        {"name": "Ada Reader", "email": "ada@example.net", "url": "", "comment": "Ferries at last."}
+    )
+
+    again = reader.post("/comments/post/", fields, REMOTE_ADDR="203.0.113.78")
+
+    html = again.content.decode()
+    assert again.status_code == 403
+    assert "Please send your comment again" in html
+    assert "Ferries at last.</textarea>" in html and 'value="Ada Reader"' in html
+    assert not PendingComment.objects.exists() and not ReaderComment.objects.exists()
+    resend = form_fields(html)
+    assert resend["csrfmiddlewaretoken"] and "csrftoken" in again.cookies
+    resend.update(
+        {"name": "Ada Reader", "email": "ada@example.net", "url": "", "comment": "Ferries at last."}
+    )
+
+    posted = reader.post("/comments/post/", resend, REMOTE_ADDR="203.0.113.78")
+
+    assert posted.status_code == 303, posted.content[:500]
+    assert PendingComment.objects.get().comment == "Ferries at last."
+
+
+def test_other_csrf_failures_keep_djangos_refusal(story):
+    reader = Client(enforce_csrf_checks=True)
+    response = reader.post("/comments/my-data/", {"email": "ada@example.net"})
+    assert response.status_code == 403
+    assert "Please send your comment again" not in response.content.decode()
+
+
 def test_switched_off_pages_are_not_cached_and_keep_their_token(client, story, settings):
     settings.PAGE_CACHE_SECONDS = 0
     url = story.get_absolute_url()
