@@ -63,7 +63,7 @@ def json_ld(data) -> str:
 def share_links(article):
     url = absolute(article.get_absolute_url())
     text = article.headline
-    mastodon = getattr(settings, "MASTODON_SHARE_URL", "https://mastodon.social/share")
+    mastodon = settings.MASTODON_SHARE_URL
     links = [
         ("x", "X", "https://x.com/intent/post?" + urlencode({"url": url, "text": text})),
         ("facebook", "Facebook", "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url})),

@@ -234,3 +234,13 @@ def test_preview_link_still_shows_a_draft_without_indexing(client, fresh_cache):
     assert response.status_code == 200
     assert response["X-Robots-Tag"] == "noindex, nofollow"
     assert "Draft for the desk" in page(response).find("h1").get_text()
+
+
+def test_the_mastodon_share_link_goes_to_the_newsrooms_own_instance(client, story, settings):
+    settings.MASTODON_SHARE_URL = "https://social.example.net/share"
+    soup = page(client.get(story.get_absolute_url()))
+
+    link = soup.select_one(".share a.share-mastodon")["href"]
+
+    assert link.startswith("https://social.example.net/share?text=")
+    assert story.slug in link
