@@ -2,6 +2,8 @@
 
 from django.db import migrations
 
+from newsroom import roles
+
 ROLES = {
     "Reporter": {
         "articles": [
@@ -29,26 +31,7 @@ ROLES = {
 
 
 def create_roles(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
-
-    # Permissions are normally created after all migrations; the roles need them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, verbosity=0, apps=apps)
-        app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, grants in ROLES.items():
-        group, _ = Group.objects.get_or_create(name=role)
-        for app_label, codenames in grants.items():
-            permissions = Permission.objects.filter(content_type__app_label=app_label)
-            if codenames != "*":
-                permissions = permissions.filter(codename__in=codenames)
-                missing = set(codenames) - set(permissions.values_list("codename", flat=True))
-                if missing:
-                    raise RuntimeError(f"Role {role}: unknown permissions {sorted(missing)}")
-            group.permissions.add(*permissions)
+    roles.grant(apps, ROLES)
 
 
 def remove_roles(apps, schema_editor):

@@ -3,6 +3,8 @@ have it, and an administrator grants it to named people only (see README, "Comme
 
 from django.db import migrations
 
+from newsroom import roles
+
 GRANTS = {
     "Moderator": {"newsroom_comments": ["view_readercomment", "change_readercomment"]},
     "Editor": {
@@ -13,34 +15,11 @@ GRANTS = {
 
 
 def grant(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
-
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, verbosity=0, apps=apps)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, grants in GRANTS.items():
-        group, _ = Group.objects.get_or_create(name=role)
-        for app_label, codenames in grants.items():
-            permissions = Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
-            missing = set(codenames) - set(permissions.values_list("codename", flat=True))
-            if missing:
-                raise RuntimeError(f"Role {role}: unknown permissions {sorted(missing)}")
-            group.permissions.add(*permissions)
+    roles.grant(apps, GRANTS)
 
 
 def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, grants in GRANTS.items():
-        group = Group.objects.filter(name=role).first()
-        if group:
-            for app_label, codenames in grants.items():
-                group.permissions.remove(
-                    *Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
-                )
+    roles.revoke(apps, GRANTS)
 
 
 class Migration(migrations.Migration):

@@ -2,24 +2,20 @@
 
 from django.db import migrations
 
-GRANTS = {"Editor": ["view_sharerecord", "change_sharerecord"], "Reporter": ["view_sharerecord"]}
+from newsroom import roles
+
+GRANTS = {
+    "Editor": {"sharing": ["view_sharerecord", "change_sharerecord"]},
+    "Reporter": {"sharing": ["view_sharerecord"]},
+}
 
 
 def grant(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
+    roles.grant(apps, GRANTS)
 
-    app_config = apps.get_app_config("sharing")
-    app_config.models_module = True
-    create_permissions(app_config, verbosity=0, apps=apps)
-    app_config.models_module = None
 
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, codenames in GRANTS.items():
-        group, _ = Group.objects.get_or_create(name=role)
-        group.permissions.add(
-            *Permission.objects.filter(content_type__app_label="sharing", codename__in=codenames)
-        )
+def revoke(apps, schema_editor):
+    roles.revoke(apps, GRANTS)
 
 
 class Migration(migrations.Migration):
@@ -30,4 +26,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(grant, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(grant, revoke)]

@@ -7,6 +7,13 @@ from django.test import Client
 
 from tests.factories import ArticleFactory
 
+ROLE_MIGRATIONS = [
+    ("articles.migrations.0002_roles", "ROLES"),
+    ("comments.migrations.0002_moderation_roles", "GRANTS"),
+    ("articles.migrations.0007_editorial_note_roles", "GRANTS"),
+    ("sharing.migrations.0002_roles", "GRANTS"),
+]
+
 
 @pytest.fixture(autouse=True)
 def _roles(request):
@@ -16,23 +23,15 @@ def _roles(request):
     request.getfixturevalue("db")
     from importlib import import_module
 
-    from django.contrib.auth.models import Group, Permission
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    from newsroom import roles
 
     if Group.objects.filter(name__in=["Reporter", "Editor", "Moderator"]).count() == 3:
         return
-    grants = {}
-    for module in ("articles.migrations.0002_roles", "comments.migrations.0002_moderation_roles"):
-        table = getattr(import_module(module), "ROLES", None) or import_module(module).GRANTS
-        for role, apps in table.items():
-            for app_label, codenames in apps.items():
-                grants.setdefault(role, []).append((app_label, codenames))
-    for role, pairs in grants.items():
-        group, _ = Group.objects.get_or_create(name=role)
-        for app_label, codenames in pairs:
-            permissions = Permission.objects.filter(content_type__app_label=app_label)
-            if codenames != "*":
-                permissions = permissions.filter(codename__in=codenames)
-            group.permissions.add(*permissions)
+    for module, table in ROLE_MIGRATIONS:
+        roles.grant(apps, getattr(import_module(module), table))
 
 
 @pytest.fixture(autouse=True)
