@@ -91,23 +91,36 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
     subtitle = LatestArticlesFeed.description
 
 
-class SectionFeed(LatestArticlesFeed):
-    url_name = "articles:section-feed"
+class ArticlesOfFeed(LatestArticlesFeed):
+    """The feed of one section, tag or author: `objects` to find it by slug, `articles_of` to list it."""
+
+    objects = None  # a queryset of the things the feed is about
 
     def get_object(self, request, slug):
-        return get_object_or_404(Section, slug=slug)
+        return get_object_or_404(self.objects, slug=slug)
 
     def title(self, obj=None):
-        return f"{obj.name} · {settings.SITE_NAME}"
+        return f"{obj} · {settings.SITE_NAME}"
 
     def link(self, obj=None):
         return absolute(obj.get_absolute_url())
 
+    def articles_of(self, published, obj):
+        raise NotImplementedError
+
+    def articles(self, obj=None):
+        return self.articles_of(Article.objects.published(), obj)
+
+
+class SectionFeed(ArticlesOfFeed):
+    url_name = "articles:section-feed"
+    objects = Section.objects.all()
+
     def description(self, obj=None):
         return obj.description or f"The latest {obj.name} news from {settings.SITE_NAME}."
 
-    def articles(self, obj=None):
-        return Article.objects.published().in_section(obj)
+    def articles_of(self, published, obj):
+        return published.in_section(obj)
 
 
 class SectionAtomFeed(SectionFeed):
@@ -116,23 +129,15 @@ class SectionAtomFeed(SectionFeed):
     subtitle = SectionFeed.description
 
 
-class TagFeed(LatestArticlesFeed):
+class TagFeed(ArticlesOfFeed):
     url_name = "articles:tag-feed"
-
-    def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
-
-    def title(self, obj=None):
-        return f"{obj.name} · {settings.SITE_NAME}"
-
-    def link(self, obj=None):
-        return absolute(obj.get_absolute_url())
+    objects = Tag.objects.all()
 
     def description(self, obj=None):
         return f"Articles about {obj.name} from {settings.SITE_NAME}."
 
-    def articles(self, obj=None):
-        return Article.objects.published().tagged(obj)
+    def articles_of(self, published, obj):
+        return published.tagged(obj)
 
 
 class TagAtomFeed(TagFeed):
@@ -141,23 +146,15 @@ class TagAtomFeed(TagFeed):
     subtitle = TagFeed.description
 
 
-class AuthorFeed(LatestArticlesFeed):
+class AuthorFeed(ArticlesOfFeed):
     url_name = "authors:feed"
-
-    def get_object(self, request, slug):
-        return get_object_or_404(Author.objects.with_public_fields(), slug=slug)
-
-    def title(self, obj=None):
-        return f"{obj.display_name} · {settings.SITE_NAME}"
-
-    def link(self, obj=None):
-        return absolute(obj.get_absolute_url())
+    objects = Author.objects.with_public_fields()
 
     def description(self, obj=None):
         return f"Articles by {obj.display_name} in {settings.SITE_NAME}."
 
-    def articles(self, obj=None):
-        return Article.objects.published().by_author(obj)
+    def articles_of(self, published, obj):
+        return published.by_author(obj)
 
 
 class AuthorAtomFeed(AuthorFeed):
