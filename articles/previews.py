@@ -33,12 +33,12 @@ def render_unsaved(request, save) -> TemplateResponse:
     history, whose work waits for a commit) never sees them.
     """
     from .models import Article
-    from .related import related_articles
+    from .related import ReadMore
 
     with transaction.atomic():
         article = save()
         article = Article.objects.for_detail().get(pk=article.pk)
-        context = {"article": article, "related": related_articles(article), "is_preview": True}
+        context = {"article": article, "read_more": ReadMore(article), "is_preview": True}
         response = TemplateResponse(request, "articles/article.html", context)
         response.render()
         transaction.set_rollback(True)

@@ -2,6 +2,7 @@
 
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.utils.functional import cached_property
 
 from .models import Article, RelatedArticle
 
@@ -43,3 +44,26 @@ def related_articles(article: Article, *, limit: int = 6) -> list[Article]:
         .order_by(F("chosen_position").asc(nulls_last=True), "-score", "-published_at", "-id")
     )
     return list(rows[:limit])
+
+
+class ReadMore:
+    """The "Read more" block of an article page, chosen only when shown (a cached fragment needs no query)."""
+
+    def __init__(self, article: Article):
+        self.article = article
+
+    @cached_property
+    def articles(self) -> list[Article]:
+        return related_articles(self.article)
+
+    @property
+    def deps(self) -> set[str]:
+        """What the block shows and picks from: its cards, the editor's choices, the section and tags."""
+        from newsroom.page_cache import article_deps
+
+        article = self.article
+        deps = {f"related:{article.pk}", f"list:section:{article.section_id}"}
+        deps |= {f"list:tag:{tag.pk}" for tag in article.tags.all()}
+        for card in self.articles:
+            deps |= article_deps(card)
+        return deps

@@ -20,7 +20,7 @@ from newsroom.throttles import SearchThrottle
 from .models import Article, ArticleRedirect, Section, Tag
 from .navigation import browse_by
 from .previews import article_id_from_token
-from .related import related_articles
+from .related import ReadMore
 from .search import clean_query, render_snippet, search_articles
 from .templatetags.newsroom_site import absolute, iso_time
 
@@ -209,7 +209,7 @@ class ArticleView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article = self.object
-        context.update(related=related_articles(article), meta=article_metadata(article))
+        context.update(read_more=ReadMore(article), meta=article_metadata(article))
         return context
 
 

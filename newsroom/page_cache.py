@@ -57,8 +57,15 @@ def enabled() -> bool:
     return settings.PAGE_CACHE_SECONDS > 0
 
 
+def versions_kept() -> bool:
+    """Versions are kept while pages or fragments (newsroom/fragments.py) may be stored under them."""
+    return enabled() or settings.FRAGMENT_CACHE_SECONDS > 0
+
+
 def _version_timeout() -> int:
-    return max(settings.PAGE_CACHE_SECONDS * 2, 3600)
+    # Longer than any entry stored under a version lives: an expired version comes back as None, which must
+    # not match an entry stored before it was first set.
+    return max(settings.PAGE_CACHE_SECONDS * 2, settings.FRAGMENT_CACHE_SECONDS * 2, 3600)
 
 
 # Freshness ------------------------------------------------------------------------------------------------
@@ -67,8 +74,8 @@ def _version_timeout() -> int:
 def bump(*deps: str) -> None:
     """New versions for these dependencies, now and after the commit: no page showing them is reused."""
     deps = {d for d in deps if d}
-    if not deps or not enabled():
-        return  # the page cache is off: every process shares the setting, so no page is stored to go stale
+    if not deps or not versions_kept():
+        return  # both caches are off: every process shares the settings, so nothing is stored to go stale
 
     def write():
         _local.clear()
@@ -79,13 +86,39 @@ def bump(*deps: str) -> None:
     transaction.on_commit(write)
 
 
+def read_versioned(key: str, also=()):
+    """(deps, payload, extra) stored under `key` while every version it was stored with is current, else None.
+
+    `extra` holds the values of the cache keys `also`, read in the same round trip as the versions.
+    """
+    entry = cache.get(key)
+    if entry is None:
+        return None
+    deps, versions, payload = entry
+    current = cache.get_many([VERSION_PREFIX + d for d in deps] + list(also))
+    if any(current.get(VERSION_PREFIX + d) != v for d, v in zip(deps, versions, strict=True)):
+        return None
+    return deps, payload, {k: current.get(k) for k in also}
+
+
+def write_versioned(key: str, deps, payload, started_ns: int, timeout: int) -> bool:
+    """Store `payload` with the current versions of `deps`, unless one changed after `started_ns`."""
+    deps = sorted(deps)
+    current = cache.get_many([VERSION_PREFIX + d for d in deps])
+    versions = [current.get(VERSION_PREFIX + d) for d in deps]
+    if any(v is not None and int(v) > started_ns - RACE_MARGIN_NS for v in versions):
+        return False  # something it shows changed while it was rendered
+    cache.set(key, (deps, versions, payload), timeout)
+    return True
+
+
 def nav_fingerprint(data=None) -> str:
     from articles.navigation import browse_by
 
     return hashlib.md5(repr(data or browse_by()).encode(), usedforsecurity=False).hexdigest()
 
 
-def _article_deps(article) -> set[str]:
+def article_deps(article) -> set[str]:
     deps = {f"article:{article.pk}", f"section:{article.section_id}"}
     if article.lead_image_id:
         deps.add(f"image:{article.lead_image_id}")
@@ -126,11 +159,12 @@ def page_deps(url_name: str, context: dict) -> set[str]:
     for value in context.values():
         for obj in _objects(value):
             if isinstance(obj, Article):
-                deps |= _article_deps(obj)
+                deps |= article_deps(obj)
             elif isinstance(obj, (Section, Tag, Author, Image)):
                 deps.add(f"{type(obj).__name__.lower()}:{obj.pk}")
     article = context.get("article")
     if url_name == "articles:detail" and isinstance(article, Article):
+        deps |= {f"comments:{article.pk}", f"related:{article.pk}"}
         # "Read more" picks from the article's section and tags: a new story there may join it.
         deps.add(f"list:section:{article.section_id}")
         deps |= {f"list:tag:{tag.pk}" for tag in article.tags.all()}
@@ -200,7 +234,7 @@ class PageCacheMiddleware:
             return response
         etag = f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
         last_modified = time.time()
-        self._store(key, url_name, response, etag, last_modified, started)
+        self._store(request, key, url_name, response, etag, last_modified, started)
         return _conditional(request, _make_public(response, etag, last_modified), etag, last_modified)
 
     @staticmethod
@@ -234,29 +268,23 @@ class PageCacheMiddleware:
 
     @classmethod
     def _lookup(cls, key):
-        entry = cache.get(key)
-        if entry is None:
-            return None
-        deps, versions, nav, content, headers, etag, last_modified = entry
         from articles.navigation import CACHE_KEY as NAV_KEY
 
-        current = cache.get_many([VERSION_PREFIX + d for d in deps] + [NAV_KEY])
-        if any(current.get(VERSION_PREFIX + d) != v for d, v in zip(deps, versions, strict=True)):
+        found = read_versioned(key, also=[NAV_KEY])
+        if found is None:
             return None
-        if nav != nav_fingerprint(current.get(NAV_KEY)):
+        _deps, (nav, content, headers, etag, last_modified), extra = found
+        if nav != nav_fingerprint(extra[NAV_KEY]):
             return None
         return cls._remember(key, (content, headers, etag, last_modified))
 
     @staticmethod
-    def _store(key, url_name, response, etag, last_modified, started):
-        deps = sorted(page_deps(url_name, response.context_data))
-        current = cache.get_many([VERSION_PREFIX + d for d in deps])
-        versions = [current.get(VERSION_PREFIX + d) for d in deps]
-        if any(v is not None and int(v) > started - RACE_MARGIN_NS for v in versions):
-            return  # something it shows changed while it was rendered
+    def _store(request, key, url_name, response, etag, last_modified, started):
         headers = {k: v for k, v in response.items() if k.lower() not in ("set-cookie", "vary")}
-        entry = (deps, versions, nav_fingerprint(), response.content, headers, etag, last_modified)
-        cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+        payload = (nav_fingerprint(), response.content, headers, etag, last_modified)
+        # What the page's context shows, and what its cached fragments (newsroom/fragments.py) showed.
+        deps = page_deps(url_name, response.context_data) | getattr(request, "fragment_deps", set())
+        write_versioned(key, deps, payload, started, settings.PAGE_CACHE_SECONDS)
 
 
 def public_csrf(request):
@@ -275,11 +303,14 @@ def csrf_token_view(request):
 # Signals --------------------------------------------------------------------------------------------------
 
 
-def article_changed(article_id) -> None:
-    """An article and every list it is (or was) on: the front page, its section, tags and authors."""
+def article_changed(article_id, own=("article",)) -> None:
+    """An article and every list it is (or was) on: the front page, its section, tags and authors.
+
+    `own` names what of the article itself changed: "article" (its content), "comments" (its threads).
+    """
     from articles.models import Article, Byline
 
-    deps = {f"article:{article_id}", "list:all"}
+    deps = {f"{part}:{article_id}" for part in own} | {"list:all"}
     row = Article.objects.filter(pk=article_id).values_list("section_id", flat=True).first()
     if row is not None:
         deps.add(f"list:section:{row}")
@@ -309,6 +340,7 @@ def _on_article_part(sender, instance, **kwargs):
     bump(
         f"article:{instance.article_id}",
         *([f"list:author:{instance.author_id}"] if hasattr(instance, "author_id") else []),
+        *([f"related:{instance.article_id}"] if hasattr(instance, "related_id") else []),
     )
 
 
@@ -332,7 +364,8 @@ def _on_comment(sender, instance, **kwargs):
 
     comment = instance.comment if isinstance(instance, CommentFlag) else instance  # a like or a report
     if comment.content_type.app_label == "articles" and comment.content_type.model == "article":
-        article_changed(int(comment.object_pk))
+        # Its threads, and the comment count on every list it is on; not the article's own content.
+        article_changed(int(comment.object_pk), own=("comments",))
 
 
 def connect_signals():

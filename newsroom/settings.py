@@ -117,6 +117,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # While Redis is out of reach the site serves without the cache, logging it, instead of failing with 500
+    # (newsroom/cache.py); socket timeouts of 1 s unless CACHE_URL says otherwise (?socket_timeout=...).
+    CACHES["default"]["BACKEND"] = "newsroom.cache.FailOpenRedisCache"
 
 # Argon2 for new and changed passwords; the others only to check (and upgrade) older hashes.
 PASSWORD_HASHERS = [
@@ -166,6 +170,9 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 # A page a worker has just checked is served from its own memory this long: changes made through another
 # process show within this time (the page cache's freshness bound), those made through the same one at once.
 PAGE_CACHE_LOCAL_SECONDS = env.float("PAGE_CACHE_LOCAL_SECONDS", default=0.5)
+# Costly parts of reader pages (comment threads, "Read more") are kept this long under the same versions, so a
+# page the page cache misses renders only what changed (newsroom/fragments.py); 0 turns it off.
+FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=600)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Where `make backup` (manage.py backup) writes its timestamped folders.

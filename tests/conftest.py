@@ -52,8 +52,10 @@ def client_as(client):
 
 @pytest.fixture(autouse=True)
 def _page_cache_off(settings):
-    """The anonymous page cache is off unless a test asks for it (tests/test_page_cache.py does)."""
+    """The page and fragment caches are off unless a test asks for them (tests/speed/ does): what they keep
+    in the shared cache would outlive each test's rolled-back data."""
     settings.PAGE_CACHE_SECONDS = 0
+    settings.FRAGMENT_CACHE_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

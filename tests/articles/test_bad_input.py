@@ -67,12 +67,12 @@ def test_server_error_page_is_in_the_sites_look_without_the_database(client, pla
 
 
 def test_an_error_in_a_view_answers_with_the_500_page(client, plain_newsroom, monkeypatch):
-    from articles import views
+    from articles import related
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(views, "related_articles", broken)
+    monkeypatch.setattr(related, "related_articles", broken)
     client.raise_request_exception = False
 
     response = client.get(plain_newsroom["articles"][0].get_absolute_url())

@@ -1,0 +1,61 @@
+"""Rendered parts of public pages, kept under the versions of what they show (like pages: page_cache.py).
+
+A page the page cache does not hold (it is off, or something on the page changed) is rendered again, but
+its costly parts need not be: an article's comment threads stay valid while its comments do, its "Read
+more" block while the articles in it and the lists it picks from do. A fragment is stored with the versions
+of its dependencies and reused only while all of them are current, so it is never stale; a change bumps
+only what it touches (a new comment: `comments:<id>`), so the other parts of the page stay cached.
+
+Only for the requests the page cache would serve (anonymous GETs of reader pages): staff and logged-in
+readers see per-user controls inside these parts. `FRAGMENT_CACHE_SECONDS = 0` turns it off.
+"""
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.utils.safestring import mark_safe
+
+from .page_cache import is_public_request, read_versioned, write_versioned
+
+PREFIX = "frag:v1:"
+
+
+def enabled() -> bool:
+    return settings.FRAGMENT_CACHE_SECONDS > 0
+
+
+def usable(request) -> bool:
+    return (
+        enabled()
+        and request is not None
+        and is_public_request(request)
+        and not getattr(getattr(request, "user", None), "is_authenticated", False)
+    )
+
+
+def cache_key(name: str, parts) -> str:
+    raw = ":".join([name, *(str(p) for p in parts)])
+    return PREFIX + hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()
+
+
+def render(request, name: str, parts, render_html, deps_of):
+    """The fragment `name` for these key parts: from the cache while current, else `render_html()`.
+
+    `deps_of()` is called after a rendering and names what it showed (`article:12`, `list:tag:3`, ...).
+    The page the fragment is on records the same dependencies (`request.fragment_deps`), so a cached page
+    is dropped with its fragments.
+    """
+    if not usable(request):
+        return render_html()
+    key = cache_key(name, parts)
+    found = read_versioned(key)
+    if found is not None:
+        deps, html, _ = found
+    else:
+        started = time.time_ns()
+        html = render_html()
+        deps = set(deps_of())
+        write_versioned(key, deps, str(html), started, settings.FRAGMENT_CACHE_SECONDS)
+    request.fragment_deps = getattr(request, "fragment_deps", set()) | set(deps)
+    return mark_safe(html)  # noqa: S308 - our own rendered template output
