@@ -1,0 +1,276 @@
+"""A Celery worker killed with SIGKILL while it works, 20 times in a row: every task it held runs again on
+the next worker, and nothing happens twice (social posts, mail, retention).
+
+Real `celery -A newsroom worker` processes on the Redis broker, against pytest-django's test database; a
+fake Mastodon, Bluesky and webhook (pytest-httpserver) and an SMTP server (aiosmtpd) in this process. They
+hold every request a moment, so each kill lands while the worker is in the middle of a request.
+
+A whole worker killed with SIGKILL cannot hand its messages back: they stay "unacked" in Redis until the
+visibility timeout (an hour) has passed, and the next worker to start restores them. The test lets that
+hour pass by ageing the broker's unacked index after each kill (`Broker.let_visibility_timeout_pass`),
+and does nothing else to help.
+"""
+
+import json
+import os
+import random
+import re
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from django.conf import settings as django_settings
+from django.utils import timezone
+
+from articles.services import publish_article
+from comments import tokens
+from comments.models import AuthorNotificationSetting, OutgoingMail, PendingComment, ReaderComment
+from comments.services import confirm_pending, post_comment
+from comments.tasks import apply_retention, send_comment_mail, sweep_unsent_mail
+from newsroom.celery import app
+from sharing.models import ShareRecord
+from sharing.tasks import post_share, sweep_pending_shares
+from tests.comments.helpers import make_comment
+from tests.factories import ArticleFactory, AuthorFactory, UserFactory
+
+from .workers import Broker, FakeNetworks, Holds, Mailbox, SmtpServer, Worker, test_database_url, wait_for
+
+pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+KILLS = 20
+SEED = 20260808  # which request of its life each worker dies in: its 1st, 2nd or 3rd
+HTTP_HOLD, SMTP_HOLD = 0.15, 0.25
+RETENTION_RE = re.compile(r"Comment retention: (\d+) anonymised, (\d+) expired rows deleted")
+
+
+@pytest.fixture(scope="module")
+def holds():
+    return Holds()
+
+
+@pytest.fixture(scope="module")
+def networks(holds):
+    fake = FakeNetworks(holds, HTTP_HOLD)
+    fake.start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="module")
+def smtp(holds):
+    server = SmtpServer(Mailbox(holds, SMTP_HOLD))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def broker():
+    url = django_settings.CELERY_BROKER_URL
+    if not url.startswith("redis://"):
+        pytest.skip("needs CELERY_BROKER_URL pointing at Redis (make test sets it)")
+    broker = Broker(url)
+    broker.clear()  # nothing left over from an earlier test
+    yield broker
+    broker.clear()
+
+
+@pytest.fixture
+def worker(django_db_setup, django_db_blocker, broker, networks, smtp, tmp_path):
+    with django_db_blocker.unblock():
+        database_url = test_database_url()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "CELERY_BROKER_URL": django_settings.CELERY_BROKER_URL,
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "CONN_MAX_AGE": "0",
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}",
+        "COMMENTS_MAIL_RETRY_BACKOFF_MAX": "2",
+        "SHARING_ACCOUNTS": json.dumps(networks.accounts()),
+        "SHARING_RETRY_BASE_SECONDS": "0.3",
+        "SHARING_SWEEP_AFTER_SECONDS": "0",
+        "SHARING_HTTP_TIMEOUT": "5",
+        "SITE_URL": "http://testserver",
+    }
+    running = Worker(env, tmp_path / "worker.log")
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def queued(settings, worker):
+    """This process publishes and comments as the site does, and its tasks go to the broker."""
+    settings.SHARING_ACCOUNTS = worker.env["SHARING_ACCOUNTS"]
+    settings.SITE_URL = "http://testserver"
+    settings.COMMENTS_HOLD_FIRST_TIME = False
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 0
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    yield
+    app.conf.task_always_eager = eager
+
+
+def publish(count, boss):
+    articles = [ArticleFactory(in_review=True, share_on_publish=True) for _ in range(count)]
+    for article in articles:
+        publish_article(article=article, by=boss)  # share records in its transaction, tasks on commit
+    return articles
+
+
+def comment_in_flight():
+    """Three anonymous replies (three confirmation mails), two of them confirmed (a reply notification to
+    the thread's follower and a new-comment mail to the author, each); plus what retention must act on."""
+    now = timezone.now()
+    columnist = UserFactory(username="columnist", email="columnist@example.org")
+    AuthorNotificationSetting.objects.create(user=columnist, notify_new_comments=True)
+    talk = ArticleFactory(published=True, share_on_publish=False, authors=[AuthorFactory(user=columnist)])
+    root = make_comment(talk, email="follower@example.net", followup=True, when=now - timedelta(hours=1))
+    pending = [
+        post_comment(
+            article=talk, user=None, name=f"Newcomer {n}", email=f"newcomer{n}@example.net",
+            text=f"Reply number {n}", ip=f"203.0.113.{n + 1}", parent_id=root.pk,
+        ).pending
+        for n in range(3)
+    ]  # fmt: skip
+    for row in pending[:2]:
+        confirm_pending(token=tokens.make(str(row.key), tokens.CONFIRM_SALT))
+    retention = {
+        "old": make_comment(
+            talk, name="Old Timer", email="old@example.net", ip="198.51.100.9", text="From the archive.",
+            when=now - timedelta(days=120),
+        ),
+        "expired": PendingComment.objects.create(
+            article=talk, user_name="Late", user_email="late@example.net", comment="Never confirmed",
+            submit_date=now - timedelta(days=4),
+        ),
+        "old_mail": OutgoingMail.objects.create(
+            kind=OutgoingMail.Kind.REPLY, to="", subject="Sent long ago", body="",
+            sent_at=now - timedelta(days=40),
+        ),
+        "fresh_pending": pending[2],
+    }  # fmt: skip
+    return root, retention
+
+
+def body_of(message) -> str:
+    return message.get_payload(decode=True).decode().replace("\r\n", "\n").strip()
+
+
+def retention_runs(log: str) -> list[tuple[int, int]]:
+    return [(int(a), int(d)) for a, d in RETENTION_RE.findall(log)]
+
+
+def all_done(broker, log_text):
+    return (
+        not ShareRecord.objects.pending().exists()
+        and not OutgoingMail.objects.filter(sent_at__isnull=True).exists()
+        and retention_runs(log_text())
+        and broker.idle()
+    )
+
+
+def test_twenty_sigkills_in_a_row_lose_no_task_and_repeat_no_effect(
+    queued, worker, broker, holds, networks, smtp
+):
+    boss = UserFactory(username="boss", is_staff=True, is_superuser=True)
+    # Work in flight: retention due in a few seconds (workers hold it as an ETA message and die holding
+    # it), shares of two articles, comment mail (one recipient's server says "try later" once: a retry is
+    # held too), shares of two more articles.
+    apply_retention.apply_async(countdown=5)
+    first_articles = publish(2, boss)
+    root, retention = comment_in_flight()
+    smtp.mailbox.refuse_once.add("newcomer1@example.net")
+    later_articles = publish(2, boss)
+    unsent = list(OutgoingMail.objects.filter(sent_at__isnull=True))
+    expected_mail = Counter((row.to, row.body.strip()) for row in unsent)
+    mail_ids = [row.pk for row in unsent]
+    (refused_once,) = [row.pk for row in unsent if row.to == "newcomer1@example.net"]
+    assert sum(expected_mail.values()) == 7 and len(expected_mail) == 7
+    assert ShareRecord.objects.count() == 12
+
+    rng = random.Random(SEED)
+    killed_during, held_at_death = [], []
+    for _ in range(KILLS):
+        worker.start()
+        target = holds.started + rng.choice((1, 2, 3))
+        assert holds.wait_until_started(target, timeout=20), "the worker ran out of work:\n" + worker.log()
+        killed_during.append(holds.in_progress())
+        worker.kill()
+        held_at_death.append(broker.let_visibility_timeout_pass())
+
+    assert all(killed_during), f"a kill landed between requests: {killed_during}"
+    assert all(held_at_death), f"a killed worker held no message: {held_at_death}"
+    kills_in = Counter(hold for during in killed_during for hold in during)  # (kind, key): kills
+    kinds = {kind for kind, _ in kills_in}
+    assert {"smtp", "mastodon", "webhook", "bluesky-create"} <= kinds, kills_in
+
+    # The last worker takes back what the 20th held (and whatever the others' restores left queued).
+    worker.start()
+    wait_for(lambda: all_done(broker, worker.log), timeout=40, what="the work to finish:\n" + worker.log())
+    assert retention_runs(worker.log()) == [(1, 2)]  # ran once: one commenter, one pending, one old mail
+
+    # The sweepers run, and every task is delivered once more, as a second copy of each would be: no effect,
+    # not even a request.
+    requests_before, mail_before = list(networks.requests), smtp.mailbox.delivered()
+    sweep_pending_shares.delay()
+    sweep_unsent_mail.delay()
+    for share_id in ShareRecord.objects.values_list("pk", flat=True):
+        post_share.delay(share_id)
+    for mail_id in OutgoingMail.objects.values_list("pk", flat=True):
+        send_comment_mail.delay(mail_id)
+    apply_retention.delay()
+    wait_for(broker.idle, timeout=20, what="the repeated tasks")
+    wait_for(lambda: len(retention_runs(worker.log())) == 2, what="the second retention run")
+    assert retention_runs(worker.log()) == [(1, 2), (0, 0)]
+    assert networks.requests == requests_before and smtp.mailbox.delivered() == mail_before
+
+    # Shares: one post per record and account, whatever the number of tries.
+    shares = list(ShareRecord.objects.all())
+    assert {share.state for share in shares} == {ShareRecord.State.SENT}
+    assert {share.article_id for share in shares} == {a.pk for a in first_articles + later_articles}
+    by_account = {name: [s for s in shares if s.account == name] for name in ("masto", "sky", "hook")}
+    assert all(len(rows) == 4 for rows in by_account.values())
+    assert set(networks.statuses) == {s.idempotency_key for s in by_account["masto"]}
+    for share in by_account["masto"]:
+        assert share.remote_id == networks.statuses[share.idempotency_key]["id"]
+    assert set(networks.records) == {s.record_key for s in by_account["sky"]}
+    for share in by_account["sky"]:
+        assert share.remote_id == networks.records[share.record_key]["uri"]
+        assert networks.records[share.record_key]["value"]["text"] == share.text
+    # A webhook receiver deduplicates on X-Newsroom-Delivery (sharing/networks/webhook.py); a repeat after a
+    # lost answer carries the same id and the same post.
+    deliveries = {}
+    for delivery, payload in networks.deliveries:
+        assert deliveries.setdefault(delivery, payload) == payload
+    assert set(deliveries) == {s.idempotency_key for s in by_account["hook"]}
+    # Every request to a network is accounted for: one per post, plus one more each time a worker died
+    # holding that post's answer. Bluesky's retry finds the record by its key instead of creating it again.
+    requests = Counter(networks.requests)
+    for share in by_account["masto"]:
+        assert requests["mastodon", share.idempotency_key] == 1 + kills_in["mastodon", share.idempotency_key]
+    for share in by_account["hook"]:
+        assert requests["webhook", share.idempotency_key] == 1 + kills_in["webhook", share.idempotency_key]
+    for share in by_account["sky"]:
+        assert requests["bluesky-create", share.record_key] == 1
+    assert networks.refused_creates == []
+
+    # Mail: every message once, to its recipient, and nothing else.
+    delivered = Counter()
+    for recipients, message in smtp.mailbox.delivered():
+        assert recipients == [message["To"]]
+        delivered[(message["To"], body_of(message))] += 1
+    assert delivered == expected_mail
+    sent = OutgoingMail.objects.filter(pk__in=mail_ids)
+    assert sent.filter(sent_at__isnull=False, to="", body="").count() == 7  # the outbox forgets the address
+    assert OutgoingMail.objects.get(pk=refused_once).attempts == 1  # the "try later" is on record
+
+    # Retention: applied once, to exactly the rows it is for.
+    old = ReaderComment.objects.get(pk=retention["old"].pk)
+    anonymised = (old.user_email, old.ip_address, old.user_name, old.comment)
+    assert anonymised == ("", None, "Old Timer", "From the archive.")
+    root.refresh_from_db()
+    assert root.user_email == "follower@example.net"
+    assert not PendingComment.objects.filter(pk=retention["expired"].pk).exists()
+    assert PendingComment.objects.filter(pk=retention["fresh_pending"].pk).exists()
+    assert not OutgoingMail.objects.filter(pk=retention["old_mail"].pk).exists()
