@@ -164,7 +164,8 @@ def generate(*, articles: int, comments: int, seed: int = 1) -> dict:
         with connection.schema_editor() as editor:
             editor.remove_index(Article, search_index)
         copy_objects(Article, make_articles(), articles, "articles")
-        with connection.cursor() as cursor:  # run the deferred foreign-key checks: CREATE INDEX needs none pending
+        # Run the deferred foreign-key checks now: CREATE INDEX refuses a table with checks pending.
+        with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         with connection.schema_editor() as editor:
             editor.add_index(Article, search_index)

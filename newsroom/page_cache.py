@@ -120,6 +120,8 @@ def nav_fingerprint(data=None) -> str:
 
 def article_deps(article) -> set[str]:
     deps = {f"article:{article.pk}", f"section:{article.section_id}"}
+    if hasattr(article, "comment_count"):  # a card showing its number of comments
+        deps.add(f"comments:{article.pk}")
     if article.lead_image_id:
         deps.add(f"image:{article.lead_image_id}")
     prefetched = getattr(article, "_prefetched_objects_cache", {})
@@ -303,14 +305,11 @@ def csrf_token_view(request):
 # Signals --------------------------------------------------------------------------------------------------
 
 
-def article_changed(article_id, own=("article",)) -> None:
-    """An article and every list it is (or was) on: the front page, its section, tags and authors.
-
-    `own` names what of the article itself changed: "article" (its content), "comments" (its threads).
-    """
+def article_changed(article_id) -> None:
+    """An article and every list it is (or was) on: the front page, its section, tags and authors."""
     from articles.models import Article, Byline
 
-    deps = {f"{part}:{article_id}" for part in own} | {"list:all"}
+    deps = {f"article:{article_id}", "list:all"}
     row = Article.objects.filter(pk=article_id).values_list("section_id", flat=True).first()
     if row is not None:
         deps.add(f"list:section:{row}")
@@ -364,8 +363,8 @@ def _on_comment(sender, instance, **kwargs):
 
     comment = instance.comment if isinstance(instance, CommentFlag) else instance  # a like or a report
     if comment.content_type.app_label == "articles" and comment.content_type.model == "article":
-        # Its threads, and the comment count on every list it is on; not the article's own content.
-        article_changed(int(comment.object_pk), own=("comments",))
+        # Its threads, and its count on every card that shows one (article_deps); not its content or lists.
+        bump(f"comments:{int(comment.object_pk)}")
 
 
 def connect_signals():

@@ -251,3 +251,15 @@ def test_a_change_from_another_process_shows_within_the_local_window(client, sto
     assert client.get(url)["X-Page-Cache"] == "hit"  # still this process's copy
     time.sleep(0.35)
     assert client.get(url)["X-Page-Cache"] == "miss"
+
+
+def test_a_new_comment_updates_the_count_on_every_cached_list(client, story):
+    from tests.comments.helpers import make_comment
+
+    paths = pages_showing(story)[1:]  # the front page, its section, author and tag pages
+    warm(client, paths)
+    make_comment(story, text="Counted on every card.")
+    make_comment(story, text="And again.")
+    for path in paths:
+        html = client.get(path).content.decode()
+        assert f'href="{story.get_absolute_url()}#comments">2 comments</a>' in html, path

@@ -1,0 +1,147 @@
+"""The fragment cache (newsroom/fragments.py): with the page cache off, an article page renders again but its
+comment threads and "Read more" come from the cache until something they show changes, and then at once."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from articles import services
+from articles.models import RelatedArticle
+from tests.comments.helpers import make_comment
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+COMMENTS_TABLE = '"django_comments"'
+READ_MORE_TABLE = '"articles_relatedarticle"'
+
+
+@pytest.fixture(autouse=True)
+def fragments_on(settings, fresh_cache):
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.FRAGMENT_CACHE_SECONDS = 600
+
+
+@pytest.fixture
+def story(plain_newsroom):
+    return plain_newsroom["articles"][0]
+
+
+def fetch(client, url):
+    """The page, and the SQL it ran."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode(), " ".join(q["sql"] for q in queries)
+
+
+def section_of(html, element_id):
+    """The threads of the comment section (the form after them is per request), or the Read more block."""
+    start = html.index(f'id="{element_id}"')
+    end = html.index('id="respond"', start) if element_id == "comments" else html.index("</aside>", start)
+    return html[start:end]
+
+
+def test_second_rendering_reads_neither_comments_nor_read_more(client, story):
+    make_comment(story, text="The ferry timetable is wrong again.")
+    url = story.get_absolute_url()
+    first, first_sql = fetch(client, url)
+    assert COMMENTS_TABLE in first_sql and READ_MORE_TABLE in first_sql
+
+    second, second_sql = fetch(client, url)
+
+    assert COMMENTS_TABLE not in second_sql and READ_MORE_TABLE not in second_sql
+    assert "The ferry timetable is wrong again." in second
+    assert section_of(second, "comments") == section_of(first, "comments")
+    assert section_of(second, "read-more-heading") == section_of(first, "read-more-heading")
+
+
+def test_a_new_comment_shows_at_once_and_read_more_stays_cached(client, story):
+    url = story.get_absolute_url()
+    fetch(client, url)
+    make_comment(story, name="Ada Reader", text="Night buses should run all winter.")
+
+    html, sql = fetch(client, url)
+
+    assert "Night buses should run all winter." in html and "Ada Reader" in html
+    assert "1 comment" in html
+    assert COMMENTS_TABLE in sql and READ_MORE_TABLE not in sql
+
+
+def test_a_removed_comment_disappears_at_once(client, story):
+    comment = make_comment(story, text="A remark the moderators will take down.")
+    url = story.get_absolute_url()
+    assert "A remark the moderators will take down." in fetch(client, url)[0]
+    comment.is_removed = True
+    comment.save()
+    assert "A remark the moderators will take down." not in fetch(client, url)[0]
+
+
+def test_a_story_published_in_the_section_joins_read_more_and_comments_stay_cached(client, story, editor):
+    url = story.get_absolute_url()
+    fetch(client, url)
+    draft = ArticleFactory(
+        headline="Ferry pier to be rebuilt", section=story.section, tags=list(story.tags.all())
+    )
+    services.publish_article(article=draft, by=editor)
+
+    html, sql = fetch(client, url)
+
+    assert "Ferry pier to be rebuilt" in section_of(html, "read-more-heading")
+    assert READ_MORE_TABLE in sql and COMMENTS_TABLE not in sql
+
+
+def test_a_card_in_read_more_shows_its_new_headline_and_leaves_when_unpublished(client, story, editor):
+    url = story.get_absolute_url()
+    html, _ = fetch(client, url)
+    card = next(a for a in story.section.articles.published().exclude(pk=story.pk) if a.headline in html)
+
+    card.headline = "Harbour master resigns"
+    card.save()
+    assert "Harbour master resigns" in section_of(fetch(client, url)[0], "read-more-heading")
+
+    services.unpublish_article(article=card, by=editor)
+    assert "Harbour master resigns" not in fetch(client, url)[0]
+
+
+def test_an_editors_choice_leads_read_more_at_once(client, story, plain_newsroom):
+    url = story.get_absolute_url()
+    fetch(client, url)
+    elsewhere = ArticleFactory(published=True, headline="An older explainer on tides")
+    RelatedArticle.objects.create(article=story, related=elsewhere, position=0)
+
+    block = section_of(fetch(client, url)[0], "read-more-heading")
+
+    assert block.index("An older explainer on tides") < block.index("</a>", block.index("card-headline"))
+
+
+def test_comment_pages_are_kept_apart_and_a_junk_page_number_is_page_one(client, story, settings):
+    settings.COMMENTS_PER_PAGE = 1
+    make_comment(story, text="First thread.")
+    make_comment(story, text="Second thread.")
+    url = story.get_absolute_url()
+    assert "First thread." in fetch(client, url)[0]
+    assert "Second thread." in fetch(client, url + "?comments_page=2")[0]
+    assert "First thread." in fetch(client, url + "?comments_page=<script>")[0]
+    assert "First thread." in fetch(client, url + "?comments_page=1")[0]
+
+
+def test_logged_in_readers_neither_get_nor_leave_fragments(client, story, reader):
+    make_comment(story, text="Anonymous readers see counts only.")
+    url = story.get_absolute_url()
+    member = Client()
+    member.force_login(reader)
+    html, sql = fetch(member, url)
+    assert 'aria-label="Like"' in html  # their own reaction forms
+    assert COMMENTS_TABLE in fetch(member, url)[1]
+    # Nothing was stored for the anonymous: their first visit still renders the threads.
+    anonymous_html, anonymous_sql = fetch(client, url)
+    assert COMMENTS_TABLE in anonymous_sql and 'aria-label="Like"' not in anonymous_html
+
+
+def test_with_the_fragment_cache_off_every_rendering_reads_again(client, story, settings):
+    settings.FRAGMENT_CACHE_SECONDS = 0
+    url = story.get_absolute_url()
+    fetch(client, url)
+    assert COMMENTS_TABLE in fetch(client, url)[1]
