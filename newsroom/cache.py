@@ -1,0 +1,117 @@
+"""The Redis cache (CACHE_URL), made optional: while Redis is out of reach the site runs as if it had none.
+
+Everything that uses the default cache (the page cache, its versions and the navigation, the API, search and
+comment rate limits) treats a missing value as "not cached" or "nothing counted yet", so a failed read is
+answered as a miss and a failed write is skipped: readers get freshly rendered pages and nobody is
+rate-limited by a count that cannot be read. A warning is logged when Redis goes away and a line when it is
+back; in between, Redis is not asked again for RETRY_SECONDS at a time, so a Redis that hangs (rather than
+refusing at once) costs one socket timeout per process now and then, not one per cache call.
+"""
+
+import logging
+import time
+
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
+RETRY_SECONDS = 5.0
+# A local Redis answers in well under a millisecond; without these, redis-py waits 5 s for a hung one.
+DEFAULT_TIMEOUTS = {"socket_connect_timeout": 1.0, "socket_timeout": 1.0}
+
+
+class _Outage:
+    """This process's view of one Redis: since when it has been failing, and when to try it again."""
+
+    def __init__(self):
+        self.since: float | None = None
+        self.retry_at = 0.0
+
+    def skipping(self) -> bool:
+        return self.since is not None and time.monotonic() < self.retry_at
+
+    def failed(self, error: Exception) -> None:
+        now = time.monotonic()
+        if self.since is None:
+            self.since = now
+            logger.warning(
+                "Cache unavailable (%s: %s); serving without it, trying again every %.0f s.",
+                type(error).__name__,
+                error,
+                RETRY_SECONDS,
+            )
+        self.retry_at = now + RETRY_SECONDS
+
+    def succeeded(self) -> None:
+        if self.since is not None:
+            logger.info("Cache available again after %.1f s.", time.monotonic() - self.since)
+            self.since = None
+
+
+# Shared by every thread's client of the same servers: one warning and one timeout per outage and process.
+_outages: dict[tuple, _Outage] = {}
+
+
+class FailOpenRedisCacheClient(RedisCacheClient):
+    def __init__(self, servers, **options):
+        super().__init__(servers, **options)
+        self._outage = _outages.setdefault(tuple(servers), _Outage())
+
+    def _call(self, fallback, method, *args):
+        if self._outage.skipping():
+            return fallback
+        try:
+            result = method(*args)
+        except UNREACHABLE as error:
+            self._outage.failed(error)
+            return fallback
+        self._outage.succeeded()
+        return result
+
+    def get(self, key, default):
+        return self._call(default, super().get, key, default)
+
+    def get_many(self, keys):
+        return self._call({}, super().get_many, keys)
+
+    def has_key(self, key):
+        return self._call(False, super().has_key, key)
+
+    def add(self, key, value, timeout):
+        return self._call(False, super().add, key, value, timeout)
+
+    def set(self, key, value, timeout):
+        return self._call(None, super().set, key, value, timeout)
+
+    def set_many(self, data, timeout):
+        return self._call(None, super().set_many, data, timeout)
+
+    def touch(self, key, timeout):
+        return self._call(False, super().touch, key, timeout)
+
+    def delete(self, key):
+        return self._call(False, super().delete, key)
+
+    def delete_many(self, keys):
+        return self._call(None, super().delete_many, keys)
+
+    def incr(self, key, delta):
+        result = self._call(None, super().incr, key, delta)
+        if result is None:  # what Django's caches say of a key they do not hold; callers handle it
+            raise ValueError(f"Key '{key}' not found (the cache is unavailable).")
+        return result
+
+    def clear(self):
+        return self._call(False, super().clear)
+
+
+class FailOpenRedisCache(RedisCache):
+    """Django's RedisCache, failing open, with short socket timeouts (CACHE_URL options may change them)."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = FailOpenRedisCacheClient
+        self._options = {**DEFAULT_TIMEOUTS, **self._options}
