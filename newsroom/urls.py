@@ -7,6 +7,9 @@ from articles import sitemaps
 from articles.views import robots_txt
 from newsroom.page_cache import csrf_token_view
 
+# A database out of reach answers 503 with Retry-After instead of the 500 page (newsroom/views.py).
+handler500 = "newsroom.views.server_error"
+
 admin.site.site_header = f"{settings.SITE_NAME} admin"
 admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = "Newsroom"

@@ -1,4 +1,11 @@
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
 from django.urls import Resolver404, resolve
+from django.utils.cache import add_never_cache_headers
+from django.views import defaults
 from django.views.csrf import csrf_failure as django_csrf_failure
 
 
@@ -15,3 +22,39 @@ def csrf_failure(request, reason=""):
         if response is not None:
             return response
     return django_csrf_failure(request, reason=reason)
+
+
+# While the database is unreachable (a restart, a failover) every request that needs it fails with one of
+# these; CONN_HEALTH_CHECKS reconnects on the first request after it is back, so the failure is temporary.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 10
+
+
+def _database_unavailable(error) -> bool:
+    """The error, or one it was raised from or while handling, says the database could not be reached."""
+    for _ in range(5):  # a short chain is enough; never loop on a cycle
+        if error is None:
+            return False
+        if isinstance(error, DATABASE_UNAVAILABLE):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def server_error(request):
+    """handler500: a 503 with Retry-After while the database is out of reach (the JSON error format under
+    /api/), so clients and proxies retry instead of seeing a failure; anything else is the 500 page."""
+    if not _database_unavailable(sys.exc_info()[1]):
+        return defaults.server_error(request)
+    if request.path_info.startswith("/api/"):
+        body = {
+            "code": "unavailable",
+            "message": f"The service is briefly unavailable; retry in {RETRY_AFTER_SECONDS} seconds.",
+            "errors": {},
+        }
+        response = JsonResponse(body, status=503)
+    else:
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response
