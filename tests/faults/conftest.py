@@ -128,6 +128,8 @@ class PrivateRedis:
         return f"redis://127.0.0.1:{self.port}/{db}"
 
     def start(self):
+        if self.process is not None and self.process.poll() is None:
+            return
         with open(self.log, "a") as out:
             self.process = subprocess.Popen(  # noqa: S603 - fixed arguments
                 [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
@@ -145,7 +147,16 @@ class PrivateRedis:
             return False
 
     def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGCONT)  # a frozen one cannot hear SIGTERM
         _stop(self.process)
+
+    def freeze(self):
+        """SIGSTOP: a hung Redis. The kernel still accepts connections; nothing ever answers on them."""
+        os.kill(self.process.pid, signal.SIGSTOP)
+
+    def thaw(self):
+        os.kill(self.process.pid, signal.SIGCONT)
 
 
 class Gunicorn:
