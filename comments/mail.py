@@ -44,11 +44,14 @@ def queue_mail(*, kind, to, subject, template, context, dedupe_key=None, headers
 
 
 def enqueue_send(mail_id: int) -> None:
-    """Hand the message to Celery; if the broker is down, the sweeper sends it later."""
+    """Hand the message to Celery without waiting on a broker that is down or hung; the sweeper sends it
+    later if this fails."""
+    from newsroom.celery import send_quickly
+
     from .tasks import send_comment_mail
 
     try:
-        send_comment_mail.delay(mail_id)
+        send_quickly(send_comment_mail, mail_id)
     except Exception:  # the request must never fail because the broker is away
         logger.exception("Could not enqueue comment mail %s; the sweeper will retry", mail_id)
 

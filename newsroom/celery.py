@@ -9,3 +9,15 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 app = Celery("newsroom")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+# A request's own broker connection gives up within about a second, whether the broker refuses (closed port)
+# or accepts and never answers (hung): `delay()` would wait minutes on a hung one (DESIGN.md, celery #6046).
+# Workers keep the usual, patient settings for their own connection.
+FAST_FAIL = {"socket_connect_timeout": 1, "socket_timeout": 1, "max_retries": 0, "interval_start": 0}
+
+
+def send_quickly(task, *args) -> None:
+    """Queue `task(*args)` or raise within about a second; the caller's sweeper covers a failure."""
+    with app.connection_for_write(connect_timeout=1, transport_options=FAST_FAIL) as connection:
+        task.apply_async(args, connection=connection, retry=False)
