@@ -34,11 +34,17 @@ def render_unsaved(request, save) -> TemplateResponse:
     """
     from .models import Article
     from .related import ReadMore
+    from .views import ArticleDetail
 
     with transaction.atomic():
         article = save()
         article = Article.objects.for_detail().get(pk=article.pk)
-        context = {"article": article, "read_more": ReadMore(article), "is_preview": True}
+        context = {
+            "article": article,
+            "detail": ArticleDetail(article),
+            "read_more": ReadMore(article),
+            "is_preview": True,
+        }
         response = TemplateResponse(request, "articles/article.html", context)
         response.render()
         transaction.set_rollback(True)

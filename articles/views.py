@@ -3,18 +3,21 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import connection
-from django.db.models import F, Window
+from django.db.models import F, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
+from comments.queries import page_key as comment_page_key
+from newsroom import fragments
 from newsroom.throttles import SearchThrottle
 
 from .models import Article, ArticleRedirect, Section, Tag
@@ -115,8 +118,8 @@ class TagView(PublishedArticlesMixin, ListView):
 
 def article_metadata(article) -> dict:
     """What search engines and social networks read from an article page (Open Graph and JSON-LD)."""
-    url = absolute(article.get_absolute_url())
-    description = article.dek or Truncator(strip_tags(article.body)).words(40)
+    url = ArticleDetail(article).url
+    description = ArticleDetail(article).description
     authors = [b.author for b in article.bylines.all()]
     image = None
     if article.lead_image:
@@ -162,6 +165,43 @@ def article_metadata(article) -> dict:
     return {"url": url, "description": description, "image": image, "modified": modified, "json_ld": json_ld}
 
 
+class ArticleDetail:
+    """What an article page shows beyond the article row, loaded only when a part that shows it renders.
+
+    The page's cached fragments (newsroom/fragments.py) need none of it: a page whose parts are all cached
+    runs one query, the article's own.
+    """
+
+    def __init__(self, article):
+        self._article = article
+
+    @cached_property
+    def article(self):
+        """The article with its bylines, tags and corrections (one query each, once)."""
+        article = self._article
+        prefetch_related_objects([article], *Article.objects.for_detail()._prefetch_related_lookups)
+        return article
+
+    @cached_property
+    def meta(self) -> dict:
+        return article_metadata(self.article)
+
+    @property
+    def url(self) -> str:
+        return absolute(self._article.get_absolute_url())
+
+    @property
+    def description(self) -> str:
+        article = self._article
+        return article.dek or Truncator(strip_tags(article.body)).words(40)
+
+    @property
+    def deps(self) -> set[str]:
+        from newsroom.page_cache import article_deps
+
+        return article_deps(self.article)
+
+
 class ArticleView(DetailView):
     template_name = "articles/article.html"
     context_object_name = "article"
@@ -200,7 +240,7 @@ class ArticleView(DetailView):
 
     def get_object(self, queryset=None):
         return get_object_or_404(
-            Article.objects.published().for_detail(),
+            Article.objects.published().select_related("section", "lead_image"),
             section__slug=self.kwargs["section"],
             slug=self.kwargs["slug"],
             published_at__date=self.day(),
@@ -209,7 +249,16 @@ class ArticleView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article = self.object
-        context.update(read_more=ReadMore(article), meta=article_metadata(article))
+        context.update(detail=ArticleDetail(article), read_more=ReadMore(article))
+        # The page's parts (templates/articles/article.html, comments/_section.html), read in one go.
+        fragments.prefetch(
+            self.request,
+            ("article-head", [article.pk]),
+            ("article-story", [article.pk]),
+            ("read-more", [article.pk]),
+            ("comments", [article.pk, comment_page_key(self.request)]),
+            ("comment-form", [article.pk]),
+        )
         return context
 
 
@@ -227,7 +276,7 @@ class PreviewView(DetailView):
         return get_object_or_404(Article.objects.for_detail(), pk=pk)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(is_preview=True, **kwargs)
+        return super().get_context_data(is_preview=True, detail=ArticleDetail(self.object), **kwargs)
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)

@@ -49,6 +49,12 @@ def comment_count(article) -> int:
     return ReaderComment.objects.approved().for_article(article).count()
 
 
+def page_key(request) -> str:
+    """The comment page asked for (`?comments_page=`): a number, else "1" (what the paginator shows)."""
+    number = str(request.GET.get("comments_page", "1")) if request is not None else "1"
+    return number if number.isdigit() and len(number) <= 6 else "1"
+
+
 @dataclass
 class Node:
     comment: object

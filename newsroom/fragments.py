@@ -16,7 +16,7 @@ import time
 from django.conf import settings
 from django.utils.safestring import mark_safe
 
-from .page_cache import is_public_request, read_versioned, write_versioned
+from .page_cache import is_public_request, read_many_versioned, read_versioned, write_versioned
 
 PREFIX = "frag:v1:"
 
@@ -49,9 +49,10 @@ def render(request, name: str, parts, render_html, deps_of):
     if not usable(request):
         return render_html()
     key = cache_key(name, parts)
-    found = read_versioned(key)
+    prefetched = getattr(request, "fragments_read", {})
+    found = prefetched[key] if key in prefetched else read_versioned(key)
     if found is not None:
-        deps, html, _ = found
+        deps, html = found[0], found[1]
     else:
         started = time.time_ns()
         html = render_html()
@@ -59,3 +60,12 @@ def render(request, name: str, parts, render_html, deps_of):
         write_versioned(key, deps, str(html), started, settings.FRAGMENT_CACHE_SECONDS)
     request.fragment_deps = getattr(request, "fragment_deps", set()) | set(deps)
     return mark_safe(html)  # noqa: S308 - our own rendered template output
+
+
+def prefetch(request, *fragments) -> None:
+    """Read the page's fragments, each `(name, parts)`, in two round trips, before its template asks for them
+    one by one (each read alone costs two)."""
+    if usable(request):
+        keys = [cache_key(name, parts) for name, parts in fragments]
+        found = read_many_versioned(keys)
+        request.fragments_read = {key: found.get(key) for key in keys}

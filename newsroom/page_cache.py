@@ -101,6 +101,18 @@ def read_versioned(key: str, also=()):
     return deps, payload, {k: current.get(k) for k in also}
 
 
+def read_many_versioned(keys) -> dict:
+    """{key: (deps, payload)} of those `keys` whose entries are current, in two round trips for them all."""
+    entries = cache.get_many(list(keys))
+    wanted = {VERSION_PREFIX + d for deps, _, _ in entries.values() for d in deps}
+    current = cache.get_many(list(wanted)) if wanted else {}
+    return {
+        key: (deps, payload)
+        for key, (deps, versions, payload) in entries.items()
+        if all(current.get(VERSION_PREFIX + d) == v for d, v in zip(deps, versions, strict=True))
+    }
+
+
 def write_versioned(key: str, deps, payload, started_ns: int, timeout: int) -> bool:
     """Store `payload` with the current versions of `deps`, unless one changed after `started_ns`."""
     deps = sorted(deps)

@@ -1,5 +1,11 @@
 from django import template
+from django.template import Context
+from django.template.defaulttags import CsrfTokenNode
 from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
+from django_comments.forms import CommentSecurityForm
+
+from newsroom import fragments
 
 from .. import queries, rendering
 from ..forms import ReaderCommentForm
@@ -37,11 +43,9 @@ def comment_count(article):
 class Threads:
     """One page of an article's comment threads, read only when shown (a cached fragment needs no query)."""
 
-    def __init__(self, article, page_number):
+    def __init__(self, article, request):
         self.article = article
-        number = str(page_number)
-        # Part of the fragment key: a number, or 1 for anything else (the paginator shows page 1 for it too).
-        self.page_key = number if number.isdigit() and len(number) <= 6 else "1"
+        self.page_key = queries.page_key(request)
 
     @cached_property
     def _loaded(self):
@@ -73,8 +77,46 @@ def comments_section(context, article):
         "article": article,
         "request": request,
         "user": user,
-        "comments": Threads(article, request.GET.get("comments_page", 1) if request else 1),
+        "comments": Threads(article, request),
         "closed": closed,
-        "form": None if closed else ReaderCommentForm(article, user=user),
         "max_level": queries.max_level(),
     }
+
+
+# Stand-ins for the per-request values of a cached comment form, replaced in every response.
+TIMESTAMP, SECURITY_HASH, CSRF = "nr-timestamp-0", "nr-security-hash-0", "nr-csrf-token-0"
+
+
+@register.simple_tag(takes_context=True)
+def comment_form(context, article, heading="Leave a Reply"):
+    """The form to comment on `article`, the same for every anonymous reader but for three values.
+
+    Its markup is a cached fragment rendered once with stand-ins for the timestamp, the security hash
+    (django-comments' anti-forgery fields) and the CSRF token, which each response gets afresh.
+    """
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    template = context.template.engine.get_template("comments/_form.html")
+
+    def render(form, **values):
+        with context.push(form=form, heading=heading, **values):
+            return template.render(context)
+
+    if not fragments.usable(request):
+        return render(ReaderCommentForm(article, user=user))
+
+    def render_with_stand_ins():
+        form = ReaderCommentForm(article, user=user)
+        form.initial.update(timestamp=TIMESTAMP, security_hash=SECURITY_HASH)
+        return render(form, csrf_token=CSRF)
+
+    html = fragments.render(
+        request, "comment-form", [article.pk], render_with_stand_ins, lambda: {f"article:{article.pk}"}
+    )
+    security = CommentSecurityForm(article).initial
+    csrf_input = CsrfTokenNode().render(Context({"csrf_token": context.get("csrf_token")}))
+    html = html.replace(CsrfTokenNode().render(Context({"csrf_token": CSRF})), csrf_input)
+    html = html.replace(TIMESTAMP, str(security["timestamp"])).replace(
+        SECURITY_HASH, security["security_hash"]
+    )
+    return mark_safe(html)  # noqa: S308 - our template's output, with a number and two tokens put in

@@ -145,3 +145,64 @@ def test_with_the_fragment_cache_off_every_rendering_reads_again(client, story, 
     url = story.get_absolute_url()
     fetch(client, url)
     assert COMMENTS_TABLE in fetch(client, url)[1]
+
+
+def test_a_fully_cached_article_page_runs_one_query_and_matches_a_fresh_rendering(client, story, settings):
+    import re
+
+    make_comment(story, text="Same words either way.")
+    url = story.get_absolute_url()
+
+    def normalised(html):  # the per-request values: CSRF token, form timestamp and its hash
+        html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "CSRF", html)
+        return re.sub(r'name="(timestamp|security_hash)" value="[^"]+"', r"\1", html)
+
+    settings.FRAGMENT_CACHE_SECONDS = 0
+    fresh = normalised(client.get(url).content.decode())
+    settings.FRAGMENT_CACHE_SECONDS = 600
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        cached = client.get(url).content.decode()
+
+    assert len(queries) == 1, [q["sql"] for q in queries]  # the article itself: it may have been unpublished
+    assert normalised(cached) == fresh
+
+
+def test_edits_to_the_story_show_at_once_in_its_body_and_head(client, story):
+    from articles.models import Correction
+
+    url = story.get_absolute_url()
+    fetch(client, url)
+    author = story.bylines.first().author
+    story.headline = "Tide barrier closes for the winter"
+    story.save()
+    author.display_name = "Marta Kowalska-Reed"
+    author.save()
+    Correction.objects.create(
+        article=story, kind="correction", note="An earlier version misnamed the barrier."
+    )
+
+    html, _ = fetch(client, url)
+
+    assert "<h1>Tide barrier closes for the winter</h1>" in html
+    assert 'property="og:title" content="Tide barrier closes for the winter"' in html
+    assert "Marta Kowalska-Reed" in html and '"name": "Marta Kowalska-Reed"' in html  # byline and JSON-LD
+    assert "An earlier version misnamed the barrier." in html
+
+
+def test_a_form_served_from_the_cache_posts_with_fresh_tokens(story, settings):
+    from comments.models import PendingComment
+    from tests.comments.conftest import Commenter, form_fields
+
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    reader = Client(enforce_csrf_checks=True)
+    first = form_fields(reader.get(story.get_absolute_url()).content.decode())
+    second = form_fields(reader.get(story.get_absolute_url()).content.decode())  # from the fragment
+    assert {"csrfmiddlewaretoken", "timestamp", "security_hash", "object_pk"} <= second.keys()
+    assert not any(value.startswith("nr-") for value in second.values())  # no stand-in left
+    assert second["object_pk"] == first["object_pk"] == str(story.pk)
+
+    response = Commenter(reader).post(story.get_absolute_url(), comment="Posted from a cached form.")
+
+    assert response.status_code == 200
+    assert PendingComment.objects.filter(comment="Posted from a cached form.").count() == 1
