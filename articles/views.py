@@ -46,30 +46,72 @@ class PublishedArticlesMixin:
 
 
 class HomeView(PublishedArticlesMixin, TemplateView):
+    """The front page: its top (breaking, top stories, latest) and a block per section, each a fragment
+    (newsroom/fragments.py) whose articles are read only when it is rendered: a publish renders the top and
+    its own section's block again, and the other blocks come from the cache."""
+
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         published = self.published_articles()
-        since = timezone.now() - BREAKING_NEWS_FOR
-        breaking = published.filter(is_breaking=True, published_at__gte=since).first()
-        featured = list(published.filter(is_featured=True)[:HOME_FEATURED])
-        shown = {a.pk for a in featured}
-        latest = [a for a in published[: HOME_LATEST + len(shown)] if a.pk not in shown][:HOME_LATEST]
-        blocks = {}
-        for article in self.newest_per_section(published):
-            blocks.setdefault(article.section_id, (article.section, []))[1].append(article)
-        context.update(
-            breaking=breaking,
-            featured=featured,
-            latest=latest,
-            section_blocks=list(blocks.values()),
-        )
+        blocks = SectionBlocks(published)
+        context.update(front=FrontTop(published), section_blocks=blocks)
+        fragments.prefetch(self.request, ("home-top", []), *(("home-section", [b.slug]) for b in blocks))
         return context
+
+
+class FrontTop:
+    def __init__(self, published):
+        self.published = published
+
+    @cached_property
+    def breaking(self):
+        since = timezone.now() - BREAKING_NEWS_FOR
+        return self.published.filter(is_breaking=True, published_at__gte=since).first()
+
+    @cached_property
+    def featured(self):
+        return list(self.published.filter(is_featured=True)[:HOME_FEATURED])
+
+    @cached_property
+    def latest(self):
+        shown = {a.pk for a in self.featured}
+        return [a for a in self.published[: HOME_LATEST + len(shown)] if a.pk not in shown][:HOME_LATEST]
+
+    @property
+    def deps(self) -> set[str]:
+        from newsroom.page_cache import article_deps
+
+        deps = {"list:all"}
+        for article in [self.breaking, *self.featured, *self.latest]:
+            deps |= article_deps(article) if article else set()
+        return deps
+
+
+def menu_section_slugs() -> list[str]:
+    """Section slugs in menu order, from the Browse By menu the page shows anyway (cached)."""
+    return [nav["url"].strip("/") for nav in browse_by()["sections"]]
+
+
+class SectionBlocks:
+    """The newest few of every section, in menu order; all of them in one query, when the first is shown."""
+
+    def __init__(self, published):
+        self.published = published
+
+    def __iter__(self):
+        return iter([SectionBlock(self, slug) for slug in menu_section_slugs()])
+
+    @cached_property
+    def by_section(self) -> dict:
+        blocks = {}
+        for article in self.newest_per_section(self.published):
+            blocks.setdefault(article.section.slug, []).append(article)
+        return blocks
 
     @staticmethod
     def newest_per_section(published):
-        """The newest few of every section, sections in menu order, in one query."""
         order = ("section__position", "section__name", "-published_at", "-id")
         if not connection.features.supports_slicing_ordering_in_compound:  # SQLite: a row number per section
             rank = Window(
@@ -78,16 +120,37 @@ class HomeView(PublishedArticlesMixin, TemplateView):
             return published.annotate(rank=rank).filter(rank__lte=HOME_PER_SECTION).order_by(*order)
         # PostgreSQL: one small index scan per section (section, status, published_at), joined by UNION in a
         # subquery; a row number over every published article grew with the archive (0.5 s at 100,000).
-        # The sections come from the Browse By menu the page shows anyway (cached; its address is /<slug>/).
         newest_ids = [
-            published.filter(section__slug=nav["url"].strip("/")).values_list("id", flat=True)[
-                :HOME_PER_SECTION
-            ]
-            for nav in browse_by()["sections"]
+            published.filter(section__slug=slug).values_list("id", flat=True)[:HOME_PER_SECTION]
+            for slug in menu_section_slugs()
         ]
         if not newest_ids:
             return published.none()
         return published.filter(pk__in=newest_ids[0].union(*newest_ids[1:], all=True)).order_by(*order)
+
+
+class SectionBlock:
+    def __init__(self, blocks: SectionBlocks, slug: str):
+        self.blocks, self.slug = blocks, slug
+
+    @property
+    def articles(self) -> list:
+        return self.blocks.by_section.get(self.slug, [])
+
+    @property
+    def section(self):
+        return self.articles[0].section if self.articles else None
+
+    @property
+    def deps(self) -> set[str]:
+        from newsroom.page_cache import article_deps
+
+        if not self.articles:
+            return {"list:all"}  # an empty section: its first story bumps the list of all
+        deps = {f"list:section:{self.section.pk}", f"section:{self.section.pk}"}
+        for article in self.articles:
+            deps |= article_deps(article)
+        return deps
 
 
 class SectionView(PublishedArticlesMixin, ListView):

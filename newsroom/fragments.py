@@ -47,7 +47,10 @@ def render(request, name: str, parts, render_html, deps_of):
     is dropped with its fragments.
     """
     if not usable(request):
-        return render_html()
+        html = render_html()
+        if request is not None and is_public_request(request):  # the page cache still needs to know
+            _record(request, deps_of())
+        return html
     key = cache_key(name, parts)
     prefetched = getattr(request, "fragments_read", {})
     found = prefetched[key] if key in prefetched else read_versioned(key)
@@ -58,8 +61,12 @@ def render(request, name: str, parts, render_html, deps_of):
         html = render_html()
         deps = set(deps_of())
         write_versioned(key, deps, str(html), started, settings.FRAGMENT_CACHE_SECONDS)
-    request.fragment_deps = getattr(request, "fragment_deps", set()) | set(deps)
+    _record(request, deps)
     return mark_safe(html)  # noqa: S308 - our own rendered template output
+
+
+def _record(request, deps) -> None:
+    request.fragment_deps = getattr(request, "fragment_deps", set()) | set(deps)
 
 
 def prefetch(request, *fragments) -> None:

@@ -206,3 +206,39 @@ def test_a_form_served_from_the_cache_posts_with_fresh_tokens(story, settings):
 
     assert response.status_code == 200
     assert PendingComment.objects.filter(comment="Posted from a cached form.").count() == 1
+
+
+def test_a_cached_front_page_runs_no_query_and_matches_a_fresh_rendering(client, plain_newsroom, settings):
+    settings.FRAGMENT_CACHE_SECONDS = 0
+    fresh = client.get("/").content.decode()
+    settings.FRAGMENT_CACHE_SECONDS = 600
+    client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        cached = client.get("/").content.decode()
+    assert len(queries) == 0, [q["sql"] for q in queries]
+    assert cached == fresh
+
+
+def test_the_front_page_follows_publishing_edits_comments_and_section_names(client, story, editor):
+    from bs4 import BeautifulSoup
+
+    client.get("/")
+    draft = ArticleFactory(headline="Ferry pier to be rebuilt", section=story.section)
+    services.publish_article(article=draft, by=editor)
+    story.headline = "Tide barrier closes for the winter"
+    story.save()
+    make_comment(story, text="Counted on the front page.")
+    story.section.name = "Harbour & Coast"
+    story.section.save()
+
+    soup = BeautifulSoup(client.get("/").content, "html.parser")
+
+    latest = [a.get_text(strip=True) for a in soup.select(".latest .card-headline a")]
+    assert "Ferry pier to be rebuilt" in latest
+    block = soup.find("section", attrs={"aria-labelledby": f"section-{story.section.slug}"})
+    assert block.find("h2").get_text(strip=True) == "Harbour & Coast"
+    assert "Ferry pier to be rebuilt" in block.get_text()
+    card = next(
+        c for c in soup.select("article.card") if "Tide barrier closes for the winter" in c.get_text()
+    )
+    assert "1 comment" in card.get_text()
