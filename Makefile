@@ -17,13 +17,14 @@ TEST_ENV := DEBUG=0 HTTPS=0 SECRET_KEY=test-only-secret-key-that-is-long-enough-
 # `make run` uses the embedded defaults (SQLite, in-process tasks) unless the environment says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: help install install-dev run migrate demo editor worker beat test lint format clean browser audit backup restore serve bench
+.PHONY: help install install-dev run migrate demo editor worker beat test lint format clean browser audit backup restore serve bench soak
 
 help:
 	@echo "make run      set up and serve the demo newsroom on http://127.0.0.1:8000"
 	@echo "make test     set up and run ruff and the whole test suite (PostgreSQL and Redis)"
 	@echo "make serve    production: gunicorn + whitenoise, Celery worker and beat (PostgreSQL, Redis)"
 	@echo "make bench    load benchmark of the production server, ratios to a fixed 40 KB page"
+	@echo "make soak     10 minutes of readers, comments and publishing; checks nothing is lost or doubled"
 	@echo "make worker   run a Celery worker (needs CELERY_BROKER_URL)"
 	@echo "make beat     run Celery beat, the periodic tasks (needs CELERY_BROKER_URL)"
 	@echo "make lint     ruff check and format check;  make format  fix formatting"
@@ -75,6 +76,11 @@ serve: install
 bench: install
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The soak (bench/soak.md): SOAK_ARGS="--minutes 1" for a short one.
+soak: install-dev
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/soak.py $(SOAK_ARGS)
 
 # bandit: no high-severity finding in our code (fix it, or `# nosec <test id>` with the reason on the line
 # above). pip-audit asks the package index's advisory database: offline it cannot check, and --strict fails.

@@ -40,7 +40,7 @@ from pathlib import Path
 from queue import Empty, Full, Queue
 from urllib.parse import urlsplit
 
-import requests
+import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable  # the project's .venv python (make soak)
@@ -76,8 +76,8 @@ class Tally:
     def request(self, session, kind, method, url, **kwargs):
         started = time.monotonic()
         try:
-            response = session.request(method, url, timeout=TIMEOUT, allow_redirects=False, **kwargs)
-        except requests.RequestException as error:
+            response = session.request(method, url, timeout=TIMEOUT, follow_redirects=False, **kwargs)
+        except httpx.HTTPError as error:
             self.record(kind, f"error: {type(error).__name__}", time.monotonic() - started)
             return None
         self.record(kind, response.status_code, time.monotonic() - started)
@@ -344,7 +344,7 @@ class Load:
 
     def session(self):
         if not hasattr(self.local, "session"):
-            self.local.session = requests.Session()
+            self.local.session = httpx.Client()
         return self.local.session
 
     # Readers --------------------------------------------------------------------------------------------
@@ -369,9 +369,9 @@ class Load:
         """A new browser: the page, the form's fresh fields, the post, and the page it is sent to."""
         rng = random.Random(f"comment-{n}")
         article_id, article_path = rng.choice(self.setup["articles"])
-        browser = requests.Session()
-        address = f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"
-        browser.headers["X-Forwarded-For"] = address
+        browser = self.session()  # this thread's client, as a new browser: no cookies, its own address
+        browser.cookies.clear()
+        browser.headers["X-Forwarded-For"] = f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"
         page = self.tally.request(browser, "comment: page", "GET", self.base + article_path)
         if page is None or page.status_code != 200:
             return self._comment_outcome(n, "failed")
