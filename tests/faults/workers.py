@@ -63,13 +63,13 @@ class Holds:
 
     def __init__(self):
         self.condition = threading.Condition()
-        self.started = 0
+        self.started = []  # (kind, key) of every hold, in order
         self.active = {}  # hold number -> (kind, key)
 
     def begin(self, kind: str, key=None) -> int:
         with self.condition:
-            self.started += 1
-            number = self.started
+            self.started.append((kind, key))
+            number = len(self.started)
             self.active[number] = (kind, key)
             self.condition.notify_all()
             return number
@@ -86,9 +86,16 @@ class Holds:
         finally:
             self.end(number)
 
-    def wait_until_started(self, count: int, timeout: float) -> bool:
+    def count(self) -> int:
         with self.condition:
-            return self.condition.wait_for(lambda: self.started >= count, timeout=timeout)
+            return len(self.started)
+
+    def wait_for_kind(self, kind: str, *, after: int, timeout: float) -> bool:
+        """Wait until a hold of `kind` begins that is not among the first `after` ones."""
+        with self.condition:
+            return self.condition.wait_for(
+                lambda: any(k == kind for k, _ in self.started[after:]), timeout=timeout
+            )
 
     def in_progress(self) -> list[tuple]:
         with self.condition:
