@@ -5,7 +5,9 @@ comment rate limits) treats a missing value as "not cached" or "nothing counted 
 answered as a miss and a failed write is skipped: readers get freshly rendered pages and nobody is
 rate-limited by a count that cannot be read. A warning is logged when Redis goes away and a line when it is
 back; in between, Redis is not asked again for RETRY_SECONDS at a time, so a Redis that hangs (rather than
-refusing at once) costs one socket timeout per process now and then, not one per cache call.
+refusing at once) costs one socket timeout per process now and then, not one per cache call. Back in reach, it
+writes RECOVERY_KEY, which drops every cached page and fragment stored before (their freshness bumps may
+have been lost meanwhile, if Redis kept its data through a network partition).
 """
 
 import logging
@@ -56,9 +58,10 @@ _outages: dict[tuple, _Outage] = {}
 
 
 class FailOpenRedisCacheClient(RedisCacheClient):
-    def __init__(self, servers, **options):
+    def __init__(self, servers, on_recovery=None, **options):
         super().__init__(servers, **options)
         self._outage = _outages.setdefault(tuple(servers), _Outage())
+        self._on_recovery = on_recovery
 
     def _call(self, fallback, method, *args):
         if self._outage.skipping():
@@ -68,7 +71,10 @@ class FailOpenRedisCacheClient(RedisCacheClient):
         except UNREACHABLE as error:
             self._outage.failed(error)
             return fallback
-        self._outage.succeeded()
+        if self._outage.since is not None:
+            self._outage.succeeded()
+            if self._on_recovery:
+                self._on_recovery()
         return result
 
     def get(self, key, default):
@@ -108,10 +114,19 @@ class FailOpenRedisCacheClient(RedisCacheClient):
         return self._call(False, super().clear)
 
 
+# Written when a process reaches Redis again after failing to: the writes it skipped meanwhile (the page
+# cache's version bumps, say) are lost, so what was stored before may be stale. It is the version of
+# newsroom/page_cache.py's RECOVERY_DEP, on which every cached page and fragment depends.
+RECOVERY_KEY = "pagever:cache-recovered"
+
+
 class FailOpenRedisCache(RedisCache):
     """Django's RedisCache, failing open, with short socket timeouts (CACHE_URL options may change them)."""
 
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = FailOpenRedisCacheClient
-        self._options = {**DEFAULT_TIMEOUTS, **self._options}
+        self._options = {**DEFAULT_TIMEOUTS, **self._options, "on_recovery": self._recovered}
+
+    def _recovered(self):
+        self.set(RECOVERY_KEY, str(time.time_ns()), timeout=None)

@@ -33,6 +33,9 @@ from django.views.decorators.cache import never_cache
 
 PAGE_PREFIX = "page:v2:"
 VERSION_PREFIX = "pagever:"
+# Every entry depends on it: its version changes when the cache comes back from an outage in which version
+# bumps may have been lost (newsroom/cache.py, RECOVERY_KEY).
+RECOVERY_DEP = "cache-recovered"
 # Pages the cache may keep, by URL name; the list deps say which lists each one shows.
 CACHEABLE = {
     "articles:home",
@@ -115,7 +118,7 @@ def read_many_versioned(keys) -> dict:
 
 def write_versioned(key: str, deps, payload, started_ns: int, timeout: int) -> bool:
     """Store `payload` with the current versions of `deps`, unless one changed after `started_ns`."""
-    deps = sorted(deps)
+    deps = sorted({*deps, RECOVERY_DEP})
     current = cache.get_many([VERSION_PREFIX + d for d in deps])
     versions = [current.get(VERSION_PREFIX + d) for d in deps]
     if any(v is not None and int(v) > started_ns - RACE_MARGIN_NS for v in versions):

@@ -233,3 +233,29 @@ def test_the_cache_answers_a_miss_and_warns_when_redis_is_unreachable(caplog):
 
     assert time.monotonic() - started < 2
     assert [r.getMessage()[:32] for r in caplog.records] == ["Cache unavailable (ConnectionErr"]
+
+
+def test_back_from_an_outage_the_cache_drops_every_page_and_fragment_stored_before(tmp_path, monkeypatch):
+    """A partition: Redis keeps its data while the site cannot reach it, so the version bumps of changes made
+    meanwhile are lost. Back in reach, the cache marks its recovery, on which every entry depends."""
+    from newsroom import cache as fail_open
+    from newsroom import page_cache
+
+    server = PrivateRedis(tmp_path / "redis.log")
+    server.start()
+    try:
+        cache = FailOpenRedisCache(server.url(0), {})
+        monkeypatch.setattr(page_cache, "cache", cache)
+        page_cache.write_versioned("frag:story", {"article:1"}, "<p>Old headline</p>", time.time_ns(), 600)
+        assert page_cache.read_versioned("frag:story")[1] == "<p>Old headline</p>"
+
+        monkeypatch.setattr(fail_open, "RETRY_SECONDS", 0.0)  # ask again at once after a failure
+        server.freeze()  # out of reach, data kept
+        assert cache.get("frag:story") is None
+        server.thaw()
+
+        assert page_cache.read_versioned("frag:story") is None  # the first call back in reach marks recovery
+        assert cache.get(fail_open.RECOVERY_KEY) is not None
+        assert fail_open.RECOVERY_KEY == page_cache.VERSION_PREFIX + page_cache.RECOVERY_DEP
+    finally:
+        server.stop()
