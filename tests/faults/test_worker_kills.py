@@ -295,8 +295,8 @@ def test_twenty_sigkills_in_a_row_lose_no_task_and_repeat_no_effect(
     # Mail: every message once, to its recipient, and nothing else.
     delivered = Counter()
     for recipients, message in smtp.mailbox.delivered():
-        assert recipients == [message["To"]]
-        delivered[(message["To"], body_of(message))] += 1
+        assert recipients == [str(message["To"])]
+        delivered[(str(message["To"]), body_of(message))] += 1
     assert delivered == Counter(unsent.values())
     sent = OutgoingMail.objects.filter(pk__in=unsent, sent_at__isnull=False, to="", body="")
     assert sent.count() == len(unsent)  # and the outbox forgot the addresses
