@@ -76,3 +76,25 @@ def prefetch(request, *fragments) -> None:
         keys = [cache_key(name, parts) for name, parts in fragments]
         found = read_many_versioned(keys)
         request.fragments_read = {key: found.get(key) for key in keys}
+
+
+def cached_items(name: str, items: list, *, key_parts, render_missing, deps_of, use: bool) -> list:
+    """The representation of each item (an API list's entries, say): those stored and current from the cache
+    (two round trips for them all), the others from `render_missing(items) -> list`, then stored under
+    `deps_of(item)`. With `use` false (a staff client, the cache off), all from `render_missing`."""
+    if not (use and enabled() and items):
+        return render_missing(items)
+    keys = [cache_key(name, key_parts(item)) for item in items]
+    found = read_many_versioned(keys)
+    missing = [item for item, key in zip(items, keys, strict=True) if key not in found]
+    started = time.time_ns()
+    rendered = dict(zip(map(id, missing), render_missing(missing), strict=True)) if missing else {}
+    result = []
+    for item, key in zip(items, keys, strict=True):
+        if key in found:
+            result.append(found[key][1])
+            continue
+        value = rendered[id(item)]
+        write_versioned(key, deps_of(item), value, started, settings.FRAGMENT_CACHE_SECONDS)
+        result.append(value)
+    return result

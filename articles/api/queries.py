@@ -39,8 +39,8 @@ def public_comments():
     )
 
 
-def for_api_listing(queryset):
-    """Section, lead image, bylines with public author fields and tags, in a fixed number of queries."""
+def listing_prefetches() -> list:
+    """Bylines with public author fields, and tags: what a list entry shows beyond the article row."""
     bylines = Byline.objects.select_related("author").only(
         "article_id",
         "position",
@@ -50,19 +50,26 @@ def for_api_listing(queryset):
         "author__kind",
         "author__job_title",
     )
-    return with_comment_counts(
-        queryset.select_related("section", "lead_image").prefetch_related(
-            Prefetch("bylines", queryset=bylines), "tags"
-        )
-    )
+    return [Prefetch("bylines", queryset=bylines), "tags"]
+
+
+def for_api_listing(queryset):
+    """Section, lead image and comment count in the list's one query (not the bodies, which lists do not
+    show); the list serializer loads bylines and tags (listing_prefetches) for the entries it does not have
+    cached, in two more."""
+    return _with_summary(queryset).defer("body")
+
+
+def _with_summary(queryset):
+    return with_comment_counts(queryset.select_related("section", "lead_image"))
 
 
 def for_api_detail(queryset, user):
     related = RelatedArticle.objects.filter(related__in=visible_articles(user)).select_related(
         "related__section"
     )
-    return for_api_listing(queryset).prefetch_related(
-        "corrections", Prefetch("related_links", queryset=related)
+    return _with_summary(queryset).prefetch_related(
+        *listing_prefetches(), "corrections", Prefetch("related_links", queryset=related)
     )
 
 

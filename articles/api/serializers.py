@@ -2,7 +2,8 @@
 
 import reversion
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from drf_spectacular.utils import (
     extend_schema_field,
@@ -12,6 +13,7 @@ from rest_framework.exceptions import PermissionDenied
 
 from authors.models import Author
 from comments.rendering import public_name, public_text
+from newsroom import fragments, page_cache
 from newsroom.api import (
     StrictFieldsMixin,
 )
@@ -19,6 +21,7 @@ from newsroom.api import (
 from .. import services
 from ..images import validate_image_upload
 from ..models import Article, Byline, Correction, Image, RelatedArticle, Section, Tag
+from .queries import listing_prefetches
 
 
 class SectionSerializer(serializers.ModelSerializer):
@@ -125,6 +128,42 @@ class CorrectionSerializer(serializers.ModelSerializer):
         fields = ["kind", "note", "noted_at"]
 
 
+def plain(value):
+    """A representation as plain dicts, lists and strings: DRF's hyperlinks are strings that carry their model
+    instance, which would be pickled into the cache with them."""
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    if isinstance(value, str):
+        return str(value)
+    return value
+
+
+class CachedArticleList(serializers.ListSerializer):
+    """A list of articles whose entries are kept in the cache for anonymous clients, each under the versions
+    of what it shows (newsroom/fragments.py): an entry is built again only when its article, section,
+    authors, tags, image or comment count changed. Bylines and tags are loaded for those entries only."""
+
+    def to_representation(self, data):
+        articles = list(data.all() if isinstance(data, models.manager.BaseManager) else data)
+        request = self.context.get("request")
+        anonymous = request is not None and request.method == "GET" and not request.user.is_authenticated
+
+        def build(missing):
+            prefetch_related_objects(missing, *listing_prefetches())
+            return [plain(self.child.to_representation(article)) for article in missing]
+
+        return fragments.cached_items(
+            f"api:{type(self.child).__name__}",
+            articles,
+            key_parts=lambda article: [request.build_absolute_uri("/"), article.pk],
+            render_missing=build,
+            deps_of=page_cache.article_deps,
+            use=anonymous,
+        )
+
+
 class ArticleListSerializer(serializers.ModelSerializer):
     """The light shape used in lists: no body, no related articles."""
 
@@ -158,6 +197,7 @@ class ArticleListSerializer(serializers.ModelSerializer):
             "canonical_url",
             "comment_count",
         ]
+        list_serializer_class = CachedArticleList
 
     @extend_schema_field(LeadImageSerializer(allow_null=True))
     def get_lead_image(self, article):

@@ -242,3 +242,36 @@ def test_the_front_page_follows_publishing_edits_comments_and_section_names(clie
         c for c in soup.select("article.card") if "Tide barrier closes for the winter" in c.get_text()
     )
     assert "1 comment" in card.get_text()
+
+
+def test_api_list_entries_come_from_the_cache_and_follow_every_change(client, story, editor):
+    url = "/api/v1/articles/?page_size=20"
+    first = client.get(url).json()
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(url).json()
+    assert len(queries) == 1, [q["sql"] for q in queries]  # the page of articles; entries from the cache
+    assert second == first
+
+    story.headline = "Tide barrier closes for the winter"
+    story.save()
+    make_comment(story, text="Counted in the API.")
+    author = story.bylines.first().author
+    author.display_name = "Marta Kowalska-Reed"
+    author.save()
+
+    entry = next(e for e in client.get(url).json()["results"] if e["id"] == story.pk)
+    assert entry["headline"] == "Tide barrier closes for the winter"
+    assert entry["comment_count"] == 1
+    assert "Marta Kowalska-Reed" in [b["display_name"] for b in entry["bylines"]]
+
+
+def test_staff_api_clients_get_entries_built_for_them(client, story, editor):
+    from rest_framework.authtoken.models import Token
+
+    draft = ArticleFactory(headline="Embargoed until Friday", section=story.section)
+    client.get("/api/v1/articles/?page_size=20")  # anonymous entries cached
+    token = Token.objects.create(user=editor)
+    with CaptureQueriesContext(connection) as queries:
+        staff = client.get("/api/v1/articles/?page_size=20", HTTP_AUTHORIZATION=f"Token {token.key}").json()
+    assert any(e["id"] == draft.pk and e["status"] == "draft" for e in staff["results"])
+    assert '"articles_byline"' in " ".join(q["sql"] for q in queries)  # built, not read from the cache
