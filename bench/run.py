@@ -28,9 +28,9 @@ RESULTS = ROOT / "bench" / "results"
 # Targets from issue 7, as ratios to the floor.
 TARGETS = {
     "article (cache warm)": 0.75,
-    "article (cache off)": 0.10,
-    "home (cache off)": 0.06,
-    "API list": 0.08,
+    "article (page cache off)": 0.10,
+    "home (page cache off)": 0.06,
+    "API list (page cache off)": 0.08,
 }
 
 
@@ -48,7 +48,7 @@ def ensure_wrk():
         subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
 
 
-def django_env(options, page_cache_seconds):
+def django_env(options, page_cache_seconds, fragment_cache_seconds=600):
     env = dict(os.environ)
     env.update(
         DEBUG="0",
@@ -59,6 +59,7 @@ def django_env(options, page_cache_seconds):
         CACHE_URL=f"{options.redis}/{options.cache_db}",
         CELERY_BROKER_URL=f"{options.redis}/{options.cache_db + 1}",
         PAGE_CACHE_SECONDS=str(page_cache_seconds),
+        FRAGMENT_CACHE_SECONDS=str(fragment_cache_seconds),
         # The load comes from one address: throttles would measure themselves, not the pages.
         API_ANON_RATE="100000000/minute",
         SEARCH_RATE="100000000/minute",
@@ -209,7 +210,7 @@ def main():
     parser.add_argument("--cache-db", type=int, default=int(os.environ.get("BENCH_CACHE_DB", "10")))
     parser.add_argument("--database", default=None, help="default newsroom_bench (newsroom_bench_large)")
     parser.add_argument("--regenerate", action="store_true", help="make the data set again even if it exists")
-    parser.add_argument("--port", type=int, default=8101, help="first of three ports")
+    parser.add_argument("--port", type=int, default=8101, help="first of four ports")
     parser.add_argument("--only", default="", help="comma-separated page names to measure (and the floor)")
     options = parser.parse_args()
     if options.large:
@@ -218,7 +219,9 @@ def main():
 
     ensure_wrk()
     targets = prepare_database(options)
-    env_on, env_off = django_env(options, 600), django_env(options, 0)
+    # The site three ways: as deployed; with the page cache off (pages rendered for every request from their
+    # cached fragments, newsroom/fragments.py); and with no cache at all (everything rendered every time).
+    env_on, env_off, env_bare = django_env(options, 600), django_env(options, 0), django_env(options, 0, 0)
     subprocess.run(
         [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env_on, check=True
     )
@@ -227,15 +230,19 @@ def main():
     redis.Redis.from_url(f"{options.redis}/{options.cache_db}").flushdb()  # our own database number only
 
     article, article_id, section = targets["article"], targets["article_id"], targets["section"]
-    on, off, floor_port = options.port, options.port + 1, options.port + 2
+    on, off, floor_port, bare = options.port, options.port + 1, options.port + 2, options.port + 3
+    api_list = "/api/v1/articles/?page_size=20"
     pages = [
         ("article (cache warm)", on, article, env_on),
-        ("article (cache off)", off, article, env_off),
-        ("home (cache off)", off, "/", env_off),
-        ("section (cache off)", off, section, env_off),
+        ("article (page cache off)", off, article, env_off),
+        ("home (page cache off)", off, "/", env_off),
+        ("section (page cache off)", off, section, env_off),
         ("search", off, "/search/?q=harbour+ferry", env_off),
-        ("API list", off, "/api/v1/articles/?page_size=20", env_off),
-        ("API detail", off, f"/api/v1/articles/{article_id}/", env_off),
+        ("API list (page cache off)", off, api_list, env_off),
+        ("API detail (page cache off)", off, f"/api/v1/articles/{article_id}/", env_off),
+        ("article (no cache)", bare, article, env_bare),
+        ("home (no cache)", bare, "/", env_bare),
+        ("API list (no cache)", bare, api_list, env_bare),
         ("floor", floor_port, "/", None),
     ]
     if options.only:
@@ -246,10 +253,11 @@ def main():
     try:
         servers["on"] = start_server("newsroom.wsgi", on, env_on)
         servers["off"] = start_server("newsroom.wsgi", off, env_off)
+        servers["bare"] = start_server("newsroom.wsgi", bare, env_bare)
         servers["floor"] = start_server("bench.floor:application", floor_port, env_off)
-        log(f"servers up: site (page cache on) :{on}, site (off) :{off}, floor :{floor_port}")
+        log(f"servers up: site (page cache on) :{on}, (off) :{off}, (no cache) :{bare}, floor :{floor_port}")
         queries = {}
-        for env in (env_on, env_off):
+        for env in (env_on, env_off, env_bare):
             paths = [path for _, port, path, page_env in pages if page_env is env]
             queries[id(env)] = query_counts(env, paths) if paths else {}
 
@@ -283,7 +291,7 @@ def main():
 
 def report(rows, memory, options):
     header = (
-        f"{'page':24} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'SQL':>4} {'bytes':>8} {'ratio':>7} target"
+        f"{'page':28} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'SQL':>4} {'bytes':>8} {'ratio':>7} target"
     )
     print("\n" + header + "\n" + "-" * len(header))
     for row in rows:
@@ -293,7 +301,7 @@ def report(rows, memory, options):
         )
         errors = f"  ({row['non_2xx']} non-2xx!)" if row["non_2xx"] else ""
         print(
-            f"{row['page']:24} {row['rps']:9.1f} {row['p50_ms']:8.2f} {row['p99_ms']:8.2f} "
+            f"{row['page']:28} {row['rps']:9.1f} {row['p50_ms']:8.2f} {row['p99_ms']:8.2f} "
             f"{row['sql_queries'] if row['sql_queries'] is not None else '?':>4} {row['bytes']:8} "
             f"{row['ratio_to_floor']:7.3f} {verdict}{errors}"
         )
@@ -324,7 +332,7 @@ def report(rows, memory, options):
         }
         print(f"\np50 here / p50 at 1,000 articles ({previous[-1].name}); target <= 1.25:")
         for page, ratio in result["p50_vs_1000_articles"].items():
-            print(f"  {page:24} {ratio:.2f}")
+            print(f"  {page:28} {ratio:.2f}")
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{options.articles}-articles.json"
     path.write_text(json.dumps(result, indent=2) + "\n")

@@ -62,6 +62,15 @@ class FailOpenRedisCacheClient(RedisCacheClient):
         super().__init__(servers, **options)
         self._outage = _outages.setdefault(tuple(servers), _Outage())
         self._on_recovery = on_recovery
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        """One redis-py client per server, reused: Django makes a new one for every call, and making one
+        (its table of reply callbacks) cost more than the call itself on a page with a few cache reads."""
+        index = self._get_connection_pool_index(write)
+        if index not in self._clients:
+            self._clients[index] = super().get_client(key, write=write)
+        return self._clients[index]
 
     def _call(self, fallback, method, *args):
         if self._outage.skipping():
