@@ -107,8 +107,10 @@ def fit(*, body: str, url: str, tags: list[str], limit: int | None, rule: str = 
             high = middle - 1
     if low == 0:
         return compose("", url, [])
-    boundary = max((i for i in range(1, low + 1) if clusters[i].isspace()), default=0)
-    count = boundary or low  # mid-word (still between graphemes) only for one very long word
+    # Cut at the last word boundary that fits (the end of the text is one too). A shorter text can count
+    # for more: "https:// …" cut to "https://…" becomes a link, which Mastodon and X count as 23.
+    boundaries = (i for i in range(low, 0, -1) if i == len(clusters) or clusters[i].isspace())
+    count = next((i for i in boundaries if fits(i)), low)  # mid-word (between graphemes) as a last resort
     return compose(_shortened(clusters, count), url, [])
 
 
