@@ -1,5 +1,6 @@
 import reversion
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Prefetch, Q
@@ -10,7 +11,7 @@ from imagekit.processors import ResizeToFill, ResizeToFit
 
 from .images import validate_image_upload
 from .sanitize import sanitize_html
-from .search import PostgresOnlyGinIndex, search_vector
+from .search import PostgresOnlyGinIndex
 
 # Widths of the responsive renditions of lead images, used in srcset.
 RENDITION_WIDTHS = (480, 800, 1200)
@@ -258,8 +259,6 @@ class Article(models.Model):
             models.Index(fields=["status", "-published_at"], name="article_status_published"),
             models.Index(fields=["section", "status", "-published_at"], name="article_section_published"),
             models.Index(fields=["status", "publish_at"], name="article_status_publish_at"),
-            # Full-text search (articles.search); created on PostgreSQL only, see migration 0003.
-            PostgresOnlyGinIndex(search_vector(), name="article_search_vector"),
         ]
         permissions = [
             ("publish_article", "Can publish, schedule and unpublish articles"),
@@ -379,6 +378,24 @@ class Correction(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} on {self.article}"
+
+
+class SearchDocument(models.Model):
+    """An article's full-text vector (headline A, dek B, body C), stored so that a search neither recomputes
+    it for every match nor reads it with every article. PostgreSQL keeps it: a trigger on the articles
+    table writes it on every insert and every change of those fields (migration 0008, articles.search).
+    SQLite (development) searches with icontains and leaves it empty."""
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="search_document"
+    )
+    document = SearchVectorField()
+
+    class Meta:
+        indexes = [PostgresOnlyGinIndex(fields=["document"], name="search_document_gin")]
+
+    def __str__(self):
+        return f"Search document of article {self.article_id}"
 
 
 class WorkflowEvent(models.Model):

@@ -76,12 +76,12 @@ def for_api_detail(queryset, user):
 def search(queryset, text: str):
     """The site's search engine (articles/search.py) as a filter only: the cursor keeps the time order.
 
-    On PostgreSQL the WHERE clause is the GIN-indexed vector itself, with no rank or snippet to compute.
+    On PostgreSQL the WHERE clause matches the stored, GIN-indexed vectors; no rank or snippet to compute.
     """
     text = site_search.clean_query(text)
     if not text:
         return queryset.none()
     if connection.vendor == "postgresql":
         query = SearchQuery(text, config=site_search.SEARCH_CONFIG, search_type="websearch")
-        return queryset.annotate(search=site_search.search_vector()).filter(search=query)
+        return queryset.filter(search_document__document=query)
     return site_search.search_articles(queryset, text)
