@@ -1,6 +1,7 @@
 """Comment mail goes through the outbox: rows written with the change, sent by Celery after commit."""
 
 import logging
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -56,6 +57,14 @@ def enqueue_send(mail_id: int) -> None:
         logger.exception("Could not enqueue comment mail %s; the sweeper will retry", mail_id)
 
 
+def message_id(mail: OutgoingMail) -> str:
+    """The same Message-ID on every try of one outbox row. A worker killed after the mail server accepted
+    a message, but before the row was marked sent, sends it again: the copy is then the same message, which
+    mail systems that drop duplicates recognise, not a second one."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "newsroom.invalid"
+    return f"<outbox-{mail.pk}.{int(mail.created_at.timestamp())}@{domain}>"
+
+
 def send_outgoing(mail_id: int) -> bool:
     """Send one outbox message at most once; the row lock keeps a second worker away."""
     try:
@@ -72,7 +81,7 @@ def send_outgoing(mail_id: int) -> bool:
                 body=mail.body,
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 to=[mail.to],
-                headers=mail.headers or None,
+                headers={**(mail.headers or {}), "Message-ID": message_id(mail)},
             )
             if mail.attachment_name:
                 message.attach(mail.attachment_name, mail.attachment, "application/json")

@@ -103,25 +103,29 @@ class Holds:
 
 
 class Mailbox:
-    """An SMTP server's hooks: each RCPT is held a moment (the message does not exist yet), refused with a
-    temporary 4xx while `refusing` is set or for addresses in `refuse_once`; DATA is accepted at once."""
+    """An SMTP server's hooks. Each RCPT is held a moment (the message does not exist yet), and answered
+    with a temporary 451 while `refusing` is set or once for addresses in `refuse_once`. DATA is accepted,
+    then its "250" held a moment: the message is the server's from then on, even if the sender dies."""
 
     def __init__(self, holds: Holds | None = None, hold_seconds: float = 0.0):
         self.holds, self.hold_seconds = holds, hold_seconds
         self.lock = threading.Lock()
-        self.messages = []  # (recipients, email.message.Message)
+        self.messages = []  # (recipients, email.message.EmailMessage)
         self.rcpt_log = []  # (address, monotonic time, answer)
         self.refusing = False
         self.refuse_once = set()
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 - aiosmtpd
-        number = self.holds.begin("smtp", address) if self.holds else None
+    async def _hold(self, kind, key):
+        if not (self.holds and self.hold_seconds):
+            return
+        number = self.holds.begin(kind, key)
         try:
-            if self.hold_seconds:
-                await asyncio.sleep(self.hold_seconds)
+            await asyncio.sleep(self.hold_seconds)
         finally:
-            if number:
-                self.holds.end(number)
+            self.holds.end(number)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 - aiosmtpd
+        await self._hold("smtp", address)
         with self.lock:
             refuse = self.refusing or address in self.refuse_once
             self.refuse_once.discard(address)
@@ -132,10 +136,10 @@ class Mailbox:
         return answer
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        message = message_from_bytes(envelope.content, policy=policy.default)
         with self.lock:
-            self.messages.append(
-                (list(envelope.rcpt_tos), message_from_bytes(envelope.content, policy=policy.default))
-            )
+            self.messages.append((list(envelope.rcpt_tos), message))
+        await self._hold("smtp-accepted", message["Message-ID"])
         return "250 OK"
 
     def delivered(self) -> list:
