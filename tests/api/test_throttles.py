@@ -66,3 +66,22 @@ def test_num_proxies_comes_from_the_environment(env, expected):
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert result.stdout.strip() == str(expected)
+
+
+def test_anonymous_clients_are_counted_by_the_anonymous_rate_alone(api, settings):
+    """The signed-in rate is the staff's budget; it never counts anonymous requests by address."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "6/min", "user": "3/min"},
+    }
+    for _ in range(6):
+        assert api.get(URL).status_code == 200
+    assert api.get(URL).status_code == 429
+
+
+def test_off_lifts_a_limit(api, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "off", "user": "off"},
+    }
+    assert all(api.get(URL).status_code == 200 for _ in range(20))
