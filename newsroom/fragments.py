@@ -78,12 +78,13 @@ def prefetch(request, *fragments) -> None:
         request.fragments_read = {key: found.get(key) for key in keys}
 
 
-def cached_items(name: str, items: list, *, key_parts, render_missing, deps_of, use: bool) -> list:
+def cached_items(name: str, items: list, *, key_parts, render_missing, use: bool) -> list:
     """The representation of each item (an API list's entries, say): those stored and current from the cache
-    (two round trips for them all), the others from `render_missing(items) -> list`, then stored under
-    `deps_of(item)`. With `use` false (a staff client, the cache off), all from `render_missing`."""
+    (two round trips for them all), the others from `render_missing(items)`, which gives a (representation,
+    dependencies) pair for each, stored under those dependencies. With `use` false (a staff client, the
+    cache off), all from `render_missing`."""
     if not (use and enabled() and items):
-        return render_missing(items)
+        return [value for value, _ in render_missing(items)]
     keys = [cache_key(name, key_parts(item)) for item in items]
     found = read_many_versioned(keys)
     missing = [item for item, key in zip(items, keys, strict=True) if key not in found]
@@ -94,7 +95,7 @@ def cached_items(name: str, items: list, *, key_parts, render_missing, deps_of, 
         if key in found:
             result.append(found[key][1])
             continue
-        value = rendered[id(item)]
-        write_versioned(key, deps_of(item), value, started, settings.FRAGMENT_CACHE_SECONDS)
+        value, deps = rendered[id(item)]
+        write_versioned(key, deps, value, started, settings.FRAGMENT_CACHE_SECONDS)
         result.append(value)
     return result

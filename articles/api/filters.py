@@ -1,5 +1,7 @@
 """Article filters; a value that is not valid is a 400, never silently ignored."""
 
+import datetime
+
 import django_filters
 from django import forms
 from drf_spectacular.types import OpenApiTypes
@@ -13,8 +15,10 @@ from .queries import search
 
 class StrictBooleanField(forms.Field):
     def to_python(self, value):
-        if value in (None, ""):
+        if value is None:  # not given
             return None
+        if value == "":
+            raise forms.ValidationError("Use true or false.", code="invalid")
         lowered = str(value).lower()
         if lowered in ("true", "1"):
             return True
@@ -28,19 +32,40 @@ class StrictBooleanFilter(django_filters.Filter):
     field_class = StrictBooleanField
 
 
+class StrictIsoDateTimeField(django_filters.fields.IsoDateTimeField):
+    """A date and time, or no parameter at all: `?updated_since=` is a mistake to report, not "no filter"."""
+
+    def to_python(self, value):
+        if value == "":
+            raise forms.ValidationError(self.EXPECTED)
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        try:  # in UTC: PostgreSQL refuses offsets past ±15:59, which ISO 8601 allows (up to ±23:59)
+            return moment.astimezone(datetime.UTC)
+        except (OverflowError, ValueError) as error:
+            raise forms.ValidationError(self.EXPECTED) from error
+
+    EXPECTED = "Give a date and time in ISO 8601, e.g. 2026-11-01T00:00:00Z."
+
+
+class StrictIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = StrictIsoDateTimeField
+
+
 class ArticleFilter(django_filters.FilterSet):
     section = django_filters.CharFilter(field_name="section__slug", max_length=80, help_text="Section slug.")
     tag = django_filters.CharFilter(field_name="tags__slug", max_length=60, help_text="Tag slug.")
     author = django_filters.CharFilter(
         field_name="bylines__author__slug", max_length=140, help_text="Author slug."
     )
-    published_after = django_filters.IsoDateTimeFilter(
+    published_after = StrictIsoDateTimeFilter(
         field_name="published_at", lookup_expr="gte", help_text="ISO 8601, e.g. 2026-11-01T00:00:00Z."
     )
-    published_before = django_filters.IsoDateTimeFilter(
+    published_before = StrictIsoDateTimeFilter(
         field_name="published_at", lookup_expr="lt", help_text="ISO 8601; articles published before it."
     )
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = StrictIsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", help_text="ISO 8601; changed at or after it."
     )
     featured = StrictBooleanFilter(field_name="is_featured", help_text="`true` or `false`.")

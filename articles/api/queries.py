@@ -60,6 +60,13 @@ def for_api_listing(queryset):
     return _with_summary(queryset).defer("body")
 
 
+def for_api_listing_ids(queryset):
+    """Only what the list's cursor needs: the entries come from the cache, and those that do not are
+    loaded in full (serializers.loaded_in_full). Reading 20 whole rows with their comment counts cost more
+    than all the rest of a cached list."""
+    return queryset.only("id", "published_at")
+
+
 def _with_summary(queryset):
     return with_comment_counts(queryset.select_related("section", "lead_image"))
 

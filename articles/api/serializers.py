@@ -21,7 +21,7 @@ from newsroom.api import (
 from .. import services
 from ..images import validate_image_upload
 from ..models import Article, Byline, Correction, Image, RelatedArticle, Section, Tag
-from .queries import listing_prefetches
+from .queries import for_api_listing, listing_prefetches
 
 
 class SectionSerializer(serializers.ModelSerializer):
@@ -143,25 +143,39 @@ def plain(value):
 class CachedArticleList(serializers.ListSerializer):
     """A list of articles whose entries are kept in the cache for anonymous clients, each under the versions
     of what it shows (newsroom/fragments.py): an entry is built again only when its article, section,
-    authors, tags, image or comment count changed. Bylines and tags are loaded for those entries only."""
+    authors, tags, image or comment count changed. The list's query may then read only the articles' ids
+    (ArticleViewSet.get_queryset); the entries not cached are loaded in full, with bylines and tags."""
 
     def to_representation(self, data):
         articles = list(data.all() if isinstance(data, models.manager.BaseManager) else data)
         request = self.context.get("request")
-        anonymous = request is not None and request.method == "GET" and not request.user.is_authenticated
 
         def build(missing):
+            missing = loaded_in_full(missing)
             prefetch_related_objects(missing, *listing_prefetches())
-            return [plain(self.child.to_representation(article)) for article in missing]
+            return [(plain(self.child.to_representation(a)), page_cache.article_deps(a)) for a in missing]
 
         return fragments.cached_items(
             f"api:{type(self.child).__name__}",
             articles,
             key_parts=lambda article: [request.build_absolute_uri("/"), article.pk],
             render_missing=build,
-            deps_of=page_cache.article_deps,
-            use=anonymous,
+            use=cached_for(request),
         )
+
+
+def cached_for(request) -> bool:
+    """Anonymous reads get cached list entries; staff see drafts and are served what is true for them."""
+    return request is not None and request.method == "GET" and not request.user.is_authenticated
+
+
+def loaded_in_full(articles: list) -> list:
+    """The articles with everything a list entry shows, in their order: one query for those that came from
+    an ids-only list query (for_api_listing_ids)."""
+    if not articles or "headline" not in articles[0].get_deferred_fields():
+        return articles
+    full = for_api_listing(Article.objects.filter(pk__in=[a.pk for a in articles])).in_bulk()
+    return [full[a.pk] for a in articles if a.pk in full]
 
 
 class ArticleListSerializer(serializers.ModelSerializer):

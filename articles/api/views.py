@@ -23,6 +23,7 @@ from comments import services as comment_services
 from comments.models import ReaderComment
 from comments.moderation import Refused
 from comments.queries import article_content_type
+from newsroom import fragments
 from newsroom.api import (
     CommentRefused,
     LimitedJSONParser,
@@ -37,7 +38,14 @@ from ..conflicts import EditConflict, last_change, lock_version
 from ..models import Article, Image, Section, Tag
 from .examples import ARTICLE_EXAMPLE, WRITE_EXAMPLE
 from .filters import ArticleFilter
-from .queries import for_api_detail, for_api_listing, public_comments, visible_articles, with_sort_time
+from .queries import (
+    for_api_detail,
+    for_api_listing,
+    for_api_listing_ids,
+    public_comments,
+    visible_articles,
+    with_sort_time,
+)
 from .serializers import (
     COMMENT_OUTCOME_MESSAGES,
     ArticleCommentSerializer,
@@ -50,6 +58,7 @@ from .serializers import (
     ScheduleSerializer,
     SectionSerializer,
     TagSerializer,
+    cached_for,
 )
 
 
@@ -203,6 +212,8 @@ class ArticleViewSet(
         user = self.request.user
         queryset = with_sort_time(visible_articles(user), user)
         if self.action == "list":
+            if fragments.enabled() and cached_for(self.request):
+                return for_api_listing_ids(queryset)
             return for_api_listing(queryset)
         return for_api_detail(queryset, user)
 
