@@ -36,7 +36,8 @@ from sharing.tasks import post_share, sweep_pending_shares
 from tests.comments.helpers import make_comment
 from tests.factories import ArticleFactory, AuthorFactory, UserFactory
 
-from .workers import Broker, FakeNetworks, Holds, Mailbox, SmtpServer, Worker, test_database_url, wait_for
+from .conftest import wait_for
+from .workers import Broker, FakeNetworks, Holds, Mailbox, SmtpServer, Worker, test_database_url
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

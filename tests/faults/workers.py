@@ -9,7 +9,6 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -26,27 +25,13 @@ from django.db import connection
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
+from .conftest import free_port
+
 BASE_DIR = Path(settings.BASE_DIR)
 CELERY = Path(sys.executable).with_name("celery")
 # kombu's Redis transport keeps every delivered, unacknowledged message here until it is acknowledged;
 # a worker restores entries older than the visibility timeout to the queue (at start and every 10 s).
 UNACKED, UNACKED_INDEX, QUEUE = "unacked", "unacked_index", "celery"
-
-
-def wait_for(condition, *, timeout=20.0, interval=0.05, what="a condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(interval)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_database_url() -> str:
