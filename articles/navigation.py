@@ -4,9 +4,13 @@ from django.core.cache import cache
 from django.db.models import Count
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from newsroom.page_cache import bump
+
 from .models import Article, Section, Tag
 
 CACHE_KEY = "articles:browse-by:v1"
+# The version the rendered navigation (a fragment: articles/templatetags/newsroom_site.py) is kept under.
+NAV_DEP = "nav"
 CACHE_SECONDS = 600
 POPULAR_TAGS = 10
 
@@ -32,6 +36,7 @@ def browse_by() -> dict:
 
 def forget_browse_by(**kwargs):
     cache.delete(CACHE_KEY)
+    bump(NAV_DEP)
 
 
 def connect_signals():

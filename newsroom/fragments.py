@@ -39,30 +39,45 @@ def cache_key(name: str, parts) -> str:
     return PREFIX + hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()
 
 
-def render(request, name: str, parts, render_html, deps_of):
+def render(request, name: str, parts, render_html, deps_of, *, page_depends=True):
     """The fragment `name` for these key parts: from the cache while current, else `render_html()`.
 
     `deps_of()` is called after a rendering and names what it showed (`article:12`, `list:tag:3`, ...).
     The page the fragment is on records the same dependencies (`request.fragment_deps`), so a cached page
-    is dropped with its fragments.
+    is dropped with its fragments; not with `page_depends=False`, for a part the page cache checks itself.
     """
     if not usable(request):
         html = render_html()
-        if request is not None and is_public_request(request):  # the page cache still needs to know
+        if page_depends and request is not None and is_public_request(request):  # the page cache needs them
             _record(request, deps_of())
         return html
+    html = _cached(request, name, parts, lambda: str(render_html()), lambda _html: deps_of(), page_depends)
+    return mark_safe(html)  # noqa: S308 - our own rendered template output
+
+
+def value(request, name: str, parts, compute, deps_of):
+    """Like `render`, for a Python value: the model instance a page is about, say, kept pickled so that a
+    page whose parts are all cached reads no row. `deps_of(value)` names what it depends on. An exception
+    from `compute()` (a 404) stores nothing."""
+    if not usable(request):
+        return compute()
+    return _cached(request, name, parts, compute, deps_of)
+
+
+def _cached(request, name: str, parts, compute, deps_of, page_depends=True):
     key = cache_key(name, parts)
     prefetched = getattr(request, "fragments_read", {})
     found = prefetched[key] if key in prefetched else read_versioned(key)
     if found is not None:
-        deps, html = found[0], found[1]
+        deps, payload = found[0], found[1]
     else:
         started = time.time_ns()
-        html = render_html()
-        deps = set(deps_of())
-        write_versioned(key, deps, str(html), started, settings.FRAGMENT_CACHE_SECONDS)
-    _record(request, deps)
-    return mark_safe(html)  # noqa: S308 - our own rendered template output
+        payload = compute()
+        deps = set(deps_of(payload))
+        write_versioned(key, deps, payload, started, settings.FRAGMENT_CACHE_SECONDS)
+    if page_depends:
+        _record(request, deps)
+    return payload
 
 
 def _record(request, deps) -> None:
@@ -70,8 +85,9 @@ def _record(request, deps) -> None:
 
 
 def prefetch(request, *fragments) -> None:
-    """Read the page's fragments, each `(name, parts)`, in two round trips, before its template asks for them
-    one by one (each read alone costs two)."""
+    """Read the page's fragments, each `(name, parts)`, and the navigation every page shows, in two round
+    trips, before its template asks for them one by one (each read alone costs two)."""
+    fragments = (*fragments, ("browse-by", []))
     if usable(request):
         keys = [cache_key(name, parts) for name, parts in fragments]
         found = read_many_versioned(keys)

@@ -209,7 +209,9 @@ def is_public_request(request) -> bool:
 
 
 def _page_key(request) -> str:
-    raw = f"{request.get_host()}{request.get_full_path()}".encode()
+    # The scheme too: a page stored from HTTPS (with its HSTS header) is never the answer to plain HTTP,
+    # which must get SecurityMiddleware's redirect.
+    raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}".encode()
     return PAGE_PREFIX + hashlib.md5(raw, usedforsecurity=False).hexdigest()
 
 
@@ -233,12 +235,14 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not (enabled() and is_public_request(request)):
             return self.get_response(request)
-        url_name = _url_name(request)
-        if url_name not in CACHEABLE:
-            return self.get_response(request)
-        request.page_cache_public = True
         key = _page_key(request)
-        hit = self._recent(key) or self._lookup(key)
+        hit = self._recent(key)  # only pages that may be kept are remembered: no need to resolve the URL
+        if hit is None:
+            url_name = _url_name(request)
+            if url_name not in CACHEABLE:
+                return self.get_response(request)
+            hit = self._lookup(key)
+        request.page_cache_public = True
         if hit is not None:
             content, headers, etag, last_modified = hit
             response = HttpResponse(content, headers=headers)

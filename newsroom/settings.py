@@ -68,13 +68,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First of all: a hit skips every other middleware (the headers they add, security and CSP included,
+    # are stored with the page, under a key that holds the scheme); a miss passes through them all and is
+    # stored with what they added (newsroom/page_cache.py).
+    "newsroom.page_cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsroom.security.PathContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Before sessions, CSRF, auth and the rest: a hit skips them all (their response headers are stored with
-    # the page); a miss passes through them and is stored with what they added (newsroom/page_cache.py).
-    "newsroom.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -6,11 +6,13 @@ from urllib.parse import quote, urlencode
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.template import Context
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from articles.navigation import browse_by
+from articles.navigation import NAV_DEP, browse_by
+from newsroom import fragments
 
 register = template.Library()
 
@@ -18,9 +20,22 @@ register = template.Library()
 _JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
-@register.inclusion_tag("includes/browse_by.html")
-def browse_by_nav():
-    return browse_by()
+@register.simple_tag(takes_context=True)
+def browse_by_nav(context):
+    """The "Browse By" navigation; for readers, a fragment kept rendered under the `nav` version.
+
+    Every article save bumps that version (it may change the popular tags), so the pages it is on do not
+    depend on it: the page cache compares the navigation's data instead (page_cache.nav_fingerprint).
+    """
+    template = context.template.engine.get_template("includes/browse_by.html")
+    return fragments.render(
+        context.get("request"),
+        "browse-by",
+        [],
+        lambda: template.render(Context(browse_by())),
+        lambda: {NAV_DEP},
+        page_depends=False,
+    )
 
 
 @register.filter

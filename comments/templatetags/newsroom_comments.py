@@ -78,6 +78,8 @@ def comments_section(context, article):
         "request": request,
         "user": user,
         "comments": Threads(article, request),
+        # The key of the page's cached parts: its address on the article page (articles/views.py).
+        "fragment_key": context.get("article_address") or article.pk,
         "closed": closed,
         "max_level": queries.max_level(),
     }
@@ -110,8 +112,9 @@ def comment_form(context, article, heading="Leave a Reply"):
         form.initial.update(timestamp=TIMESTAMP, security_hash=SECURITY_HASH)
         return render(form, csrf_token=CSRF)
 
+    key = context.get("fragment_key") or article.pk
     html = fragments.render(
-        request, "comment-form", [article.pk], render_with_stand_ins, lambda: {f"article:{article.pk}"}
+        request, "comment-form", [key], render_with_stand_ins, lambda: {f"article:{article.pk}"}
     )
     security = CommentSecurityForm(article).initial
     csrf_input = CsrfTokenNode().render(Context({"csrf_token": context.get("csrf_token")}))

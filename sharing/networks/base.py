@@ -1,16 +1,24 @@
-"""The one small interface every network module implements, and the HTTP error rules they share."""
+"""The one small interface every network module implements, and the HTTP error rules they share.
+
+httpx is imported when a network first sends, not with this module: the web processes load it (through the
+admin) but never post, and httpx would add 5 MB to every one of them.
+"""
+
+from __future__ import annotations
 
 import email.utils
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import urlsplit
 
-import httpx
 from django.conf import settings
 
 from ..accounts import Account
+
+if TYPE_CHECKING:
+    import httpx
 
 PERMANENT_STATUSES = {400, 401, 403, 404, 410, 413, 422}
 USER_AGENT = "Newsroom-Sharing/1.0"
@@ -71,6 +79,8 @@ class Network:
     # Helpers for the HTTP networks.
     def request(self, method: str, url: str, **kwargs) -> httpx.Response:
         """Send, and turn failures into Transient/PermanentError with a message safe to show."""
+        import httpx
+
         where = f"{self.label} ({urlsplit(url).hostname})"
         try:
             response = self.client.request(method, url, **kwargs)
@@ -123,6 +133,8 @@ def retry_after_seconds(value: str | None) -> float | None:
 
 
 def make_client() -> httpx.Client:
+    import httpx
+
     timeout = settings.SHARING_HTTP_TIMEOUT
     return httpx.Client(
         timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),

@@ -147,7 +147,7 @@ def test_with_the_fragment_cache_off_every_rendering_reads_again(client, story, 
     assert COMMENTS_TABLE in fetch(client, url)[1]
 
 
-def test_a_fully_cached_article_page_runs_one_query_and_matches_a_fresh_rendering(client, story, settings):
+def test_a_fully_cached_article_page_runs_no_query_and_matches_a_fresh_rendering(client, story, settings):
     import re
 
     make_comment(story, text="Same words either way.")
@@ -164,8 +164,70 @@ def test_a_fully_cached_article_page_runs_one_query_and_matches_a_fresh_renderin
     with CaptureQueriesContext(connection) as queries:
         cached = client.get(url).content.decode()
 
-    assert len(queries) == 1, [q["sql"] for q in queries]  # the article itself: it may have been unpublished
+    assert len(queries) == 0, [q["sql"] for q in queries]  # the article too comes from the cache
     assert normalised(cached) == fresh
+
+
+def test_an_article_unpublished_moved_or_rescheduled_leaves_its_cached_address_at_once(client, story, editor):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from articles.models import Article, Section
+
+    url = story.get_absolute_url()
+    fetch(client, url)
+    fetch(client, url)  # the article itself now comes from the cache
+
+    services.unpublish_article(article=story, by=editor)
+    assert client.get(url).status_code == 404
+
+    services.publish_article(article=Article.objects.get(pk=story.pk), by=editor)
+    story = Article.objects.get(pk=story.pk)
+    url = story.get_absolute_url()
+    assert client.get(url).status_code == 200
+    story.section = Section.objects.exclude(pk=story.section_id).first()
+    story.save()
+    moved = client.get(url)
+    assert moved.status_code == 301 and moved["Location"] == story.get_absolute_url()
+    assert story.headline in client.get(story.get_absolute_url()).content.decode()
+
+    story.published_at = timezone.now() + timedelta(days=1)
+    story.save()
+    assert client.get(story.get_absolute_url()).status_code == 404
+
+
+def test_a_scheduled_article_is_never_kept_for_its_address(client, editor):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    draft = ArticleFactory(headline="Embargoed harbour report")
+    services.schedule_article(article=draft, by=editor, at=timezone.now() + timedelta(hours=2))
+    url = draft.get_absolute_url()
+    assert client.get(url).status_code == 404
+    assert client.get(url).status_code == 404
+    assert "Embargoed harbour report" not in client.get("/").content.decode()
+
+
+def test_the_navigation_is_kept_rendered_and_follows_a_new_section(client, story):
+    from bs4 import BeautifulSoup
+
+    from articles.models import Section
+
+    def sections_in_nav():
+        soup = BeautifulSoup(fetch(client, story.get_absolute_url())[0], "html.parser")
+        return [a.get_text(strip=True) for a in soup.select("nav.browse-by .browse-sections a")]
+
+    before = sections_in_nav()
+    assert story.section.name in before
+    with CaptureQueriesContext(connection) as queries:
+        assert sections_in_nav() == before
+    assert '"articles_section"' not in " ".join(q["sql"] for q in queries)
+
+    Section.objects.create(name="Weather", slug="weather", position=99)
+
+    assert sections_in_nav() == [*before, "Weather"]
 
 
 def test_edits_to_the_story_show_at_once_in_its_body_and_head(client, story):

@@ -59,6 +59,38 @@ def test_second_request_is_a_hit_without_sql(client, story):
     assert "Cookie" in second["Vary"]
 
 
+def test_a_hit_carries_the_security_headers_of_a_fresh_rendering(client, story):
+    """The cache answers before every other middleware: what they add is stored with the page."""
+    url = story.get_absolute_url()
+    first = client.get(url)
+    second = client.get(url)
+    assert second["X-Page-Cache"] == "hit"
+    for header in (
+        "Content-Security-Policy",
+        "Permissions-Policy",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "X-Frame-Options",
+        "Cross-Origin-Opener-Policy",
+    ):
+        assert second[header] == first[header], header
+    assert "script-src 'self'" in second["Content-Security-Policy"]
+
+
+def test_a_page_cached_over_https_is_never_the_answer_to_plain_http(client, story, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_HSTS_SECONDS = 3600
+    url = story.get_absolute_url()
+    client.get(url, secure=True)
+    hit = client.get(url, secure=True)
+    assert hit["X-Page-Cache"] == "hit" and hit["Strict-Transport-Security"].startswith("max-age=3600")
+
+    plain = client.get(url)
+
+    assert plain.status_code == 301 and plain["Location"] == f"https://testserver{url}"
+    assert "Strict-Transport-Security" not in plain
+
+
 def test_editing_an_article_refreshes_every_page_that_shows_it(client, story):
     paths = pages_showing(story)
     warm(client, paths)
