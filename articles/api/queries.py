@@ -63,8 +63,9 @@ def for_api_listing(queryset):
 def for_api_listing_ids(queryset):
     """Only what the list's cursor needs: the entries come from the cache, and those that do not are
     loaded in full (serializers.loaded_in_full). Reading 20 whole rows with their comment counts cost more
-    than all the rest of a cached list."""
-    return queryset.only("id", "published_at")
+    than all the rest of a cached list. Plain rows, not model instances: the cursor reads `sort_at` from
+    either, and building 21 instances cost more than the query."""
+    return queryset.values("id", "sort_at")
 
 
 def _with_summary(queryset):

@@ -155,10 +155,11 @@ class CachedArticleList(serializers.ListSerializer):
             prefetch_related_objects(missing, *listing_prefetches())
             return [(plain(self.child.to_representation(a)), page_cache.article_deps(a)) for a in missing]
 
+        site = request.build_absolute_uri("/") if request is not None else ""
         return fragments.cached_items(
             f"api:{type(self.child).__name__}",
             articles,
-            key_parts=lambda article: [request.build_absolute_uri("/"), article.pk],
+            key_parts=lambda article: [site, article_pk(article)],
             render_missing=build,
             use=cached_for(request),
         )
@@ -169,13 +170,19 @@ def cached_for(request) -> bool:
     return request is not None and request.method == "GET" and not request.user.is_authenticated
 
 
+def article_pk(article) -> int:
+    """The id of an article, or of a row of an ids-only list query (for_api_listing_ids)."""
+    return article["id"] if isinstance(article, dict) else article.pk
+
+
 def loaded_in_full(articles: list) -> list:
-    """The articles with everything a list entry shows, in their order: one query for those that came from
-    an ids-only list query (for_api_listing_ids)."""
-    if not articles or "headline" not in articles[0].get_deferred_fields():
+    """The articles with everything a list entry shows, in their order: one query for the rows that came
+    from an ids-only list query (for_api_listing_ids)."""
+    if not articles or not isinstance(articles[0], dict):
         return articles
-    full = for_api_listing(Article.objects.filter(pk__in=[a.pk for a in articles])).in_bulk()
-    return [full[a.pk] for a in articles if a.pk in full]
+    ids = [article_pk(a) for a in articles]
+    full = for_api_listing(Article.objects.filter(pk__in=ids)).in_bulk()
+    return [full[pk] for pk in ids if pk in full]
 
 
 class ArticleListSerializer(serializers.ModelSerializer):
