@@ -9,10 +9,15 @@ DEV_STAMP := $(VENV)/.installed-dev
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/newsroom
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 TEST_CACHE_URL ?= redis://127.0.0.1:6379/1
-TEST_ENV := DEBUG=0 HTTPS=0 SECRET_KEY=test-only-secret-key-that-is-long-enough-0123456789 \
-	DATABASE_URL=$(TEST_DATABASE_URL) CACHE_URL=$(TEST_CACHE_URL) \
-	CELERY_BROKER_URL=$(TEST_BROKER_URL) CELERY_TASK_ALWAYS_EAGER=1 \
+# The fault tests (tests/faults) run beside the rest (`make test`), on a test database and Redis numbers of
+# their own.
+FAULTS_BROKER_URL ?= redis://127.0.0.1:6379/2
+FAULTS_CACHE_URL ?= redis://127.0.0.1:6379/3
+test_env = DEBUG=0 HTTPS=0 SECRET_KEY=test-only-secret-key-that-is-long-enough-0123456789 \
+	DATABASE_URL=$(1) CACHE_URL=$(2) CELERY_BROKER_URL=$(3) CELERY_TASK_ALWAYS_EAGER=1 \
 	STATICFILES_BACKEND=django.contrib.staticfiles.storage.StaticFilesStorage
+TEST_ENV := $(call test_env,$(TEST_DATABASE_URL),$(TEST_CACHE_URL),$(TEST_BROKER_URL))
+FAULTS_ENV := $(call test_env,$(TEST_DATABASE_URL)_faults,$(FAULTS_CACHE_URL),$(FAULTS_BROKER_URL))
 
 # `make run` uses the embedded defaults (SQLite, in-process tasks) unless the environment says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-1}
@@ -120,8 +125,17 @@ browser:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
 		echo "Chromium could not be installed: the browser tests will be skipped."
 
+# The fault tests mostly wait on the PostgreSQL cluster, Redis servers and workers they start and kill, so
+# they run beside the rest; their report follows the main one. With PYTEST_ARGS (a file, -k ...) one pytest
+# runs what it names.
 test: install-dev lint browser
-	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+	@if [ -n "$(PYTEST_ARGS)" ]; then $(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS); exit $$?; fi; \
+	log=$$(mktemp); \
+	$(FAULTS_ENV) $(BIN)/pytest tests/faults >$$log 2>&1 & faults=$$!; \
+	$(TEST_ENV) $(BIN)/pytest --ignore=tests/faults; main=$$?; \
+	wait $$faults; faults_status=$$?; \
+	echo "=== tests/faults, run beside the rest ==="; cat $$log; rm -f $$log; \
+	[ $$main -eq 0 ] && [ $$faults_status -eq 0 ]
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) db.sqlite3 media staticfiles .pytest_cache .demo-logins.json
