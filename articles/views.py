@@ -300,14 +300,19 @@ class ArticleView(DetailView):
         """The published article at this address; for anonymous readers, from the fragment cache while
         it and its section and image are unchanged, read together with the page's parts (two cache round
         trips, no query). The parts are keyed by the address, which is known before the article is."""
-        address = self.request.path
+        key = self.fragment_key
         fragments.prefetch(
             self.request,
-            *((name, [address]) for name in ("article", "article-head", "article-story", "read-more")),
-            ("comments", [address, comment_page_key(self.request)]),
-            ("comment-form", [address]),
+            *((name, [key]) for name in ("article", "article-head", "article-story", "read-more")),
+            ("comments", [key, comment_page_key(self.request)]),
+            ("comment-form", [key]),
         )
-        return fragments.value(self.request, "article", [address], self.read_article, article_deps)
+        return fragments.value(self.request, "article", [key], self.read_article, article_deps)
+
+    @property
+    def fragment_key(self) -> str:
+        """The key of the page's cached parts (templates/articles/article.html, comments/_section.html)."""
+        return self.request.path
 
     def read_article(self):
         return get_object_or_404(
@@ -320,9 +325,8 @@ class ArticleView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article = self.object
-        # The key of the page's cached parts (templates/articles/article.html, comments/_section.html).
         context.update(
-            detail=ArticleDetail(article), read_more=ReadMore(article), article_address=self.request.path
+            detail=ArticleDetail(article), read_more=ReadMore(article), fragment_key=self.fragment_key
         )
         return context
 

@@ -68,6 +68,12 @@ class Threads:
         return {f"comments:{self.article.pk}"}
 
 
+def fragment_key(context, article):
+    """The key of the page's cached parts: the article page's address (ArticleView.fragment_key), else the
+    article's id."""
+    return context.get("fragment_key") or article.pk
+
+
 @register.inclusion_tag("comments/_section.html", takes_context=True)
 def comments_section(context, article):
     request = context.get("request")
@@ -78,8 +84,7 @@ def comments_section(context, article):
         "request": request,
         "user": user,
         "comments": Threads(article, request),
-        # The key of the page's cached parts: its address on the article page (articles/views.py).
-        "fragment_key": context.get("article_address") or article.pk,
+        "fragment_key": fragment_key(context, article),
         "closed": closed,
         "max_level": queries.max_level(),
     }
@@ -112,9 +117,12 @@ def comment_form(context, article, heading="Leave a Reply"):
         form.initial.update(timestamp=TIMESTAMP, security_hash=SECURITY_HASH)
         return render(form, csrf_token=CSRF)
 
-    key = context.get("fragment_key") or article.pk
     html = fragments.render(
-        request, "comment-form", [key], render_with_stand_ins, lambda: {f"article:{article.pk}"}
+        request,
+        "comment-form",
+        [fragment_key(context, article)],
+        render_with_stand_ins,
+        lambda: {f"article:{article.pk}"},
     )
     security = CommentSecurityForm(article).initial
     csrf_input = CsrfTokenNode().render(Context({"csrf_token": context.get("csrf_token")}))
