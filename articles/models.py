@@ -137,15 +137,28 @@ class ArticleQuerySet(models.QuerySet):
     def due_for_publishing(self):
         return self.filter(status=Article.Status.SCHEDULED, publish_at__lte=timezone.now())
 
-    def for_listing(self):
-        """What a list of articles shows: section, lead image and bylines, in a fixed number of queries."""
-        return self.select_related("section", "lead_image").prefetch_related(
+    def with_bylines(self):
+        """Each article's bylines and their authors, in one more query for the whole list."""
+        return self.prefetch_related(
             Prefetch(
                 "bylines",
                 queryset=Byline.objects.select_related("author").only(
                     "article_id", "position", "author__display_name", "author__slug", "author__kind"
                 ),
             )
+        )
+
+    def for_listing(self):
+        """What a list of articles shows: section, lead image and bylines, in a fixed number of queries."""
+        return self.select_related("section", "lead_image").with_bylines()
+
+    def for_search_results(self):
+        """What a search result shows: headline, section, bylines and date (search adds the snippet). Not
+        the body, lead image or comment count: the page shows none of them."""
+        return (
+            self.select_related("section")
+            .only("headline", "slug", "dek", "published_at", "section__name", "section__slug")
+            .with_bylines()
         )
 
     def for_detail(self):

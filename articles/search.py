@@ -9,8 +9,9 @@ import re
 import unicodedata
 
 from django.contrib.postgres.indexes import GinIndex
+from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import Count, F, Q, Window
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
@@ -18,6 +19,7 @@ SEARCH_CONFIG = "english"
 MAX_QUERY_LENGTH = 200
 # Private-use characters mark the matches in ts_headline's output; they become <mark> after escaping.
 MARK_START, MARK_END = "\ue000", "\ue001"
+_MARKS = re.compile(f"[{MARK_START}{MARK_END}]")
 
 
 def _weighted(row: str) -> str:
@@ -102,6 +104,24 @@ def search_articles(queryset, text: str):
     return queryset.filter(plain_condition(text)).order_by("-published_at", "-id")
 
 
+class CountedPagePaginator(Paginator):
+    """Reads a page of results and the number of all of them in one query: each row carries the total
+    (COUNT(*) OVER (), counted from the same scan that ranks the matches) instead of a second query counting
+    them again. A page with no rows (past the end, or no match) asks for the count on its own."""
+
+    def __init__(self, object_list, per_page, **kwargs):
+        super().__init__(object_list.annotate(total_matches=Window(Count("pk"))), per_page, **kwargs)
+
+    def page(self, number):
+        if isinstance(number, int) or str(number).isdigit():
+            bottom = (int(number) - 1) * self.per_page
+            rows = list(self.object_list[bottom : bottom + self.per_page]) if bottom >= 0 else []
+            if rows:
+                self.count = rows[0].total_matches
+                return self._get_page(rows, self.validate_number(number), self)
+        return super().page(number)  # a bad number, or no rows: the usual count, checks and errors
+
+
 # "a phrase", -word, -"a phrase" or a word, as websearch_to_tsquery reads them.
 _TERMS = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
 
@@ -122,19 +142,17 @@ def render_snippet(raw: str | None) -> str:
     """ts_headline's fragment as safe HTML: tags stripped, text escaped, matches wrapped in <mark>."""
     if not raw:
         return ""
-    text = escape(html.unescape(strip_tags(raw)))
-    out, open_mark = [], False
-    for char in text:
-        if char == MARK_START:
-            if not open_mark:
-                out.append("<mark>")
-                open_mark = True
-        elif char == MARK_END:
-            if open_mark:
-                out.append("</mark>")
-                open_mark = False
-        else:
-            out.append(char)
+    open_mark = False
+
+    def mark(match):
+        nonlocal open_mark
+        starting = match.group() == MARK_START
+        if starting == open_mark:  # a start inside a mark, or an end outside one
+            return ""
+        open_mark = starting
+        return "<mark>" if starting else "</mark>"
+
+    html_text = _MARKS.sub(mark, escape(html.unescape(strip_tags(raw))))
     if open_mark:
-        out.append("</mark>")
-    return mark_safe("".join(out))  # noqa: S308 - built from escaped text and our own <mark> tags
+        html_text += "</mark>"
+    return mark_safe(html_text)  # noqa: S308 - built from escaped text and our own <mark> tags

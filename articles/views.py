@@ -25,7 +25,7 @@ from .models import Article, ArticleRedirect, Section, Tag
 from .navigation import browse_by
 from .previews import article_id_from_token
 from .related import ReadMore
-from .search import clean_query, render_snippet, search_articles
+from .search import CountedPagePaginator, clean_query, render_snippet, search_articles
 from .templatetags.newsroom_site import absolute, iso_time
 
 HOME_FEATURED = 4
@@ -359,6 +359,7 @@ class SearchView(PublishedArticlesMixin, ListView):
 
     template_name = "articles/search.html"
     paginate_by = 20
+    paginator_class = CountedPagePaginator
     context_object_name = "articles"
 
     def get(self, request, *args, **kwargs):
@@ -376,7 +377,7 @@ class SearchView(PublishedArticlesMixin, ListView):
         self.query = clean_query(self.request.GET.get("q", ""))
         if not self.query:
             return Article.objects.none()
-        return search_articles(self.published_articles(), self.query)
+        return search_articles(Article.objects.published().for_search_results(), self.query)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(

@@ -1,5 +1,6 @@
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
 from articles.search import render_snippet, search_articles
@@ -184,3 +185,27 @@ def test_sqlite_fallback_understands_quotes_and_minus_too(monkeypatch, fresh_cac
     assert found('"harbour plan"') == ["Harbour plan approved"]
     assert found("harbour -ferry") == ["Plan for the harbour"]
     assert found('-"new ferry" plan') == ["Plan for the harbour"]
+
+
+@postgres_only
+def test_search_pages_count_every_match_from_the_page_query(client, fresh_cache):
+    """Each page reads its rows and the number of all matches in one query; the count is the same on every
+    page, a page past the end is a 404, and "last" finds the last page."""
+    for n in range(25):
+        ArticleFactory(published=True, headline=f"Lighthouse report {n}")
+    ArticleFactory(published=True, headline="Harbour report")
+
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get("/search/", {"q": "lighthouse"})
+    second = client.get("/search/", {"q": "lighthouse", "page": 2})
+    last = client.get("/search/", {"q": "lighthouse", "page": "last"})
+    beyond = client.get("/search/", {"q": "lighthouse", "page": 3})
+    not_a_number = client.get("/search/", {"q": "lighthouse", "page": "two"})
+
+    assert first.status_code == second.status_code == last.status_code == 200
+    assert len(result_headlines(first)) == 20 and len(result_headlines(second)) == 5
+    assert set(result_headlines(first)).isdisjoint(result_headlines(second))
+    assert result_headlines(last) == result_headlines(second)
+    assert "25 articles found." in text_of(first) and "25 articles found." in text_of(second)
+    assert not any('COUNT(*) AS "__count"' in query["sql"] for query in queries.captured_queries)
+    assert beyond.status_code == 404 and not_a_number.status_code == 404
