@@ -23,6 +23,7 @@ from newsroom.throttles import SearchThrottle
 
 from .models import Article, ArticleRedirect, Section, Tag
 from .navigation import browse_by
+from .pagination import OlderNewerPaginator
 from .previews import article_id_from_token
 from .related import ReadMore
 from .search import CountedPagePaginator, clean_query, render_snippet, search_articles
@@ -153,6 +154,7 @@ class SectionBlock:
 class SectionView(PublishedArticlesMixin, ListView):
     template_name = "articles/section.html"
     paginate_by = 20
+    paginator_class = OlderNewerPaginator
     context_object_name = "articles"
 
     def get_queryset(self):
@@ -166,6 +168,7 @@ class SectionView(PublishedArticlesMixin, ListView):
 class TagView(PublishedArticlesMixin, ListView):
     template_name = "articles/tag.html"
     paginate_by = 20
+    paginator_class = OlderNewerPaginator
     context_object_name = "articles"
 
     def get_queryset(self):

@@ -2,6 +2,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
 from articles.models import Article
+from articles.pagination import OlderNewerPaginator
 
 from .models import Author
 
@@ -9,6 +10,7 @@ from .models import Author
 class AuthorView(ListView):
     template_name = "authors/author.html"
     paginate_by = 20
+    paginator_class = OlderNewerPaginator
     context_object_name = "articles"
 
     def get_queryset(self):

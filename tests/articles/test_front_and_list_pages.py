@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles.models import Section
 from tests.factories import ArticleFactory, SectionFactory, TagFactory
@@ -142,6 +144,39 @@ def test_section_pages_are_paginated(client, fresh_cache):
     assert page(first).select_one(".pagination a[rel=next]")["href"] == "?page=2"
     assert page(second).find("link", rel="canonical")["href"].endswith("/world/?page=2")
     assert "page 2" in page(second).title.get_text()
+
+
+@pytest.mark.parametrize("path", ["/world/", "/tag/ports/", "/authors/amira-haddad/"])
+def test_list_pages_link_newer_and_older_pages_without_counting_the_list(client, fresh_cache, path):
+    """Each page reads one story more than it shows to know whether an older page follows; nothing counts
+    all the stories (work that grows with the archive)."""
+    from articles.models import Tag
+    from authors.models import Author
+
+    section = SectionFactory(slug="world", name="World")
+    tag = Tag.objects.create(name="Ports", slug="ports")
+    author = Author.objects.create(display_name="Amira Haddad", slug="amira-haddad")
+    for n in range(41):
+        article = ArticleFactory(published=True, section=section, headline=f"Story {n}")
+        article.tags.add(tag)
+        article.bylines.create(author=author, position=0)
+
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(path)
+    second, third = client.get(f"{path}?page=2"), client.get(f"{path}?page=3")
+    last, beyond = client.get(f"{path}?page=last"), client.get(f"{path}?page=4")
+
+    assert first.status_code == second.status_code == third.status_code == last.status_code == 200
+    assert [len(page(r).select(".article-list > li")) for r in (first, second, third)] == [20, 20, 1]
+    first_nav, second_nav, third_nav = (page(r).select_one(".pagination") for r in (first, second, third))
+    assert first_nav.select_one("a[rel=next]")["href"] == "?page=2" and not first_nav.select("a[rel=prev]")
+    assert second_nav.select_one("a[rel=prev]")["href"] == "?page=1"
+    assert second_nav.select_one("a[rel=next]")["href"] == "?page=3"
+    assert third_nav.select_one("a[rel=prev]")["href"] == "?page=2" and not third_nav.select("a[rel=next]")
+    assert "Page 2" in second_nav.get_text()
+    assert page(last).select(".article-list .card-headline a")[0].get_text(strip=True) == "Story 0"
+    assert beyond.status_code == 404
+    assert not any("COUNT(*)" in query["sql"] for query in queries.captured_queries)
 
 
 def test_tag_page_lists_published_articles_with_the_tag(client, newsroom):
