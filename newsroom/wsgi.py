@@ -4,3 +4,19 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 application = get_wsgi_application()
+
+
+def load_what_the_first_requests_would():
+    """The URLconf and every view behind it, the Redis client and the page templates, loaded at start-up
+    rather than on each worker's first requests. Under gunicorn's preload this happens once, in the
+    arbiter, and the workers share those pages instead of each making a copy of its own."""
+    import redis  # noqa: F401 - the cache's client, imported on the first cache read otherwise
+    from django.template.loader import get_template
+    from django.urls import get_resolver
+
+    _ = get_resolver().url_patterns
+    for name in ("home", "article", "section", "tag", "search"):
+        get_template(f"articles/{name}.html")
+
+
+load_what_the_first_requests_would()
