@@ -1,5 +1,6 @@
 """The "Read more" block: the editor's choices, then the published articles closest by tags and section."""
 
+from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
@@ -24,16 +25,9 @@ def related_articles(article: Article, *, limit: int = 6) -> list[Article]:
         .annotate(n=Count("*"))
         .values("n")
     )
-    # Only the newest few hundred of the section and of the shared tags are scored, however big they grow.
-    recent = Article.objects.published().exclude(pk=article.pk).newest_first().values("pk")
-    candidates = Q(pk__in=RelatedArticle.objects.filter(article_id=article.pk).values("related_id")) | Q(
-        pk__in=recent.filter(section_id=article.section_id)[:CANDIDATES]
-    )
-    if tag_ids:
-        candidates |= Q(pk__in=recent.filter(tags__in=tag_ids).distinct()[:CANDIDATES])
     rows = (
         Article.objects.published()
-        .filter(candidates)
+        .filter(candidates(article, tag_ids))
         .exclude(pk=article.pk)
         .annotate(
             chosen_position=Subquery(chosen.values("position")[:1], output_field=IntegerField()),
@@ -44,6 +38,34 @@ def related_articles(article: Article, *, limit: int = 6) -> list[Article]:
         .order_by(F("chosen_position").asc(nulls_last=True), "-score", "-published_at", "-id")
     )
     return list(rows[:limit])
+
+
+def candidates(article: Article, tag_ids: list[int]) -> Q:
+    """Which articles are scored: the editor's choices, and only the newest few hundred of the section and of
+    each shared tag, however big they grow."""
+    chosen = RelatedArticle.objects.filter(article_id=article.pk).values("related_id")
+    in_section = (
+        Article.objects.published()
+        .filter(section_id=article.section_id)
+        .exclude(pk=article.pk)
+        .newest_first()
+        .values("pk")[:CANDIDATES]
+    )
+    # A tag's newest by id (the order they were written in), read from the tag index alone: walking the
+    # published articles newest first until enough carried the tag took 150 ms at 100,000 articles.
+    tagged = [
+        Article.tags.through.objects.filter(tag_id=tag_id)
+        .order_by("-article_id")
+        .values("article_id")[:CANDIDATES]
+        for tag_id in tag_ids
+    ]
+    if connection.features.supports_slicing_ordering_in_compound:
+        # One list of ids (UNION), looked up by primary key: an OR of three IN (...) read the whole table.
+        return Q(pk__in=chosen.union(in_section, *tagged, all=True))
+    condition = Q(pk__in=chosen) | Q(pk__in=in_section)  # SQLite: no LIMIT inside a UNION
+    for ids in tagged:
+        condition |= Q(pk__in=ids)
+    return condition
 
 
 class ReadMore:

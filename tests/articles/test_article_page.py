@@ -224,6 +224,33 @@ def test_related_articles_never_include_the_article_itself(fresh_cache):
     assert len(related) == 1
 
 
+def test_related_articles_score_only_the_newest_of_each_shared_tag_read_from_its_index(
+    fresh_cache, monkeypatch
+):
+    """However many stories a tag has, "Read more" scores its newest few hundred, read from the index on
+    (tag, article): not by walking every published article until enough carry the tag."""
+    from django.db import connection
+
+    from articles import related
+    from articles.models import Article
+
+    ports = TagFactory(slug="ports")
+    older = [ArticleFactory(published=True, tags=[ports]) for _ in range(3)]
+    newest = ArticleFactory(published=True, tags=[ports])
+    article = Article.objects.for_detail().get(pk=ArticleFactory(published=True, tags=[ports]).pk)
+    monkeypatch.setattr(related, "CANDIDATES", 2)  # the story itself and the newest other one
+
+    scored = related.related_articles(article, limit=10)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_article_tags")
+        cursor.execute("SET LOCAL enable_seqscan = off")  # as on a big table
+        plan = Article.tags.through.objects.filter(tag_id=ports.pk).order_by("-article_id")[:2].explain()
+
+    assert [a.pk for a in scored] == [newest.pk]
+    assert not {a.pk for a in older} & {a.pk for a in scored}
+    assert "articles_article_tags_newest" in plan
+
+
 def test_preview_link_still_shows_a_draft_without_indexing(client, fresh_cache):
     from articles.previews import preview_url
 
