@@ -51,14 +51,7 @@ def candidates(article: Article, tag_ids: list[int]) -> Q:
         .newest_first()
         .values("pk")[:CANDIDATES]
     )
-    # A tag's newest by id (the order they were written in), read from the tag index alone: walking the
-    # published articles newest first until enough carried the tag took 150 ms at 100,000 articles.
-    tagged = [
-        Article.tags.through.objects.filter(tag_id=tag_id)
-        .order_by("-article_id")
-        .values("article_id")[:CANDIDATES]
-        for tag_id in tag_ids
-    ]
+    tagged = [newest_with_tag(tag_id) for tag_id in tag_ids]
     if connection.features.supports_slicing_ordering_in_compound:
         # One list of ids (UNION), looked up by primary key: an OR of three IN (...) read the whole table.
         return Q(pk__in=chosen.union(in_section, *tagged, all=True))
@@ -66,6 +59,14 @@ def candidates(article: Article, tag_ids: list[int]) -> Q:
     for ids in tagged:
         condition |= Q(pk__in=ids)
     return condition
+
+
+def newest_with_tag(tag_id: int):
+    """Ids of a tag's newest articles by id (the order they were written in), read from the index on (tag,
+    article) alone: walking the published articles newest first until enough carried the tag took 150 ms
+    at 100,000 articles. Drafts among them are dropped by the query that scores them."""
+    through = Article.tags.through.objects
+    return through.filter(tag_id=tag_id).order_by("-article_id").values("article_id")[:CANDIDATES]
 
 
 class ReadMore:
