@@ -165,6 +165,17 @@ class CachedArticleList(serializers.ListSerializer):
         )
 
 
+def detail_deps(article) -> set[str]:
+    """What an article's API detail shows: the article with its parts (article_deps), its comments (count and
+    Last-Modified), and every article it links to, published or not yet (one may be published later)."""
+    deps = page_cache.article_deps(article) | {f"comments:{article.pk}", f"related:{article.pk}"}
+    for related_id, section_id in RelatedArticle.objects.filter(article_id=article.pk).values_list(
+        "related_id", "related__section_id"
+    ):
+        deps |= {f"article:{related_id}", f"section:{section_id}"}
+    return deps
+
+
 def cached_for(request) -> bool:
     """Anonymous reads get cached list entries; staff see drafts and are served what is true for them."""
     return request is not None and request.method == "GET" and not request.user.is_authenticated

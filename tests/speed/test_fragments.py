@@ -337,3 +337,54 @@ def test_staff_api_clients_get_entries_built_for_them(client, story, editor):
         staff = client.get("/api/v1/articles/?page_size=20", HTTP_AUTHORIZATION=f"Token {token.key}").json()
     assert any(e["id"] == draft.pk and e["status"] == "draft" for e in staff["results"])
     assert '"articles_byline"' in " ".join(q["sql"] for q in queries)  # built, not read from the cache
+
+
+def test_api_detail_comes_from_the_cache_and_follows_every_change(client, story, editor):
+    other = ArticleFactory(published=True, headline="Pier reopens", section=story.section)
+    waiting = ArticleFactory(headline="Pier inquiry report", section=story.section)  # a draft, for now
+    RelatedArticle.objects.filter(article=story).delete()
+    RelatedArticle.objects.create(article=story, related=other, position=0)
+    RelatedArticle.objects.create(article=story, related=waiting, position=1)
+    url = f"/api/v1/articles/{story.pk}/"
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(url)
+    assert len(queries) == 0, [q["sql"] for q in queries]
+    assert second.json() == first.json() and second["ETag"] == first["ETag"]
+    assert second["Last-Modified"] == first["Last-Modified"]
+    assert [r["headline"] for r in second.json()["related"]] == ["Pier reopens"]
+
+    story.body = "<p>The barrier closed at noon.</p>"
+    story.save()
+    make_comment(story, text="Counted in the API detail.")
+    other.headline = "Pier reopens after repairs"
+    other.save()
+    services.publish_article(article=waiting, by=editor)
+
+    after = client.get(url)
+    detail = after.json()
+    assert detail["body"] == "<p>The barrier closed at noon.</p>"
+    assert detail["comment_count"] == 1
+    assert [r["headline"] for r in detail["related"]] == ["Pier reopens after repairs", "Pier inquiry report"]
+    assert after["ETag"] != first["ETag"]
+
+    services.unpublish_article(article=story, by=editor)
+    assert client.get(url).status_code == 404
+
+
+def test_staff_api_clients_get_a_detail_built_for_them(client, story, editor):
+    from rest_framework.authtoken.models import Token
+
+    draft = ArticleFactory(headline="Embargoed until Friday", section=story.section)
+    anonymous = client.get(f"/api/v1/articles/{draft.pk}/")
+    client.get(f"/api/v1/articles/{story.pk}/")  # the published one is cached for anonymous clients
+    token = Token.objects.create(user=editor)
+    with CaptureQueriesContext(connection) as queries:
+        staff = client.get(f"/api/v1/articles/{draft.pk}/", HTTP_AUTHORIZATION=f"Token {token.key}")
+        staff_story = client.get(f"/api/v1/articles/{story.pk}/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    article_reads = sum('FROM "articles_article"' in q["sql"] for q in queries)
+
+    assert article_reads >= 2  # both read from the database, not the anonymous entry
+    assert staff.status_code == 200 and staff.json()["status"] == "draft"
+    assert staff_story.status_code == 200 and staff_story["Cache-Control"].startswith("private")
+    assert anonymous.status_code == 404 and client.get(f"/api/v1/articles/{draft.pk}/").status_code == 404
