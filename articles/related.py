@@ -81,12 +81,16 @@ class ReadMore:
 
     @property
     def deps(self) -> set[str]:
-        """What the block shows and picks from: its cards, the editor's choices, the section and tags."""
+        """What the block shows and picks from: its cards, the editor's choices, the section and tags (read
+        only after a rendering, so a cached block costs no query)."""
         from newsroom.page_cache import article_deps
 
         article = self.article
         deps = {f"related:{article.pk}", f"list:section:{article.section_id}"}
         deps |= {f"list:tag:{tag.pk}" for tag in article.tags.all()}
+        # Every editor's choice, shown or not: one still in draft joins the block when it is published.
+        chosen = RelatedArticle.objects.filter(article_id=article.pk).values_list("related_id", flat=True)
+        deps |= {f"article:{related_id}" for related_id in chosen}
         for card in self.articles:
             deps |= article_deps(card)
         return deps

@@ -116,6 +116,17 @@ def test_an_editors_choice_leads_read_more_at_once(client, story, plain_newsroom
     assert block.index("An older explainer on tides") < block.index("</a>", block.index("card-headline"))
 
 
+def test_an_editors_choice_still_in_draft_joins_read_more_when_it_is_published(client, story, editor):
+    url = story.get_absolute_url()
+    explainer = ArticleFactory(headline="How the tide barrier works")  # a draft in a section of its own
+    RelatedArticle.objects.create(article=story, related=explainer, position=0)
+    assert "How the tide barrier works" not in section_of(fetch(client, url)[0], "read-more-heading")
+
+    services.publish_article(article=explainer, by=editor)
+
+    assert "How the tide barrier works" in section_of(fetch(client, url)[0], "read-more-heading")
+
+
 def test_comment_pages_are_kept_apart_and_a_junk_page_number_is_page_one(client, story, settings):
     settings.COMMENTS_PER_PAGE = 1
     make_comment(story, text="First thread.")
