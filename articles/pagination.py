@@ -1,12 +1,22 @@
-"""Pages of the reader's article lists (section, tag, author), without counting the list.
+"""The reader's article lists (section, tag, author): pages without counting the list, read only when shown.
 
 A page reads one row more than it shows, to know whether an older page follows: "Newer" and "Older" links
 need nothing else. Counting the stories of a section is work that grows with the archive (a section of
 12,500 stories took 14 ms to count, more than the rest of the page), for a "page N of M" nobody needs.
+
+The rows are read when the page is first shown, not when it is made: the list is a cached fragment
+(`ArticleListMixin`), and a page whose fragment is current reads none.
 """
 
-from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, InvalidPage, Page, PageNotAnInteger, Paginator
+from django.http import Http404
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+
+from newsroom import fragments
+from newsroom.page_cache import article_deps
+
+FRAGMENT = "article-list"
 
 
 class OlderNewerPaginator(Paginator):
@@ -17,23 +27,36 @@ class OlderNewerPaginator(Paginator):
             raise PageNotAnInteger(_("That page number is not an integer")) from None
         if number < 1:
             raise EmptyPage(_("That page number is less than 1"))
-        bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
-        if not rows and number > 1:
-            raise EmptyPage(_("That page contains no results"))
-        return OlderNewerPage(rows[: self.per_page], number, self, has_older=len(rows) > self.per_page)
+        return OlderNewerPage(self.object_list, number, self)
 
 
 class OlderNewerPage(Page):
-    def __init__(self, object_list, number, paginator, *, has_older):
-        super().__init__(object_list, number, paginator)
-        self.has_older = has_older
+    def __init__(self, queryset, number, paginator):
+        # Not Page.__init__: it would take the rows now.
+        self.queryset, self.number, self.paginator = queryset, number, paginator
+        self.owner = None  # the section, tag or author whose list this is (ArticleListMixin)
+
+    @cached_property
+    def rows(self) -> list:
+        bottom = (self.number - 1) * self.paginator.per_page
+        return list(self.queryset[bottom : bottom + self.paginator.per_page + 1])
+
+    @property
+    def object_list(self) -> list:
+        return self.rows[: self.paginator.per_page]
+
+    @property
+    def is_loaded(self) -> bool:
+        return "rows" in self.__dict__
+
+    def is_past_the_end(self) -> bool:
+        return self.number > 1 and not self.rows
 
     def has_next(self):
-        return self.has_older
+        return len(self.rows) > self.paginator.per_page
 
     def next_page_number(self):
-        if not self.has_older:
+        if not self.has_next():
             raise EmptyPage(_("That page contains no results"))
         return self.number + 1
 
@@ -41,3 +64,40 @@ class OlderNewerPage(Page):
         if self.number == 1:
             raise EmptyPage(_("That page number is less than 1"))
         return self.number - 1
+
+    @property
+    def fragment_parts(self) -> list:
+        return [self.owner._meta.model_name, self.owner.pk, self.number]
+
+    @property
+    def deps(self) -> set[str]:
+        """What the page's list shows: its own list, its owner, every card (read after a rendering)."""
+        owner = f"{self.owner._meta.model_name}:{self.owner.pk}"
+        deps = {f"list:{owner}", owner}
+        for article in self.object_list:
+            deps |= article_deps(article)
+        return deps
+
+
+class ArticleListMixin:
+    """For a ListView of articles that belong to `self.owner` (set by get_queryset): 20 a page, newest
+    first, with Newer and Older links. Its template puts the list in `{% fragment "article-list"
+    page_obj.fragment_parts... depends=page_obj.deps %}`: a page whose list is current reads no article."""
+
+    paginate_by = 20
+    paginator_class = OlderNewerPaginator
+    context_object_name = "articles"
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        number = self.request.GET.get(self.page_kwarg) or 1
+        try:
+            page = paginator.page(paginator.num_pages if number == "last" else number)
+        except InvalidPage as error:
+            raise Http404(str(error)) from None
+        page.owner = self.owner
+        fragments.prefetch(self.request, (FRAGMENT, page.fragment_parts))
+        if not fragments.is_current(self.request, FRAGMENT, page.fragment_parts) and page.is_past_the_end():
+            raise Http404(_("That page contains no results"))
+        # The page stands in for its rows, and whether it has others is asked only if the template shows it.
+        return paginator, page, page, page.has_other_pages

@@ -23,7 +23,7 @@ from newsroom.throttles import SearchThrottle
 
 from .models import Article, ArticleRedirect, Section, Tag
 from .navigation import browse_by
-from .pagination import OlderNewerPaginator
+from .pagination import ArticleListMixin
 from .previews import article_id_from_token
 from .related import ReadMore
 from .search import CountedPagePaginator, clean_query, render_snippet, search_articles
@@ -151,28 +151,22 @@ class SectionBlock:
         return deps
 
 
-class SectionView(PublishedArticlesMixin, ListView):
+class SectionView(ArticleListMixin, PublishedArticlesMixin, ListView):
     template_name = "articles/section.html"
-    paginate_by = 20
-    paginator_class = OlderNewerPaginator
-    context_object_name = "articles"
 
     def get_queryset(self):
-        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        self.section = self.owner = get_object_or_404(Section, slug=self.kwargs["slug"])
         return self.published_articles().in_section(self.section)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(section=self.section, **kwargs)
 
 
-class TagView(PublishedArticlesMixin, ListView):
+class TagView(ArticleListMixin, PublishedArticlesMixin, ListView):
     template_name = "articles/tag.html"
-    paginate_by = 20
-    paginator_class = OlderNewerPaginator
-    context_object_name = "articles"
 
     def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        self.tag = self.owner = get_object_or_404(Tag, slug=self.kwargs["slug"])
         return self.published_articles().tagged(self.tag)
 
     def get_context_data(self, **kwargs):

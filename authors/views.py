@@ -2,19 +2,17 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
 from articles.models import Article
-from articles.pagination import OlderNewerPaginator
+from articles.pagination import ArticleListMixin
 
 from .models import Author
 
 
-class AuthorView(ListView):
+class AuthorView(ArticleListMixin, ListView):
     template_name = "authors/author.html"
-    paginate_by = 20
-    paginator_class = OlderNewerPaginator
-    context_object_name = "articles"
 
     def get_queryset(self):
-        self.author = get_object_or_404(Author.objects.with_public_fields(), slug=self.kwargs["slug"])
+        authors = Author.objects.with_public_fields()
+        self.author = self.owner = get_object_or_404(authors, slug=self.kwargs["slug"])
         return (
             Article.objects.published()
             .by_author(self.author)

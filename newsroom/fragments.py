@@ -94,6 +94,11 @@ def prefetch(request, *fragments) -> None:
         request.fragments_read = {key: found.get(key) for key in keys}
 
 
+def is_current(request, name: str, parts) -> bool:
+    """Whether `prefetch` found this fragment stored and current: the page may then skip reading its data."""
+    return getattr(request, "fragments_read", {}).get(cache_key(name, parts)) is not None
+
+
 def cached_items(name: str, items: list, *, key_parts, render_missing, use: bool) -> list:
     """The representation of each item (an API list's entries, say): those stored and current from the cache
     (two round trips for them all), the others from `render_missing(items)`, which gives a (representation,

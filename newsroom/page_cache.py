@@ -158,7 +158,9 @@ def _objects(value, depth=0):
     elif isinstance(value, (list, tuple, set)):
         for item in value:
             yield from _objects(item, depth + 1)
-    elif hasattr(value, "object_list") and hasattr(value, "number"):  # a paginator's Page
+    # A paginator's Page; a lazy one not read (articles/pagination.py) was a cached fragment, which recorded
+    # its dependencies itself.
+    elif hasattr(value, "object_list") and hasattr(value, "number") and getattr(value, "is_loaded", True):
         yield from _objects(value.object_list, depth + 1)
 
 

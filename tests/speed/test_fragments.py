@@ -399,3 +399,47 @@ def test_staff_api_clients_get_a_detail_built_for_them(client, story, editor):
     assert staff.status_code == 200 and staff.json()["status"] == "draft"
     assert staff_story.status_code == 200 and staff_story["Cache-Control"].startswith("private")
     assert anonymous.status_code == 404 and client.get(f"/api/v1/articles/{draft.pk}/").status_code == 404
+
+
+def list_of(html):
+    """The stories listed on a section, tag or author page."""
+    start = html.index('class="article-list"')
+    return html[start : html.index("</ol>", start)]
+
+
+@pytest.mark.parametrize("kind", ["section", "tag", "author"])
+def test_list_pages_read_no_story_while_their_list_is_current(client, story, kind):
+    author = story.bylines.first().author
+    owner = {"section": story.section, "tag": story.tags.first(), "author": author}[kind]
+    url = owner.get_absolute_url()
+    first, first_sql = fetch(client, url)
+    assert '"articles_article"' in first_sql
+
+    second, second_sql = fetch(client, url)
+
+    assert '"articles_article"' not in second_sql  # only the section, tag or author itself
+    assert list_of(second) == list_of(first)
+
+    story.headline = "Ferry timetable rewritten for the winter"
+    story.save()
+    newest = ArticleFactory(published=True, section=story.section, headline="Harbour master retires")
+    newest.tags.add(story.tags.first())
+    newest.bylines.create(author=author, position=0)
+
+    after = list_of(fetch(client, url)[0])
+    assert "Ferry timetable rewritten for the winter" in after
+    assert after.index("Harbour master retires") < after.index("Ferry timetable rewritten for the winter")
+
+
+def test_a_list_page_that_no_longer_exists_is_a_404_even_if_it_was_cached(client, editor):
+    from tests.factories import SectionFactory
+
+    harbour = SectionFactory(slug="harbour", name="Harbour")
+    stories = [ArticleFactory(published=True, section=harbour) for _ in range(21)]
+    assert client.get("/harbour/?page=2").status_code == 200  # the oldest story, now cached
+    assert client.get("/harbour/?page=2").status_code == 200
+
+    services.unpublish_article(article=stories[-1], by=editor)
+
+    assert client.get("/harbour/?page=2").status_code == 404
+    assert client.get("/harbour/").status_code == 200
