@@ -9,17 +9,30 @@ from tests.site_data import build_newsroom
 
 pytestmark = pytest.mark.browser
 
-expect = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed").expect
+playwright = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+expect, PlaywrightTimeout = playwright.expect, playwright.TimeoutError
 
 
 def no_sideways_scrolling(tab):
     return tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
+ALL_LOADED = """selector => {
+    const images = [...document.querySelectorAll(selector)];
+    return images.length > 0 && images.every(image => image.complete && image.naturalWidth > 0);
+}"""
+
+
 def images_loaded(tab, selector):
-    return tab.eval_on_selector_all(
-        selector, "els => els.length > 0 && els.every(e => e.complete && e.naturalWidth > 0)"
-    )
+    """Whether every image the selector finds loads. Card images are `loading="lazy"`: on a phone one may be
+    below the fold when the page's load event fires, so each is scrolled into view and given a few seconds."""
+    for image in tab.locator(selector).all():
+        image.scroll_into_view_if_needed()
+    try:
+        tab.wait_for_function(ALL_LOADED, arg=selector, timeout=5000)
+    except PlaywrightTimeout:
+        return False
+    return True
 
 
 def test_reader_goes_from_home_to_section_article_author_and_search(reader, site):
