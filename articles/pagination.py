@@ -14,7 +14,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from newsroom import fragments
-from newsroom.page_cache import article_deps
+from newsroom.page_cache import list_deps
 
 FRAGMENT = "article-list"
 
@@ -66,23 +66,20 @@ class OlderNewerPage(Page):
         return self.number - 1
 
     @property
-    def fragment_parts(self) -> list:
-        return [self.owner._meta.model_name, self.owner.pk, self.number]
+    def fragment_key(self) -> str:
+        """The key of this page's list fragment, for the template and for the view's prefetch alike."""
+        return f"{self.owner._meta.model_name}:{self.owner.pk}:{self.number}"
 
     @property
     def deps(self) -> set[str]:
         """What the page's list shows: its own list, its owner, every card (read after a rendering)."""
-        owner = f"{self.owner._meta.model_name}:{self.owner.pk}"
-        deps = {f"list:{owner}", owner}
-        for article in self.object_list:
-            deps |= article_deps(article)
-        return deps
+        return list_deps(self.owner, self.object_list)
 
 
 class ArticleListMixin:
     """For a ListView of articles that belong to `self.owner` (set by get_queryset): 20 a page, newest
     first, with Newer and Older links. Its template puts the list in `{% fragment "article-list"
-    page_obj.fragment_parts... depends=page_obj.deps %}`: a page whose list is current reads no article."""
+    page_obj.fragment_key depends=page_obj.deps %}`: a page whose list is current reads no article."""
 
     paginate_by = 20
     paginator_class = OlderNewerPaginator
@@ -96,8 +93,9 @@ class ArticleListMixin:
         except InvalidPage as error:
             raise Http404(str(error)) from None
         page.owner = self.owner
-        fragments.prefetch(self.request, (FRAGMENT, page.fragment_parts))
-        if not fragments.is_current(self.request, FRAGMENT, page.fragment_parts) and page.is_past_the_end():
+        parts = [page.fragment_key]
+        fragments.prefetch(self.request, (FRAGMENT, parts))
+        if not fragments.is_current(self.request, FRAGMENT, parts) and page.is_past_the_end():
             raise Http404(_("That page contains no results"))
         # The page stands in for its rows, and whether it has others is asked only if the template shows it.
         return paginator, page, page, page.has_other_pages

@@ -18,7 +18,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from comments.queries import page_key as comment_page_key
 from newsroom import fragments
-from newsroom.page_cache import article_deps
+from newsroom.page_cache import article_deps, list_deps
 from newsroom.throttles import SearchThrottle
 
 from .models import Article, ArticleRedirect, Section, Tag
@@ -145,10 +145,7 @@ class SectionBlock:
     def deps(self) -> set[str]:
         if not self.articles:
             return {"list:all"}  # an empty section: its first story bumps the list of all
-        deps = {f"list:section:{self.section.pk}", f"section:{self.section.pk}"}
-        for article in self.articles:
-            deps |= article_deps(article)
-        return deps
+        return list_deps(self.section, self.articles)
 
 
 class SectionView(ArticleListMixin, PublishedArticlesMixin, ListView):

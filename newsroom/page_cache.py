@@ -147,6 +147,15 @@ def article_deps(article) -> set[str]:
     return deps
 
 
+def list_deps(owner, articles) -> set[str]:
+    """A list of the articles of `owner` (a section, tag or author): the list, the owner, every card."""
+    name = f"{owner._meta.model_name}:{owner.pk}"
+    deps = {f"list:{name}", name}
+    for article in articles:
+        deps |= article_deps(article)
+    return deps
+
+
 def _objects(value, depth=0):
     """Model instances in a template context, without running a query (unevaluated querysets are skipped)."""
     if depth > 3:
