@@ -154,10 +154,13 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_search_results(self):
         """What a search result shows: headline, section, bylines and date (search adds the snippet). Not
-        the body, lead image or comment count: the page shows none of them."""
+        the body or comment count: the page shows neither; the lead image's id only for the cache's
+        dependencies (newsroom/page_cache.py, article_deps)."""
         return (
             self.select_related("section")
-            .only("headline", "slug", "dek", "published_at", "section__name", "section__slug")
+            .only(
+                "headline", "slug", "dek", "published_at", "lead_image_id", "section__name", "section__slug"
+            )
             .with_bylines()
         )
 

@@ -19,15 +19,21 @@ from newsroom.page_cache import list_deps
 FRAGMENT = "article-list"
 
 
+def page_number(number) -> int:
+    """A page number as the address gave it, checked without reading the list (Paginator's own check counts
+    it)."""
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        raise PageNotAnInteger(_("That page number is not an integer")) from None
+    if number < 1:
+        raise EmptyPage(_("That page number is less than 1"))
+    return number
+
+
 class OlderNewerPaginator(Paginator):
     def page(self, number):
-        try:
-            number = int(number)
-        except (TypeError, ValueError):
-            raise PageNotAnInteger(_("That page number is not an integer")) from None
-        if number < 1:
-            raise EmptyPage(_("That page number is less than 1"))
-        return OlderNewerPage(self.object_list, number, self)
+        return OlderNewerPage(self.object_list, page_number(number), self)
 
 
 class OlderNewerPage(Page):
@@ -76,14 +82,15 @@ class OlderNewerPage(Page):
         return list_deps(self.owner, self.object_list)
 
 
-class ArticleListMixin:
-    """For a ListView of articles that belong to `self.owner` (set by get_queryset): 20 a page, newest
-    first, with Newer and Older links. Its template puts the list in `{% fragment "article-list"
-    page_obj.fragment_key depends=page_obj.deps %}`: a page whose list is current reads no article."""
+class FragmentPagesMixin:
+    """For a ListView whose page of rows is shown in the fragment `fragment` of its template, keyed by the
+    page's `fragment_key`: the rows (a lazy page, as OlderNewerPage) are read only when that fragment is not
+    current. `prepare_page(page)` gives the page what its key and dependencies need."""
 
-    paginate_by = 20
-    paginator_class = OlderNewerPaginator
-    context_object_name = "articles"
+    fragment = FRAGMENT
+
+    def prepare_page(self, page) -> None:
+        pass
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size)
@@ -92,10 +99,23 @@ class ArticleListMixin:
             page = paginator.page(paginator.num_pages if number == "last" else number)
         except InvalidPage as error:
             raise Http404(str(error)) from None
-        page.owner = self.owner
+        self.prepare_page(page)
         parts = [page.fragment_key]
-        fragments.prefetch(self.request, (FRAGMENT, parts))
-        if not fragments.is_current(self.request, FRAGMENT, parts) and page.is_past_the_end():
+        fragments.prefetch(self.request, (self.fragment, parts))
+        if not fragments.is_current(self.request, self.fragment, parts) and page.is_past_the_end():
             raise Http404(_("That page contains no results"))
         # The page stands in for its rows, and whether it has others is asked only if the template shows it.
         return paginator, page, page, page.has_other_pages
+
+
+class ArticleListMixin(FragmentPagesMixin):
+    """For a ListView of articles that belong to `self.owner` (set by get_queryset): 20 a page, newest
+    first, with Newer and Older links. Its template puts the list in `{% fragment "article-list"
+    page_obj.fragment_key depends=page_obj.deps %}`: a page whose list is current reads no article."""
+
+    paginate_by = 20
+    paginator_class = OlderNewerPaginator
+    context_object_name = "articles"
+
+    def prepare_page(self, page) -> None:
+        page.owner = self.owner

@@ -9,11 +9,16 @@ import re
 import unicodedata
 
 from django.contrib.postgres.indexes import GinIndex
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, F, Q, Window
+from django.utils.functional import cached_property
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
+
+from newsroom.page_cache import article_deps
+
+from .pagination import page_number
 
 SEARCH_CONFIG = "english"
 MAX_QUERY_LENGTH = 200
@@ -105,21 +110,64 @@ def search_articles(queryset, text: str):
 
 
 class CountedPagePaginator(Paginator):
-    """Reads a page of results and the number of all of them in one query: each row carries the total
+    """Pages of results, each read with the number of all matches in one query: every row carries the total
     (COUNT(*) OVER (), counted from the same scan that ranks the matches) instead of a second query counting
-    them again. A page with no rows (past the end, or no match) asks for the count on its own."""
+    them again. A page's rows are read when it is first shown, not when it is made: the results are a cached
+    fragment (SearchView), and a page whose fragment is current reads none."""
 
     def __init__(self, object_list, per_page, **kwargs):
         super().__init__(object_list.annotate(total_matches=Window(Count("pk"))), per_page, **kwargs)
 
     def page(self, number):
-        if isinstance(number, int) or str(number).isdigit():
-            bottom = (int(number) - 1) * self.per_page
-            rows = list(self.object_list[bottom : bottom + self.per_page]) if bottom >= 0 else []
-            if rows:
-                self.count = rows[0].total_matches
-                return self._get_page(rows, self.validate_number(number), self)
-        return super().page(number)  # a bad number, or no rows: the usual count, checks and errors
+        return CountedPage(page_number(number), self)
+
+
+class CountedPage(Page):
+    """A page of search results: its rows, each with its snippet, and the number of all matches, all read
+    from one query on first use."""
+
+    def __init__(self, number, paginator):
+        # Not Page.__init__: it would take the rows now.
+        self.number, self.paginator = number, paginator
+        self.query = ""  # what was searched for (SearchView), part of the fragment's key
+
+    @cached_property
+    def rows(self) -> list:
+        bottom = (self.number - 1) * self.paginator.per_page
+        rows = list(self.paginator.object_list[bottom : bottom + self.paginator.per_page])
+        if rows:
+            self.paginator.count = rows[0].total_matches
+        elif self.number == 1:
+            self.paginator.count = 0
+        for article in rows:
+            article.snippet = render_snippet(getattr(article, "raw_snippet", None)) or article.dek
+        return rows
+
+    @property
+    def object_list(self) -> list:
+        return self.rows
+
+    @property
+    def is_loaded(self) -> bool:
+        return "rows" in self.__dict__
+
+    def is_past_the_end(self) -> bool:
+        return self.number > 1 and not self.rows
+
+    def has_next(self):
+        return bool(self.rows) and self.number < self.paginator.num_pages  # the count comes with the rows
+
+    @property
+    def fragment_key(self) -> str:
+        return f"{self.number}:{self.query}"
+
+    @property
+    def deps(self) -> set[str]:
+        """Any article published, changed or withdrawn may change the results; and every card shown."""
+        deps = {"list:all"}
+        for article in self.object_list:
+            deps |= article_deps(article)
+        return deps
 
 
 # "a phrase", -word, -"a phrase" or a word, as websearch_to_tsquery reads them.

@@ -23,10 +23,10 @@ from newsroom.throttles import SearchThrottle
 
 from .models import Article, ArticleRedirect, Section, Tag
 from .navigation import browse_by
-from .pagination import ArticleListMixin
+from .pagination import ArticleListMixin, FragmentPagesMixin
 from .previews import article_id_from_token
 from .related import ReadMore
-from .search import CountedPagePaginator, clean_query, render_snippet, search_articles
+from .search import CountedPagePaginator, clean_query, search_articles
 from .templatetags.newsroom_site import absolute, iso_time
 
 HOME_FEATURED = 4
@@ -348,13 +348,17 @@ class PreviewView(DetailView):
         return response
 
 
-class SearchView(PublishedArticlesMixin, ListView):
-    """Full-text search on PostgreSQL, a plain fallback on SQLite; an empty query gets a friendly page."""
+class SearchView(FragmentPagesMixin, PublishedArticlesMixin, ListView):
+    """Full-text search on PostgreSQL, a plain fallback on SQLite; an empty query gets a friendly page.
+
+    The results are a fragment under the versions of every published article (`list:all`) and of the cards
+    shown: a search asked again (the day's big story) is not ranked again until an article changes."""
 
     template_name = "articles/search.html"
     paginate_by = 20
     paginator_class = CountedPagePaginator
     context_object_name = "articles"
+    fragment = "search-results"
 
     def get(self, request, *args, **kwargs):
         if clean_query(request.GET.get("q", "")):
@@ -373,13 +377,13 @@ class SearchView(PublishedArticlesMixin, ListView):
             return Article.objects.none()
         return search_articles(Article.objects.published().for_search_results(), self.query)
 
+    def prepare_page(self, page) -> None:
+        page.query = self.query
+
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(
+        return super().get_context_data(
             query=self.query, raw_query=self.request.GET.get("q", "")[:200], **kwargs
         )
-        for article in context["articles"]:
-            article.snippet = render_snippet(getattr(article, "raw_snippet", None)) or article.dek
-        return context
 
 
 @require_GET

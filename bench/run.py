@@ -242,6 +242,7 @@ def main():
         ("API detail (page cache off)", off, f"/api/v1/articles/{article_id}/", env_off),
         ("article (no cache)", bare, article, env_bare),
         ("home (no cache)", bare, "/", env_bare),
+        ("search (no cache)", bare, "/search/?q=harbour+ferry", env_bare),
         ("API list (no cache)", bare, api_list, env_bare),
         ("floor", floor_port, "/", None),
     ]

@@ -1,6 +1,8 @@
 """The fragment cache (newsroom/fragments.py): with the page cache off, an article page renders again but its
 comment threads and "Read more" come from the cache until something they show changes, and then at once."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -443,3 +445,43 @@ def test_a_list_page_that_no_longer_exists_is_a_404_even_if_it_was_cached(client
 
     assert client.get("/harbour/?page=2").status_code == 404
     assert client.get("/harbour/").status_code == 200
+
+
+def results_of(html):
+    """The headlines of a search page's results, in order."""
+    return re.findall(r'<h2 class="card-headline"><a href="[^"]*">([^<]*)</a>', html)
+
+
+def test_a_search_asked_again_reads_no_story_and_follows_every_change_at_once(client, editor):
+    stories = [ArticleFactory(published=True, headline=f"Lighthouse keepers log, day {n}") for n in range(3)]
+    ArticleFactory(published=True, headline="Regatta timetable for the winter")
+    url = "/search/?q=lighthouse"
+    first, first_sql = fetch(client, url)
+    assert "articles_searchdocument" in first_sql and len(results_of(first)) == 3
+
+    second, second_sql = fetch(client, url)
+    assert '"articles_article"' not in second_sql and "articles_searchdocument" not in second_sql
+    assert results_of(second) == results_of(first) and "3 articles found." in second
+    assert results_of(fetch(client, "/search/?q=regatta")[0]) == ["Regatta timetable for the winter"]
+
+    ArticleFactory(published=True, headline="Lighthouse to be sold")  # joins the results
+    stories[0].headline = "Lighthouse keeper retires after forty years"  # changes its card
+    stories[0].save()
+    services.unpublish_article(article=stories[1], by=editor)  # leaves them
+    ArticleFactory(headline="Lighthouse sale: the draft")  # a draft: never found
+
+    after = results_of(fetch(client, url)[0])
+    assert sorted(after) == sorted(
+        ["Lighthouse to be sold", "Lighthouse keeper retires after forty years", stories[2].headline]
+    )
+
+
+def test_a_page_of_results_that_no_longer_exists_is_a_404_even_if_it_was_cached(client, editor):
+    stories = [ArticleFactory(published=True, headline=f"Harbour report {n}") for n in range(21)]
+    assert len(results_of(fetch(client, "/search/?q=harbour&page=2")[0])) == 1
+    assert client.get("/search/?q=harbour&page=2").status_code == 200  # from the cache
+
+    services.unpublish_article(article=stories[0], by=editor)
+
+    assert client.get("/search/?q=harbour&page=2").status_code == 404
+    assert "20 articles found." in fetch(client, "/search/?q=harbour")[0]
