@@ -260,6 +260,8 @@ class RelatedSummarySerializer(serializers.Serializer):
 
 
 class ArticleDetailSerializer(ArticleListSerializer):
+    """The whole article: the list's fields with its body, "Read more" links and corrections."""
+
     body = serializers.CharField(help_text="Sanitised HTML.")
     related = RelatedSummarySerializer(
         many=True, source="related_links", help_text="Shown under “Read more”, in the editors' order."
