@@ -335,14 +335,24 @@ def csrf_token_view(request):
 # Signals --------------------------------------------------------------------------------------------------
 
 
-def article_changed(article_id) -> None:
-    """An article and every list it is (or was) on: the front page, its section, tags and authors."""
+def article_changed(article_id, *, public_after=False) -> bool:
+    """An article and every list it is (or was) on: the front page, its section, tags and authors. Whether
+    it was published before this change is the answer.
+
+    Lists show published articles only: for one that neither was published before the change nor is after
+    it (`public_after`), a draft being written, only its own version moves, and the pages of a newsroom
+    whose desk saves drafts all day stay cached.
+    """
     from articles.models import Article, Byline
 
+    row = Article.objects.filter(pk=article_id).values_list("section_id", "status").first()
+    was_public = row is not None and row[1] == Article.Status.PUBLISHED
+    if not (was_public or public_after):
+        bump(f"article:{article_id}")
+        return was_public
     deps = {f"article:{article_id}", "list:all"}
-    row = Article.objects.filter(pk=article_id).values_list("section_id", flat=True).first()
     if row is not None:
-        deps.add(f"list:section:{row}")
+        deps.add(f"list:section:{row[0]}")
     deps |= {
         f"list:tag:{t}"
         for t in Article.tags.through.objects.filter(article_id=article_id).values_list("tag_id", flat=True)
@@ -352,17 +362,34 @@ def article_changed(article_id) -> None:
         for a in Byline.objects.filter(article_id=article_id).values_list("author_id", flat=True)
     }
     bump(*deps)
+    return was_public
 
 
-def _on_article(sender, instance, **kwargs):
-    """After a save: its tags and bylines were bumped before it (pre_save) or by their own signals."""
-    bump(f"article:{instance.pk}", "list:all", f"list:section:{instance.section_id}")
+def _is_public(article) -> bool:
+    return article.status == article.Status.PUBLISHED
 
 
 def _on_article_before(sender, instance, **kwargs):
     """The lists it is on before the save: a move to another section or a new byline leaves them too."""
-    if instance.pk and not kwargs.get("raw"):
-        article_changed(instance.pk)
+    if kwargs.get("raw"):
+        return
+    was_public = False
+    if instance.pk is not None:
+        was_public = article_changed(instance.pk, public_after=_is_public(instance))
+    instance._page_cache_was_public = was_public  # for _on_article, after the save
+
+
+def _on_article(sender, instance, **kwargs):
+    """After a save: its tags and bylines were bumped before it (pre_save) or by their own signals. A draft
+    that was not published before the save either is on no list."""
+    if _is_public(instance) or getattr(instance, "_page_cache_was_public", True):
+        bump(f"article:{instance.pk}", "list:all", f"list:section:{instance.section_id}")
+    else:
+        bump(f"article:{instance.pk}")
+
+
+def _on_article_deleted(sender, instance, **kwargs):
+    article_changed(instance.pk)
 
 
 def _on_article_part(sender, instance, **kwargs):
@@ -378,8 +405,9 @@ def _on_tags(sender, instance, pk_set=None, action="", **kwargs):
         from articles.models import Article
 
         if isinstance(instance, Article):
-            article_changed(instance.pk)
-            bump(*(f"list:tag:{t}" for t in pk_set or ()))
+            article_changed(instance.pk, public_after=_is_public(instance))
+            if _is_public(instance):
+                bump(*(f"list:tag:{t}" for t in pk_set or ()))
 
 
 def _on_named(sender, instance, **kwargs):
@@ -412,7 +440,7 @@ def connect_signals():
 
     connect(pre_save, _on_article_before, Article)
     connect(post_save, _on_article, Article)
-    connect(pre_delete, _on_article_before, Article)
+    connect(pre_delete, _on_article_deleted, Article)
     for model in (Byline, RelatedArticle, Correction):
         connect(post_save, _on_article_part, model)
         connect(post_delete, _on_article_part, model)

@@ -113,6 +113,34 @@ def test_publishing_shows_the_new_article_on_its_lists(client, story, editor):
         assert "Lighthouse reopens to visitors" in client.get(path).content.decode(), path
 
 
+def test_a_draft_being_written_leaves_every_public_page_cached(client, plain_newsroom, editor):
+    """Lists show published stories only: saving a draft (its text, its tags) or a withdrawn story drops no
+    page; publishing the draft shows it at once."""
+    story, withdrawn = plain_newsroom["articles"][0], plain_newsroom["articles"][1]
+    withdrawn = services.unpublish_article(article=withdrawn, by=editor)
+    withdrawn.refresh_from_db()
+    tag = story.tags.first()
+    draft = ArticleFactory(headline="Tide tables for the new year", section=story.section, tags=[tag])
+    word = story.headline.split()[0]
+    paths = ["/", story.section.get_absolute_url(), tag.get_absolute_url(), f"/search/?q={word}"]
+    warm(client, [*paths, story.get_absolute_url()])
+
+    draft.headline = "Tide tables for the new year, with the spring surges"
+    draft.save()
+    draft.tags.add(*plain_newsroom["tags"])
+    withdrawn.headline = "Withdrawn: a story being corrected"
+    withdrawn.save()
+
+    for path in [*paths, story.get_absolute_url()]:
+        assert client.get(path)["X-Page-Cache"] == "hit", path
+    services.publish_article(article=draft, by=editor)
+    for path in paths[:3]:
+        response = client.get(path)
+        assert response["X-Page-Cache"] == "miss", path
+        assert "Tide tables for the new year, with the spring surges" in response.content.decode(), path
+    assert "Withdrawn: a story being corrected" not in client.get("/").content.decode()
+
+
 def test_unpublishing_removes_it_everywhere(client, story, editor):
     paths = pages_showing(story)
     warm(client, paths)
