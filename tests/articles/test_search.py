@@ -207,5 +207,12 @@ def test_search_pages_count_every_match_from_the_page_query(client, fresh_cache)
     assert set(result_headlines(first)).isdisjoint(result_headlines(second))
     assert result_headlines(last) == result_headlines(second)
     assert "25 articles found." in text_of(first) and "25 articles found." in text_of(second)
+    # Results are ranked, not dated: the links say Previous and Next, not Newer and Older.
+    assert [(a.get_text(), a["href"]) for a in page(first).select("nav.pagination a")] == [
+        ("Next", "?q=lighthouse&page=2")
+    ]
+    assert [(a.get_text(), a["href"]) for a in page(second).select("nav.pagination a")] == [
+        ("Previous", "?q=lighthouse&page=1")
+    ]
     assert not any('COUNT(*) AS "__count"' in query["sql"] for query in queries.captured_queries)
     assert beyond.status_code == 404 and not_a_number.status_code == 404
