@@ -121,7 +121,13 @@ def test_editor_writes_previews_and_publishes_and_readers_see_that_formatting(ed
         dialog.get_by_role("button", name=re.compile("Browse")).click()
     picker = opened.value
     picker.wait_for_load_state()
-    picker.locator(".image-picker-choice", has_text="Harbour at dawn").click()
+    choice = picker.locator(".image-picker-choice", has_text="Harbour at dawn")
+    choice.wait_for()
+    # A choice fills the figure dialog and closes the picker's window. A plain click could lose the race with
+    # that close (Playwright's TargetClosedError, seen once in a fresh clone): the page clicks, we await the
+    # close.
+    with picker.expect_event("close"):
+        choice.evaluate("button => setTimeout(() => button.click())")
     assert dialog.locator("input[name=altText]").input_value() == "Ferries moored at a new pier"
     dialog.locator("input[name=caption]").fill("The new pier at first light.")
     dialog.get_by_role("button", name="Insert").click()
