@@ -31,21 +31,19 @@ def page_number(number) -> int:
     return number
 
 
-class OlderNewerPaginator(Paginator):
-    def page(self, number):
-        return OlderNewerPage(self.object_list, page_number(number), self)
+class LazyPage(Page):
+    """A page whose rows are read on first use, not when it is made (Page.__init__ would take them now): its
+    list is a cached fragment, and a page whose fragment is current reads none. `read_rows()` reads them."""
 
+    def __init__(self, number, paginator):
+        self.number, self.paginator = number, paginator
 
-class OlderNewerPage(Page):
-    def __init__(self, queryset, number, paginator):
-        # Not Page.__init__: it would take the rows now.
-        self.queryset, self.number, self.paginator = queryset, number, paginator
-        self.owner = None  # the section, tag or author whose list this is (ArticleListMixin)
+    def read_rows(self) -> list:
+        raise NotImplementedError
 
     @cached_property
     def rows(self) -> list:
-        bottom = (self.number - 1) * self.paginator.per_page
-        return list(self.queryset[bottom : bottom + self.paginator.per_page + 1])
+        return self.read_rows()
 
     @property
     def object_list(self) -> list:
@@ -57,6 +55,19 @@ class OlderNewerPage(Page):
 
     def is_past_the_end(self) -> bool:
         return self.number > 1 and not self.rows
+
+
+class OlderNewerPaginator(Paginator):
+    def page(self, number):
+        return OlderNewerPage(page_number(number), self)
+
+
+class OlderNewerPage(LazyPage):
+    owner = None  # the section, tag or author whose list this is (ArticleListMixin)
+
+    def read_rows(self) -> list:
+        bottom = (self.number - 1) * self.paginator.per_page
+        return list(self.paginator.object_list[bottom : bottom + self.paginator.per_page + 1])
 
     def has_next(self):
         return len(self.rows) > self.paginator.per_page

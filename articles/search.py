@@ -9,16 +9,15 @@ import re
 import unicodedata
 
 from django.contrib.postgres.indexes import GinIndex
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, F, Q, Window
-from django.utils.functional import cached_property
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
-from newsroom.page_cache import article_deps
+from newsroom.page_cache import cards_deps
 
-from .pagination import page_number
+from .pagination import LazyPage, page_number
 
 SEARCH_CONFIG = "english"
 MAX_QUERY_LENGTH = 200
@@ -122,17 +121,13 @@ class CountedPagePaginator(Paginator):
         return CountedPage(page_number(number), self)
 
 
-class CountedPage(Page):
+class CountedPage(LazyPage):
     """A page of search results: its rows, each with its snippet, and the number of all matches, all read
     from one query on first use."""
 
-    def __init__(self, number, paginator):
-        # Not Page.__init__: it would take the rows now.
-        self.number, self.paginator = number, paginator
-        self.query = ""  # what was searched for (SearchView), part of the fragment's key
+    query = ""  # what was searched for (SearchView), part of the fragment's key
 
-    @cached_property
-    def rows(self) -> list:
+    def read_rows(self) -> list:
         bottom = (self.number - 1) * self.paginator.per_page
         rows = list(self.paginator.object_list[bottom : bottom + self.paginator.per_page])
         if rows:
@@ -142,17 +137,6 @@ class CountedPage(Page):
         for article in rows:
             article.snippet = render_snippet(getattr(article, "raw_snippet", None)) or article.dek
         return rows
-
-    @property
-    def object_list(self) -> list:
-        return self.rows
-
-    @property
-    def is_loaded(self) -> bool:
-        return "rows" in self.__dict__
-
-    def is_past_the_end(self) -> bool:
-        return self.number > 1 and not self.rows
 
     def has_next(self):
         return bool(self.rows) and self.number < self.paginator.num_pages  # the count comes with the rows
@@ -164,10 +148,7 @@ class CountedPage(Page):
     @property
     def deps(self) -> set[str]:
         """Any article published, changed or withdrawn may change the results; and every card shown."""
-        deps = {"list:all"}
-        for article in self.object_list:
-            deps |= article_deps(article)
-        return deps
+        return {"list:all"} | cards_deps(self.object_list)
 
 
 # "a phrase", -word, -"a phrase" or a word, as websearch_to_tsquery reads them.

@@ -147,13 +147,15 @@ def article_deps(article) -> set[str]:
     return deps
 
 
+def cards_deps(articles) -> set[str]:
+    """What the cards of these articles show."""
+    return set().union(*map(article_deps, articles))
+
+
 def list_deps(owner, articles) -> set[str]:
     """A list of the articles of `owner` (a section, tag or author): the list, the owner, every card."""
     name = f"{owner._meta.model_name}:{owner.pk}"
-    deps = {f"list:{name}", name}
-    for article in articles:
-        deps |= article_deps(article)
-    return deps
+    return {f"list:{name}", name} | cards_deps(articles)
 
 
 def _objects(value, depth=0):
