@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.html import format_html
 
 from .models import Author
@@ -12,6 +13,8 @@ class AuthorAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["display_name"]}
     raw_id_fields = ["user"]
     list_select_related = ["user"]
+    # "lena.example.org" becomes https://lena.example.org, as in the comment form (Django 6's default too).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["display_name", "slug", "kind", "job_title", "bio", "photo"]}),
         ("Public social handles", {"fields": ["x_handle", "mastodon_handle", "bluesky_handle", "website"]}),
