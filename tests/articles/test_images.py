@@ -184,19 +184,3 @@ def test_editor_edits_an_author_who_has_a_photo_without_uploading_it_again(clien
     author.refresh_from_db()
     assert (author.job_title, author.bio) == ("Environment editor", "Follows the tides.")
     assert default_storage.exists(author.photo.name)
-
-
-def test_an_author_website_typed_without_a_scheme_is_saved_as_https(client_as, editor):
-    author = AuthorFactory(display_name="Helena Brandt", slug="helena-brandt", website="")
-    data = {
-        "display_name": "Helena Brandt",
-        "slug": "helena-brandt",
-        "kind": "staff",
-        "website": "helena.example.org",
-    }
-
-    response = client_as(editor).post(reverse("admin:authors_author_change", args=[author.pk]), data)
-
-    assert response.status_code == 302
-    author.refresh_from_db()
-    assert author.website == "https://helena.example.org"
