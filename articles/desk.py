@@ -1,8 +1,8 @@
 """The desk: what needs an editor's attention, on the admin index, in a fixed number of queries.
 
 One query counts every article pile (conditional aggregates), one lists the first few of each pile (a
-window function numbers the rows per pile), one counts held comments and one failed shares: at most four,
-however many articles there are.
+window function numbers the rows per pile), one counts held comments, one comments readers reported and one
+failed shares: at most five, however many articles and comments there are.
 """
 
 from dataclasses import dataclass, field
@@ -119,18 +119,27 @@ def article_piles(user) -> list[Pile]:
     ]
 
 
-def comment_pile(user) -> Pile | None:
+def comment_piles(user) -> list[Pile]:
     if not user.has_perm("django_comments.can_moderate"):
-        return None
+        return []
     from comments.models import ReaderComment
 
-    return Pile(
-        "comments",
-        "Comments held for moderation",
-        ReaderComment.objects.held().count(),
-        _changelist("newsroom_comments_readercomment", state="held"),
-        empty="No comment is waiting.",
-    )
+    return [
+        Pile(
+            "comments",
+            "Comments held for moderation",
+            ReaderComment.objects.held().count(),
+            _changelist("newsroom_comments_readercomment", state="held"),
+            empty="No comment is waiting.",
+        ),
+        Pile(
+            "reported",
+            "Comments reported by readers",
+            ReaderComment.objects.reported().count(),
+            _changelist("newsroom_comments_readercomment", state="reported"),
+            empty="No report is open.",
+        ),
+    ]
 
 
 def share_pile(user) -> Pile | None:
@@ -151,5 +160,7 @@ def desk_for(user) -> list[Pile]:
     if not (user and user.is_authenticated and user.is_staff):
         return []
     piles = article_piles(user)
-    piles += [pile for pile in (comment_pile(user), share_pile(user)) if pile is not None]
+    piles += comment_piles(user)
+    if shares := share_pile(user):
+        piles.append(shares)
     return piles

@@ -43,6 +43,7 @@ class StateFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             ("held", "Held"),
+            ("reported", "Reported by readers"),
             ("published", "Published"),
             ("removed", "Removed"),
             ("spam", "Spam"),
@@ -62,6 +63,8 @@ class StateFilter(admin.SimpleListFilter):
         value = self.value() or "held"
         if value == "held":
             return queryset.held()
+        if value == "reported":
+            return queryset.reported()
         if value == "published":
             return queryset.approved()
         if value == "removed":
@@ -106,7 +109,7 @@ class ReaderCommentAdmin(admin.ModelAdmin):
     list_display = ["excerpt", "article_link", "commenter", "state_label", "rule", "age", "reports"]
     list_filter = [StateFilter, RuleFilter, ArticleFilter]
     search_fields = ["comment", "user_name"]
-    actions = ["approve", "remove", "mark_spam", "export_personal_data", "erase_personal_data"]
+    actions = ["approve", "keep", "remove", "mark_spam", "export_personal_data", "erase_personal_data"]
     list_per_page = 50
     ordering = ["submit_date"]
     show_full_result_count = False
@@ -220,6 +223,14 @@ class ReaderCommentAdmin(admin.ModelAdmin):
     def approve(self, request, queryset):
         self._decide(
             request, lambda: services.approve_comments(comments=list(queryset), by=request.user), "approved"
+        )
+
+    @admin.action(
+        description="Keep selected reported comments (close their reports)", permissions=["moderate"]
+    )
+    def keep(self, request, queryset):
+        self._decide(
+            request, lambda: services.keep_comments(comments=list(queryset), by=request.user), "kept"
         )
 
     @admin.action(description="Remove selected comments", permissions=["moderate"])

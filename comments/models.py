@@ -28,6 +28,14 @@ class CommentQuerySet(models.QuerySet):
     def held(self):
         return self.filter(is_public=False, is_removed=False)
 
+    def reported(self):
+        """Shown to readers and flagged by one of them since a moderator last looked at it."""
+        return self.approved().filter(
+            models.Exists(
+                CommentReport.objects.filter(comment=models.OuterRef("pk"), reviewed_at__isnull=True)
+            )
+        )
+
 
 class ReaderComment(XtdComment):
     """XtdComment as the newsroom sees it; the admin and our queries use this proxy."""
@@ -158,6 +166,8 @@ class CommentReport(models.Model):
     reporter_key = models.CharField(max_length=64)
     reason = models.CharField(max_length=20, choices=Reason.choices, default=Reason.OTHER)
     created_at = models.DateTimeField(default=timezone.now)
+    # Set when a moderator decides on the comment (keeps or removes it); open reports have none.
+    reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -1,6 +1,6 @@
 """Writes about comments. The form views, the admin, the API and the tasks all go through these."""
 
-from .moderating import approve_comments, can_moderate, queue_held_digest, remove_comments
+from .moderating import approve_comments, can_moderate, keep_comments, queue_held_digest, remove_comments
 from .posting import (
     CONFIRM,
     HELD,
@@ -26,6 +26,6 @@ from .privacy import (
 __all__ = [
     "ANONYMOUS", "CONFIRM", "HELD", "PUBLISHED", "LinkExpired", "PostOutcome", "anonymise_expired_commenters",
     "approve_comments", "can_moderate", "confirm_data_request", "confirm_pending", "data_request_from_token",
-    "delete_expired_pending", "erase_commenter_data", "export_commenter_data", "mute_thread", "post_comment",
-    "queue_held_digest", "remove_comments", "request_data", "run_data_request",
+    "delete_expired_pending", "erase_commenter_data", "export_commenter_data", "keep_comments", "mute_thread",
+    "post_comment", "queue_held_digest", "remove_comments", "request_data", "run_data_request",
 ]  # fmt: skip

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_comments_xtd.models import publish_or_unpublish_nested_comments
 
 from .. import mail
-from ..models import Moderation, OutgoingMail, ReaderComment
+from ..models import CommentReport, Moderation, OutgoingMail, ReaderComment
 from .posting import _queue_notifications
 
 
@@ -26,6 +26,10 @@ def _decide(ids, by, **moderation):
     )
     Moderation.objects.bulk_create(
         [Moderation(comment_id=i, decided_by=by, decided_at=timezone.now(), **moderation) for i in missing]
+    )
+    # A decision answers the readers' reports on the comment.
+    CommentReport.objects.filter(comment_id__in=ids, reviewed_at__isnull=True).update(
+        reviewed_at=timezone.now()
     )
 
 
@@ -44,6 +48,18 @@ def approve_comments(*, comments, by) -> int:
     for comment in done:
         _queue_notifications(comment)
     return len(done)
+
+
+@transaction.atomic
+def keep_comments(*, comments, by) -> int:
+    """A moderator read the reported comments and leaves them up: their reports are closed."""
+    if not can_moderate(by):
+        raise PermissionDenied("Only moderators can keep reported comments.")
+    ids = list(
+        ReaderComment.objects.reported().filter(pk__in=[c.pk for c in comments]).values_list("pk", flat=True)
+    )
+    _decide(ids, by, is_spam=False)
+    return len(ids)
 
 
 @transaction.atomic

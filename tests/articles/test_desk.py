@@ -80,9 +80,9 @@ def test_the_shares_flag_of_the_sharing_app_still_shows(client_as, editor, desk_
     assert 'id="share-failures-flag"' in page and 'id="desk"' in page
 
 
-def test_a_moderator_sees_only_the_comment_pile(client_as, moderator, desk_rows):
+def test_a_moderator_sees_only_the_comment_piles(client_as, moderator, desk_rows):
     soup = BeautifulSoup(client_as(moderator).get(INDEX).content, "html.parser")
-    assert [box["id"] for box in soup.select(".desk-pile")] == ["desk-comments"]
+    assert [box["id"] for box in soup.select(".desk-pile")] == ["desk-comments", "desk-reported"]
     comments = pile(soup, "comments")
     assert comments["count"] == 1
     assert comments["link"] == reverse("admin:newsroom_comments_readercomment_changelist") + "?state=held"

@@ -1,11 +1,14 @@
 """The moderation queue: held comments with article, excerpt, age and rule; bulk decisions; who sees what."""
 
+import re
+
 import pytest
+from bs4 import BeautifulSoup
 from django.contrib.auth.models import Permission
 from django.core import mail
 from django.test import Client
 
-from comments.models import HoldRule, ReaderComment
+from comments.models import CommentReport, HoldRule, ReaderComment
 from tests.factories import UserFactory
 
 from .helpers import make_comment
@@ -167,3 +170,74 @@ def test_only_moderators_can_decide(reader, article):
         services.approve_comments(comments=[held], by=reader)
     held.refresh_from_db()
     assert not held.is_public
+
+
+def report_as_reader(comment, address):
+    """A reader flags the comment through the public form, from their own address."""
+    client = Client(REMOTE_ADDR=address)
+    page = client.get(f"/comments/report/{comment.pk}/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
+    response = client.post(
+        f"/comments/report/{comment.pk}/", {"csrfmiddlewaretoken": token, "reason": "abuse"}
+    )
+    assert response.status_code == 200 and b"A moderator will look" in response.content
+
+
+def desk_pile(client, key):
+    box = BeautifulSoup(client.get("/admin/").content, "html.parser").select_one(f"#desk-{key}")
+    return int(box.select_one(".desk-count")["data-count"]), box.select_one("h3 a")["href"]
+
+
+def test_reported_comments_reach_the_moderators_desk_and_queue_until_one_decides(moderator, article):
+    flagged = make_comment(article, text="You are all idiots", email="f@example.net")
+    make_comment(article, text="A fair point about the timetable", email="g@example.net")
+    report_as_reader(flagged, "203.0.113.1")
+    report_as_reader(flagged, "203.0.113.2")
+    client = admin_client(moderator)
+
+    count, link = desk_pile(client, "reported")
+    assert count == 1 and link == QUEUE + "?state=reported"
+    listed = client.get(link)
+    assert [c.comment for c in listed.context["cl"].result_list] == ["You are all idiots"]
+    assert listed.context["cl"].result_list[0].report_count == 2
+
+    response = client.post(link, {"action": "keep", "_selected_action": [flagged.pk]}, follow=True)
+    assert "1 comment(s) kept." in response.content.decode()
+    assert CommentReport.objects.filter(reviewed_at__isnull=True).count() == 0
+    flagged.refresh_from_db()
+    assert flagged.is_public and not flagged.is_removed
+    assert flagged.moderation.decided_by == moderator
+    assert desk_pile(client, "reported")[0] == 0
+    assert list(client.get(link).context["cl"].result_list) == []
+
+    # A new report after the decision opens it again.
+    report_as_reader(flagged, "203.0.113.3")
+    assert desk_pile(client, "reported")[0] == 1
+
+
+def test_removing_a_reported_comment_closes_its_reports_and_takes_it_off_the_page(moderator, article):
+    flagged = make_comment(article, text="Buy cheap watches", email="s@example.net")
+    report_as_reader(flagged, "203.0.113.9")
+    client = admin_client(moderator)
+
+    client.post(QUEUE + "?state=reported", {"action": "mark_spam", "_selected_action": [flagged.pk]})
+
+    report = CommentReport.objects.get()
+    assert report.reviewed_at is not None
+    assert desk_pile(client, "reported")[0] == 0
+    assert "Buy cheap watches" not in Client().get(article.get_absolute_url()).content.decode()
+
+
+def test_keeping_is_only_for_reported_comments_and_only_for_moderators(moderator, editor, reporter, article):
+    held = make_comment(article, text="Still waiting", email="w@example.net", public=False)
+    client = admin_client(moderator)
+    response = client.post(QUEUE, {"action": "keep", "_selected_action": [held.pk]}, follow=True)
+    assert "0 comment(s) kept." in response.content.decode()
+    held.refresh_from_db()
+    assert not held.is_public
+
+    flagged = make_comment(article, text="Reported once", email="r@example.net")
+    report_as_reader(flagged, "203.0.113.4")
+    response = admin_client(reporter).post(QUEUE, {"action": "keep", "_selected_action": [flagged.pk]})
+    assert response.status_code == 403
+    assert CommentReport.objects.get().reviewed_at is None
