@@ -63,11 +63,12 @@ run: demo editor
 	@echo "Serving on http://127.0.0.1:8000  (admin: http://127.0.0.1:8000/admin/)"
 	$(RUN_ENV) $(BIN)/python manage.py run_with_periodic_tasks 127.0.0.1:8000
 
+# Beside `make run` they take its defaults (DEBUG on, the SQLite file); production sets DEBUG=0 and the rest.
 worker: install
-	$(BIN)/celery -A newsroom worker --loglevel=INFO
+	$(RUN_ENV) $(BIN)/celery -A newsroom worker --loglevel=INFO
 
 beat: install
-	$(BIN)/celery -A newsroom beat --loglevel=INFO --schedule=$(VENV)/celerybeat-schedule
+	$(RUN_ENV) $(BIN)/celery -A newsroom beat --loglevel=INFO --schedule=$(VENV)/celerybeat-schedule
 
 # Production on one machine: gunicorn (sync workers) with whitenoise, a Celery worker and beat, through honcho.
 serve: install

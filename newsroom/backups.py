@@ -48,13 +48,19 @@ def backup(*, into: Path, database: dict | None = None, media_root: Path | None 
     """Write <into>/<UTC timestamp>/ with the database archive and the media tarball; return that folder."""
     database = database or settings.DATABASES["default"]
     media_root = Path(media_root or settings.MEDIA_ROOT)
+    env = _pg_env(database)  # refuses a database it cannot dump before anything is written
     folder = Path(into) / timezone.now().strftime("%Y%m%d-%H%M%S")
     folder.mkdir(parents=True, exist_ok=False)
-    _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--file={folder / DUMP_NAME}"],
-         _pg_env(database))  # fmt: skip
-    with tarfile.open(folder / MEDIA_NAME, "w:gz") as archive:
-        if media_root.is_dir():
-            archive.add(media_root, arcname="media")
+    try:
+        _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--file={folder / DUMP_NAME}"],
+             env)  # fmt: skip
+        with tarfile.open(folder / MEDIA_NAME, "w:gz") as archive:
+            if media_root.is_dir():
+                archive.add(media_root, arcname="media")
+    except BaseException:
+        # A folder that looks like a backup and is not one would be found on the day it is needed.
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     return folder
 
 

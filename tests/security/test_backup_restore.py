@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 from psycopg import sql
 
-from newsroom.backups import restore
+from newsroom.backups import BackupError, backup, restore
 from tests.comments.helpers import make_comment
 from tests.site_data import build_newsroom
 
@@ -93,3 +93,18 @@ def test_restoring_over_a_database_replaces_what_is_there(tmp_path, new_database
     assert tables_and_checksums(conninfo(new_database)) == tables_and_checksums(
         conninfo(connection.settings_dict)
     )
+
+
+def test_a_backup_of_sqlite_is_refused_with_a_message_and_writes_no_folder(tmp_path):
+    with pytest.raises(BackupError, match="Backups need PostgreSQL"):
+        backup(
+            into=tmp_path / "backups", database={"ENGINE": "django.db.backends.sqlite3", "NAME": "db.sqlite3"}
+        )
+    assert not (tmp_path / "backups").exists()
+
+
+def test_a_failed_dump_leaves_no_folder_that_looks_like_a_backup(tmp_path):
+    missing = {**connection.settings_dict, "NAME": "no_such_database_for_a_backup"}
+    with pytest.raises(BackupError, match="pg_dump failed"):
+        backup(into=tmp_path / "backups", database=missing, media_root=tmp_path / "media")
+    assert list((tmp_path / "backups").iterdir()) == []
