@@ -137,9 +137,26 @@ def _cursor(**tokens):
 )
 def test_invalid_cursors_and_filters(api, query):
     ArticleFactory(published=True)
-    body = assert_error(api.get(f"{LIST}?{query}"), 400)
-    assert body["code"] in {"invalid", "invalid_query"}
-    assert body["errors"]
+    body = assert_error(api.get(f"{LIST}?{query}"), 400, "invalid_query")
+    assert list(body["errors"]) == [query.split("=")[0]]
+
+
+@pytest.mark.parametrize("url", [LIST, "/api/v1/sections/", "/api/v1/tags/", "/api/v1/authors/"])
+def test_a_parameter_a_list_does_not_take_is_named_in_a_400(api, url):
+    ArticleFactory(published=True)
+    body = assert_error(api.get(f"{url}?sectoin=city&cursor="), 400, "invalid_query")
+    assert list(body["errors"]) == ["sectoin"]
+    assert "takes no such parameter" in body["errors"]["sectoin"][0]
+    assert "`cursor`" in body["errors"]["sectoin"][0]
+
+
+def test_paging_by_number_is_refused_with_the_way_to_page(api):
+    ArticleFactory.create_batch(3, published=True)
+    body = assert_error(api.get(f"{LIST}?page=2&page_size=1"), 400, "invalid_query")
+    assert body["errors"] == {"page": ["This list pages with a cursor: follow the `next` link."]}
+    first = api.get(f"{LIST}?page_size=1&format=json")
+    assert first.status_code == 200 and len(first.json()["results"]) == 1
+    assert api.get(first.json()["next"]).status_code == 200
 
 
 def test_invalid_comment_cursor(api):
