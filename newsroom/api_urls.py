@@ -2,15 +2,27 @@
 
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
-from rest_framework.routers import DefaultRouter
+from rest_framework.reverse import reverse
+from rest_framework.routers import APIRootView, DefaultRouter
 
 from articles.api import ArticleViewSet, ImageViewSet, SectionViewSet, TagViewSet
 from authors.api import AuthorViewSet
 
 from .api import not_found
 
+
+class NewsroomAPIRoot(APIRootView):
+    """GET /api/v1/: a link to every list, to the OpenAPI contract and to its documentation."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        for name in ("schema", "docs"):
+            response.data[name] = reverse(f"api:{name}", request=request)
+        return response
+
+
 router = DefaultRouter()
-router.include_root_view = False
+router.APIRootView = NewsroomAPIRoot
 router.register("articles", ArticleViewSet, basename="article")
 router.register("sections", SectionViewSet, basename="section")
 router.register("tags", TagViewSet, basename="tag")

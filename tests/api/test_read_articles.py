@@ -211,3 +211,21 @@ def test_sections_tags_and_authors(api):
     assert "contact_email" not in response.json() and "ada.secret" not in response.content.decode()
     assert "ada.secret" not in api.get("/api/v1/authors/").content.decode()
     assert slugs(api.get("/api/v1/authors/ada/articles/")) == ["by-ada"]
+
+
+def test_the_api_root_links_every_list_and_the_contract(api):
+    response = api.get("/api/v1/")
+    assert response.status_code == 200
+    links = response.json()
+    assert links == {
+        "articles": "http://testserver/api/v1/articles/",
+        "sections": "http://testserver/api/v1/sections/",
+        "tags": "http://testserver/api/v1/tags/",
+        "authors": "http://testserver/api/v1/authors/",
+        "images": "http://testserver/api/v1/images/",
+        "schema": "http://testserver/api/schema/",
+        "docs": "http://testserver/api/docs/",
+    }
+    for name in ("articles", "sections", "tags", "authors", "schema"):
+        assert api.get(links[name]).status_code == 200, name
+    assert api.get(links["images"]).status_code == 401  # staff only
