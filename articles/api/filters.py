@@ -32,6 +32,20 @@ class StrictBooleanFilter(django_filters.Filter):
     field_class = StrictBooleanField
 
 
+class StrictChoiceField(django_filters.fields.ChoiceField):
+    """One of the choices, or no parameter at all: `?status=` is a mistake to report, not "no filter"."""
+
+    def to_python(self, value):
+        if value == "":
+            names = ", ".join(str(key) for key, _ in self.choices if key)
+            raise forms.ValidationError(f"Choose one of: {names}.", code="invalid_choice")
+        return super().to_python(value)
+
+
+class StrictChoiceFilter(django_filters.ChoiceFilter):
+    field_class = StrictChoiceField
+
+
 class StrictIsoDateTimeField(django_filters.fields.IsoDateTimeField):
     """A date and time, or no parameter at all: `?updated_since=` is a mistake to report, not "no filter"."""
 
@@ -70,7 +84,7 @@ class ArticleFilter(django_filters.FilterSet):
     )
     featured = StrictBooleanFilter(field_name="is_featured", help_text="`true` or `false`.")
     breaking = StrictBooleanFilter(field_name="is_breaking", help_text="`true` or `false`.")
-    status = django_filters.ChoiceFilter(
+    status = StrictChoiceFilter(
         choices=Article.Status.choices,
         help_text="Workflow state; only staff see states other than published.",
     )

@@ -131,6 +131,7 @@ def _cursor(**tokens):
         "published_before=",
         "published_after=9999-12-31T23:59:59-23:59",
         "status=bogus",
+        "status=",
         "q=a%00b",
         f"q={'x' * 201}",
     ],
