@@ -416,7 +416,8 @@ class Load:
             self.comments[n] = outcome
 
     def confirmer(self, stopping):
-        """Opens every second confirmation link as the reader would (every tenth of those twice)."""
+        """Follows every second confirmation link as the reader would: opens it and presses "Post my comment"
+        (every tenth of those twice)."""
         while not (stopping.is_set() and self.sink.confirm_links.empty()):
             try:
                 n, path = self.sink.confirm_links.get(timeout=0.5)
@@ -425,9 +426,18 @@ class Load:
             if n % 2:
                 continue
             for _ in range(2 if n % 20 == 0 else 1):
-                response = self.tally.request(self.session(), "confirm link", "GET", self.base + path)
+                response = self.confirm(self.base + path)
                 with self.lock:
                     self.confirmed[n] = response.status_code if response is not None else "failed"
+
+    def confirm(self, url):
+        session = self.session()
+        page = self.tally.request(session, "confirm link", "GET", url)
+        fields = dict(HIDDEN_RE.findall(page.text)) if page is not None and page.status_code == 200 else {}
+        if "csrfmiddlewaretoken" not in fields:  # already confirmed (the page says so), or it failed
+            return page
+        headers = {"Referer": url, "Origin": self.base}
+        return self.tally.request(session, "confirm: post", "POST", url, data=fields, headers=headers)
 
     # The editor -----------------------------------------------------------------------------------------
     def publish(self, n):

@@ -190,7 +190,23 @@ def _outcome_page(request, status, article, comment_id=None):
     )
 
 
+@csrf_protect
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, token):
+    """The mailed link opens a page with a button; only pressing it posts the comment. Mail scanners and
+    link previews open links by themselves, and must not post a comment for an address that never agreed."""
+    try:
+        pending = services.pending_from_token(token)
+    except services.LinkExpired as error:
+        return _page(request, title="This link does not work", message=str(error), status=404, tone="error")
+    if request.method != "POST" and not pending.confirmed_at:
+        response = render(
+            request,
+            "comments/confirm.html",
+            {"title": "Post your comment", "pending": pending, "article": pending.article},
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
     try:
         outcome = services.confirm_pending(token=token)
     except services.LinkExpired as error:

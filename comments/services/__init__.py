@@ -9,6 +9,7 @@ from .posting import (
     PostOutcome,
     confirm_pending,
     mute_thread,
+    pending_from_token,
     post_comment,
 )
 from .privacy import (
@@ -27,5 +28,6 @@ __all__ = [
     "ANONYMOUS", "CONFIRM", "HELD", "PUBLISHED", "LinkExpired", "PostOutcome", "anonymise_expired_commenters",
     "approve_comments", "can_moderate", "confirm_data_request", "confirm_pending", "data_request_from_token",
     "delete_expired_pending", "erase_commenter_data", "export_commenter_data", "keep_comments", "mute_thread",
-    "post_comment", "queue_held_digest", "remove_comments", "request_data", "run_data_request",
+    "pending_from_token", "post_comment", "queue_held_digest", "remove_comments", "request_data",
+    "run_data_request",
 ]  # fmt: skip

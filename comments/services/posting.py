@@ -142,16 +142,23 @@ class LinkExpired(Exception):
     pass
 
 
-@transaction.atomic
-def confirm_pending(*, token: str) -> PostOutcome:
-    """Turn a pending comment into a comment, once, however often the link is opened."""
+def pending_from_token(token: str, *, lock: bool = False) -> PendingComment:
+    """The pending comment a confirmation link names, or LinkExpired."""
     try:
         key = tokens.read(token, tokens.CONFIRM_SALT, max_age=tokens.confirm_max_age())
     except Exception as error:
         raise LinkExpired("This confirmation link is not valid or has expired.") from error
-    pending = PendingComment.objects.select_for_update().filter(key=key).select_related("article").first()
+    rows = PendingComment.objects.select_for_update() if lock else PendingComment.objects
+    pending = rows.filter(key=key).select_related("article").first()
     if pending is None:
         raise LinkExpired("This confirmation link is not valid or has expired.")
+    return pending
+
+
+@transaction.atomic
+def confirm_pending(*, token: str) -> PostOutcome:
+    """Turn a pending comment into a comment, once, however often it is confirmed."""
+    pending = pending_from_token(token, lock=True)
     if pending.confirmed_at:
         comment = ReaderComment.objects.filter(pk=pending.confirmed_comment_id).first()
         status = PUBLISHED if comment and comment.is_public else HELD

@@ -104,6 +104,15 @@ def confirmation_link(message) -> str:
     return match.group(1)
 
 
+def confirm(client, link):
+    """What the reader does with the mailed link: open it, then press "Post my comment"."""
+    page = client.get(link)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
+    if token is None:  # no button: the link is spent or not valid, and the page says so
+        return page
+    return client.post(link, {"csrfmiddlewaretoken": token.group(1)})
+
+
 @pytest.fixture
 def outbox():
     """Sends what the outbox holds (eager Celery already did) and returns Django's test mailbox."""

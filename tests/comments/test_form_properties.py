@@ -20,6 +20,8 @@ from comments.forms import ReaderCommentForm
 from comments.models import PendingComment, ReaderComment
 from tests.factories import ArticleFactory
 
+from .conftest import confirm
+
 pytestmark = pytest.mark.django_db
 
 PROPERTIES = settings(
@@ -143,7 +145,8 @@ def test_a_post_is_stored_as_sent_or_not_at_all_and_shown_only_as_text(
         pending = PendingComment.objects.get(article=article)
         stored = (pending.user_name, pending.user_email, pending.comment, pending.followup)
         assert stored == (name.strip(), email.strip(), comment.strip(), followup)
-        confirmed = client.get(f"/comments/confirm/{tokens.make(str(pending.key), tokens.CONFIRM_SALT)}/")
+        token = tokens.make(str(pending.key), tokens.CONFIRM_SALT)
+        confirmed = confirm(client, f"/comments/confirm/{token}/")
         assert confirmed.status_code == 200
         shown = ReaderComment.objects.get(pk=PendingComment.objects.get(pk=pending.pk).confirmed_comment_id)
         assert (shown.user_name, shown.user_url, shown.comment) == (

@@ -11,7 +11,7 @@ from django.utils import timezone
 from comments.models import AuthorNotificationSetting, OutgoingMail, ReaderComment
 from tests.factories import ArticleFactory, AuthorFactory, UserFactory
 
-from .conftest import Commenter, confirmation_link
+from .conftest import Commenter, confirm, confirmation_link
 from .helpers import make_comment
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -38,7 +38,7 @@ def test_reply_notifies_each_follower_once_and_nobody_else(article, client):
     )
     link = confirmation_link_from_db()
     mail.outbox.clear()
-    client.get(link)
+    confirm(client, link)
 
     recipients = sorted(m.to[0].lower() for m in mail.outbox)
     assert recipients == ["fan@example.net", "root@example.net"]

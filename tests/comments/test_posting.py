@@ -6,7 +6,7 @@ from django.test import Client
 
 from comments.models import PendingComment, ReaderComment
 
-from .conftest import confirmation_link
+from .conftest import confirm, confirmation_link
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -36,8 +36,8 @@ def test_anonymous_comment_waits_for_the_emailed_link_then_publishes_once(commen
     link = confirmation_link(message)
     assert "ada" not in link and "example" not in link
 
-    first = client.get(link)
-    second = client.get(link)
+    first = confirm(client, link)
+    second = confirm(client, link)
     assert first.status_code == second.status_code == 200
     assert b"Your comment is published" in first.content
     assert ReaderComment.objects.count() == 1
@@ -74,3 +74,28 @@ def test_form_fields_endpoint_gives_fresh_security_fields(article):
     posted = client.post("/comments/post/", data, follow=True, REMOTE_ADDR="192.0.2.77")
     assert b"Check your email to confirm" in posted.content
     assert client.get("/comments/form-fields/999999/").status_code == 404
+
+
+def test_opening_the_mailed_link_posts_nothing_until_the_reader_presses_the_button(commenter, article):
+    commenter.post(article.get_absolute_url(), comment="Ferries <script>alert(1)</script> again\nlate")
+    link = confirmation_link(mail.outbox[0])
+    scanner = Client(enforce_csrf_checks=True)  # a mail scanner or link preview: it opens, it never presses
+
+    for method in (scanner.get, scanner.head):
+        assert method(link).status_code == 200
+    page = scanner.get(link)
+    html = page.content.decode()
+    assert "Post your comment" in html and "Post my comment" in html
+    assert article.headline in html and "Ada Reader" in html
+    assert "Ferries &lt;script&gt;alert(1)&lt;/script&gt; again<br>late" in html
+    assert "ada@example.net" not in html
+    assert page["Cache-Control"] == "private, no-store"
+    assert scanner.post(link).status_code == 403  # no CSRF token: not a press of the button
+    assert ReaderComment.objects.count() == 0
+    assert PendingComment.objects.get().confirmed_at is None
+
+    pressed = confirm(scanner, link)
+    assert pressed.status_code == 200 and b"Your comment is published" in pressed.content
+    again = scanner.get(link)  # opened again later: what happened, and no button
+    assert b"Your comment is published" in again.content and b"Post my comment" not in again.content
+    assert ReaderComment.objects.get().comment == "Ferries <script>alert(1)</script> again\nlate"

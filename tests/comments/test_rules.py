@@ -77,11 +77,11 @@ def test_first_time_commenter_is_held_then_trusted_after_approval(logged_in, art
 
 
 def test_first_time_anonymous_commenter_is_held_after_confirming(commenter, article, settings, client):
-    from .conftest import confirmation_link
+    from .conftest import confirm, confirmation_link
 
     settings.COMMENTS_HOLD_FIRST_TIME = True
     commenter.post(article.get_absolute_url())
-    response = client.get(confirmation_link(mail.outbox[0]))
+    response = confirm(client, confirmation_link(mail.outbox[0]))
     assert b"held for moderation" in response.content
     comment = ReaderComment.objects.get()
     assert not comment.is_public and comment.moderation.held_reason == HoldRule.FIRST_TIME
@@ -113,10 +113,10 @@ def test_moderation_words_in_any_field_hold_the_comment(logged_in, article, fiel
 
 
 def test_moderation_words_in_the_email_hold_the_comment(commenter, article, client):
-    from .conftest import confirmation_link
+    from .conftest import confirm, confirmation_link
 
     commenter.post(article.get_absolute_url(), email="casino@example.net")
-    client.get(confirmation_link(mail.outbox[0]))
+    confirm(client, confirmation_link(mail.outbox[0]))
     assert ReaderComment.objects.get().moderation.held_reason == HoldRule.WORDS
 
 

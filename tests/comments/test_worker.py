@@ -23,7 +23,7 @@ from django.utils import timezone
 from comments.models import OutgoingMail, PendingComment, ReaderComment
 from newsroom.celery import app
 
-from .conftest import Commenter
+from .conftest import Commenter, confirm
 from .helpers import make_comment
 
 pytestmark = [
@@ -154,7 +154,7 @@ def test_confirmation_and_reply_mail_are_sent_by_the_worker(queued, article, wor
     assert "follower@example.net" not in body
     link = re.search(r"https?://[^/]+(/comments/confirm/\S+/)", body).group(1)
 
-    assert b"Your comment is published" in client.get(link).content
+    assert b"Your comment is published" in confirm(client, link).content
     wait_for(lambda: len(queued.messages) >= 2, what="the reply notification")
     time.sleep(0.5)
     assert len(queued.messages) == 2
