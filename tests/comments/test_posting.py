@@ -78,6 +78,7 @@ def test_form_fields_endpoint_gives_fresh_security_fields(article):
 
 def test_opening_the_mailed_link_posts_nothing_until_the_reader_presses_the_button(commenter, article):
     commenter.post(article.get_absolute_url(), comment="Ferries <script>alert(1)</script> again\nlate")
+    assert "open this link within 3 days and press “Post my comment”" in mail.outbox[0].body
     link = confirmation_link(mail.outbox[0])
     scanner = Client(enforce_csrf_checks=True)  # a mail scanner or link preview: it opens, it never presses
 
