@@ -1143,3 +1143,56 @@ ARTICLES = [
         ],
     },
 ]
+
+
+# Readers' comments on a few published stories: (name, text, state, replies). "held" waits in the
+# moderation queue (a first-time commenter), "reported" is public and flagged by readers; replies are
+# published. Addresses are made up from the name at example.net and never shown.
+COMMENTS = {
+    "storm-surge-closes-north-basin": [
+        (
+            "Ines Varga",
+            "The gates held in 2013 with a higher surge. Has anyone asked why they were closed this "
+            "time before the water came?",
+            "published",
+            [
+                (
+                    "Tomas Brede",
+                    "They close on the forecast, not on the water. I work the lock: better shut a day "
+                    "early than open a day late.",
+                ),
+                ("Ines Varga", "Fair enough. Thank you for answering, and for the long night."),
+            ],
+        ),
+        (
+            "Malin Ekholt",
+            "Our cellar on Quay Row flooded anyway. The sandbags came after the tide had turned.",
+            "published",
+            [],
+        ),
+        ("Pat Rowley", "Every storm the same story. First time writing in, but I had to say it.", "held", []),
+    ],
+    "night-ferry-to-gull-holm-trial": [
+        (
+            "Dev Anand",
+            "A night crossing means I can take the late shift at the hospital without sleeping on a "
+            "colleague's sofa. Good news.",
+            "published",
+            [("Rosa Lind", "Same for the bakery crews. Let's hope the trial is long enough to judge.")],
+        ),
+        (
+            "Harbour Watcher",
+            "Anyone who wants a ferry at midnight should move to the island and stop whining.",
+            "reported",
+            [],
+        ),
+    ],
+    "saltgate-road-cycle-lane-opens": [
+        (
+            "Sam Okoro",
+            "Rode it this morning: smooth, wide and separated from the buses. Six months late, but worth it.",
+            "published",
+            [],
+        ),
+    ],
+}

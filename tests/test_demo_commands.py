@@ -13,6 +13,7 @@ from django.utils import timezone
 from articles.models import Article, Image, RelatedArticle
 from articles.sanitize import sanitize_html
 from authors.models import Author
+from comments.models import ReaderComment
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +64,26 @@ def test_load_demo_builds_a_believable_newsroom_once():
     assert wire and all("<blockquote>" in a.body or a.bylines.all()[0].author.is_agency for a in wire)
     assert RelatedArticle.objects.filter(article__in=articles).count() >= len(articles)
     assert Article.objects.filter(corrections__isnull=False).exists()
+
+
+def test_the_demo_has_readers_comments_a_held_one_and_a_reported_one_once(client):
+    run("load_demo")
+    run("load_demo")
+    comments = list(ReaderComment.objects.order_by("submit_date"))
+
+    assert len(comments) == 9
+    assert [c.comment[:30] for c in ReaderComment.objects.held()] == ["Every storm the same story. Fi"]
+    assert [c.user_name for c in ReaderComment.objects.reported()] == ["Harbour Watcher"]
+    assert ReaderComment.objects.filter(level=1, is_public=True).count() == 3  # replies, in their threads
+    for comment in comments:
+        article = Article.objects.get(pk=comment.object_pk)
+        assert article.published_at < comment.submit_date <= timezone.now(), comment.user_name
+
+    storm = Article.objects.get(slug="storm-surge-closes-north-basin")
+    page = client.get(storm.get_absolute_url()).content.decode()
+    assert "They close on the forecast, not on the water." in page
+    assert "Every storm the same story" not in page  # held: only the moderators see it
+    assert "@example.net" not in page
 
 
 def test_ensure_demo_logins_creates_the_three_roles_and_remembers_the_passwords(tmp_path):

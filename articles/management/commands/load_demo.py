@@ -1,13 +1,15 @@
 """`manage.py load_demo`: the demo newsroom of Port Aldery, safe to run any number of times.
 
 Everything is keyed by slug (images by title): what exists already is left alone, so a second run adds
-nothing. Workflow fields are set directly because this is set-up data, not an editor's action; each new
-article gets one workflow event and one revision so the admin's history reads naturally.
+nothing; readers' comments come with the article they are on. Workflow fields are set directly because
+this is set-up data, not an editor's action; each new article gets one workflow event and one revision so
+the admin's history reads naturally.
 """
 
 from datetime import timedelta
 
 import reversion
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -17,6 +19,7 @@ from articles import demo_data
 from articles.demo_art import draw_scene, jpeg_bytes, portrait
 from articles.models import Article, Byline, Correction, Image, RelatedArticle, Section, Tag, WorkflowEvent
 from authors.models import Author
+from comments.models import CommentReport, HoldRule, Moderation, ReaderComment
 
 Status = Article.Status
 DEMO_IMAGE_PREFIX = "Demo: "
@@ -33,6 +36,7 @@ class Command(BaseCommand):
             authors = self._authors()
             created = self._articles(now, sections, tags, authors)
             self._related(created)
+            self._comments(created)
         counts = {status.label: Article.objects.filter(status=status).count() for status in Status}
         summary = ", ".join(f"{n} {label.lower()}" for label, n in counts.items() if n)
         self.stdout.write(
@@ -160,3 +164,42 @@ class Command(BaseCommand):
             for position, slug in enumerate(data.get("related", []))
             if slug in by_slug and slug != article.slug
         )
+
+    def _comments(self, created):
+        """The readers' comments of `demo_data.COMMENTS`, spread between the story's publication and now."""
+        now = timezone.now()
+        for article, data in created:
+            threads = demo_data.COMMENTS.get(data["slug"], [])
+            count = sum(1 + len(replies) for *_, replies in threads)
+            step = (now - article.published_at) / (count + 1) if count else None
+            when = article.published_at
+            for name, text, state, replies in threads:
+                when += step
+                comment = self._comment(article, name, text, when, public=state != "held")
+                held = HoldRule.FIRST_TIME if state == "held" else ""
+                Moderation.objects.create(comment=comment, held_reason=held)
+                if state == "reported":
+                    CommentReport.objects.bulk_create(
+                        CommentReport(
+                            comment=comment, reporter_key=f"demo-{n}", reason=CommentReport.Reason.ABUSE
+                        )
+                        for n in range(2)
+                    )
+                for reply_name, reply_text in replies:
+                    when += step
+                    reply = self._comment(article, reply_name, reply_text, when, parent=comment)
+                    Moderation.objects.create(comment=reply)
+
+    def _comment(self, article, name, text, when, *, public=True, parent=None):
+        comment = ReaderComment(
+            content_object=article,
+            site_id=settings.SITE_ID,
+            user_name=name,
+            user_email=f"{name.lower().replace(' ', '.')}@example.net",
+            comment=text,
+            submit_date=when,
+            is_public=public,
+            parent_id=parent.pk if parent else 0,
+        )
+        comment.save()
+        return comment
