@@ -204,6 +204,39 @@ class ReaderCommentAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return self.get_fields(request, obj)
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """Nothing to save here: the page offers the decisions that fit the comment's state instead, sent
+        to the queue's own actions."""
+        comment = self.get_object(request, object_id)
+        decisions = []
+        if comment is not None and self.has_moderate_permission(request):
+            decisions = self.decisions_for(comment)
+        extra_context = {
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+            "decisions": decisions,
+            **(extra_context or {}),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def decisions_for(self, comment) -> list[tuple[str, str]]:
+        state = comment.state
+        if state == "held":
+            names = ["approve", "remove", "mark_spam"]
+        elif state == "published":
+            reported = comment.reports.filter(reviewed_at__isnull=True).exists()
+            names = ["keep", "remove", "mark_spam"] if reported else ["remove", "mark_spam"]
+        else:
+            names = ["approve"]
+        labels = {
+            "approve": "Approve",
+            "keep": "Keep (close the reports)",
+            "remove": "Remove",
+            "mark_spam": "Spam",
+        }
+        return [(name, labels[name]) for name in names]
+
     def has_add_permission(self, request):
         return False
 

@@ -241,3 +241,34 @@ def test_keeping_is_only_for_reported_comments_and_only_for_moderators(moderator
     response = admin_client(reporter).post(QUEUE, {"action": "keep", "_selected_action": [flagged.pk]})
     assert response.status_code == 403
     assert CommentReport.objects.get().reviewed_at is None
+
+
+def test_a_comment_page_offers_the_decisions_its_state_allows_and_no_save(moderator, article):
+    held = make_comment(article, text="Waiting here", email="w@example.net", public=False)
+    flagged = make_comment(article, text="Reported here", email="r@example.net")
+    report_as_reader(flagged, "203.0.113.5")
+    client = admin_client(moderator)
+
+    def buttons(comment):
+        page = client.get(f"{QUEUE}{comment.pk}/change/")
+        assert page.status_code == 200
+        soup = BeautifulSoup(page.content, "html.parser")
+        assert soup.select('input[name="_save"], input[name="_continue"]') == []
+        return [b["value"] for b in soup.select('form.comment-decisions button[name="action"]')]
+
+    assert buttons(held) == ["approve", "remove", "mark_spam"]
+    assert buttons(flagged) == ["keep", "remove", "mark_spam"]
+
+    # A button does what the queue's action does.
+    page = client.get(f"{QUEUE}{held.pk}/change/")
+    token = BeautifulSoup(page.content, "html.parser").select_one(
+        "form.comment-decisions [name=csrfmiddlewaretoken]"
+    )
+    response = client.post(
+        QUEUE,
+        {"csrfmiddlewaretoken": token["value"], "_selected_action": held.pk, "index": 0, "action": "approve"},
+    )
+    assert response.status_code == 302
+    held.refresh_from_db()
+    assert held.is_public
+    assert buttons(held) == ["remove", "mark_spam"]
