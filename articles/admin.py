@@ -13,6 +13,7 @@ from django_prose_editor.widgets import AdminProseEditorWidget
 from js_asset import Media as AssetMedia
 from reversion.admin import VersionAdmin
 
+from authors.models import Author
 from comments.queries import with_comment_counts
 from sharing.admin import ShareRecordInline
 
@@ -355,6 +356,16 @@ class ArticleAdmin(VersionAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         return type(form.__name__, (form,), {"request": request})
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        """A new article starts with its writer's own byline, when they write as an author of ours."""
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        new_article = obj is None or obj._state.adding  # the add form passes its unsaved instance
+        if isinstance(inline, BylineInline) and new_article and request.method == "GET":
+            own = Author.objects.filter(user=request.user).values_list("pk", flat=True).first()
+            if own:
+                kwargs["initial"] = [{"author": own, "position": 0}]
+        return kwargs
 
     def get_urls(self):
         preview = self.admin_site.admin_view(self.unsaved_preview_view)

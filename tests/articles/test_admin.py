@@ -484,3 +484,19 @@ def test_changelist_queries_do_not_grow_with_the_number_of_articles(
     with django_assert_num_queries(len(few)):
         response = client.get(CHANGELIST_URL)
     assert response.context["cl"].result_count == 30
+
+
+def test_a_reporters_new_article_starts_with_their_own_byline(client_as, reporter, editor):
+    me = AuthorFactory(display_name="Rita Porter", user=reporter)
+    section = SectionFactory(name="City", slug="city")
+    client = client_as(reporter)
+    data = form_data(client.get(ADD_URL))
+    assert data["bylines-0-author"] == str(me.pk)
+    data.update(headline="Own byline", slug="own-byline", body="<p>Text.</p>", section=str(section.pk))
+
+    response = client.post(ADD_URL, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert [b.author for b in Article.objects.get(slug="own-byline").bylines.all()] == [me]
+    # Staff who write as no author start with an empty byline, as before.
+    assert form_data(client_as(editor).get(ADD_URL))["bylines-0-author"] == ""
