@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure
 from django.utils.html import strip_tags
-from django.utils.text import Truncator
+from django.utils.text import Truncator, get_text_list
 
 from authors.models import Author
 
@@ -69,7 +69,8 @@ class LatestArticlesFeed(Feed):
         return max(item.updated_at, item.published_at)
 
     def item_author_name(self, item):
-        return ", ".join(byline.author.display_name for byline in item.bylines.all()) or None
+        # "A, B and C", as the byline reads on the site (Atom and RSS items carry one author name).
+        return get_text_list([byline.author.display_name for byline in item.bylines.all()], "and") or None
 
     def item_categories(self, item):
         return [item.section.name] + [tag.name for tag in item.tags.all()]

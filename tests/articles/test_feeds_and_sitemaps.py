@@ -36,7 +36,7 @@ def test_site_rss_feed_carries_full_metadata_of_published_articles(client, newsr
     assert first.findtext("guid") == url
     assert first.findtext("description") == article.dek
     assert first.findtext("pubDate")
-    assert first.findtext(f"{DC}creator") == "Amira Haddad, Tom Becker"
+    assert first.findtext(f"{DC}creator") == "Amira Haddad and Tom Becker"
     assert [c.text for c in first.findall("category")] == ["World", "Climate", "Elections", "Energy"]
     enclosure = first.find("enclosure")
     assert enclosure.get("url").startswith("https://news.example.org/media/renditions/")
@@ -54,7 +54,7 @@ def test_site_atom_feed_has_entries_with_authors_dates_and_enclosures(client, ne
     entry = entries[0]
     assert entry.findtext(f"{ATOM}title") == newsroom["articles"][0].headline
     assert entry.findtext(f"{ATOM}published") and entry.findtext(f"{ATOM}updated")
-    assert entry.findtext(f"{ATOM}author/{ATOM}name") == "Amira Haddad, Tom Becker"
+    assert entry.findtext(f"{ATOM}author/{ATOM}name") == "Amira Haddad and Tom Becker"
     assert entry.findtext(f"{ATOM}summary") == newsroom["articles"][0].dek
     assert entry.find(f"{ATOM}link[@rel='enclosure']") is not None
     assert [c.get("term") for c in entry.findall(f"{ATOM}category")][0] == "World"
