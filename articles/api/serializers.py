@@ -410,7 +410,7 @@ class ArticleCommentSerializer(serializers.Serializer):
 
     id = serializers.IntegerField()
     parent_id = serializers.IntegerField(
-        help_text="The comment this replies to; its own id at the top level."
+        allow_null=True, help_text="The comment this replies to; null at the top."
     )
     level = serializers.IntegerField(help_text="Nesting depth, 0 at the top.")
     name = serializers.CharField(help_text="The name the commenter gave; emails in it are masked.")
@@ -422,7 +422,7 @@ class ArticleCommentSerializer(serializers.Serializer):
     def to_representation(self, comment):
         return {
             "id": comment.pk,
-            "parent_id": comment.parent_id,
+            "parent_id": comment.parent_id if comment.parent_id != comment.pk else None,
             "level": comment.level,
             "name": public_name(comment.user_name),
             "submit_date": serializers.DateTimeField().to_representation(comment.submit_date),

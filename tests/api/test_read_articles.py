@@ -229,3 +229,21 @@ def test_the_api_root_links_every_list_and_the_contract(api):
     for name in ("articles", "sections", "tags", "authors", "schema"):
         assert api.get(links[name]).status_code == 200, name
     assert api.get(links["images"]).status_code == 401  # staff only
+
+
+def test_comments_come_threaded_with_no_parent_at_the_top_and_no_personal_data(api, make_comment):
+    article = ArticleFactory(published=True)
+    root = make_comment(article, text="Top of the thread")
+    reply = make_comment(article, text="An answer", parent=root)
+    make_comment(article, text="Waiting", is_public=False)
+
+    response = api.get(f"{LIST}{article.pk}/comments/")
+
+    assert response.status_code == 200
+    rows = [(c["id"], c["parent_id"], c["level"], c["text_html"]) for c in response.json()["results"]]
+    assert rows == [
+        (root.pk, None, 0, "<p>Top of the thread</p>"),
+        (reply.pk, root.pk, 1, "<p>An answer</p>"),
+    ]
+    body = response.content.decode()
+    assert "sam.private@example.org" not in body and "203.0.113.77" not in body
