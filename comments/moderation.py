@@ -59,7 +59,7 @@ def _matches(words, *fields) -> bool:
     return bool(pattern and any(pattern.search(field or "") for field in fields))
 
 
-def _normalised(text: str) -> str:
+def normalised(text: str) -> str:
     return " ".join(text.split())
 
 
@@ -76,8 +76,8 @@ def check_refusals(*, article, user, name, email, url, text, ip) -> None:
     pending = PendingComment.objects.filter(
         article=article, user_email__iexact=email, confirmed_comment__isnull=True
     ).values_list("comment", flat=True)
-    wanted = _normalised(text)
-    if any(_normalised(previous) == wanted for previous in [*earlier, *pending]):
+    wanted = normalised(text)
+    if any(normalised(previous) == wanted for previous in [*earlier, *pending]):
         raise Refused("You have already said that.", status=409, code="duplicate")
     seconds = settings.COMMENTS_FLOOD_SECONDS
     if seconds and not is_exempt(user):

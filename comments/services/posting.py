@@ -2,6 +2,7 @@
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from .. import mail, tokens
 from ..models import AuthorNotificationSetting, Moderation, OutgoingMail, PendingComment, ReaderComment
-from ..moderation import Refused, check_refusals, closed_reason, hold_reason
+from ..moderation import Refused, check_refusals, closed_reason, hold_reason, normalised
 from ..queries import article_content_type, max_level
 
 logger = logging.getLogger(__name__)
@@ -61,11 +62,15 @@ def post_comment(
     if authenticated and user.email:
         email = user.email
     _parent(article, parent_id)
+    needs_link = not (authenticated and user.email) and settings.COMMENTS_XTD_CONFIRM_EMAIL
     with transaction.atomic():
         _one_at_a_time(email, ip)
+        if needs_link and (waiting := _waiting_twin(article, email, text)):
+            _send_again(waiting)
+            return PostOutcome(CONFIRM, pending=waiting)
         check_refusals(article=article, user=user, name=name, email=email, url=url, text=text, ip=ip)
         held = hold_reason(user=user, name=name, email=email, url=url, text=text)
-        if (authenticated and user.email) or not settings.COMMENTS_XTD_CONFIRM_EMAIL:
+        if not needs_link:
             comment = _create_comment(
                 article=article,
                 user=user if authenticated else None,
@@ -90,18 +95,51 @@ def post_comment(
             followup=followup,
             held_reason=held,
         )
-        link = mail.absolute(
-            reverse("comments-confirm", args=[tokens.make(str(pending.key), tokens.CONFIRM_SALT)])
-        )
-        mail.queue_mail(
-            kind=OutgoingMail.Kind.CONFIRMATION,
-            to=email,
-            subject=f"Please confirm your comment on {settings.SITE_NAME}",
-            template="comments/email/confirm.txt",
-            context={"name": name, "article": article, "link": link, "days": settings.COMMENTS_CONFIRM_DAYS},
-            dedupe_key=f"confirm:{pending.pk}",
-        )
+        _send_confirmation(pending, dedupe_key=f"confirm:{pending.pk}")
         return PostOutcome(CONFIRM, pending=pending)
+
+
+# A reader who lost the mail posts the same words again: the link goes out again, this many times in all
+# and never twice within the flood window, so nobody can use it to fill someone else's mailbox.
+CONFIRMATION_MAILS_PER_COMMENT = 3
+
+
+def _send_confirmation(pending, *, dedupe_key):
+    link = mail.absolute(
+        reverse("comments-confirm", args=[tokens.make(str(pending.key), tokens.CONFIRM_SALT)])
+    )
+    mail.queue_mail(
+        kind=OutgoingMail.Kind.CONFIRMATION,
+        to=pending.user_email,
+        subject=f"Please confirm your comment on {settings.SITE_NAME}",
+        template="comments/email/confirm.txt",
+        context={
+            "name": pending.user_name,
+            "article": pending.article,
+            "link": link,
+            "days": settings.COMMENTS_CONFIRM_DAYS,
+        },
+        dedupe_key=dedupe_key,
+    )
+
+
+def _waiting_twin(article, email, text):
+    """The reader's own unconfirmed comment with the same words on this article, if there is one."""
+    wanted = normalised(text)
+    waiting = PendingComment.objects.filter(
+        article=article, user_email__iexact=email, confirmed_comment__isnull=True
+    ).select_related("article")
+    return next((pending for pending in waiting if normalised(pending.comment) == wanted), None)
+
+
+def _send_again(pending) -> None:
+    key = f"confirm:{pending.pk}"
+    sent = OutgoingMail.objects.filter(Q(dedupe_key=key) | Q(dedupe_key__startswith=f"{key}:"))
+    latest = sent.order_by("-created_at").values_list("created_at", flat=True).first()
+    window = timezone.now() - timedelta(seconds=settings.COMMENTS_FLOOD_SECONDS)
+    if sent.count() >= CONFIRMATION_MAILS_PER_COMMENT or (latest and latest > window):
+        return
+    _send_confirmation(pending, dedupe_key=f"{key}:{sent.count()}")
 
 
 def _one_at_a_time(email: str, ip: str | None) -> None:
