@@ -87,7 +87,12 @@ class ReaderCommentForm(XtdCommentForm):
 
 
 class ReportForm(forms.Form):
-    reason = forms.ChoiceField(choices=CommentReport.Reason.choices, initial=CommentReport.Reason.OTHER)
+    # No reason chosen in advance: the reader says which it is.
+    reason = forms.ChoiceField(
+        choices=CommentReport.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a reason."},
+    )
 
 
 class DataRequestForm(forms.Form):

@@ -60,3 +60,17 @@ def test_anonymous_readers_cannot_react(article):
     response = client.post(f"/comments/react/{comment.pk}/like/")
     assert response.status_code in (302, 403)
     assert CommentFlag.objects.count() == 0
+
+
+def test_a_report_names_its_reason_chosen_by_the_reader(article):
+    comment = make_comment(article)
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(f"/comments/report/{comment.pk}/")
+    choices = page.content.decode().split("<fieldset>", 1)[1].split("</fieldset>")[0]
+    assert choices.count('type="radio" name="reason"') == 4
+    assert "checked" not in choices and "selected" not in choices
+
+    response = client.post(f"/comments/report/{comment.pk}/", {"csrfmiddlewaretoken": csrf_from(page)})
+
+    assert response.status_code == 200 and "Choose a reason." in response.content.decode()
+    assert not CommentReport.objects.exists()
