@@ -196,18 +196,10 @@ def confirm(request, token):
     """The mailed link opens a page with a button; only pressing it posts the comment. Mail scanners and
     link previews open links by themselves, and must not post a comment for an address that never agreed."""
     try:
-        pending = services.pending_from_token(token)
-    except services.LinkExpired as error:
-        return _page(request, title="This link does not work", message=str(error), status=404, tone="error")
-    if request.method != "POST" and not pending.confirmed_at:
-        response = render(
-            request,
-            "comments/confirm.html",
-            {"title": "Post your comment", "pending": pending, "article": pending.article},
-        )
-        response["Cache-Control"] = "private, no-store"
-        return response
-    try:
+        if request.method != "POST":
+            pending = services.pending_from_token(token)
+            if not pending.confirmed_at:
+                return _confirm_page(request, pending)
         outcome = services.confirm_pending(token=token)
     except services.LinkExpired as error:
         return _page(request, title="This link does not work", message=str(error), status=404, tone="error")
@@ -217,6 +209,16 @@ def confirm(request, token):
         )
     article = Article.objects.filter(pk=outcome.comment.object_pk).first() if outcome.comment else None
     return _outcome_page(request, outcome.status, article, outcome.comment.pk if outcome.comment else None)
+
+
+def _confirm_page(request, pending):
+    response = render(
+        request,
+        "comments/confirm.html",
+        {"title": "Post your comment", "pending": pending, "article": pending.article},
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _public_comment(comment_id):

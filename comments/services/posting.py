@@ -134,12 +134,15 @@ def _waiting_twin(article, email, text):
 
 def _send_again(pending) -> None:
     key = f"confirm:{pending.pk}"
-    sent = OutgoingMail.objects.filter(Q(dedupe_key=key) | Q(dedupe_key__startswith=f"{key}:"))
-    latest = sent.order_by("-created_at").values_list("created_at", flat=True).first()
+    sent = list(
+        OutgoingMail.objects.filter(Q(dedupe_key=key) | Q(dedupe_key__startswith=f"{key}:")).values_list(
+            "created_at", flat=True
+        )
+    )
     window = timezone.now() - timedelta(seconds=settings.COMMENTS_FLOOD_SECONDS)
-    if sent.count() >= CONFIRMATION_MAILS_PER_COMMENT or (latest and latest > window):
+    if len(sent) >= CONFIRMATION_MAILS_PER_COMMENT or any(at > window for at in sent):
         return
-    _send_confirmation(pending, dedupe_key=f"{key}:{sent.count()}")
+    _send_confirmation(pending, dedupe_key=f"{key}:{len(sent)}")
 
 
 def _one_at_a_time(email: str, ip: str | None) -> None:
