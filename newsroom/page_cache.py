@@ -13,9 +13,14 @@ comment and preview addresses are never served from, nor stored in, the cache.
 
 The versions live in the same cache as the pages, so every process must share it: Redis (`CACHE_URL`) as
 soon as more than one process serves or publishes; local memory suits the single-process development server.
+
+A page this process answered from the cache is kept in its memory for PAGE_CACHE_LOCAL_SECONDS, and
+`RecentPages`, in front of Django (newsroom/wsgi.py), answers the same request again in that time without
+Django: no request object, no signals, no middleware.
 """
 
 import hashlib
+import threading
 import time
 from collections import OrderedDict
 
@@ -24,7 +29,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Model
 from django.db.models.query import QuerySet
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse, parse_cookie
 from django.middleware.csrf import get_token
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -53,7 +58,8 @@ RACE_MARGIN_NS = 0
 # Pages this process verified in the last PAGE_CACHE_LOCAL_SECONDS are served from its memory without asking
 # the cache again: a change made through another process shows within that time (this one's at once).
 LOCAL_PAGES = 64
-_local: OrderedDict = OrderedDict()
+_local: OrderedDict = OrderedDict()  # local_key(environ) -> (deadline, hit, its full answer's headers)
+_local_lock = threading.Lock()  # the development server serves from threads
 
 
 def enabled() -> bool:
@@ -221,6 +227,23 @@ def is_public_request(request) -> bool:
     )
 
 
+def local_key(environ) -> tuple:
+    """The request's raw fields the middleware's answer from the cache depends on: the scheme (as the server
+    and SECURE_PROXY_SSL_HEADER give it), the host, the path and the query. The same fields get the same
+    answer, the host included only once Django has allowed it."""
+    proxy_header = settings.SECURE_PROXY_SSL_HEADER
+    return (
+        environ.get("wsgi.url_scheme"),
+        environ.get(proxy_header[0]) if proxy_header else None,
+        environ.get("HTTP_HOST"),
+        environ.get("SERVER_NAME"),
+        environ.get("SERVER_PORT"),
+        environ.get("SCRIPT_NAME"),
+        environ.get("PATH_INFO"),
+        environ.get("QUERY_STRING"),
+    )
+
+
 def _page_key(request) -> str:
     # The scheme too: a page stored from HTTPS (with its HSTS header) is never the answer to plain HTTP,
     # which must get SecurityMiddleware's redirect.
@@ -249,12 +272,13 @@ class PageCacheMiddleware:
         if not (enabled() and is_public_request(request)):
             return self.get_response(request)
         key = _page_key(request)
-        hit = self._recent(key)  # only pages that may be kept are remembered: no need to resolve the URL
+        recent = _recent(local_key(request.META))  # only pages that may be kept: no need to resolve the URL
+        hit = recent and recent[1]
         if hit is None:
             url_name = _url_name(request)
             if url_name not in CACHEABLE:
                 return self.get_response(request)
-            hit = self._lookup(key)
+            hit = self._lookup(request, key)
         request.page_cache_public = True
         if hit is not None:
             content, headers, etag, last_modified = hit
@@ -284,24 +308,7 @@ class PageCacheMiddleware:
         )
 
     @staticmethod
-    def _recent(key):
-        entry = _local.get(key)
-        if entry is None or entry[0] < time.monotonic():
-            return None
-        return entry[1]
-
-    @staticmethod
-    def _remember(key, hit):
-        seconds = settings.PAGE_CACHE_LOCAL_SECONDS
-        if seconds > 0:
-            _local[key] = (time.monotonic() + seconds, hit)
-            _local.move_to_end(key)
-            while len(_local) > LOCAL_PAGES:
-                _local.popitem(last=False)
-        return hit
-
-    @classmethod
-    def _lookup(cls, key):
+    def _lookup(request, key):
         from articles.navigation import CACHE_KEY as NAV_KEY
 
         found = read_versioned(key, also=[NAV_KEY])
@@ -310,7 +317,7 @@ class PageCacheMiddleware:
         _deps, (nav, content, headers, etag, last_modified), extra = found
         if nav != nav_fingerprint(extra[NAV_KEY]):
             return None
-        return cls._remember(key, (content, headers, etag, last_modified))
+        return _remember(local_key(request.META), (content, headers, etag, last_modified))
 
     @staticmethod
     def _store(request, key, url_name, response, etag, last_modified, started):
@@ -319,6 +326,67 @@ class PageCacheMiddleware:
         # What the page's context shows, and what its cached fragments (newsroom/fragments.py) showed.
         deps = page_deps(url_name, response.context_data) | getattr(request, "fragment_deps", set())
         write_versioned(key, deps, payload, started, settings.PAGE_CACHE_SECONDS)
+
+
+def _recent(key):
+    """(deadline, hit, headers of the whole answer) of a page kept in memory and not yet expired, or None."""
+    entry = _local.get(key)
+    if entry is None or entry[0] < time.monotonic():
+        return None
+    return entry
+
+
+def _remember(key, hit):
+    """Keep a page the cache answered with in this process's memory, with the headers of the whole answer."""
+    seconds = settings.PAGE_CACHE_LOCAL_SECONDS
+    if seconds > 0:
+        content, headers, etag, last_modified = hit
+        response = HttpResponse(content, headers=headers)
+        response.page_cache_status = "hit"
+        answer_headers = list(_make_public(response, etag, last_modified).items())
+        with _local_lock:
+            _local[key] = (time.monotonic() + seconds, hit, answer_headers)
+            _local.move_to_end(key)
+            while len(_local) > LOCAL_PAGES:
+                _local.popitem(last=False)
+    return hit
+
+
+class RecentPages:
+    """WSGI, in front of Django: a plain GET the page cache answered in this process in the last
+    PAGE_CACHE_LOCAL_SECONDS (same scheme, host, path and query: `local_key`) gets the same answer again,
+    before Django builds a request, sends its signals and runs its middleware: that is most of a hit's cost.
+
+    Everything else goes to Django: other methods, conditional requests (If-None-Match, If-Modified-Since:
+    Django answers those with 304), requests with a session or messages cookie, and pages not in memory.
+    A change anywhere empties the memory (`bump`), so nothing here outlives what the middleware would serve.
+    """
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        entry = self._recent(environ) if _local else None
+        if entry is None:
+            return self.application(environ, start_response)
+        _deadline, (content, *_), headers = entry
+        start_response("200 OK", headers)
+        return [content]
+
+    @staticmethod
+    def _recent(environ):
+        if (
+            environ.get("REQUEST_METHOD") != "GET"
+            or "HTTP_IF_NONE_MATCH" in environ
+            or "HTTP_IF_MODIFIED_SINCE" in environ
+            or not enabled()
+        ):
+            return None
+        if cookie := environ.get("HTTP_COOKIE"):
+            cookies = parse_cookie(cookie)
+            if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+                return None
+        return _recent(local_key(environ))
 
 
 def public_csrf(request):

@@ -3,7 +3,12 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+from newsroom.page_cache import RecentPages  # noqa: E402 - needs the settings configured above
+
+# Pages the page cache answered a moment ago are answered again before Django (newsroom/page_cache.py).
+application = RecentPages(django_application)
 
 
 def load_what_the_first_requests_would():
