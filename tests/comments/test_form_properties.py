@@ -11,7 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.provisional import urls as valid_urls
 
@@ -82,8 +82,10 @@ def security_fields(article) -> dict:
 
 
 def kept_urls(url: str) -> tuple:
-    """What Django's URLField may keep of a valid address: as sent (trimmed), or the same reassembled."""
-    return ("", url.strip(), urlunsplit(urlsplit(url.strip())))
+    """What Django's URLField may keep of a valid address: as sent (trimmed), the same reassembled, or, for
+    one without a scheme ("www.example.org"), the same with https:// in front (the form's assume_scheme)."""
+    url = url.strip()
+    return ("", url, urlunsplit(urlsplit(url)), urlunsplit(urlsplit(f"https://{url}")))
 
 
 def squeezed(text: str) -> str:
@@ -92,6 +94,7 @@ def squeezed(text: str) -> str:
 
 @PROPERTIES
 @given(name=names, email=emails, url=urls, comment=comments, followup=st.booleans())
+@example(name="Ada", email="ada@example.net", url=" www.example.org ", comment="Hi", followup=False)
 def test_the_form_judges_any_input_and_only_trims_what_it_accepts(
     article, name, email, url, comment, followup
 ):
