@@ -100,7 +100,8 @@ def test_scheduled_task_publishes_due_articles_once(editor):
     due = ArticleFactory(authors=[AuthorFactory()])
     services.schedule_article(article=due, by=editor, at=timezone.now() + timedelta(minutes=1))
     later = ArticleFactory(scheduled=True)
-    Article.objects.filter(pk=due.pk).update(publish_at=timezone.now() - timedelta(seconds=5))
+    chosen = timezone.now() - timedelta(seconds=40)  # the schedule's run came round 40 s after it
+    Article.objects.filter(pk=due.pk).update(publish_at=chosen)
 
     first_run = publish_due_articles.apply().get()
     second_run = publish_due_articles.apply().get()
@@ -110,10 +111,26 @@ def test_scheduled_task_publishes_due_articles_once(editor):
     due.refresh_from_db()
     later.refresh_from_db()
     assert due.status == Article.Status.PUBLISHED
+    assert due.published_at == due.first_published_at == chosen  # the time the editor chose
     assert later.status == Article.Status.SCHEDULED
     published_events = due.workflow_events.filter(action=WorkflowEvent.Action.PUBLISHED)
     assert published_events.count() == 1
     assert published_events.get().actor is None
+
+
+def test_a_schedule_run_long_after_the_time_publishes_at_the_real_time(editor):
+    """A stopped schedule, started again an hour later: the story must not arrive an hour down the lists."""
+    from articles.tasks import publish_due_articles
+
+    article = ArticleFactory(scheduled=True)
+    Article.objects.filter(pk=article.pk).update(publish_at=timezone.now() - timedelta(hours=1))
+    started = timezone.now()
+
+    assert publish_due_articles.apply().get() == [article.pk]
+
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
+    assert started <= article.published_at <= timezone.now()
 
 
 def test_schedule_publishes_only_scheduled_articles():
