@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from .models import HoldRule, PendingComment, ReaderComment
@@ -63,11 +64,30 @@ def normalised(text: str) -> str:
     return " ".join(text.split())
 
 
+def is_blocked_domain(email: str) -> bool:
+    """Whether moderators blocked the email's domain, or a domain above it ("Black listed domains" in the
+    admin, django-comments-xtd's list: `spam.example` blocks `mail.spam.example` too)."""
+    from django_comments_xtd.models import BlackListedDomain
+
+    domain = email.rpartition("@")[2].strip().lower().rstrip(".")
+    if not domain:
+        return False
+    parts = domain.split(".")
+    candidates = [".".join(parts[i:]) for i in range(len(parts))]
+    return BlackListedDomain.objects.annotate(lowered=Lower("domain")).filter(lowered__in=candidates).exists()
+
+
 def check_refusals(*, article, user, name, email, url, text, ip) -> None:
-    """Raise Refused for a post that must not be saved (disallowed words, duplicate, flood)."""
+    """Raise Refused for a post that must not be saved (disallowed words, a blocked email domain, a
+    duplicate, a flood)."""
     if _matches(settings.COMMENTS_DISALLOWED_WORDS, name, email, url, text):
         raise Refused(
             "Your comment contains words we do not publish. Please rephrase it.", code="disallowed_words"
+        )
+    if email and not is_exempt(user) and is_blocked_domain(email):
+        raise Refused(
+            "We do not accept comments from email addresses at this domain. Please use another address.",
+            code="blocked_domain",
         )
     same_person = Q(user_email__iexact=email) if email else Q(pk__in=[])
     if user is not None and user.is_authenticated:

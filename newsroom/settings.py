@@ -53,7 +53,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "django_comments_xtd",
+    "comments.apps.CommentSpamFilterConfig",  # django-comments-xtd, named for the admin
     "django_comments",
     "reversion",
     "imagekit",

@@ -146,6 +146,22 @@ def test_disallowed_words_are_refused_and_nothing_is_saved(commenter, article, f
     assert nothing_saved()
 
 
+@pytest.mark.parametrize("email", ["someone@spam.example", "Someone@Mail.SPAM.example"])
+def test_an_address_at_a_blocked_domain_is_refused_and_nothing_is_saved(commenter, article, email):
+    """Moderators block a domain under "Blacklisted domains"; it and the domains below it are refused."""
+    from django_comments_xtd.models import BlackListedDomain
+
+    BlackListedDomain.objects.create(domain="spam.example")
+    response = commenter.post(article.get_absolute_url(), email=email)
+    assert response.status_code == 400
+    assert b"We do not accept comments from email addresses at this domain." in response.content
+    assert nothing_saved()
+
+    other = commenter.post(article.get_absolute_url(), follow=False, email="someone@notspam.example")
+    assert other.status_code == 303
+    assert PendingComment.objects.get().user_email == "someone@notspam.example"
+
+
 def test_filled_honeypot_is_refused(commenter, article):
     response = commenter.post(article.get_absolute_url(), honeypot="http://spam.example")
     assert response.status_code == 400
