@@ -153,7 +153,7 @@ def post_comment(request):
             followup=data.get("followup", False),
         )
     except Refused as refusal:
-        keep = refusal.code in ("flood", "disallowed_words")
+        keep = refusal.code in ("flood", "disallowed_words", "blocked_domain")  # the reader can fix these
         response = _page(
             request,
             title="Comment not posted",

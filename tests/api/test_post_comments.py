@@ -124,3 +124,16 @@ def test_comment_posts_are_throttled_per_address(api, article, settings):
     response = api.post(url(article), payload, format="json", HTTP_X_FORWARDED_FOR="10.0.0.9")
     assert response.status_code == 429 and response.json()["code"] == "throttled"
     assert PendingComment.objects.count() == 2
+
+
+def test_an_address_at_a_blocked_domain_is_refused_through_the_api_too(api, article):
+    from django_comments_xtd.models import BlackListedDomain
+
+    BlackListedDomain.objects.create(domain="Spam.Example")
+    payload = {"name": "Sam", "email": "sam@spam.example", "comment": "Cheap ferry tickets"}
+
+    response = api.post(url(article), payload, format="json")
+
+    assert response.status_code == 400 and response.json()["code"] == "blocked_domain"
+    assert "We do not accept comments from email addresses at this domain." in response.json()["message"]
+    assert not PendingComment.objects.exists() and not ReaderComment.objects.exists() and not mail.outbox

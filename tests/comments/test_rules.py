@@ -152,9 +152,10 @@ def test_an_address_at_a_blocked_domain_is_refused_and_nothing_is_saved(commente
     from django_comments_xtd.models import BlackListedDomain
 
     BlackListedDomain.objects.create(domain="spam.example")
-    response = commenter.post(article.get_absolute_url(), email=email)
+    response = commenter.post(article.get_absolute_url(), email=email, comment="Cheap ferry tickets")
     assert response.status_code == 400
     assert b"We do not accept comments from email addresses at this domain." in response.content
+    assert b"Cheap ferry tickets</textarea>" in response.content  # the form, to use another address
     assert nothing_saved()
 
     other = commenter.post(article.get_absolute_url(), follow=False, email="someone@notspam.example")
