@@ -1,7 +1,9 @@
 """Reader search: PostgreSQL full-text search with ranking and highlighted snippets, icontains on SQLite.
 
-Each article's weighted vector is stored in its SearchDocument, written by a PostgreSQL trigger (below) and
-GIN-indexed: a search matches and ranks against stored vectors instead of parsing every body again.
+Each article's weighted vector (headline A; dek and the names in its bylines B; body C) is stored in its
+SearchDocument, written by PostgreSQL triggers (migrations 0008 and 0010) whenever the article's text, its
+bylines or an author's name change, and GIN-indexed: a search matches and ranks against stored vectors
+instead of parsing every body again. A reader who types a reporter's name finds the reporter's stories.
 """
 
 import html
@@ -34,8 +36,9 @@ def _weighted(row: str) -> str:
     )
 
 
-# PostgreSQL writes an article's SearchDocument whenever the article is inserted or its text changes, however
-# it changes (the admin, the API, a bulk update, COPY); migration 0008 installs this and fills the table.
+# The first version of the trigger (migration 0008 installs it; 0010 replaces its function with one that also
+# reads the bylines): PostgreSQL writes an article's SearchDocument whenever the article is inserted or its
+# text changes, however it changes (the admin, the API, a bulk update, COPY).
 CREATE_TRIGGER_SQL = f"""
 CREATE OR REPLACE FUNCTION articles_search_document() RETURNS trigger AS $$
 BEGIN
@@ -156,13 +159,19 @@ _TERMS = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
 
 
 def plain_condition(text: str) -> Q:
-    """The SQLite fallback: every term somewhere in headline, dek or body; a minus term nowhere."""
+    """The SQLite fallback: every term somewhere in headline, dek, body or a byline's name; a minus term
+    nowhere."""
+    from .models import Byline
+
     condition = Q()
     for minus_phrase, phrase, minus_word, word in _TERMS.findall(text)[:10]:
         term = (phrase or word).strip()
         if not any(ch.isalnum() for ch in term) or term.lower() == "or":
             continue
-        found = Q(headline__icontains=term) | Q(dek__icontains=term) | Q(body__icontains=term)
+        bylined = Byline.objects.filter(author__display_name__icontains=term).values("article_id")
+        found = (
+            Q(headline__icontains=term) | Q(dek__icontains=term) | Q(body__icontains=term) | Q(pk__in=bylined)
+        )
         condition &= ~found if (minus_phrase or minus_word) else found
     return condition
 

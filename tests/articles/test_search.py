@@ -216,3 +216,57 @@ def test_search_pages_count_every_match_from_the_page_query(client, fresh_cache)
     ]
     assert not any('COUNT(*) AS "__count"' in query["sql"] for query in queries.captured_queries)
     assert beyond.status_code == 404 and not_a_number.status_code == 404
+
+
+@postgres_only
+def test_a_reporters_name_finds_their_stories_and_follows_every_change(fresh_cache):
+    """Bylines are part of the stored vector: adding or removing one, or renaming the author, rewrites it
+    (PostgreSQL triggers on the bylines and authors tables), and a deleted article leaves no document."""
+    from django.db import transaction
+
+    from articles.models import Byline, SearchDocument
+    from tests.factories import AuthorFactory
+
+    ada = AuthorFactory(display_name="Ada Quillfeather")
+    story = ArticleFactory(
+        published=True, headline="Ferry timetable", dek="", body="<p>Winter sailings.</p>", authors=[ada]
+    )
+    other = ArticleFactory(published=True, headline="Quill pens return", dek="", body="<p>Stationers.</p>")
+
+    def found(text):
+        return list(search_articles(Article.objects.published(), text).values_list("pk", flat=True))
+
+    assert found("quillfeather") == [story.pk]
+    assert found("ada quillfeather") == [story.pk]
+    assert found("ferry") == [story.pk] and found("quill") == [other.pk]
+
+    ada.display_name = "Ada Inkwright"
+    ada.save()
+    assert found("quillfeather") == [] and found("inkwright") == [story.pk]
+
+    Byline.objects.create(article=other, author=ada, position=1)
+    assert sorted(found("inkwright")) == sorted([story.pk, other.pk])
+    Byline.objects.filter(article=story, author=ada).delete()
+    assert found("inkwright") == [other.pk]
+
+    with transaction.atomic():
+        other.delete()  # its bylines go first, and write its document again: it must go too
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the foreign keys, checked now, not at commit
+    assert not SearchDocument.objects.filter(article_id=other.pk).exists()
+    assert found("inkwright") == []
+
+
+def test_the_sqlite_fallback_finds_a_reporters_name_too(monkeypatch, fresh_cache):
+    from tests.factories import AuthorFactory
+
+    ada = AuthorFactory(display_name="Ada Quillfeather")
+    ArticleFactory(published=True, headline="Ferry timetable", dek="", authors=[ada, AuthorFactory()])
+    ArticleFactory(published=True, headline="Harbour news", dek="")
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+
+    def found(text):
+        return [a.headline for a in search_articles(Article.objects.published(), text)]
+
+    assert found("quillfeather") == ["Ferry timetable"]  # once, though two bylines were joined
+    assert found("ferry -quillfeather") == []
