@@ -370,6 +370,7 @@ REST_FRAMEWORK = {
     },
     "NUM_PROXIES": NUM_PROXIES,
     "EXCEPTION_HANDLER": "newsroom.api.exception_handler",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "newsroom.negotiation.ContentNegotiation",
     "DEFAULT_SCHEMA_CLASS": "newsroom.api.NewsroomAutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

@@ -160,6 +160,15 @@ def test_paging_by_number_is_refused_with_the_way_to_page(api):
     assert api.get(first.json()["next"]).status_code == 200
 
 
+@pytest.mark.parametrize("url", [LIST, "/api/v1/"])
+def test_an_unknown_format_is_a_406_naming_the_formats(api, url):
+    article = ArticleFactory(published=True)
+    body = assert_error(api.get(f"{url}?format=xml"), 406, "not_acceptable")
+    assert "'xml'" in body["message"] and "json" in body["message"]
+    assert api.get(f"{LIST}{article.pk}/?format=json").json()["id"] == article.pk
+    assert_error(api.get(f"{LIST}{article.pk}.xml"), 404, "not_found")  # a suffix: an address we do not have
+
+
 def test_invalid_comment_cursor(api):
     article = ArticleFactory(published=True)
     body = assert_error(
