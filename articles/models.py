@@ -196,7 +196,10 @@ class Article(models.Model):
         PUBLISHED = "published", "Published"
         UNPUBLISHED = "unpublished", "Unpublished"
 
-    headline = models.CharField(max_length=200, help_text="Keep it under 70 characters for search results.")
+    headline = models.CharField(
+        max_length=200,
+        help_text="Search results show about 60 characters of it, social cards about 70 (see the counter).",
+    )
     slug = models.SlugField(
         max_length=200, unique=True, help_text="The last part of the article's address; unique."
     )
@@ -440,6 +443,8 @@ class WorkflowEvent(models.Model):
         ordering = ["-at", "-id"]
 
     def __str__(self):
+        if self.actor is None and self.detail:  # set-up data ("Demo content"), not the schedule's doing
+            return f"{self.get_action_display()} ({self.detail}) at {self.at:%Y-%m-%d %H:%M}"
         who = self.actor or "the schedule"
         return f"{self.get_action_display()} by {who} at {self.at:%Y-%m-%d %H:%M}"
 

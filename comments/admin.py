@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Cast
 from django.http import HttpResponse
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
@@ -286,7 +287,7 @@ class ReaderCommentAdmin(admin.ModelAdmin):
         except PermissionDenied as error:
             self.message_user(request, str(error), messages.ERROR)
             return
-        self.message_user(request, f"{count} comment(s) {verb}.", messages.SUCCESS)
+        self.message_user(request, f"{count} comment{pluralize(count)} {verb}.", messages.SUCCESS)
 
     @admin.action(
         description="Export all comment data of the selected commenters (JSON)", permissions=["personal_data"]

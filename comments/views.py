@@ -91,8 +91,9 @@ def resend_after_csrf_failure(request):
         status=403,
         tone="error",
         article=article,
-        message="Your comment was not saved yet: this page had been open a while, so we need you to send it "
-        "once more. Your text is below.",
+        message="Your comment was not saved yet: the form's security check failed, most likely because the "
+        "page came from our cache before your browser had this site's security cookie. It has one now: your "
+        "text is below, send it once more.",
         form=_fresh_form(article, request, parent_id=parent_id),
         form_heading="Send again",
     )

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django_comments_xtd.models import publish_or_unpublish_nested_comments
@@ -103,7 +104,7 @@ def queue_held_digest() -> int:
             queued = mail.queue_mail(
                 kind=OutgoingMail.Kind.DIGEST,
                 to=user.email,
-                subject=f"{total} comment(s) waiting for moderation",
+                subject=f"{total} comment{pluralize(total)} waiting for moderation",
                 template="comments/email/digest.txt",
                 context={
                     "total": total,

@@ -137,3 +137,16 @@ def test_schedule_publishes_only_scheduled_articles():
     draft = ArticleFactory()
     with pytest.raises(PermissionDenied):
         services.publish_article(article=draft, by=None)
+
+
+def test_the_history_says_who_moved_an_article(editor):
+    """An editor by name, the schedule when no one did, and set-up data as what it is."""
+    article = ArticleFactory(in_review=True)
+    services.publish_article(article=article, by=editor)
+    by_editor = WorkflowEvent.objects.get(article=article, action=WorkflowEvent.Action.PUBLISHED)
+    by_schedule = WorkflowEvent(article=article, action=WorkflowEvent.Action.PUBLISHED)
+    demo = WorkflowEvent(article=article, action=WorkflowEvent.Action.PUBLISHED, detail="Demo content")
+
+    assert str(by_editor).startswith(f"Published by {editor} at ")
+    assert str(by_schedule).startswith("Published by the schedule at ")
+    assert str(demo).startswith("Published (Demo content) at ")

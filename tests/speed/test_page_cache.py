@@ -269,7 +269,7 @@ def test_without_javascript_a_comment_from_a_cached_page_comes_back_to_send_agai
 
     html = again.content.decode()
     assert again.status_code == 403
-    assert "Please send your comment again" in html
+    assert "Please send your comment again" in html and "security check failed" in html
     assert "Ferries at last.</textarea>" in html and 'value="Ada Reader"' in html
     assert not PendingComment.objects.exists() and not ReaderComment.objects.exists()
     resend = form_fields(html)

@@ -3,6 +3,7 @@
 import json
 
 from django.core.management.base import BaseCommand
+from django.template.defaultfilters import pluralize
 
 from comments import services
 
@@ -23,4 +24,4 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False))
             return
         count = services.erase_commenter_data(email=email, remove_texts=remove_texts)
-        self.stdout.write(f"Erased the personal data of {count} comment(s).")
+        self.stdout.write(f"Erased the personal data of {count} comment{pluralize(count)}.")
