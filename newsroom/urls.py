@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from articles import sitemaps
 from articles.views import robots_txt
@@ -14,6 +16,14 @@ admin.site.site_header = f"{settings.SITE_NAME} admin"
 admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = "Newsroom"
 
+
+class FaviconView(RedirectView):
+    """/favicon.ico, which browsers ask for on pages that name no icon (the browsable API, feeds): ours."""
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("img/favicon.svg")
+
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("newsroom.api_urls")),
@@ -21,6 +31,7 @@ urlpatterns = [
     path("comments/", include("comments.urls")),  # our views; xtd's pickle links stay unmounted
     path("authors/", include("authors.urls")),
     path("robots.txt", robots_txt, name="robots-txt"),
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("sitemap.xml", sitemaps.sitemap_index, name="sitemap-index"),
     path(
         "sitemap-news.xml",

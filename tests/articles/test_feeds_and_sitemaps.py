@@ -96,6 +96,14 @@ def test_robots_txt_points_at_the_sitemaps(client, settings, fresh_cache):
     assert "Disallow: /admin/" in lines
 
 
+def test_favicon_ico_leads_to_the_sites_icon(client, fresh_cache):
+    """Browsers ask for /favicon.ico on pages that name no icon (the browsable API): not a 404."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/static/img/favicon") and response["Location"].endswith(".svg")
+    assert client.get(response["Location"]).status_code == 200
+
+
 def test_sitemap_index_lists_articles_sections_authors_and_news(client, newsroom, settings):
     settings.SITE_URL = "https://news.example.org"
     index = xml(client.get("/sitemap.xml"))
