@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
-from django.templatetags.static import static
+from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -21,7 +21,7 @@ class FaviconView(RedirectView):
     """/favicon.ico, which browsers ask for on pages that name no icon (the browsable API, feeds): ours."""
 
     def get_redirect_url(self, *args, **kwargs):
-        return static("img/favicon.svg")
+        return static_url("img/favicon.svg")
 
 
 urlpatterns = [

@@ -167,6 +167,8 @@ def test_make_run_sets_up_a_demo_newsroom_on_sqlite_and_serves_it(run_env, tmp_p
         assert "Bookshops of the Old Quay" not in home, "drafts must not be on the home page"
         status, login = fetch(f"http://127.0.0.1:{port}/admin/login/")
         assert status == 200 and 'name="password"' in login
+        status, icon = fetch(f"http://127.0.0.1:{port}/favicon.ico")  # DEBUG's URLs too (it once was a 500)
+        assert status == 200 and "<svg" in icon
     finally:
         server.terminate()
         server.wait(timeout=10)
