@@ -217,13 +217,17 @@ def _url_name(request) -> str | None:
         return None
 
 
+def has_private_cookies(cookies) -> bool:
+    """A session or messages cookie: a logged-in or just-answered reader, whose pages are their own."""
+    return settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies
+
+
 def is_public_request(request) -> bool:
     """An anonymous GET of a reader page: no session or messages cookie, not the admin, API or comments."""
     return (
         request.method in ("GET", "HEAD")
         and not request.path_info.startswith(NEVER_PREFIXES)
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "messages" not in request.COOKIES
+        and not has_private_cookies(request.COOKIES)
     )
 
 
@@ -382,10 +386,8 @@ class RecentPages:
             or not enabled()
         ):
             return None
-        if cookie := environ.get("HTTP_COOKIE"):
-            cookies = parse_cookie(cookie)
-            if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
-                return None
+        if (cookie := environ.get("HTTP_COOKIE")) and has_private_cookies(parse_cookie(cookie)):
+            return None
         return _recent(local_key(environ))
 
 

@@ -69,3 +69,17 @@ def _fast_passwords(settings):
 def _no_search_limit(settings):
     """The search rate limit counts in the shared cache across tests; tests/security/ sets a low one."""
     settings.SEARCH_RATE = "100000/minute"
+
+
+@pytest.fixture
+def wsgi_in_test_transaction():
+    """The site's WSGI application called directly, inside the test's transaction: Django would otherwise
+    close the test's database connection at the start and end of every request."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)

@@ -2,8 +2,6 @@
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from rest_framework.authtoken.models import Token
@@ -28,7 +26,7 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 
 
 @pytest.fixture(autouse=True)
-def newsroom(db, settings, editor, make_comment):
+def newsroom(db, settings, editor, make_comment, wsgi_in_test_transaction):
     """A small newsroom with comments, throttles out of the way."""
     settings.ALLOWED_HOSTS = ["*"]
     settings.REST_FRAMEWORK = {
@@ -45,12 +43,6 @@ def newsroom(db, settings, editor, make_comment):
         )
         make_comment(article, parent=make_comment(article))
     ArticleFactory(section=section, created_by=editor)
-    # The WSGI app runs in the test's transaction: keep Django from closing the connection per request.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 def _check(case, headers=None):

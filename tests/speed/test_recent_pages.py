@@ -4,8 +4,7 @@ else is: not another host, a conditional request, a logged-in reader, a HEAD, or
 import time
 
 import pytest
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
+from django.core.signals import request_started
 from django.test import RequestFactory
 
 from articles import services
@@ -16,16 +15,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def page_cache_on(settings, fresh_cache):
+def page_cache_on(settings, fresh_cache, wsgi_in_test_transaction):
     settings.PAGE_CACHE_SECONDS = 600
     settings.PAGE_CACHE_LOCAL_SECONDS = 5
     page_cache._local.clear()
-    # The WSGI application runs in the test's transaction: keep Django from closing its connection.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
     yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
     page_cache._local.clear()
 
 
