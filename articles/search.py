@@ -17,7 +17,7 @@ from django.db.models import Count, F, Q, Window
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
-from newsroom.page_cache import cards_deps
+from newsroom.page_cache import SEARCH_DEP, cards_deps
 
 from .pagination import LazyPage, page_number
 
@@ -150,8 +150,9 @@ class CountedPage(LazyPage):
 
     @property
     def deps(self) -> set[str]:
-        """Any article published, changed or withdrawn may change the results; and every card shown."""
-        return {"list:all"} | cards_deps(self.object_list)
+        """Any article published, changed or withdrawn, any byline or author's name, may change the results;
+        and every card shown."""
+        return {"list:all", SEARCH_DEP} | cards_deps(self.object_list)
 
 
 # "a phrase", -word, -"a phrase" or a word, as websearch_to_tsquery reads them.

@@ -50,6 +50,8 @@ CACHEABLE = {
     "articles:search",
     "authors:detail",
 }
+# Search results depend on it: bylines and authors' names are in the articles' search documents too.
+SEARCH_DEP = "search"
 NEVER_PREFIXES = ("/admin/", "/api/", "/comments/", "/preview/", "/static/", "/media/")
 PUBLIC_CACHE_CONTROL = "public, max-age=0, must-revalidate"
 # A page whose data changed after its rendering began is not stored (it may show the old data). Versions are
@@ -467,7 +469,7 @@ def _on_article_deleted(sender, instance, **kwargs):
 def _on_article_part(sender, instance, **kwargs):
     bump(
         f"article:{instance.article_id}",
-        *([f"list:author:{instance.author_id}"] if hasattr(instance, "author_id") else []),
+        *([f"list:author:{instance.author_id}", SEARCH_DEP] if hasattr(instance, "author_id") else []),
         *([f"related:{instance.article_id}"] if hasattr(instance, "related_id") else []),
     )
 
@@ -485,7 +487,7 @@ def _on_tags(sender, instance, pk_set=None, action="", **kwargs):
 def _on_named(sender, instance, **kwargs):
     """A section, tag, author or image: every page that shows it, and its own list."""
     name = sender._meta.model_name
-    bump(f"{name}:{instance.pk}", f"list:{name}:{instance.pk}")
+    bump(f"{name}:{instance.pk}", f"list:{name}:{instance.pk}", *([SEARCH_DEP] if name == "author" else []))
 
 
 def _on_comment(sender, instance, **kwargs):

@@ -185,6 +185,29 @@ def test_renaming_a_section_or_an_author_refreshes_the_pages(client, story):
         assert "Amira Haddad-Lowe" in html, path
 
 
+def test_a_search_for_a_reporters_new_name_finds_their_stories_at_once(client, story):
+    """A search asked before a rename is cached with no results: renaming the author, or giving a story a
+    byline, must show at once on that search."""
+    from articles.models import Byline
+    from tests.factories import AuthorFactory
+
+    author = story.bylines.first().author
+    search = "/search/?q=Quillfeather"
+    warm(client, [search])
+    assert story.headline not in client.get(search).content.decode()
+
+    author.display_name = "Ada Quillfeather"
+    author.save()
+    found = client.get(search)
+    assert found["X-Page-Cache"] == "miss"
+    assert story.headline in found.content.decode()
+
+    guest = AuthorFactory(display_name="Bea Inkwright")
+    warm(client, ["/search/?q=Inkwright"])
+    Byline.objects.create(article=story, author=guest, position=2)
+    assert story.headline in client.get("/search/?q=Inkwright").content.decode()
+
+
 def test_an_unrelated_change_keeps_other_pages_cached(client, plain_newsroom):
     """Not a global flush: a story elsewhere (other section, no shared tag) leaves this page cached."""
     first = plain_newsroom["articles"][0]
