@@ -18,14 +18,18 @@ LINK_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 
 
 class Refused(Exception):
-    """A post that is not saved at all; the reader sees `message` with HTTP `status`."""
+    """A post that is not saved at all; the reader sees `message` with HTTP `status`, next to `field` when
+    one field is the cause."""
 
-    def __init__(self, message: str, *, status: int = 400, code: str = "refused", retry_after: int = 0):
+    def __init__(
+        self, message: str, *, status: int = 400, code: str = "refused", retry_after: int = 0, field: str = ""
+    ):
         super().__init__(message)
         self.message = message
         self.status = status
         self.code = code
         self.retry_after = retry_after
+        self.field = field
 
 
 def is_exempt(user) -> bool:
@@ -80,14 +84,19 @@ def is_blocked_domain(email: str) -> bool:
 def check_refusals(*, article, user, name, email, url, text, ip) -> None:
     """Raise Refused for a post that must not be saved (disallowed words, a blocked email domain, a
     duplicate, a flood)."""
-    if _matches(settings.COMMENTS_DISALLOWED_WORDS, name, email, url, text):
-        raise Refused(
-            "Your comment contains words we do not publish. Please rephrase it.", code="disallowed_words"
-        )
+    disallowed = _word_pattern(settings.COMMENTS_DISALLOWED_WORDS)
+    for field, value in {"comment": text, "name": name, "email": email, "url": url}.items():
+        if disallowed and disallowed.search(value or ""):
+            raise Refused(
+                "Your comment contains words we do not publish. Please rephrase it.",
+                code="disallowed_words",
+                field=field,
+            )
     if email and not is_exempt(user) and is_blocked_domain(email):
         raise Refused(
             "We do not accept comments from email addresses at this domain. Please use another address.",
             code="blocked_domain",
+            field="email",
         )
     same_person = Q(user_email__iexact=email) if email else Q(pk__in=[])
     if user is not None and user.is_authenticated:

@@ -64,12 +64,19 @@ def _published_article(content_type, object_pk):
         raise Http404("No such article.") from error
 
 
-def _fresh_form(article, request, *, parent_id=0):
-    """A new form (new timestamp and hash) holding what the reader typed, so nothing they wrote is lost."""
+def _fresh_form(article, request, *, parent_id=0, error=None):
+    """A new form (new timestamp and hash) holding what the reader typed, so nothing they wrote is lost;
+    with `error`, a (field, message) pair, that field is marked with the message."""
     initial = {key: request.POST.get(key, "") for key in FIELD_KEYS if key in request.POST}
     initial["followup"] = bool(request.POST.get("followup"))
     initial["reply_to"] = parent_id
-    return ReaderCommentForm(article, initial=initial, user=request.user)
+    form = ReaderCommentForm(article, initial=initial, user=request.user)
+    if error is None:
+        return form
+    marked = ReaderCommentForm(article, data={**initial, **form.generate_security_data()}, user=request.user)
+    marked.is_valid()
+    marked.add_error(*error)
+    return marked
 
 
 def resend_after_csrf_failure(request):
@@ -155,14 +162,17 @@ def post_comment(request):
         )
     except Refused as refusal:
         keep = refusal.code in ("flood", "disallowed_words", "blocked_domain")  # the reader can fix these
+        marked = (refusal.field, refusal.message) if refusal.field else None
         response = _page(
             request,
             title="Comment not posted",
-            message=refusal.message,
+            message="Your comment was not saved: please correct the field marked below."
+            if marked
+            else refusal.message,
             status=refusal.status,
             tone="error",
             article=article,
-            form=_fresh_form(article, request, parent_id=parent_id) if keep else None,
+            form=_fresh_form(article, request, parent_id=parent_id, error=marked) if keep else None,
             form_heading="Leave a Reply",
         )
         if refusal.retry_after:

@@ -45,12 +45,14 @@ class InvalidQuery(exceptions.ValidationError):
 
 
 class CommentRefused(exceptions.APIException):
-    """The comments app refused a post (closed, duplicate, flood...): its status, code and message."""
+    """The comments app refused a post (closed, duplicate, flood...): its status, code and message, and the
+    field at fault when there is one."""
 
     def __init__(self, refusal):
         super().__init__(detail=refusal.message, code=refusal.code)
         self.status_code = refusal.status
         self.wait = refusal.retry_after or None
+        self.field = refusal.field
 
 
 class PayloadTooLarge(exceptions.ParseError):
@@ -105,7 +107,7 @@ def exception_handler(exc, context):
         detail = exc.detail
         code = getattr(detail, "code", None) or exc.default_code
         message = str(detail) if not isinstance(detail, dict | list) else str(exc.default_detail)
-        errors = {}
+        errors = {exc.field: [message]} if getattr(exc, "field", "") else {}
     elif isinstance(exc, Http404):
         code, message, errors = "not_found", "Not found.", {}
     elif isinstance(exc, DjangoPermissionDenied):

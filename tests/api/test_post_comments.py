@@ -89,6 +89,7 @@ def test_refusals_of_the_comment_rules_keep_their_status(api_as, reader, article
     client = api_as(reader)
     response = client.post(url(article), {"name": "R", "comment": "a badword here"}, format="json")
     assert response.status_code == 400 and response.json()["code"] == "disallowed_words"
+    assert list(response.json()["errors"]) == ["comment"]
     assert client.post(url(article), {"name": "R", "comment": "Once"}, format="json").status_code == 201
     response = client.post(url(article), {"name": "R", "comment": "Once"}, format="json")
     assert response.status_code == 409 and response.json()["code"] == "duplicate"
@@ -136,4 +137,5 @@ def test_an_address_at_a_blocked_domain_is_refused_through_the_api_too(api, arti
 
     assert response.status_code == 400 and response.json()["code"] == "blocked_domain"
     assert "We do not accept comments from email addresses at this domain." in response.json()["message"]
+    assert response.json()["errors"] == {"email": [response.json()["message"]]}
     assert not PendingComment.objects.exists() and not ReaderComment.objects.exists() and not mail.outbox

@@ -1,5 +1,6 @@
 """Every moderation rule through the real form, CSRF enforced; refused posts save nothing."""
 
+import re
 import time
 from datetime import timedelta
 
@@ -142,7 +143,12 @@ def test_staff_and_moderators_are_exempt_from_hold_and_flood(moderator, article,
 def test_disallowed_words_are_refused_and_nothing_is_saved(commenter, article, field, value):
     response = commenter.post(article.get_absolute_url(), **{field: value})
     assert response.status_code == 400
-    assert b"words we do not publish" in response.content
+    html = response.content.decode()
+    assert "please correct the field marked below" in html
+    marked = re.search(rf'<span class="field-error" id="id_{field}_error" role="alert">([^<]*)</span>', html)
+    assert marked and "words we do not publish" in marked.group(1)
+    assert re.search(rf'<[^>]*name="{field}"[^>]*aria-invalid="true"', html)
+    assert html.count('aria-invalid="true"') == 1  # that field only
     assert nothing_saved()
 
 
@@ -154,8 +160,11 @@ def test_an_address_at_a_blocked_domain_is_refused_and_nothing_is_saved(commente
     BlackListedDomain.objects.create(domain="spam.example")
     response = commenter.post(article.get_absolute_url(), email=email, comment="Cheap ferry tickets")
     assert response.status_code == 400
-    assert b"We do not accept comments from email addresses at this domain." in response.content
-    assert b"Cheap ferry tickets</textarea>" in response.content  # the form, to use another address
+    html = response.content.decode()
+    marked = re.search(r'<span class="field-error" id="id_email_error" role="alert">([^<]*)</span>', html)
+    assert marked and "We do not accept comments from email addresses at this domain." in marked.group(1)
+    assert re.search(r'<input type="email" name="email" value="[^"]*"[^>]*aria-invalid="true"', html)
+    assert "Cheap ferry tickets</textarea>" in html  # the form, to use another address
     assert nothing_saved()
 
     other = commenter.post(article.get_absolute_url(), follow=False, email="someone@notspam.example")
