@@ -1,6 +1,12 @@
 import os
+import sys
 
-from django.core.wsgi import get_wsgi_application
+# docutils comes installed with django-comments-xtd, which never uses it; Django's admindocs, which DRF's
+# schema module imports, loads it whenever it can, and nothing of ours renders reStructuredText. Kept out of
+# the web process it is 2.3 MB less in every worker (bench/README.md).
+sys.modules.setdefault("docutils", None)
+
+from django.core.wsgi import get_wsgi_application  # noqa: E402 - after the line above
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 django_application = get_wsgi_application()
