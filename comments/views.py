@@ -33,7 +33,8 @@ OUTCOME_MESSAGES = {
     ),
     services.CONFIRM: (
         "Check your email to confirm your comment",
-        "Check your email to confirm: we sent you a link. Your comment appears once you open it.",
+        "We sent you an email with a link. Open it and press “Post my comment” to post your comment; "
+        "it may then wait for a moderator before it appears.",
     ),
 }
 FIELD_KEYS = ("name", "email", "url", "comment", "followup", "reply_to")

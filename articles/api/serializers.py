@@ -474,7 +474,8 @@ class CommentPostedSerializer(serializers.Serializer):
 COMMENT_OUTCOME_MESSAGES = {
     "published": "Your comment is published.",
     "held": "Your comment is waiting for a moderator.",
-    "confirm": "We have emailed you a link; your comment appears once you follow it.",
+    "confirm": "We have emailed you a link: open it and press “Post my comment” to post the comment; "
+    "it may then wait for a moderator.",
 }
 
 

@@ -39,7 +39,8 @@ def test_an_anonymous_comment_waits_for_the_emailed_link(api, article, django_ca
     assert response.status_code == 202, response.json()
     assert response.json() == {
         "status": "confirm",
-        "message": "We have emailed you a link; your comment appears once you follow it.",
+        "message": "We have emailed you a link: open it and press “Post my comment” to post the "
+        "comment; it may then wait for a moderator.",
         "comment": None,
     }
     assert EMAIL not in response.content.decode()

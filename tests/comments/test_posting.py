@@ -28,6 +28,7 @@ def test_anonymous_comment_waits_for_the_emailed_link_then_publishes_once(commen
     response = commenter.post(article.get_absolute_url(), comment="Hello <b>there</b>")
     assert response.status_code == 200
     assert b"Check your email to confirm" in response.content
+    assert "Open it and press “Post my comment” to post your comment" in response.content.decode()
     assert ReaderComment.objects.count() == 0
     assert PendingComment.objects.count() == 1
     assert len(mail.outbox) == 1
