@@ -53,6 +53,15 @@ $(DEV_STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 install-dev: $(DEV_STAMP)
 
+# psycopg's C build (pyproject's `production` extra) needs a C compiler and pg_config (Debian: libpq-dev);
+# where they are missing, the binary build stays, and says so.
+production_psycopg = $(1)/bin/pip install --quiet -e '.[production]' || \
+	echo "psycopg's C build failed (it needs gcc and libpq-dev): keeping psycopg's binary build"
+PRODUCTION_STAMP := $(VENV)/.installed-production
+$(PRODUCTION_STAMP): $(STAMP)
+	$(call production_psycopg,$(VENV))
+	touch $@
+
 migrate: install
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 
@@ -76,7 +85,7 @@ beat: install
 # Production on one machine: gunicorn (sync workers) with whitenoise, a Celery worker and beat, through honcho.
 # Our bytecode is compiled ahead: where PYTHONDONTWRITEBYTECODE is set, each start would compile it again in
 # memory, a slower start and about 0.7 MB more in every worker (bench/README.md).
-serve: install
+serve: $(PRODUCTION_STAMP)
 	@for v in DATABASE_URL CACHE_URL CELERY_BROKER_URL SECRET_KEY; do \
 		printenv $$v >/dev/null || { echo "make serve needs $$v (README: Production server)"; exit 1; }; done
 	$(BIN)/python manage.py migrate --noinput
@@ -92,6 +101,7 @@ $(BENCH_VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/pip install --quiet --upgrade pip
 	$(BENCH_VENV)/bin/pip install --quiet -e '.[bench]'
+	$(call production_psycopg,$(BENCH_VENV))
 	touch $@
 
 bench: $(BENCH_VENV)/.installed
