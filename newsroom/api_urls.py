@@ -1,6 +1,8 @@
-"""Routes of the REST API: /api/v1/ for the endpoints, /api/schema/ and /api/docs/ for the contract."""
+"""Routes of the REST API: /api/v1/ for the endpoints, /api/schema/ and /api/docs/ for the contract; /api/
+itself sends to the current version."""
 
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.reverse import reverse
 from rest_framework.routers import APIRootView, DefaultRouter
@@ -31,6 +33,8 @@ router.register("images", ImageViewSet, basename="image")
 
 app_name = "api"
 urlpatterns = [
+    # A temporary redirect: the current version moves on, the versioned addresses stay.
+    path("", RedirectView.as_view(pattern_name="api:api-root", query_string=True), name="index"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file (?script): no inline script in the docs.

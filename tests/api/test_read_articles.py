@@ -231,6 +231,13 @@ def test_the_api_root_links_every_list_and_the_contract(api):
     assert api.get(links["images"]).status_code == 401  # staff only
 
 
+def test_the_bare_api_address_sends_to_the_current_version(api):
+    response = api.get("/api/?format=json")
+    assert response.status_code == 302 and response["Location"] == "/api/v1/?format=json"
+    assert api.get("/api/", follow=True).json()["articles"] == "http://testserver/api/v1/articles/"
+    assert api.get("/api/v2/").status_code == 404
+
+
 def test_comments_come_threaded_with_no_parent_at_the_top_and_no_personal_data(api, make_comment):
     article = ArticleFactory(published=True)
     root = make_comment(article, text="Top of the thread")
