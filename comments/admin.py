@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Count, IntegerField, Max, OuterRef, Subquery
 from django.db.models.functions import Cast
 from django.http import HttpResponse
 from django.template.defaultfilters import pluralize
@@ -61,16 +61,21 @@ class StateFilter(admin.SimpleListFilter):
             }
 
     def queryset(self, request, queryset):
-        value = self.value() or "held"
-        if value == "held":
+        return self.in_state(queryset, self.value())
+
+    @staticmethod
+    def in_state(queryset, state):
+        """The comments of one state of the queue; held ones when no state is chosen."""
+        state = state or "held"
+        if state == "held":
             return queryset.held()
-        if value == "reported":
+        if state == "reported":
             return queryset.reported()
-        if value == "published":
+        if state == "published":
             return queryset.approved()
-        if value == "removed":
+        if state == "removed":
             return queryset.filter(is_removed=True).exclude(moderation__is_spam=True)
-        if value == "spam":
+        if state == "spam":
             return queryset.filter(moderation__is_spam=True)
         return queryset
 
@@ -93,11 +98,15 @@ class ArticleFilter(admin.SimpleListFilter):
     parameter_name = "article"
 
     def lookups(self, request, model_admin):
-        recent = ReaderComment.objects.held().order_by().values_list("object_pk", flat=True).distinct()[:30]
-        ids = [int(pk) for pk in recent if str(pk).isdigit()]
-        if self.value() and self.value().isdigit():
+        """The 30 articles most recently commented on in the state the list shows (held by default), and
+        the one chosen."""
+        shown = StateFilter.in_state(ReaderComment.objects.all(), request.GET.get(StateFilter.parameter_name))
+        latest = shown.values("object_pk").annotate(latest=Max("submit_date")).order_by("-latest")[:30]
+        ids = [int(row["object_pk"]) for row in latest if str(row["object_pk"]).isdigit()]
+        if self.value() and self.value().isdigit() and int(self.value()) not in ids:
             ids.append(int(self.value()))
-        return [(str(a.pk), Truncator(a.headline).chars(60)) for a in Article.objects.filter(pk__in=ids)]
+        headlines = dict(Article.objects.filter(pk__in=ids).values_list("pk", "headline"))
+        return [(str(pk), Truncator(headlines[pk]).chars(60)) for pk in ids if pk in headlines]
 
     def queryset(self, request, queryset):
         if self.value():

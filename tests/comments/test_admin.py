@@ -188,6 +188,30 @@ def desk_pile(client, key):
     return int(box.select_one(".desk-count")["data-count"]), box.select_one("h3 a")["href"]
 
 
+def test_the_article_filter_offers_the_articles_with_comments_in_the_state_shown(moderator, article):
+    from tests.factories import ArticleFactory
+
+    reported_on = ArticleFactory(published=True, headline="Night ferry to run all winter")
+    quiet = ArticleFactory(published=True, headline="Library opening hours")
+    make_comment(article, text="Waiting for a moderator", public=False)
+    flagged = make_comment(reported_on, text="Flagged by a reader", email="f@example.net")
+    report_as_reader(flagged, "203.0.113.1")
+    make_comment(quiet, text="Nothing wrong here", email="q@example.net")
+    client = admin_client(moderator)
+
+    def offered(query):
+        page = BeautifulSoup(client.get(QUEUE + query).content, "html.parser")
+        heading = page.find(lambda tag: tag.name in ("h3", "summary") and "By article" in tag.get_text())
+        return [link.get_text(strip=True) for link in heading.find_next("ul").find_all("a")][1:]  # not "All"
+
+    assert offered("") == [article.headline]
+    assert offered("?state=reported") == [reported_on.headline]
+    assert offered("?state=published") == [quiet.headline, reported_on.headline]  # latest comment first
+    assert sorted(offered("?state=all")) == sorted([article.headline, reported_on.headline, quiet.headline])
+    chosen = client.get(QUEUE + f"?state=reported&article={reported_on.pk}").content.decode()
+    assert "Flagged by a reader" in chosen and "Waiting for a moderator" not in chosen
+
+
 def test_reported_comments_reach_the_moderators_desk_and_queue_until_one_decides(moderator, article):
     flagged = make_comment(article, text="You are all idiots", email="f@example.net")
     make_comment(article, text="A fair point about the timetable", email="g@example.net")
