@@ -2,11 +2,13 @@
 
 import logging
 from datetime import datetime, timedelta
+from itertools import count
 
 import reversion
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from .models import Article, WorkflowEvent
 
@@ -14,6 +16,16 @@ Status = Article.Status
 logger = logging.getLogger(__name__)
 # The schedule runs every minute; a run later than this after an article's time is a late one.
 SCHEDULE_ON_TIME = timedelta(minutes=5)
+
+
+def free_slug(headline: str) -> str:
+    """A slug made from the headline that no article has yet: `night-ferry`, else `night-ferry-2`, `-3`...
+    Empty when the headline has no letter or digit to make one from."""
+    base = slugify(headline)[:190].strip("-")
+    if not base:
+        return ""
+    taken = set(Article.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    return next(slug for n in count(1) if (slug := base if n == 1 else f"{base}-{n}") not in taken)
 
 
 def can_edit(*, article: Article, user) -> bool:

@@ -317,6 +317,13 @@ class ArticleWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Article
+        extra_kwargs = {
+            "slug": {
+                "required": False,
+                "help_text": "The last part of the article's address; unique. Left out when creating, it is "
+                "made from the headline (`night-ferry`, or `night-ferry-2` when that is taken).",
+            }
+        }
         fields = [
             "headline",
             "slug",
@@ -371,6 +378,12 @@ class ArticleWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         return attrs
 
     def create(self, validated_data):
+        if not validated_data.get("slug"):
+            validated_data["slug"] = services.free_slug(validated_data["headline"])
+            if not validated_data["slug"]:
+                raise serializers.ValidationError(
+                    {"slug": ["The headline has no letters or digits to make a slug from: give one."]}
+                )
         return self._save(Article(created_by=self.context["request"].user), validated_data)
 
     def update(self, instance, validated_data):

@@ -270,7 +270,9 @@ class ArticleViewSet(
         serializer = ArticleWriteSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         article = serializer.save()
-        return self._detail_response(self._reload(article), status.HTTP_201_CREATED)
+        response = self._detail_response(self._reload(article), status.HTTP_201_CREATED)
+        response["Location"] = response.data["url"]
+        return response
 
     def update(self, request, *args, **kwargs):
         """With `If-Match` (the ETag of a GET, or `"v<version>"`), a change made since is a 412."""

@@ -68,6 +68,32 @@ def test_a_reporter_creates_a_draft_with_ordered_bylines_and_related(api_as, rep
     assert [r["id"] for r in body["related"]] == [parts["oldest"].pk, parts["older"].pk]
     assert body["lead_image"]["caption"] == "The new pier"
     assert response["Cache-Control"] == "no-store"
+    assert response["Location"] == f"http://testserver{LIST}{article.pk}/" == body["url"]
+
+
+def test_without_a_slug_one_is_made_from_the_headline_and_kept_unique(api_as, editor, parts):
+    client = api_as(editor)
+    payload = draft_payload(parts, headline="Night ferry: runs all winter!", related=[])
+    del payload["slug"]
+
+    first = client.post(LIST, payload, format="json")
+    second = client.post(LIST, payload, format="json")
+    assert first.status_code == second.status_code == 201, second.json()
+    assert first.json()["slug"] == "night-ferry-runs-all-winter"
+    assert second.json()["slug"] == "night-ferry-runs-all-winter-2"
+    assert list(
+        Article.objects.filter(headline=payload["headline"]).order_by("pk").values_list("slug", flat=True)
+    ) == [
+        "night-ferry-runs-all-winter",
+        "night-ferry-runs-all-winter-2",
+    ]
+
+    unsluggable = client.post(LIST, payload | {"headline": "?!"}, format="json")
+    assert unsluggable.status_code == 400
+    assert list(unsluggable.json()["errors"]) == ["slug"]
+    taken = client.post(LIST, payload | {"slug": "night-ferry-runs-all-winter"}, format="json")
+    assert taken.status_code == 400 and list(taken.json()["errors"]) == ["slug"]
+    assert Article.objects.filter(headline__in=["?!", payload["headline"]]).count() == 2
 
 
 def test_a_patch_replaces_lists_in_the_given_order(api_as, editor, parts):
