@@ -49,6 +49,7 @@ CACHEABLE = {
     "articles:detail",
     "articles:search",
     "authors:detail",
+    "authors:index",
 }
 # Search results depend on it: bylines and authors' names are in the articles' search documents too.
 SEARCH_DEP = "search"

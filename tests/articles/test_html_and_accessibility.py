@@ -21,6 +21,7 @@ def pages(client, newsroom):
         "section": "/world/",
         "tag": "/tag/climate/",
         "author": "/authors/amira-haddad/",
+        "authors": "/authors/",
         "article": article.get_absolute_url(),
         "search": "/search/?q=harbour",
         "search-empty": "/search/?q=",

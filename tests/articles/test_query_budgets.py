@@ -18,6 +18,7 @@ BUDGETS = {
     "/world/": 5,  # no count: a page reads one story more to know whether an older page follows
     "/tag/climate/": 5,
     "/authors/amira-haddad/": 5,
+    "/authors/": 3,  # the directory in one query
     "{article}": 12,  # 10 today; the comments block is another engineer's and may grow by a query or two
     "/search/?q=harbour+cranes": 4,  # the page and its count in one query, then the bylines
     "/search/?q=": 2,
