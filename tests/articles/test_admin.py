@@ -1,7 +1,7 @@
 """The editors' admin, driven as a browser would: real GETs and POSTs with the inlines' management forms."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.conf import settings
@@ -368,6 +368,17 @@ def test_changelist_shows_status_section_bylines_and_comment_count(client_as, ed
     assert '<nav class="toplinks">' in html  # the date hierarchy
     assert 'id="searchbar"' in html
     assert response.context["cl"].result_count == 2
+
+
+def test_admin_times_use_the_24_hour_clock_like_the_site(client_as, editor, settings):
+    settings.TIME_ZONE = "UTC"
+    when = datetime(2026, 11, 26, 14, 13, tzinfo=UTC)
+    ArticleFactory(published=True, headline="Afternoon tide", published_at=when)
+
+    html = client_as(editor).get(CHANGELIST_URL).content.decode()
+
+    row = re.search(r"<tr>.*?Afternoon tide.*?</tr>", html, re.S).group(0)
+    assert "26 Nov 2026, 14:13" in row and "p.m." not in row
 
 
 def test_changelist_search_filters_and_date_hierarchy_narrow_the_list(client_as, editor):
