@@ -57,9 +57,14 @@ def _locked(article: Article) -> Article:
 
 
 def _record(article, action, by, detail=""):
+    """The workflow event, and a revision for the history: "Scheduled for 2026-11-27 09:00 UTC", and
+    "Published by the schedule" when no one acted."""
     WorkflowEvent.objects.create(article=article, action=action, actor=by, detail=detail)
+    comment = " ".join(
+        [WorkflowEvent.Action(action).label, detail or ("by the schedule" if by is None else "")]
+    ).strip()
     with reversion.create_revision(manage_manually=True):
-        reversion.set_comment(WorkflowEvent.Action(action).label)
+        reversion.set_comment(comment)
         if by is not None:
             reversion.set_user(by)
         reversion.add_to_revision(article)

@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from reversion.models import Version
 
 from articles import services
 from articles.models import Article, WorkflowEvent
@@ -98,7 +99,8 @@ def test_scheduled_task_publishes_due_articles_once(editor):
     from articles.tasks import publish_due_articles
 
     due = ArticleFactory(authors=[AuthorFactory()])
-    services.schedule_article(article=due, by=editor, at=timezone.now() + timedelta(minutes=1))
+    at = timezone.now() + timedelta(minutes=1)
+    services.schedule_article(article=due, by=editor, at=at)
     later = ArticleFactory(scheduled=True)
     chosen = timezone.now() - timedelta(seconds=40)  # the schedule's run came round 40 s after it
     Article.objects.filter(pk=due.pk).update(publish_at=chosen)
@@ -116,6 +118,11 @@ def test_scheduled_task_publishes_due_articles_once(editor):
     published_events = due.workflow_events.filter(action=WorkflowEvent.Action.PUBLISHED)
     assert published_events.count() == 1
     assert published_events.get().actor is None
+    history = [v.revision for v in Version.objects.get_for_object(due).select_related("revision")]
+    assert [(r.get_comment(), r.user) for r in history[:2]] == [
+        ("Published by the schedule", None),
+        (f"Scheduled for {timezone.localtime(at):%Y-%m-%d %H:%M %Z}", editor),
+    ]
 
 
 def test_a_schedule_run_long_after_the_time_publishes_at_the_real_time(editor):
