@@ -3,10 +3,12 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseNotAllowed
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django_prose_editor.widgets import AdminProseEditorWidget
@@ -289,7 +291,7 @@ class ArticleAdminForm(forms.ModelForm):
 class ArticleAdmin(VersionAdmin):
     form = ArticleAdminForm
     list_display = [
-        "headline", "status", "section", "authors_display", "published_at", "publish_at", "comment_count",
+        "headline", "status", "section", "authors_display", "timing", "comment_count",
     ]  # fmt: skip
     list_filter = [
         "status",
@@ -452,6 +454,15 @@ class ArticleAdmin(VersionAdmin):
     @admin.display(description="Comments", ordering="comment_total")
     def comment_count(self, article):
         return article.comment_total
+
+    @admin.display(description="When", ordering=Coalesce("published_at", "publish_at"))
+    def timing(self, article):
+        """One column for the time that matters: when it went out, or when it is due to."""
+        if article.published_at:
+            return date_format(timezone.localtime(article.published_at), "SHORT_DATETIME_FORMAT")
+        if article.status == Article.Status.SCHEDULED and article.publish_at:
+            return f"Due {date_format(timezone.localtime(article.publish_at), 'SHORT_DATETIME_FORMAT')}"
+        return "-"
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)

@@ -358,7 +358,7 @@ def test_changelist_shows_status_section_bylines_and_comment_count(client_as, ed
 
     assert response.status_code == 200
     html = response.content.decode()
-    for header in ["Headline", "Status", "Section", "Bylines", "Published at", "Publish at", "Comments"]:
+    for header in ["Headline", "Status", "Section", "Bylines", "When", "Comments"]:
         assert f">{header}<" in html or f">{header}</a>" in html, header
     row = re.search(r"<tr>.*?Cranes return to the North Basin.*?</tr>", html, re.S).group(0)
     assert "Published" in row and "Harbour desk" in row and "Idris Oak, Wire Desk" in row
@@ -378,7 +378,28 @@ def test_admin_times_use_the_24_hour_clock_like_the_site(client_as, editor, sett
     html = client_as(editor).get(CHANGELIST_URL).content.decode()
 
     row = re.search(r"<tr>.*?Afternoon tide.*?</tr>", html, re.S).group(0)
-    assert "26 Nov 2026, 14:13" in row and "p.m." not in row
+    assert '<td class="field-timing">26/11/2026 14:13</td>' in row and "p.m." not in row
+
+
+def test_the_list_shows_when_a_story_went_out_or_is_due(client_as, editor, settings):
+    settings.TIME_ZONE = "UTC"
+    ArticleFactory(
+        published=True, headline="Out this morning", published_at=datetime(2026, 11, 26, 7, 5, tzinfo=UTC)
+    )
+    due = ArticleFactory(headline="Due tomorrow", scheduled=True)
+    Article.objects.filter(pk=due.pk).update(publish_at=datetime(2026, 11, 27, 9, 0, tzinfo=UTC))
+    ArticleFactory(headline="Still a draft")
+
+    html = client_as(editor).get(CHANGELIST_URL + "?o=5").content.decode()
+
+    def timing(headline):
+        row = re.search(rf"<tr>(?:(?!</tr>).)*{headline}.*?</tr>", html, re.S).group(0)
+        return re.search(r'<td class="field-timing">([^<]*)</td>', row).group(1)
+
+    assert timing("Out this morning") == "26/11/2026 07:05"
+    assert timing("Due tomorrow") == "Due 27/11/2026 09:00"
+    assert timing("Still a draft") == "-"
+    assert html.index("Out this morning") < html.index("Due tomorrow")  # sorted by that time
 
 
 def test_changelist_search_filters_and_date_hierarchy_narrow_the_list(client_as, editor):
