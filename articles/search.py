@@ -150,8 +150,8 @@ class CountedPage(LazyPage):
 
     @property
     def deps(self) -> set[str]:
-        """Any article published, changed or withdrawn, any byline or author's name, may change the results;
-        and every card shown."""
+        """Any article published, changed or withdrawn, any byline, tag or name of theirs, may change the
+        results; and every card shown."""
         return {"list:all", SEARCH_DEP} | cards_deps(self.object_list)
 
 
@@ -160,9 +160,9 @@ _TERMS = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
 
 
 def plain_condition(text: str) -> Q:
-    """The SQLite fallback: every term somewhere in headline, dek, body or a byline's name; a minus term
-    nowhere."""
-    from .models import Byline
+    """The SQLite fallback: every term somewhere in headline, dek, body, a byline's name or a tag's; a minus
+    term nowhere."""
+    from .models import Article, Byline
 
     condition = Q()
     for minus_phrase, phrase, minus_word, word in _TERMS.findall(text)[:10]:
@@ -170,8 +170,13 @@ def plain_condition(text: str) -> Q:
         if not any(ch.isalnum() for ch in term) or term.lower() == "or":
             continue
         bylined = Byline.objects.filter(author__display_name__icontains=term).values("article_id")
+        tagged = Article.tags.through.objects.filter(tag__name__icontains=term).values("article_id")
         found = (
-            Q(headline__icontains=term) | Q(dek__icontains=term) | Q(body__icontains=term) | Q(pk__in=bylined)
+            Q(headline__icontains=term)
+            | Q(dek__icontains=term)
+            | Q(body__icontains=term)
+            | Q(pk__in=bylined)
+            | Q(pk__in=tagged)
         )
         condition &= ~found if (minus_phrase or minus_word) else found
     return condition

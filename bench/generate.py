@@ -159,15 +159,17 @@ def generate(*, articles: int, comments: int, seed: int = 1) -> dict:
                     is_breaking=n == 3,
                 )
 
-        # The search documents are written once the articles and their bylines are in, not by PostgreSQL's
-        # triggers for every copied row (an article's document is rewritten for each of its bylines), and the
+        # The search documents are written once the articles, bylines and tags are in, not by PostgreSQL's
+        # triggers for every copied row (an article's document is rewritten for each byline and tag), and the
         # full-text GIN index is built after them: much faster than growing it row by row.
         search_index = SearchDocument._meta.indexes[0]
+        through = Article.tags.through
         with connection.schema_editor() as editor:
             editor.remove_index(SearchDocument, search_index)
         with connection.cursor() as cursor:
             cursor.execute("ALTER TABLE articles_article DISABLE TRIGGER USER")
             cursor.execute("ALTER TABLE articles_byline DISABLE TRIGGER USER")
+            cursor.execute(f"ALTER TABLE {through._meta.db_table} DISABLE TRIGGER USER")
         copy_objects(Article, make_articles(), articles, "articles")
         copy_objects(
             Byline,
@@ -181,16 +183,6 @@ def generate(*, articles: int, comments: int, seed: int = 1) -> dict:
             2 * articles,
             "bylines",
         )
-        with connection.cursor() as cursor:
-            # Run the deferred foreign-key checks now, and every later one at once: ALTER TABLE and CREATE
-            # INDEX refuse a table with checks pending.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("ALTER TABLE articles_article ENABLE TRIGGER USER")
-            cursor.execute("ALTER TABLE articles_byline ENABLE TRIGGER USER")
-            cursor.execute("SELECT articles_write_search_documents(ARRAY(SELECT id FROM articles_article))")
-        with connection.schema_editor() as editor:
-            editor.add_index(SearchDocument, search_index)
-        through = Article.tags.through
         copy_rows(
             through._meta.db_table,
             ["id", "article_id", "tag_id"],
@@ -202,6 +194,16 @@ def generate(*, articles: int, comments: int, seed: int = 1) -> dict:
             3 * articles,
             "article tags",
         )
+        with connection.cursor() as cursor:
+            # Run the deferred foreign-key checks now, and every later one at once: ALTER TABLE and CREATE
+            # INDEX refuse a table with checks pending.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("ALTER TABLE articles_article ENABLE TRIGGER USER")
+            cursor.execute("ALTER TABLE articles_byline ENABLE TRIGGER USER")
+            cursor.execute(f"ALTER TABLE {through._meta.db_table} ENABLE TRIGGER USER")
+            cursor.execute("SELECT articles_write_search_documents(ARRAY(SELECT id FROM articles_article))")
+        with connection.schema_editor() as editor:
+            editor.add_index(SearchDocument, search_index)
         reset_sequences(Article._meta.db_table, Byline._meta.db_table, through._meta.db_table)
 
         # Comments: django_comments and xtd's table (multi-table inheritance), one in four a reply.

@@ -51,7 +51,7 @@ CACHEABLE = {
     "authors:detail",
     "authors:index",
 }
-# Search results depend on it: bylines and authors' names are in the articles' search documents too.
+# Search results depend on it: bylines, tags and their names are in the articles' search documents too.
 SEARCH_DEP = "search"
 NEVER_PREFIXES = ("/admin/", "/api/", "/comments/", "/preview/", "/static/", "/media/")
 PUBLIC_CACHE_CONTROL = "public, max-age=0, must-revalidate"
@@ -482,13 +482,14 @@ def _on_tags(sender, instance, pk_set=None, action="", **kwargs):
         if isinstance(instance, Article):
             article_changed(instance.pk, public_after=_is_public(instance))
             if _is_public(instance):
-                bump(*(f"list:tag:{t}" for t in pk_set or ()))
+                bump(SEARCH_DEP, *(f"list:tag:{t}" for t in pk_set or ()))
 
 
 def _on_named(sender, instance, **kwargs):
     """A section, tag, author or image: every page that shows it, and its own list."""
     name = sender._meta.model_name
-    bump(f"{name}:{instance.pk}", f"list:{name}:{instance.pk}", *([SEARCH_DEP] if name == "author" else []))
+    searched = name in ("author", "tag")  # their names are in the search documents
+    bump(f"{name}:{instance.pk}", f"list:{name}:{instance.pk}", *([SEARCH_DEP] if searched else []))
 
 
 def _on_comment(sender, instance, **kwargs):

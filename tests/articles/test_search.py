@@ -270,3 +270,31 @@ def test_the_sqlite_fallback_finds_a_reporters_name_too(monkeypatch, fresh_cache
 
     assert found("quillfeather") == ["Ferry timetable"]  # once, though two bylines were joined
     assert found("ferry -quillfeather") == []
+
+
+@pytest.mark.parametrize("backend", ["postgresql", "sqlite"])
+def test_a_tag_finds_its_stories_and_follows_tagging_and_renames(backend, monkeypatch, fresh_cache):
+    """Tag names are in the stored vector (PostgreSQL triggers on the article-tag table and on tags) and in
+    the SQLite fallback's match."""
+    from tests.factories import TagFactory
+
+    if backend == "postgresql" and connection.vendor != "postgresql":
+        pytest.skip("full-text search needs PostgreSQL")
+    storms = TagFactory(name="Storms", slug="storms")
+    tagged = ArticleFactory(published=True, headline="Sea wall repairs", dek="", body="<p>Money.</p>")
+    tagged.tags.set([storms])
+    other = ArticleFactory(published=True, headline="Ferry fares", dek="", body="<p>Prices.</p>")
+    if backend == "sqlite":
+        monkeypatch.setattr(connection, "vendor", "sqlite")
+
+    def found(text):
+        return sorted(a.headline for a in search_articles(Article.objects.published(), text))
+
+    assert found("storms") == ["Sea wall repairs"]
+    other.tags.add(storms)
+    assert found("storms") == ["Ferry fares", "Sea wall repairs"]
+    tagged.tags.remove(storms)
+    assert found("storms") == ["Ferry fares"]
+    storms.name = "Gales"
+    storms.save()
+    assert found("gales") == ["Ferry fares"] and found("storms") == []

@@ -208,6 +208,20 @@ def test_a_search_for_a_reporters_new_name_finds_their_stories_at_once(client, s
     assert story.headline in client.get("/search/?q=Inkwright").content.decode()
 
 
+def test_a_search_for_a_tag_follows_tagging_and_renaming_at_once(client, story):
+    from tests.factories import TagFactory
+
+    gales = TagFactory(name="Gales", slug="gales")
+    warm(client, ["/search/?q=gales"])
+    story.tags.add(gales)
+    assert story.headline in client.get("/search/?q=gales").content.decode()
+
+    warm(client, ["/search/?q=squalls"])
+    gales.name = "Squalls"
+    gales.save()
+    assert story.headline in client.get("/search/?q=squalls").content.decode()
+
+
 def test_an_unrelated_change_keeps_other_pages_cached(client, plain_newsroom):
     """Not a global flush: a story elsewhere (other section, no shared tag) leaves this page cached."""
     first = plain_newsroom["articles"][0]
