@@ -400,11 +400,11 @@ class Correction(models.Model):
 
 
 class SearchDocument(models.Model):
-    """An article's full-text vector (headline A, dek and byline names B, body C), stored so that a search
-    neither recomputes it for every match nor reads it with every article. PostgreSQL keeps it: triggers
-    write it on every insert and change of those fields, of the article's bylines and of an author's name
-    (migrations 0008 and 0010, articles.search). SQLite (development) searches with icontains and leaves it
-    empty."""
+    """An article's full-text vector (headline A, dek and byline and tag names B, body C), stored so that a
+    search neither recomputes it for every match nor reads it with every article. PostgreSQL keeps it:
+    triggers write it on every insert and change of those fields, of the article's bylines and tags and of
+    an author's or tag's name (migrations 0008, 0010 and 0012, articles.search). SQLite (development)
+    searches with icontains and leaves it empty."""
 
     article = models.OneToOneField(
         Article, on_delete=models.CASCADE, primary_key=True, related_name="search_document"

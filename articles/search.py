@@ -1,9 +1,10 @@
 """Reader search: PostgreSQL full-text search with ranking and highlighted snippets, icontains on SQLite.
 
-Each article's weighted vector (headline A; dek and the names in its bylines B; body C) is stored in its
-SearchDocument, written by PostgreSQL triggers (migrations 0008 and 0010) whenever the article's text, its
-bylines or an author's name change, and GIN-indexed: a search matches and ranks against stored vectors
-instead of parsing every body again. A reader who types a reporter's name finds the reporter's stories.
+Each article's weighted vector (headline A; dek and the names in its bylines and tags B; body C) is stored
+in its SearchDocument, written by PostgreSQL triggers (migrations 0008, 0010 and 0012) whenever the
+article's text, its bylines or tags, or an author's or tag's name change, and GIN-indexed: a search matches
+and ranks against stored vectors instead of parsing every body again. A reader who types a reporter's name
+or a tag finds those stories.
 """
 
 import html

@@ -2,7 +2,7 @@
 bylines), so a search for "storms" finds the stories tagged Storms.
 
 PostgreSQL writes the documents as before (0010's `articles_write_search_documents`, now reading the tags
-too), also when an article's tags change or a tag is renamed.
+too), also when an article's tags change or a tag is renamed; bylines and tags share one row trigger function.
 """
 
 import importlib
@@ -29,7 +29,8 @@ CREATE OR REPLACE FUNCTION articles_write_search_documents(ids bigint[]) RETURNS
     ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document;
 $$ LANGUAGE sql;
 
-CREATE OR REPLACE FUNCTION articles_search_document_tagging() RETURNS trigger AS $$
+-- One function for every table whose rows name an article (bylines, tags): 0010's bylines-only one goes.
+CREATE OR REPLACE FUNCTION articles_search_document_of_row() RETURNS trigger AS $$
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
         PERFORM articles_write_search_documents(ARRAY[OLD.article_id]::bigint[]);
@@ -40,9 +41,13 @@ BEGIN
     RETURN NULL;
 END
 $$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS articles_search_document_bylines ON articles_byline;
+CREATE TRIGGER articles_search_document_bylines AFTER INSERT OR UPDATE OR DELETE ON articles_byline
+    FOR EACH ROW EXECUTE FUNCTION articles_search_document_of_row();
+DROP FUNCTION IF EXISTS articles_search_document_bylines();
 DROP TRIGGER IF EXISTS articles_search_document_tagging ON articles_article_tags;
 CREATE TRIGGER articles_search_document_tagging AFTER INSERT OR UPDATE OR DELETE ON articles_article_tags
-    FOR EACH ROW EXECUTE FUNCTION articles_search_document_tagging();
+    FOR EACH ROW EXECUTE FUNCTION articles_search_document_of_row();
 
 CREATE OR REPLACE FUNCTION articles_search_document_tag() RETURNS trigger AS $$
 BEGIN
@@ -62,7 +67,6 @@ SELECT articles_write_search_documents(ARRAY(SELECT id FROM articles_article));
 UNDO = """
 DROP TRIGGER IF EXISTS articles_search_document_tagging ON articles_article_tags;
 DROP TRIGGER IF EXISTS articles_search_document_tag ON articles_tag;
-DROP FUNCTION IF EXISTS articles_search_document_tagging();
 DROP FUNCTION IF EXISTS articles_search_document_tag();
 """
 
@@ -75,8 +79,9 @@ def install(apps, schema_editor):
 def undo(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(UNDO)
-        # 0010's function again (without the tags), and every document written by it.
+        # 0010's functions and bylines trigger again (without the tags), and every document written by them.
         schema_editor.execute(importlib.import_module("articles.migrations.0010_search_authors").WRITE)
+        schema_editor.execute("DROP FUNCTION IF EXISTS articles_search_document_of_row();")
 
 
 class Migration(migrations.Migration):
