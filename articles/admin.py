@@ -130,12 +130,9 @@ class ImageAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
-        if not allowed or obj is None or request.user.has_perm("articles.edit_any_article"):
+        if not allowed or obj is None:
             return allowed
-        # A reporter changes only their own uploads, and only while no article past the draft stage
-        # shows them: swapping the picture of a published article would be publishing.
-        in_use = obj.lead_of_articles.exclude(status=Article.Status.DRAFT).exists()
-        return obj.uploaded_by_id == request.user.pk and not in_use
+        return services.can_change_image(image=obj, user=request.user)
 
     def save_model(self, request, obj, form, change):
         if not change:

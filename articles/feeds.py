@@ -132,7 +132,7 @@ class SectionAtomFeed(SectionFeed):
 
 class TagFeed(ArticlesOfFeed):
     url_name = "articles:tag-feed"
-    objects = Tag.objects.all()
+    objects = Tag.objects.in_use()
 
     def description(self, obj=None):
         return f"Articles about {obj.name} from {settings.SITE_NAME}."

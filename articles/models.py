@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from imagekit.models import ImageSpecField
@@ -55,9 +55,18 @@ class Section(models.Model):
         return reverse("articles:section", kwargs={"slug": self.slug})
 
 
+class TagQuerySet(models.QuerySet):
+    def in_use(self):
+        """Tags a reader may see: on at least one published article. A tag made for a story still in draft
+        would name that story before it runs ("Mayor resigns")."""
+        return self.filter(Exists(Article.objects.published().filter(tags=OuterRef("pk"))))
+
+
 class Tag(models.Model):
     name = models.CharField(max_length=60, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
+
+    objects = TagQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

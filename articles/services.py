@@ -42,6 +42,17 @@ def can_edit(*, article: Article, user) -> bool:
     return is_own and article.status == Status.DRAFT
 
 
+def can_change_image(*, image, user) -> bool:
+    """Editors change any image; a reporter only their own uploads, and only while no article past the
+    draft stage shows them (as lead image or in the body): swapping the picture of a published or
+    submitted article would be publishing it."""
+    if user is None or not user.is_active or not user.has_perm("articles.change_image"):
+        return False
+    if user.has_perm("articles.edit_any_article"):
+        return True
+    return image.uploaded_by_id == user.pk and not image.used_in().exclude(status=Status.DRAFT).exists()
+
+
 def can_publish(user) -> bool:
     return user is not None and user.is_active and user.has_perm("articles.publish_article")
 

@@ -163,7 +163,7 @@ class TagView(ArticleListMixin, PublishedArticlesMixin, ListView):
     template_name = "articles/tag.html"
 
     def get_queryset(self):
-        self.tag = self.owner = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        self.tag = self.owner = get_object_or_404(Tag.objects.in_use(), slug=self.kwargs["slug"])
         return self.published_articles().tagged(self.tag)
 
     def get_context_data(self, **kwargs):

@@ -13,7 +13,7 @@ from articles.api import (
     visible_articles,
     with_sort_time,
 )
-from newsroom.api import SCHEMA_EXAMPLES, NewsroomViewMixin, StrictCursorPagination
+from newsroom.api import SCHEMA_EXAMPLES, NewsroomViewMixin, SlugLookupMixin, StrictCursorPagination
 
 from .models import Author
 
@@ -84,10 +84,9 @@ class AuthorCursorPagination(StrictCursorPagination):
     list=extend_schema(summary="List authors", description="Alphabetical by the name shown in bylines."),
     retrieve=extend_schema(summary="Get an author", parameters=[SLUG("author")]),
 )
-class AuthorViewSet(NewsroomViewMixin, viewsets.ReadOnlyModelViewSet):
+class AuthorViewSet(SlugLookupMixin, NewsroomViewMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Author.objects.with_public_fields()
     serializer_class = AuthorSerializer
-    lookup_field = "slug"
     pagination_class = AuthorCursorPagination
 
     @extend_schema(

@@ -133,7 +133,8 @@ def not_found(request, *args, **kwargs):
 
 
 # ---------------------------------------------------------------------------------------------------
-# Parsing: a JSON body larger than API_MAX_JSON_BYTES is refused before it is read.
+# Parsing: a JSON body larger than API_MAX_JSON_BYTES is refused before it is read, and one nested deeper
+# than Python's decoder goes (`[[[[...` a few kilobytes long) is a 400 like any other malformed body.
 
 
 class LimitedJSONParser(JSONParser):
@@ -148,7 +149,10 @@ class LimitedJSONParser(JSONParser):
             raise PayloadTooLarge(
                 f"The request body is {length} bytes; the largest accepted is {settings.API_MAX_JSON_BYTES}."
             )
-        return super().parse(stream, media_type, parser_context)
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError("JSON parse error - the body is nested too deeply.") from None
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -250,11 +254,12 @@ class StaffModelPermissions(BasePermission):
 
 # ---------------------------------------------------------------------------------------------------
 # HTTP caching of public reads: ETag (and Last-Modified where the view knows it), 304 for conditional
-# requests, `public, max-age` for anonymous clients only; staff answers are private and never stored.
+# requests. Anonymous answers are public but revalidated on every use, as the pages are: a CDN keeps them
+# and asks again each time (a 304 while nothing changed), so a withdrawn article leaves it at once. Staff
+# answers are private and never stored.
 
 
 class HttpCachingMixin:
-    public_max_age = 60
     _last_modified = None  # set by a view that knows when its answer last changed
 
     def finalize_response(self, request, response, *args, **kwargs):
@@ -266,7 +271,7 @@ class HttpCachingMixin:
         if request.user and request.user.is_authenticated:
             patch_cache_control(response, private=True, no_cache=True)
         else:
-            patch_cache_control(response, public=True, max_age=self.public_max_age)
+            patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
         response.render()
         etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
         response["ETag"] = etag
@@ -317,6 +322,14 @@ def refuse_unknown_parameters(request, filters: set[str], paginator) -> None:
             for name in unknown
         }
     )
+
+
+class SlugLookupMixin:
+    """Objects found by slug. An address that cannot hold one (a NUL byte, a space) matches no route, so it
+    is a 404 before any query: PostgreSQL would refuse to compare a NUL byte at all."""
+
+    lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"  # Django's <slug:> converter
 
 
 class NewsroomViewMixin(HttpCachingMixin):

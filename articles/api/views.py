@@ -28,7 +28,9 @@ from newsroom.api import (
     CommentRefused,
     LimitedJSONParser,
     NewsroomViewMixin,
+    SlugLookupMixin,
     StrictCursorPagination,
+    is_staff_user,
 )
 from newsroom.security import client_ip
 from newsroom.throttles import CommentPostThrottle
@@ -271,7 +273,8 @@ class ArticleViewSet(
         serializer.is_valid(raise_exception=True)
         article = serializer.save()
         response = self._detail_response(self._reload(article), status.HTTP_201_CREATED)
-        response["Location"] = response.data["url"]
+        # A plain str: Django's development server refuses a header value of any other type.
+        response["Location"] = str(response.data["url"])
         return response
 
     def update(self, request, *args, **kwargs):
@@ -504,10 +507,9 @@ class ArticleViewSet(
     list=extend_schema(summary="List sections", description="In the site's navigation order."),
     retrieve=extend_schema(summary="Get a section", parameters=[SLUG("section")]),
 )
-class SectionViewSet(NewsroomViewMixin, viewsets.ReadOnlyModelViewSet):
+class SectionViewSet(SlugLookupMixin, NewsroomViewMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Section.objects.all()
     serializer_class = SectionSerializer
-    lookup_field = "slug"
     pagination_class = SectionCursorPagination
 
 
@@ -515,10 +517,14 @@ class SectionViewSet(NewsroomViewMixin, viewsets.ReadOnlyModelViewSet):
     list=extend_schema(summary="List tags", description="Alphabetical."),
     retrieve=extend_schema(summary="Get a tag", parameters=[SLUG("tag")]),
 )
-class TagViewSet(NewsroomViewMixin, viewsets.ReadOnlyModelViewSet):
+class TagViewSet(SlugLookupMixin, NewsroomViewMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Tag.objects.all()
     serializer_class = TagSerializer
-    lookup_field = "slug"
+
+    def get_queryset(self):
+        """Staff see every tag (drafts are tagged with them); readers those on a published article."""
+        return self.queryset if is_staff_user(self.request.user) else self.queryset.in_use()
+
     pagination_class = SlugCursorPagination
 
 
@@ -559,6 +565,14 @@ class ImageViewSet(
         "partial_update": ["articles.change_image"],
         "destroy": ["articles.delete_image"],
     }
+
+    def perform_update(self, serializer):
+        if not services.can_change_image(image=serializer.instance, user=self.request.user):
+            raise PermissionDenied(
+                "You may not change this image: reporters change only their own uploads, and only while "
+                "no submitted, scheduled or published article shows them."
+            )
+        serializer.save()
 
     def perform_destroy(self, image):
         """Refused while any article shows the image (lead image or body), naming them."""

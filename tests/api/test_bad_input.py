@@ -102,6 +102,26 @@ def test_a_huge_payload_is_refused_before_it_is_read(api_as, editor, draft, sett
     assert database_state() == before
 
 
+def test_json_nested_too_deeply_is_a_400(api, api_as, editor, draft):
+    """Deeper than Python's decoder goes, in a body well under the size limit: refused, nothing saved."""
+    deep = "[" * 50_000 + "]" * 50_000
+    article = ArticleFactory(published=True)
+    before = database_state()
+    response = api_as(editor).generic(
+        "PATCH", f"{LIST}{draft.pk}/", f'{{"headline": {deep}}}', content_type="application/json"
+    )
+    body = assert_error(response, 400, "parse_error")
+    assert "nested too deeply" in body["message"]
+    response = api.generic(
+        "POST",
+        f"{LIST}{article.pk}/comments/",
+        f'{{"name": "Ann", "email": "ann@example.org", "comment": {deep}}}',
+        content_type="application/json",
+    )
+    assert_error(response, 400, "parse_error")
+    assert database_state() == before
+
+
 def test_unsupported_media_type(api_as, editor, draft):
     response = api_as(editor).generic("PATCH", f"{LIST}{draft.pk}/", "headline=x", content_type="text/plain")
     assert_error(response, 415, "unsupported_media_type")
@@ -182,3 +202,6 @@ def test_unknown_addresses_and_methods_answer_in_the_error_format(api, api_as, e
     assert_error(api.get(f"{LIST}999999999999999999999/"), 404, "not_found")
     assert_error(api_as(editor).delete(f"{LIST}{draft.pk}/"), 405, "method_not_allowed")
     assert json.loads(api.get(f"{LIST}abc/").content)["code"] == "not_found"
+    for kind in ("sections", "tags", "authors"):  # a NUL byte PostgreSQL cannot even compare
+        assert_error(api.get(f"/api/v1/{kind}/%00/"), 404, "not_found")
+        assert_error(api.get(f"/api/v1/{kind}/a%00b/"), 404, "not_found")

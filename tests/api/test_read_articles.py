@@ -197,10 +197,9 @@ def test_cursor_pagination_walks_every_article_newest_first(api):
 def test_sections_tags_and_authors(api):
     SectionFactory(slug="city", name="City", position=1)
     SectionFactory(slug="arts", name="Arts", position=2)
-    TagFactory(slug="b", name="B")
-    TagFactory(slug="a", name="A")
+    b, a = TagFactory(slug="b", name="B"), TagFactory(slug="a", name="A")
     author = AuthorFactory(slug="ada", contact_email="ada.secret@example.org", display_name="Ada")
-    ArticleFactory(published=True, authors=[author], slug="by-ada")
+    ArticleFactory(published=True, authors=[author], slug="by-ada", tags=[a, b])
     ArticleFactory(authors=[author], slug="ada-draft")
 
     assert [s["slug"] for s in api.get("/api/v1/sections/").json()["results"]][:2] == ["city", "arts"]
@@ -211,6 +210,27 @@ def test_sections_tags_and_authors(api):
     assert "contact_email" not in response.json() and "ada.secret" not in response.content.decode()
     assert "ada.secret" not in api.get("/api/v1/authors/").content.decode()
     assert slugs(api.get("/api/v1/authors/ada/articles/")) == ["by-ada"]
+
+
+def test_a_tag_on_no_published_article_is_hidden_from_readers(api, api_as, editor, client):
+    """A tag made for a story still in draft, scheduled or withdrawn would name it before it runs."""
+    TagFactory(slug="unused", name="Unused")
+    for state in ("in_review", "scheduled", "unpublished"):
+        ArticleFactory(tags=[TagFactory(slug=f"mayor-{state}", name=f"Mayor {state}")], **{state: True})
+    ArticleFactory(tags=[TagFactory(slug="mayor-draft", name="Mayor draft")])
+    ArticleFactory(published=True, tags=[TagFactory(slug="ports", name="Ports")])
+    hidden = ["mayor-draft", "mayor-in_review", "mayor-scheduled", "mayor-unpublished", "unused"]
+
+    assert [t["slug"] for t in api.get("/api/v1/tags/").json()["results"]] == ["ports"]
+    for slug in hidden:
+        assert api.get(f"/api/v1/tags/{slug}/").status_code == 404
+        for path in (f"/tag/{slug}/", f"/tag/{slug}/feed/"):
+            response = client.get(path)
+            assert response.status_code == 404, path
+            assert b"Mayor" not in response.content
+    assert client.get("/tag/ports/").status_code == 200 and client.get("/tag/ports/feed/").status_code == 200
+    staff_sees = [t["slug"] for t in api_as(editor).get("/api/v1/tags/?page_size=50").json()["results"]]
+    assert staff_sees == sorted(["ports", *hidden])
 
 
 def test_the_api_root_links_every_list_and_the_contract(api):

@@ -69,6 +69,7 @@ def test_a_reporter_creates_a_draft_with_ordered_bylines_and_related(api_as, rep
     assert body["lead_image"]["caption"] == "The new pier"
     assert response["Cache-Control"] == "no-store"
     assert response["Location"] == f"http://testserver{LIST}{article.pk}/" == body["url"]
+    assert type(response["Location"]) is str  # Django's development server refuses any other type
 
 
 def test_without_a_slug_one_is_made_from_the_headline_and_kept_unique(api_as, editor, parts):

@@ -107,3 +107,46 @@ def test_the_picker_searches_the_library_for_staff_only(client, client_as, edito
     assert "Harbour crane" in html and "Ferry at dawn" not in html
     assert f'data-id="{images["body"].pk}"' in html and 'data-func-num="-1"' in html
     assert "<script>" not in html  # the picker's behaviour is in a static file
+
+
+@pytest.mark.parametrize("shown_as", ["lead", "body"])
+@pytest.mark.parametrize("state", ["in_review", "scheduled", "published"])
+def test_a_reporter_cannot_change_an_image_a_submitted_or_public_article_shows(
+    client_as, reporter, shown_as, state
+):
+    """The API refuses what the admin refuses: a reporter's own upload, once an article past the draft
+    stage shows it, is changed by an editor or not at all (the file, the caption or the alt text)."""
+    image = ImageFactory(uploaded_by=reporter, caption="Cranes at dawn.")
+    if shown_as == "lead":
+        ArticleFactory(lead_image=image, **{state: True})
+    else:
+        body = f'<figure><img src="x.jpg" alt="" data-file="{image.pk}"></figure>'
+        ArticleFactory(body=body, **{state: True})
+
+    response = api(reporter).patch(f"/api/v1/images/{image.pk}/", {"caption": "Changed"}, format="json")
+    assert response.status_code == 403
+    assert "only their own uploads" in response.json()["message"]
+    change = reverse("admin:articles_image_change", args=[image.pk])
+    admin_post = client_as(reporter).post(change, {"title": "x", "caption": "Changed", "alt_text": "x"})
+    assert admin_post.status_code == 403
+    image.refresh_from_db()
+    assert image.caption == "Cranes at dawn."
+
+
+def test_a_reporter_changes_only_their_own_unused_or_draft_images(reporter, other_reporter, editor):
+    own = ImageFactory(uploaded_by=reporter, caption="Before")
+    ArticleFactory(lead_image=own)  # a draft: not yet anyone else's business
+    theirs = ImageFactory(uploaded_by=other_reporter, caption="Theirs")
+
+    response = api(reporter).patch(f"/api/v1/images/{own.pk}/", {"caption": "After"}, format="json")
+    assert response.status_code == 200 and response.json()["caption"] == "After"
+    response = api(reporter).patch(f"/api/v1/images/{theirs.pk}/", {"caption": "Mine"}, format="json")
+    assert response.status_code == 403
+    theirs.refresh_from_db()
+    assert theirs.caption == "Theirs"
+
+    ArticleFactory(lead_image=theirs, published=True)
+    response = api(editor).patch(f"/api/v1/images/{theirs.pk}/", {"caption": "Edited"}, format="json")
+    assert response.status_code == 200
+    theirs.refresh_from_db()
+    assert theirs.caption == "Edited"
