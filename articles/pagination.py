@@ -17,6 +17,8 @@ from newsroom import fragments
 from newsroom.page_cache import list_deps
 
 FRAGMENT = "article-list"
+# Past any archive: a million pages of 20 stories.
+LAST_POSSIBLE_PAGE = 1_000_000
 
 
 def page_number(number) -> int:
@@ -28,6 +30,8 @@ def page_number(number) -> int:
         raise PageNotAnInteger(_("That page number is not an integer")) from None
     if number < 1:
         raise EmptyPage(_("That page number is less than 1"))
+    if number > LAST_POSSIBLE_PAGE:  # its offset would not even fit the database's integers
+        raise EmptyPage(_("That page contains no results"))
     return number
 
 

@@ -191,7 +191,10 @@ def posted(request, token):
         value = tokens.read(token, tokens.OUTCOME_SALT, max_age=24 * 3600)
     except signing.BadSignature as error:
         raise Http404("Unknown comment.") from error
-    return _outcome_page(request, value["s"], Article.objects.filter(pk=value["a"]).first(), value.get("c"))
+    article = Article.objects.published().filter(pk=value["a"]).first()
+    if article is None:  # withdrawn since: its headline is not the reader's to see any more
+        raise Http404("Unknown comment.")
+    return _outcome_page(request, value["s"], article, value.get("c"))
 
 
 def _outcome_page(request, status, article, comment_id=None):
@@ -211,6 +214,7 @@ def confirm(request, token):
         if request.method != "POST":
             pending = services.pending_from_token(token)
             if not pending.confirmed_at:
+                services.require_published(pending.article)
                 return _confirm_page(request, pending)
         outcome = services.confirm_pending(token=token)
     except services.LinkExpired as error:
@@ -219,8 +223,9 @@ def confirm(request, token):
         return _page(
             request, title="Comment not posted", message=refusal.message, status=refusal.status, tone="error"
         )
-    article = Article.objects.filter(pk=outcome.comment.object_pk).first() if outcome.comment else None
-    return _outcome_page(request, outcome.status, article, outcome.comment.pk if outcome.comment else None)
+    comment = outcome.comment
+    article = Article.objects.published().filter(pk=comment.object_pk).first() if comment else None
+    return _outcome_page(request, outcome.status, article, comment.pk if comment else None)
 
 
 def _confirm_page(request, pending):

@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from newsroom import converters  # noqa: F401 - registers <id:>
+
 from . import services
 from .models import ShareRecord
 
@@ -108,10 +110,8 @@ class ShareRecordAdmin(admin.ModelAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
-            path("<int:pk>/retry/", view(self.retry_view), name="sharing_sharerecord_retry"),
-            path(
-                "<int:pk>/share-again/", view(self.share_again_view), name="sharing_sharerecord_share_again"
-            ),
+            path("<id:pk>/retry/", view(self.retry_view), name="sharing_sharerecord_retry"),
+            path("<id:pk>/share-again/", view(self.share_again_view), name="sharing_sharerecord_share_again"),
             *super().get_urls(),
         ]
 

@@ -11,6 +11,7 @@ from .posting import (
     mute_thread,
     pending_from_token,
     post_comment,
+    require_published,
 )
 from .privacy import (
     ANONYMOUS,
@@ -29,5 +30,5 @@ __all__ = [
     "approve_comments", "can_moderate", "confirm_data_request", "confirm_pending", "data_request_from_token",
     "delete_expired_pending", "erase_commenter_data", "export_commenter_data", "keep_comments", "mute_thread",
     "pending_from_token", "post_comment", "queue_held_digest", "remove_comments", "request_data",
-    "run_data_request",
+    "require_published", "run_data_request",
 ]  # fmt: skip

@@ -196,6 +196,16 @@ def pending_from_token(token: str, *, lock: bool = False) -> PendingComment:
     return pending
 
 
+def require_published(article) -> None:
+    """A comment waiting for its confirmation waits for its article too: while the article is withdrawn
+    (or not yet out again) the link posts nothing and its pages name no headline; it works again, until it
+    expires, if the article returns."""
+    from articles.models import Article
+
+    if not Article.objects.published().filter(pk=article.pk).exists():
+        raise Refused("This article is not available, so the comment cannot be posted.", status=404)
+
+
 @transaction.atomic
 def confirm_pending(*, token: str) -> PostOutcome:
     """Turn a pending comment into a comment, once, however often it is confirmed."""
@@ -205,6 +215,7 @@ def confirm_pending(*, token: str) -> PostOutcome:
         status = PUBLISHED if comment and comment.is_public else HELD
         return PostOutcome(status, comment=comment, pending=pending)
     article = pending.article
+    require_published(article)
     reason = closed_reason(article)
     if reason:
         raise Refused(reason, status=403, code="closed")

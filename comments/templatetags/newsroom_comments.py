@@ -20,6 +20,12 @@ def comment_text(text):
 
 
 @register.filter
+def masked(text):
+    """Plain text with every email address hidden, for mail that quotes a comment to other readers."""
+    return rendering.mask_emails(text)
+
+
+@register.filter
 def public_name(name):
     return rendering.public_name(name)
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from comments import services, tasks, tokens
 from comments.models import DataRequest, OutgoingMail, PendingComment, ReaderComment
 
-from .conftest import confirmation_link
+from .conftest import confirm, confirmation_link
 from .helpers import make_comment
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -52,6 +52,31 @@ def test_forged_or_tampered_links_do_nothing(commenter, article, client):
     for bad in [link[:-3] + "xx/", f"/comments/confirm/{forged_key}/", "/comments/confirm/abc/"]:
         assert client.get(bad).status_code == 404
     assert ReaderComment.objects.count() == 0
+
+
+def test_a_withdrawn_article_takes_no_confirmed_comment_and_its_comment_pages_name_it_not(
+    commenter, article, client, editor
+):
+    """Between the post and the press of "Post my comment" the article is withdrawn and renamed: the
+    reader's pages answer 404 without its headline and nothing is saved; when it returns, the link works."""
+    from articles import services as articles_services
+
+    posted = commenter.post(article.get_absolute_url()).redirect_chain[-1][0]
+    link = confirmation_link(mail.outbox[0])
+    articles_services.unpublish_article(article=article, by=editor)
+    type(article).objects.filter(pk=article.pk).update(headline="Retracted after legal review")
+
+    for page in (client.get(posted), client.get(link), confirm(client, link)):
+        assert page.status_code == 404, page.request["PATH_INFO"]
+        assert "Retracted" not in page.content.decode()
+    assert ReaderComment.objects.count() == 0
+    assert PendingComment.objects.get().confirmed_at is None
+
+    article.refresh_from_db()
+    articles_services.publish_article(article=article, by=editor)
+    assert confirm(client, link).status_code == 200
+    assert ReaderComment.objects.get().comment == "A fair point."
+    assert "Retracted after legal review" in client.get(posted).content.decode()
 
 
 def test_confirming_twice_at_once_creates_one_comment(commenter, article):
