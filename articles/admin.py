@@ -479,7 +479,7 @@ class ArticleAdmin(VersionAdmin):
             return "Save the article to get a preview link."
         return format_html(
             '<a href="{}" target="_blank" rel="noopener">Open preview</a> — anyone with this link can read '
-            "the article until it expires.",
+            "the article until it expires or the article is withdrawn.",
             preview_url(article),
         )
 

@@ -9,8 +9,17 @@ from django.urls import reverse
 SALT = "articles.preview"
 
 
+def _withdrawals(article_id) -> int:
+    from .models import WorkflowEvent
+
+    withdrawn = WorkflowEvent.Action.UNPUBLISHED
+    return WorkflowEvent.objects.filter(article_id=article_id, action=withdrawn).count()
+
+
 def make_preview_token(article) -> str:
-    return signing.dumps({"article": article.pk}, salt=SALT, compress=True)
+    """Valid for PREVIEW_LINK_MAX_AGE, and only until the article is next withdrawn: a story taken down (for
+    legal reasons, say) must not stay open to whoever was sent a link. A link made afterwards works."""
+    return signing.dumps({"article": article.pk, "w": _withdrawals(article.pk)}, salt=SALT, compress=True)
 
 
 def preview_url(article) -> str:
@@ -18,10 +27,13 @@ def preview_url(article) -> str:
 
 
 def article_id_from_token(token: str) -> int:
-    """The article id, or signing.BadSignature (which SignatureExpired extends) when forged or too old."""
-    max_age = settings.PREVIEW_LINK_MAX_AGE
-    data = signing.loads(token, salt=SALT, max_age=max_age)
-    return int(data["article"])
+    """The article id, or signing.BadSignature (which SignatureExpired extends) when forged, too old, or
+    made before the article's last withdrawal."""
+    data = signing.loads(token, salt=SALT, max_age=settings.PREVIEW_LINK_MAX_AGE)
+    article_id = int(data["article"])
+    if data.get("w", 0) != _withdrawals(article_id):
+        raise signing.BadSignature("The article was withdrawn after this link was made.")
+    return article_id
 
 
 def render_unsaved(request, save) -> TemplateResponse:

@@ -470,6 +470,26 @@ def test_expired_preview_link_is_404(client_as, editor, monkeypatch):
     assert "Old draft" not in response.content.decode()
 
 
+def test_withdrawing_an_article_closes_the_preview_links_made_before(client_as, editor, client):
+    """A story taken down must not stay open to whoever was sent a preview; a link made afterwards works."""
+    from articles import services
+
+    article = ArticleFactory(headline="Story under legal review", published=True)
+    before = preview_href(client_as(editor), article)
+    assert client.get(before).status_code == 200
+
+    services.unpublish_article(article=article, by=editor)
+    client.logout()
+    response = client.get(before)
+    assert response.status_code == 404
+    assert "Story under legal review" not in response.content.decode()
+
+    after = preview_href(client_as(editor), article)
+    client.logout()
+    assert after != before
+    assert "Story under legal review" in client.get(after).content.decode()
+
+
 def test_view_on_site_only_for_published_articles(client_as, editor):
     published = ArticleFactory(published=True)
     draft, scheduled = ArticleFactory(), ArticleFactory(scheduled=True)
