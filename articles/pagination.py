@@ -57,8 +57,8 @@ class LazyPage(Page):
     def is_loaded(self) -> bool:
         return "rows" in self.__dict__
 
-    def is_past_the_end(self) -> bool:
-        return self.number > 1 and not self.rows
+    def is_past_the_end(self, allow_empty=True) -> bool:
+        return (self.number > 1 or not allow_empty) and not self.rows
 
 
 class OlderNewerPaginator(Paginator):
@@ -103,6 +103,9 @@ class FragmentPagesMixin:
     current. `prepare_page(page)` gives the page what its key and dependencies need."""
 
     fragment = FRAGMENT
+    # An empty first page is a 404 rather than an empty list. (ListView's allow_empty = False would count the
+    # list with a query of its own on every request, cached fragment or not.)
+    empty_is_not_found = False
 
     def prepare_page(self, page) -> None:
         pass
@@ -117,7 +120,10 @@ class FragmentPagesMixin:
         self.prepare_page(page)
         parts = [page.fragment_key]
         fragments.prefetch(self.request, (self.fragment, parts))
-        if not fragments.is_current(self.request, self.fragment, parts) and page.is_past_the_end():
+        # A current fragment was rendered from rows that passed this check, under the versions of its list.
+        if not fragments.is_current(self.request, self.fragment, parts) and page.is_past_the_end(
+            allow_empty=not self.empty_is_not_found
+        ):
             raise Http404(_("That page contains no results"))
         # The page stands in for its rows, and whether it has others is asked only if the template shows it.
         return paginator, page, page, page.has_other_pages

@@ -161,9 +161,11 @@ class SectionView(ArticleListMixin, PublishedArticlesMixin, ListView):
 
 class TagView(ArticleListMixin, PublishedArticlesMixin, ListView):
     template_name = "articles/tag.html"
+    # A tag on no published story is no page: its name could give away a story still in draft.
+    empty_is_not_found = True
 
     def get_queryset(self):
-        self.tag = self.owner = get_object_or_404(Tag.objects.in_use(), slug=self.kwargs["slug"])
+        self.tag = self.owner = get_object_or_404(Tag, slug=self.kwargs["slug"])
         return self.published_articles().tagged(self.tag)
 
     def get_context_data(self, **kwargs):

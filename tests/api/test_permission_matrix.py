@@ -60,7 +60,7 @@ ENDPOINTS = [
      lambda: {"name": "Sam", "email": "sam@example.org", "comment": "Well done."}, "json",
      {"anonymous": 202, "reader": 201, "reporter": 201, "editor": 201, "moderator": 201}),
     ("edit image", "patch", "/api/v1/images/{image}/", lambda: {"caption": "New caption"}, "json",
-     {"anonymous": 401, "reader": 403, "reporter": 200, "editor": 200, "moderator": 403}),
+     {"anonymous": 401, "reader": 403, "reporter": 403, "editor": 200, "moderator": 403}),  # not their upload
 ]  # fmt: skip
 
 
