@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django_prose_editor.widgets import AdminProseEditorWidget
 from js_asset import Media as AssetMedia
 from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from authors.models import Author
 from comments.queries import with_comment_counts
@@ -41,6 +43,11 @@ PUBLISHER_ACTIONS = ("_publish", "_schedule", "_unpublish")
 # Set only by the workflow services (and the version counter by every save); restoring an old version
 # from the history must not roll them back.
 WORKFLOW_FIELDS = ("status", "publish_at", "first_published_at", "published_at", "created_by_id", "version")
+
+
+def can_recover(user) -> bool:
+    """Deleted articles are brought back by editors, who may also publish them again."""
+    return user.has_perm("articles.edit_any_article") and user.has_perm("articles.add_article")
 
 
 @admin.register(Section)
@@ -495,6 +502,32 @@ class ArticleAdmin(VersionAdmin):
             raise PermissionDenied
         request.article_workflow_state = {name: getattr(article, name) for name in WORKFLOW_FIELDS}
         return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recoverlist_view(self, request, extra_context=None):
+        if not can_recover(request.user):
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        """Bring a deleted article back: editors only, and never straight onto the site.
+
+        django-reversion's view takes any version, of an article that still exists too, and checks only the
+        add permission: a reporter could "recover" a draft-era version of their own published story and so
+        unpublish and rewrite it. Here the version must be of an article that no longer exists, and the
+        article comes back withdrawn (or a draft, if it never ran), to be published again through the
+        workflow like any other.
+        """
+        if not can_recover(request.user):
+            raise PermissionDenied
+        version = get_object_or_404(Version.objects.get_for_model(Article), pk=version_id)
+        if Article.objects.filter(pk=version.object_id).exists():
+            raise PermissionDenied("This article was not deleted: use its History to restore a version.")
+        ran = version.field_dict.get("first_published_at") is not None
+        request.article_workflow_state = {
+            "status": Article.Status.UNPUBLISHED if ran else Article.Status.DRAFT,
+            "publish_at": None,
+        }
+        return super().recover_view(request, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -107,3 +107,55 @@ def test_reporter_cannot_use_an_old_draft_version_to_edit_an_article_in_review(c
     assert response.status_code == 403
     article.refresh_from_db()
     assert (article.headline, article.status) == ("Sent for review", Status.IN_REVIEW)
+
+
+def recover_url(version):
+    return reverse("admin:articles_article_recover", args=[version.pk])
+
+
+def test_recover_is_no_way_round_the_workflow_for_a_reporter(client_as, reporter, editor):
+    """reversion's "recover" takes any version: a draft-era one of a published story would turn it back
+    into the reporter's editable draft. Only a deleted article is recovered, and only by an editor."""
+    article = ArticleFactory(created_by=reporter, headline="My draft")
+    save_headline(client_as(reporter), article, "My draft, saved")
+    old = version_with_headline(article, "My draft, saved")
+    save_headline(client_as(editor), article, "Published headline", _publish="1")
+
+    data = form_data(client_as(editor).get(change_url(article)))
+    data.update(headline="Rewritten after publication")
+    client = client_as(reporter)  # the same test client, now logged in as the reporter
+    assert client.get(recover_url(old)).status_code == 403
+    assert client.post(recover_url(old), data).status_code == 403
+    assert client.get(reverse("admin:articles_article_recoverlist")).status_code == 403
+    assert client_as(editor).post(recover_url(old), data).status_code == 403  # not deleted: History reverts
+    article.refresh_from_db()
+    assert (article.headline, article.status) == ("Published headline", Status.PUBLISHED)
+    assert article in Article.objects.published()
+
+
+@pytest.mark.parametrize("ran", [True, False])
+def test_an_editor_recovers_a_deleted_article_off_the_site(client_as, editor, ran):
+    article = ArticleFactory(headline="Deleted by mistake", published=ran)
+    client = client_as(editor)
+    save_headline(client, article, "Deleted by mistake")  # a version to recover from
+    article.refresh_from_db()
+    assert article.status == (Status.PUBLISHED if ran else Status.DRAFT)
+    pk, first_published_at = article.pk, article.first_published_at
+    response = client.post(reverse("admin:articles_article_delete", args=[pk]), {"post": "yes"})
+    assert response.status_code == 302 and not Article.objects.filter(pk=pk).exists()
+
+    version = Version.objects.get_deleted(Article).get(object_id=str(pk))
+    assert "Deleted by mistake" in client.get(reverse("admin:articles_article_recoverlist")).content.decode()
+    response = client.post(recover_url(version), form_data(client.get(recover_url(version))))
+
+    assert response.status_code == 302
+    recovered = Article.objects.get(pk=pk)
+    assert recovered.headline == "Deleted by mistake"
+    assert recovered.status == (Status.UNPUBLISHED if ran else Status.DRAFT)
+    if ran:  # kept, so the story keeps its address (versions store times to the millisecond)
+        assert abs(recovered.first_published_at - first_published_at).total_seconds() < 0.001
+    else:
+        assert recovered.first_published_at is None
+    assert recovered not in Article.objects.published()
+    client.logout()
+    assert client.get(recovered.get_absolute_url()).status_code == 404
