@@ -99,12 +99,19 @@ class ArticleFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         """The 30 articles most recently commented on in the state the list shows (held by default), and
-        the one chosen."""
+        the one chosen if it has comments at all: any other id would show a moderator a draft's headline."""
         shown = StateFilter.in_state(ReaderComment.objects.all(), request.GET.get(StateFilter.parameter_name))
         latest = shown.values("object_pk").annotate(latest=Max("submit_date")).order_by("-latest")[:30]
         ids = [int(row["object_pk"]) for row in latest if str(row["object_pk"]).isdigit()]
-        if self.value() and self.value().isdigit() and int(self.value()) not in ids:
-            ids.append(int(self.value()))
+        chosen = self.value()
+        if (
+            chosen
+            and chosen.isdigit()
+            and len(chosen) <= 18
+            and int(chosen) not in ids
+            and ReaderComment.objects.filter(object_pk=chosen).exists()
+        ):
+            ids.append(int(chosen))
         headlines = dict(Article.objects.filter(pk__in=ids).values_list("pk", "headline"))
         return [(str(pk), Truncator(headlines[pk]).chars(60)) for pk in ids if pk in headlines]
 

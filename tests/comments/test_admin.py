@@ -88,6 +88,35 @@ def test_moderators_moderate_comments_and_nothing_else(moderator):
     assert "Reader comments" in index and "Articles" not in index
 
 
+def test_view_on_site_names_no_address_a_role_may_not_see(moderator, editor):
+    """Django's /admin/r/<type>/<id>/ answers any staff member with the object's address: a draft's
+    section, date and slug. It answers only who may view the object, and for an article once it runs."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from articles.models import Article
+    from tests.factories import ArticleFactory
+
+    article_type = ContentType.objects.get_for_model(Article).pk
+    draft = ArticleFactory(slug="council-leader-to-resign")
+    published = ArticleFactory(published=True, slug="ferry-runs-all-winter")
+    for user, article, expected in [
+        (moderator, draft, 404),
+        (moderator, published, 404),
+        (editor, draft, 404),
+        (editor, published, 302),
+    ]:
+        response = admin_client(user).get(f"/admin/r/{article_type}/{article.pk}/")
+        assert response.status_code == expected, (user, article)
+        assert "council-leader" not in response.get("Location", "")
+    response = admin_client(editor).get(f"/admin/r/{article_type}/{published.pk}/")
+    assert response["Location"].endswith(published.get_absolute_url())
+    assert admin_client(editor).get("/admin/r/999999/1/").status_code == 404
+    section = published.section  # other models keep Django's own shortcut
+    section_type = ContentType.objects.get_for_model(section).pk
+    response = admin_client(editor).get(f"/admin/r/{section_type}/{section.pk}/")
+    assert response.status_code == 302 and response["Location"].endswith(section.get_absolute_url())
+
+
 def test_email_and_ip_only_with_the_personal_data_permission(moderator, article):
     comment = make_comment(article, public=False)
     change = f"{QUEUE}{comment.pk}/change/"
@@ -210,6 +239,13 @@ def test_the_article_filter_offers_the_articles_with_comments_in_the_state_shown
     assert sorted(offered("?state=all")) == sorted([article.headline, reported_on.headline, quiet.headline])
     chosen = client.get(QUEUE + f"?state=reported&article={reported_on.pk}").content.decode()
     assert "Flagged by a reader" in chosen and "Waiting for a moderator" not in chosen
+
+    # An article with no comment at all (a draft, say) is never named to a moderator, whatever the address.
+    draft = ArticleFactory(headline="Embargoed: council leader to resign")
+    for query in (f"?article={draft.pk}", f"?state=all&article={draft.pk}", "?article=99999999999999999999"):
+        response = client.get(QUEUE + query)
+        assert response.status_code in (200, 302)
+        assert "Embargoed" not in response.content.decode()
 
 
 def test_reported_comments_reach_the_moderators_desk_and_queue_until_one_decides(moderator, article):
