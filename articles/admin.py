@@ -176,8 +176,27 @@ class FollowsArticlePermissions:
         return super().has_delete_permission(request, obj) and self._article_editable(request, obj)
 
 
+def _kept_forms(formset) -> list:
+    return [f for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+
+
+class BylineFormSet(forms.BaseInlineFormSet):
+    """A story on the site, on the schedule or being sent there keeps at least one byline. Checked with the
+    form, so a refused "publish" leaves the bylines as they were instead of deleted."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        going_out = any(name in self.data for name in ("_publish", "_schedule"))
+        out = self.instance.status in (Article.Status.SCHEDULED, Article.Status.PUBLISHED)
+        if (out or going_out) and not _kept_forms(self):
+            raise ValidationError("A published or scheduled article keeps at least one byline.")
+
+
 class BylineInline(FollowsArticlePermissions, admin.TabularInline):
     model = Byline
+    formset = BylineFormSet
     extra = 0
     min_num = 1
     autocomplete_fields = ["author"]
@@ -185,8 +204,18 @@ class BylineInline(FollowsArticlePermissions, admin.TabularInline):
     verbose_name_plural = "bylines (in order)"
 
 
+class RelatedFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        for form in _kept_forms(self):
+            related = form.cleaned_data.get("related")
+            if related is not None and related.pk == self.instance.pk:
+                form.add_error("related", "An article cannot be related to itself.")
+
+
 class RelatedArticleInline(FollowsArticlePermissions, admin.TabularInline):
     model = RelatedArticle
+    formset = RelatedFormSet
     fk_name = "article"
     extra = 0
     autocomplete_fields = ["related"]
@@ -261,11 +290,18 @@ class ArticleAdminForm(forms.ModelForm):
         action = next((name for name in WORKFLOW_ACTIONS if name in post), None)
         if action in PUBLISHER_ACTIONS and not services.can_publish(self.request.user):
             raise ValidationError("Only editors can publish, schedule or unpublish articles.")
-        if action == "_schedule":
-            at = cleaned.get("publish_at")
+        at = cleaned.get("publish_at")
+        # A scheduled article saved without a workflow button keeps a time the schedule can act on.
+        scheduled = self.instance.status == Article.Status.SCHEDULED
+        rescheduled = scheduled and action is None and "publish_at" in self.fields
+        if action == "_schedule" or rescheduled:
             if not at:
-                self.add_error("publish_at", "Choose when the article should be published.")
-            elif at <= timezone.now():
+                self.add_error(
+                    "publish_at",
+                    "Choose when the article should be published."
+                    + (" To take it off the schedule, press Unpublish." if rescheduled else ""),
+                )
+            elif at <= timezone.now() and (action or "publish_at" in self.changed_data):
                 self.add_error("publish_at", "The scheduled time must be in the future.")
         return cleaned
 

@@ -286,6 +286,67 @@ def test_editor_scheduling_without_a_time_is_told_to_choose_one(client_as, edito
     assert snapshot(article)[1] == Status.IN_REVIEW
 
 
+@pytest.mark.parametrize("when", ["cleared", "past"])
+def test_a_scheduled_article_keeps_a_future_time_through_a_plain_save(client_as, editor, when):
+    """Saved without a workflow button, a scheduled story must not lose its time (the schedule would never
+    run it) nor get one already gone (the list would call it due in 2020)."""
+    article = ArticleFactory(scheduled=True, headline="Before")
+    before = snapshot(article)
+    client = client_as(editor)
+    data = edit(client, article, headline="After")
+    data.update(
+        {"publish_at_0": "", "publish_at_1": ""}
+        if when == "cleared"
+        else split_datetime(timezone.now() - timedelta(days=1))
+    )
+
+    response = client.post(change_url(article), data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["publish_at"] == [
+        "Choose when the article should be published. To take it off the schedule, press Unpublish."
+        if when == "cleared"
+        else "The scheduled time must be in the future."
+    ]
+    assert snapshot(article) == before
+    later = timezone.now() + timedelta(days=2)
+    data.update(split_datetime(later))
+    assert client.post(change_url(article), data).status_code == 302
+    article.refresh_from_db()
+    assert article.status == Status.SCHEDULED and abs((article.publish_at - later).total_seconds()) < 1
+
+
+@pytest.mark.parametrize(("state", "button"), [("published", {}), ("in_review", {"_publish": "1"})])
+def test_a_story_going_out_keeps_a_byline_and_a_refused_publish_deletes_none(
+    client_as, editor, state, button
+):
+    article = ArticleFactory(**{state: True})
+    client = client_as(editor)
+    data = edit(client, article, **button)
+    data["bylines-0-DELETE"] = "on"
+
+    response = client.post(change_url(article), data)
+
+    assert response.status_code == 200
+    assert "keeps at least one byline" in response.content.decode()
+    assert article.bylines.count() == 1
+    assert snapshot(article)[1] == getattr(Status, state.upper())
+
+
+def test_an_article_related_to_itself_is_a_form_error_not_a_crash(client_as, editor):
+    article = ArticleFactory(published=True)
+    client = client_as(editor)
+    data = add_inline_rows(
+        edit(client, article), "related_links", [{"related": str(article.pk), "position": "0"}]
+    )
+
+    response = client.post(change_url(article), data)
+
+    assert response.status_code == 200
+    assert "An article cannot be related to itself." in response.content.decode()
+    assert not article.related_links.exists()
+
+
 def test_editor_bulk_publishes_and_unpublishes(client_as, editor):
     first, second = ArticleFactory(in_review=True), ArticleFactory(in_review=True)
     no_byline = ArticleFactory(in_review=True, authors=[], headline="Nobody wrote this")
