@@ -19,6 +19,7 @@ from reversion.models import Version
 
 from authors.models import Author
 from comments.queries import with_comment_counts
+from newsroom.admin import StrictInputMixin
 from sharing.admin import ShareRecordInline
 
 from . import services
@@ -51,7 +52,7 @@ def can_recover(user) -> bool:
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(StrictInputMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -59,7 +60,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(StrictInputMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "article_count"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
@@ -73,7 +74,7 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(StrictInputMixin, admin.ModelAdmin):
     list_display = ["thumbnail", "title", "credit", "size", "uploaded_by", "created_at"]
     list_display_links = ["thumbnail", "title"]
     search_fields = ["title", "caption", "credit", "alt_text"]
@@ -328,7 +329,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin):
+class ArticleAdmin(StrictInputMixin, VersionAdmin):
     form = ArticleAdminForm
     list_display = [
         "headline", "status", "section", "authors_display", "timing", "comment_count",

@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.db import models
 from django.utils.html import format_html
 
+from newsroom.admin import StrictInputMixin
+
 from .models import Author
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(StrictInputMixin, admin.ModelAdmin):
     list_display = ["display_name", "kind", "job_title", "portrait", "user"]
     list_filter = ["kind"]
     search_fields = ["display_name", "job_title", "slug"]

@@ -19,6 +19,7 @@ from django_comments.models import CommentFlag
 from django_comments_xtd.models import XtdComment
 
 from articles.models import Article
+from newsroom.admin import StrictInputMixin
 
 from . import services, tasks
 from .models import HoldRule, ReaderComment
@@ -122,7 +123,7 @@ class ArticleFilter(admin.SimpleListFilter):
 
 
 @admin.register(ReaderComment)
-class ReaderCommentAdmin(admin.ModelAdmin):
+class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
     list_display = ["excerpt", "article_link", "commenter", "state_label", "rule", "age", "reports"]
     list_filter = [StateFilter, RuleFilter, ArticleFilter]
     search_fields = ["comment", "user_name"]

@@ -8,6 +8,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from newsroom import converters  # noqa: F401 - registers <id:>
+from newsroom.admin import StrictInputMixin
 
 from . import services
 from .models import ShareRecord
@@ -82,7 +83,7 @@ class ShareRecordInline(admin.TabularInline):
 
 
 @admin.register(ShareRecord)
-class ShareRecordAdmin(admin.ModelAdmin):
+class ShareRecordAdmin(StrictInputMixin, admin.ModelAdmin):
     list_display = ["article", "account", "network", "round", "status", "attempts", "created_at"]
     list_filter = ["state", "network", "account"]
     list_select_related = ["article"]

@@ -97,3 +97,25 @@ def test_valid_page_numbers_work(client, plain_newsroom, page_number):
     ArticleFactory.create_batch(25, published=True, section=plain_newsroom["sections"][1])
 
     assert client.get(f"/politics/?page={page_number}").status_code == 200
+
+
+AUTOCOMPLETE = "/admin/autocomplete/?app_label=articles&"
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/admin/articles/image/pick/?q=%00", 200),
+        (AUTOCOMPLETE + "model_name=relatedarticle&field_name=related&term=%00", 200),
+        (AUTOCOMPLETE + "model_name=byline&field_name=author&term=%00", 200),
+        ("/admin/articles/article/?q=%00", 200),
+        ("/admin/articles/article/?headline__regex=(", 400),
+        ("/admin/authors/author/?display_name__iregex=[", 400),
+    ],
+)
+def test_odd_admin_searches_and_filters_are_answered_not_500(editor, url, status):
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    client.force_login(editor)
+    assert client.get(url).status_code == status
