@@ -390,7 +390,7 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
                 label="Body", help_text=db_field.help_text, widget=AdminProseEditorWidget(attrs={"rows": 20})
             )
         if db_field.name == "dek":
-            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "class": "vLargeTextField"})
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 4, "class": "vLargeTextField"})
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name in ("headline", "source_credit", "lead_image_caption"):
             field.widget.attrs["style"] = "width: min(100%, 44em)"
@@ -480,6 +480,28 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
 
             response._csp_update = {"script-src": [NONCE]}
         return response
+
+    def get_fieldsets(self, request, obj=None):
+        """Who may only view an article (a colleague's draft, a submitted one) reads its body as formatted
+        text, not as HTML source."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": ["body_as_readers_see_it" if f == "body" else f for f in options["fields"]],
+                },
+            )
+            for name, options in fieldsets
+        ]
+
+    @admin.display(description="Body")
+    def body_as_readers_see_it(self, article):
+        # Cleaned of scripts, styles and unknown markup on every save (articles.sanitize), as the site shows.
+        return format_html('<div class="article-body-view">{}</div>', mark_safe(article.body))  # noqa: S308
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -206,7 +206,9 @@ def test_reporter_cannot_edit_someone_elses_or_a_non_draft_article(
 def test_reporter_sees_someone_elses_draft_read_only_without_any_save_or_workflow_button(
     client_as, reporter, other_reporter
 ):
-    draft = ArticleFactory(created_by=other_reporter, headline="Their draft")
+    draft = ArticleFactory(
+        created_by=other_reporter, headline="Their draft", body="<p>Tide tables.</p><h2>Who pays</h2>"
+    )
 
     response = client_as(reporter).get(change_url(draft))
 
@@ -215,6 +217,9 @@ def test_reporter_sees_someone_elses_draft_read_only_without_any_save_or_workflo
     assert "Their draft" in html
     for control in ['name="_save"', 'name="_submit_review"', 'name="headline"', 'name="bylines-0-author"']:
         assert control not in html, control
+    # The body reads as the story, not as its HTML source.
+    assert '<div class="article-body-view"><p>Tide tables.</p><h2>Who pays</h2></div>' in html
+    assert "&lt;p&gt;" not in html
 
 
 # --- An editor ----------------------------------------------------------------------------------
