@@ -43,9 +43,14 @@ def last_change(article_pk: int) -> tuple[str, datetime | None]:
         .first()
     )
     if version is not None:
-        user = version.revision.user
-        name = (user.get_full_name() or user.get_username()) if user else "The schedule"
-        return name, version.revision.date_created
+        revision = version.revision
+        if revision.user:
+            name = revision.user.get_full_name() or revision.user.get_username()
+        elif revision.comment.endswith("by the schedule"):  # services._record, when no one acted
+            name = "The schedule"
+        else:  # a script: the demo content, a management command
+            name = "An automatic change"
+        return name, revision.date_created
     updated = Article.objects.filter(pk=article_pk).values_list("updated_at", flat=True).first()
     return "Someone", updated
 

@@ -1,9 +1,12 @@
 """Optimistic locking: two people edit the same article; the second save is refused and nothing is lost."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -151,3 +154,23 @@ def test_api_if_match_accepts_the_version_tag_and_star(editor, second_editor):
     )
     article.refresh_from_db()
     assert article.dek == "Three"
+
+
+def test_the_conflict_names_the_schedule_or_a_script_for_what_no_one_did(two_sessions, editor):
+    import reversion
+
+    from articles import services
+    from articles.conflicts import last_change
+
+    scripted = ArticleFactory()
+    with reversion.create_revision():
+        reversion.set_comment("Demo content loaded.")
+        scripted.save()
+    assert last_change(scripted.pk)[0] == "An automatic change"
+
+    due = ArticleFactory(in_review=True)
+    services.schedule_article(article=due, by=editor, at=timezone.now() + timedelta(hours=1))
+    Article.objects.filter(pk=due.pk).update(publish_at=timezone.now())
+    services.publish_article(article=Article.objects.get(pk=due.pk), by=None)
+    assert last_change(due.pk)[0] == "The schedule"
+    assert last_change(ArticleFactory().pk)[0] == "Someone"  # no revision at all
