@@ -190,9 +190,8 @@ class BylineFormSet(forms.BaseInlineFormSet):
         if any(self.errors):
             return
         going_out = any(name in self.data for name in ("_publish", "_schedule"))
-        out = self.instance.status in (Article.Status.SCHEDULED, Article.Status.PUBLISHED)
-        if (out or going_out) and not _kept_forms(self):
-            raise ValidationError("A published or scheduled article keeps at least one byline.")
+        if (going_out or services.must_keep_a_byline(self.instance)) and not _kept_forms(self):
+            raise ValidationError(services.BYLINE_KEPT)
 
 
 class BylineInline(FollowsArticlePermissions, admin.TabularInline):

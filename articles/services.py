@@ -53,6 +53,14 @@ def can_change_image(*, image, user) -> bool:
     return image.uploaded_by_id == user.pk and not image.used_in().exclude(status=Status.DRAFT).exists()
 
 
+BYLINE_KEPT = "A published or scheduled article keeps at least one byline."
+
+
+def must_keep_a_byline(article: Article) -> bool:
+    """A story on the site or on the schedule never loses its last byline (publishing needs one too)."""
+    return article.pk is not None and article.status in (Status.SCHEDULED, Status.PUBLISHED)
+
+
 def can_publish(user) -> bool:
     return user is not None and user.is_active and user.has_perm("articles.publish_article")
 

@@ -355,6 +355,8 @@ class ArticleWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     def validate_bylines(self, authors):
         if len({a.pk for a in authors}) != len(authors):
             raise serializers.ValidationError("An author appears twice.")
+        if not authors and self.instance is not None and services.must_keep_a_byline(self.instance):
+            raise serializers.ValidationError(services.BYLINE_KEPT)
         return authors
 
     def validate_tags(self, tags):

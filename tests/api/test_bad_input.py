@@ -93,6 +93,17 @@ def test_an_article_related_to_itself_is_refused(api_as, editor, draft):
     assert body["errors"]["related"] == ["An article cannot be related to itself."]
 
 
+@pytest.mark.parametrize("state", ["published", "scheduled"])
+def test_a_story_out_or_on_the_schedule_keeps_its_byline(api_as, editor, draft, state):
+    article = ArticleFactory(**{state: True})
+    before = database_state()
+    body = assert_error(api_as(editor).patch(f"{LIST}{article.pk}/", {"bylines": []}, format="json"), 400)
+    assert body["errors"]["bylines"] == ["A published or scheduled article keeps at least one byline."]
+    assert database_state() == before
+    response = api_as(editor).patch(f"{LIST}{draft.pk}/", {"bylines": []}, format="json")
+    assert response.status_code == 200 and response.json()["bylines"] == []  # a draft may wait for one
+
+
 def test_a_huge_payload_is_refused_before_it_is_read(api_as, editor, draft, settings):
     settings.API_MAX_JSON_BYTES = 10_000
     before = database_state()
