@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, IntegerField, Max, OuterRef, Subquery
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Subquery
 from django.db.models.functions import Cast
 from django.http import HttpResponse
 from django.template.defaultfilters import pluralize
@@ -144,6 +144,9 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
                         :1
                     ]
                 ),
+                article_on_site=Exists(
+                    Article.objects.published().filter(pk=Cast(OuterRef("object_pk"), IntegerField()))
+                ),
             )
         )
 
@@ -176,9 +179,13 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
     def article_link(self, comment):
         if not comment.article_headline:
             return "—"
-        return format_html(
+        link = format_html(
             '<a href="?article={}">{}</a>', comment.object_pk, Truncator(comment.article_headline).chars(60)
         )
+        if comment.article_on_site:
+            return link
+        # Withdrawn since: readers see neither the article nor its comments, whatever their state here.
+        return format_html('{} <span class="quiet">(withdrawn: not on the site)</span>', link)
 
     @admin.display(description="Name", ordering="user_name")
     def commenter(self, comment):

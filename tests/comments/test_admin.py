@@ -36,6 +36,12 @@ def test_queue_lists_held_comments_with_article_excerpt_age_and_rule(moderator, 
     assert "Too many links" in html
     assert "minute" in html or "0\xa0minutes" in html
     assert "grace@example.net" not in html and "198.51.100.7" not in html
+    assert "withdrawn" not in html
+
+    Article = type(article)
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.UNPUBLISHED)
+    html = admin_client(moderator).get(QUEUE).content.decode()
+    assert "(withdrawn: not on the site)" in html
 
 
 def test_bulk_approve_remove_and_spam(moderator, article):
