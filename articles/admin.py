@@ -585,6 +585,7 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
             "status": Article.Status.UNPUBLISHED if ran else Article.Status.DRAFT,
             "publish_at": None,
         }
+        request.article_recovered = True
         return super().recover_view(request, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):
@@ -593,6 +594,8 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
         for name, value in getattr(request, "article_workflow_state", {}).items():
             setattr(obj, name, value)
         super().save_model(request, obj, form, change)
+        if getattr(request, "article_recovered", False):
+            services.record_recovery(article=obj, by=request.user)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is EditorialNote:

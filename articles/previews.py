@@ -9,17 +9,20 @@ from django.urls import reverse
 SALT = "articles.preview"
 
 
-def _withdrawals(article_id) -> int:
+def _last_withdrawal(article_id) -> int:
+    """The id of the article's latest withdrawal (0 if none). Ids are never used twice, so a withdrawal
+    recorded after a link was made, a recovery after a deletion included, always closes it."""
     from .models import WorkflowEvent
 
     withdrawn = WorkflowEvent.Action.UNPUBLISHED
-    return WorkflowEvent.objects.filter(article_id=article_id, action=withdrawn).count()
+    events = WorkflowEvent.objects.filter(article_id=article_id, action=withdrawn)
+    return events.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
 def make_preview_token(article) -> str:
     """Valid for PREVIEW_LINK_MAX_AGE, and only until the article is next withdrawn: a story taken down (for
     legal reasons, say) must not stay open to whoever was sent a link. A link made afterwards works."""
-    return signing.dumps({"article": article.pk, "w": _withdrawals(article.pk)}, salt=SALT, compress=True)
+    return signing.dumps({"article": article.pk, "w": _last_withdrawal(article.pk)}, salt=SALT, compress=True)
 
 
 def preview_url(article) -> str:
@@ -31,7 +34,7 @@ def article_id_from_token(token: str) -> int:
     made before the article's last withdrawal."""
     data = signing.loads(token, salt=SALT, max_age=settings.PREVIEW_LINK_MAX_AGE)
     article_id = int(data["article"])
-    if data.get("w", 0) != _withdrawals(article_id):
+    if data.get("w", 0) != _last_withdrawal(article_id):
         raise signing.BadSignature("The article was withdrawn after this link was made.")
     return article_id
 

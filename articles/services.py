@@ -89,6 +89,14 @@ def _record(article, action, by, detail=""):
         reversion.add_to_revision(article)
 
 
+def record_recovery(*, article: Article, by) -> None:
+    """A deleted article brought back (the admin's recover) is recorded as withdrawn: deleting it removed
+    its history, and preview links made before must stay closed (articles.previews)."""
+    WorkflowEvent.objects.create(
+        article=article, action=WorkflowEvent.Action.UNPUBLISHED, actor=by, detail="recovered after deletion"
+    )
+
+
 @transaction.atomic
 def submit_for_review(*, article: Article, by) -> Article:
     if not can_edit(article=article, user=by):

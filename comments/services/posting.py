@@ -175,7 +175,7 @@ def _create_comment(*, article, user, name, email, url, text, ip, parent_id, fol
     comment.save()
     Moderation.objects.create(comment=comment, held_reason=held_reason)
     if comment.is_public:
-        _queue_notifications(comment, article)
+        _queue_notifications(comment)
     return comment
 
 
@@ -241,15 +241,17 @@ def confirm_pending(*, token: str) -> PostOutcome:
     return PostOutcome(HELD if pending.held_reason else PUBLISHED, comment=comment, pending=pending)
 
 
-def _article_of(comment):
+def _published_article_of(comment):
     from articles.models import Article
 
-    return Article.objects.filter(pk=comment.object_pk).first()
+    return Article.objects.published().filter(pk=comment.object_pk).first()
 
 
-def _queue_notifications(comment, article=None):
-    """Reply mail to the thread's followers and new-comment mail to authors who asked; one per recipient."""
-    article = article or _article_of(comment)
+def _queue_notifications(comment):
+    """Reply mail to the thread's followers and new-comment mail to authors who asked; one per recipient.
+    None while the article is off the site: the mail would name a withdrawn story (a reply approved after
+    the withdrawal)."""
+    article = _published_article_of(comment)
     if article is None:
         return
     author_email = (comment.user_email or "").lower()

@@ -5,6 +5,7 @@ from django.urls import reverse
 from reversion.models import Version
 
 from articles.models import Article
+from articles.previews import preview_url
 from tests.factories import ArticleFactory
 
 from .admin_forms import form_data
@@ -141,6 +142,7 @@ def test_an_editor_recovers_a_deleted_article_off_the_site(client_as, editor, ra
     article.refresh_from_db()
     assert article.status == (Status.PUBLISHED if ran else Status.DRAFT)
     pk, first_published_at = article.pk, article.first_published_at
+    old_preview = preview_url(article)
     response = client.post(reverse("admin:articles_article_delete", args=[pk]), {"post": "yes"})
     assert response.status_code == 302 and not Article.objects.filter(pk=pk).exists()
 
@@ -157,5 +159,10 @@ def test_an_editor_recovers_a_deleted_article_off_the_site(client_as, editor, ra
     else:
         assert recovered.first_published_at is None
     assert recovered not in Article.objects.published()
+    event = recovered.workflow_events.get()
+    assert (event.action, event.actor, event.detail) == ("unpublished", editor, "recovered after deletion")
     client.logout()
     assert client.get(recovered.get_absolute_url()).status_code == 404
+    # A deletion took the story down: links sent before it stay closed, a new one works.
+    assert client.get(old_preview).status_code == 404
+    assert client.get(preview_url(recovered)).status_code == 200

@@ -119,3 +119,20 @@ def test_held_comment_notifies_only_once_approved(article, reader, moderator, se
     assert [m.to for m in mail.outbox] == [["root@example.net"]]
     services.approve_comments(comments=[held], by=moderator)
     assert len(mail.outbox) == 1
+
+
+def test_a_reply_approved_after_its_article_was_withdrawn_mails_no_one(article, reader, moderator, settings):
+    """The mail would name the withdrawn story (its new headline, say) and link to it."""
+    from comments import services
+
+    settings.COMMENTS_HOLD_FIRST_TIME = True
+    root = make_comment(article, email="root@example.net", followup=True, when=earlier())
+    poster = Client(enforce_csrf_checks=True)
+    poster.force_login(reader)
+    Commenter(poster).post(f"/comments/reply/{root.pk}/", comment="held reply")
+    type(article).objects.filter(pk=article.pk).update(status="unpublished", headline="Withdrawn: legal hold")
+
+    services.approve_comments(comments=[ReaderComment.objects.get(comment="held reply")], by=moderator)
+
+    assert ReaderComment.objects.get(comment="held reply").is_public
+    assert mail.outbox == [] and not OutgoingMail.objects.exists()
