@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 from django_comments.models import CommentFlag
-from django_comments_xtd.models import XtdComment
+from django_comments_xtd.models import BlackListedDomain, XtdComment
 
 from articles.models import Article
 from newsroom.admin import StrictInputMixin
@@ -30,6 +30,16 @@ PERSONAL_DATA_PERM = "newsroom_comments.view_commenter_personal_data"
 for model in (XtdComment, CommentFlag):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
+
+
+# xtd's list of blocked domains, which moderators keep, with our checks on what its address may hold.
+if admin.site.is_registered(BlackListedDomain):
+    admin.site.unregister(BlackListedDomain)
+
+
+@admin.register(BlackListedDomain)
+class BlockedDomainAdmin(StrictInputMixin, admin.ModelAdmin):
+    search_fields = ["domain"]
 
 
 def sees_personal_data(request) -> bool:

@@ -111,6 +111,13 @@ AUTOCOMPLETE = "/admin/autocomplete/?app_label=articles&"
         ("/admin/articles/article/?q=%00", 200),
         ("/admin/articles/article/?headline__regex=(", 400),
         ("/admin/authors/author/?display_name__iregex=[", 400),
+        ("/admin/articles/article/?headline__contains=%00", 400),
+        ("/admin/articles/article/?status__exact=%00", 400),
+        ("/admin/articles/tag/?name__contains=%00", 400),
+        ("/admin/newsroom_comments/readercomment/?article=%00", 400),
+        ("/admin/newsroom_comments/readercomment/?comment__contains=%00", 400),
+        ("/admin/articles/article/?published_at__year=99999999999", 400),
+        ("/admin/articles/article/?published_at__year=2026&published_at__month=11", 200),
     ],
 )
 def test_odd_admin_searches_and_filters_are_answered_not_500(editor, url, status):
@@ -119,3 +126,13 @@ def test_odd_admin_searches_and_filters_are_answered_not_500(editor, url, status
     client = Client(raise_request_exception=False)
     client.force_login(editor)
     assert client.get(url).status_code == status
+
+
+def test_the_moderators_blocked_domains_list_refuses_crafted_lookups_too(moderator):
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    client.force_login(moderator)
+    assert client.get("/admin/django_comments_xtd/blacklisteddomain/").status_code == 200
+    assert client.get("/admin/django_comments_xtd/blacklisteddomain/?domain__regex=(").status_code == 400
+    assert client.get("/admin/django_comments_xtd/blacklisteddomain/?q=%00").status_code == 200
