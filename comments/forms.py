@@ -2,6 +2,7 @@
 
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django_comments_xtd.forms import XtdCommentForm
 
 from .models import CommentReport, DataRequest
@@ -25,6 +26,9 @@ class ReaderCommentForm(XtdCommentForm):
             initial.setdefault("email", user.email)
         super().__init__(target_object, data=data, initial=initial, comment=comment, **kwargs)
         max_length = settings.COMMENT_MAX_LENGTH
+        # The comment replied to, as the API takes it: an id past any row is a form error, not a query
+        # (SQLite cannot even compare an integer past 2**63 - 1).
+        self.fields["reply_to"].validators += [MinValueValidator(0), MaxValueValidator(2**31 - 1)]
         self.fields["name"] = forms.CharField(
             label="Name",
             max_length=50,

@@ -112,3 +112,14 @@ def test_count_without_annotation_is_one_query(article, django_assert_num_querie
     with CaptureQueriesContext(connection) as queries:
         assert comment_count(article) == 1
     assert len(queries) <= 2  # the count, and the content type the first time
+
+
+@pytest.mark.parametrize("reply_to", ["9223372036854775808", "-1"])
+def test_a_reply_to_an_id_past_any_row_is_a_form_error(commenter, article, reply_to):
+    from comments.models import PendingComment, ReaderComment
+
+    response = commenter.post(article.get_absolute_url(), reply_to=reply_to, follow=False)
+
+    assert response.status_code == 400
+    assert b"Please correct your comment" in response.content
+    assert not ReaderComment.objects.exists() and not PendingComment.objects.exists()
