@@ -149,7 +149,7 @@ class TagAtomFeed(TagFeed):
 
 class AuthorFeed(ArticlesOfFeed):
     url_name = "authors:feed"
-    objects = Author.objects.with_public_fields()
+    objects = Author.objects.with_public_fields().bylined()
 
     def description(self, obj=None):
         return f"Articles by {obj.display_name} in {settings.SITE_NAME}."

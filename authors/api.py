@@ -10,6 +10,7 @@ from articles.api import (
     ArticleCursorPagination,
     ArticleListSerializer,
     for_api_listing,
+    sees_unpublished,
     visible_articles,
     with_sort_time,
 )
@@ -88,6 +89,10 @@ class AuthorViewSet(SlugLookupMixin, NewsroomViewMixin, viewsets.ReadOnlyModelVi
     queryset = Author.objects.with_public_fields()
     serializer_class = AuthorSerializer
     pagination_class = AuthorCursorPagination
+
+    def get_queryset(self):
+        """Staff who see drafts see every author; readers those on a published story's byline."""
+        return self.queryset if sees_unpublished(self.request.user) else self.queryset.bylined()
 
     @extend_schema(
         summary="List an author's articles",

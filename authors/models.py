@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFill
@@ -11,6 +12,13 @@ class AuthorQuerySet(models.QuerySet):
     def with_public_fields(self):
         """Everything a public page may show of an author, and nothing private."""
         return self.defer("contact_email", "user")
+
+    def bylined(self):
+        """Authors a reader may see: on the byline of at least one published story. One who writes only
+        drafts so far (a guest for a story not yet out, say) would give that story away."""
+        from articles.models import Article
+
+        return self.filter(Exists(Article.objects.published().filter(bylines__author=OuterRef("pk"))))
 
 
 class Author(models.Model):

@@ -1,4 +1,3 @@
-from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.views.generic import ListView, TemplateView
@@ -21,8 +20,7 @@ class Directory:
 
     @cached_property
     def groups(self) -> list[tuple[str, list[Author]]]:
-        bylined = Article.objects.published().filter(bylines__author=OuterRef("pk"))
-        authors = list(Author.objects.with_public_fields().filter(Exists(bylined)).order_by("display_name"))
+        authors = list(Author.objects.with_public_fields().bylined().order_by("display_name"))
         groups = {heading: [a for a in authors if a.kind == kind] for kind, heading in GROUP_HEADINGS.items()}
         return [(heading, members) for heading, members in groups.items() if members]
 
@@ -41,6 +39,8 @@ class AuthorIndexView(TemplateView):
 
 class AuthorView(ArticleListMixin, ListView):
     template_name = "authors/author.html"
+    # Someone on no published story has no page yet: it could give away the draft they are writing.
+    empty_is_not_found = True
 
     def get_queryset(self):
         authors = Author.objects.with_public_fields()

@@ -30,7 +30,6 @@ from newsroom.api import (
     NewsroomViewMixin,
     SlugLookupMixin,
     StrictCursorPagination,
-    is_staff_user,
 )
 from newsroom.security import client_ip
 from newsroom.throttles import CommentPostThrottle
@@ -45,6 +44,7 @@ from .queries import (
     for_api_listing,
     for_api_listing_ids,
     public_comments,
+    sees_unpublished,
     visible_articles,
     with_sort_time,
 )
@@ -522,8 +522,8 @@ class TagViewSet(SlugLookupMixin, NewsroomViewMixin, viewsets.ReadOnlyModelViewS
     serializer_class = TagSerializer
 
     def get_queryset(self):
-        """Staff see every tag (drafts are tagged with them); readers those on a published article."""
-        return self.queryset if is_staff_user(self.request.user) else self.queryset.in_use()
+        """Staff who see drafts see every tag (drafts carry them); others those on a published article."""
+        return self.queryset if sees_unpublished(self.request.user) else self.queryset.in_use()
 
     pagination_class = SlugCursorPagination
 

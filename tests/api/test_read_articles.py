@@ -53,8 +53,9 @@ def test_unpublished_articles_are_not_found_by_id_path_comments_or_author(api, s
     when = timezone.localtime(article.published_at or article.publish_at or article.created_at)
     path = f"{LIST}by-path/city/{when:%Y/%m/%d}/{article.slug}/"
     assert api.get(path).status_code == 404
+    # Its author is on no published story: readers do not find them either.
     response = api.get(f"/api/v1/authors/{author.slug}/articles/")
-    assert response.status_code == 200 and response.json()["results"] == []
+    assert response.status_code == 404 and article.slug not in response.content.decode()
     assert article.slug not in api.get(f"{LIST}?section=city").content.decode()
 
 
@@ -212,7 +213,7 @@ def test_sections_tags_and_authors(api):
     assert slugs(api.get("/api/v1/authors/ada/articles/")) == ["by-ada"]
 
 
-def test_a_tag_on_no_published_article_is_hidden_from_readers(api, api_as, editor, client):
+def test_a_tag_on_no_published_article_is_hidden_from_readers(api, api_as, editor, moderator, client):
     """A tag made for a story still in draft, scheduled or withdrawn would name it before it runs."""
     TagFactory(slug="unused", name="Unused")
     for state in ("in_review", "scheduled", "unpublished"):
@@ -231,6 +232,25 @@ def test_a_tag_on_no_published_article_is_hidden_from_readers(api, api_as, edito
     assert client.get("/tag/ports/").status_code == 200 and client.get("/tag/ports/feed/").status_code == 200
     staff_sees = [t["slug"] for t in api_as(editor).get("/api/v1/tags/?page_size=50").json()["results"]]
     assert staff_sees == sorted(["ports", *hidden])
+    # A moderator is staff but sees no draft anywhere: nor the tags only drafts carry.
+    assert api_as(moderator).get("/api/v1/tags/mayor-draft/").status_code == 404
+
+
+def test_an_author_on_no_published_story_is_hidden_from_readers(api, api_as, editor, moderator, client):
+    """A guest writer on a story not yet out would give it away."""
+    secret = AuthorFactory(slug="secret-source", display_name="Secret Source")
+    ArticleFactory(authors=[secret], headline="Not out yet")
+    ArticleFactory(published=True, authors=[AuthorFactory(slug="ada", display_name="Ada")])
+
+    assert [a["slug"] for a in api.get("/api/v1/authors/").json()["results"]] == ["ada"]
+    assert api.get("/api/v1/authors/secret-source/").status_code == 404
+    assert api_as(moderator).get("/api/v1/authors/secret-source/").status_code == 404
+    for path in ("/authors/secret-source/", "/authors/secret-source/feed/", "/authors/"):
+        response = client.get(path)
+        assert "Secret Source" not in response.content.decode(), path
+        assert response.status_code == (200 if path == "/authors/" else 404), path
+    assert client.get("/authors/ada/").status_code == 200
+    assert api_as(editor).get("/api/v1/authors/secret-source/").json()["display_name"] == "Secret Source"
 
 
 def test_the_api_root_links_every_list_and_the_contract(api):
