@@ -99,7 +99,9 @@ def test_unknown_authors_and_bad_pages_are_not_found(client, author, path):
 
 
 def test_handles_that_are_not_well_formed_are_left_out(client, fresh_cache):
-    odd = AuthorFactory(slug="odd", mastodon_handle="not-a-handle", x_handle="", bluesky_handle="", website="")
+    odd = AuthorFactory(
+        slug="odd", mastodon_handle="not-a-handle", x_handle="", bluesky_handle="", website=""
+    )
     ArticleFactory(published=True, authors=[odd])
 
     response = client.get("/authors/odd/")
