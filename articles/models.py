@@ -1,3 +1,5 @@
+import os
+
 import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -114,10 +116,12 @@ class Image(models.Model):
 
     def used_in(self):
         """Articles that show this image: as lead image, or in the body (a figure from the library
-        carries the image's id in data-file; a pasted address carries the file's name)."""
+        carries the image's id in data-file; a pasted address carries the file's name, or for a rendition
+        the directory imagekit names after it: renditions/images/2026/11/pier/<hash>.jpg)."""
         in_body = Q(body__contains=f'data-file="{self.pk}"')
         if self.file:
-            in_body |= Q(body__contains=self.file.name)
+            renditions = f"{settings.IMAGEKIT_CACHEFILE_DIR}/{os.path.splitext(self.file.name)[0]}/"
+            in_body |= Q(body__contains=self.file.name) | Q(body__contains=renditions)
         return Article.objects.filter(Q(lead_image=self) | in_body).order_by("-updated_at", "-pk")
 
     def renditions(self):

@@ -150,3 +150,17 @@ def test_a_reporter_changes_only_their_own_unused_or_draft_images(reporter, othe
     assert response.status_code == 200
     theirs.refresh_from_db()
     assert theirs.caption == "Edited"
+
+
+def test_a_rendition_pasted_by_its_address_counts_as_use(editor, reporter):
+    """A body may hold a rendition's address without the library's data-file: the image is still in use."""
+    image = ImageFactory(uploaded_by=reporter, caption="Before")
+    article = ArticleFactory(in_review=True, body=f'<p><img src="{image.rendition_480.url}" alt=""></p>')
+    assert "data-file" not in article.body
+    assert list(image.used_in()) == [article]
+    assert list(ImageFactory().used_in()) == []  # another picture is not
+
+    response = api(reporter).patch(f"/api/v1/images/{image.pk}/", {"caption": "After"}, format="json")
+    assert response.status_code == 403
+    assert api(editor).delete(f"/api/v1/images/{image.pk}/").status_code == 409
+    assert Image.objects.filter(pk=image.pk, caption="Before").exists()
