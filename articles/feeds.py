@@ -10,6 +10,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator, get_text_list
 
 from authors.models import Author
+from newsroom.page_cache import public_revalidated
 
 from .models import Article, Section, Tag
 from .templatetags.newsroom_site import absolute
@@ -22,6 +23,9 @@ class LatestArticlesFeed(Feed):
 
     description_template = None
     url_name = "articles:feed"
+
+    def __call__(self, request, *args, **kwargs):
+        return public_revalidated(super().__call__)(request, *args, **kwargs)
 
     def title(self, obj=None):
         return settings.SITE_NAME

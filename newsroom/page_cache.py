@@ -23,6 +23,7 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
+from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
@@ -31,8 +32,10 @@ from django.db.models import Model
 from django.db.models.query import QuerySet
 from django.http import HttpResponse, JsonResponse, parse_cookie
 from django.middleware.csrf import get_token
+from django.middleware.http import ConditionalGetMiddleware
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.decorators import decorator_from_middleware
 from django.utils.http import http_date
 from django.views.decorators.cache import never_cache
 
@@ -256,6 +259,21 @@ def _page_key(request) -> str:
     # which must get SecurityMiddleware's redirect.
     raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}".encode()
     return PAGE_PREFIX + hashlib.md5(raw, usedforsecurity=False).hexdigest()
+
+
+def public_revalidated(view):
+    """For public output the page cache does not keep (feeds, sitemaps): the pages' Cache-Control, an ETag
+    of the content (Django's ConditionalGetMiddleware, as a decorator) and 304 for a conditional request, so
+    a CDN may keep them but asks again each time, and a withdrawn story leaves them at once."""
+
+    @wraps(view)
+    def public(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if request.method in ("GET", "HEAD") and response.status_code == 200:
+            response.headers.setdefault("Cache-Control", PUBLIC_CACHE_CONTROL)
+        return response
+
+    return decorator_from_middleware(ConditionalGetMiddleware)(public)
 
 
 def _make_public(response, etag: str, last_modified: float):

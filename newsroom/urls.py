@@ -8,7 +8,7 @@ from django.views.generic import RedirectView
 from articles import sitemaps
 from articles.views import robots_txt
 from newsroom import converters, views  # noqa: F401 - converters registers <id:>
-from newsroom.page_cache import csrf_token_view
+from newsroom.page_cache import csrf_token_view, public_revalidated
 
 # A database out of reach answers 503 with Retry-After instead of the 500 page (newsroom/views.py).
 handler500 = "newsroom.views.server_error"
@@ -39,16 +39,16 @@ urlpatterns = [
     path("authors/", include("authors.urls")),
     path("robots.txt", robots_txt, name="robots-txt"),
     path("favicon.ico", FaviconView.as_view(), name="favicon"),
-    path("sitemap.xml", sitemaps.sitemap_index, name="sitemap-index"),
+    path("sitemap.xml", public_revalidated(sitemaps.sitemap_index), name="sitemap-index"),
     path(
         "sitemap-news.xml",
-        sitemap_views.sitemap,
+        public_revalidated(sitemap_views.sitemap),
         {"sitemaps": {"news": sitemaps.NewsSitemap}, "template_name": "sitemaps/news.xml"},
         name="sitemap-news",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        public_revalidated(sitemap_views.sitemap),
         {"sitemaps": sitemaps.SITEMAPS},
         name="sitemap-section",
     ),

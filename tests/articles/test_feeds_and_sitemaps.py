@@ -179,3 +179,19 @@ def test_feed_links_use_the_public_address_not_the_request_host(client, newsroom
     links = [link.get("href") for link in feed.iter(f"{ATOM}link")]
     assert links and all(href.startswith("https://news.example.org/") for href in links)
     assert "https://news.example.org/world/feed/atom/" in links
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/feed/", "/feed/atom/", "/world/feed/", "/sitemap.xml", "/sitemap-articles.xml", "/sitemap-news.xml"],
+)
+def test_feeds_and_sitemaps_are_revalidated_like_the_pages(client, newsroom, path):
+    """A CDN may keep them but asks again each time (a 304 while nothing changed): a withdrawn story leaves
+    them at once."""
+    response = client.get(path)
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "public, max-age=0, must-revalidate"
+    again = client.get(path, HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304 and again.content == b""
+    assert client.get(path, HTTP_IF_NONE_MATCH='"other"').status_code == 200
