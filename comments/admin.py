@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Subquery
+from django.db.models.constants import LOOKUP_SEP
 from django.db.models.functions import Cast
 from django.http import HttpResponse
 from django.template.defaultfilters import pluralize
@@ -40,6 +41,10 @@ if admin.site.is_registered(BlackListedDomain):
 @admin.register(BlackListedDomain)
 class BlockedDomainAdmin(StrictInputMixin, admin.ModelAdmin):
     search_fields = ["domain"]
+
+
+# Fields that identify a commenter; none is shown, searched or filtered on without the permission above.
+PERSONAL_FIELDS = {"user_email", "ip_address"}
 
 
 def sees_personal_data(request) -> bool:
@@ -170,6 +175,13 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
         if sees_personal_data(request):
             fields += ["user_email", "=ip_address"]
         return fields
+
+    def lookup_allowed(self, lookup, value, request=None):
+        """Django lets a list be filtered on any of its model's own fields from the address; for email and
+        IP that would reveal them one guessed letter at a time (`?user_email__startswith=a`)."""
+        if lookup.split(LOOKUP_SEP)[0] in PERSONAL_FIELDS and not (request and sees_personal_data(request)):
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def get_search_results(self, request, queryset, search_term):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
