@@ -33,6 +33,8 @@ def outcome(share: ShareRecord) -> str:
         return f"Sent{tries}"
     if share.state == State.FAILED:
         return format_html('<strong style="color:#ba2121">Failed</strong>: {}', share.last_error)
+    if share.state == State.WITHDRAWN:
+        return "Not posted: the article was withdrawn before its turn; publishing it again posts it"
     if share.last_error:
         return format_html("Pending, retrying ({} attempts so far): {}", share.attempts, share.last_error)
     return "Pending"
@@ -43,7 +45,7 @@ def action_buttons(share: ShareRecord) -> str:
     buttons = []
     if share.state == State.FAILED:
         buttons.append(("Retry", reverse("admin:sharing_sharerecord_retry", args=[share.pk])))
-    if share.state != State.PENDING:
+    if share.state in (State.SENT, State.FAILED):
         buttons.append(("Share again", reverse("admin:sharing_sharerecord_share_again", args=[share.pk])))
     return format_html_join(
         " ",

@@ -34,6 +34,7 @@ class ShareRecord(models.Model):
         PENDING = "pending", "Pending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        WITHDRAWN = "withdrawn", "Not posted: article withdrawn"
 
     article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="shares")
     account = models.CharField(max_length=100, help_text="The account's name in SHARING_ACCOUNTS.")
@@ -97,6 +98,12 @@ class ShareRecord(models.Model):
     def mark_retrying(self, error: str, at):
         self.last_error = error
         self.next_attempt_at = at
+
+    def mark_withdrawn(self):
+        """The article left the site before its turn: nothing is posted; publishing it again re-queues it."""
+        self.state = self.State.WITHDRAWN
+        self.last_error = "Not posted: the article was withdrawn from the site before its turn."
+        self.next_attempt_at = None
 
     def reset_for_retry(self):
         self.state = self.State.PENDING

@@ -27,6 +27,12 @@ def queue_shares_for_publish(*, article, by) -> list[ShareRecord]:
     if not article.share_on_publish:
         return []
     configured = accounts.configured_accounts()
+    # Shares held back because the article was withdrawn before they posted go out now, as they were.
+    held_back = list(ShareRecord.objects.select_for_update().filter(article=article, state=State.WITHDRAWN))
+    for share in held_back:  # one per account at most
+        share.reset_for_retry()
+        share.requested_by = by
+        share.save()
     done = set(ShareRecord.objects.filter(article=article).values_list("account", flat=True))
     records = [
         ShareRecord(article=article, account=account.name, network=account.network, requested_by=by)
@@ -35,8 +41,10 @@ def queue_shares_for_publish(*, article, by) -> list[ShareRecord]:
     ]
     if records:
         ShareRecord.objects.bulk_create(records)
-        enqueue_on_commit([record.pk for record in records])
-    return records
+    queued = held_back + records
+    if queued:
+        enqueue_on_commit([record.pk for record in queued])
+    return queued
 
 
 def enqueue_on_commit(share_ids: list[int]):
@@ -106,6 +114,13 @@ def deliver_share(*, share_id: int) -> float | None:
             return None  # sent, failed, gone, or another worker holds it
         if share.next_attempt_at and share.next_attempt_at > timezone.now() + timedelta(seconds=1):
             return None  # an earlier try scheduled its own retry; this copy is early
+        if not share.article.is_published:
+            # Unpublished (or sent back to draft) between the publish and this task: readers cannot see
+            # it, so the networks must not either.
+            share.mark_withdrawn()
+            share.save()
+            logger.info("Share %s not posted: article %s is no longer published", share.pk, share.article_id)
+            return None
         account = accounts.get_account(share.account)
         if account is None:
             share.mark_failed(f"The account “{share.account}” is no longer in SHARING_ACCOUNTS.")
@@ -195,9 +210,11 @@ def _require_publisher(user):
 def retry_share(*, share: ShareRecord, by) -> ShareRecord:
     """A failed share tries again (same record, same idempotency key: it never posted)."""
     _require_publisher(by)
-    share = ShareRecord.objects.select_for_update().get(pk=share.pk)
+    share = ShareRecord.objects.select_for_update().select_related("article").get(pk=share.pk)
     if share.state != State.FAILED:
         raise ValidationError("Only failed shares can be retried.")
+    if not share.article.is_published:
+        raise ValidationError("Only published articles can be shared.")
     share.reset_for_retry()
     share.requested_by = by
     share.save()

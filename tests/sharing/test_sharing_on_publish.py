@@ -273,6 +273,50 @@ def test_share_again_makes_a_new_round(editor, two_accounts, django_capture_on_c
     assert again.idempotency_key != first.idempotency_key and again.record_key != first.record_key
 
 
+def test_a_story_withdrawn_before_its_share_posted_is_not_posted_until_published_again(
+    client_as, editor, two_accounts, httpserver, django_capture_on_commit_callbacks
+):
+    httpserver.expect_request("/api/v1/statuses").respond_with_json(
+        {"id": "9", "url": "https://m.example/@n/9"}
+    )
+    article = ArticleFactory(in_review=True)
+    with django_capture_on_commit_callbacks() as callbacks:
+        articles.publish_article(article=article, by=editor)
+    articles.unpublish_article(article=article, by=editor)  # before the worker got to the shares
+    for callback in callbacks:
+        callback()  # the tasks run (eagerly) now, on a story readers no longer see
+
+    assert httpserver.log == []
+    shares = ShareRecord.objects.filter(article=article).order_by("account")
+    assert [(s.account, s.state, s.attempts, s.sent_at) for s in shares] == [
+        ("dev-log", State.WITHDRAWN, 0, None),
+        ("masto", State.WITHDRAWN, 0, None),
+    ]
+    assert ShareRecord.objects.due_for_sweeping(older_than=timedelta(0)).count() == 0  # not sent again
+    page = client_as(editor).get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    assert "Not posted: the article was withdrawn before its turn" in page
+    assert reverse("admin:sharing_sharerecord_retry", args=[shares[1].pk]) not in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        articles.publish_article(article=article, by=editor)
+    masto = ShareRecord.objects.get(article=article, account="masto")
+    assert (masto.state, masto.round, masto.remote_id, masto.attempts) == (State.SENT, 1, "9", 1)
+    assert ShareRecord.objects.filter(article=article).count() == 2 and len(httpserver.log) == 1
+
+
+def test_a_failed_share_of_a_withdrawn_story_cannot_be_retried(editor, two_accounts, client_as):
+    share = _share(state=State.FAILED, last_error="timeout", failed_at=timezone.now())
+    articles.unpublish_article(article=share.article, by=editor)
+    with pytest.raises(ValidationError, match="Only published articles can be shared"):
+        services.retry_share(share=share, by=editor)
+    response = client_as(editor).post(
+        reverse("admin:sharing_sharerecord_retry", args=[share.pk]), follow=True
+    )
+    assert "Only published articles can be shared" in response.content.decode()
+    share.refresh_from_db()
+    assert (share.state, share.last_error) == (State.FAILED, "timeout")
+
+
 # Admin ------------------------------------------------------------------------------------------------
 
 

@@ -249,7 +249,7 @@ def test_401_fails_at_once_and_editors_see_it(live, boss, client):
 
 def test_pool_process_killed_mid_post_is_redelivered_and_posts_once(live, worker, boss):
     live.hold.set()
-    article = ArticleFactory(in_review=True, share_on_publish=False)
+    article = ArticleFactory(published=True, share_on_publish=False)
     with transaction.atomic():
         share = ShareRecord.objects.create(article=article, account="masto", network="mastodon")
     from sharing.tasks import post_share
@@ -267,7 +267,7 @@ def test_pool_process_killed_mid_post_is_redelivered_and_posts_once(live, worker
 
 def test_whole_worker_killed_mid_post_then_restarted_posts_once(live, worker, boss):
     live.hold.set()
-    article = ArticleFactory(in_review=True, share_on_publish=False)
+    article = ArticleFactory(published=True, share_on_publish=False)
     with transaction.atomic():
         share = ShareRecord.objects.create(article=article, account="masto", network="mastodon")
     from sharing.tasks import post_share
