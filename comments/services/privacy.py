@@ -43,8 +43,14 @@ def export_commenter_data(*, email: str) -> list[dict]:
     from articles.models import Article
 
     rows = list(_by_email(email).order_by("submit_date"))
-    articles = {str(a.pk): a for a in Article.objects.filter(pk__in={int(r.object_pk) for r in rows})}
-    pending = PendingComment.objects.filter(user_email__iexact=email.strip(), confirmed_at__isnull=True)
+    pending = list(
+        PendingComment.objects.filter(user_email__iexact=email.strip(), confirmed_at__isnull=True).order_by(
+            "submit_date"
+        )
+    )
+    # Only what readers can see is named: a withdrawn story's headline may since have been rewritten.
+    ids = {int(r.object_pk) for r in rows} | {p.article_id for p in pending}
+    articles = {str(a.pk): a for a in Article.objects.published().filter(pk__in=ids)}
     data = [
         {
             "id": r.pk,
@@ -70,12 +76,12 @@ def export_commenter_data(*, email: str) -> list[dict]:
             "website": p.user_url,
             "ip_address": p.ip_address,
             "date": p.submit_date.isoformat(),
-            "article": p.article.headline,
+            "article": articles[str(p.article_id)].headline if str(p.article_id) in articles else None,
             "article_url": None,
             "state": "unconfirmed",
             "text": p.comment,
         }
-        for p in pending.select_related("article")
+        for p in pending
     ]
     return data
 

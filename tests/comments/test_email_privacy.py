@@ -9,8 +9,11 @@ from django.core import mail, signing
 from django.test import Client
 from django.utils import timezone
 
+from articles import services as articles
+from articles.models import Article
 from comments import services, tasks, tokens
 from comments.models import DataRequest, OutgoingMail, PendingComment, ReaderComment
+from tests.factories import ArticleFactory
 
 from .conftest import confirm, confirmation_link
 from .helpers import make_comment
@@ -204,6 +207,25 @@ def test_export_by_email_sends_json_to_that_address_only(article):
     assert DataRequest.objects.get().email == ""  # done: the request forgets the address
     assert client.post(link, {"csrfmiddlewaretoken": csrf_from(page)}).status_code == 200
     assert len([m for m in mail.outbox if m.attachments]) == 1
+
+
+def test_export_names_only_stories_readers_can_see(article, editor):
+    make_comment(article, text="on a story since withdrawn")
+    PendingComment.objects.create(
+        article=article, user_name="Grace", user_email="grace@example.net", comment="never confirmed"
+    )
+    on_site = ArticleFactory(published=True, headline="Ferry timetable changes")
+    make_comment(on_site, text="on a story still up")
+    articles.unpublish_article(article=article, by=editor)
+    Article.objects.filter(pk=article.pk).update(headline="Draft: the council's secret deal")
+
+    rows = {row["text"]: row for row in services.export_commenter_data(email="Grace@example.net")}
+    assert set(rows) == {"on a story since withdrawn", "never confirmed", "on a story still up"}
+    for text in ("on a story since withdrawn", "never confirmed"):
+        assert (rows[text]["article"], rows[text]["article_url"]) == (None, None)
+    assert rows["on a story still up"]["article"] == "Ferry timetable changes"
+    assert rows["on a story still up"]["article_url"].endswith(on_site.get_absolute_url())
+    assert "secret deal" not in json.dumps(list(rows.values()))
 
 
 def test_erasure_by_email_anonymises_every_comment_including_held(article):
