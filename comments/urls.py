@@ -19,5 +19,5 @@ urlpatterns = [
     path("my-data/", views.data_request, name="comments-data"),
     path("my-data/<str:token>/", views.data_confirm, name="comments-data-confirm"),
     path("notifications/", views.notification_settings, name="comments-notifications"),
-    path("cr/<id:content_type_id>/<str:object_pk>/", views.comment_redirect, name="comments-url-redirect"),
+    path("cr/<id:content_type_id>/<id:object_pk>/", views.comment_redirect, name="comments-url-redirect"),
 ]

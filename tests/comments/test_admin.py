@@ -123,6 +123,21 @@ def test_view_on_site_names_no_address_a_role_may_not_see(moderator, editor):
     assert response.status_code == 302 and response["Location"].endswith(section.get_absolute_url())
 
 
+def test_a_comments_own_address_leads_to_its_published_story_and_nothing_else(article, client):
+    """Comment.get_absolute_url() goes through /comments/cr/<type>/<id>/; any other id is a plain 404."""
+    from tests.factories import ArticleFactory
+
+    comment = make_comment(article)
+    response = client.get(comment.get_absolute_url())
+    assert response.status_code == 302 and response["Location"].startswith(article.get_absolute_url())
+    article_type = comment.content_type_id
+    draft = ArticleFactory(slug="council-leader-to-resign")
+    for object_pk in [str(draft.pk), "abc", "1.5", "%20", "%00", "-1", "9" * 30]:
+        response = client.get(f"/comments/cr/{article_type}/{object_pk}/")
+        assert response.status_code == 404, object_pk
+        assert "couldn’t find that page" in response.content.decode()
+
+
 def test_email_and_ip_only_with_the_personal_data_permission(moderator, article):
     comment = make_comment(article, public=False)
     change = f"{QUEUE}{comment.pk}/change/"
