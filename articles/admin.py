@@ -19,7 +19,7 @@ from reversion.models import Version
 
 from authors.models import Author
 from comments.queries import with_comment_counts
-from newsroom.admin import StrictInputMixin
+from newsroom.admin import AutocompleteInputMixin, StrictInputMixin
 from sharing.admin import ShareRecordInline
 
 from . import services
@@ -194,7 +194,7 @@ class BylineFormSet(forms.BaseInlineFormSet):
             raise ValidationError(services.BYLINE_KEPT)
 
 
-class BylineInline(FollowsArticlePermissions, admin.TabularInline):
+class BylineInline(AutocompleteInputMixin, FollowsArticlePermissions, admin.TabularInline):
     model = Byline
     formset = BylineFormSet
     extra = 0
@@ -213,7 +213,7 @@ class RelatedFormSet(forms.BaseInlineFormSet):
                 form.add_error("related", "An article cannot be related to itself.")
 
 
-class RelatedArticleInline(FollowsArticlePermissions, admin.TabularInline):
+class RelatedArticleInline(AutocompleteInputMixin, FollowsArticlePermissions, admin.TabularInline):
     model = RelatedArticle
     formset = RelatedFormSet
     fk_name = "article"

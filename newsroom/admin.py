@@ -1,18 +1,64 @@
 """What every ModelAdmin of ours shares (the apps' admin modules register them)."""
 
 from django.contrib.admin.views.main import SEARCH_VAR
-from django.core.exceptions import BadRequest
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import BadRequest, ValidationError
 
+# A row id has at most 18 digits (newsroom/converters.py); SQLite fails on a longer number, not filters.
+MAX_ID_DIGITS = 18
 # The date hierarchy's parameters and the most digits each can hold.
 DATE_PARTS = {"__year": 4, "__month": 2, "__day": 2}
 
 
-class StrictInputMixin:
+class KnownValuesOnly:
+    """Django's autocomplete widgets look the submitted values up to show them again when the form comes
+    back with an error; a value that cannot be an id (`tags=abc`, `section=1.5`) made that lookup raise, a
+    500 in place of the field's own "Select a valid choice". Such values are left out of the lookup."""
+
+    def optgroups(self, name, value, attr=None):
+        opts = self.field.remote_field.model._meta
+        target = opts.get_field(getattr(self.field.remote_field, "field_name", opts.pk.attname))
+        return super().optgroups(name, [v for v in value if _is_value_of(target, v)], attr)
+
+
+def _is_value_of(field, value) -> bool:
+    try:
+        python = field.to_python(value)
+    except ValidationError:
+        return False
+    return not isinstance(python, int) or abs(python) < 2**63
+
+
+class KnownValuesSelect(KnownValuesOnly, AutocompleteSelect):
+    pass
+
+
+class KnownValuesSelectMultiple(KnownValuesOnly, AutocompleteSelectMultiple):
+    pass
+
+
+class AutocompleteInputMixin:
+    """For a ModelAdmin or an inline with `autocomplete_fields`: the widgets above in place of Django's."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = KnownValuesSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = KnownValuesSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class StrictInputMixin(AutocompleteInputMixin):
     """Whatever is typed or crafted into an admin address gets an answer, never a database error.
 
     A NUL byte (PostgreSQL refuses one in any text) is dropped from search terms, in lists, autocompletes
-    and the image picker alike, and refused (400) in a list's filters; so are a date beyond year 9999 and
-    regular-expression lookups (`?headline__regex=(`), which no admin link offers."""
+    and the image picker alike, and refused (400) in a list's filters; so are a number longer than any id,
+    a date beyond year 9999 and regular-expression lookups (`?headline__regex=(`), which no admin link
+    offers. A form sent back with a value no autocomplete could have offered gets the field's error
+    (AutocompleteInputMixin)."""
 
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, search_term.replace("\x00", ""))
@@ -26,6 +72,8 @@ class StrictInputMixin:
         for name, values in request.GET.lists():
             if name != SEARCH_VAR and any("\x00" in value for value in values):
                 raise BadRequest(f"The filter {name} holds a NUL character.")
+            if any(value.isdigit() and len(value) > MAX_ID_DIGITS for value in values):
+                raise BadRequest(f"The filter {name} holds a number too large for any id.")
             digits = next((n for part, n in DATE_PARTS.items() if name.endswith(part)), None)
             if digits and any(len(value) > digits for value in values):
                 raise BadRequest(f"The date filter {name} is out of range.")

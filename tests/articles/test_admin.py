@@ -618,3 +618,35 @@ def test_a_reporters_new_article_starts_with_their_own_byline(client_as, reporte
     assert [b.author for b in Article.objects.get(slug="own-byline").bylines.all()] == [me]
     # Staff who write as no author start with an empty byline, as before.
     assert form_data(client_as(editor).get(ADD_URL))["bylines-0-author"] == ""
+
+
+# --- Crafted form values ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("tags", "abc"),  # “abc” is not a valid value.
+        ("tags", "1.5"),
+        ("section", "abc"),
+        ("section", "99999999999999999999"),
+        ("lead_image", "abc"),
+        ("bylines-0-author", "abc"),
+        ("related_links-0-related", "abc"),
+    ],
+)
+def test_a_value_no_autocomplete_offers_gets_the_fields_error_and_changes_nothing(
+    client_as, editor, field, value
+):
+    article = ArticleFactory(published=True, headline="Ferry runs all winter")
+    client = client_as(editor)
+    data = edit(client, article, headline="Changed by a crafted form", **{field: value})
+    if field.startswith("related_links-"):
+        data.update({"related_links-TOTAL_FORMS": "1", "related_links-0-position": "0"})
+    response = client.post(change_url(article), data)
+
+    assert response.status_code == 200
+    message = f"“{value}” is not a valid value." if field == "tags" else "Select a valid choice."
+    assert message in response.content.decode()
+    article.refresh_from_db()
+    assert article.headline == "Ferry runs all winter"

@@ -118,6 +118,10 @@ AUTOCOMPLETE = "/admin/autocomplete/?app_label=articles&"
         ("/admin/newsroom_comments/readercomment/?comment__contains=%00", 400),
         ("/admin/articles/article/?published_at__year=99999999999", 400),
         ("/admin/articles/article/?published_at__year=2026&published_at__month=11", 200),
+        ("/admin/articles/article/?section__id__exact=99999999999999999999", 400),
+        ("/admin/articles/article/?section__id__exact=1", 200),
+        ("/admin/newsroom_comments/readercomment/?article=99999999999999999999", 400),
+        ("/admin/articles/article/?bylines__author__id__exact=99999999999999999999", 400),
     ],
 )
 def test_odd_admin_searches_and_filters_are_answered_not_500(editor, url, status):

@@ -286,7 +286,7 @@ def test_the_article_filter_offers_the_articles_with_comments_in_the_state_shown
     draft = ArticleFactory(headline="Embargoed: council leader to resign")
     for query in (f"?article={draft.pk}", f"?state=all&article={draft.pk}", "?article=99999999999999999999"):
         response = client.get(QUEUE + query)
-        assert response.status_code in (200, 302)
+        assert response.status_code in (200, 302, 400)  # 400: a number longer than any id
         assert "Embargoed" not in response.content.decode()
 
 
