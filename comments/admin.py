@@ -51,6 +51,17 @@ def sees_personal_data(request) -> bool:
     return request.user.has_perm(PERSONAL_DATA_PERM)
 
 
+def articles_named_to(request):
+    """The articles whose headlines the queue may show: all for who may view articles (reporters and
+    editors), those on the site for moderators, to whom a withdrawn story's rewritten headline is news."""
+    if request.user.has_perm("articles.view_article"):
+        return Article.objects.all()
+    return Article.objects.published()
+
+
+NOT_ON_SITE = "A story not on the site"
+
+
 class StateFilter(admin.SimpleListFilter):
     """The queue: without a choice, the list shows held comments."""
 
@@ -128,8 +139,13 @@ class ArticleFilter(admin.SimpleListFilter):
             and ReaderComment.objects.filter(object_pk=chosen).exists()
         ):
             ids.append(int(chosen))
-        headlines = dict(Article.objects.filter(pk__in=ids).values_list("pk", "headline"))
-        return [(str(pk), Truncator(headlines[pk]).chars(60)) for pk in ids if pk in headlines]
+        existing = set(Article.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        headlines = dict(articles_named_to(request).filter(pk__in=ids).values_list("pk", "headline"))
+        return [
+            (str(pk), Truncator(headlines[pk]).chars(60) if pk in headlines else f"{NOT_ON_SITE} (no. {pk})")
+            for pk in ids
+            if pk in existing
+        ]
 
     def queryset(self, request, queryset):
         if self.value():
@@ -155,9 +171,9 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
             .annotate(
                 report_count=Count("reports", distinct=True),
                 article_headline=Subquery(
-                    Article.objects.filter(pk=Cast(OuterRef("object_pk"), IntegerField())).values("headline")[
-                        :1
-                    ]
+                    articles_named_to(request)
+                    .filter(pk=Cast(OuterRef("object_pk"), IntegerField()))
+                    .values("headline")[:1]
                 ),
                 article_on_site=Exists(
                     Article.objects.published().filter(pk=Cast(OuterRef("object_pk"), IntegerField()))
@@ -186,9 +202,11 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if search_term:
-            article_ids = Article.objects.filter(headline__icontains=search_term).values_list(
-                "pk", flat=True
-            )[:100]
+            article_ids = (
+                articles_named_to(request)
+                .filter(headline__icontains=search_term)
+                .values_list("pk", flat=True)[:100]
+            )
             results |= queryset.filter(object_pk__in=[str(pk) for pk in article_ids])
         return results, may_have_duplicates
 
@@ -199,8 +217,9 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
 
     @admin.display(description="Article")
     def article_link(self, comment):
-        if not comment.article_headline:
-            return "—"
+        if not comment.article_headline and not comment.article_on_site:
+            # Withdrawn (or deleted), to a moderator: the comments stay reachable, the headline unnamed.
+            return format_html('<a href="?article={}">{}</a>', comment.object_pk, NOT_ON_SITE)
         link = format_html(
             '<a href="?article={}">{}</a>', comment.object_pk, Truncator(comment.article_headline).chars(60)
         )

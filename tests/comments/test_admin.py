@@ -38,10 +38,27 @@ def test_queue_lists_held_comments_with_article_excerpt_age_and_rule(moderator, 
     assert "grace@example.net" not in html and "198.51.100.7" not in html
     assert "withdrawn" not in html
 
+
+def test_a_withdrawn_storys_headline_is_named_to_who_may_read_drafts_only(moderator, editor, article):
+    make_comment(article, text="Held for a moderator", public=False)
     Article = type(article)
-    Article.objects.filter(pk=article.pk).update(status=Article.Status.UNPUBLISHED)
-    html = admin_client(moderator).get(QUEUE).content.decode()
-    assert "(withdrawn: not on the site)" in html
+    Article.objects.filter(pk=article.pk).update(
+        status=Article.Status.UNPUBLISHED, headline="Embargoed: council leader to resign"
+    )
+    moderators = admin_client(moderator)
+    for query in ("", f"?article={article.pk}", "?q=Embargoed", "?q=council+leader"):
+        response = moderators.get(QUEUE + query)
+        assert response.status_code == 200 and "leader to resign" not in response.content.decode(), query
+    html = moderators.get(QUEUE).content.decode()
+    assert "Held for a moderator" in html and "A story not on the site" in html
+    assert f"A story not on the site (no. {article.pk})" in moderators.get(QUEUE).content.decode()
+    assert "Held for a moderator" not in moderators.get(QUEUE + "?q=Embargoed").content.decode()
+    comment_page = moderators.get(f"{QUEUE}{ReaderComment.objects.get().pk}/change/").content.decode()
+    assert "Held for a moderator" in comment_page and "leader to resign" not in comment_page
+
+    html = admin_client(editor).get(QUEUE + "?q=Embargoed").content.decode()
+    assert "Held for a moderator" in html
+    assert "Embargoed: council leader to resign" in html and "(withdrawn: not on the site)" in html
 
 
 def test_bulk_approve_remove_and_spam(moderator, article):
