@@ -1,5 +1,7 @@
 """Validation of uploaded images: a real image, within size and dimension limits."""
 
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
@@ -19,20 +21,16 @@ def validate_image_upload(file):
             code="image_too_large",
             params={"size": filesizeformat(size), "limit": filesizeformat(settings.IMAGE_MAX_UPLOAD_BYTES)},
         )
-    position = file.tell() if hasattr(file, "tell") else None
-    try:
-        file.seek(0)
-        with PILImage.open(file) as image:
-            image_format = image.format
-            width, height = image.size
-            image.verify()
-    except (OSError, SyntaxError, ValueError, PILImage.DecompressionBombError) as error:
-        raise ValidationError(
-            "This file is not an image we can read. Upload a JPEG, PNG, WebP or GIF.", code="not_an_image"
-        ) from error
-    finally:
-        if position is not None:
-            file.seek(position)
+    with _rewound(file):
+        try:
+            with PILImage.open(file) as image:
+                image_format = image.format
+                width, height = image.size
+                image.verify()
+        except UNREADABLE as error:
+            raise ValidationError(
+                "This file is not an image we can read. Upload a JPEG, PNG, WebP or GIF.", code="not_an_image"
+            ) from error
     if image_format not in ALLOWED_FORMATS:
         raise ValidationError(
             "Images must be JPEG, PNG, WebP or GIF; this one is %(format)s.",
@@ -52,3 +50,31 @@ def validate_image_upload(file):
             code="image_dimensions",
             params={"width": width, "height": height, "limit": smallest},
         )
+    # verify() reads the file's structure only; a truncated JPEG or a PNG with garbage pixel data passes it
+    # and then fails when the renditions are made, after the upload was stored. Decoding the pixels (bounded
+    # by the side limit above) catches those here.
+    with _rewound(file):
+        try:
+            with PILImage.open(file) as image:
+                image.load()
+        except UNREADABLE as error:
+            raise ValidationError(
+                "This image is damaged or incomplete: it could not be read to the end. Export it again and "
+                "upload the new file.",
+                code="image_damaged",
+            ) from error
+
+
+UNREADABLE = (OSError, SyntaxError, ValueError, PILImage.DecompressionBombError)
+
+
+@contextmanager
+def _rewound(file):
+    """Read the file from its start, and leave it where it was."""
+    position = file.tell() if hasattr(file, "tell") else None
+    file.seek(0)
+    try:
+        yield
+    finally:
+        if position is not None:
+            file.seek(position)

@@ -185,8 +185,9 @@ def test_image_upload(api_as, reporter):
             lambda: _file(image_bytes(width=400, height=300) + b"\0" * 4000, "big.jpg"),
             "the largest accepted is",
         ),
+        (lambda: _file(image_bytes(width=400, height=300)[:1200], "cut.jpg"), "damaged or incomplete"),
     ],
-    ids=["not an image", "too small", "too large"],
+    ids=["not an image", "too small", "too large", "truncated"],
 )
 def test_bad_uploads_are_refused_with_400(api_as, reporter, settings, upload, message):
     settings.IMAGE_MAX_UPLOAD_BYTES = 3000

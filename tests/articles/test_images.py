@@ -1,6 +1,7 @@
 """Uploading a lead image through the real admin form: bad files get a clear error and save nothing."""
 
 import io
+import zlib
 
 import pytest
 from django.core.cache import cache
@@ -67,6 +68,44 @@ def test_a_text_file_pretending_to_be_a_jpeg_is_refused(client_as, editor):
 
     assert errors and "image" in errors[0].lower()
     assert not Image.objects.exists()
+
+
+def truncated_jpeg() -> bytes:
+    buffer = io.BytesIO()
+    PILImage.effect_noise((400, 400), 50).convert("RGB").save(buffer, "JPEG", quality=95)
+    return buffer.getvalue()[: buffer.tell() // 3]
+
+
+def png_with_garbage_pixels() -> bytes:
+    """Every chunk well formed, checksums right: only the compressed pixel data is noise."""
+    png = image_bytes(300, 300, image_format="PNG")
+    start = png.index(b"IDAT") - 4
+    length = int.from_bytes(png[start : start + 4], "big")
+    garbage = bytes((i * 37 + 11) % 256 for i in range(length))
+    chunk = b"IDAT" + garbage
+    crc = zlib.crc32(chunk).to_bytes(4, "big")
+    return png[:start] + length.to_bytes(4, "big") + chunk + crc + png[start + 12 + length :]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"), [("cut.jpg", truncated_jpeg), ("noise.png", png_with_garbage_pixels)]
+)
+def test_a_damaged_image_is_refused_before_anything_is_stored(client_as, editor, name, content):
+    data = content()
+    with PILImage.open(io.BytesIO(data)) as image:
+        image.verify()  # the damage is past what Pillow's verify() reads
+    upload = SimpleUploadedFile(
+        name, data, content_type="image/png" if name.endswith("png") else "image/jpeg"
+    )
+
+    errors = form_errors(post_image(client_as(editor), upload))
+
+    assert errors == [
+        "This image is damaged or incomplete: it could not be read to the end. Export it again and upload "
+        "the new file."
+    ]
+    assert not Image.objects.exists()
+    assert not default_storage.exists("images")
 
 
 def test_an_oversized_file_is_refused_naming_the_limit(client_as, editor, settings):
