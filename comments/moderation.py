@@ -83,7 +83,15 @@ def is_blocked_domain(email: str) -> bool:
 
 def check_refusals(*, article, user, name, email, url, text, ip) -> None:
     """Raise Refused for a post that must not be saved (disallowed words, a blocked email domain, a
-    duplicate, a flood)."""
+    duplicate, a flood): the rules for a reader whose address is their account's."""
+    check_wording(user=user, name=name, email=email, url=url, text=text)
+    if already_said(article=article, user=user, email=email, text=text):
+        raise Refused("You have already said that.", status=409, code="duplicate")
+    check_flood(user=user, email=email, ip=ip)
+
+
+def check_wording(*, user, name, email, url, text) -> None:
+    """Disallowed words anywhere, an email address at a blocked domain: the reader can correct either."""
     disallowed = _word_pattern(settings.COMMENTS_DISALLOWED_WORDS)
     for field, value in {"comment": text, "name": name, "email": email, "url": url}.items():
         if disallowed and disallowed.search(value or ""):
@@ -98,6 +106,10 @@ def check_refusals(*, article, user, name, email, url, text, ip) -> None:
             code="blocked_domain",
             field="email",
         )
+
+
+def already_said(*, article, user, email, text) -> bool:
+    """Whether this person (the address, or the account) posted these words on this article already."""
     same_person = Q(user_email__iexact=email) if email else Q(pk__in=[])
     if user is not None and user.is_authenticated:
         same_person |= Q(user=user)
@@ -106,24 +118,35 @@ def check_refusals(*, article, user, name, email, url, text, ip) -> None:
         article=article, user_email__iexact=email, confirmed_comment__isnull=True
     ).values_list("comment", flat=True)
     wanted = normalised(text)
-    if any(normalised(previous) == wanted for previous in [*earlier, *pending]):
-        raise Refused("You have already said that.", status=409, code="duplicate")
+    return any(normalised(previous) == wanted for previous in [*earlier, *pending])
+
+
+def check_flood(*, user, email, ip) -> None:
+    """Refuse a post within COMMENTS_FLOOD_SECONDS of the last one from this address (email or IP)."""
     seconds = settings.COMMENTS_FLOOD_SECONDS
-    if seconds and not is_exempt(user):
-        since = timezone.now() - timedelta(seconds=seconds)
-        who = Q(user_email__iexact=email) if email else Q(pk__in=[])
-        if ip:
-            who |= Q(ip_address=ip)
-        if (
-            ReaderComment.objects.filter(who, submit_date__gte=since).exists()
-            or PendingComment.objects.filter(who, submit_date__gte=since).exists()
-        ):
-            raise Refused(
-                f"You are posting too quickly. Please wait {seconds} seconds between comments.",
-                status=429,
-                code="flood",
-                retry_after=seconds,
-            )
+    if not seconds or is_exempt(user):
+        return
+    if posted_recently(email=email, ip=ip):
+        raise Refused(
+            f"You are posting too quickly. Please wait {seconds} seconds between comments.",
+            status=429,
+            code="flood",
+            retry_after=seconds,
+        )
+
+
+def posted_recently(*, email="", ip=None) -> bool:
+    seconds = settings.COMMENTS_FLOOD_SECONDS
+    if not seconds or not (email or ip):
+        return False
+    since = timezone.now() - timedelta(seconds=seconds)
+    who = Q(user_email__iexact=email) if email else Q(pk__in=[])
+    if ip:
+        who |= Q(ip_address=ip)
+    return (
+        ReaderComment.objects.filter(who, submit_date__gte=since).exists()
+        or PendingComment.objects.filter(who, submit_date__gte=since).exists()
+    )
 
 
 def hold_reason(*, user, name, email, url, text) -> str:

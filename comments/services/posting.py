@@ -12,7 +12,17 @@ from django.utils import timezone
 
 from .. import mail, tokens
 from ..models import AuthorNotificationSetting, Moderation, OutgoingMail, PendingComment, ReaderComment
-from ..moderation import Refused, check_refusals, closed_reason, hold_reason, normalised
+from ..moderation import (
+    Refused,
+    already_said,
+    check_flood,
+    check_refusals,
+    check_wording,
+    closed_reason,
+    hold_reason,
+    normalised,
+    posted_recently,
+)
 from ..queries import article_content_type, max_level
 
 logger = logging.getLogger(__name__)
@@ -65,10 +75,13 @@ def post_comment(
     needs_link = not (authenticated and user.email) and settings.COMMENTS_XTD_CONFIRM_EMAIL
     with transaction.atomic():
         _one_at_a_time(email, ip)
-        if needs_link and (waiting := _waiting_twin(article, email, text)):
-            _send_again(waiting)
-            return PostOutcome(CONFIRM, pending=waiting)
-        check_refusals(article=article, user=user, name=name, email=email, url=url, text=text, ip=ip)
+        if needs_link:
+            if outcome := _unproven_address(
+                article=article, name=name, email=email, url=url, text=text, ip=ip
+            ):
+                return outcome
+        else:
+            check_refusals(article=article, user=user, name=name, email=email, url=url, text=text, ip=ip)
         held = hold_reason(user=user, name=name, email=email, url=url, text=text)
         if not needs_link:
             comment = _create_comment(
@@ -97,6 +110,25 @@ def post_comment(
         )
         _send_confirmation(pending, dedupe_key=f"confirm:{pending.pk}")
         return PostOutcome(CONFIRM, pending=pending)
+
+
+def _unproven_address(*, article, name, email, url, text, ip) -> PostOutcome | None:
+    """The rules for a reader who has not yet shown the address is theirs. The answer must not tell
+    whether that address wrote here (a guessed address with a comment's exact words was a 409 for its
+    writer only), so what the address has done gets the same answer as a new post, "check your email",
+    and only its owner's mailbox tells the difference. None: go on and save a new unconfirmed comment."""
+    if waiting := _waiting_twin(article, email, text):
+        # A double click, or the mail was lost: the same link again (capped, see below). Only the writer
+        # knows an unconfirmed comment's words, so this answer tells nobody else anything.
+        _send_again(waiting)
+        return PostOutcome(CONFIRM, pending=waiting)
+    check_wording(user=None, name=name, email=email, url=url, text=text)
+    check_flood(user=None, email="", ip=ip)  # this connection's own pace, the same for any address
+    if already_said(article=article, user=None, email=email, text=text) or posted_recently(email=email):
+        # Its owner posted these words already, or posted a moment ago from elsewhere: nothing is saved
+        # and no mail is sent, so nobody can use someone's address to fill their mailbox.
+        return PostOutcome(CONFIRM)
+    return None
 
 
 # A reader who lost the mail posts the same words again: the link goes out again, this many times in all

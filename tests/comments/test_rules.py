@@ -9,6 +9,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 from django_comments.forms import CommentSecurityForm
+from rest_framework.test import APIClient
 
 from comments.models import HoldRule, OutgoingMail, PendingComment, ReaderComment
 from tests.factories import ArticleFactory
@@ -219,6 +220,42 @@ def test_flood_from_the_same_email_is_refused_with_429(logged_in, article):
     assert ReaderComment.objects.count() == 1
 
 
+def test_a_stranger_cannot_learn_whether_an_address_wrote_a_comment(commenter, article):
+    """A published comment's words are public; posting them with a guessed address, from anywhere, gets
+    the answer any new comment gets. Nothing is saved for the right guess, and its owner gets no mail."""
+    words = "The gates held in 2013 with a higher surge."
+    make_comment(article, email="ines@example.net", text=words, when=timezone.now() - timedelta(minutes=5))
+    answers = {}
+    for n, guess in enumerate(["guess@example.org", "ines@example.net", "INES@example.net"]):
+        response = commenter.post(article.get_absolute_url(), email=guess, comment=words, ip=f"192.0.2.{n}")
+        answers[guess] = (response.status_code, b"Check your email to confirm" in response.content)
+    assert set(answers.values()) == {(200, True)}
+    assert [m.to for m in mail.outbox] == [["guess@example.org"]]
+    assert list(PendingComment.objects.values_list("user_email", flat=True)) == ["guess@example.org"]
+
+    api_client = APIClient()
+    for n, guess in enumerate(["other@example.org", "ines@example.net"]):
+        response = api_client.post(
+            f"/api/v1/articles/{article.pk}/comments/",
+            {"name": "X", "email": guess, "comment": words},
+            format="json",
+            REMOTE_ADDR=f"198.51.100.{n}",
+        )
+        assert (response.status_code, response.json()["status"]) == (202, "confirm")
+    assert sorted(m.to[0] for m in mail.outbox) == ["guess@example.org", "other@example.org"]
+    assert ReaderComment.objects.count() == 1
+
+
+def test_an_address_used_a_moment_ago_elsewhere_gets_the_usual_answer_and_no_second_mail(commenter, article):
+    commenter.post(article.get_absolute_url(), email="ines@example.net", comment="First", ip="192.0.2.1")
+    response = commenter.post(
+        article.get_absolute_url(), email="ines@example.net", comment="Second", ip="192.0.2.2"
+    )
+    assert response.status_code == 200 and b"Check your email to confirm" in response.content
+    assert list(PendingComment.objects.values_list("comment", flat=True)) == ["First"]
+    assert len(mail.outbox) == 1
+
+
 def test_after_the_flood_window_a_new_comment_is_accepted(logged_in, article):
     logged_in.post(article.get_absolute_url(), comment="First")
     ReaderComment.objects.update(submit_date=timezone.now() - timedelta(seconds=16))
@@ -259,8 +296,13 @@ def test_posting_an_unconfirmed_comment_again_sends_its_link_again_three_mails_a
 
     assert b"Your comment is published" in confirm(client, confirmation_link(mail.outbox[1])).content
     assert ReaderComment.objects.get().comment == "Pending words"
+    ReaderComment.objects.update(submit_date=timezone.now() - timedelta(minutes=1))
     response = commenter.post(article.get_absolute_url(), comment="Pending words")
-    assert response.status_code == 409  # published now: saying it again is a duplicate
+    # Published now: saying it again saves and mails nothing, but the answer is the one anyone gets, so it
+    # does not tell a stranger who typed this address that its owner wrote these words.
+    assert response.status_code == 200 and b"Check your email to confirm" in response.content
+    assert len(mail.outbox) == 3 and PendingComment.objects.count() == 1
+    assert ReaderComment.objects.count() == 1
 
 
 def test_same_words_by_someone_else_are_fine(logged_in, article):
