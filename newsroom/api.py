@@ -4,6 +4,8 @@ The endpoints themselves live in each app's `api.py`; `newsroom/api_urls.py` rou
 """
 
 import hashlib
+from base64 import b64decode
+from urllib.parse import parse_qs
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -171,6 +173,16 @@ class StrictFieldsMixin:
         return super().validate(attrs)
 
 
+class IdField(serializers.PrimaryKeyRelatedField):
+    """A row by its id. A JSON number with a fraction (`1.5`) is refused: the database would round it to
+    another row's id (DRF's own field refuses booleans and "1.5" as text, but passes 1.5 on)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, float):
+            self.fail("incorrect_type", data_type="a number with a fraction")
+        return super().to_internal_value(data)
+
+
 # ---------------------------------------------------------------------------------------------------
 # Pagination: cursors; a cursor that does not decode, or whose position is not of the right type, is a 400.
 
@@ -182,6 +194,9 @@ class StrictCursorPagination(CursorPagination):
     position_type = str  # str, int or "datetime": what the first ordering field holds
 
     def decode_cursor(self, request):
+        encoded = request.query_params.get(self.cursor_query_param)
+        if encoded and not _is_a_cursor(encoded):
+            raise InvalidQuery({"cursor": ["This cursor is not valid; use the `next` or `previous` link."]})
         try:
             cursor = super().decode_cursor(request)
         except exceptions.NotFound as error:
@@ -224,6 +239,16 @@ class StrictCursorPagination(CursorPagination):
                     f"Results per page, 1 to {self.max_page_size}; {self.page_size} by default."
                 )
         return parameters
+
+
+def _is_a_cursor(encoded: str) -> bool:
+    """What our `next`/`previous` links carry: base64 of a query naming an offset, direction or position.
+    DRF's decoding skips characters outside base64, so `?cursor=%00` read as "the first page"."""
+    try:
+        decoded = b64decode(encoded.encode("ascii"), validate=True).decode("ascii")
+    except (ValueError, UnicodeError):
+        return False
+    return bool(parse_qs(decoded, keep_blank_values=True).keys() & {"o", "r", "p"})
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 import reversion
 from django.conf import settings
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from drf_spectacular.utils import (
@@ -14,9 +14,7 @@ from rest_framework.exceptions import PermissionDenied
 from authors.models import Author
 from comments.rendering import public_name, public_text
 from newsroom import fragments, page_cache
-from newsroom.api import (
-    StrictFieldsMixin,
-)
+from newsroom.api import IdField, StrictFieldsMixin
 
 from .. import services
 from ..images import validate_image_upload
@@ -305,13 +303,13 @@ class ArticleWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         required=False,
         help_text="Author slugs, in byline order.",
     )
-    related = serializers.PrimaryKeyRelatedField(
+    related = IdField(
         many=True,
         queryset=Article.objects.all(),
         required=False,
         help_text="Ids of related articles, in the order shown under “Read more”.",
     )
-    lead_image = serializers.PrimaryKeyRelatedField(
+    lead_image = IdField(
         queryset=Image.objects.all(), allow_null=True, required=False, help_text="Id of an uploaded image."
     )
 
@@ -380,16 +378,29 @@ class ArticleWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         return attrs
 
     def create(self, validated_data):
-        if not validated_data.get("slug"):
-            validated_data["slug"] = services.free_slug(validated_data["headline"])
-            if not validated_data["slug"]:
-                raise serializers.ValidationError(
-                    {"slug": ["The headline has no letters or digits to make a slug from: give one."]}
-                )
-        return self._save(Article(created_by=self.context["request"].user), validated_data)
+        """A slug made from the headline is checked free, then inserted; another request can take it in
+        between, and then the next free one is taken (the unique index decides, never a 500)."""
+        chosen = validated_data.get("slug")
+        for _attempt in range(10):  # each round at least one of the racing requests wins its slug
+            data = dict(validated_data)
+            if not chosen:
+                data["slug"] = services.free_slug(data["headline"])
+                if not data["slug"]:
+                    raise serializers.ValidationError(
+                        {"slug": ["The headline has no letters or digits to make a slug from: give one."]}
+                    )
+            try:
+                return self._save(Article(created_by=self.context["request"].user), data)
+            except SlugTaken:
+                if chosen:
+                    break
+        raise serializers.ValidationError({"slug": [SLUG_TAKEN]})
 
     def update(self, instance, validated_data):
-        return self._save(instance, validated_data)
+        try:
+            return self._save(instance, validated_data)
+        except SlugTaken:
+            raise serializers.ValidationError({"slug": [SLUG_TAKEN]}) from None
 
     def _save(self, article, data):
         tags, bylines, related = data.pop("tags", None), data.pop("bylines", None), data.pop("related", None)
@@ -399,7 +410,13 @@ class ArticleWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             reversion.set_comment("Changed through the API" if article.pk else "Created through the API")
             for name, value in data.items():
                 setattr(article, name, value)
-            article.save()
+            try:
+                with transaction.atomic():
+                    article.save()
+            except IntegrityError as error:
+                if _is_slug_clash(error):
+                    raise SlugTaken from error
+                raise
             if tags is not None:
                 article.tags.set(tags)
             if bylines is not None:
@@ -414,6 +431,19 @@ class ArticleWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
                     for n, other in enumerate(related)
                 )
         return article
+
+
+SLUG_TAKEN = "An article with this slug already exists."
+
+
+class SlugTaken(Exception):
+    """Another request saved an article with this slug after ours checked it was free."""
+
+
+def _is_slug_clash(error: IntegrityError) -> bool:
+    """Whether the unique index on Article.slug refused the row (PostgreSQL names it; SQLite, the column)."""
+    constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
+    return (constraint or "").startswith("articles_article_slug_") or "articles_article.slug" in str(error)
 
 
 class ScheduleSerializer(StrictFieldsMixin, serializers.Serializer):

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from tests.factories import ArticleFactory, SectionFactory
+from tests.factories import ArticleFactory, ImageFactory, SectionFactory
 
 from .snapshots import database_state
 
@@ -68,6 +68,23 @@ def test_wrong_types_and_values(api_as, editor, draft, payload, field):
     body = assert_error(api_as(editor).patch(f"{LIST}{draft.pk}/", payload, format="json"), 400, "invalid")
     assert field in body["errors"] and all(isinstance(m, str) for m in body["errors"][field])
     assert database_state() == before
+
+
+def test_an_id_with_a_fraction_is_refused_not_rounded_to_another_row(api_as, editor, draft):
+    other = ArticleFactory(published=True)
+    image = ImageFactory()
+    before = database_state()
+    for payload in ({"related": [other.pk + 0.5]}, {"lead_image": image.pk + 0.7}):
+        (field,) = payload
+        body = assert_error(
+            api_as(editor).patch(f"{LIST}{draft.pk}/", payload, format="json"), 400, "invalid"
+        )
+        assert body["errors"] == {
+            field: ["Incorrect type. Expected pk value, received a number with a fraction."]
+        }
+    assert database_state() == before
+    response = api_as(editor).patch(f"{LIST}{draft.pk}/", {"related": [other.pk]}, format="json")
+    assert response.status_code == 200 and response.json()["related"][0]["id"] == other.pk
 
 
 def test_a_body_that_is_not_an_object(api_as, editor, draft):
@@ -148,6 +165,9 @@ def _cursor(**tokens):
     "query",
     [
         "cursor=not-base64!!",
+        "cursor=%00",
+        "cursor=%21%21",
+        "cursor=" + base64.b64encode(b"x=1").decode(),
         f"cursor={_cursor(p='yesterday')}",
         f"cursor={_cursor(p='2026-01-01 00:00:00+00:00', o='x')}",
         "cursor=" + _cursor(p="2026-01-01\x00"),

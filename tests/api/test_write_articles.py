@@ -204,3 +204,57 @@ def _file(content, name):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content, content_type="image/jpeg")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_articles_created_at_once_with_one_headline_each_get_their_own_slug(api_as, editor):
+    """Each request finds `race-headline` free, then all insert: the unique index refuses all but one, and
+    the others take the next free slug instead of failing with a 500."""
+    import threading
+
+    from django.db import connections
+
+    SectionFactory(slug="city")
+    api_as(editor)  # the token, made before the threads start
+    barrier = threading.Barrier(6)
+    answers = []
+
+    def create():
+        try:
+            client = api_as(editor)
+            barrier.wait()
+            response = client.post(LIST, {"headline": "Race headline", "body": "<p>b</p>", "section": "city"})
+            answers.append((response.status_code, response.json().get("slug") or response.json()))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=create) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(answers) == sorted((201, slug) for slug in Article.objects.values_list("slug", flat=True))
+    assert sorted(Article.objects.values_list("slug", flat=True)) == sorted(
+        ["race-headline"] + [f"race-headline-{n}" for n in range(2, 7)]
+    )
+
+
+def test_a_slug_taken_between_the_check_and_the_save_is_a_400(api_as, editor, monkeypatch):
+    """Another request saves the same slug after this one's checks passed: a 400 naming the field."""
+    from articles.api.serializers import ArticleWriteSerializer
+
+    SectionFactory(slug="city")
+    checked_create = ArticleWriteSerializer.create
+
+    def create_after_a_rival(self, validated_data):
+        ArticleFactory(slug="taken-meanwhile")  # the rival's insert, committed in between
+        return checked_create(self, validated_data)
+
+    monkeypatch.setattr(ArticleWriteSerializer, "create", create_after_a_rival)
+    response = api_as(editor).post(
+        LIST, {"headline": "Race", "slug": "taken-meanwhile", "body": "b", "section": "city"}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"slug": ["An article with this slug already exists."]}
+    assert not Article.objects.filter(headline="Race").exists()
