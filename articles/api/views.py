@@ -5,7 +5,7 @@ import hashlib
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.http import Http404
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -254,10 +254,14 @@ class ArticleViewSet(
         )
 
     def _article_last_modified(self, article):
-        """The article's own change, or the last comment posted or moderated (the comment count shows)."""
+        """The article's own change, or the last comment published or moderated (the comment count shows).
+        A held comment's time is not a reader's to learn: only approved comments count as posted."""
         comments = ReaderComment.objects.filter(
             content_type=article_content_type(), object_pk=str(article.pk)
-        ).aggregate(posted=Max("submit_date"), decided=Max("moderation__decided_at"))
+        ).aggregate(
+            posted=Max("submit_date", filter=Q(is_public=True, is_removed=False)),  # approved(), as a filter
+            decided=Max("moderation__decided_at"),
+        )
         return max(filter(None, [article.updated_at, comments["posted"], comments["decided"]]))
 
     def _reload(self, article):

@@ -71,6 +71,21 @@ def test_approving_a_held_comment_moves_last_modified(api, make_comment, moderat
     assert response.status_code == 200 and response.json()["comment_count"] == 1
 
 
+def test_a_held_comment_leaves_the_validators_as_they_were(api, make_comment):
+    """When an unseen comment was posted is not a reader's to learn, from a header either."""
+    from comments.models import Moderation
+
+    article = ArticleFactory(published=True)
+    Article.objects.filter(pk=article.pk).update(updated_at=timezone.now() - timedelta(hours=2))
+    url = f"/api/v1/articles/{article.pk}/"
+    first = api.get(url)
+    held = make_comment(article, is_public=False, submit_date=timezone.now() - timedelta(minutes=1))
+    Moderation.objects.create(comment=held, held_reason="links")
+    second = api.get(url)
+    assert (second["Last-Modified"], second["ETag"]) == (first["Last-Modified"], first["ETag"])
+    assert second.json()["comment_count"] == 0
+
+
 def test_staff_answers_are_private_and_writes_are_not_stored(api_as, editor):
     article = ArticleFactory(published=True)
     response = api_as(editor).get(f"/api/v1/articles/{article.pk}/")
