@@ -514,6 +514,14 @@ def _on_comment(sender, instance, **kwargs):
     from django_comments.models import CommentFlag
 
     comment = instance.comment if isinstance(instance, CommentFlag) else instance  # a like or a report
+    if comment is instance and "created" in kwargs:  # saved, not deleted
+        # A new comment readers do not see (held for moderation) changes no page: no new ETag may tell a
+        # reader that one came in. xtd saves a new comment twice (its thread id); `shown` spans both.
+        shown_now = comment.is_public and not comment.is_removed
+        shown_before = False if kwargs["created"] else getattr(comment, "shown", True)
+        comment.shown = shown_now
+        if not (shown_now or shown_before):
+            return
     if comment.content_type.app_label == "articles" and comment.content_type.model == "article":
         # Its threads, and its count on every card that shows one (article_deps); not its content or lists.
         bump(f"comments:{int(comment.object_pk)}")

@@ -167,7 +167,10 @@ def test_approving_a_comment_shows_it_on_the_cached_article_page(client, story, 
         comment="The night ferry should run all winter.",
         is_public=False,
     )
-    assert "The night ferry should run all winter." not in client.get(url).content.decode()
+    before = client.get(url)
+    assert "The night ferry should run all winter." not in before.content.decode()
+    # A held comment changes nothing a reader sees: the cached page, validators included, stays.
+    assert before["X-Page-Cache"] == "hit" and before["ETag"] == client.get(url)["ETag"]
     approve_comments(comments=[held], by=moderator)
     assert "The night ferry should run all winter." in client.get(url).content.decode()
 
