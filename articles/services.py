@@ -1,5 +1,6 @@
 """Workflow writes: every path (admin, API, the schedule) goes through these, and they check who may."""
 
+import html
 import logging
 from datetime import datetime, timedelta
 from itertools import count
@@ -8,6 +9,7 @@ import reversion
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 from .models import Article, WorkflowEvent
@@ -122,8 +124,7 @@ def publish_article(*, article: Article, by) -> Article:
         return article
     if by is None and article.status != Status.SCHEDULED:
         raise PermissionDenied("The schedule only publishes scheduled articles.")
-    if not article.bylines.exists():
-        raise ValidationError("An article needs at least one byline before it is published.")
+    _require_ready(article, "published")
     article.mark_published(_publication_time(article, by))
     article.save(update_fields=["status", "published_at", "first_published_at", "publish_at", "updated_at"])
     _record(article, WorkflowEvent.Action.PUBLISHED, by)
@@ -132,6 +133,19 @@ def publish_article(*, article: Article, by) -> Article:
 
     queue_shares_for_publish(article=article, by=by)
     return article
+
+
+def _require_ready(article: Article, verb: str) -> None:
+    """What readers must find in a story that goes out: a byline, and a body with something in it (a body
+    of only markup the sanitiser removed, `<script>…</script>`, is saved empty)."""
+    if not article.bylines.exists():
+        raise ValidationError(f"An article needs at least one byline before it is {verb}.")
+    if not has_content(article.body):
+        raise ValidationError(f"An article needs a body with text or a picture before it is {verb}.")
+
+
+def has_content(body: str) -> bool:
+    return bool(html.unescape(strip_tags(body or "")).strip()) or "<img" in (body or "")
 
 
 def _publication_time(article, by):
@@ -151,8 +165,7 @@ def schedule_article(*, article: Article, by, at: datetime) -> Article:
     article = _locked(article)
     if article.status == Status.PUBLISHED:
         raise ValidationError("This article is already published; unpublish it first to schedule it.")
-    if not article.bylines.exists():
-        raise ValidationError("An article needs at least one byline before it is scheduled.")
+    _require_ready(article, "scheduled")
     article.mark_scheduled(at)
     article.save(update_fields=["status", "publish_at", "updated_at"])
     _record(

@@ -258,3 +258,23 @@ def test_a_slug_taken_between_the_check_and_the_save_is_a_400(api_as, editor, mo
     assert response.status_code == 400
     assert response.json()["errors"] == {"slug": ["An article with this slug already exists."]}
     assert not Article.objects.filter(headline="Race").exists()
+
+
+@pytest.mark.parametrize("body", ["", "<script>alert(1)</script>", "<p>&nbsp;</p><p> </p>"])
+def test_a_story_with_nothing_in_its_body_is_not_published_nor_scheduled(api_as, editor, body):
+    article = ArticleFactory(in_review=True)
+    Article.objects.filter(pk=article.pk).update(body="")
+    api_as(editor).patch(f"{LIST}{article.pk}/", {"body": body}, format="json")
+    message = "An article needs a body with text or a picture before it is {}."
+    response = api_as(editor).post(f"{LIST}{article.pk}/publish/")
+    assert response.status_code == 400 and response.json()["message"] == message.format("published")
+    later = (timezone.now() + timedelta(days=1)).isoformat()
+    response = api_as(editor).post(f"{LIST}{article.pk}/schedule/", {"publish_at": later}, format="json")
+    assert response.status_code == 400 and response.json()["message"] == message.format("scheduled")
+    article.refresh_from_db()
+    assert article.status == Article.Status.IN_REVIEW and article.published_at is None
+
+    api_as(editor).patch(
+        f"{LIST}{article.pk}/", {"body": '<p><img src="/media/x.jpg" alt="Map"></p>'}, format="json"
+    )
+    assert api_as(editor).post(f"{LIST}{article.pk}/publish/").status_code == 200
