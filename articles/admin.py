@@ -26,6 +26,8 @@ from . import services
 from .conflicts import EditConflict, check_version
 from .editor import body_form_field
 from .models import (
+    SCHEDULE_HORIZON,
+    SCHEDULE_TOO_FAR,
     Article,
     Byline,
     Correction,
@@ -303,6 +305,8 @@ class ArticleAdminForm(forms.ModelForm):
                 )
             elif at <= timezone.now() and (action or "publish_at" in self.changed_data):
                 self.add_error("publish_at", "The scheduled time must be in the future.")
+        if at and at > timezone.now() + SCHEDULE_HORIZON:
+            self.add_error("publish_at", SCHEDULE_TOO_FAR)
         return cleaned
 
     def _check_no_one_saved_since(self):

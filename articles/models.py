@@ -1,4 +1,5 @@
 import os
+from datetime import timedelta
 
 import reversion
 from django.conf import settings
@@ -200,6 +201,11 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
+# How far ahead a story may be scheduled; a date near year 9999 overflowed when shown in local time.
+SCHEDULE_HORIZON = timedelta(days=3653)
+SCHEDULE_TOO_FAR = "The scheduled time must be within ten years from now."
+
+
 @reversion.register(follow=["bylines", "corrections", "related_links"])
 class Article(models.Model):
     class Status(models.TextChoices):
@@ -347,6 +353,8 @@ class Article(models.Model):
     def mark_scheduled(self, at):
         if at <= timezone.now():
             raise ValidationError({"publish_at": "The scheduled time must be in the future."})
+        if at > timezone.now() + SCHEDULE_HORIZON:
+            raise ValidationError({"publish_at": SCHEDULE_TOO_FAR})
         self.status = self.Status.SCHEDULED
         self.publish_at = at
 

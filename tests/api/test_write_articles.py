@@ -278,3 +278,14 @@ def test_a_story_with_nothing_in_its_body_is_not_published_nor_scheduled(api_as,
         f"{LIST}{article.pk}/", {"body": '<p><img src="/media/x.jpg" alt="Map"></p>'}, format="json"
     )
     assert api_as(editor).post(f"{LIST}{article.pk}/publish/").status_code == 200
+
+
+@pytest.mark.parametrize("when", ["9999-12-31T23:59:59Z", "2040-01-01T00:00:00+01:00"])
+def test_a_schedule_more_than_ten_years_ahead_is_refused(api_as, editor, when):
+    article = ArticleFactory(in_review=True)
+    response = api_as(editor).post(f"{LIST}{article.pk}/schedule/", {"publish_at": when}, format="json")
+    assert response.status_code == 400
+    assert response.json()["message"] == "The scheduled time must be within ten years from now."
+    article.refresh_from_db()
+    assert (article.status, article.publish_at) == (Article.Status.IN_REVIEW, None)
+    assert api_as(editor).get(LIST + "?status=review").status_code == 200

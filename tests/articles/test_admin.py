@@ -278,6 +278,24 @@ def test_editor_scheduling_in_the_past_gets_a_form_error_and_nothing_is_saved(cl
     assert not article.workflow_events.exists()
 
 
+@pytest.mark.parametrize("button", [{"_schedule": "1"}, {}])
+def test_a_time_more_than_ten_years_ahead_is_refused_scheduled_or_not(client_as, editor, button):
+    article = ArticleFactory(in_review=True, headline="Before")
+    before = snapshot(article)
+    client = client_as(editor)
+    data = edit(client, article, headline="After", **button)
+    data.update({"publish_at_0": "9999-12-31", "publish_at_1": "23:59:59"})
+
+    response = client.post(change_url(article), data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["publish_at"] == [
+        "The scheduled time must be within ten years from now."
+    ]
+    assert snapshot(article) == before
+    assert client.get(CHANGELIST_URL).status_code == 200
+
+
 def test_editor_scheduling_without_a_time_is_told_to_choose_one(client_as, editor):
     article = ArticleFactory(in_review=True)
     client = client_as(editor)
