@@ -89,8 +89,10 @@ class ReadMore:
         deps = {f"related:{article.pk}", f"list:section:{article.section_id}"}
         deps |= {f"list:tag:{tag.pk}" for tag in article.tags.all()}
         # Every editor's choice, shown or not: one still in draft joins the block when it is published.
+        # `public:` moves only when a story goes on or off the site or changes there; `article:` would
+        # move with each save of a draft, and a new ETag would tell readers that one is being written.
         chosen = RelatedArticle.objects.filter(article_id=article.pk).values_list("related_id", flat=True)
-        deps |= {f"article:{related_id}" for related_id in chosen}
+        deps |= {f"public:{related_id}" for related_id in chosen}
         for card in self.articles:
             deps |= article_deps(card)
         return deps

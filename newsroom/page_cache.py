@@ -4,7 +4,8 @@ A cached page remembers the *version* of everything it shows (`article:12`, `aut
 ...) and a fingerprint of the "Browse By" navigation. A change bumps the versions of what it touches
 (signals in `connect_signals`, after the commit and once more at once), so the next request for any page that
 showed the changed thing misses and renders afresh; nothing else is dropped. A hit costs two cache round
-trips and no SQL.
+trips and no SQL. `public:12` moves only with a change to article 12 while it is (or was) on the site: a
+page that would show it once published, never with each save of the draft.
 
 Cached pages carry no per-reader CSRF token (`public_csrf` blanks it): the comment and reaction forms fetch
 one from `/comments/csrf/` (`csrf_token_view`, never cached) before they post, through static/js/csrf.js.
@@ -443,7 +444,7 @@ def article_changed(article_id, *, public_after=False) -> bool:
     if not (was_public or public_after):
         bump(f"article:{article_id}")
         return was_public
-    deps = {f"article:{article_id}", "list:all"}
+    deps = {f"article:{article_id}", f"public:{article_id}", "list:all"}
     if row is not None:
         deps.add(f"list:section:{row[0]}")
     deps |= {
@@ -476,7 +477,12 @@ def _on_article(sender, instance, **kwargs):
     """After a save: its tags and bylines were bumped before it (pre_save) or by their own signals. A draft
     that was not published before the save either is on no list."""
     if _is_public(instance) or getattr(instance, "_page_cache_was_public", True):
-        bump(f"article:{instance.pk}", "list:all", f"list:section:{instance.section_id}")
+        bump(
+            f"article:{instance.pk}",
+            f"public:{instance.pk}",
+            "list:all",
+            f"list:section:{instance.section_id}",
+        )
     else:
         bump(f"article:{instance.pk}")
 

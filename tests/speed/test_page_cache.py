@@ -175,6 +175,30 @@ def test_approving_a_comment_shows_it_on_the_cached_article_page(client, story, 
     assert "The night ferry should run all winter." in client.get(url).content.decode()
 
 
+def test_a_chosen_related_draft_leaves_the_page_cached_until_it_is_published(client, story, editor):
+    """An editor picked a draft for "Read more": saving the draft changes nothing readers see, not even
+    the ETag; publishing it puts it in the block at once, whatever its section."""
+    from articles.models import RelatedArticle
+    from tests.factories import SectionFactory
+
+    draft = ArticleFactory(in_review=True, headline="Ferry strike talks resume", section=SectionFactory())
+    draft.tags.clear()
+    RelatedArticle.objects.create(article=story, related=draft, position=0)
+    url = story.get_absolute_url()
+    warm(client, [url])
+    etag = client.get(url)["ETag"]
+
+    draft.dek = "Talks resume on Monday."
+    draft.save()
+    again = client.get(url)
+    assert again["X-Page-Cache"] == "hit" and again["ETag"] == etag
+    assert "Ferry strike talks resume" not in again.content.decode()
+
+    services.publish_article(article=draft, by=editor)
+    html = client.get(url).content.decode()
+    assert "Ferry strike talks resume" in html
+
+
 def test_renaming_a_section_or_an_author_refreshes_the_pages(client, story):
     paths = pages_showing(story)
     warm(client, paths)
