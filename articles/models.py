@@ -5,6 +5,7 @@ import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
@@ -26,6 +27,15 @@ RESERVED_SECTION_SLUGS = frozenset(
 )
 
 
+# Addresses are read as typed: `Ferry-Strike` beside `ferry-strike` would be two stories a reader cannot
+# tell apart, so slugs are lower case, as the admin and the API make them from headlines and names.
+lowercase_slug = RegexValidator(
+    r"^[-a-z0-9_]+\Z",
+    "Use lower-case letters, numbers, hyphens or underscores only.",
+    code="lowercase_slug",
+)
+
+
 def validate_section_slug(value):
     if value.lower() in RESERVED_SECTION_SLUGS:
         raise ValidationError(
@@ -40,7 +50,7 @@ class Section(models.Model):
     slug = models.SlugField(
         max_length=80,
         unique=True,
-        validators=[validate_section_slug],
+        validators=[lowercase_slug, validate_section_slug],
         help_text="The first part of every article address.",
     )
     description = models.TextField(blank=True, max_length=500, help_text="Shown on the section page.")
@@ -67,7 +77,7 @@ class TagQuerySet(models.QuerySet):
 
 class Tag(models.Model):
     name = models.CharField(max_length=60, unique=True)
-    slug = models.SlugField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True, validators=[lowercase_slug])
 
     objects = TagQuerySet.as_manager()
 
@@ -220,7 +230,10 @@ class Article(models.Model):
         help_text="Search results show about 60 characters of it, social cards about 70 (see the counter).",
     )
     slug = models.SlugField(
-        max_length=200, unique=True, help_text="The last part of the article's address; unique."
+        max_length=200,
+        unique=True,
+        validators=[lowercase_slug],
+        help_text="The last part of the article's address; unique.",
     )
     dek = models.CharField(
         "standfirst",

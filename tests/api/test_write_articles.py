@@ -289,3 +289,16 @@ def test_a_schedule_more_than_ten_years_ahead_is_refused(api_as, editor, when):
     article.refresh_from_db()
     assert (article.status, article.publish_at) == (Article.Status.IN_REVIEW, None)
     assert api_as(editor).get(LIST + "?status=review").status_code == 200
+
+
+def test_a_slug_with_capitals_is_refused_with_the_rule(api_as, editor):
+    SectionFactory(slug="city")
+    ArticleFactory(slug="storm-surge")
+    response = api_as(editor).post(
+        LIST, {"headline": "Storm", "slug": "Storm-Surge", "body": "b", "section": "city"}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "slug": ["Use lower-case letters, numbers, hyphens or underscores only."]
+    }
+    assert list(Article.objects.values_list("slug", flat=True)) == ["storm-surge"]

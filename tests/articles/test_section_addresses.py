@@ -23,3 +23,16 @@ def test_an_ordinary_section_address_is_accepted(client, fresh_cache):
 
     assert response.status_code == 200
     assert "Culture" in response.content.decode()
+
+
+@pytest.mark.parametrize("model", ["section", "tag"])
+def test_section_and_tag_addresses_are_lower_case_in_the_admin(client_as, editor, model):
+    from articles.models import Tag
+
+    response = client_as(editor).post(f"/admin/articles/{model}/add/", {"name": "Ferries", "slug": "Ferries"})
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["slug"] == [
+        "Use lower-case letters, numbers, hyphens or underscores only."
+    ]
+    assert not {"section": Section, "tag": Tag}[model].objects.filter(name="Ferries").exists()
