@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .models import OutgoingMail
+from .rendering import mask_emails
 
 logger = logging.getLogger(__name__)
 
@@ -19,9 +20,12 @@ def absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def queue_mail(*, kind, to, subject, template, context, dedupe_key=None, headers=None, attachment=None):
+def queue_mail(
+    *, kind, to, subject, template, context, dedupe_key=None, headers=None, attachment=None, about=None
+):
     """Write one message for one recipient to the outbox and send it once the transaction commits.
 
+    `about` is the comment the message quotes: it is sent only while that comment is on the site.
     Returns None when `dedupe_key` says this message was already queued.
     """
     body = render_to_string(
@@ -39,6 +43,7 @@ def queue_mail(*, kind, to, subject, template, context, dedupe_key=None, headers
         attachment_name=name,
         attachment=content,
         dedupe_key=dedupe_key,
+        about=about,
     )
     transaction.on_commit(lambda: enqueue_send(mail.pk))
     return mail
@@ -65,6 +70,16 @@ def message_id(mail: OutgoingMail) -> str:
     return f"<outbox-{mail.pk}.{int(mail.created_at.timestamp())}@{domain}>"
 
 
+def quotes_a_public_comment(mail: OutgoingMail) -> bool:
+    """Whether the comment the message quotes is still on the site, on a story that still is."""
+    from articles.models import Article
+
+    from .models import ReaderComment
+
+    article_id = ReaderComment.objects.approved().filter(pk=mail.about_id).values_list("object_pk", flat=True)
+    return Article.objects.published().filter(pk=int(article_id.first() or 0)).exists()
+
+
 def send_outgoing(mail_id: int) -> bool:
     """Send one outbox message at most once; the row lock keeps a second worker away."""
     try:
@@ -75,6 +90,11 @@ def send_outgoing(mail_id: int) -> bool:
                 .first()
             )
             if mail is None:
+                return False
+            if mail.about_id and not quotes_a_public_comment(mail):
+                # Removed, marked spam or withdrawn with its story since it was queued: never sent. The row
+                # goes, so that approving the comment again queues the mail again.
+                mail.delete()
                 return False
             message = EmailMessage(
                 subject=mail.subject,
@@ -92,6 +112,6 @@ def send_outgoing(mail_id: int) -> bool:
             return True
     except Exception as error:
         OutgoingMail.objects.filter(pk=mail_id).update(
-            attempts=F("attempts") + 1, last_error=str(error)[:300]
+            attempts=F("attempts") + 1, tried_at=timezone.now(), last_error=mask_emails(str(error))[:300]
         )
         raise

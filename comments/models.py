@@ -125,9 +125,13 @@ class OutgoingMail(models.Model):
     attachment_name = models.CharField(max_length=100, blank=True)
     attachment = models.TextField(blank=True)
     dedupe_key = models.CharField(max_length=120, unique=True, null=True, blank=True)
+    # The comment a reply or new-comment mail quotes: it goes out only while that comment is on the site,
+    # and erasing its writer's data deletes it unsent.
+    about = models.ForeignKey(XtdComment, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
     attempts = models.PositiveIntegerField(default=0)
+    tried_at = models.DateTimeField(null=True, blank=True, help_text="When the last try failed.")
     last_error = models.CharField(max_length=300, blank=True)
 
     def __str__(self):

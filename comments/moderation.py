@@ -149,6 +149,14 @@ def posted_recently(*, email="", ip=None) -> bool:
     )
 
 
+def awaiting_confirmation(*, email) -> bool:
+    """Whether COMMENTS_UNCONFIRMED_PER_ADDRESS comments already wait for this address's owner to confirm
+    them (they expire after COMMENTS_CONFIRM_DAYS): each one sent the address a mail."""
+    limit = settings.COMMENTS_UNCONFIRMED_PER_ADDRESS
+    waiting = PendingComment.objects.filter(user_email__iexact=email, confirmed_comment__isnull=True)
+    return bool(limit) and waiting.count() >= limit
+
+
 def hold_reason(*, user, name, email, url, text) -> str:
     """The rule that holds this comment for a moderator, or "" to publish it."""
     if is_exempt(user):

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from . import mail, services
@@ -28,12 +29,20 @@ def send_comment_mail(self, mail_id: int) -> bool:
 
 @shared_task
 def sweep_unsent_mail() -> int:
-    """Re-enqueue outbox rows whose task was lost (broker down at commit time, retries exhausted)."""
-    stale = timezone.now() - timedelta(minutes=5)
+    """Re-enqueue outbox rows whose task was lost (broker down at commit time, retries exhausted), oldest
+    first. A row whose last failure is more recent than the longest retry wait still has a retry coming and
+    is left to it; a row that failed COMMENTS_MAIL_MAX_RETRIES times is given up (retention deletes it)."""
+    now = timezone.now()
+    retry_pending = now - timedelta(seconds=settings.COMMENTS_MAIL_RETRY_BACKOFF_MAX + 60)
     ids = list(
-        OutgoingMail.objects.filter(created_at__lt=stale, sent_at__isnull=True).values_list("pk", flat=True)[
-            :500
-        ]
+        OutgoingMail.objects.filter(
+            created_at__lt=now - timedelta(minutes=5),
+            sent_at__isnull=True,
+            attempts__lt=settings.COMMENTS_MAIL_MAX_RETRIES,
+        )
+        .filter(Q(tried_at__isnull=True) | Q(tried_at__lt=retry_pending))
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:500]
     )
     for mail_id in ids:
         mail.enqueue_send(mail_id)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 from django_comments.models import CommentFlag
 from django_comments_xtd.models import DISLIKEDIT_FLAG, LIKEDIT_FLAG
@@ -322,11 +322,16 @@ def react(request, comment_id, kind):
     return HttpResponseRedirect(article.get_absolute_url() + f"#c{comment.pk}", status=303)
 
 
-@csrf_protect
+# The signed token is the whole authority, and muting is all a POST can do: mail providers send the RFC 8058
+# one-click POST with no cookie and no CSRF token, so the check would refuse exactly the request it is for.
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def mute(request, token):
-    """One click (GET) or RFC 8058 one-click POST from the mail client: no more replies for this thread."""
-    comment = services.mute_thread(token=token)
+    """The mailed link (GET) asks with a button; the POST, from that button or from the mail client's own
+    unsubscribe (RFC 8058 one-click), stops reply mail for the thread. Mail scanners open links by
+    themselves, and must not unsubscribe anyone."""
+    posted = request.method == "POST"
+    comment = services.mute_thread(token=token) if posted else services.follower_from_token(token)
     if comment is None:
         return _page(
             request,
@@ -335,6 +340,10 @@ def mute(request, token):
             status=404,
             tone="error",
         )
+    if not posted:
+        response = render(request, "comments/mute.html", {"title": "Stop reply emails"})
+        response["Cache-Control"] = "private, no-store"
+        return response
     return _page(
         request,
         title="Unsubscribed",

@@ -77,6 +77,8 @@ def remove_comments(*, comments, by, spam: bool = False) -> int:
             # Its replies leave the page with it (xtd's own rule; its signal does not fire for our proxy).
             publish_or_unpublish_nested_comments(comment, are_public=False)
     _decide(ids, by, is_spam=spam)
+    # Reply and new-comment mail quoting them is not sent (their nested replies' mail is stopped at sending).
+    OutgoingMail.objects.filter(about__in=ids, sent_at__isnull=True).delete()
     return len(rows)
 
 

@@ -15,6 +15,7 @@ from ..models import AuthorNotificationSetting, Moderation, OutgoingMail, Pendin
 from ..moderation import (
     Refused,
     already_said,
+    awaiting_confirmation,
     check_flood,
     check_refusals,
     check_wording,
@@ -124,9 +125,14 @@ def _unproven_address(*, article, name, email, url, text, ip) -> PostOutcome | N
         return PostOutcome(CONFIRM, pending=waiting)
     check_wording(user=None, name=name, email=email, url=url, text=text)
     check_flood(user=None, email="", ip=ip)  # this connection's own pace, the same for any address
-    if already_said(article=article, user=None, email=email, text=text) or posted_recently(email=email):
-        # Its owner posted these words already, or posted a moment ago from elsewhere: nothing is saved
-        # and no mail is sent, so nobody can use someone's address to fill their mailbox.
+    if (
+        already_said(article=article, user=None, email=email, text=text)
+        or posted_recently(email=email)
+        or awaiting_confirmation(email=email)
+    ):
+        # Its owner posted these words already, posted a moment ago from elsewhere, or has not confirmed
+        # the comments already mailed about: nothing is saved and no mail is sent, so nobody can use
+        # someone's address to fill their mailbox.
         return PostOutcome(CONFIRM)
     return None
 
@@ -146,7 +152,6 @@ def _send_confirmation(pending, *, dedupe_key):
         subject=f"Please confirm your comment on {settings.SITE_NAME}",
         template="comments/email/confirm.txt",
         context={
-            "name": pending.user_name,
             "article": pending.article,
             "link": link,
             "days": settings.COMMENTS_CONFIRM_DAYS,
@@ -321,6 +326,7 @@ def _queue_notifications(comment):
                     "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
                 },
                 dedupe_key=f"reply:{comment.pk}:{row.pk}",
+                about=comment,
             )
     wanting = (
         AuthorNotificationSetting.objects.filter(
@@ -345,16 +351,22 @@ def _queue_notifications(comment):
                 "settings_link": mail.absolute(reverse("comments-notifications")),
             },
             dedupe_key=f"author:{comment.pk}:{setting.user_id}",
+            about=comment,
         )
 
 
-def mute_thread(*, token: str) -> ReaderComment | None:
-    """Stop reply mail for the follower behind this link, for the whole thread."""
+def follower_from_token(token: str) -> ReaderComment | None:
+    """The comment whose writer an unsubscribe link was mailed to; None for a link that is not ours."""
     try:
         comment_id = tokens.read(token, tokens.MUTE_SALT)
     except Exception:
         return None
-    comment = ReaderComment.objects.filter(pk=comment_id).first()
+    return ReaderComment.objects.filter(pk=comment_id).first()
+
+
+def mute_thread(*, token: str) -> ReaderComment | None:
+    """Stop reply mail for the follower behind this link, for the whole thread."""
+    comment = follower_from_token(token)
     if comment is None:
         return None
     who = Q(pk=comment.pk)

@@ -32,7 +32,10 @@ def delete_expired_pending(*, now=None) -> int:
     pending, _ = PendingComment.objects.filter(submit_date__lt=cutoff).delete()
     requests, _ = DataRequest.objects.filter(created_at__lt=cutoff).delete()
     sent, _ = OutgoingMail.objects.filter(sent_at__lt=now - timezone.timedelta(days=30)).delete()
-    return pending + requests + sent
+    # Mail that could not be delivered while its links worked (they expire with the pending rows) holds an
+    # address and a text nobody will read: it goes too.
+    undelivered, _ = OutgoingMail.objects.filter(sent_at__isnull=True, created_at__lt=cutoff).delete()
+    return pending + requests + sent + undelivered
 
 
 def _by_email(email: str):
@@ -104,9 +107,10 @@ def erase_commenter_data(*, email: str, remove_texts: bool = False) -> int:
         row.save(update_fields=list(fields))
     changed = len(rows)
     PendingComment.objects.filter(user_email__iexact=email).delete()
-    OutgoingMail.objects.filter(to__iexact=email, sent_at__isnull=True).exclude(
-        kind=OutgoingMail.Kind.DATA_EXPORT
-    ).delete()
+    # Unsent mail to the address, and unsent mail to others quoting their comments under the old name.
+    OutgoingMail.objects.filter(
+        Q(to__iexact=email) | Q(about__in=[row.pk for row in rows]), sent_at__isnull=True
+    ).exclude(kind=OutgoingMail.Kind.DATA_EXPORT).delete()
     return changed
 
 

@@ -132,6 +132,8 @@ def test_mail_server_down_keeps_the_message_for_a_retry(article, settings, monke
     assert mail_row.attempts == 1 and "down" in mail_row.last_error
     monkeypatch.undo()
     OutgoingMail.objects.update(created_at=timezone.now() - timedelta(minutes=10))
+    assert tasks.sweep_unsent_mail() == 0  # a retry is still coming (the longest wait has not passed)
+    OutgoingMail.objects.update(tried_at=timezone.now() - timedelta(minutes=30))
     assert tasks.sweep_unsent_mail() == 1
     assert [m.to for m in mail.outbox] == [["a@example.net"]]
     assert OutgoingMail.objects.get().sent_at and OutgoingMail.objects.get().to == ""
