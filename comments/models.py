@@ -147,6 +147,8 @@ class DataRequest(models.Model):
 
     key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     email = models.EmailField()
+    # A keyed hash of the address, kept when the address is blanked: one link per 15 minutes per address.
+    email_key = models.CharField(max_length=64, blank=True, db_index=True)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     remove_texts = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -273,7 +273,13 @@ def confirm_pending(*, token: str) -> PostOutcome:
     )
     # The comment now holds the personal data; the pending row keeps only the fact that it was used.
     PendingComment.objects.filter(pk=pending.pk).update(
-        confirmed_comment=comment, confirmed_at=timezone.now(), user_email="", ip_address=None, comment=""
+        confirmed_comment=comment,
+        confirmed_at=timezone.now(),
+        user_name="",
+        user_email="",
+        user_url="",
+        ip_address=None,
+        comment="",
     )
     return PostOutcome(HELD if pending.held_reason else PUBLISHED, comment=comment, pending=pending)
 

@@ -7,9 +7,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from .. import mail, tokens
-from ..models import DataRequest, OutgoingMail, PendingComment, ReaderComment
+from ..models import CommentReport, DataRequest, OutgoingMail, PendingComment, ReaderComment
 from .posting import LinkExpired
 
 ANONYMOUS = "Anonymous"
@@ -35,7 +36,12 @@ def delete_expired_pending(*, now=None) -> int:
     # Mail that could not be delivered while its links worked (they expire with the pending rows) holds an
     # address and a text nobody will read: it goes too.
     undelivered, _ = OutgoingMail.objects.filter(sent_at__isnull=True, created_at__lt=cutoff).delete()
-    return pending + requests + sent + undelivered
+    # A report keeps its reader as a keyed hash of their IP or account, to count one flag each; once a
+    # moderator has decided (the decision stays on the comment's Moderation row) it has no use left.
+    reports, _ = CommentReport.objects.filter(
+        reviewed_at__lt=now - timezone.timedelta(days=settings.COMMENT_PERSONAL_DATA_DAYS)
+    ).delete()
+    return pending + requests + sent + undelivered + reports
 
 
 def _by_email(email: str):
@@ -106,12 +112,20 @@ def erase_commenter_data(*, email: str, remove_texts: bool = False) -> int:
             setattr(row, name, value)
         row.save(update_fields=list(fields))
     changed = len(rows)
-    PendingComment.objects.filter(user_email__iexact=email).delete()
+    PendingComment.objects.filter(
+        Q(user_email__iexact=email) | Q(confirmed_comment__in=[row.pk for row in rows])
+    ).delete()
     # Unsent mail to the address, and unsent mail to others quoting their comments under the old name.
     OutgoingMail.objects.filter(
         Q(to__iexact=email) | Q(about__in=[row.pk for row in rows]), sent_at__isnull=True
     ).exclude(kind=OutgoingMail.Kind.DATA_EXPORT).delete()
     return changed
+
+
+def email_key(email: str) -> str:
+    """A keyed hash of the address: it tells whether the same address asked again, and no more."""
+    digest = salted_hmac("newsroom.comments.data-request", email.strip().lower(), algorithm="sha256")
+    return digest.hexdigest()
 
 
 def request_data(*, email: str, kind: str, remove_texts: bool = False) -> DataRequest | None:
@@ -121,14 +135,15 @@ def request_data(*, email: str, kind: str, remove_texts: bool = False) -> DataRe
     15 minutes: the form must not become a way to mail strangers. The reader sees the same answer either way.
     """
     email = email.strip()
+    key = email_key(email)
     holds_data = _by_email(email).exists() or PendingComment.objects.filter(user_email__iexact=email).exists()
     recent = DataRequest.objects.filter(
-        email__iexact=email, created_at__gte=timezone.now() - timezone.timedelta(minutes=15)
+        email_key=key, created_at__gte=timezone.now() - timezone.timedelta(minutes=15)
     ).exists()
     if not holds_data or recent:
         return None
     with transaction.atomic():
-        request = DataRequest.objects.create(email=email, kind=kind, remove_texts=remove_texts)
+        request = DataRequest.objects.create(email=email, email_key=key, kind=kind, remove_texts=remove_texts)
         link = mail.absolute(
             reverse("comments-data-confirm", args=[tokens.make(str(request.key), tokens.DATA_SALT)])
         )

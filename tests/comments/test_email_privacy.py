@@ -313,3 +313,64 @@ def test_erasure_tells_listeners_which_comments_changed(article):
     finally:
         post_save.disconnect(listener, sender=ReaderComment)
     assert sorted(heard) == [(first.pk, "Anonymous"), (second.pk, "Anonymous")]
+
+
+def test_a_finished_request_still_holds_back_a_second_link_for_fifteen_minutes(article):
+    """The request forgets the address once carried out; the limit must not forget it with it."""
+    make_comment(article)
+    client, link = _request("export")
+    client.post(link, {"csrfmiddlewaretoken": csrf_from(client.get(link))})
+    finished = DataRequest.objects.get()
+    assert finished.done_at and finished.email == "" and "grace" not in finished.email_key
+    mail.outbox.clear()
+    page = client.get("/comments/my-data/")
+    again = client.post(
+        "/comments/my-data/",
+        {"csrfmiddlewaretoken": csrf_from(page), "email": "GRACE@example.net", "kind": "erase"},
+    )
+    assert again.status_code == 200 and b"the link is on its way" in again.content
+    assert mail.outbox == [] and DataRequest.objects.count() == 1
+    DataRequest.objects.update(created_at=timezone.now() - timedelta(minutes=16))
+    client.post(
+        "/comments/my-data/",
+        {"csrfmiddlewaretoken": csrf_from(page), "email": "grace@example.net", "kind": "erase"},
+    )
+    assert [m.to for m in mail.outbox] == [["grace@example.net"]]
+
+
+def test_a_confirmed_comment_s_pending_row_keeps_no_name_or_website(commenter, article, client):
+    commenter.post(article.get_absolute_url(), name="Ines Ortega", url="https://ines.example/")
+    confirm(client, confirmation_link(mail.outbox[0]))
+    comment = ReaderComment.objects.get()
+    assert (comment.user_name, comment.user_url) == ("Ines Ortega", "https://ines.example/")
+    assert list(PendingComment.objects.values_list("user_name", "user_email", "user_url", "comment")) == [
+        ("", "", "", "")
+    ]
+    assert PendingComment.objects.get().confirmed_comment_id == comment.pk  # still used only once
+    assert services.erase_commenter_data(email="ada@example.net") == 1
+    assert not PendingComment.objects.exists()
+
+
+def test_retention_forgets_who_reported_a_comment_once_a_moderator_decided(article, settings, moderator):
+    from comments.models import CommentReport
+
+    settings.COMMENT_PERSONAL_DATA_DAYS = 90
+    comment = make_comment(article)
+    old = timezone.now() - timedelta(days=91)
+    decided = CommentReport.objects.create(comment=comment, reporter_key="a" * 64, reviewed_at=old)
+    recent = CommentReport.objects.create(
+        comment=comment, reporter_key="b" * 64, reviewed_at=timezone.now() - timedelta(days=2)
+    )
+    open_report = CommentReport.objects.create(comment=comment, reporter_key="c" * 64)
+    CommentReport.objects.filter(pk=open_report.pk).update(created_at=old)
+    tasks.apply_retention()
+    assert set(CommentReport.objects.values_list("pk", flat=True)) == {recent.pk, open_report.pk}
+    assert not CommentReport.objects.filter(pk=decided.pk).exists()
+
+
+def test_the_digest_masks_addresses_typed_into_a_held_comment(article, moderator):
+    make_comment(article, text="Write to me at someone.else@example.org", public=False)
+    assert tasks.send_held_digest() == 1
+    (message,) = mail.outbox
+    assert message.to == [moderator.email]
+    assert "Write to me at [email hidden]" in message.body and "someone.else" not in message.body
