@@ -13,7 +13,7 @@ from django.utils import timezone
 from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFill, ResizeToFit
 
-from .images import validate_image_upload
+from .images import image_upload_to, validate_image_upload
 from .sanitize import sanitize_html
 from .search import PostgresOnlyGinIndex
 
@@ -95,7 +95,7 @@ class Image(models.Model):
     """A photo or graphic, reusable as a lead image; renditions are made once, when it is saved."""
 
     file = models.ImageField(
-        upload_to="images/%Y/%m/",
+        upload_to=image_upload_to,
         width_field="width",
         height_field="height",
         validators=[validate_image_upload],

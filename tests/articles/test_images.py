@@ -1,6 +1,7 @@
 """Uploading a lead image through the real admin form: bad files get a clear error and save nothing."""
 
 import io
+import re
 import zlib
 
 import pytest
@@ -59,6 +60,21 @@ def test_a_good_upload_is_saved_with_its_size_and_renditions_on_disk(client_as, 
             assert picture.width == width
     assert default_storage.exists(image.social_card.name)
     assert [w for _url, w in image.renditions()] == [480, 800, 1200]
+
+
+def test_an_upload_is_stored_under_a_name_nobody_can_guess(client_as, editor):
+    """A draft's lead image must not be found at /media/ by guessing from the story's subject."""
+    client = client_as(editor)
+    for _ in range(2):
+        post_image(client, uploaded_image("Minister-Resigns.JPG", width=800, height=600))
+    names = list(Image.objects.values_list("file", flat=True))
+    assert len(set(names)) == 2
+    for name in names:
+        assert "minister" not in name.lower() and "resigns" not in name.lower()
+        assert re.fullmatch(r"images/\d{4}/\d{2}/[\w-]{16}\.jpg", name), name
+        assert default_storage.exists(name)
+    for rendition in (Image.objects.first().rendition_800.url, Image.objects.first().social_card.url):
+        assert "minister" not in rendition.lower()
 
 
 def test_a_text_file_pretending_to_be_a_jpeg_is_refused(client_as, editor):
