@@ -53,6 +53,15 @@ class ReaderComment(XtdComment):
             ),
         ]
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """Remember whether readers saw the comment as loaded: the page cache (newsroom/page_cache.py)
+        refreshes the article's pages only when a save changes what readers see, or could have."""
+        comment = super().from_db(db, field_names, values)
+        if "is_public" in comment.__dict__ and "is_removed" in comment.__dict__:
+            comment.shown = comment.is_public and not comment.is_removed
+        return comment
+
     @property
     def state(self):
         moderation = getattr(self, "moderation", None)

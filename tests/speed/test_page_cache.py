@@ -175,6 +175,25 @@ def test_approving_a_comment_shows_it_on_the_cached_article_page(client, story, 
     assert "The night ferry should run all winter." in client.get(url).content.decode()
 
 
+def test_removing_a_held_comment_leaves_the_cached_article_page_alone(client, story, moderator):
+    """Readers never saw it: no new ETag may tell them a comment came in and went."""
+    from comments.services import remove_comments
+    from tests.comments.helpers import make_comment
+
+    url = story.get_absolute_url()
+    shown = make_comment(story, text="Shown all along.")
+    held = make_comment(story, text="Buy cheap ferry tickets here.", public=False)
+    warm(client, [url])
+    before = client.get(url)
+    assert before["X-Page-Cache"] == "hit" and "Shown all along." in before.content.decode()
+    remove_comments(comments=[held], by=moderator, spam=True)
+    after = client.get(url)
+    assert after["X-Page-Cache"] == "hit" and after["ETag"] == before["ETag"]
+    remove_comments(comments=[shown], by=moderator)
+    gone = client.get(url)
+    assert gone["ETag"] != before["ETag"] and "Shown all along." not in gone.content.decode()
+
+
 def test_a_chosen_related_draft_leaves_the_page_cached_until_it_is_published(client, story, editor):
     """An editor picked a draft for "Read more": saving the draft changes nothing readers see, not even
     the ETag; publishing it puts it in the block at once, whatever its section."""
