@@ -1,10 +1,9 @@
 """Routes of the REST API: /api/v1/ for the endpoints, /api/schema/ and /api/docs/ for the contract; /api/
 itself sends to the current version."""
 
-from django.urls import include, path, re_path
+from django.urls import include, path, re_path, reverse
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
-from rest_framework.reverse import reverse
 from rest_framework.routers import APIRootView, DefaultRouter
 
 from articles.api import ArticleViewSet, ImageViewSet, SectionViewSet, TagViewSet
@@ -14,12 +13,15 @@ from .api import not_found
 
 
 class NewsroomAPIRoot(APIRootView):
-    """GET /api/v1/: a link to every list, to the OpenAPI contract and to its documentation."""
+    """GET /api/v1/: a link to every list, to the OpenAPI contract and to its documentation.
+
+    The lists' links carry the root's `?format=` on (DRF's `reverse`); the schema's and the docs' do not, as
+    they have formats of their own (the docs are HTML only: `/api/docs/?format=json` is a 406)."""
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         for name in ("schema", "docs"):
-            response.data[name] = reverse(f"api:{name}", request=request)
+            response.data[name] = request.build_absolute_uri(reverse(f"api:{name}"))
         return response
 
 

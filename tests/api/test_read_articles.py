@@ -271,6 +271,22 @@ def test_the_api_root_links_every_list_and_the_contract(api):
     assert api.get(links["images"]).status_code == 401  # staff only
 
 
+@pytest.mark.parametrize("query", ["", "?format=json", "?format=api"])
+def test_every_link_of_the_api_root_answers_as_given(api_as, editor, query):
+    """The root's `?format=` goes on to the lists, never to the schema and docs (`/api/docs/?format=json` is
+    a 406). An editor, so that the staff-only images list answers too."""
+    client = api_as(editor)
+    response = client.get(f"/api/v1/{query}")
+    assert response.status_code == 200
+    links = response.data
+    assert set(links) == {"articles", "sections", "tags", "authors", "images", "schema", "docs"}
+    assert links["schema"] == "http://testserver/api/schema/"
+    assert links["docs"] == "http://testserver/api/docs/"
+    assert links["articles"] == f"http://testserver/api/v1/articles/{query}"
+    for name, url in links.items():
+        assert client.get(url).status_code == 200, (name, url)
+
+
 def test_the_bare_api_address_sends_to_the_current_version(api):
     response = api.get("/api/?format=json")
     assert response.status_code == 302 and response["Location"] == "/api/v1/?format=json"
