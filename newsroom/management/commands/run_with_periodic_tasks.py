@@ -2,7 +2,8 @@
 
 With no broker configured, tasks run in-process (eager). This command reads the same
 CELERY_BEAT_SCHEDULE that `celery beat` uses and runs each entry when it is due, in a thread beside
-the development server, so scheduled articles go live while the demo is served.
+the development server, so scheduled articles go live while the demo is served. With a broker
+(CELERY_BROKER_URL), `make beat` runs the schedule; running it here too would run every job twice.
 """
 
 import logging
@@ -11,6 +12,7 @@ import threading
 from datetime import timedelta
 
 from celery.beat import ScheduleEntry
+from django.conf import settings
 from django.contrib.staticfiles.management.commands.runserver import Command as RunserverCommand
 from django.utils import timezone
 
@@ -41,13 +43,26 @@ def run_periodic_tasks(stop: threading.Event, poll_seconds: float = 5.0):
         stop.wait(poll_seconds)
 
 
+def periodic_tasks_run_in_process() -> bool:
+    """Only without a broker: settings.py turns an unset CELERY_BROKER_URL into the in-memory transport,
+    which no `celery beat` can share."""
+    return settings.CELERY_BROKER_URL.startswith("memory://")
+
+
 class Command(RunserverCommand):
-    help = "Run the development server with the periodic (beat) tasks running in-process."
+    help = "Run the development server, with the periodic (beat) tasks in-process when there is no broker."
 
     def inner_run(self, *args, **options):
         # With the autoreloader, only the child process that serves runs the periodic tasks.
         if not options.get("use_reloader") or os.environ.get("RUN_MAIN") == "true":
-            stop = threading.Event()
-            threading.Thread(target=run_periodic_tasks, args=(stop,), daemon=True, name="periodic").start()
-            self.stdout.write(f"Periodic tasks running in-process: {', '.join(app.conf.beat_schedule)}")
+            self.start_periodic_tasks()
         return super().inner_run(*args, **options)
+
+    def start_periodic_tasks(self):
+        if not periodic_tasks_run_in_process():
+            left_to_beat = "CELERY_BROKER_URL is set: periodic tasks are left to `celery beat` (make beat)."
+            self.stdout.write(left_to_beat)
+            return
+        stop = threading.Event()
+        threading.Thread(target=run_periodic_tasks, args=(stop,), daemon=True, name="periodic").start()
+        self.stdout.write(f"Periodic tasks running in-process: {', '.join(app.conf.beat_schedule)}")
