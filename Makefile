@@ -76,10 +76,17 @@ run: demo editor
 	$(RUN_ENV) $(BIN)/python manage.py run_with_periodic_tasks 127.0.0.1:8000
 
 # Beside `make run` they take its defaults (DEBUG on, the SQLite file); production sets DEBUG=0 and the rest.
+# Without CELERY_BROKER_URL (or with it empty) they would start on the in-memory broker, which nothing else
+# shares: they refuse.
+need_broker = @test -n "$$CELERY_BROKER_URL" || \
+	{ echo "make $@ needs CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0 (README: Celery worker and beat)"; exit 1; }
+
 worker: install
+	$(need_broker)
 	$(RUN_ENV) $(BIN)/celery -A newsroom worker --loglevel=INFO
 
 beat: install
+	$(need_broker)
 	$(RUN_ENV) $(BIN)/celery -A newsroom beat --loglevel=INFO --schedule=$(VENV)/celerybeat-schedule
 
 # Production on one machine: gunicorn (sync workers) with whitenoise, a Celery worker and beat, through honcho.

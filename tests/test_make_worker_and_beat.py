@@ -1,0 +1,59 @@
+"""`make worker` and `make beat` refuse to start without CELERY_BROKER_URL: on the in-memory broker they would
+share nothing with the site and do nothing useful (README: Celery worker and beat).
+
+Make runs with `-o install` (nothing is installed) and with BIN pointing at a stand-in `celery` that prints
+how it was called, so no worker or scheduler really starts."""
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+
+
+@pytest.fixture
+def make(tmp_path):
+    celery = tmp_path / "celery"
+    celery.write_text('#!/bin/sh\necho "celery $* with broker $CELERY_BROKER_URL"\n')
+    celery.chmod(0o755)
+
+    def run(target, **env) -> subprocess.CompletedProcess:
+        environ = {k: v for k, v in os.environ.items() if k not in {"CELERY_BROKER_URL", "MAKEFLAGS"}}
+        return subprocess.run(  # noqa: S603 - make with fixed arguments
+            ["make", "--no-print-directory", "-o", "install", f"BIN={tmp_path}", target],  # noqa: S607
+            cwd=ROOT,
+            env=environ | env,
+            capture_output=True,
+            text=True,
+            timeout=30,  # without the check, a real-looking start would not end
+            check=False,
+        )
+
+    return run
+
+
+@pytest.mark.parametrize("target", ["worker", "beat"])
+@pytest.mark.parametrize("broker", [None, ""], ids=["unset", "empty"])
+def test_worker_and_beat_refuse_to_start_without_a_broker(make, target, broker):
+    result = make(target, **({} if broker is None else {"CELERY_BROKER_URL": broker}))
+
+    assert result.returncode != 0
+    assert (
+        f"make {target} needs CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0 "
+        "(README: Celery worker and beat)" in result.stdout
+    )
+    assert "celery -A newsroom" not in result.stdout
+
+
+@pytest.mark.parametrize("target", ["worker", "beat"])
+def test_worker_and_beat_start_with_a_broker(make, target):
+    result = make(target, CELERY_BROKER_URL="redis://127.0.0.1:6379/11")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"celery -A newsroom {target} --loglevel=INFO" in result.stdout
+    assert result.stdout.rstrip().endswith("with broker redis://127.0.0.1:6379/11")
