@@ -94,7 +94,7 @@ beat: install
 # memory, a slower start and about 0.7 MB more in every worker (bench/README.md).
 serve: $(PRODUCTION_STAMP)
 	@for v in DATABASE_URL CACHE_URL CELERY_BROKER_URL SECRET_KEY; do \
-		printenv $$v >/dev/null || { echo "make serve needs $$v (README: Production server)"; exit 1; }; done
+		[ -n "$$(printenv $$v)" ] || { echo "make serve needs $$v (README: Production server)"; exit 1; }; done
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python -m compileall -q $(APPS)

@@ -57,3 +57,26 @@ def test_worker_and_beat_start_with_a_broker(make, target):
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"celery -A newsroom {target} --loglevel=INFO" in result.stdout
     assert result.stdout.rstrip().endswith("with broker redis://127.0.0.1:6379/11")
+
+
+@pytest.mark.parametrize("missing", ["DATABASE_URL", "CACHE_URL", "CELERY_BROKER_URL", "SECRET_KEY"])
+def test_serve_refuses_a_production_setting_that_is_empty(tmp_path, missing):
+    """An empty value is no setting: settings.py would fall back to SQLite, local memory or no broker."""
+    given = {
+        "DATABASE_URL": "postgresql://db/x",
+        "CACHE_URL": "redis://r/1",
+        "CELERY_BROKER_URL": "redis://r/0",
+    }
+    environ = {k: v for k, v in os.environ.items() if k != "MAKEFLAGS"}
+    environ |= given | {"SECRET_KEY": "s" * 50, missing: ""}
+    result = subprocess.run(  # noqa: S603 - make with fixed arguments
+        ["make", "--no-print-directory", "-o", ".venv/.installed-production", f"BIN={tmp_path}", "serve"],  # noqa: S607
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert f"make serve needs {missing} (README: Production server)" in result.stdout
