@@ -13,14 +13,14 @@ from .api import not_found
 
 
 class NewsroomAPIRoot(APIRootView):
-    """GET /api/v1/: a link to every list, to the OpenAPI contract and to its documentation.
+    """GET /api/v1/: a link to every list, to the OpenAPI contract and to its docs (Swagger UI, Redoc).
 
     The lists' links carry the root's `?format=` on (DRF's `reverse`); the schema's and the docs' do not, as
     they have formats of their own (the docs are HTML only: `/api/docs/?format=json` is a 406)."""
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
-        for name in ("schema", "docs"):
+        for name in ("schema", "docs", "redoc"):
             response.data[name] = request.build_absolute_uri(reverse(f"api:{name}"))
         return response
 

@@ -265,8 +265,9 @@ def test_the_api_root_links_every_list_and_the_contract(api):
         "images": "http://testserver/api/v1/images/",
         "schema": "http://testserver/api/schema/",
         "docs": "http://testserver/api/docs/",
+        "redoc": "http://testserver/api/docs/redoc/",
     }
-    for name in ("articles", "sections", "tags", "authors", "schema"):
+    for name in ("articles", "sections", "tags", "authors", "schema", "redoc"):
         assert api.get(links[name]).status_code == 200, name
     assert api.get(links["images"]).status_code == 401  # staff only
 
@@ -279,7 +280,7 @@ def test_every_link_of_the_api_root_answers_as_given(api_as, editor, query):
     response = client.get(f"/api/v1/{query}")
     assert response.status_code == 200
     links = response.data
-    assert set(links) == {"articles", "sections", "tags", "authors", "images", "schema", "docs"}
+    assert set(links) == {"articles", "sections", "tags", "authors", "images", "schema", "docs", "redoc"}
     assert links["schema"] == "http://testserver/api/schema/"
     assert links["docs"] == "http://testserver/api/docs/"
     assert links["articles"] == f"http://testserver/api/v1/articles/{query}"
