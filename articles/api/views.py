@@ -201,7 +201,10 @@ class ArticleViewSet(
     filterset_class = ArticleFilter
     parser_classes = [LimitedJSONParser]
     open_actions = {"comments"}  # readers post comments; the comments app's rules decide
-    schema_error_codes = {"comments": ["409"], "update": ["412"], "partial_update": ["412"]}
+    schema_error_codes = {
+        "comments": ["409"],
+        **dict.fromkeys(["update", "partial_update", "submit", "publish", "schedule", "unpublish"], ["412"]),
+    }
     permission_map = {
         "create": ["articles.add_article"],
         "update": ["articles.change_article"],
@@ -455,11 +458,16 @@ class ArticleViewSet(
             raise Http404 from error
 
     def _workflow(self, service, **kwargs):
-        article = self.get_object()
-        try:
-            service(article=article, by=self.request.user, **kwargs)
-        except DjangoValidationError as error:
-            raise serializers.ValidationError({"non_field_errors": error.messages}) from error
+        """With `If-Match`, as for an edit: publishing a version other than the one read is a 412 (the
+        admin's Publish button refuses the same), so nobody publishes text they never saw."""
+        with transaction.atomic():
+            lock_version(_int_or_none(self.kwargs.get(self.lookup_url_kwarg or "pk")))
+            article = self.get_object()
+            self._check_if_match(article)
+            try:
+                service(article=article, by=self.request.user, **kwargs)
+            except DjangoValidationError as error:
+                raise serializers.ValidationError({"non_field_errors": error.messages}) from error
         return self._detail_response(self._reload(article))
 
     @extend_schema(

@@ -156,6 +156,33 @@ def test_api_if_match_accepts_the_version_tag_and_star(editor, second_editor):
     assert article.dek == "Three"
 
 
+@pytest.mark.parametrize("step", ["publish", "schedule", "unpublish", "submit"])
+def test_a_workflow_step_on_a_version_the_caller_did_not_read_is_412_and_changes_nothing(
+    editor, second_editor, step
+):
+    """The admin's Publish button refuses a form opened before someone else's save; so does the API."""
+    article = ArticleFactory(published=True) if step == "unpublish" else ArticleFactory(in_review=True)
+    if step == "submit":
+        article.status = Article.Status.DRAFT
+        article.save()
+    reader, writer = api_client(editor), api_client(second_editor)
+    read = reader.get(detail(article))["ETag"]
+    changed = writer.patch(detail(article), {"body": "<p>Changed after it was read.</p>"}, format="json")
+    assert changed.status_code == 200
+    data = {"publish_at": (timezone.now() + timedelta(days=1)).isoformat()} if step == "schedule" else {}
+    status_before = Article.objects.get(pk=article.pk).status
+
+    refused = reader.post(f"{detail(article)}{step}/", data, format="json", HTTP_IF_MATCH=read)
+    assert refused.status_code == 412 and refused.json()["code"] == "edit_conflict"
+    assert refused.json()["message"].startswith("Ada Second changed this article at ")
+    assert Article.objects.get(pk=article.pk).status == status_before
+
+    fresh = reader.get(detail(article))["ETag"]
+    done = reader.post(f"{detail(article)}{step}/", data, format="json", HTTP_IF_MATCH=fresh)
+    assert done.status_code == 200, done.json()
+    assert Article.objects.get(pk=article.pk).status != status_before
+
+
 def test_the_conflict_names_the_schedule_or_a_script_for_what_no_one_did(two_sessions, editor):
     import reversion
 
