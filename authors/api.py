@@ -14,7 +14,13 @@ from articles.api import (
     visible_articles,
     with_sort_time,
 )
-from newsroom.api import SCHEMA_EXAMPLES, NewsroomViewMixin, SlugLookupMixin, StrictCursorPagination
+from newsroom.api import (
+    SCHEMA_EXAMPLES,
+    NewsroomViewMixin,
+    SlugLookupMixin,
+    StrictCursorPagination,
+    refuse_unknown_parameters,
+)
 
 from .models import Author
 
@@ -102,6 +108,8 @@ class AuthorViewSet(SlugLookupMixin, NewsroomViewMixin, viewsets.ReadOnlyModelVi
     )
     @action(detail=True, methods=["get"], pagination_class=ArticleCursorPagination, filter_backends=[])
     def articles(self, request, slug=None):
+        # It takes no filter: `?status=draft` or `?page=2` is a 400 naming what it takes, as on /articles/.
+        refuse_unknown_parameters(request, set(), self.paginator)
         author = self.get_object()
         user = request.user
         queryset = for_api_listing(with_sort_time(visible_articles(user), user).by_author(author))

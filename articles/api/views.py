@@ -7,9 +7,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 from django.http import Http404
+from django.urls import reverse
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
+    OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
@@ -328,7 +330,13 @@ class ArticleViewSet(
         summary="Get an article by its address",
         description="The same path as the article's page on the site: section/yyyy/mm/dd/slug.",
         parameters=PATH_PARAMETERS,
-        responses=ArticleDetailSerializer,
+        responses={
+            200: ArticleDetailSerializer,
+            301: OpenApiResponse(
+                description="The article's address changed (slug, section or date): `Location` is the "
+                "by-path address of where it is now."
+            ),
+        },
     )
     @action(
         detail=False,
@@ -346,8 +354,22 @@ class ArticleViewSet(
             self.get_queryset().filter(section__slug=section, slug=slug, published_at__date=date).first()
         )
         if article is None:
-            raise Http404
+            return self._moved(request, f"/{section}/{year}/{month}/{day}/{slug}/", slug)
         return self._detail_response(article)
+
+    def _moved(self, request, path, slug):
+        """An address the article had before its slug, section or date changed: 301 to the by-path address
+        of where it is now, as the site answers the old page address."""
+        from ..views import ArticleView
+
+        moved = ArticleView.moved_article(path, slug)
+        if moved is None:
+            raise Http404
+        query = request.META.get("QUERY_STRING", "")
+        target = request.build_absolute_uri(
+            f"{reverse('api:article-list')}by-path{moved.get_absolute_url()}" + (f"?{query}" if query else "")
+        )
+        return Response(status=status.HTTP_301_MOVED_PERMANENTLY, headers={"Location": target})
 
     @extend_schema(
         methods=["GET"],

@@ -132,12 +132,36 @@ def test_article_by_its_site_path(api):
     response = api.get(path)
     assert response.status_code == 200
     assert response.json()["id"] == article.pk
+    # Slugs are unique: the right slug under another date is the same story, as on the site (a 301).
     wrong_day = when - timedelta(days=1)
-    assert (
-        api.get(f"{LIST}by-path/{article.section.slug}/{wrong_day:%Y/%m/%d}/{article.slug}/").status_code
-        == 404
-    )
+    moved = api.get(f"{LIST}by-path/{article.section.slug}/{wrong_day:%Y/%m/%d}/{article.slug}/")
+    assert moved.status_code == 301 and moved["Location"] == f"http://testserver{path}"
     assert api.get(f"{LIST}by-path/{article.section.slug}/2026/13/45/{article.slug}/").status_code == 404
+    assert api.get(f"{LIST}by-path/{article.section.slug}/{when:%Y/%m/%d}/no-such-story/").status_code == 404
+
+
+def test_an_old_address_of_a_renamed_article_answers_301_to_where_it_is_now(api, api_as, editor):
+    article = ArticleFactory(published=True, slug="ferry-audit")
+    old_page = article.get_absolute_url()
+    renamed = api_as(editor).patch(f"{LIST}{article.pk}/", {"slug": "ferry-timetable-audit"}, format="json")
+    assert renamed.status_code == 200
+    assert api.get(old_page).status_code == 301  # the site
+    response = api.get(f"{LIST}by-path{old_page}?format=json")
+    article.refresh_from_db()
+    assert response.status_code == 301
+    assert response["Location"] == f"http://testserver{LIST}by-path{article.get_absolute_url()}?format=json"
+    followed = api.get(response["Location"])
+    assert followed.status_code == 200 and followed.json()["slug"] == "ferry-timetable-audit"
+
+
+def test_an_old_address_of_a_withdrawn_article_is_a_404(api, editor):
+    from articles import services
+
+    article = ArticleFactory(published=True, slug="ferry-audit")
+    old = f"{LIST}by-path{article.get_absolute_url()}".replace("ferry-audit", "ferry-audit-old")
+    services.unpublish_article(article=article, by=editor)
+    assert api.get(f"{LIST}by-path{article.get_absolute_url()}").status_code == 404
+    assert api.get(old).status_code == 404
 
 
 def test_filters(api):
@@ -211,6 +235,12 @@ def test_sections_tags_and_authors(api):
     assert "contact_email" not in response.json() and "ada.secret" not in response.content.decode()
     assert "ada.secret" not in api.get("/api/v1/authors/").content.decode()
     assert slugs(api.get("/api/v1/authors/ada/articles/")) == ["by-ada"]
+    # It takes no filter: one asked for is a 400 naming what it takes, not every article quietly.
+    for query in ("status=draft", "page=2", "section=city"):
+        refused = api.get(f"/api/v1/authors/ada/articles/?{query}")
+        assert refused.status_code == 400 and refused.json()["code"] == "invalid_query", query
+    assert "cursor" in api.get("/api/v1/authors/ada/articles/?status=draft").json()["errors"]["status"][0]
+    assert slugs(api.get("/api/v1/authors/ada/articles/?format=json&page_size=5")) == ["by-ada"]
 
 
 def test_a_tag_on_no_published_article_is_hidden_from_readers(api, api_as, editor, moderator, client):
