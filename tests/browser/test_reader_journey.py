@@ -152,3 +152,21 @@ def test_skip_link_is_the_first_stop_and_moves_focus_to_the_content(chromium, si
         assert tab.evaluate("document.activeElement.id") == "main"
     finally:
         context.close()
+
+
+def test_a_word_longer_than_the_line_breaks_instead_of_widening_the_page(reader, site):
+    """A 200-letter search, or a pasted token in a comment, used to make the page scroll sideways."""
+    from tests.comments.helpers import make_comment
+
+    data = build_newsroom(2, images=False)
+    article = data["articles"][0]
+    make_comment(article, name="N" * 50, text="Token: " + "x" * 300)
+    reader.goto(site.url + "/search/?q=" + "y" * 200)
+    assert reader.locator("h1").is_visible()
+    assert no_sideways_scrolling(reader), "the search page scrolls sideways"
+    reader.goto(site.url + article.get_absolute_url() + "#comments")
+    assert reader.locator(".comment-text").first.inner_text().startswith("Token: xxx")
+    assert no_sideways_scrolling(reader), "the article page scrolls sideways"
+    badge = reader.locator(".comment-avatar").first.bounding_box()
+    assert round(badge["width"]) == round(badge["height"]), badge  # a round initial, not a squashed oval
+    screenshot(reader, "long-words")
