@@ -1,14 +1,14 @@
 import sys
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.db import InterfaceError, OperationalError
-from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.urls import Resolver404, resolve
 from django.utils.cache import add_never_cache_headers
-from django.views import defaults
 from django.views.csrf import csrf_failure as django_csrf_failure
 
 
@@ -47,8 +47,10 @@ def _database_unavailable(error) -> bool:
 def server_error(request):
     """handler500: a 503 with Retry-After while the database is out of reach (the JSON error format under
     /api/), so clients and proxies retry instead of seeing a failure; anything else is the 500 page."""
+    # The error pages take nothing from the request or the database: the site's name from the settings.
+    context = {"SITE_NAME": settings.SITE_NAME}
     if not _database_unavailable(sys.exc_info()[1]):
-        return defaults.server_error(request)
+        return HttpResponseServerError(loader.get_template("500.html").render(context))
     if request.path_info.startswith("/api/"):
         body = {
             "code": "unavailable",
@@ -57,7 +59,7 @@ def server_error(request):
         }
         response = JsonResponse(body, status=503)
     else:
-        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response = HttpResponse(loader.get_template("503.html").render(context), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     add_never_cache_headers(response)
     return response

@@ -74,7 +74,7 @@ def test_server_error_page_is_in_the_sites_look_without_the_database(client, pla
     assert '<html lang="en">' in html
 
 
-def test_an_error_in_a_view_answers_with_the_500_page(client, plain_newsroom, monkeypatch):
+def test_an_error_in_a_view_answers_with_the_500_page(client, plain_newsroom, monkeypatch, settings):
     from articles import related
 
     def broken(*args, **kwargs):
@@ -88,6 +88,8 @@ def test_an_error_in_a_view_answers_with_the_500_page(client, plain_newsroom, mo
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.content.decode()
     assert "boom" not in response.content.decode()
+    masthead = page(response).select_one(".masthead--plain .site-name a")
+    assert masthead.get_text() == settings.SITE_NAME and masthead["href"] == "/"
 
 
 @pytest.mark.parametrize("page_number", ["1", "2", "last"])
@@ -140,3 +142,18 @@ def test_the_moderators_blocked_domains_list_refuses_crafted_lookups_too(moderat
     assert client.get("/admin/django_comments_xtd/blacklisteddomain/").status_code == 200
     assert client.get("/admin/django_comments_xtd/blacklisteddomain/?domain__regex=(").status_code == 400
     assert client.get("/admin/django_comments_xtd/blacklisteddomain/?q=%00").status_code == 200
+
+
+def test_the_database_out_of_reach_page_names_the_site_without_asking_the_database(rf, settings):
+    from django.db import OperationalError
+
+    from newsroom.views import server_error
+
+    try:
+        raise OperationalError("the server closed the connection")
+    except OperationalError:
+        response = server_error(rf.get("/"))
+    assert (response.status_code, response["Retry-After"]) == (503, "10")
+    soup = page(response)
+    assert soup.find("h1").get_text() == "Back in a moment"
+    assert soup.select_one(".masthead--plain .site-name a").get_text() == settings.SITE_NAME
