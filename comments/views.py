@@ -65,6 +65,19 @@ def _published_article(content_type, object_pk):
         raise Http404("No such article.") from error
 
 
+def _answering(article, parent_id, heading=None):
+    """A form sent back with an error keeps what it answers: the comment it replies to, quoted above it."""
+    parent = (
+        ReaderComment.objects.approved().for_article(article).filter(pk=parent_id).first()
+        if parent_id
+        else None
+    )
+    return {
+        "replying_to": parent,
+        "form_heading": heading or ("Your reply" if parent else "Leave a Reply"),
+    }
+
+
 def _fresh_form(article, request, *, parent_id=0, error=None):
     """A new form (new timestamp and hash) holding what the reader typed, so nothing they wrote is lost;
     with `error`, a (field, message) pair, that field is marked with the message."""
@@ -103,7 +116,7 @@ def resend_after_csrf_failure(request):
         "page came from our cache before your browser had this site's security cookie. It has one now: your "
         "text is below, send it once more.",
         form=_fresh_form(article, request, parent_id=parent_id),
-        form_heading="Send again",
+        **_answering(article, parent_id, heading="Send again"),
     )
 
 
@@ -135,7 +148,7 @@ def post_comment(request):
             message="The form had expired or was altered, so your comment was not saved. Your text is below: "
             "please check it and send it again.",
             form=_fresh_form(article, request, parent_id=parent_id),
-            form_heading="Send again",
+            **_answering(article, parent_id, heading="Send again"),
         )
     if not form.is_valid():
         return _page(
@@ -146,7 +159,7 @@ def post_comment(request):
             article=article,
             message="Your comment was not saved: please correct the fields marked below.",
             form=form,
-            form_heading="Leave a Reply",
+            **_answering(article, parent_id),
         )
     data = form.cleaned_data
     try:
@@ -174,7 +187,7 @@ def post_comment(request):
             tone="error",
             article=article,
             form=_fresh_form(article, request, parent_id=parent_id, error=marked) if keep else None,
-            form_heading="Leave a Reply",
+            **_answering(article, parent_id),
         )
         if refusal.retry_after:
             response["Retry-After"] = str(refusal.retry_after)

@@ -123,3 +123,24 @@ def test_a_reply_to_an_id_past_any_row_is_a_form_error(commenter, article, reply
     assert response.status_code == 400
     assert b"Please correct your comment" in response.content
     assert not ReaderComment.objects.exists() and not PendingComment.objects.exists()
+
+
+def test_a_reply_sent_back_with_an_error_still_shows_what_it_answers(commenter, article):
+    from bs4 import BeautifulSoup
+
+    parent = make_comment(article, name="Maren", text="The ferry ran late all week.")
+    reply_page = BeautifulSoup(commenter.client.get(f"/comments/reply/{parent.pk}/").content, "html.parser")
+    assert [h.get_text() for h in reply_page.select("h1, h2")] == ["Reply", "Your reply"]
+
+    response = commenter.post(f"/comments/reply/{parent.pk}/", email="not an address", comment="Mine too.")
+    assert response.status_code == 400
+    page = BeautifulSoup(response.content, "html.parser")
+    assert [h.get_text() for h in page.select("h1, h2")] == ["Please correct your comment", "Your reply"]
+    assert "The ferry ran late all week." in page.select_one("blockquote.comment-quoted").get_text()
+    assert page.select_one("input[name=reply_to]")["value"] == str(parent.pk)
+    assert page.select_one("textarea[name=comment]").get_text().strip() == "Mine too."
+
+    response = commenter.post(article.get_absolute_url(), email="not an address")  # a new thread
+    page = BeautifulSoup(response.content, "html.parser")
+    assert page.select_one("blockquote.comment-quoted") is None
+    assert page.select_one("#reply-title").get_text() == "Leave a Reply"
