@@ -121,8 +121,18 @@ def resend_after_csrf_failure(request):
 
 
 @csrf_protect
-@require_POST
 def post_comment(request):
+    if request.method != "POST":
+        # The form's address, opened from the history or a copied link after an error page.
+        response = _page(
+            request,
+            title="Nothing to show here",
+            message="Comments are sent from the form under each article; this address only receives them.",
+            status=405,
+            tone="info",
+        )
+        response["Allow"] = "POST"
+        return response
     article = _published_article(request.POST.get("content_type"), request.POST.get("object_pk"))
     form = ReaderCommentForm(article, data=request.POST, user=request.user)
     try:

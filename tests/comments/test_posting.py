@@ -101,3 +101,19 @@ def test_opening_the_mailed_link_posts_nothing_until_the_reader_presses_the_butt
     again = scanner.get(link)  # opened again later: what happened, and no button
     assert b"Your comment is published" in again.content and b"Post my comment" not in again.content
     assert ReaderComment.objects.get().comment == "Ferries <script>alert(1)</script> again\nlate"
+
+
+def test_opening_the_form_address_shows_a_page_that_says_so_and_leads_on(client):
+    response = client.get("/comments/post/")
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    html = response.content.decode()
+    assert "Comments are sent from the form under each article" in html
+    assert 'href="/">Go to the front page</a>' in html
+    assert "<h1>Nothing to show here</h1>" in html
+
+
+def test_a_link_that_does_not_work_leads_on_to_the_front_page(client):
+    for link in ("/comments/unsubscribe/forged/", "/comments/confirm/forged/", "/comments/my-data/forged/"):
+        response = client.get(link)
+        assert response.status_code == 404, link
+        assert 'href="/">Go to the front page</a>' in response.content.decode(), link
