@@ -38,7 +38,8 @@ class ReaderCommentForm(XtdCommentForm):
         self.fields["email"] = forms.EmailField(
             label="Email",
             max_length=254,
-            help_text="Your email address will not be published.",
+            help_text="Never shown. We write to it only to confirm your comment, and about replies if "
+            "you ask.",
             error_messages={"invalid": "Enter a valid email address, like name@example.org."},
             widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         )
@@ -100,8 +101,11 @@ class ReportForm(forms.Form):
 
 
 class DataRequestForm(forms.Form):
-    email = forms.EmailField(label="Your email address", max_length=254)
+    email = forms.EmailField(
+        label="Your email address", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
     kind = forms.ChoiceField(
+        label="What should we do?",
         choices=[
             (DataRequest.Kind.EXPORT, "Send me a copy of my comment data"),
             (DataRequest.Kind.ERASE, "Erase my personal data from my comments"),
@@ -109,7 +113,9 @@ class DataRequestForm(forms.Form):
         widget=forms.RadioSelect,
         initial=DataRequest.Kind.EXPORT,
     )
-    remove_texts = forms.BooleanField(required=False, label="Also remove the texts of my comments")
+    remove_texts = forms.BooleanField(
+        required=False, label="When erasing, also remove the texts of my comments"
+    )
 
 
 class NotificationSettingForm(forms.Form):

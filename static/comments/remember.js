@@ -10,6 +10,7 @@
   forms.forEach(function (form) {
     var box = form.querySelector("input[name=remember]");
     if (!box) { return; }
+    box.closest("p").hidden = false;  // the box does something only with this script running
     var saved = null;
     try { saved = JSON.parse(store.getItem(KEY) || "null"); } catch (e) { saved = null; }
     if (saved) {

@@ -58,6 +58,7 @@ def test_article_page_shows_the_story_with_its_metadata(client, story):
     correction = soup.select_one(".corrections li")
     assert "wrong date for the vote" in correction.get_text()
     assert correction.find("time")["datetime"]
+    assert correction.find("time").get_text().endswith(" UTC")  # as Published and Updated say it
     assert [a["href"] for a in soup.select(".story-tags a")] == ["/tag/labour/", "/tag/ports/"]
     assert soup.select_one("#comments-heading") is not None, "the comments block is included"
     assert "amira@private.example" not in response.content.decode()

@@ -119,3 +119,17 @@ def test_a_website_that_is_not_a_web_address_is_not_linked(client, fresh_cache):
     body = client.get("/authors/odd-site/").content.decode()
 
     assert "javascript:" not in body
+
+
+def test_an_agency_s_picture_is_described_as_its_logo(client, fresh_cache):
+    from authors.models import Author
+
+    agency = AuthorFactory(
+        display_name="Coastal Press Agency",
+        slug="coastal-press",
+        kind=Author.Kind.AGENCY,
+        photo=uploaded_image("logo.png", width=400, height=400),
+    )
+    ArticleFactory(published=True, authors=[agency])
+    photo = page(client.get("/authors/coastal-press/")).select_one("img.author-photo")
+    assert photo["alt"] == "Logo of Coastal Press Agency"

@@ -76,3 +76,16 @@ def test_a_form_from_a_cached_page_still_posts(page, site):
     fill(page, comment="From a cached page", remember=False)
     assert "Check your email to confirm" in page.content()
     assert PendingComment.objects.get().comment == "From a cached page"
+
+
+def test_without_javascript_the_form_offers_no_box_that_would_do_nothing(chromium, site):
+    article = ArticleFactory(published=True)
+    for javascript in (False, True):
+        context = chromium.new_context(java_script_enabled=javascript)
+        tab = context.new_page()
+        try:
+            tab.goto(site.url + article.get_absolute_url())
+            assert tab.is_visible("#id_remember") is javascript
+            assert tab.is_visible("#id_followup")  # reply mail is the server's: it works either way
+        finally:
+            context.close()

@@ -374,3 +374,14 @@ def test_the_digest_masks_addresses_typed_into_a_held_comment(article, moderator
     (message,) = mail.outbox
     assert message.to == [moderator.email]
     assert "Write to me at [email hidden]" in message.body and "someone.else" not in message.body
+
+
+def test_the_data_request_form_groups_its_choice_and_fills_the_address_for_the_reader(client):
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup(client.get("/comments/my-data/").content, "html.parser")
+    group = page.select_one("form fieldset")
+    assert group.legend.get_text() == "What should we do?"
+    assert len(group.select("input[type=radio][name=kind]")) == 2
+    assert page.select_one("input[name=email]")["autocomplete"] == "email"
+    assert "When erasing, also remove the texts" in page.select_one("label[for=id_remove_texts]").get_text()
