@@ -275,6 +275,8 @@ class ArticleDetailSerializer(ArticleListSerializer):
             "publish_at",
             "created_at",
             "version",
+            "share_on_publish",
+            "share_text",
         ]
 
 
@@ -337,6 +339,8 @@ class ArticleWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             "comments_enabled",
             "is_featured",
             "is_breaking",
+            "share_on_publish",
+            "share_text",
         ]
 
     def to_internal_value(self, data):

@@ -461,3 +461,38 @@ def test_bluesky_post_carries_the_lead_image_social_card(sharing_accounts):
     post = services.build_post(share, networks.for_account(get_account("sky")))
     assert post.image[:2] == b"\xff\xd8"  # a JPEG: the 1200x630 social card rendition
     assert post.record_key == share.record_key and post.url.endswith(share.article.get_absolute_url())
+
+
+def test_the_api_sets_what_the_admin_sets_for_sharing(editor, sharing_accounts):
+    """share_on_publish and share_text, written through the API, decide the posts as the admin's do."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    from tests.factories import AuthorFactory, SectionFactory
+
+    sharing_accounts({"name": "dev-log", "network": "log"})
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=editor).key}")
+    author, section = AuthorFactory(), SectionFactory()
+
+    def write(headline, **sharing):
+        data = {"headline": headline, "body": "<p>Text.</p>", "section": section.slug}
+        data["bylines"] = [author.slug]
+        response = client.post("/api/v1/articles/", data | sharing, format="json")
+        assert response.status_code == 201, response.json()
+        return response.json()
+
+    quiet = write("Council minutes published", share_on_publish=False)
+    custom = write("Night ferry returns", share_text="The night ferry is back from Monday.")
+    assert (quiet["share_on_publish"], quiet["share_text"]) == (False, "")
+    assert custom["share_on_publish"] and custom["share_text"] == "The night ferry is back from Monday."
+    for article in (quiet, custom):
+        assert client.post(f"/api/v1/articles/{article['id']}/publish/").status_code == 200
+
+    assert not ShareRecord.objects.filter(article_id=quiet["id"]).exists()
+    (record,) = ShareRecord.objects.filter(article_id=custom["id"])
+    services.deliver_share(share_id=record.pk)  # the task, here in the test's transaction
+    record.refresh_from_db()
+    assert record.state == State.SENT and record.text.startswith("The night ferry is back from Monday.")
+    too_long = client.patch(f"/api/v1/articles/{custom['id']}/", {"share_text": "x" * 501}, format="json")
+    assert too_long.status_code == 400 and "share_text" in too_long.json()["errors"]
