@@ -360,7 +360,7 @@ CELERY_BEAT_SCHEDULE |= {
 # (REMOTE_ADDR, or the address NUM_PROXIES entries from the end of X-Forwarded-For).
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "newsroom.authentication.MeteredTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
@@ -369,6 +369,7 @@ REST_FRAMEWORK = {
         "anon": env.str("API_ANON_RATE", default="120/minute"),
         "user": env.str("API_USER_RATE", default="1200/minute"),
         "comments": env.str("API_COMMENT_RATE", default="10/hour"),
+        "bad_token": env.str("API_BAD_TOKEN_RATE", default="20/minute"),
     },
     "NUM_PROXIES": NUM_PROXIES,
     "EXCEPTION_HANDLER": "newsroom.api.exception_handler",

@@ -64,3 +64,27 @@ class SearchThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class BadTokenThrottle(_SettingsRate, SimpleRateThrottle):
+    """Wrong API tokens per client address (newsroom/authentication.py): only failures are recorded."""
+
+    scope = "bad_token"
+
+    def __init__(self, request):
+        super().__init__()
+        self.request = request
+        self.key = self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+    def _recent(self):
+        self.now = self.timer()
+        self.history = [at for at in self.cache.get(self.key, []) if at > self.now - self.duration]
+        return self.history
+
+    def exhausted(self) -> bool:
+        return self.rate is not None and len(self._recent()) >= self.num_requests
+
+    def record_failure(self) -> None:
+        if self.rate is not None:
+            self._recent().insert(0, self.now)
+            self.cache.set(self.key, self.history, self.duration)

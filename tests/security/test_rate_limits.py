@@ -107,3 +107,32 @@ def test_a_forged_forwarded_header_does_not_beat_the_flood_rule_through_the_api(
     assert post(2, HTTP_X_FORWARDED_FOR="10.0.0.2").status_code == 429
     assert PendingComment.objects.count() == 1
     assert PendingComment.objects.get().ip_address == "127.0.0.1"
+
+
+def test_wrong_api_tokens_are_counted_per_address_and_a_right_one_still_works(
+    settings, django_assert_num_queries
+):
+    """DRF answers a wrong token with a 401 before any throttle runs; uncounted, they were unlimited."""
+    from rest_framework.authtoken.models import Token
+
+    from tests.factories import UserFactory
+
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "bad_token": "3/minute",
+        },
+    }
+    good = Token.objects.create(user=UserFactory(is_staff=True)).key
+    guesser, other = Client(REMOTE_ADDR="192.0.2.66"), Client(REMOTE_ADDR="192.0.2.77")
+    for n in range(3):
+        wrong = guesser.get("/api/v1/sections/", HTTP_AUTHORIZATION=f"Token wrong{n}")
+        assert wrong.status_code == 401 and wrong.json()["code"] == "authentication_failed"
+    with django_assert_num_queries(0):  # refused before the token is looked up
+        refused = guesser.get("/api/v1/sections/", HTTP_AUTHORIZATION="Token wrong4")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert refused.json()["code"] == "throttled"
+    # Another address is not held back, and neither is a right token from a good client.
+    assert other.get("/api/v1/sections/", HTTP_AUTHORIZATION="Token wrong5").status_code == 401
+    assert other.get("/api/v1/sections/", HTTP_AUTHORIZATION=f"Token {good}").status_code == 200
