@@ -175,12 +175,18 @@ def plain_condition(text: str) -> Q:
         found = (
             Q(headline__icontains=term)
             | Q(dek__icontains=term)
-            | Q(body__icontains=term)
+            | Q(body__iregex=in_text_of_html(term))
             | Q(pk__in=bylined)
             | Q(pk__in=tagged)
         )
         condition &= ~found if (minus_phrase or minus_word) else found
     return condition
+
+
+def in_text_of_html(term: str) -> str:
+    """A pattern for the term in the body's text, not in its markup: `blockquote` or `href` is not a word
+    of the story. Django gives SQLite a REGEXP function (Python's re); PostgreSQL reads it the same."""
+    return r"(^|>)[^<]*" + re.escape(term)
 
 
 def render_snippet(raw: str | None) -> str:

@@ -298,3 +298,25 @@ def test_a_tag_finds_its_stories_and_follows_tagging_and_renames(backend, monkey
     storms.name = "Gales"
     storms.save()
     assert found("gales") == ["Ferry fares"] and found("storms") == []
+
+
+def test_the_sqlite_fallback_finds_words_of_the_story_not_of_its_markup(fresh_cache):
+    """`make run` searches with the fallback: `blockquote` or `href` found every story that had one."""
+    from articles.models import Article
+    from articles.search import plain_condition
+
+    quoting = ArticleFactory(
+        published=True,
+        headline="Harbour board meets",
+        body='<blockquote><p>We will <a href="https://example.org/tide">reopen</a> the quay.</p>'
+        "</blockquote>",
+    )
+    ArticleFactory(published=True, headline="Rail timetable", body="<p>Trains run hourly.</p>")
+
+    def found(text):
+        return list(Article.objects.filter(plain_condition(text)).values_list("pk", flat=True))
+
+    assert found("blockquote") == [] and found("href") == [] and found("example.org") == []
+    assert found("reopen") == [quoting.pk] and found('"will reopen"') == []  # a link splits the phrase
+    assert found("quay") == [quoting.pk] and found("board -quay") == []
+    assert found("hourly -quay") != [] and found("We will") == [quoting.pk]
