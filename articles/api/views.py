@@ -174,7 +174,9 @@ PATH_PARAMETERS = [
     ),
     update=extend_schema(
         summary="Replace an article's editable fields",
-        description="Allowed where the admin allows it: editors edit everything, reporters their own drafts.",
+        description="Allowed where the admin allows it: editors edit everything, reporters their own drafts. "
+        "The required fields must all be given; an optional one left out (`tags`, `bylines`, `related`, "
+        "`lead_image`...) keeps its value, so send `[]` or `null` to clear it.",
         request=ArticleWriteSerializer,
         responses={200: ArticleDetailSerializer},
         examples=[OpenApiExample("a full edit", value=WRITE_EXAMPLE, request_only=True)],
