@@ -13,6 +13,8 @@ class HoldRule(models.TextChoices):
     FIRST_TIME = "first_time", "First-time commenter"
     LINKS = "links", "Too many links"
     WORDS = "words", "Moderation words"
+    # Not a rule a post meets: a reply that left the site when a moderator removed the comment it answers.
+    THREAD_REMOVED = "thread_removed", "Hidden with the comment it answers"
 
 
 class CommentQuerySet(models.QuerySet):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django_comments_xtd.models import publish_or_unpublish_nested_comments
 
 from .. import mail
-from ..models import CommentReport, Moderation, OutgoingMail, ReaderComment
+from ..models import CommentReport, HoldRule, Moderation, OutgoingMail, ReaderComment
 from .posting import _queue_notifications
 
 
@@ -46,9 +46,31 @@ def approve_comments(*, comments, by) -> int:
         comment.save(update_fields=["is_public", "is_removed"])
         done.append(comment)
     _decide([c.pk for c in done], by, is_spam=False)
+    # The replies that left with a comment come back with it (those held or removed for themselves stay).
+    hidden_with = ReaderComment.objects.filter(
+        pk__in=_replies_below(done), is_public=False, moderation__held_reason=HoldRule.THREAD_REMOVED
+    )
+    back = list(hidden_with.exclude(pk__in=[c.pk for c in done]))
+    for reply in back:
+        reply.is_public = True
+        reply.save(update_fields=["is_public"])
+    Moderation.objects.filter(comment__in=back).update(held_reason="")
     for comment in done:
         _queue_notifications(comment)
     return len(done)
+
+
+def _replies_below(comments) -> list[int]:
+    """Every reply under these comments, however deep (a few levels: COMMENTS_MAX_THREAD_LEVEL)."""
+    found, level = [], [c.pk for c in comments]
+    while level:
+        level = list(
+            ReaderComment.objects.filter(parent_id__in=level)
+            .exclude(pk__in=level)
+            .values_list("pk", flat=True)
+        )
+        found += level
+    return found
 
 
 @transaction.atomic
@@ -74,8 +96,20 @@ def remove_comments(*, comments, by, spam: bool = False) -> int:
         comment.is_public, comment.is_removed = False, True
         comment.save(update_fields=["is_public", "is_removed"])
         if was_public:
-            # Its replies leave the page with it (xtd's own rule; its signal does not fire for our proxy).
+            # Its replies leave the page with it (xtd's own rule; its signal does not fire for our proxy),
+            # and the queue says why they are hidden: nobody held them, and nobody needs to decide on them.
+            shown = list(
+                ReaderComment.objects.approved()
+                .filter(pk__in=_replies_below([comment]))
+                .exclude(pk__in=ids)
+                .values_list("pk", flat=True)
+            )
             publish_or_unpublish_nested_comments(comment, are_public=False)
+            Moderation.objects.filter(comment_id__in=shown).update(held_reason=HoldRule.THREAD_REMOVED)
+            Moderation.objects.bulk_create(
+                [Moderation(comment_id=pk, held_reason=HoldRule.THREAD_REMOVED) for pk in shown],
+                ignore_conflicts=True,
+            )
     _decide(ids, by, is_spam=spam)
     # Reply and new-comment mail quoting them is not sent (their nested replies' mail is stopped at sending).
     OutgoingMail.objects.filter(about__in=ids, sent_at__isnull=True).delete()
@@ -87,7 +121,8 @@ def remove_comments(*, comments, by, spam: bool = False) -> int:
 
 def queue_held_digest() -> int:
     """One digest per editor or moderator when comments are waiting; nothing when the queue is empty."""
-    held = ReaderComment.objects.held().order_by("submit_date")
+    held = ReaderComment.objects.held().exclude(moderation__held_reason=HoldRule.THREAD_REMOVED)
+    held = held.order_by("submit_date")
     total = held.count()
     if not total:
         return 0

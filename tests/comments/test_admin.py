@@ -248,6 +248,34 @@ def test_removing_a_comment_takes_its_replies_off_the_page_and_the_count(moderat
     assert "parent words" not in page and "child words" not in page
 
 
+def test_replies_that_leave_with_a_spammed_comment_are_labelled_and_come_back_with_it(
+    moderator, article, client
+):
+    """They wait for no decision: the queue says why they are hidden, the digest does not count them, and
+    approving the comment they answer brings them back (one held for itself stays held)."""
+    from comments import services
+
+    parent = make_comment(article, text="parent words")
+    kind = make_comment(article, text="kind reply", email="k@example.net", parent=parent)
+    own = make_comment(article, text="held reply", email="h@example.net", parent=parent, public=False)
+    services.remove_comments(comments=[parent], by=moderator, spam=True)
+
+    kind.refresh_from_db()
+    assert not kind.is_public and kind.moderation.held_reason == HoldRule.THREAD_REMOVED
+    queue = admin_client(moderator).get(QUEUE).content.decode()  # the held comments, first
+    assert "kind reply" in queue and "Hidden with the comment it answers" in queue
+    assert services.queue_held_digest() == 1 and "1 comment waiting" in mail.outbox[-1].body
+    assert "kind reply" not in mail.outbox[-1].body and "held reply" in mail.outbox[-1].body
+
+    services.approve_comments(comments=[parent], by=moderator)
+    kind.refresh_from_db()
+    own.refresh_from_db()
+    assert kind.is_public and kind.moderation.held_reason == ""
+    assert not own.is_public
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "parent words" in page and "kind reply" in page and "held reply" not in page
+
+
 def test_only_moderators_can_decide(reader, article):
     from django.core.exceptions import PermissionDenied
 
