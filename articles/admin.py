@@ -552,6 +552,23 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
             preview_url(article),
         )
 
+    object_history_template = "admin/articles/article/object_history.html"
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The versions link to their restore page only for who may restore one (who may edit it now)."""
+        article = self.get_object(request, unquote(object_id))
+        can_restore = article is not None and self.has_change_permission(request, article)
+        return super().history_view(request, object_id, {**(extra_context or {}), "can_restore": can_restore})
+
+    def get_object(self, request, object_id, from_field=None):
+        """On a version's restore page the form shows the old words with the article's live workflow state
+        (its status, its time), which is what saving keeps, and offers the steps that state allows."""
+        article = super().get_object(request, object_id, from_field)
+        for name, value in getattr(request, "article_workflow_state", {}).items():
+            if article is not None and name != "version":  # the edit-conflict check reads the restored row's
+                setattr(article, name, value)
+        return article
+
     def revision_view(self, request, object_id, version_id, extra_context=None):
         """Restore an old version's words, not its workflow state, and only for who may edit it now.
 

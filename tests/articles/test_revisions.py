@@ -110,6 +110,44 @@ def test_reporter_cannot_use_an_old_draft_version_to_edit_an_article_in_review(c
     assert (article.headline, article.status) == ("Sent for review", Status.IN_REVIEW)
 
 
+def test_a_version_page_shows_the_live_state_and_offers_its_steps(client_as, editor):
+    """The old words in the form, but the article's status and time as they are now: saving keeps those,
+    so the Status shown and the workflow buttons must be the live ones, not the old version's."""
+    from bs4 import BeautifulSoup
+
+    article = ArticleFactory(in_review=True, headline="Draft-era headline")
+    client = client_as(editor)
+    save_headline(client, article, "Edited in review")
+    save_headline(client, article, "Published headline", _publish="1")
+    old = version_with_headline(article, "Edited in review")
+    assert old.field_dict["status"] == Status.IN_REVIEW
+
+    page = BeautifulSoup(client.get(revision_url(article, old)).content, "html.parser")
+    assert page.select_one("input[name=headline]")["value"] == "Edited in review"
+    assert "Published" in page.select_one(".field-status").get_text()
+    buttons = {b["name"] for b in page.select(".workflow-actions input[type=submit]")}
+    assert "_unpublish" in buttons and "_submit_review" not in buttons
+
+
+def test_who_may_not_restore_sees_the_history_without_links_to_a_refusal(client_as, reporter, editor):
+    article = ArticleFactory(created_by=reporter, headline="My draft")
+    client = client_as(reporter)
+    save_headline(client, article, "Sent for review", _submit_review="1")
+    history_url = reverse("admin:articles_article_history", args=[article.pk])
+
+    history = client.get(history_url)
+    assert history.status_code == 200 and "Restoring one is for whoever may edit" in history.content.decode()
+    assert "/history/" not in "".join(a["href"] for a in _links(history) if a["href"] != history_url)
+    editors = client_as(editor).get(history_url)
+    assert any("/history/" in a["href"] and a["href"] != history_url for a in _links(editors))
+
+
+def _links(response):
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(response.content, "html.parser").select("#change-history a[href]")
+
+
 def recover_url(version):
     return reverse("admin:articles_article_recover", args=[version.pk])
 
@@ -166,3 +204,14 @@ def test_an_editor_recovers_a_deleted_article_off_the_site(client_as, editor, ra
     # A deletion took the story down: links sent before it stay closed, a new one works.
     assert client.get(old_preview).status_code == 404
     assert client.get(preview_url(recovered)).status_code == 200
+
+
+def test_a_refusal_in_the_admin_is_a_page_in_the_site_s_look_that_leads_back(client_as, reporter, editor):
+    article = ArticleFactory(created_by=editor, headline="Someone else's draft")
+    save_headline(client_as(editor), article, "Edited by the editor")
+    old = version_with_headline(article, "Edited by the editor")
+    refused = client_as(reporter).get(revision_url(article, old))
+    assert refused.status_code == 403
+    html = refused.content.decode()
+    assert "This page is not open to you" in html and 'href="/admin/"' in html
+    assert "Edited by the editor" not in html
