@@ -246,9 +246,17 @@ class WorkflowEventInline(admin.TabularInline):
     model = WorkflowEvent
     extra = 0
     can_delete = False
-    fields = ["action", "actor", "at", "detail"]
+    fields = ["action", "by", "at", "detail"]
     readonly_fields = fields
     verbose_name_plural = "workflow history"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    @admin.display(description="by")
+    def by(self, event):
+        """The name, not a link: the user pages are the administrator's, and refused editors and reporters."""
+        return (event.actor.get_full_name() or event.actor.get_username()) if event.actor else "—"
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -22,3 +22,46 @@ def test_an_author_website_typed_without_a_scheme_is_saved_as_https(client_as, e
     assert response.status_code == 302
     author.refresh_from_db()
     assert author.website == "https://helena.example.org"
+
+
+def test_an_editor_links_an_author_to_a_staff_login_from_a_list_of_names(client_as, editor, reporter):
+    """The raw id's lookup opened the user list, which editors may not see (a 403)."""
+    from bs4 import BeautifulSoup
+
+    from tests.factories import UserFactory
+
+    reporter.first_name, reporter.last_name = "Marta", "Quillon"
+    reporter.save()
+    reader = UserFactory(username="a-reader", is_staff=False)
+    author = AuthorFactory(display_name="Marta Quillon", slug="marta-quillon", user=None)
+    url = reverse("admin:authors_author_change", args=[author.pk])
+    client = client_as(editor)
+
+    page = BeautifulSoup(client.get(url).content, "html.parser")
+    options = {o.get_text(): o["value"] for o in page.select("select[name=user] option") if o["value"]}
+    assert options["Marta Quillon (reporter)"] == str(reporter.pk)
+    assert str(reader.pk) not in options.values()  # readers' accounts are not bylines
+    assert not page.select("a.related-lookup")
+    data = {
+        "display_name": "Marta Quillon",
+        "slug": "marta-quillon",
+        "kind": "staff",
+        "user": str(reporter.pk),
+    }
+    assert client.post(url, data).status_code == 302
+    author.refresh_from_db()
+    assert author.user == reporter
+    refused = client.post(url, data | {"user": str(reader.pk)})
+    assert refused.status_code == 200 and "user" in refused.context["adminform"].form.errors
+
+
+def test_the_workflow_history_names_who_acted_without_a_link_editors_cannot_follow(client_as, editor):
+    from articles import services
+    from tests.factories import ArticleFactory
+
+    editor.first_name, editor.last_name = "Erin", "Desk"
+    editor.save()
+    article = ArticleFactory(in_review=True)
+    services.publish_article(article=article, by=editor)
+    html = client_as(editor).get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    assert "Erin Desk" in html and "/admin/auth/user/" not in html
