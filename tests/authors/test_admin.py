@@ -65,3 +65,9 @@ def test_the_workflow_history_names_who_acted_without_a_link_editors_cannot_foll
     services.publish_article(article=article, by=editor)
     html = client_as(editor).get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
     assert "Erin Desk" in html and "/admin/auth/user/" not in html
+
+
+def test_admin_pages_give_their_width_to_the_lists_and_forms(client_as, editor):
+    """No navigation sidebar: beside it the article list's last column was cut off at 1280 pixels."""
+    html = client_as(editor).get(reverse("admin:articles_article_changelist")).content.decode()
+    assert 'id="nav-sidebar"' not in html and "Select article to change" in html
