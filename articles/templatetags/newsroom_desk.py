@@ -1,6 +1,8 @@
 from django import template
+from django.utils import timezone
 
 from ..desk import desk_for
+from ..services import SCHEDULE_ON_TIME
 
 register = template.Library()
 
@@ -9,4 +11,8 @@ register = template.Library()
 def editorial_desk(context):
     """The desk on the admin index: each pile with its count, first items and a link to the list."""
     request = context.get("request")
-    return {"piles": desk_for(getattr(request, "user", None))}
+    # A scheduled story this far past its time was not published by the schedule: is beat running?
+    return {
+        "piles": desk_for(getattr(request, "user", None)),
+        "overdue_before": timezone.now() - SCHEDULE_ON_TIME,
+    }

@@ -104,3 +104,14 @@ def test_the_desk_costs_the_same_queries_however_many_articles(client_as, editor
     desk_queries = [q for q in many.captured_queries if "articles_article" in q["sql"]]
     assert len(many.captured_queries) == len(few.captured_queries)
     assert len(desk_queries) <= 3
+
+
+def test_a_scheduled_story_well_past_its_time_is_flagged_overdue(client_as, editor):
+    """Beat publishes every minute; a story five minutes late means the schedule is not running."""
+    ArticleFactory(headline="Due soon", scheduled=True, publish_at=timezone.now() + timedelta(minutes=30))
+    late = ArticleFactory(headline="Stuck", scheduled=True, publish_at=timezone.now() + timedelta(minutes=30))
+    Article.objects.filter(pk=late.pk).update(publish_at=timezone.now() - timedelta(minutes=20))
+    soup = BeautifulSoup(client_as(editor).get(INDEX).content, "html.parser")
+    rows = {li.a.get_text(strip=True): li for li in soup.select("#desk-scheduled li")}
+    assert "Overdue" in rows["Stuck"].get_text() and "Celery beat" in rows["Stuck"].get_text()
+    assert "Overdue" not in rows["Due soon"].get_text()
