@@ -23,6 +23,7 @@ from newsroom.admin import AutocompleteInputMixin, StrictInputMixin
 from sharing.admin import ShareRecordInline
 
 from . import services
+from .changes import changes
 from .conflicts import EditConflict, check_version
 from .editor import body_form_field
 from .models import (
@@ -426,8 +427,36 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
         return [
             path("preview/", preview, name="articles_article_preview_new"),
             path("<path:object_id>/preview/", preview, name="articles_article_preview"),
+            path(
+                "<path:object_id>/history/<int:version_id>/changes/",
+                self.admin_site.admin_view(self.changes_view),
+                name="articles_article_changes",
+            ),
             *super().get_urls(),
         ]
+
+    def changes_view(self, request, object_id, version_id):
+        """What one save changed, beside the version before it; for whoever may read the article."""
+        article = self.get_object(request, unquote(object_id))
+        if article is None or not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        versions = list(Version.objects.get_for_object(article).select_related("revision__user"))
+        at = next((n for n, version in enumerate(versions) if version.pk == version_id), None)
+        if at is None:
+            raise Http404("No such version of this article.")
+        version = versions[at]
+        previous = versions[at + 1] if at + 1 < len(versions) else None
+        saved = date_format(timezone.localtime(version.revision.date_created), "j M Y, H:i")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Changes saved {saved}",
+            "opts": self.model._meta,
+            "original": article,
+            "version": version,
+            "previous": previous,
+            "rows": changes(previous.field_dict if previous else None, version.field_dict),
+        }
+        return TemplateResponse(request, "admin/articles/article/changes.html", context)
 
     def unsaved_preview_view(self, request, object_id=None):
         """The form's "Preview" button posts here: the article with its unsaved changes, staff only."""
