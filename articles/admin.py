@@ -370,7 +370,7 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
     actions = ["publish_selected", "unpublish_selected"]
 
     class Media:
-        js = ["admin_desk/article_form.js"]
+        js = ["admin_desk/article_form.js", "admin_desk/confirm.js"]
         css = {"all": ["admin_desk/desk.css"]}
 
     fieldsets = [

@@ -156,6 +156,10 @@ class ArticleFilter(admin.SimpleListFilter):
 @admin.register(ReaderComment)
 class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
     list_display = ["excerpt", "article_link", "commenter", "state_label", "rule", "age", "reports"]
+
+    class Media:
+        js = ["admin_desk/confirm.js"]  # removing or spamming asks first
+
     list_filter = [StateFilter, RuleFilter, ArticleFilter]
     search_fields = ["comment", "user_name"]
     actions = ["approve", "keep", "remove", "mark_spam", "export_personal_data", "erase_personal_data"]

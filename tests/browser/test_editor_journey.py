@@ -193,3 +193,37 @@ def test_editor_writes_previews_and_publishes_and_readers_see_that_formatting(ed
     assert tab.locator(EDITABLE).locator("figure img").count() == 1
     assert tab.outside_requests == []
     assert tab.console_errors == []
+
+
+def test_taking_a_story_off_the_site_asks_first(editor_tab, site, desk_editor):
+    """Unpublish on the form and the list's bulk action ask; dismissing the question changes nothing."""
+    story = ArticleFactory(published=True, headline="Ferry strike ends")
+    other = ArticleFactory(published=True, headline="Quay reopens")
+    tab = editor_tab
+    tab.goto(site.url + "/admin/login/")
+    tab.fill("#id_username", "desk_editor")
+    tab.fill("#id_password", "correct horse battery staple")
+    tab.click("input[type=submit]")
+
+    questions, accept = [], [False]
+
+    def answer(dialog):
+        questions.append(dialog.message)
+        dialog.accept() if accept[0] else dialog.dismiss()
+
+    tab.on("dialog", answer)
+    tab.goto(site.url + f"/admin/articles/article/{story.pk}/change/")
+    tab.click("input[name=_unpublish]")
+    tab.wait_for_timeout(300)
+    assert questions == ["Take this story off the site? Readers will no longer see it."]
+    assert Article.objects.get(pk=story.pk).status == Article.Status.PUBLISHED
+
+    accept[0] = True
+    tab.goto(site.url + "/admin/articles/article/")
+    tab.check(f"input[name=_selected_action][value='{other.pk}']")
+    tab.select_option("select[name=action]", "unpublish_selected")
+    with tab.expect_navigation():
+        tab.click("button[name=index]")
+    assert questions[-1].startswith("Take the selected stories off the site?")
+    assert Article.objects.get(pk=other.pk).status == Article.Status.UNPUBLISHED
+    assert Article.objects.get(pk=story.pk).status == Article.Status.PUBLISHED

@@ -419,3 +419,12 @@ def test_a_comment_page_offers_the_decisions_its_state_allows_and_no_save(modera
     held.refresh_from_db()
     assert held.is_public
     assert buttons(held) == ["remove", "mark_spam"]
+
+
+def test_the_queue_loads_the_script_that_asks_before_removing(moderator, article):
+    """Remove and Mark as spam take a comment off the site: static/admin_desk/confirm.js asks first (the
+    same script's question on Unpublish is proved in Chromium, tests/browser/test_editor_journey.py)."""
+    make_comment(article, text="Held", public=False)
+    html = admin_client(moderator).get(QUEUE).content.decode()
+    assert "admin_desk/confirm.js" in html
+    assert 'value="remove"' in html and 'value="mark_spam"' in html

@@ -1,0 +1,30 @@
+// Steps that take something off the site ask first: a story unpublished or a comment removed by a slip of
+// the mouse is gone for readers at once. Loaded as Media by the article and comment admins; no inline script.
+(function () {
+  "use strict";
+  // The list's bulk actions, by name (articles.admin, comments.admin), and the question each one asks.
+  var ACTIONS = {
+    unpublish_selected: "Take the selected stories off the site? Readers will no longer see them.",
+    remove: "Remove the selected comments from the site?",
+    mark_spam: "Mark the selected comments as spam and remove them from the site?",
+  };
+
+  function question(button, form) {
+    if (button && button.dataset.confirm) {
+      return button.dataset.confirm;
+    }
+    // The comment page's decision buttons carry the action's name as their value.
+    if (button && button.name === "action" && ACTIONS[button.value]) {
+      return ACTIONS[button.value];
+    }
+    var select = form && form.id === "changelist-form" ? form.querySelector("select[name=action]") : null;
+    return select && ACTIONS[select.value] ? ACTIONS[select.value] : null;
+  }
+
+  document.addEventListener("submit", function (event) {
+    var text = question(event.submitter, event.target);
+    if (text && !window.confirm(text)) {
+      event.preventDefault();
+    }
+  });
+})();
