@@ -140,3 +140,18 @@ def test_an_address_at_a_blocked_domain_is_refused_through_the_api_too(api, arti
     assert "We do not accept comments from email addresses at this domain." in response.json()["message"]
     assert response.json()["errors"] == {"email": [response.json()["message"]]}
     assert not PendingComment.objects.exists() and not ReaderComment.objects.exists() and not mail.outbox
+
+
+def test_staff_answering_readers_are_not_held_to_the_readers_limit(api_as, editor, article, settings):
+    """The comments app's flood rule skips staff; the API's per-address limit did not (one office address)."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "comments": "2/hour"},
+    }
+    client = api_as(editor)
+    statuses = [
+        client.post(url(article), {"name": "The desk", "comment": f"Thanks, {n}."}, format="json").status_code
+        for n in range(4)
+    ]
+    assert statuses == [201] * 4
+    assert ReaderComment.objects.filter(user=editor).count() == 4
