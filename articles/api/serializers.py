@@ -265,6 +265,21 @@ class ArticleDetailSerializer(ArticleListSerializer):
         many=True, source="related_links", help_text="Shown under “Read more”, in the editors' order."
     )
     corrections = CorrectionSerializer(many=True)
+    # The newsroom's own: when the draft was started, how often it was saved, what it posts to social
+    # networks. Staff get them (`version` is what If-Match names); readers' answers leave them out.
+    created_at = serializers.DateTimeField(required=False, help_text="Staff only: when the draft was begun.")
+    version = serializers.IntegerField(required=False, help_text="Staff only: raised by every save.")
+    share_on_publish = serializers.BooleanField(required=False, help_text="Staff only.")
+    share_text = serializers.CharField(required=False, help_text="Staff only.")
+    STAFF_ONLY = ("created_at", "version", "share_on_publish", "share_text")
+
+    def to_representation(self, article):
+        data = super().to_representation(article)
+        request = self.context.get("request")
+        if not (request and request.user.is_authenticated and request.user.is_staff):
+            for name in self.STAFF_ONLY:
+                data.pop(name, None)
+        return data
 
     class Meta(ArticleListSerializer.Meta):
         fields = [

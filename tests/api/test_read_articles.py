@@ -341,3 +341,17 @@ def test_comments_come_threaded_with_no_parent_at_the_top_and_no_personal_data(a
     ]
     body = response.content.decode()
     assert "sam.private@example.org" not in body and "203.0.113.77" not in body
+
+
+def test_readers_do_not_learn_when_a_story_was_begun_or_how_often_it_was_saved(api, api_as, editor):
+    """created_at, version and the sharing settings are the newsroom's; staff still get them."""
+    article = ArticleFactory(published=True, share_text="Our own words for the post.")
+    staff_only = {"created_at", "version", "share_on_publish", "share_text"}
+    public = api.get(f"{LIST}{article.pk}/").json()
+    assert not staff_only & set(public) and public["headline"] == article.headline
+    assert "Our own words" not in api.get(f"{LIST}{article.pk}/").content.decode()  # from the cache too
+    staff = api_as(editor).get(f"{LIST}{article.pk}/").json()
+    assert staff_only <= set(staff) and staff["share_text"] == "Our own words for the post."
+    schema = api.get("/api/schema/?format=json").json()
+    detail = schema["components"]["schemas"]["ArticleDetail"]
+    assert staff_only <= set(detail["properties"]) and not staff_only & set(detail.get("required", []))
