@@ -18,16 +18,17 @@ def can_moderate(user) -> bool:
     return bool(user and user.is_active and user.has_perm("django_comments.can_moderate"))
 
 
-def _decide(ids, by, **moderation):
-    Moderation.objects.filter(comment_id__in=ids).update(
-        decided_by=by, decided_at=timezone.now(), **moderation
-    )
+def _set_moderation(ids, **fields):
+    """These fields on the comments' Moderation rows, made where a comment has none yet."""
+    Moderation.objects.filter(comment_id__in=ids).update(**fields)
     missing = set(ids) - set(
         Moderation.objects.filter(comment_id__in=ids).values_list("comment_id", flat=True)
     )
-    Moderation.objects.bulk_create(
-        [Moderation(comment_id=i, decided_by=by, decided_at=timezone.now(), **moderation) for i in missing]
-    )
+    Moderation.objects.bulk_create([Moderation(comment_id=i, **fields) for i in missing])
+
+
+def _decide(ids, by, **moderation):
+    _set_moderation(ids, decided_by=by, decided_at=timezone.now(), **moderation)
     # A decision answers the readers' reports on the comment.
     CommentReport.objects.filter(comment_id__in=ids, reviewed_at__isnull=True).update(
         reviewed_at=timezone.now()
@@ -91,25 +92,21 @@ def remove_comments(*, comments, by, spam: bool = False) -> int:
         raise PermissionDenied("Only moderators can remove comments.")
     ids = [c.pk for c in comments]
     rows = list(ReaderComment.objects.select_for_update().filter(pk__in=ids))
+    shown = [c for c in rows if c.is_public and not c.is_removed]
+    # Their replies leave the page with them (xtd's own rule; its signal does not fire for our proxy), and
+    # the queue says why those are hidden: nobody held them, and nobody needs to decide on them.
+    leaving = list(
+        ReaderComment.objects.approved()
+        .filter(pk__in=_replies_below(shown))
+        .exclude(pk__in=ids)
+        .values_list("pk", flat=True)
+    )
     for comment in rows:
-        was_public = comment.is_public and not comment.is_removed
         comment.is_public, comment.is_removed = False, True
         comment.save(update_fields=["is_public", "is_removed"])
-        if was_public:
-            # Its replies leave the page with it (xtd's own rule; its signal does not fire for our proxy),
-            # and the queue says why they are hidden: nobody held them, and nobody needs to decide on them.
-            shown = list(
-                ReaderComment.objects.approved()
-                .filter(pk__in=_replies_below([comment]))
-                .exclude(pk__in=ids)
-                .values_list("pk", flat=True)
-            )
-            publish_or_unpublish_nested_comments(comment, are_public=False)
-            Moderation.objects.filter(comment_id__in=shown).update(held_reason=HoldRule.THREAD_REMOVED)
-            Moderation.objects.bulk_create(
-                [Moderation(comment_id=pk, held_reason=HoldRule.THREAD_REMOVED) for pk in shown],
-                ignore_conflicts=True,
-            )
+    for comment in shown:
+        publish_or_unpublish_nested_comments(comment, are_public=False)
+    _set_moderation(leaving, held_reason=HoldRule.THREAD_REMOVED)
     _decide(ids, by, is_spam=spam)
     # Reply and new-comment mail quoting them is not sent (their nested replies' mail is stopped at sending).
     OutgoingMail.objects.filter(about__in=ids, sent_at__isnull=True).delete()
