@@ -1,7 +1,7 @@
 """Reader search: PostgreSQL full-text search with ranking and highlighted snippets, icontains on SQLite.
 
 Each article's weighted vector (headline A; dek and the names in its bylines and tags B; body C) is stored
-in its SearchDocument, written by PostgreSQL triggers (migrations 0008, 0010 and 0012) whenever the
+in its SearchDocument, written by PostgreSQL triggers (migrations 0008, 0010, 0012 and 0015) whenever the
 article's text, its bylines or tags, or an author's or tag's name change, and GIN-indexed: a search matches
 and ranks against stored vectors instead of parsing every body again. A reader who types a reporter's name
 or a tag finds those stories.
@@ -22,42 +22,12 @@ from newsroom.page_cache import SEARCH_DEP, cards_deps
 
 from .pagination import LazyPage, page_number
 
-SEARCH_CONFIG = "english"
+# English stemming with accents folded (migration 0015): "tomas" finds Tomás, and "Tomás" finds Tomas.
+SEARCH_CONFIG = "newsroom_search"
 MAX_QUERY_LENGTH = 200
 # Private-use characters mark the matches in ts_headline's output; they become <mark> after escaping.
 MARK_START, MARK_END = "\ue000", "\ue001"
 _MARKS = re.compile(f"[{MARK_START}{MARK_END}]")
-
-
-def _weighted(row: str) -> str:
-    """headline (A) above dek (B) above body (C), of the articles-table row `row` (SQL)."""
-    return " || ".join(
-        f"setweight(to_tsvector('{SEARCH_CONFIG}', COALESCE({row}.{column}, '')), '{weight}')"
-        for column, weight in (("headline", "A"), ("dek", "B"), ("body", "C"))
-    )
-
-
-# The first version of the trigger (migration 0008 installs it; 0010 replaces its function with one that also
-# reads the bylines): PostgreSQL writes an article's SearchDocument whenever the article is inserted or its
-# text changes, however it changes (the admin, the API, a bulk update, COPY).
-CREATE_TRIGGER_SQL = f"""
-CREATE OR REPLACE FUNCTION articles_search_document() RETURNS trigger AS $$
-BEGIN
-    INSERT INTO articles_searchdocument (article_id, document) VALUES (NEW.id, {_weighted("NEW")})
-    ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document;
-    RETURN NULL;
-END
-$$ LANGUAGE plpgsql;
-CREATE TRIGGER articles_search_document AFTER INSERT OR UPDATE OF headline, dek, body ON articles_article
-    FOR EACH ROW EXECUTE FUNCTION articles_search_document();
-INSERT INTO articles_searchdocument (article_id, document)
-    SELECT a.id, {_weighted("a")} FROM articles_article a
-    ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document;
-"""  # noqa: S608 - fixed text: our own table, column and configuration names
-DROP_TRIGGER_SQL = """
-DROP TRIGGER IF EXISTS articles_search_document ON articles_article;
-DROP FUNCTION IF EXISTS articles_search_document();
-"""
 
 
 class PostgresOnlyGinIndex(GinIndex):

@@ -207,6 +207,14 @@ def test_full_text_search(api):
     assert slugs(api.get(f"{LIST}?q=...")) == []
 
 
+def test_full_text_search_folds_accents(api):
+    ArticleFactory(published=True, slug="tomas", headline="Tomás Ruiz takes the ferry", body="<p>Boats.</p>")
+    ArticleFactory(published=True, slug="budget", headline="Budget vote delayed", body="<p>Money.</p>")
+
+    assert slugs(api.get(f"{LIST}?q=tomas")) == ["tomas"]
+    assert slugs(api.get(f"{LIST}?q=TOMÁS")) == ["tomas"]
+
+
 def test_cursor_pagination_walks_every_article_newest_first(api):
     now = timezone.now()
     for n in range(7):

@@ -62,6 +62,23 @@ def test_search_snippets_highlight_matches_and_escape_the_text(client, fresh_cac
     assert "Dock workers & crane drivers" in snippet.get_text()
 
 
+@postgres_only
+def test_search_folds_accents_both_ways(client, fresh_cache):
+    """Readers type names as their keyboard has them: "tomas" finds Tomás, and "Zoë" finds Zoe."""
+    accented = ArticleFactory(
+        published=True, headline="Tomás Ruiz takes the ferry", dek="", body="<p>Bound for São Paulo.</p>"
+    )
+    plain = ArticleFactory(published=True, headline="Zoe Adams joins the board", dek="", body="<p>Plans.</p>")
+    ArticleFactory(published=True, headline="Harbour dues rise", dek="", body="<p>Plans.</p>")
+
+    assert result_headlines(client.get("/search/", {"q": "tomas"})) == [accented.headline]
+    assert result_headlines(client.get("/search/", {"q": "Zoë adams"})) == [plain.headline]
+    response = client.get("/search/", {"q": "sao paulo"})
+    assert result_headlines(response) == [accented.headline]
+    marks = page(response).select_one(".snippet").find_all("mark")
+    assert [mark.get_text() for mark in marks] == ["São", "Paulo"]
+
+
 def test_snippets_are_escaped_except_for_our_marks():
     raw = "<b>bold</b> &lt;script&gt;alert(1)&lt;/script&gt; \ue000strike\ue001 \ue000open"
 
