@@ -3,6 +3,7 @@
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import BadRequest, ValidationError
+from django.db import IntegrityError
 
 # A row id has at most 18 digits (newsroom/converters.py); SQLite fails on a longer number, not filters.
 MAX_ID_DIGITS = 18
@@ -58,7 +59,8 @@ class StrictInputMixin(AutocompleteInputMixin):
     and the image picker alike, and refused (400) in a list's filters; so are a number longer than any id,
     a date beyond year 9999 and regular-expression lookups (`?headline__regex=(`), which no admin link
     offers. A form sent back with a value no autocomplete could have offered gets the field's error
-    (AutocompleteInputMixin)."""
+    (AutocompleteInputMixin). A slug (or any unique value) that someone else saved between this form's
+    check and its save gets the field's error too, not a 500."""
 
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, search_term.replace("\x00", ""))
@@ -78,3 +80,19 @@ class StrictInputMixin(AutocompleteInputMixin):
             if digits and any(len(value) > digits for value in values):
                 raise BadRequest(f"The date filter {name} is out of range.")
         return super().changelist_view(request, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except IntegrityError as error:
+            if request.method != "POST" or not is_unique_violation(error):
+                raise
+        # Another save took the same unique value after this form found it free. Ours was rolled back whole
+        # (the admin saves in one transaction, with its inlines and its revision); checking the same post
+        # again now finds the clash, and the form comes back with the field's usual error and all it held.
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+
+def is_unique_violation(error: IntegrityError) -> bool:
+    """Whether a unique index refused the row: PostgreSQL's SQLSTATE 23505, or SQLite's own message."""
+    return getattr(error.__cause__, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(error)

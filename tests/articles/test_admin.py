@@ -11,7 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
+from reversion.models import Version
 
+from articles.admin import ArticleAdminForm
 from articles.models import Article, WorkflowEvent
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TagFactory
 
@@ -83,6 +85,41 @@ def test_reporter_creates_a_draft_with_byline_section_and_tags(client_as, report
     assert [b.author for b in article.bylines.all()] == [me]
     assert article.body == "<p>The council voted.</p>"
     assert article.published_at is None and not article.workflow_events.exists()
+
+
+def test_a_slug_someone_saved_while_the_form_was_being_saved_gets_the_field_error(
+    client_as, editor, monkeypatch
+):
+    """Two editors save the same new slug at the same moment: the second form found it free, and its save
+    meets the unique index. The form comes back with the slug's error and the text typed into it, not a 500,
+    and nothing of it is saved."""
+    rival = ArticleFactory(slug="ferry-strike", headline="Ferry crews strike")
+    checks = []
+    check_unique = ArticleAdminForm.validate_unique
+
+    def checked_before_the_rival_was_saved(form):
+        checks.append(form)
+        if len(checks) > 1:
+            check_unique(form)
+
+    monkeypatch.setattr(ArticleAdminForm, "validate_unique", checked_before_the_rival_was_saved)
+    client = client_as(editor)
+    data = form_data(client.get(ADD_URL))
+    data.update(headline="Strike called", slug="ferry-strike", body="<p>Crews walk out.</p>")
+    data.update(section=str(SectionFactory().pk))
+    add_inline_rows(data, "bylines", [{"author": str(AuthorFactory().pk), "position": "0"}])
+    versions = Version.objects.count()
+
+    response = client.post(ADD_URL, data)
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.errors == {"slug": ["Article with this Slug already exists."]}
+    assert form["headline"].value() == "Strike called"
+    assert "Article with this Slug already exists." in response.content.decode()
+    assert list(Article.objects.values_list("headline", flat=True)) == [rival.headline]
+    assert Version.objects.count() == versions
+    assert len(checks) == 2
 
 
 def test_reporter_cannot_save_an_article_without_a_byline(client_as, reporter):
