@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
-from .models import Article, WorkflowEvent
+from .models import Article, Correction, WorkflowEvent
 
 Status = Article.Status
 logger = logging.getLogger(__name__)
@@ -133,6 +133,23 @@ def publish_article(*, article: Article, by) -> Article:
 
     queue_shares_for_publish(article=article, by=by)
     return article
+
+
+@transaction.atomic
+def add_correction(*, article: Article, by, kind: str, note: str) -> Correction:
+    """A correction or update at the foot of the story, dated now, as the admin's Corrections add them. The
+    article is saved with it (a new version, so an edit opened before it is stale, and "Updated" for readers)
+    and its history records it."""
+    if not (by.has_perm("articles.add_correction") and can_edit(article=article, user=by)):
+        raise PermissionDenied("You may not correct this article: reporters edit only their own drafts.")
+    article = _locked(article)
+    correction = Correction.objects.create(article=article, kind=kind, note=note)
+    article.save(update_fields=["updated_at"])
+    with reversion.create_revision(manage_manually=True):
+        reversion.set_comment(f"{correction.get_kind_display()} added")
+        reversion.set_user(by)
+        reversion.add_to_revision(article)
+    return correction
 
 
 def _require_ready(article: Article, verb: str) -> None:

@@ -126,6 +126,14 @@ class CorrectionSerializer(serializers.ModelSerializer):
         fields = ["kind", "note", "noted_at"]
 
 
+class CorrectionWriteSerializer(StrictFieldsMixin, serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Correction.Kind.choices, default=Correction.Kind.CORRECTION)
+    note = serializers.CharField(
+        max_length=Correction._meta.get_field("note").max_length,
+        help_text="Plain text, shown to readers as written, e.g. what was wrong and what is right.",
+    )
+
+
 def plain(value):
     """A representation as plain dicts, lists and strings: DRF's hyperlinks are strings that carry their model
     instance, which would be pickled into the cache with them."""

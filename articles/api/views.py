@@ -58,6 +58,7 @@ from .serializers import (
     ArticleWriteSerializer,
     CommentPostedSerializer,
     CommentPostSerializer,
+    CorrectionWriteSerializer,
     ImageSerializer,
     ScheduleSerializer,
     SectionSerializer,
@@ -207,7 +208,10 @@ class ArticleViewSet(
     open_actions = {"comments"}  # readers post comments; the comments app's rules decide
     schema_error_codes = {
         "comments": ["409"],
-        **dict.fromkeys(["update", "partial_update", "submit", "publish", "schedule", "unpublish"], ["412"]),
+        **dict.fromkeys(
+            ["update", "partial_update", "submit", "publish", "schedule", "unpublish", "add_correction"],
+            ["412"],
+        ),
     }
     permission_map = {
         "create": ["articles.add_article"],
@@ -217,6 +221,7 @@ class ArticleViewSet(
         "publish": ["articles.change_article"],
         "schedule": ["articles.change_article"],
         "unpublish": ["articles.change_article"],
+        "add_correction": ["articles.change_article", "articles.add_correction"],
     }
 
     def get_queryset(self):
@@ -481,7 +486,7 @@ class ArticleViewSet(
         except (Article.DoesNotExist, ValueError, OverflowError) as error:
             raise Http404 from error
 
-    def _workflow(self, service, **kwargs):
+    def _workflow(self, service, status_code=status.HTTP_200_OK, **kwargs):
         """With `If-Match`, as for an edit: publishing a version other than the one read is a 412 (the
         admin's Publish button refuses the same), so nobody publishes text they never saw."""
         with transaction.atomic():
@@ -492,7 +497,7 @@ class ArticleViewSet(
                 service(article=article, by=self.request.user, **kwargs)
             except DjangoValidationError as error:
                 raise serializers.ValidationError({"non_field_errors": error.messages}) from error
-        return self._detail_response(self._reload(article))
+        return self._detail_response(self._reload(article), status_code)
 
     @extend_schema(
         summary="Send a draft to the editors for review", request=None, responses=ArticleDetailSerializer
@@ -537,6 +542,28 @@ class ArticleViewSet(
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def unpublish(self, request, pk=None):
         return self._workflow(services.unpublish_article)
+
+    @extend_schema(
+        summary="Add a correction or update",
+        description="Shown to readers at the foot of the article, dated now, as the admin's Corrections are. "
+        "Whoever may edit the article may add one: editors any article, reporters their own drafts. The "
+        "article is saved with it (its `version` goes up). Corrections are not changed or removed through "
+        "the API: a newsroom's record of what it got wrong stays.",
+        request=CorrectionWriteSerializer,
+        responses={201: ArticleDetailSerializer},
+        examples=[
+            OpenApiExample(
+                "a correction",
+                value={"kind": "correction", "note": "An earlier version gave the pier's length as 90 m."},
+                request_only=True,
+            )
+        ],
+    )
+    @action(detail=True, methods=["post"], url_path="corrections", filter_backends=[], pagination_class=None)
+    def add_correction(self, request, pk=None):
+        serializer = CorrectionWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self._workflow(services.add_correction, status.HTTP_201_CREATED, **serializer.validated_data)
 
 
 @extend_schema_view(

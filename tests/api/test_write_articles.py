@@ -4,8 +4,9 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from reversion.models import Version
 
-from articles.models import Article, Image, WorkflowEvent
+from articles.models import Article, Correction, Image, WorkflowEvent
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -21,6 +22,7 @@ from .snapshots import database_state
 pytestmark = pytest.mark.django_db
 
 LIST = "/api/v1/articles/"
+UNKNOWN_FIELD = "Unknown or read-only field; it cannot be set here."
 
 
 @pytest.fixture
@@ -302,3 +304,86 @@ def test_a_slug_with_capitals_is_refused_with_the_rule(api_as, editor):
         "slug": ["Use lower-case letters, numbers, hyphens or underscores only."]
     }
     assert list(Article.objects.values_list("slug", flat=True)) == ["storm-surge"]
+
+
+# --- Corrections --------------------------------------------------------------------------------------
+
+
+def test_an_editor_corrects_a_published_story_and_readers_see_it_at_once(api_as, client, editor, parts):
+    article = parts["older"]
+    page_before = client.get(article.get_absolute_url()).content.decode()  # now in the page cache
+    version = Article.objects.get(pk=article.pk).version
+    note = "An earlier version gave the pier as 90 m long. It is 120 m. <script>alert(1)</script>"
+
+    response = api_as(editor).post(
+        f"{LIST}{article.pk}/corrections/", {"kind": "correction", "note": note}, format="json"
+    )
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert [(c["kind"], c["note"]) for c in body["corrections"]] == [("correction", note)]
+    assert body["version"] == version + 1
+    correction = Correction.objects.get(article=article)
+    assert (correction.kind, correction.note) == ("correction", note)
+    assert "It is 120 m." not in page_before
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "It is 120 m. &lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert(1)" not in page
+    reader = api_as(None).get(f"{LIST}{article.pk}/").json()
+    assert [c["note"] for c in reader["corrections"]] == [note]
+    revision = Version.objects.get_for_object(article).first().revision
+    assert (revision.comment, revision.user) == ("Correction added", editor)
+    assert [v.object_repr for v in revision.version_set.filter(content_type__model="correction")] == [
+        str(correction)
+    ]
+
+
+def test_an_update_note_is_its_own_kind(api_as, editor, parts):
+    article = parts["older"]
+    response = api_as(editor).post(
+        f"{LIST}{article.pk}/corrections/", {"kind": "update", "note": "The ferry now sails."}, format="json"
+    )
+    assert response.status_code == 201
+    assert list(Correction.objects.values_list("kind", "note")) == [("update", "The ferry now sails.")]
+
+
+@pytest.mark.parametrize(
+    ("payload", "field", "message"),
+    [
+        ({}, "note", "This field is required."),
+        ({"note": "   "}, "note", "This field may not be blank."),
+        ({"note": "x" * 1001}, "note", "Ensure this field has no more than 1000 characters."),
+        ({"note": "Fixed.", "kind": "retraction"}, "kind", '"retraction" is not a valid choice.'),
+        ({"note": "Fixed.\x00"}, "note", "Null characters are not allowed."),
+        ({"note": "Fixed.", "noted_at": "2020-01-01T00:00:00Z"}, "noted_at", UNKNOWN_FIELD),
+    ],
+)
+def test_a_bad_correction_is_refused_with_the_rule_and_nothing_is_saved(
+    api_as, editor, parts, payload, field, message
+):
+    before = database_state()
+    response = api_as(editor).post(f"{LIST}{parts['older'].pk}/corrections/", payload, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"][field] == [message]
+    assert database_state() == before
+    assert not Correction.objects.exists()
+
+
+def test_a_correction_made_from_a_stale_read_is_a_412(api_as, editor, parts):
+    article = parts["older"]
+    etag = api_as(editor).get(f"{LIST}{article.pk}/")["ETag"]
+    Article.objects.get(pk=article.pk).save()  # someone else saved it since
+    before = database_state()
+
+    response = api_as(editor).post(
+        f"{LIST}{article.pk}/corrections/", {"note": "Fixed."}, format="json", HTTP_IF_MATCH=etag
+    )
+
+    assert response.status_code == 412
+    assert response.json()["code"] == "edit_conflict"
+    assert database_state() == before and not Correction.objects.exists()
+    fresh = api_as(editor).get(f"{LIST}{article.pk}/")["ETag"]
+    response = api_as(editor).post(
+        f"{LIST}{article.pk}/corrections/", {"note": "Fixed."}, format="json", HTTP_IF_MATCH=fresh
+    )
+    assert response.status_code == 201
