@@ -445,6 +445,11 @@ class ArticleViewSet(
         article = self._published_or_404(pk, only_pk=False)
         serializer = CommentPostSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
+        # The readers' per-address limit counts the posts the comments app weighs, not those sent back for a
+        # field left empty or a mistyped address (400): a reader who mends a typo keeps their allowance.
+        throttle = CommentPostThrottle()
+        if not throttle.allow_request(request, self):
+            self.throttled(request, throttle.wait())
         data = serializer.validated_data
         try:
             outcome = comment_services.post_comment(
@@ -472,12 +477,6 @@ class ArticleViewSet(
             else status.HTTP_201_CREATED
         )
         return Response(body, code)
-
-    def get_throttles(self):
-        throttles = super().get_throttles()
-        if self.action == "comments" and self.request.method == "POST":
-            throttles.append(CommentPostThrottle())
-        return throttles
 
     def _published_or_404(self, pk, only_pk=True):
         queryset = Article.objects.published()

@@ -128,6 +128,24 @@ def test_comment_posts_are_throttled_per_address(api, article, settings):
     assert PendingComment.objects.count() == 2
 
 
+def test_posts_sent_back_for_a_mistake_do_not_use_up_the_limit(api, article, settings):
+    """A reader who leaves out the comment or mistypes the address gets a 400 and keeps their allowance."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "comments": "1/hour"},
+    }
+    mistakes = [{"name": "Sam", "email": EMAIL}, {"name": "Sam", "email": "sam@", "comment": "Hello"}]
+    statuses = [api.post(url(article), payload, format="json").status_code for payload in mistakes * 2]
+    assert statuses == [400] * 4
+
+    payload = {"name": "Sam", "email": EMAIL, "comment": "Hello"}
+    assert api.post(url(article), payload, format="json").status_code == 202
+    again = {"name": "Sam", "email": "other@example.org", "comment": "Hello again"}
+    response = api.post(url(article), again, format="json")
+    assert response.status_code == 429 and response.json()["code"] == "throttled"
+    assert list(PendingComment.objects.values_list("comment", flat=True)) == ["Hello"]
+
+
 def test_an_address_at_a_blocked_domain_is_refused_through_the_api_too(api, article):
     from django_comments_xtd.models import BlackListedDomain
 
