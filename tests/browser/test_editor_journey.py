@@ -140,6 +140,11 @@ def test_editor_writes_previews_and_publishes_and_readers_see_that_formatting(ed
     style = tab.locator(".prose-editor:has(#id_body) .prose-menubar__dropdown").filter(
         has=tab.get_by_role("button", name="Block style")
     )
+    # Its arrow is drawn, not a character a font may lack (U+23F7 showed as a box on Debian's fonts).
+    arrow = style.locator(".prose-menubar__selected").evaluate(
+        "el => { const a = getComputedStyle(el, '::after'); return [a.content, a.borderTopWidth] }"
+    )
+    assert arrow == ['""', "5px"]
     style.locator(".prose-menubar__selected").click()
     style.locator(".prose-menubar__picker").get_by_text("blockquote: Pull quote").click()
 
