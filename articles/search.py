@@ -1,4 +1,4 @@
-"""Reader search: PostgreSQL full-text search with ranking and highlighted snippets, icontains on SQLite.
+"""Reader search: PostgreSQL full-text search with ranking and highlighted snippets, a plain match on SQLite.
 
 Each article's weighted vector (headline A; dek and the names in its bylines and tags B; body C) is stored
 in its SearchDocument, written by PostgreSQL triggers (migrations 0008, 0010, 0012 and 0015) whenever the
@@ -14,7 +14,8 @@ import unicodedata
 from django.contrib.postgres.indexes import GinIndex
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, F, Q, Window
+from django.db.models import Count, F, Func, Q, TextField, Window
+from django.db.models.lookups import Contains, Regex
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
@@ -130,22 +131,44 @@ class CountedPage(LazyPage):
 _TERMS = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
 
 
+def fold(text: str | None) -> str | None:
+    """Lower case without accents, as the plain match compares text: "São Tomé" becomes "sao tome"."""
+    if text is None:
+        return None
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)).lower()
+
+
+class Folded(Func):
+    """A column folded as `fold` does, in the database: SQLite's connections are given `fold` under this
+    name (articles/apps.py); PostgreSQL has it as lower(unaccent(...)) (migration 0015), so the tests run
+    the fallback there too."""
+
+    function = "newsroom_fold"
+    output_field = TextField()
+
+
+def register_fold(sender, connection, **kwargs):
+    """On each new SQLite connection (the connection_created signal), the function Folded calls."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("newsroom_fold", 1, fold, deterministic=True)
+
+
 def plain_condition(text: str) -> Q:
     """The SQLite fallback: every term somewhere in headline, dek, body, a byline's name or a tag's; a minus
-    term nowhere."""
+    term nowhere. Accents are folded on both sides, as PostgreSQL's search does: "tomas" finds Tomás."""
     from .models import Article, Byline
 
     condition = Q()
     for minus_phrase, phrase, minus_word, word in _TERMS.findall(text)[:10]:
-        term = (phrase or word).strip()
-        if not any(ch.isalnum() for ch in term) or term.lower() == "or":
+        term = fold((phrase or word).strip())
+        if not any(ch.isalnum() for ch in term) or term == "or":
             continue
-        bylined = Byline.objects.filter(author__display_name__icontains=term).values("article_id")
-        tagged = Article.tags.through.objects.filter(tag__name__icontains=term).values("article_id")
+        bylined = Byline.objects.filter(Contains(Folded("author__display_name"), term)).values("article_id")
+        tagged = Article.tags.through.objects.filter(Contains(Folded("tag__name"), term)).values("article_id")
         found = (
-            Q(headline__icontains=term)
-            | Q(dek__icontains=term)
-            | Q(body__iregex=in_text_of_html(term))
+            Q(Contains(Folded("headline"), term))
+            | Q(Contains(Folded("dek"), term))
+            | Q(Regex(Folded("body"), in_text_of_html(term)))
             | Q(pk__in=bylined)
             | Q(pk__in=tagged)
         )

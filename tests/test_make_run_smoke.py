@@ -165,6 +165,8 @@ def test_make_run_sets_up_a_demo_newsroom_on_sqlite_and_serves_it(run_env, tmp_p
         assert "Storm surge closes the North Basin" in home
         assert "Mayor sets out a winter transport plan" in home, "the due scheduled article was not published"
         assert "Bookshops of the Old Quay" not in home, "drafts must not be on the home page"
+        status, found = fetch(f"http://127.0.0.1:{port}/search/?q=tomas")  # SQLite's match folds accents
+        assert status == 200 and "articles found." in found and "Tomás Whitlock" in found
         status, login = fetch(f"http://127.0.0.1:{port}/admin/login/")
         assert status == 200 and 'name="password"' in login
         status, icon = fetch(f"http://127.0.0.1:{port}/favicon.ico")  # DEBUG's URLs too (it once was a 500)

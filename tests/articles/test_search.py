@@ -4,7 +4,7 @@ from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
 from articles.search import render_snippet, search_articles
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, AuthorFactory
 from tests.site_data import page, text_of
 
 pytestmark = pytest.mark.django_db
@@ -315,6 +315,41 @@ def test_a_tag_finds_its_stories_and_follows_tagging_and_renames(backend, monkey
     storms.name = "Gales"
     storms.save()
     assert found("gales") == ["Ferry fares"] and found("storms") == []
+
+
+def test_the_sqlite_fallback_folds_accents_as_postgresql_does(fresh_cache):
+    from articles.models import Article
+    from articles.search import plain_condition
+
+    tomas = AuthorFactory(display_name="Tomás Whitlock")
+    review = ArticleFactory(
+        published=True,
+        headline="Zoë on stage",
+        body="<p>A night at the Teatro São João.</p>",
+        authors=[tomas],
+    )
+    ArticleFactory(published=True, headline="Rail timetable", body="<p>Trains run hourly.</p>")
+
+    def found(text):
+        return list(Article.objects.filter(plain_condition(text)).values_list("pk", flat=True))
+
+    assert found("tomas") == [review.pk] and found("TOMÁS whitlock") == [review.pk]
+    assert found("zoe") == [review.pk] and found('"sao joao"') == [review.pk]
+    assert found("hourly -joão") != [] and found("stage -sao") == []
+
+
+def test_sqlite_connections_are_given_the_fold(tmp_path):
+    """`make run`'s database: a new SQLite connection can call newsroom_fold."""
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    sqlite = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "fold.sqlite3"), "OPTIONS": {}}
+    wrapper = DatabaseWrapper({**connection.settings_dict, **sqlite})
+    try:
+        with wrapper.cursor() as cursor:
+            cursor.execute("SELECT newsroom_fold(%s)", ["São Tomé ZOË"])
+            assert cursor.fetchone() == ("sao tome zoe",)
+    finally:
+        wrapper.close()
 
 
 def test_the_sqlite_fallback_finds_words_of_the_story_not_of_its_markup(fresh_cache):
