@@ -24,6 +24,7 @@ from newsroom.admin import StrictInputMixin
 
 from . import services, tasks
 from .models import HoldRule, ReaderComment
+from .queries import NOT_ON_SITE, articles_named_to
 
 PERSONAL_DATA_PERM = "newsroom_comments.view_commenter_personal_data"
 
@@ -49,17 +50,6 @@ PERSONAL_FIELDS = {"user_email", "ip_address"}
 
 def sees_personal_data(request) -> bool:
     return request.user.has_perm(PERSONAL_DATA_PERM)
-
-
-def articles_named_to(request):
-    """The articles whose headlines the queue may show: all for who may view articles (reporters and
-    editors), those on the site for moderators, to whom a withdrawn story's rewritten headline is news."""
-    if request.user.has_perm("articles.view_article"):
-        return Article.objects.all()
-    return Article.objects.published()
-
-
-NOT_ON_SITE = "A story not on the site"
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -140,7 +130,7 @@ class ArticleFilter(admin.SimpleListFilter):
         ):
             ids.append(int(chosen))
         existing = set(Article.objects.filter(pk__in=ids).values_list("pk", flat=True))
-        headlines = dict(articles_named_to(request).filter(pk__in=ids).values_list("pk", "headline"))
+        headlines = dict(articles_named_to(request.user).filter(pk__in=ids).values_list("pk", "headline"))
         return [
             (str(pk), Truncator(headlines[pk]).chars(60) if pk in headlines else f"{NOT_ON_SITE} (no. {pk})")
             for pk in ids
@@ -175,7 +165,7 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
             .annotate(
                 report_count=Count("reports", distinct=True),
                 article_headline=Subquery(
-                    articles_named_to(request)
+                    articles_named_to(request.user)
                     .filter(pk=Cast(OuterRef("object_pk"), IntegerField()))
                     .values("headline")[:1]
                 ),
@@ -207,7 +197,7 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if search_term:
             article_ids = (
-                articles_named_to(request)
+                articles_named_to(request.user)
                 .filter(headline__icontains=search_term)
                 .values_list("pk", flat=True)[:100]
             )

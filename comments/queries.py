@@ -107,3 +107,17 @@ def comment_threads(article, *, page_number=1, per_page=None):
 
 def max_level() -> int:
     return settings.COMMENTS_XTD_MAX_THREAD_LEVEL
+
+
+def articles_named_to(user):
+    """The articles whose headlines the moderation queue may show (the admin's and the API's): all for who
+    may view articles (reporters and editors), those on the site for moderators, to whom a withdrawn story's
+    rewritten headline is news."""
+    from articles.models import Article
+
+    if user.has_perm("articles.view_article"):
+        return Article.objects.all()
+    return Article.objects.published()
+
+
+NOT_ON_SITE = "A story not on the site"

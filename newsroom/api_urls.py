@@ -8,6 +8,7 @@ from rest_framework.routers import APIRootView, DefaultRouter
 
 from articles.api import ArticleViewSet, ImageViewSet, SectionViewSet, TagViewSet
 from authors.api import AuthorViewSet
+from comments.api import ModerationCommentViewSet
 
 from .api import not_found
 
@@ -32,6 +33,7 @@ router.register("sections", SectionViewSet, basename="section")
 router.register("tags", TagViewSet, basename="tag")
 router.register("authors", AuthorViewSet, basename="author")
 router.register("images", ImageViewSet, basename="image")
+router.register("moderation/comments", ModerationCommentViewSet, basename="moderation-comment")
 
 app_name = "api"
 urlpatterns = [

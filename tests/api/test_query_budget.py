@@ -27,6 +27,7 @@ LISTS = [
     ("/api/v1/authors/", None, 1),
     ("/api/v1/articles/", "editor", 6),
     ("/api/v1/images/", "editor", 4),
+    ("/api/v1/moderation/comments/?state=all", "moderator", 4),
 ]
 
 

@@ -1,0 +1,161 @@
+"""The moderation API: the admin's queue and decisions for moderators' own tools, never an email or IP."""
+
+import pytest
+from django.core import mail
+
+from comments.models import CommentReport, HoldRule, Moderation, OutgoingMail, ReaderComment
+from tests.factories import ArticleFactory
+
+from .snapshots import database_state
+
+pytestmark = pytest.mark.django_db
+
+QUEUE = "/api/v1/moderation/comments/"
+PRIVATE = ("sam.private@example.org", "203.0.113.77")
+
+
+@pytest.fixture
+def story():
+    return ArticleFactory(published=True, headline="Night ferry approved")
+
+
+def held(make_comment, article, text, rule=HoldRule.FIRST_TIME, **extra):
+    comment = make_comment(article, text, is_public=False, **extra)
+    Moderation.objects.create(comment=comment, held_reason=rule)
+    return comment
+
+
+def test_the_queue_lists_held_comments_oldest_first_with_the_rule_and_no_address(
+    api_as, moderator, story, make_comment
+):
+    first = held(make_comment, story, "First!")
+    linky = held(make_comment, story, "See https://a.example https://b.example", rule=HoldRule.LINKS)
+    make_comment(story, "Already on the site.")
+
+    response = api_as(moderator).get(QUEUE)
+
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [(c["id"], c["comment"], c["state"], c["held_by_rule"]) for c in results] == [
+        (first.pk, "First!", "held", "first_time"),
+        (linky.pk, "See https://a.example https://b.example", "held", "links"),
+    ]
+    assert results[0]["article"] == {"id": story.pk, "headline": "Night ferry approved", "on_site": True}
+    assert results[0]["name"] == "Sam Reader" and results[0]["parent_id"] is None
+    assert not any(secret in response.content.decode() for secret in PRIVATE)
+    assert response["Cache-Control"].startswith("private")
+
+
+def test_states_rules_and_articles_filter_the_queue(api_as, editor, story, make_comment):
+    other = ArticleFactory(published=True)
+    held(make_comment, story, "Held by words", rule=HoldRule.WORDS)
+    held(make_comment, other, "Held elsewhere")
+    reported = make_comment(story, "Reported one")
+    CommentReport.objects.create(comment=reported, reporter_key="k1")
+    make_comment(story, "Fine one")
+    client = api_as(editor)
+
+    def texts(query):
+        response = client.get(f"{QUEUE}?{query}")
+        assert response.status_code == 200, response.content
+        return sorted(c["comment"] for c in response.json()["results"])
+
+    assert texts("state=held&rule=words") == ["Held by words"]
+    assert texts(f"article={other.pk}") == ["Held elsewhere"]
+    assert texts("state=reported") == ["Reported one"]
+    assert texts(f"state=published&article={story.pk}") == ["Fine one", "Reported one"]
+    assert client.get(f"{QUEUE}?state=reported").json()["results"][0]["open_reports"] == 1
+
+
+def test_a_moderator_sees_no_headline_of_a_story_off_the_site(api_as, moderator, editor, make_comment):
+    withdrawn = ArticleFactory(unpublished=True, headline="Rewritten secret headline")
+    held(make_comment, withdrawn, "On a withdrawn story")
+
+    seen_by_moderator = api_as(moderator).get(QUEUE).json()["results"][0]["article"]
+    seen_by_editor = api_as(editor).get(QUEUE).json()["results"][0]["article"]
+
+    assert seen_by_moderator == {"id": withdrawn.pk, "headline": "A story not on the site", "on_site": False}
+    assert seen_by_editor["headline"] == "Rewritten secret headline"
+
+
+def test_approving_publishes_the_comment_for_readers(api_as, moderator, story, make_comment, api):
+    comment = held(make_comment, story, "Good news for night workers.")
+
+    response = api_as(moderator).post(f"{QUEUE}{comment.pk}/approve/")
+
+    assert response.status_code == 200, response.content
+    assert response.json()["state"] == "published" and response.json()["decided_at"]
+    moderation = Moderation.objects.get(comment=comment)
+    assert moderation.decided_by == moderator and not moderation.is_spam
+    public = api.get(f"/api/v1/articles/{story.pk}/comments/").json()["results"]
+    assert [c["text_html"] for c in public] == ["<p>Good news for night workers.</p>"]
+
+
+def test_removing_takes_the_comment_and_its_replies_off_and_stops_mail_quoting_it(
+    api_as, moderator, story, make_comment, api
+):
+    comment = make_comment(story, "Rude words here.")
+    reply = make_comment(story, "Agreed!", parent=comment)
+    OutgoingMail.objects.create(
+        kind=OutgoingMail.Kind.REPLY,
+        to="someone@example.org",
+        subject="A reply",
+        body="x",
+        about=comment,
+    )
+
+    response = api_as(moderator).post(f"{QUEUE}{comment.pk}/remove/")
+
+    assert response.status_code == 200 and response.json()["state"] == "removed"
+    assert api.get(f"/api/v1/articles/{story.pk}/comments/").json()["results"] == []
+    assert not OutgoingMail.objects.filter(about=comment).exists() and not mail.outbox
+    reply_row = api_as(moderator).get(f"{QUEUE}{reply.pk}/").json()
+    assert (reply_row["state"], reply_row["held_by_rule"]) == ("held", "thread_removed")
+
+
+def test_spam_and_keep(api_as, moderator, story, make_comment):
+    spam = held(make_comment, story, "Cheap tickets!")
+    reported = make_comment(story, "A fair point.")
+    CommentReport.objects.create(comment=reported, reporter_key="k1")
+    client = api_as(moderator)
+
+    assert client.post(f"{QUEUE}{spam.pk}/spam/").json()["state"] == "spam"
+    assert Moderation.objects.get(comment=spam).is_spam
+    kept = client.post(f"{QUEUE}{reported.pk}/keep/").json()
+    assert (kept["state"], kept["open_reports"]) == ("published", 0)
+    assert CommentReport.objects.get(comment=reported).reviewed_at is not None
+    assert ReaderComment.objects.approved().filter(pk=reported.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [(None, 401), ("reader", 403), ("reporter", 403), ("moderator", 200), ("editor", 200)]
+)
+def test_only_those_who_moderate_reach_the_queue_or_decide(request, api_as, story, make_comment, who, status):
+    comment = held(make_comment, story, "Held")
+    client = api_as(request.getfixturevalue(who) if who else None)
+    before = database_state()
+
+    assert client.get(QUEUE).status_code == status
+    assert client.get(f"{QUEUE}{comment.pk}/").status_code == status
+    response = client.post(f"{QUEUE}{comment.pk}/approve/")
+
+    assert response.status_code == status
+    if status != 200:
+        assert database_state() == before
+        assert not any(secret in response.content.decode() for secret in PRIVATE)
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [("state=bogus", "state"), ("state=", "state"), ("rule=nope", "rule"), ("article=abc", "article"),
+     ("article=99999999999999999999", "article"), ("page=2", "page"), ("email=sam", "email")],
+)  # fmt: skip
+def test_bad_queries_are_a_400_naming_the_parameter(api_as, moderator, query, field):
+    response = api_as(moderator).get(f"{QUEUE}?{query}")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_query" and field in response.json()["errors"]
+
+
+def test_an_unknown_comment_is_a_404(api_as, moderator):
+    assert api_as(moderator).post(f"{QUEUE}999999/approve/").status_code == 404
+    assert api_as(moderator).get(f"{QUEUE}12abc/").status_code == 404
