@@ -78,23 +78,7 @@ class StateFilter(admin.SimpleListFilter):
             }
 
     def queryset(self, request, queryset):
-        return self.in_state(queryset, self.value())
-
-    @staticmethod
-    def in_state(queryset, state):
-        """The comments of one state of the queue; held ones when no state is chosen."""
-        state = state or "held"
-        if state == "held":
-            return queryset.held()
-        if state == "reported":
-            return queryset.reported()
-        if state == "published":
-            return queryset.approved()
-        if state == "removed":
-            return queryset.filter(is_removed=True).exclude(moderation__is_spam=True)
-        if state == "spam":
-            return queryset.filter(moderation__is_spam=True)
-        return queryset
+        return queryset.in_state(self.value())
 
 
 class RuleFilter(admin.SimpleListFilter):
@@ -117,7 +101,7 @@ class ArticleFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         """The 30 articles most recently commented on in the state the list shows (held by default), and
         the one chosen if it has comments at all: any other id would show a moderator a draft's headline."""
-        shown = StateFilter.in_state(ReaderComment.objects.all(), request.GET.get(StateFilter.parameter_name))
+        shown = ReaderComment.objects.in_state(request.GET.get(StateFilter.parameter_name))
         latest = shown.values("object_pk").annotate(latest=Max("submit_date")).order_by("-latest")[:30]
         ids = [int(row["object_pk"]) for row in latest if str(row["object_pk"]).isdigit()]
         chosen = self.value()

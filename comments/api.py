@@ -54,22 +54,7 @@ class ModerationFilter(django_filters.FilterSet):
         fields = []
 
     def in_state(self, queryset, name, value):
-        return in_state(queryset, value)
-
-
-def in_state(queryset, state):
-    """The comments of one state of the queue, as the admin's state filter has them."""
-    if state == "reported":
-        return queryset.reported()
-    if state == "published":
-        return queryset.approved()
-    if state == "removed":
-        return queryset.filter(is_removed=True).exclude(moderation__is_spam=True)
-    if state == "spam":
-        return queryset.filter(moderation__is_spam=True)
-    if state == "all":
-        return queryset
-    return queryset.held()
+        return queryset.in_state(value)
 
 
 class ArticleOfCommentSerializer(serializers.Serializer):

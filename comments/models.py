@@ -30,6 +30,20 @@ class CommentQuerySet(models.QuerySet):
     def held(self):
         return self.filter(is_public=False, is_removed=False)
 
+    def in_state(self, state):
+        """One state of the moderation queue (the admin's filter and the API's): held when none is named."""
+        if state == "reported":
+            return self.reported()
+        if state == "published":
+            return self.approved()
+        if state == "removed":
+            return self.filter(is_removed=True).exclude(moderation__is_spam=True)
+        if state == "spam":
+            return self.filter(moderation__is_spam=True)
+        if state == "all":
+            return self
+        return self.held()
+
     def reported(self):
         """Shown to readers and flagged by one of them since a moderator last looked at it."""
         return self.approved().filter(
