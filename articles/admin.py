@@ -604,19 +604,30 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
         for name, value in getattr(request, "article_workflow_state", {}).items():
             if article is not None and name != "version":  # the edit-conflict check reads the restored row's
                 setattr(article, name, value)
+        corrections = getattr(request, "article_corrections", None)
+        if article is not None and corrections is not None:
+            # The version's rows are in place; its corrections give way to today's (revision_view).
+            del request.article_corrections
+            Correction.objects.filter(article=article).exclude(pk__in=[c.pk for c in corrections]).delete()
+            for correction in corrections:
+                correction.save()
         return article
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        """Restore an old version's words, not its workflow state, and only for who may edit it now.
+        """Restore an old version's words, not its workflow state nor its corrections, and only for who may
+        edit it now.
 
         django-reversion reverts the rows first and checks permissions on the reverted article, so
         without this a reporter could turn an article in review back into their editable draft, and an
-        editor restoring a headline would silently unpublish the article.
+        editor restoring a headline would silently unpublish the article. It also reverts the corrections
+        with the rest (deleting those made since): they are the newsroom's record of what it got wrong,
+        so the article keeps the ones it has now.
         """
         article = self.get_object(request, unquote(object_id))
         if article is None or not self.has_change_permission(request, article):
             raise PermissionDenied
         request.article_workflow_state = {name: getattr(article, name) for name in WORKFLOW_FIELDS}
+        request.article_corrections = list(article.corrections.all())
         return super().revision_view(request, object_id, version_id, extra_context)
 
     def recoverlist_view(self, request, extra_context=None):

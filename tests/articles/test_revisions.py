@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 from reversion.models import Version
 
-from articles.models import Article
+from articles import services
+from articles.models import Article, Correction
 from articles.previews import preview_url
 from tests.factories import ArticleFactory
 
@@ -92,6 +93,32 @@ def test_restoring_an_old_version_keeps_the_article_published(client_as, editor)
     # Restoring restores the words; the workflow state only changes through publish/unpublish.
     assert (article.status, article.published_at) == (Status.PUBLISHED, published_at)
     assert article in Article.objects.published()
+
+
+def test_restoring_an_old_version_keeps_the_corrections_as_they_are_now(client, client_as, editor):
+    """Corrections are the record of what the newsroom got wrong: an old version's words come back, and
+    the corrections made since (and their wording now) stay on the story."""
+    article = ArticleFactory(published=True, headline="Pier opens")
+    editor_client = client_as(editor)
+    save_headline(editor_client, article, "Pier opens to the public")
+    services.add_correction(article=article, by=editor, kind="correction", note="The pier is 120 m long.")
+    services.add_correction(article=article, by=editor, kind="update", note="The cafe opens in spring.")
+    Correction.objects.filter(kind="correction").update(note="The pier is 120 m long, not 90 m.")
+    before = [v for v in Version.objects.get_for_object(article) if v.field_dict["headline"] != "Pier opens"]
+    old, newest = before[-1], before[0]  # without corrections; with both, the first in its old wording
+    now = [("correction", "The pier is 120 m long, not 90 m."), ("update", "The cafe opens in spring.")]
+
+    for version in (newest, old):
+        save_headline(editor_client, article, "A headline to undo")
+        form = editor_client.get(revision_url(article, version))
+        response = editor_client.post(revision_url(article, version), form_data(form))
+
+        assert response.status_code == 302
+        article.refresh_from_db()
+        assert article.headline == "Pier opens to the public" and article.status == Status.PUBLISHED
+        assert list(article.corrections.values_list("kind", "note")) == now
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "The pier is 120 m long, not 90 m." in page and "The cafe opens in spring." in page
 
 
 def test_reporter_cannot_use_an_old_draft_version_to_edit_an_article_in_review(client_as, reporter):
