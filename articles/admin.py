@@ -230,6 +230,8 @@ class CorrectionInline(FollowsArticlePermissions, admin.StackedInline):
     model = Correction
     extra = 0
     verbose_name_plural = "corrections and updates (readers see these)"
+    # Dated when saved, as the API dates them: not when the form was opened, and not back-dated by hand.
+    readonly_fields = ["noted_at"]
 
 
 class EditorialNoteInline(FollowsArticlePermissions, admin.StackedInline):
@@ -293,6 +295,13 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
             self.fields["expected_version"].initial = self.instance.version
+        if "publish_at" in self.fields:
+            # The admin reads the time in the newsroom's zone, not the browser's: say which, and its time now.
+            now = timezone.localtime()
+            self.fields["publish_at"].help_text = (
+                f"When a scheduled article goes live, in the newsroom's time, {now:%Z} "
+                f"(there it is {now:%H:%M} now)."
+            )
 
     def clean(self):
         cleaned = super().clean()
@@ -689,7 +698,7 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
             elif "_schedule" in post:
                 services.schedule_article(article=article, by=request.user, at=article.publish_at)
                 when = timezone.localtime(article.publish_at)
-                self.message_user(request, f"Scheduled for {when:%d %b %Y %H:%M}.", messages.SUCCESS)
+                self.message_user(request, f"Scheduled for {when:%d %b %Y %H:%M %Z}.", messages.SUCCESS)
             elif "_unpublish" in post:
                 services.unpublish_article(article=article, by=request.user)
                 self.message_user(request, "Unpublished: readers no longer see it.", messages.SUCCESS)

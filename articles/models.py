@@ -261,7 +261,9 @@ class Article(models.Model):
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
     publish_at = models.DateTimeField(
-        null=True, blank=True, help_text="When a scheduled article goes live (your local time)."
+        null=True,
+        blank=True,
+        help_text="When a scheduled article goes live, in the newsroom's time zone (TIME_ZONE).",
     )
     first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)

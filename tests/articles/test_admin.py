@@ -290,12 +290,43 @@ def test_editor_schedules_with_a_future_time(client_as, editor):
     response = client.post(change_url(article), data)
 
     assert response.status_code == 302
-    assert any(m.startswith("Scheduled for ") for m in messages_of(response))
+    assert f"Scheduled for {timezone.localtime(when):%d %b %Y %H:%M %Z}." in messages_of(response)
     article.refresh_from_db()
     assert (article.status, article.publish_at, article.published_at) == (Status.SCHEDULED, when, None)
     assert article not in Article.objects.published()
     event = article.workflow_events.get()
     assert (event.action, event.actor) == (WorkflowEvent.Action.SCHEDULED, editor)
+
+
+def test_the_schedule_field_names_the_newsroom_s_time_zone_not_the_reader_s(client_as, editor, settings):
+    """The admin reads "Publish at" in TIME_ZONE, whatever the browser's zone: an embargo typed as local
+    time elsewhere would go out hours early, so the form says which zone and what time it is there."""
+    settings.TIME_ZONE = "America/New_York"
+    timezone.deactivate()
+    article = ArticleFactory(in_review=True)
+
+    response = client_as(editor).get(change_url(article))
+
+    field = response.context["adminform"].form.fields["publish_at"]
+    now = timezone.localtime(timezone.now(), timezone.get_default_timezone())
+    expected = f"When a scheduled article goes live, in the newsroom's time, {now:%Z} "
+    assert field.help_text.startswith(expected)
+    assert now.tzname() in ("EST", "EDT") and "your local time" not in response.content.decode()
+
+
+def test_a_correction_added_in_the_admin_is_dated_when_saved(client_as, editor):
+    article = ArticleFactory(published=True)
+    client = client_as(editor)
+    data = edit(client, article)
+    add_inline_rows(data, "corrections", [{"kind": "correction", "note": "The pier is 120 m long."}])
+    data["corrections-0-noted_at_0"], data["corrections-0-noted_at_1"] = "2020-01-01", "09:00:00"
+    before = timezone.now()
+
+    response = client.post(change_url(article), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    correction = article.corrections.get()
+    assert correction.note == "The pier is 120 m long." and correction.noted_at >= before
 
 
 def test_editor_scheduling_in_the_past_gets_a_form_error_and_nothing_is_saved(client_as, editor):
