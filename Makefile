@@ -163,4 +163,4 @@ test: install-dev lint browser
 	[ $$main -eq 0 ] && [ $$faults_status -eq 0 ]
 
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) db.sqlite3 media staticfiles .pytest_cache .demo-logins.json
+	rm -rf $(VENV) $(BENCH_VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm media staticfiles .pytest_cache .demo-logins.json

@@ -115,6 +115,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env
     # PostgreSQL's JIT compiles any plan it guesses costly: ~400 ms on the "Read more" query at 100,000
     # articles, for a query that runs in under 200 ms without it (bench/README.md).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # `make run`: two editors saving at once, or a save beside the schedule's thread, wait for each other
+    # instead of failing with "database is locked" (a 500): a write takes the lock when its transaction
+    # begins, and waits up to 20 s for it; readers read beside the writer (write-ahead log).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE", timeout=20, init_command="PRAGMA journal_mode=WAL;"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}

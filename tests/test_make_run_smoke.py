@@ -1,4 +1,5 @@
-"""What `make run` does, on SQLite, in a subprocess: migrate, demo content twice, logins, serve.
+"""What `make run` does, on SQLite, in a subprocess: migrate, demo content twice, logins, serve; and two
+writers at once (two editors saving, or a save beside the schedule's thread) wait for each other.
 
 Runs with the embedded defaults (no broker, no CACHE_URL, DEBUG on) and a throw-away SQLite file, so it
 checks the path a new developer takes from a fresh clone, not the PostgreSQL set-up of the other tests.
@@ -175,3 +176,43 @@ def test_make_run_sets_up_a_demo_newsroom_on_sqlite_and_serves_it(run_env, tmp_p
         server.terminate()
         server.wait(timeout=10)
     assert counts(run_env)["statuses"]["published"] == statuses["published"] + 1
+
+
+# Read, pause, then write, in one transaction: the pattern in which two SQLite transactions begun as
+# readers deadlock when both try to write, and one of them fails at once.
+SAVE_SCRIPT = """
+import sys, time
+from django.db import transaction
+from articles.models import Section
+with transaction.atomic():
+    Section.objects.count()
+    time.sleep(1)
+    Section.objects.create(name=sys.argv[-1], slug=sys.argv[-1])
+print("saved")
+"""
+
+
+def test_two_writers_at_once_both_save(run_env):
+    manage(run_env, "migrate", "--noinput", "-v0")
+    writers = [
+        subprocess.Popen(  # noqa: S603 - our own manage.py with fixed arguments
+            [sys.executable, "-c", f"import django; django.setup(); exec({SAVE_SCRIPT!r})", name],
+            cwd=ROOT,
+            env={**run_env, "DJANGO_SETTINGS_MODULE": "newsroom.settings"},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("desk-one", "desk-two")
+    ]
+    results = [writer.communicate(timeout=60) for writer in writers]
+
+    for writer, (out, err) in zip(writers, results, strict=True):
+        assert writer.returncode == 0 and out.strip() == "saved", err[-2000:]
+    names = manage(
+        run_env,
+        "shell",
+        "-c",
+        "from articles.models import Section; print(sorted(Section.objects.values_list('slug', flat=True)))",
+    )
+    assert "'desk-one'" in names and "'desk-two'" in names
