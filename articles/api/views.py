@@ -288,9 +288,11 @@ class ArticleViewSet(
         serializer = ArticleWriteSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         article = serializer.save()
-        response = self._detail_response(self._reload(article), status.HTTP_201_CREATED)
+        article = self._reload(article)
+        response = self._detail_response(article, status.HTTP_201_CREATED)
         # A plain str: Django's development server refuses a header value of any other type.
         response["Location"] = str(response.data["url"])
+        response["ETag"] = version_etag(article)
         return response
 
     def update(self, request, *args, **kwargs):
@@ -496,7 +498,10 @@ class ArticleViewSet(
                 service(article=article, by=self.request.user, **kwargs)
             except DjangoValidationError as error:
                 raise serializers.ValidationError({"non_field_errors": error.messages}) from error
-        return self._detail_response(self._reload(article), status_code)
+        article = self._reload(article)
+        response = self._detail_response(article, status_code)
+        response["ETag"] = version_etag(article)  # for the next step's If-Match, as an edit's answer has
+        return response
 
     @extend_schema(
         summary="Send a draft to the editors for review", request=None, responses=ArticleDetailSerializer

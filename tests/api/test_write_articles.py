@@ -389,3 +389,29 @@ def test_a_correction_made_from_a_stale_read_is_a_412(api_as, editor, parts):
         f"{LIST}{article.pk}/corrections/", {"note": "Fixed."}, format="json", HTTP_IF_MATCH=fresh
     )
     assert response.status_code == 201
+
+
+def test_every_write_answers_with_the_etag_its_next_step_sends(api_as, editor, parts):
+    """A client chains create, edit, publish, correct and unpublish without reading the article again."""
+    client = api_as(editor)
+    created = client.post(LIST, draft_payload(parts), format="json")
+    assert created.status_code == 201 and created["ETag"] == f'"v{created.json()["version"]}"'
+    url = f"{LIST}{created.json()['id']}/"
+
+    edited = client.patch(url, {"dek": "Three new piers."}, format="json", HTTP_IF_MATCH=created["ETag"])
+    published = client.post(f"{url}publish/", HTTP_IF_MATCH=edited["ETag"])
+    corrected = client.post(
+        f"{url}corrections/", {"note": "Three, not two."}, format="json", HTTP_IF_MATCH=published["ETag"]
+    )
+    stale = client.post(f"{url}unpublish/", HTTP_IF_MATCH=published["ETag"])
+    unpublished = client.post(f"{url}unpublish/", HTTP_IF_MATCH=corrected["ETag"])
+
+    assert [r.status_code for r in (edited, published, corrected, stale, unpublished)] == [
+        200,
+        200,
+        201,
+        412,
+        200,
+    ]
+    assert unpublished.json()["status"] == "unpublished"
+    assert corrected["ETag"] == f'"v{corrected.json()["version"]}"' != published["ETag"]
