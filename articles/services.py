@@ -108,6 +108,7 @@ def submit_for_review(*, article: Article, by) -> Article:
         raise ValidationError(
             f"Only drafts can be sent for review; this article is {article.get_status_display()}."
         )
+    _require_ready(article, "sent for review")  # what editors would have to send back
     article.mark_in_review()
     article.save(update_fields=["status", "updated_at"])
     _record(article, WorkflowEvent.Action.SUBMITTED, by)

@@ -301,6 +301,7 @@ def test_the_api_root_links_every_list_and_the_contract(api):
         "tags": "http://testserver/api/v1/tags/",
         "authors": "http://testserver/api/v1/authors/",
         "images": "http://testserver/api/v1/images/",
+        "moderation/comments": "http://testserver/api/v1/moderation/comments/",
         "schema": "http://testserver/api/schema/",
         "docs": "http://testserver/api/docs/",
         "redoc": "http://testserver/api/docs/redoc/",
@@ -308,17 +309,28 @@ def test_the_api_root_links_every_list_and_the_contract(api):
     for name in ("articles", "sections", "tags", "authors", "schema", "redoc"):
         assert api.get(links[name]).status_code == 200, name
     assert api.get(links["images"]).status_code == 401  # staff only
+    assert api.get(links["moderation/comments"]).status_code == 401  # moderators and editors only
 
 
 @pytest.mark.parametrize("query", ["", "?format=json", "?format=api"])
 def test_every_link_of_the_api_root_answers_as_given(api_as, editor, query):
     """The root's `?format=` goes on to the lists, never to the schema and docs (`/api/docs/?format=json` is
-    a 406). An editor, so that the staff-only images list answers too."""
+    a 406). An editor, so that the staff-only images list and the moderation queue answer too."""
     client = api_as(editor)
     response = client.get(f"/api/v1/{query}")
     assert response.status_code == 200
     links = response.data
-    assert set(links) == {"articles", "sections", "tags", "authors", "images", "schema", "docs", "redoc"}
+    assert set(links) == {
+        "articles",
+        "sections",
+        "tags",
+        "authors",
+        "images",
+        "moderation/comments",
+        "schema",
+        "docs",
+        "redoc",
+    }
     assert links["schema"] == "http://testserver/api/schema/"
     assert links["docs"] == "http://testserver/api/docs/"
     assert links["articles"] == f"http://testserver/api/v1/articles/{query}"

@@ -415,3 +415,21 @@ def test_every_write_answers_with_the_etag_its_next_step_sends(api_as, editor, p
     ]
     assert unpublished.json()["status"] == "unpublished"
     assert corrected["ETag"] == f'"v{corrected.json()["version"]}"' != published["ETag"]
+
+
+def test_a_new_article_starts_with_its_writer_s_byline_and_goes_to_review_only_with_one(
+    api_as, reporter, other_reporter, parts
+):
+    AuthorFactory(slug="rita", user=reporter)
+    payload = {"headline": "Ferry fares", "body": "<p>Up by a tenth.</p>", "section": "city"}
+
+    mine = api_as(reporter).post(LIST, payload, format="json")
+    bare = api_as(other_reporter).post(LIST, {**payload, "headline": "Bus fares"}, format="json")
+
+    assert mine.status_code == 201 and [b["slug"] for b in mine.json()["bylines"]] == ["rita"]
+    assert bare.status_code == 201 and bare.json()["bylines"] == []
+    refused = api_as(other_reporter).post(f"{LIST}{bare.json()['id']}/submit/")
+    assert refused.status_code == 400
+    assert refused.json()["message"] == "An article needs at least one byline before it is sent for review."
+    assert Article.objects.get(pk=bare.json()["id"]).status == "draft"
+    assert api_as(reporter).post(f"{LIST}{mine.json()['id']}/submit/").json()["status"] == "review"
