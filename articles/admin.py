@@ -1,5 +1,8 @@
+import json
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
@@ -688,24 +691,36 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
 
     def _run_workflow_action(self, request, article):
         post = request.POST
+        done = None
         try:
             if "_submit_review" in post:
                 services.submit_for_review(article=article, by=request.user)
-                self.message_user(request, "Sent to the editors for review.", messages.SUCCESS)
+                done = "Sent to the editors for review."
             elif "_publish" in post:
                 services.publish_article(article=article, by=request.user)
-                self.message_user(request, "Published.", messages.SUCCESS)
+                done = "Published."
             elif "_schedule" in post:
                 services.schedule_article(article=article, by=request.user, at=article.publish_at)
-                when = timezone.localtime(article.publish_at)
-                self.message_user(request, f"Scheduled for {when:%d %b %Y %H:%M %Z}.", messages.SUCCESS)
+                done = f"Scheduled for {timezone.localtime(article.publish_at):%d %b %Y %H:%M %Z}."
             elif "_unpublish" in post:
                 services.unpublish_article(article=article, by=request.user)
-                self.message_user(request, "Unpublished: readers no longer see it.", messages.SUCCESS)
+                done = "Unpublished: readers no longer see it."
         except (PermissionDenied, ValidationError) as error:
             # The edits are kept; only the workflow step is refused, and the editor is told why.
             self.message_user(request, f"Your changes were saved, but: {_message(error)}", messages.ERROR)
+        if done:
+            self.message_user(request, done, messages.SUCCESS)
+            request.workflow_step_done = done
         article.refresh_from_db()
+
+    def log_change(self, request, obj, message):
+        """The history names the workflow step a button took, with what the same save changed (the revision
+        takes its comment from this message): not "No fields changed." for a press of Publish."""
+        step = getattr(request, "workflow_step_done", None)
+        if step:
+            changed = LogEntry(change_message=json.dumps(message)).get_change_message() if message else ""
+            message = f"{step} {changed}" if changed else step
+        return super().log_change(request, obj, message)
 
     @admin.action(description="Publish selected articles now", permissions=["publish"])
     def publish_selected(self, request, queryset):

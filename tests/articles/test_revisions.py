@@ -273,3 +273,19 @@ def test_each_version_shows_what_its_save_changed_word_by_word(client_as, editor
 
     assert client_as(reporter).get(links[0]).status_code == 200  # reporters read every article's history
     assert client.get(links[0].replace("/history/", "/history/9999").rstrip("/") + "/").status_code == 404
+
+
+def test_the_history_names_the_step_a_button_took(client_as, editor):
+    article = ArticleFactory(in_review=True, headline="Ferry fares rise")
+    client = client_as(editor)
+
+    save_headline(client, article, "Ferry fares rise", _publish="1")
+    first = Version.objects.get_for_object(article).first().revision.get_comment()
+    save_headline(client, article, "Ferry fares rise by a tenth", _unpublish="1")
+    second = Version.objects.get_for_object(article).first().revision.get_comment()
+
+    assert first == "Published."
+    assert second == "Unpublished: readers no longer see it. Changed Headline."
+    waiting = ArticleFactory(in_review=True, headline="Waiting")
+    save_headline(client, waiting, "Still waiting", _submit_review="1")  # refused: only the edit is saved
+    assert Version.objects.get_for_object(waiting).first().revision.get_comment() == "Changed Headline."
