@@ -18,6 +18,13 @@ test_env = DEBUG=0 HTTPS=0 SECRET_KEY=test-only-secret-key-that-is-long-enough-0
 	STATICFILES_BACKEND=django.contrib.staticfiles.storage.StaticFilesStorage
 TEST_ENV := $(call test_env,$(TEST_DATABASE_URL),$(TEST_CACHE_URL),$(TEST_BROKER_URL))
 FAULTS_ENV := $(call test_env,$(TEST_DATABASE_URL)_faults,$(FAULTS_CACHE_URL),$(FAULTS_BROKER_URL))
+# The rest of the suite runs as two pytest processes side by side (much of a test's time is spent waiting on
+# PostgreSQL, Redis or a browser): these folders in one, everything else in the other, on a test database
+# and Redis numbers of its own.
+SHARD_A := tests/api tests/articles tests/authors tests/speed
+SHARD_B_BROKER_URL ?= redis://127.0.0.1:6379/4
+SHARD_B_CACHE_URL ?= redis://127.0.0.1:6379/5
+SHARD_B_ENV := $(call test_env,$(TEST_DATABASE_URL)_b,$(SHARD_B_CACHE_URL),$(SHARD_B_BROKER_URL))
 
 # Our own packages (bandit scans them; production compiles their bytecode ahead, `make serve` and `make bench`).
 APPS := articles authors comments sharing newsroom
@@ -151,16 +158,20 @@ browser:
 		echo "Chromium could not be installed: the browser tests will be skipped."
 
 # The fault tests mostly wait on the PostgreSQL cluster, Redis servers and workers they start and kill, so
-# they run beside the rest; their report follows the main one. With PYTEST_ARGS (a file, -k ...) one pytest
-# runs what it names.
+# they run beside the rest, and the rest runs in two halves (SHARD_A and the others) side by side; the
+# reports of the other half and of the faults follow the first's. With PYTEST_ARGS (a file, -k ...) one
+# pytest runs what it names.
 test: install-dev lint browser
 	@if [ -n "$(PYTEST_ARGS)" ]; then $(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS); exit $$?; fi; \
-	log=$$(mktemp); \
-	$(FAULTS_ENV) $(BIN)/pytest tests/faults >$$log 2>&1 & faults=$$!; \
-	$(TEST_ENV) $(BIN)/pytest --ignore=tests/faults; main=$$?; \
-	wait $$faults; faults_status=$$?; \
-	echo "=== tests/faults, run beside the rest ==="; cat $$log; rm -f $$log; \
-	[ $$main -eq 0 ] && [ $$faults_status -eq 0 ]
+	faults_log=$$(mktemp); half_log=$$(mktemp); \
+	$(FAULTS_ENV) $(BIN)/pytest tests/faults >$$faults_log 2>&1 & faults=$$!; \
+	$(SHARD_B_ENV) $(BIN)/pytest tests --ignore=tests/faults $(addprefix --ignore=,$(SHARD_A)) \
+		>$$half_log 2>&1 & half=$$!; \
+	$(TEST_ENV) $(BIN)/pytest $(SHARD_A); main=$$?; \
+	wait $$half; half_status=$$?; wait $$faults; faults_status=$$?; \
+	echo "=== the other half of the suite, run beside ==="; cat $$half_log; \
+	echo "=== tests/faults, run beside the rest ==="; cat $$faults_log; rm -f $$half_log $$faults_log; \
+	[ $$main -eq 0 ] && [ $$half_status -eq 0 ] && [ $$faults_status -eq 0 ]
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm media staticfiles .pytest_cache .demo-logins.json
