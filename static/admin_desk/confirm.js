@@ -8,14 +8,19 @@
     remove: "Remove the selected comments from the site?",
     mark_spam: "Mark the selected comments as spam and remove them from the site?",
   };
+  // The same steps from one comment's own page.
+  var ONE = {
+    remove: "Remove this comment from the site?",
+    mark_spam: "Mark this comment as spam and remove it from the site?",
+  };
 
   function question(button, form) {
     if (button && button.dataset.confirm) {
       return button.dataset.confirm;
     }
     // The comment page's decision buttons carry the action's name as their value.
-    if (button && button.name === "action" && ACTIONS[button.value]) {
-      return ACTIONS[button.value];
+    if (button && button.name === "action" && ONE[button.value]) {
+      return ONE[button.value];
     }
     var select = form && form.id === "changelist-form" ? form.querySelector("select[name=action]") : null;
     return select && ACTIONS[select.value] ? ACTIONS[select.value] : null;
