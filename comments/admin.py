@@ -7,9 +7,8 @@ from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Subquery
+from django.db.models import Count, Max
 from django.db.models.constants import LOOKUP_SEP
-from django.db.models.functions import Cast
 from django.http import HttpResponse
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
@@ -24,7 +23,7 @@ from newsroom.admin import StrictInputMixin
 
 from . import services, tasks
 from .models import HoldRule, ReaderComment
-from .queries import NOT_ON_SITE, articles_named_to
+from .queries import NOT_ON_SITE, articles_named_to, with_article_names
 
 PERSONAL_DATA_PERM = "newsroom_comments.view_commenter_personal_data"
 
@@ -142,21 +141,9 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
     show_full_result_count = False
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("moderation")
-            .annotate(
-                report_count=Count("reports", distinct=True),
-                article_headline=Subquery(
-                    articles_named_to(request.user)
-                    .filter(pk=Cast(OuterRef("object_pk"), IntegerField()))
-                    .values("headline")[:1]
-                ),
-                article_on_site=Exists(
-                    Article.objects.published().filter(pk=Cast(OuterRef("object_pk"), IntegerField()))
-                ),
-            )
+        queryset = super().get_queryset(request).select_related("moderation")
+        return with_article_names(
+            queryset.annotate(report_count=Count("reports", distinct=True)), request.user
         )
 
     def changelist_view(self, request, extra_context=None):

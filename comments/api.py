@@ -5,20 +5,18 @@ personal-data permission."""
 
 import django_filters
 from django import forms
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Cast
+from django.db.models import Count, Q
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from articles.api.filters import StrictChoiceFilter
-from articles.models import Article
 from newsroom.api import SCHEMA_EXAMPLES, NewsroomViewMixin, StrictCursorPagination
 
 from . import services
 from .models import HoldRule, ReaderComment
-from .queries import NOT_ON_SITE, articles_named_to
+from .queries import NOT_ON_SITE, with_article_names
 
 STATES = [
     ("held", "Held: waiting for a moderator"),
@@ -162,17 +160,11 @@ class ModerationCommentViewSet(
     permission_map = dict.fromkeys(["list", "retrieve", "approve", "keep", "remove", "spam"], MODERATE)
 
     def get_queryset(self):
-        article = Cast(OuterRef("object_pk"), IntegerField())
-        queryset = (
+        queryset = with_article_names(
             ReaderComment.objects.select_related("moderation")
             .defer("user_email", "ip_address")
-            .annotate(
-                open_report_count=Count("reports", filter=Q(reports__reviewed_at__isnull=True)),
-                article_headline=Subquery(
-                    articles_named_to(self.request.user).filter(pk=article).values("headline")[:1]
-                ),
-                article_on_site=Exists(Article.objects.published().filter(pk=article)),
-            )
+            .annotate(open_report_count=Count("reports", filter=Q(reports__reviewed_at__isnull=True))),
+            self.request.user,
         )
         if self.action == "list" and "state" not in self.request.query_params:
             queryset = queryset.held()

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.db.models import CharField, Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import CharField, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce
 from django_comments_xtd.models import DISLIKEDIT_FLAG, LIKEDIT_FLAG
 
@@ -121,3 +121,15 @@ def articles_named_to(user):
 
 
 NOT_ON_SITE = "A story not on the site"
+
+
+def with_article_names(queryset, user):
+    """Comments annotated, in the same query, with their article's headline as `user` may read it
+    (`article_headline`, None where not) and whether readers see the article (`article_on_site`)."""
+    from articles.models import Article
+
+    article = Cast(OuterRef("object_pk"), IntegerField())
+    return queryset.annotate(
+        article_headline=Subquery(articles_named_to(user).filter(pk=article).values("headline")[:1]),
+        article_on_site=Exists(Article.objects.published().filter(pk=article)),
+    )
