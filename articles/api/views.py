@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.http import Http404
 from django.urls import reverse
+from django.utils.http import parse_etags
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
@@ -318,9 +319,18 @@ class ArticleViewSet(
 
     def _check_if_match(self, article):
         if_match = self.request.headers.get("If-Match")
-        if not if_match or if_match.strip() == "*":
+        if not if_match:
             return
-        tags = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
+        parsed = parse_etags(if_match)
+        if not parsed:  # `v12` or `12`: not an ETag, so not a version this client read
+            raise exceptions.ParseError(
+                detail=f"If-Match must hold the article's ETag as its ETag header gives it, quotes and all "
+                f'(such as {version_etag(article)}); "{if_match[:40]}" is not one. Nothing was saved.',
+                code="malformed_if_match",
+            )
+        if parsed == ["*"]:
+            return
+        tags = {tag.removeprefix("W/") for tag in parsed}
         if version_etag(article) in tags or self._representation_etag(article) in tags:
             return
         changed_by, changed_at = last_change(article.pk)

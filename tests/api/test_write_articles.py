@@ -391,6 +391,26 @@ def test_a_correction_made_from_a_stale_read_is_a_412(api_as, editor, parts):
     assert response.status_code == 201
 
 
+@pytest.mark.parametrize("if_match", ["v1", "1", "W/v1", "garbage, more"])
+def test_an_if_match_that_is_no_etag_is_a_400_that_shows_the_form_and_saves_nothing(
+    api_as, editor, parts, if_match
+):
+    article = parts["older"]
+    before = database_state()
+    client = api_as(editor)
+
+    edited = client.patch(f"{LIST}{article.pk}/", {"dek": "New."}, format="json", HTTP_IF_MATCH=if_match)
+    unpublished = client.post(f"{LIST}{article.pk}/unpublish/", HTTP_IF_MATCH=if_match)
+
+    for response in (edited, unpublished):
+        assert response.status_code == 400
+        body = response.json()
+        assert body["code"] == "malformed_if_match"
+        assert f'(such as "v{article.version}")' in body["message"] and if_match in body["message"]
+    assert database_state() == before
+    assert Article.objects.get(pk=article.pk).status == Article.Status.PUBLISHED
+
+
 def test_every_write_answers_with_the_etag_its_next_step_sends(api_as, editor, parts):
     """A client chains create, edit, publish, correct and unpublish without reading the article again."""
     client = api_as(editor)
