@@ -162,6 +162,23 @@ class LimitedJSONParser(JSONParser):
 
 
 class StrictFieldsMixin:
+    """Unknown fields are refused, not ignored; text fields take JSON strings only (DRF's CharField would
+    store `123` or `1.5` as the text "123", so a client's mix-up of fields would pass unnoticed)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            not_text = {
+                name: ["Must be text (a JSON string), not a number."]
+                for name, field in self.fields.items()
+                if isinstance(field, serializers.CharField)
+                and not field.read_only
+                and isinstance(data.get(name), int | float)
+                and not isinstance(data.get(name), bool)
+            }
+            if not_text:
+                raise serializers.ValidationError(not_text)
+        return super().to_internal_value(data)
+
     def validate(self, attrs):
         if isinstance(self.initial_data, dict):
             writable = {name for name, field in self.fields.items() if not field.read_only}

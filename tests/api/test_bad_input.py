@@ -70,6 +70,28 @@ def test_wrong_types_and_values(api_as, editor, draft, payload, field):
     assert database_state() == before
 
 
+def test_a_number_where_text_belongs_is_refused_not_stored_as_its_digits(api, api_as, editor, draft):
+    """DRF's CharField takes 123 as "123"; a client that mixed up its fields hears of it instead."""
+    story = ArticleFactory(published=True)
+    before = database_state()
+    not_text = ["Must be text (a JSON string), not a number."]
+
+    edit = api_as(editor).patch(f"{LIST}{draft.pk}/", {"headline": 123, "dek": 1.5}, format="json")
+    correction = api_as(editor).post(f"{LIST}{story.pk}/corrections/", {"note": 123}, format="json")
+    comment = api.post(
+        f"{LIST}{story.pk}/comments/",
+        {"name": 42, "email": "sam@example.org", "comment": "Hi."},
+        format="json",
+    )
+
+    assert assert_error(edit, 400, "invalid")["errors"] == {"headline": not_text, "dek": not_text}
+    assert assert_error(correction, 400, "invalid")["errors"] == {"note": not_text}
+    assert assert_error(comment, 400, "invalid")["errors"] == {"name": not_text}
+    assert database_state() == before
+    text = api_as(editor).patch(f"{LIST}{draft.pk}/", {"headline": "123 piers"}, format="json")
+    assert text.status_code == 200 and text.json()["headline"] == "123 piers"
+
+
 def test_an_id_with_a_fraction_is_refused_not_rounded_to_another_row(api_as, editor, draft):
     other = ArticleFactory(published=True)
     image = ImageFactory()
