@@ -203,6 +203,7 @@ class ArticleViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
+    queryset = Article.objects.none()  # names the model for the schema; get_queryset() serves
     pagination_class = ArticleCursorPagination
     filterset_class = ArticleFilter
     parser_classes = [LimitedJSONParser]

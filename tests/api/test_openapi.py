@@ -156,3 +156,24 @@ def test_docs_are_served_without_a_cdn(client, path):
     page = response.content.decode()
     assert "/static/drf_spectacular_sidecar/" in page
     assert "cdn.jsdelivr" not in page and "unpkg" not in page
+
+
+def test_the_contract_is_generated_without_a_warning_and_types_every_path_parameter(
+    served_schema, tmp_path, django_db_blocker
+):
+    """Also where no database answers (a build step that writes the contract before anything is migrated)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
+
+    ContentType.objects.clear_cache()  # as in a new process: the views' querysets would ask the database
+    with django_db_blocker.block():
+        call_command("spectacular", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))  # raises on one
+
+    ids = [
+        (name, parameter["schema"])
+        for name, operation in operations(served_schema)
+        for parameter in operation.get("parameters", [])
+        if parameter["in"] == "path" and parameter["name"] == "id"
+    ]
+    assert len(ids) >= 8
+    assert all(schema == {"type": "integer"} for _, schema in ids), ids
