@@ -435,7 +435,10 @@ class ArticleWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     def _save(self, article, data):
         tags, bylines, related = data.pop("tags", None), data.pop("bylines", None), data.pop("related", None)
         user = self.context["request"].user
-        with transaction.atomic(), reversion.create_revision():
+        # Managed by hand, as services.py does: the version is taken once everything below is written, so it
+        # holds the new bylines, tags and related links (a version taken at article.save() held the old ones,
+        # and restoring it found no byline).
+        with transaction.atomic(), reversion.create_revision(manage_manually=True):
             reversion.set_user(user)
             reversion.set_comment("Changed through the API" if article.pk else "Created through the API")
             for name, value in data.items():
@@ -460,6 +463,7 @@ class ArticleWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
                     RelatedArticle(article=article, related=other, position=n)
                     for n, other in enumerate(related)
                 )
+            reversion.add_to_revision(article)
         return article
 
 

@@ -453,3 +453,43 @@ def test_a_new_article_starts_with_its_writer_s_byline_and_goes_to_review_only_w
     assert refused.json()["message"] == "An article needs at least one byline before it is sent for review."
     assert Article.objects.get(pk=bare.json()["id"]).status == "draft"
     assert api_as(reporter).post(f"{LIST}{mine.json()['id']}/submit/").json()["status"] == "review"
+
+
+def test_a_version_saved_through_the_api_holds_what_was_written_and_restores_in_the_admin(
+    api_as, client_as, editor, parts
+):
+    """The history's versions are taken after the bylines, tags and related links are written: a version
+    taken before them held the old bylines (none, on a create), and the admin could not restore it."""
+
+    def bylines_of(version):
+        rows = [v.field_dict for v in version.revision.version_set.all() if v.content_type.model == "byline"]
+        return [row["author_id"] for row in sorted(rows, key=lambda row: row["position"])]
+
+    from django.urls import reverse
+
+    from tests.articles.admin_forms import form_data
+
+    client = api_as(editor)
+    created = client.post(LIST, draft_payload(parts, tags=["ferries"], related=[]), format="json").json()
+    edited = client.patch(
+        f"{LIST}{created['id']}/",
+        {"headline": "Ferries return at last", "bylines": ["ada"], "tags": ["harbour"]},
+        format="json",
+    )
+    assert edited.status_code == 200
+    article = Article.objects.get(pk=created["id"])
+
+    first, latest = sorted(Version.objects.get_for_object(article), key=lambda v: v.pk)
+    assert bylines_of(first) == [parts["ben"].pk, parts["ada"].pk]
+    assert bylines_of(latest) == [parts["ada"].pk]
+    assert latest.field_dict["tags"] == [parts["tags"][1].pk]
+
+    url = reverse("admin:articles_article_revision", args=[article.pk, first.pk])
+    admin = client_as(editor)
+    restored = admin.post(url, form_data(admin.get(url)))
+
+    assert restored.status_code == 302, restored.context["adminform"].form.errors
+    article.refresh_from_db()
+    assert article.headline == "Ferries return"
+    assert [b.author.slug for b in article.bylines.all()] == ["ben", "ada"]
+    assert list(article.tags.values_list("slug", flat=True)) == ["ferries"]
