@@ -314,6 +314,12 @@ class ArticleAdminForm(forms.ModelForm):
         if action in PUBLISHER_ACTIONS and not services.can_publish(self.request.user):
             raise ValidationError("Only editors can publish, schedule or unpublish articles.")
         at = cleaned.get("publish_at")
+        if self.instance.status == Article.Status.PUBLISHED and (
+            action == "_schedule" or "publish_at" in self.changed_data
+        ):
+            # Checked here, not left to the service after the save: a published story given a future
+            # "Publish at" would keep it (and show it in the API) while the step itself was refused.
+            self.add_error("publish_at", services.ALREADY_PUBLISHED)
         # A scheduled article saved without a workflow button keeps a time the schedule can act on.
         scheduled = self.instance.status == Article.Status.SCHEDULED
         rescheduled = scheduled and action is None and "publish_at" in self.fields

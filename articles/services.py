@@ -177,12 +177,15 @@ def _publication_time(article, by):
     return now
 
 
+ALREADY_PUBLISHED = "This article is already published; unpublish it first to schedule it."
+
+
 @transaction.atomic
 def schedule_article(*, article: Article, by, at: datetime) -> Article:
     _require_publisher(by)
     article = _locked(article)
     if article.status == Status.PUBLISHED:
-        raise ValidationError("This article is already published; unpublish it first to schedule it.")
+        raise ValidationError(ALREADY_PUBLISHED)
     _require_ready(article, "scheduled")
     article.mark_scheduled(at)
     article.save(update_fields=["status", "publish_at", "updated_at"])

@@ -298,6 +298,27 @@ def test_editor_schedules_with_a_future_time(client_as, editor):
     assert (event.action, event.actor) == (WorkflowEvent.Action.SCHEDULED, editor)
 
 
+@pytest.mark.parametrize("button", [{"_schedule": "1"}, {}])
+def test_a_published_story_cannot_be_given_a_schedule_and_nothing_of_the_edit_is_saved(
+    client_as, editor, button
+):
+    article = ArticleFactory(published=True, headline="Before")
+    before = snapshot(article)
+    client = client_as(editor)
+    page = client.get(change_url(article)).content.decode()
+    data = edit(client, article, headline="After", **button)
+    data.update(split_datetime(timezone.now() + timedelta(days=3)))
+
+    response = client.post(change_url(article), data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["publish_at"] == [
+        "This article is already published; unpublish it first to schedule it."
+    ]
+    assert snapshot(article) == before and article.publish_at is None
+    assert 'name="_schedule"' not in page and 'name="_publish"' not in page and 'name="_unpublish"' in page
+
+
 def test_the_schedule_field_names_the_newsroom_s_time_zone_not_the_reader_s(client_as, editor, settings):
     """The admin reads "Publish at" in TIME_ZONE, whatever the browser's zone: an embargo typed as local
     time elsewhere would go out hours early, so the form says which zone and what time it is there."""
