@@ -40,7 +40,7 @@ VIEWPORTS = {
 
 
 @pytest.fixture(scope="session")
-def chromium():
+def chromium(django_db_setup):
     if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
         pytest.skip(
             f"Chromium is not installed at {CHROMIUM} and could not be installed here "
@@ -52,7 +52,9 @@ def chromium():
     # Playwright's sync API runs an event loop in this thread; the ORM calls of the tests are still sync.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    before = _serialized_contents()
     with sync_api.sync_playwright() as playwright:
+        _keep_serialized_contents(before)
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
@@ -60,6 +62,27 @@ def chromium():
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     else:
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def _serialized_contents() -> dict:
+    from django.db import connections
+
+    return {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
+
+
+def _keep_serialized_contents(contents: dict) -> None:
+    """Playwright's sync API runs an event loop in this thread, so asgiref's Local, and with it Django's
+    `connections`, hands out new connection objects from here on. The test database's serialized contents
+    (what a serialized rollback restores: the roles that migrations made) were kept on the old ones; without
+    this, a browser test that ran after any other test flushed the roles away for the tests after it."""
+    from django.db import connections
+
+    for alias, serialized in contents.items():
+        connections[alias]._test_serialized_contents = serialized
 
 
 @pytest.fixture

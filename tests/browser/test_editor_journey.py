@@ -7,7 +7,7 @@ test-output/screenshots/.
 import re
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 
 from articles.models import Article
 from tests.browser.conftest import SCREENSHOTS
@@ -22,10 +22,7 @@ EDITABLE = ".prose-editor:has(#id_body) .tiptap[contenteditable=true]"
 @pytest.fixture
 def desk_editor(site):
     user = UserFactory(username="desk_editor", first_name="Dana", is_staff=True)
-    # The roles come from migrations; a flush by an earlier transactional test may have removed them.
-    editors, _ = Group.objects.get_or_create(name="Editor")
-    editors.permissions.add(*Permission.objects.filter(content_type__app_label__in=["articles", "authors"]))
-    user.groups.add(editors)
+    user.groups.add(Group.objects.get(name="Editor"))  # the role as migrations made it
     return user
 
 
@@ -232,3 +229,32 @@ def test_taking_a_story_off_the_site_asks_first(editor_tab, site, desk_editor):
     assert questions[-1].startswith("Take the selected stories off the site?")
     assert Article.objects.get(pk=other.pk).status == Article.Status.UNPUBLISHED
     assert Article.objects.get(pk=story.pk).status == Article.Status.PUBLISHED
+
+
+def test_removing_one_comment_from_its_page_asks_about_that_comment(editor_tab, site, desk_editor):
+    from comments.models import ReaderComment
+    from tests.comments.helpers import make_comment
+
+    comment = make_comment(ArticleFactory(published=True), text="A rude remark")
+    tab = editor_tab
+    tab.goto(site.url + "/admin/login/")
+    tab.fill("#id_username", "desk_editor")
+    tab.fill("#id_password", "correct horse battery staple")
+    tab.click("input[type=submit]")
+    questions = []
+
+    def dismiss(dialog):
+        questions.append(dialog.message)
+        dialog.dismiss()
+
+    tab.on("dialog", dismiss)
+    tab.goto(site.url + f"/admin/newsroom_comments/readercomment/{comment.pk}/change/")
+    tab.click("button[name=action][value=remove]")
+    tab.click("button[name=action][value=mark_spam]")
+    tab.wait_for_timeout(300)
+
+    assert questions == [
+        "Remove this comment from the site?",
+        "Mark this comment as spam and remove it from the site?",
+    ]
+    assert ReaderComment.objects.approved().filter(pk=comment.pk).exists()

@@ -7,32 +7,6 @@ from django.test import Client
 
 from tests.factories import ArticleFactory
 
-ROLE_MIGRATIONS = [
-    ("articles.migrations.0002_roles", "ROLES"),
-    ("comments.migrations.0002_moderation_roles", "GRANTS"),
-    ("articles.migrations.0007_editorial_note_roles", "GRANTS"),
-    ("sharing.migrations.0002_roles", "GRANTS"),
-]
-
-
-@pytest.fixture(autouse=True)
-def _roles(request):
-    """The roles come from data migrations; a flush by an earlier transactional test removes them."""
-    if not request.node.get_closest_marker("django_db"):
-        return
-    request.getfixturevalue("db")
-    from importlib import import_module
-
-    from django.apps import apps
-    from django.contrib.auth.models import Group
-
-    from newsroom import roles
-
-    if Group.objects.filter(name__in=["Reporter", "Editor", "Moderator"]).count() == 3:
-        return
-    for module, table in ROLE_MIGRATIONS:
-        roles.grant(apps, getattr(import_module(module), table))
-
 
 @pytest.fixture(autouse=True)
 def _comment_rules(settings):
