@@ -312,6 +312,13 @@ class SlugField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
+class BylineSlugField(SlugField):
+    """Authors by slug; an article's `bylines` are Byline rows, each shown as its author's slug."""
+
+    def to_representation(self, value):
+        return super().to_representation(getattr(value, "author", value))
+
+
 class ArticleWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """Drafts as staff write them; the workflow state changes only through the actions."""
 
@@ -321,7 +328,7 @@ class ArticleWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     tags = SlugField(
         slug_field="slug", many=True, queryset=Tag.objects.all(), required=False, help_text="Tag slugs."
     )
-    bylines = SlugField(
+    bylines = BylineSlugField(
         slug_field="slug",
         many=True,
         queryset=Author.objects.all(),
@@ -425,6 +432,13 @@ class ArticleWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
                 if chosen:
                     break
         raise serializers.ValidationError({"slug": [SLUG_TAKEN]})
+
+    def to_representation(self, instance):
+        """What the browsable API's edit form starts from (answers are ArticleDetailSerializer's): the
+        article in the terms this serializer takes, related articles by id as `related` takes them."""
+        data = super().to_representation(instance)
+        data["related"] = [link.related_id for link in instance.related_links.all()]
+        return data
 
     def update(self, instance, validated_data):
         try:

@@ -375,3 +375,39 @@ def test_readers_do_not_learn_when_a_story_was_begun_or_how_often_it_was_saved(a
     schema = api.get("/api/schema/?format=json").json()
     detail = schema["components"]["schemas"]["ArticleDetail"]
     assert staff_only <= set(detail["properties"]) and not staff_only & set(detail.get("required", []))
+
+
+def test_the_browsable_api_shows_staff_an_article_with_its_edit_form_filled_in(api_as, editor, reporter):
+    """The HTML edit form starts from the write serializer: bylines as author slugs, related by id."""
+    import html
+    import json
+    import re
+
+    from tests.factories import AuthorFactory
+
+    other = ArticleFactory(published=True)
+    article = ArticleFactory(published=True, authors=[AuthorFactory(slug="ada"), AuthorFactory(slug="ben")])
+    article.related_links.create(related=other, position=0)
+    mine = ArticleFactory(created_by=reporter, authors=[AuthorFactory(slug="cy")])
+
+    for user, story, bylines, related in (
+        (editor, article, ["ada", "ben"], [other.pk]),
+        (reporter, mine, ["cy"], []),
+    ):
+        response = api_as(user).get(f"/api/v1/articles/{story.pk}/?format=api")
+        assert response.status_code == 200
+        content = re.search(
+            r'<textarea name="_content"[^>]*>(.*?)</textarea>', response.content.decode(), re.S
+        )
+        form = json.loads(html.unescape(content.group(1)))
+        assert (form["headline"], form["bylines"], form["related"]) == (story.headline, bylines, related)
+
+
+@pytest.mark.parametrize("spelling", ["+{pk}", "0{pk}", "{pk}%20", "{pk}_", "%EF%BC%91{pk}"])
+def test_an_article_has_one_address_by_id(api, spelling):
+    """Other spellings of an id would be other addresses (and cache keys) for the same article."""
+    article = ArticleFactory(published=True)
+    assert api.get(f"/api/v1/articles/{article.pk}/").status_code == 200
+    for path in ("", "comments/"):
+        response = api.get(f"/api/v1/articles/{spelling.format(pk=article.pk)}/{path}")
+        assert response.status_code == 404 and response.json()["code"] == "not_found"
