@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from articles.api.filters import StrictChoiceFilter
-from newsroom.api import SCHEMA_EXAMPLES, NewsroomViewMixin, StrictCursorPagination
+from newsroom.api import ID_PATTERN, SCHEMA_EXAMPLES, NewsroomViewMixin, StrictCursorPagination
 
 from . import services
 from .models import HoldRule, ReaderComment
@@ -156,7 +156,7 @@ class ModerationCommentViewSet(
     serializer_class = ModerationCommentSerializer
     pagination_class = ModerationCursorPagination
     filterset_class = ModerationFilter
-    lookup_value_regex = "[0-9]{1,18}"
+    lookup_value_regex = ID_PATTERN
     permission_map = dict.fromkeys(["list", "retrieve", "approve", "keep", "remove", "spam"], MODERATE)
 
     def get_queryset(self):

@@ -17,6 +17,7 @@ from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import get_view_model
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import CursorPagination
@@ -446,7 +447,20 @@ ERROR_EXAMPLES = {
 }
 
 
+ID_PATTERN = "[1-9][0-9]{0,17}"  # a row's id in a path, spelt one way only (not +17, 017 or a full-width ７)
+
+
 class NewsroomAutoSchema(AutoSchema):
+    def _resolve_path_parameters(self, variables):
+        """An id spelt as ID_PATTERN (the viewsets' `lookup_value_regex`) is an integer in the contract."""
+        parameters = super()._resolve_path_parameters(variables)
+        model = get_view_model(self.view, emit_warnings=False)
+        for parameter in parameters:
+            if parameter["schema"].get("pattern") == f"^{ID_PATTERN}$" and model is not None:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+                parameter["description"] = f"The {model._meta.verbose_name}'s id."
+        return parameters
+
     def get_description(self):
         """An operation says only what its `extend_schema(description=...)` says. Docstrings are written for
         whoever reads the code, and a view without one would inherit its base class's."""

@@ -28,6 +28,7 @@ from comments.moderation import Refused
 from comments.queries import article_content_type
 from newsroom import fragments
 from newsroom.api import (
+    ID_PATTERN,
     CommentRefused,
     LimitedJSONParser,
     NewsroomViewMixin,
@@ -204,6 +205,7 @@ class ArticleViewSet(
     viewsets.GenericViewSet,
 ):
     queryset = Article.objects.none()  # names the model for the schema; get_queryset() serves
+    lookup_value_regex = ID_PATTERN  # one address per article
     pagination_class = ArticleCursorPagination
     filterset_class = ArticleFilter
     parser_classes = [LimitedJSONParser]
@@ -631,6 +633,7 @@ class ImageViewSet(
     viewsets.GenericViewSet,
 ):
     queryset = Image.objects.all()
+    lookup_value_regex = ID_PATTERN
     serializer_class = ImageSerializer
     pagination_class = ImageCursorPagination
     parser_classes = [MultiPartParser, FormParser, LimitedJSONParser]
