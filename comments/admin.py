@@ -5,7 +5,7 @@ import json
 
 from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max
 from django.db.models.constants import LOOKUP_SEP
@@ -316,6 +316,9 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
             count = action()
         except PermissionDenied as error:
             self.message_user(request, str(error), messages.ERROR)
+            return
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
             return
         self.message_user(request, f"{count} comment{pluralize(count)} {verb}.", messages.SUCCESS)
 

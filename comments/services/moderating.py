@@ -1,7 +1,7 @@
 """Moderators' decisions and the digest of what waits for them."""
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.template.defaultfilters import pluralize
@@ -39,14 +39,18 @@ def _decide(ids, by, **moderation):
 def approve_comments(*, comments, by) -> int:
     if not can_moderate(by):
         raise PermissionDenied("Only moderators can approve comments.")
+    chosen = list(
+        ReaderComment.objects.select_for_update().filter(pk__in=[c.pk for c in comments]).order_by("level")
+    )
+    _refuse_orphans(chosen)
     done = []
-    for comment in ReaderComment.objects.select_for_update().filter(pk__in=[c.pk for c in comments]):
+    for comment in chosen:
         if comment.is_public and not comment.is_removed:
             continue
         comment.is_public, comment.is_removed = True, False
         comment.save(update_fields=["is_public", "is_removed"])
         done.append(comment)
-    _decide([c.pk for c in done], by, is_spam=False)
+    _decide([c.pk for c in done], by, is_spam=False, held_reason="")
     # The replies that left with a comment come back with it (those held or removed for themselves stay).
     hidden_with = ReaderComment.objects.filter(
         pk__in=_replies_below(done), is_public=False, moderation__held_reason=HoldRule.THREAD_REMOVED
@@ -59,6 +63,26 @@ def approve_comments(*, comments, by) -> int:
     for comment in done:
         _queue_notifications(comment)
     return len(done)
+
+
+ORPHAN = "A reply cannot be on the site while the comment it answers is not: approve that comment first."
+
+
+def _refuse_orphans(chosen) -> None:
+    """A reply approved under a comment that is off the site would be counted on the article and listed by
+    the API, but the page shows no thread to hang it on. Its comment may be approved in the same batch."""
+    approving = {c.pk for c in chosen}
+    replies = [c for c in chosen if c.parent_id != c.pk and c.parent_id not in approving]
+    on_site = set(
+        ReaderComment.objects.filter(
+            pk__in={c.parent_id for c in replies}, is_public=True, is_removed=False
+        ).values_list("pk", flat=True)
+    )
+    orphans = sorted(reply.pk for reply in replies if reply.parent_id not in on_site)
+    if orphans:
+        raise ValidationError(
+            ORPHAN if len(chosen) == 1 else f"{ORPHAN} (comments {', '.join(map(str, orphans))})"
+        )
 
 
 def _replies_below(comments) -> list[int]:

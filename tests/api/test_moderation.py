@@ -113,6 +113,34 @@ def test_removing_takes_the_comment_and_its_replies_off_and_stops_mail_quoting_i
     assert (reply_row["state"], reply_row["held_by_rule"]) == ("held", "thread_removed")
 
 
+def test_a_reply_is_not_approved_while_the_comment_it_answers_is_off_the_site(
+    api_as, moderator, story, make_comment, api
+):
+    comment = make_comment(story, "Rude words here.")
+    reply = make_comment(story, "Agreed!", parent=comment)
+    client = api_as(moderator)
+    client.post(f"{QUEUE}{comment.pk}/remove/")
+    before = database_state()
+
+    refused = client.post(f"{QUEUE}{reply.pk}/approve/")
+
+    assert refused.status_code == 400
+    assert refused.json()["message"] == (
+        "A reply cannot be on the site while the comment it answers is not: approve that comment first."
+    )
+    assert database_state() == before
+    assert api.get(f"/api/v1/articles/{story.pk}/comments/").json()["results"] == []
+    assert api.get(f"/api/v1/articles/{story.pk}/").json()["comment_count"] == 0
+
+    # Approving the comment brings the reply back with it, and neither is left marked as held.
+    assert client.post(f"{QUEUE}{comment.pk}/approve/").status_code == 200
+    rows = {c["id"]: c for c in client.get(f"{QUEUE}?state=published").json()["results"]}
+    assert {(rows[c.pk]["state"], rows[c.pk]["held_by_rule"]) for c in (comment, reply)} == {
+        ("published", "")
+    }
+    assert len(api.get(f"/api/v1/articles/{story.pk}/comments/").json()["results"]) == 2
+
+
 def test_spam_and_keep(api_as, moderator, story, make_comment):
     spam = held(make_comment, story, "Cheap tickets!")
     reported = make_comment(story, "A fair point.")

@@ -276,6 +276,28 @@ def test_replies_that_leave_with_a_spammed_comment_are_labelled_and_come_back_wi
     assert "parent words" in page and "kind reply" in page and "held reply" not in page
 
 
+def test_a_reply_is_approved_with_the_comment_it_answers_or_not_at_all(moderator, article, client):
+    from comments import services
+
+    parent = make_comment(article, text="parent words")
+    reply = make_comment(article, text="reply words", email="r@example.net", parent=parent)
+    services.remove_comments(comments=[parent], by=moderator)
+    queue = admin_client(moderator)
+
+    alone = queue.post(
+        QUEUE + "?state=all", {"action": "approve", "_selected_action": [reply.pk]}, follow=True
+    )
+
+    assert "approve that comment first" in alone.content.decode()
+    assert not ReaderComment.objects.approved().filter(pk__in=[parent.pk, reply.pk]).exists()
+    both = queue.post(
+        QUEUE + "?state=all", {"action": "approve", "_selected_action": [reply.pk, parent.pk]}, follow=True
+    )
+    assert "2 comments approved." in both.content.decode()
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "parent words" in page and "reply words" in page
+
+
 def test_only_moderators_can_decide(reader, article):
     from django.core.exceptions import PermissionDenied
 
