@@ -675,14 +675,35 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
         request.article_recovered = True
         return super().recover_view(request, version_id, extra_context)
 
+    def _create_formsets(self, request, obj, change):
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        request.article_formsets = formsets  # for save_model: did anything but a staff note change?
+        return formsets, inline_instances
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
+        if change and self._only_staff_notes_changed(request, form):
+            # Nothing readers see changed: the story keeps its version and its "Updated" time.
+            return
         for name, value in getattr(request, "article_workflow_state", {}).items():
             setattr(obj, name, value)
         super().save_model(request, obj, form, change)
         if getattr(request, "article_recovered", False):
             services.record_recovery(article=obj, by=request.user)
+
+    @staticmethod
+    def _only_staff_notes_changed(request, form) -> bool:
+        """An editorial note written or changed, and nothing else: no field, no other inline, no workflow
+        button, no restore. (A save with no change at all still saves, and raises the version.)"""
+        formsets = getattr(request, "article_formsets", [])
+        notes = any(formset.has_changed() for formset in formsets if formset.model is EditorialNote)
+        return notes and not (
+            form.has_changed()
+            or any(name in request.POST for name in WORKFLOW_ACTIONS)
+            or hasattr(request, "article_workflow_state")
+            or any(formset.has_changed() for formset in formsets if formset.model is not EditorialNote)
+        )
 
     def save_formset(self, request, form, formset, change):
         if formset.model is EditorialNote:

@@ -74,3 +74,43 @@ def test_staff_see_and_write_notes_in_the_admin(client_as, editor, article_with_
     assert client.post(url, data).status_code == 302
     notes = list(article_with_note.editorial_notes.values_list("text", "written_by"))
     assert notes == [(SECRET, editor.pk), ("Check the ferry times.", editor.pk)]
+
+
+def test_a_note_leaves_the_story_its_version_and_updated_time(client, client_as, editor, article_with_note):
+    """Readers see "Updated" when the story changed; a note between staff is not a change to the story.
+    Anything else saved with the note (here the headline) still is."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from articles.models import Article
+
+    from .admin_forms import add_inline_rows, form_data
+
+    month_ago = timezone.now() - timedelta(days=30)
+    Article.objects.filter(pk=article_with_note.pk).update(published_at=month_ago, updated_at=month_ago)
+    before = Article.objects.values("version", "updated_at").get(pk=article_with_note.pk)
+    admin = client_as(editor)
+    url = reverse("admin:articles_article_change", args=[article_with_note.pk])
+
+    data = add_inline_rows(
+        form_data(admin.get(url)), "editorial_notes", [{"text": "Call the harbourmaster."}]
+    )
+    assert admin.post(url, data).status_code == 302
+
+    assert article_with_note.editorial_notes.filter(
+        text="Call the harbourmaster.", written_by=editor
+    ).exists()
+    assert Article.objects.values("version", "updated_at").get(pk=article_with_note.pk) == before
+    address = Article.objects.get(pk=article_with_note.pk).get_absolute_url()
+    page = client.get(address)
+    assert page.status_code == 200 and "Ferry timetable changes" in page.content.decode()
+    assert "Updated" not in page.content.decode()
+
+    data = form_data(admin.get(url))
+    data["headline"] = "Ferry timetable changes again"
+    assert admin.post(url, data).status_code == 302
+    after = Article.objects.values("version", "updated_at").get(pk=article_with_note.pk)
+    assert after["version"] == before["version"] + 1 and after["updated_at"] > before["updated_at"]
+    page = client.get(address)
+    assert page.status_code == 200 and "Updated" in page.content.decode()
