@@ -46,6 +46,19 @@ class StrictChoiceFilter(django_filters.ChoiceFilter):
     field_class = StrictChoiceField
 
 
+class StrictCharField(forms.CharField):
+    """Text, or no parameter at all: `?section=` is a mistake to report, not "every section"."""
+
+    def to_python(self, value):
+        if value == "":
+            raise forms.ValidationError("Give a value, or leave the parameter out.", code="required")
+        return super().to_python(value)
+
+
+class StrictCharFilter(django_filters.CharFilter):
+    field_class = StrictCharField
+
+
 class StrictIsoDateTimeField(django_filters.fields.IsoDateTimeField):
     """A date and time, or no parameter at all: `?updated_since=` is a mistake to report, not "no filter"."""
 
@@ -68,11 +81,9 @@ class StrictIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
 
 
 class ArticleFilter(django_filters.FilterSet):
-    section = django_filters.CharFilter(field_name="section__slug", max_length=80, help_text="Section slug.")
-    tag = django_filters.CharFilter(field_name="tags__slug", max_length=60, help_text="Tag slug.")
-    author = django_filters.CharFilter(
-        field_name="bylines__author__slug", max_length=140, help_text="Author slug."
-    )
+    section = StrictCharFilter(field_name="section__slug", max_length=80, help_text="Section slug.")
+    tag = StrictCharFilter(field_name="tags__slug", max_length=60, help_text="Tag slug.")
+    author = StrictCharFilter(field_name="bylines__author__slug", max_length=140, help_text="Author slug.")
     published_after = StrictIsoDateTimeFilter(
         field_name="published_at", lookup_expr="gte", help_text="ISO 8601, e.g. 2026-11-01T00:00:00Z."
     )
@@ -88,7 +99,7 @@ class ArticleFilter(django_filters.FilterSet):
         choices=Article.Status.choices,
         help_text="Workflow state; only staff see states other than published.",
     )
-    q = django_filters.CharFilter(
+    q = StrictCharFilter(
         method="search",
         max_length=200,
         help_text='Full-text search of headline, standfirst and body ("a phrase", or, -word).',
