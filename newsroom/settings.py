@@ -417,6 +417,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own console handler (DEBUG only) beside the root's printed each of its lines twice.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "WARNING"},
         # httpx logs every request's URL at INFO; a webhook URL is itself a secret (sharing/).
         "httpx": {"level": "WARNING"},
