@@ -1,5 +1,7 @@
 """The one allow-list for HTML that editors write. Everything else is removed on save."""
 
+import re
+
 import nh3
 
 # Exactly what the body's editor can make (articles/editor.py; tests/articles/test_editor.py keeps the
@@ -24,14 +26,20 @@ ALLOWED_CLASSES = {
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
+# What other tools write for the same things (a wire story, a paste sent through the API): kept as the
+# editor's own tags, so bold stays bold and a top-level heading stays a heading. The article's headline is
+# the page's only h1. nh3 writes these without attributes, so the renaming below sees only `<b>` and `</b>`.
+RENAMED_TAGS = {"b": "strong", "i": "em", "h1": "h2", "h5": "h4", "h6": "h4"}
+_RENAMED = re.compile(r"<(/?)(" + "|".join(RENAMED_TAGS) + r")>")
+
 
 def sanitize_html(html: str) -> str:
     """Keep structure and links; drop scripts, styles, event handlers, frames and unsafe URLs."""
     if not html:
         return ""
-    return nh3.clean(
+    cleaned = nh3.clean(
         html,
-        tags=ALLOWED_TAGS,
+        tags=ALLOWED_TAGS | set(RENAMED_TAGS),
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
@@ -39,3 +47,4 @@ def sanitize_html(html: str) -> str:
         clean_content_tags={"script", "style"},
         allowed_classes=ALLOWED_CLASSES,
     )
+    return _RENAMED.sub(lambda tag: f"<{tag[1]}{RENAMED_TAGS[tag[2]]}>", cleaned)

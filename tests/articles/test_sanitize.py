@@ -104,3 +104,21 @@ def test_sanitising_happens_on_every_save_not_only_on_create():
 
     article.refresh_from_db()
     assert article.body == "<p>Edited</p>"
+
+
+@pytest.mark.parametrize(
+    ("written", "kept"),
+    [
+        ("<p><b>Bold</b> and <i>slanted</i></p>", "<p><strong>Bold</strong> and <em>slanted</em></p>"),
+        ('<h1 class="x" onclick="a()">Top</h1><h5>Low</h5><h6>Lower</h6>',
+         "<h2>Top</h2><h4>Low</h4><h4>Lower</h4>"),
+        ("<p>&lt;b&gt; is a tag</p>", "<p>&lt;b&gt; is a tag</p>"),
+        ('<p><b><a href="https://x.example/">link</a></b></p>',
+         '<p><strong><a href="https://x.example/" rel="noopener noreferrer">link</a></strong></p>'),
+    ],
+    ids=["bold-italic", "headings", "escaped-text", "nested"],
+)  # fmt: skip
+def test_other_tools_spellings_become_the_editors_own_tags(written, kept):
+    """A wire story, a paste through the API writes <b>, <i> or <h1>: readers still see bold and headings."""
+    assert saved_body(written) == kept
+    assert saved_body(kept) == kept  # cleaning again changes nothing
