@@ -21,8 +21,6 @@ import pytest
 import redis
 from django.conf import settings
 
-from tests.comments.conftest import _roles  # noqa: F401 - the roles, after an earlier test's flush
-
 BASE_DIR = Path(settings.BASE_DIR)
 BIN = Path(sys.executable).parent
 
