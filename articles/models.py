@@ -64,6 +64,13 @@ class Section(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        from .redirects import remember_old_slug
+
+        with transaction.atomic():
+            remember_old_slug(self, [f"articles:section{page}" for page in ("", "-feed", "-feed-atom")])
+            super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("articles:section", kwargs={"slug": self.slug})
 
@@ -86,6 +93,13 @@ class Tag(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        from .redirects import remember_old_slug
+
+        with transaction.atomic():
+            remember_old_slug(self, ["articles:tag", "articles:tag-feed", "articles:tag-feed-atom"])
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:tag", kwargs={"slug": self.slug})

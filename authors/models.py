@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from imagekit.models import ImageSpecField
@@ -66,6 +66,13 @@ class Author(models.Model):
 
     def __str__(self):
         return self.display_name
+
+    def save(self, *args, **kwargs):
+        from articles.redirects import remember_old_slug
+
+        with transaction.atomic():
+            remember_old_slug(self, ["authors:detail", "authors:feed", "authors:feed-atom"])
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("authors:detail", kwargs={"slug": self.slug})

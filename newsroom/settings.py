@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sites",
+    "django.contrib.redirects",
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "rest_framework",
@@ -84,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Turns a login attempt from a locked-out client into the lockout answer (django-axes).
     "axes.middleware.AxesMiddleware",
+    # A 404 at an old address of a renamed section, tag or author answers 301 to the new one.
+    "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"

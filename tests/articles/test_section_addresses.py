@@ -36,3 +36,58 @@ def test_section_and_tag_addresses_are_lower_case_in_the_admin(client_as, editor
         "Use lower-case letters, numbers, hyphens or underscores only."
     ]
     assert not {"section": Section, "tag": Tag}[model].objects.filter(name="Ferries").exists()
+
+
+def test_a_renamed_section_s_old_pages_and_feeds_answer_301_to_the_new_ones(
+    client, client_as, editor, fresh_cache
+):
+    from django.test import Client
+
+    from tests.factories import ArticleFactory
+
+    section = Section.objects.create(name="Sport", slug="sport")
+    story = ArticleFactory(published=True, section=section, headline="Harbour regatta")
+    admin = client_as(editor)
+
+    def rename(slug):
+        response = admin.post(
+            f"/admin/articles/section/{section.pk}/change/",
+            {"name": "Sport", "slug": slug, "description": "", "position": 0},
+        )
+        assert response.status_code == 302, response.context["adminform"].form.errors
+
+    rename("sports")
+    client = Client()  # a reader
+    for old, new in [
+        ("/sport/", "/sports/"),
+        ("/sport/feed/", "/sports/feed/"),
+        ("/sport/feed/atom/", "/sports/feed/atom/"),
+    ]:
+        response = client.get(old)
+        assert (response.status_code, response["Location"]) == (301, new), old
+        assert "Harbour regatta" in client.get(new).content.decode()
+
+    rename("games")  # the first old address goes straight to the newest, not through a chain
+    assert client.get("/sport/")["Location"] == "/games/"
+    assert client.get("/sports/")["Location"] == "/games/"
+    rename("sport")  # and back: the old address is the section's own page again
+    assert client.get("/sport/").status_code == 200
+    assert client.get("/games/")["Location"] == "/sport/"
+    assert story.get_absolute_url().startswith("/sport/")
+
+
+def test_a_renamed_tag_and_author_keep_their_old_addresses(client, fresh_cache):
+    from articles.models import Tag
+    from tests.factories import ArticleFactory, AuthorFactory
+
+    tag, author = Tag.objects.create(name="Ferries", slug="ferries"), AuthorFactory(slug="marta")
+    ArticleFactory(published=True, tags=[tag], authors=[author])
+    tag.slug, author.slug = "ferry-service", "marta-quillon"
+    tag.save()
+    author.save()
+
+    assert client.get("/tag/ferries/")["Location"] == "/tag/ferry-service/"
+    assert client.get("/tag/ferries/feed/atom/")["Location"] == "/tag/ferry-service/feed/atom/"
+    assert client.get("/authors/marta/")["Location"] == "/authors/marta-quillon/"
+    assert client.get("/authors/marta/feed/")["Location"] == "/authors/marta-quillon/feed/"
+    assert client.get("/authors/nobody/").status_code == 404
