@@ -66,6 +66,21 @@ def test_load_demo_builds_a_believable_newsroom_once():
     assert Article.objects.filter(corrections__isnull=False).exists()
 
 
+def test_load_demo_runs_again_after_an_editor_renamed_a_section_and_a_tag():
+    from articles.models import Section, Tag
+
+    run("load_demo")
+    sport = Section.objects.get(slug="sport")
+    sport.slug = "sports"
+    sport.save()
+    Tag.objects.filter(slug="ferries").update(slug="ferry")
+    counts = (Section.objects.count(), Tag.objects.count(), Article.objects.count())
+
+    assert "0 new article(s)" in run("load_demo")
+    assert (Section.objects.count(), Tag.objects.count(), Article.objects.count()) == counts
+    assert Section.objects.get(name=sport.name).slug == "sports"
+
+
 def test_the_demo_has_readers_comments_a_held_one_and_a_reported_one_once(client):
     run("load_demo")
     run("load_demo")

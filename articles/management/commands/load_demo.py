@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from articles import demo_data
@@ -47,16 +48,20 @@ class Command(BaseCommand):
         )
 
     def _sections(self):
+        """By slug, or by name where an editor has since given the section another address."""
         sections = {}
         for position, (slug, name, description) in enumerate(demo_data.SECTIONS):
-            sections[slug], _ = Section.objects.get_or_create(
-                slug=slug, defaults={"name": name, "description": description, "position": position}
+            sections[slug] = Section.objects.filter(
+                Q(slug=slug) | Q(name=name)
+            ).first() or Section.objects.create(
+                slug=slug, name=name, description=description, position=position
             )
         return sections
 
     def _tags(self):
         return {
-            slug: Tag.objects.get_or_create(slug=slug, defaults={"name": name})[0]
+            slug: Tag.objects.filter(Q(slug=slug) | Q(name=name)).first()
+            or Tag.objects.create(slug=slug, name=name)
             for slug, name in demo_data.TAGS.items()
         }
 
