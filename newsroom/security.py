@@ -44,3 +44,19 @@ class PathContentSecurityPolicyMiddleware(CSPMiddleware):
                     parts.config = directives
                     break
         return parts
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """django-axes' answer to a locked-out login, in the site's look: who is locked, for how long, and what
+    to do (django-axes' own is one line of plain text)."""
+    from axes.helpers import get_client_username, get_cool_off
+    from django.shortcuts import render
+    from django.utils import timezone
+    from django.utils.timesince import timeuntil
+
+    cool_off = get_cool_off(request)
+    context = {
+        "username": get_client_username(request, credentials) or "",
+        "wait": timeuntil(timezone.now() + cool_off) if cool_off else "",
+    }
+    return render(request, "admin/locked_out.html", context, status=settings.AXES_HTTP_RESPONSE_CODE)

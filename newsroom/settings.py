@@ -276,6 +276,7 @@ AXES_LOCKOUT_PARAMETERS = [
 ]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "newsroom.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "newsroom.security.lockout_response"
 AXES_SENSITIVE_PARAMETERS = ["password"]
 
 # Reader search: searches per client address (newsroom.throttles.SearchThrottle; 429 beyond it).

@@ -55,7 +55,11 @@ def test_three_failed_logins_lock_the_account_for_that_client_even_with_the_righ
     assert login(client, "guess-1").status_code == 200  # the form again, with its error
     assert login(client, "guess-2").status_code == 200
     locked = login(client, "guess-3")
-    assert locked.status_code == 429 and b"locked" in locked.content.lower()
+    assert locked.status_code == 429
+    page = locked.content.decode().replace("\xa0", " ")
+    assert "<h1>Sign-in locked for a while</h1>" in page and "for <strong>desk</strong>" in page
+    assert "locked here for 59 minutes" in page or "locked here for 1 hour" in page
+    assert 'href="/admin/login/"' in page and "<footer" in page  # the site's look, with a way back
     refused = login(client, PASSWORD)
     assert refused.status_code == 429 and not logged_in(client)
     # A forged X-Forwarded-For is not another client: only NUM_PROXIES proxies of ours are believed.
