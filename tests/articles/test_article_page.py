@@ -265,7 +265,9 @@ def test_preview_link_still_shows_a_draft_without_indexing(client, fresh_cache):
 
     assert response.status_code == 200
     assert response["X-Robots-Tag"] == "noindex, nofollow"
-    assert "Draft for the desk" in page(response).find("h1").get_text()
+    soup = page(response)
+    assert "Draft for the desk" in soup.find("h1").get_text()
+    assert soup.select_one(".share") is None, "no share links to an address that is not live yet"
 
 
 def test_the_mastodon_share_link_goes_to_the_newsrooms_own_instance(client, story, settings):
