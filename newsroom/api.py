@@ -164,31 +164,33 @@ class LimitedJSONParser(JSONParser):
 
 class StrictFieldsMixin:
     """Unknown fields are refused, not ignored; text fields take JSON strings only (DRF's CharField would
-    store `123` or `1.5` as the text "123", so a client's mix-up of fields would pass unnoticed)."""
+    store `123` or `1.5` as the text "123", so a client's mix-up of fields would pass unnoticed). These
+    errors come in the same answer as the fields' own, so a client fixes everything in one go."""
+
+    UNKNOWN = "Unknown or read-only field; it cannot be set here."
+    NOT_TEXT = "Must be text (a JSON string), not a number."
 
     def to_internal_value(self, data):
+        errors = {}
         if isinstance(data, dict):
-            not_text = {
-                name: ["Must be text (a JSON string), not a number."]
-                for name, field in self.fields.items()
+            writable = {name: field for name, field in self.fields.items() if not field.read_only}
+            errors = {name: [self.UNKNOWN] for name in sorted(set(data) - set(writable))}
+            errors |= {
+                name: [self.NOT_TEXT]
+                for name, field in writable.items()
                 if isinstance(field, serializers.CharField)
-                and not field.read_only
                 and isinstance(data.get(name), int | float)
                 and not isinstance(data.get(name), bool)
             }
-            if not_text:
-                raise serializers.ValidationError(not_text)
-        return super().to_internal_value(data)
-
-    def validate(self, attrs):
-        if isinstance(self.initial_data, dict):
-            writable = {name for name, field in self.fields.items() if not field.read_only}
-            unknown = sorted(set(self.initial_data) - writable)
-            if unknown:
-                raise serializers.ValidationError(
-                    {name: ["Unknown or read-only field; it cannot be set here."] for name in unknown}
-                )
-        return super().validate(attrs)
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if not errors or not isinstance(error.detail, dict):
+                raise
+            raise serializers.ValidationError(error.detail | errors) from None
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
 
 
 class IdField(serializers.PrimaryKeyRelatedField):

@@ -306,6 +306,14 @@ class ArticleDetailSerializer(ArticleListSerializer):
 class SlugField(serializers.SlugRelatedField):
     """A related object by slug; text no slug could be (NUL bytes, too long) is refused before the query."""
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        if self.queryset is not None:
+            name = self.queryset.model._meta.verbose_name
+            self.error_messages["does_not_exist"] = (
+                f'No {name} has the slug "{{value}}". {name.capitalize()}s are named by slug, not id.'
+            )
+
     def to_internal_value(self, data):
         if isinstance(data, str) and ("\x00" in data or len(data) > 200):
             self.fail("does_not_exist", slug_name=self.slug_field, value=data[:50])

@@ -262,3 +262,20 @@ def test_unknown_addresses_and_methods_answer_in_the_error_format(api, api_as, e
     for kind in ("sections", "tags", "authors"):  # a NUL byte PostgreSQL cannot even compare
         assert_error(api.get(f"/api/v1/{kind}/%00/"), 404, "not_found")
         assert_error(api.get(f"/api/v1/{kind}/a%00b/"), 404, "not_found")
+
+
+def test_every_mistake_of_a_body_is_named_in_one_answer(api_as, editor):
+    """Unknown fields and numbers for text come with the fields' own errors, not one round trip later."""
+    SectionFactory(slug="city")
+    before = database_state()
+
+    response = api_as(editor).post(
+        LIST, {"headline": 7, "section": 1, "colour": "red", "slug": "a b"}, format="json"
+    )
+
+    errors = assert_error(response, 400, "invalid")["errors"]
+    assert set(errors) == {"headline", "body", "section", "colour", "slug"}
+    assert errors["colour"] == ["Unknown or read-only field; it cannot be set here."]
+    assert errors["section"] == ['No section has the slug "1". Sections are named by slug, not id.']
+    assert errors["headline"] == ["Must be text (a JSON string), not a number."]
+    assert database_state() == before
