@@ -6,6 +6,7 @@ personal-data permission."""
 import django_filters
 from django import forms
 from django.db.models import Count, Q
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -34,6 +35,7 @@ class IdField(forms.IntegerField):
         super().__init__(min_value=1, max_value=2**63 - 1, **kwargs)
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class ArticleIdFilter(django_filters.Filter):
     field_class = IdField
 

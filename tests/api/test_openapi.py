@@ -177,3 +177,9 @@ def test_the_contract_is_generated_without_a_warning_and_types_every_path_parame
     ]
     assert len(ids) >= 8
     assert all(schema["type"] == "integer" and "pattern" not in schema for _, schema in ids), ids
+
+
+def test_id_filters_are_integers_in_the_contract(served_schema):
+    queue = dict(operations(served_schema))["GET /api/v1/moderation/comments/"]
+    (article,) = [p for p in queue["parameters"] if p["name"] == "article"]
+    assert article["schema"] == {"type": "integer"} and article["description"]
