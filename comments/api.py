@@ -6,7 +6,6 @@ personal-data permission."""
 import django_filters
 from django import forms
 from django.db.models import Count, Q
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -35,7 +34,11 @@ class IdField(forms.IntegerField):
         super().__init__(min_value=1, max_value=2**63 - 1, **kwargs)
 
 
-@extend_schema_field(OpenApiTypes.INT)
+ARTICLE_FILTER = "Comments on this article (its id)."
+
+
+# The schema given whole (drf-spectacular takes no help_text beside an override).
+@extend_schema_field({"type": "integer", "minimum": 1, "description": ARTICLE_FILTER})
 class ArticleIdFilter(django_filters.Filter):
     field_class = IdField
 
@@ -47,7 +50,7 @@ class ModerationFilter(django_filters.FilterSet):
     rule = StrictChoiceFilter(
         choices=HoldRule.choices, field_name="moderation__held_reason", help_text="The rule that held them."
     )
-    article = ArticleIdFilter(field_name="object_pk", help_text="Comments on this article (its id).")
+    article = ArticleIdFilter(field_name="object_pk", help_text=ARTICLE_FILTER)
 
     class Meta:
         model = ReaderComment
