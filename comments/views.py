@@ -363,6 +363,13 @@ def mute(request, token):
             status=404,
             tone="error",
         )
+    if not posted and not services.follows_thread(comment):
+        return _page(
+            request,
+            title="Already unsubscribed",
+            tone="success",
+            message="You get no emails about replies in this conversation.",
+        )
     if not posted:
         response = render(request, "comments/mute.html", {"title": "Stop reply emails"})
         response["Cache-Control"] = "private, no-store"

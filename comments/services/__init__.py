@@ -9,6 +9,7 @@ from .posting import (
     PostOutcome,
     confirm_pending,
     follower_from_token,
+    follows_thread,
     mute_thread,
     pending_from_token,
     post_comment,
@@ -30,7 +31,7 @@ __all__ = [
     "ANONYMOUS", "CONFIRM", "HELD", "PUBLISHED", "LinkExpired", "PostOutcome", "anonymise_expired_commenters",
     "approve_comments", "can_moderate", "confirm_data_request", "confirm_pending", "data_request_from_token",
     "delete_expired_pending", "erase_commenter_data", "export_commenter_data", "follower_from_token",
-    "keep_comments", "mute_thread", "pending_from_token", "post_comment", "queue_held_digest",
-    "remove_comments",
+    "follows_thread", "keep_comments", "mute_thread", "pending_from_token", "post_comment",
+    "queue_held_digest", "remove_comments",
     "request_data", "require_published", "run_data_request",
 ]  # fmt: skip

@@ -375,8 +375,17 @@ def mute_thread(*, token: str) -> ReaderComment | None:
     comment = follower_from_token(token)
     if comment is None:
         return None
+    _follower_in_thread(comment).update(followup=False)
+    return comment
+
+
+def follows_thread(comment: ReaderComment) -> bool:
+    """Whether the follower behind this comment still gets reply mail for its thread."""
+    return _follower_in_thread(comment).filter(followup=True).exists()
+
+
+def _follower_in_thread(comment: ReaderComment):
     who = Q(pk=comment.pk)
     if comment.user_email:
         who |= Q(user_email__iexact=comment.user_email)
-    ReaderComment.objects.filter(who, thread_id=comment.thread_id).update(followup=False)
-    return comment
+    return ReaderComment.objects.filter(who, thread_id=comment.thread_id)

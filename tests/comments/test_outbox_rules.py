@@ -203,3 +203,6 @@ def test_unsubscribe_link_asks_first_and_the_one_click_post_mutes(article, reade
     assert response.status_code == 200 and b"no more emails" in response.content
     assert not ReaderComment.objects.filter(user_email="root@example.net", followup=True).exists()
     assert mail_client.post("/comments/unsubscribe/forged/").status_code == 404
+    again = scanner.get(link)  # the link opened again: it says where things stand, and offers nothing
+    assert again.status_code == 200 and b"Already unsubscribed" in again.content
+    assert b"Stop these emails" not in again.content
