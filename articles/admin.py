@@ -386,6 +386,7 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
         ShareRecordInline,
     ]
     actions = ["publish_selected", "unpublish_selected"]
+    change_list_template = "admin/articles/article/change_list.html"
 
     class Media:
         js = ["admin_desk/article_form.js", "admin_desk/confirm.js"]
@@ -647,6 +648,10 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
         request.article_workflow_state = {name: getattr(article, name) for name in WORKFLOW_FIELDS}
         request.article_corrections = list(article.corrections.all())
         return super().revision_view(request, object_id, version_id, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"can_recover": can_recover(request.user), **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
 
     def recoverlist_view(self, request, extra_context=None):
         if not can_recover(request.user):

@@ -1,10 +1,12 @@
-// Steps that take something off the site ask first: a story unpublished or a comment removed by a slip of
-// the mouse is gone for readers at once. Loaded as Media by the article and comment admins; no inline script.
+// Steps that take something off the site, or put several stories on it at once, ask first: a story
+// unpublished, a comment removed or an embargoed story published by a slip of the mouse is done for readers
+// at once. Loaded as Media by the article and comment admins; no inline script.
 (function () {
   "use strict";
   // The list's bulk actions, by name (articles.admin, comments.admin), and the question each one asks.
   var ACTIONS = {
     unpublish_selected: "Take the selected stories off the site? Readers will no longer see them.",
+    publish_selected: "Publish the selected stories now? Readers see them at once, and they are shared.",
     remove: "Remove the selected comments from the site?",
     mark_spam: "Mark the selected comments as spam and remove them from the site?",
   };

@@ -197,7 +197,13 @@ def test_recover_is_no_way_round_the_workflow_for_a_reporter(client_as, reporter
     assert client.get(recover_url(old)).status_code == 403
     assert client.post(recover_url(old), data).status_code == 403
     assert client.get(reverse("admin:articles_article_recoverlist")).status_code == 403
+    changelist = reverse("admin:articles_article_changelist")
+    assert "recoverlink" not in client.get(changelist).content.decode()  # no link to a refusal
     assert client_as(editor).post(recover_url(old), data).status_code == 403  # not deleted: History reverts
+    assert (
+        'class="recoverlink">Recover deleted articles</a>'
+        in client_as(editor).get(changelist).content.decode()
+    )
     article.refresh_from_db()
     assert (article.headline, article.status) == ("Published headline", Status.PUBLISHED)
     assert article in Article.objects.published()
