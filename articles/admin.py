@@ -24,6 +24,7 @@ from authors.models import Author
 from comments.queries import with_comment_counts
 from newsroom.admin import AutocompleteInputMixin, StrictInputMixin
 from sharing.admin import ShareRecordInline
+from sharing.models import ShareRecord
 
 from . import services
 from .changes import changes
@@ -648,6 +649,18 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
         request.article_workflow_state = {name: getattr(article, name) for name in WORKFLOW_FIELDS}
         request.article_corrections = list(article.corrections.all())
         return super().revision_view(request, object_id, version_id, extra_context)
+
+    def get_deleted_objects(self, objs, request):
+        """Share records are never deleted (the admin allows it to no one), so neither is a story that was
+        posted to social networks: the posts link to it. The delete page says so, and what to do instead."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if ShareRecord._meta.verbose_name in perms_needed:
+            perms_needed.discard(ShareRecord._meta.verbose_name)
+            perms_needed.add(
+                "shares: a story posted (or queued to be posted) on social networks stays in the archive, "
+                "because the posts link to it. Unpublish it instead"
+            )
+        return deleted, counts, perms_needed, protected
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {"can_recover": can_recover(request.user), **(extra_context or {})}

@@ -757,3 +757,23 @@ def test_a_value_no_autocomplete_offers_gets_the_fields_error_and_changes_nothin
     assert message in response.content.decode()
     article.refresh_from_db()
     assert article.headline == "Ferry runs all winter"
+
+
+def test_a_story_shared_on_social_networks_is_unpublished_not_deleted(client_as, editor):
+    from sharing.models import ShareRecord
+
+    shared = ArticleFactory(published=True, headline="Ferry strike ends")
+    ShareRecord.objects.create(article=shared, account="masto", network="mastodon")
+    plain = ArticleFactory(headline="Never shared")
+    client = client_as(editor)
+    url = reverse("admin:articles_article_delete", args=[shared.pk])
+
+    page = client.get(url)
+
+    assert page.status_code == 200
+    assert "stays in the archive, because the posts link to it. Unpublish it instead" in page.content.decode()
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert Article.objects.filter(pk=shared.pk).exists()
+    assert ShareRecord.objects.filter(article=shared).exists()
+    deleted = client.post(reverse("admin:articles_article_delete", args=[plain.pk]), {"post": "yes"})
+    assert deleted.status_code == 302 and not Article.objects.filter(pk=plain.pk).exists()
