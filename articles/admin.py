@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseNotAllowed
@@ -30,6 +31,7 @@ from . import services
 from .changes import changes
 from .conflicts import EditConflict, check_version
 from .editor import body_form_field
+from .images import ImageUploadField
 from .models import (
     SCHEDULE_HORIZON,
     SCHEDULE_TOO_FAR,
@@ -82,6 +84,7 @@ class TagAdmin(StrictInputMixin, admin.ModelAdmin):
 
 @admin.register(Image)
 class ImageAdmin(StrictInputMixin, admin.ModelAdmin):
+    formfield_overrides = {models.ImageField: {"form_class": ImageUploadField}}
     list_display = ["thumbnail", "title", "credit", "size", "uploaded_by", "created_at"]
     list_display_links = ["thumbnail", "title"]
     search_fields = ["title", "caption", "credit", "alt_text"]

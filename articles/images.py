@@ -4,6 +4,7 @@ import os
 import secrets
 from contextlib import contextmanager
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
@@ -11,6 +12,26 @@ from django.utils import timezone
 from PIL import Image as PILImage
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+
+
+class ImageUploadField(forms.ImageField):
+    """Django's image form field, which calls an image with more pixels than Pillow will open (its guard
+    against decompression bombs) "not an image or a corrupted image": here it is called too large, which is
+    what the person uploading it can act on."""
+
+    def to_python(self, data):
+        try:
+            return super().to_python(data)
+        except ValidationError as error:
+            if isinstance(
+                error.__cause__, PILImage.DecompressionBombError | PILImage.DecompressionBombWarning
+            ):
+                raise ValidationError(
+                    "This image has too many pixels to open; neither side may exceed %(limit)s.",
+                    code="image_dimensions",
+                    params={"limit": settings.IMAGE_MAX_PIXELS_SIDE},
+                ) from error
+            raise
 
 
 def image_upload_to(image, filename: str) -> str:

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils.html import format_html
 
+from articles.images import ImageUploadField
 from newsroom.admin import StrictInputMixin
 
 from .models import Author
@@ -10,6 +11,7 @@ from .models import Author
 
 @admin.register(Author)
 class AuthorAdmin(StrictInputMixin, admin.ModelAdmin):
+    formfield_overrides = {models.ImageField: {"form_class": ImageUploadField}}
     list_display = ["display_name", "kind", "job_title", "portrait", "user"]
     list_filter = ["kind"]
     search_fields = ["display_name", "job_title", "slug"]

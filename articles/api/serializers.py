@@ -17,7 +17,7 @@ from newsroom import fragments, page_cache
 from newsroom.api import IdField, StrictFieldsMixin
 
 from .. import services
-from ..images import validate_image_upload
+from ..images import ImageUploadField, validate_image_upload
 from ..models import Article, Byline, Correction, Image, RelatedArticle, Section, Tag
 from .queries import for_api_listing, listing_prefetches
 
@@ -582,7 +582,9 @@ COMMENT_OUTCOME_MESSAGES = {
 
 class ImageSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     file = serializers.ImageField(
-        write_only=True, help_text="JPEG, PNG, WebP or GIF, 200 to 8000 pixels a side."
+        write_only=True,
+        help_text="JPEG, PNG, WebP or GIF, 200 to 8000 pixels a side.",
+        _DjangoImageField=ImageUploadField,
     )
     renditions = serializers.SerializerMethodField()
 

@@ -148,6 +148,42 @@ def test_an_image_with_too_many_pixels_is_refused(client_as, editor, settings):
     assert not Image.objects.exists()
 
 
+def png_header_only(width: int, height: int) -> bytes:
+    """A PNG that says it is width×height: all Pillow reads before it refuses a decompression bomb."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return len(data).to_bytes(4, "big") + body + zlib.crc32(body).to_bytes(4, "big")
+
+    header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 2, 0, 0, 0])
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b""))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_an_image_too_big_for_pillow_to_open_is_called_too_big_in_the_admin_and_the_api(client_as, editor):
+    from rest_framework.test import APIClient
+
+    bomb = png_header_only(20_000, 20_000)
+    too_many = ["This image has too many pixels to open; neither side may exceed 8000."]
+
+    errors = form_errors(post_image(client_as(editor), SimpleUploadedFile("huge.png", bomb, "image/png")))
+    api = APIClient()
+    api.force_authenticate(editor)
+    response = api.post(
+        "/api/v1/images/",
+        {"file": SimpleUploadedFile("huge.png", bomb, "image/png"), "title": "Huge", "alt_text": "Huge"},
+        format="multipart",
+    )
+
+    assert errors == too_many
+    assert response.status_code == 400 and response.json()["errors"]["file"] == too_many
+    assert not Image.objects.exists()
+
+
 def test_a_tiny_image_is_refused(client_as, editor):
     upload = SimpleUploadedFile("icon.png", image_bytes(64, 64, image_format="PNG"), content_type="image/png")
 
