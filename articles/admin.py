@@ -661,7 +661,7 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
             perms_needed.discard(ShareRecord._meta.verbose_name)
             perms_needed.add(
                 "shares: a story posted (or queued to be posted) on social networks stays in the archive, "
-                "because the posts link to it. Unpublish it instead"
+                "because the posts link to it. Unpublish it instead."
             )
         return deleted, counts, perms_needed, protected
 
