@@ -12,7 +12,13 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from articles.api.filters import StrictChoiceFilter
-from newsroom.api import ID_PATTERN, SCHEMA_EXAMPLES, NewsroomViewMixin, StrictCursorPagination
+from newsroom.api import (
+    ID_PATTERN,
+    SCHEMA_EXAMPLES,
+    NewsroomViewMixin,
+    StrictCursorPagination,
+    StrictFieldsMixin,
+)
 
 from . import services
 from .models import HoldRule, ReaderComment
@@ -176,6 +182,10 @@ class ModerationCommentViewSet(
         return queryset
 
     def _decide(self, service, **kwargs):
+        if self.request.data:  # a decision takes no body: a field sent would be ignored, so it is refused
+            raise serializers.ValidationError(
+                {name: [StrictFieldsMixin.UNKNOWN] for name in sorted(self.request.data)}
+            )
         comment = self.get_object()
         service(comments=[comment], by=self.request.user, **kwargs)
         return Response(self.get_serializer(self.get_queryset().get(pk=comment.pk)).data)

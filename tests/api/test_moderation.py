@@ -141,6 +141,17 @@ def test_a_reply_is_not_approved_while_the_comment_it_answers_is_off_the_site(
     assert len(api.get(f"/api/v1/articles/{story.pk}/comments/").json()["results"]) == 2
 
 
+def test_a_decision_with_a_body_is_refused_naming_its_fields(api_as, moderator, story, make_comment):
+    comment = held(make_comment, story, "Good news for night workers.")
+    before = database_state()
+
+    response = api_as(moderator).post(f"{QUEUE}{comment.pk}/remove/", {"reason": "rude"}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"reason": ["Unknown or read-only field; it cannot be set here."]}
+    assert database_state() == before
+
+
 def test_spam_and_keep(api_as, moderator, story, make_comment):
     spam = held(make_comment, story, "Cheap tickets!")
     reported = make_comment(story, "A fair point.")
