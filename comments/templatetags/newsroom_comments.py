@@ -131,7 +131,8 @@ def comment_form(context, article, heading="Leave a Reply"):
         lambda: {f"article:{article.pk}"},
     )
     security = CommentSecurityForm(article).initial
-    csrf_input = CsrfTokenNode().render(Context({"csrf_token": context.get("csrf_token")}))
+    csrf_token = context.get("csrf_token")  # "" on a page the cache may share: csrf.js fetches one
+    csrf_input = CsrfTokenNode().render(Context({"csrf_token": csrf_token})) if csrf_token else ""
     html = html.replace(CsrfTokenNode().render(Context({"csrf_token": CSRF})), csrf_input)
     html = html.replace(TIMESTAMP, str(security["timestamp"])).replace(
         SECURITY_HASH, security["security_hash"]

@@ -278,3 +278,19 @@ def test_the_mastodon_share_link_goes_to_the_newsrooms_own_instance(client, stor
 
     assert link.startswith("https://social.example.net/share?text=")
     assert story.slug in link
+
+
+def test_a_page_the_cache_may_share_renders_its_comment_form_without_a_csrf_warning(client, story, settings):
+    """The shared page carries no token (csrf.js fetches one); rendering it must not warn, in DEBUG, that
+    `{% csrf_token %}` had no value, once per page in the server's log."""
+    import warnings
+
+    settings.DEBUG = True
+    settings.PAGE_CACHE_SECONDS, settings.FRAGMENT_CACHE_SECONDS = 60, 600
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        response = client.get(story.get_absolute_url())
+
+    assert response.status_code == 200 and 'class="comment-form"' in response.content.decode()
+    assert "csrfmiddlewaretoken" not in response.content.decode()
+    assert not [w for w in caught if "csrf_token" in str(w.message)]
