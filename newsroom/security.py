@@ -31,9 +31,9 @@ def client_ip(request) -> str | None:
 class PathContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp with a second policy for the addresses that need one (settings.CSP_PATH_POLICIES).
 
-    The public site gets CONTENT_SECURITY_POLICY (no inline script or style at all); the admin and the API
-    docs ship Django's and Swagger/Redoc's inline styles, so they get their own, still without inline
-    script. A view-level `csp_override` wins over both.
+    The public site gets CONTENT_SECURITY_POLICY (no inline script or style at all); the admin, the
+    browsable API and the API docs ship Django's, DRF's and Swagger/Redoc's inline styles, so they get their
+    own, still without inline script. A view-level `csp_override` wins over both.
     """
 
     def get_policy_parts(self, request, response, report_only=False):

@@ -235,13 +235,15 @@ _CSP_COMMON = {
     "report-uri": env.str("CSP_REPORT_URI", default="") or None,
 }
 CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_COMMON}
-# The admin (Django's templates and ours set style attributes) and the API docs (Swagger UI and Redoc inject
-# styles; Redoc runs its parser in a blob: worker) allow inline *styles*; no page allows inline script.
+# The admin (Django's templates and ours set style attributes), the browsable API (DRF's pages set style
+# attributes and inline their code highlighting) and the API docs (Swagger UI and Redoc inject styles; Redoc
+# runs its parser in a blob: worker) allow inline *styles*; no page allows inline script.
 CSP_PATH_POLICIES = [
     (
         "/admin/",
         _CSP_COMMON | {"style-src": [SELF, UNSAFE_INLINE], "img-src": [SELF, "data:", "blob:", "https:"]},
     ),
+    ("/api/v1/", _CSP_COMMON | {"style-src": [SELF, UNSAFE_INLINE]}),
     (
         "/api/docs/",
         _CSP_COMMON

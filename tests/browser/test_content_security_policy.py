@@ -96,3 +96,10 @@ def test_swagger_ui_and_redoc_render_under_their_policy(tab, site):
     visit(tab, site.url + "/api/docs/redoc/", ready=".api-content", expected=(REDOC_LOGO,))
     tab.wait_for_selector(".api-content h1", timeout=15000)
     assert "API" in tab.locator(".api-content h1").first.inner_text()
+
+
+def test_the_browsable_api_renders_under_its_policy(tab, site):
+    article = build_newsroom(2)["articles"][0]
+    visit(tab, site.url + "/api/v1/?format=api", ready=".response-info")
+    visit(tab, site.url + f"/api/v1/articles/{article.pk}/?format=api", ready=".response-info")
+    assert article.headline in tab.locator(".response-info").inner_text()
