@@ -39,8 +39,12 @@ class PathContentSecurityPolicyMiddleware(CSPMiddleware):
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)
         if parts.config is None and not report_only:
-            for prefix, directives in settings.CSP_PATH_POLICIES:
-                if request.path_info.startswith(prefix):
+            content_type = response.get("Content-Type", "")
+            # (prefix, directives) or (prefix, directives, content types it is only for)
+            for prefix, directives, *only_for in settings.CSP_PATH_POLICIES:
+                if request.path_info.startswith(prefix) and (
+                    not only_for or content_type.startswith(tuple(only_for))
+                ):
                     parts.config = directives
                     break
         return parts

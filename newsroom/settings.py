@@ -243,7 +243,7 @@ CSP_PATH_POLICIES = [
         "/admin/",
         _CSP_COMMON | {"style-src": [SELF, UNSAFE_INLINE], "img-src": [SELF, "data:", "blob:", "https:"]},
     ),
-    ("/api/v1/", _CSP_COMMON | {"style-src": [SELF, UNSAFE_INLINE]}),
+    ("/api/v1/", _CSP_COMMON | {"style-src": [SELF, UNSAFE_INLINE]}, "text/html"),  # only the HTML pages
     (
         "/api/docs/",
         _CSP_COMMON
