@@ -84,6 +84,7 @@ COMMENT_EXAMPLE = {
     "parent_id": 10,
     "level": 1,
     "name": "Sam",
+    "website": "https://sam.example.org/",
     "submit_date": "2026-11-25T11:00:00Z",
     "text_html": "<p>Good news for cyclists.</p>",
 }

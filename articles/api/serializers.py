@@ -12,7 +12,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
 from authors.models import Author
-from comments.rendering import public_name, public_text
+from comments.rendering import public_name, public_text, public_url
 from newsroom import fragments, page_cache
 from newsroom.api import IdField, StrictFieldsMixin
 
@@ -515,6 +515,10 @@ class ArticleCommentSerializer(serializers.Serializer):
     )
     level = serializers.IntegerField(help_text="Nesting depth, 0 at the top.")
     name = serializers.CharField(help_text="The name the commenter gave; emails in it are masked.")
+    website = serializers.CharField(
+        help_text="The website the commenter gave, as the site links their name; empty when there is none "
+        "(or it would show an email address)."
+    )
     submit_date = serializers.DateTimeField()
     text_html = serializers.CharField(
         help_text="The comment as HTML: escaped text, paragraphs, links marked nofollow; emails masked."
@@ -526,6 +530,7 @@ class ArticleCommentSerializer(serializers.Serializer):
             "parent_id": comment.parent_id if comment.parent_id != comment.pk else None,
             "level": comment.level,
             "name": public_name(comment.user_name),
+            "website": public_url(comment.user_url),
             "submit_date": serializers.DateTimeField().to_representation(comment.submit_date),
             "text_html": str(public_text(comment.comment)),
         }

@@ -41,7 +41,7 @@ from newsroom.throttles import CommentPostThrottle
 from .. import services
 from ..conflicts import EditConflict, last_change, lock_version
 from ..models import Article, Image, Section, Tag
-from .examples import ARTICLE_EXAMPLE, WRITE_EXAMPLE
+from .examples import ARTICLE_EXAMPLE, COMMENT_EXAMPLE, WRITE_EXAMPLE
 from .filters import ArticleFilter
 from .queries import (
     for_api_detail,
@@ -399,20 +399,7 @@ class ArticleViewSet(
         description="Approved comments of a published article, threaded: each has its `parent_id` and "
         "`level`; threads in the order they were started. Names only, never an email or address.",
         responses=ArticleCommentSerializer(many=True),
-        examples=[
-            OpenApiExample(
-                "a reply",
-                response_only=True,
-                value={
-                    "id": 12,
-                    "parent_id": 10,
-                    "level": 1,
-                    "name": "Sam",
-                    "submit_date": "2026-11-25T11:00:00Z",
-                    "text_html": "<p>Good news for cyclists.</p>",
-                },
-            )
-        ],
+        examples=[OpenApiExample("a reply", response_only=True, value=COMMENT_EXAMPLE)],
     )
     @extend_schema(
         methods=["POST"],
@@ -451,7 +438,17 @@ class ArticleViewSet(
         comments = (
             public_comments()
             .filter(object_pk=str(article.pk))
-            .only("id", "parent_id", "level", "thread_id", "order", "user_name", "submit_date", "comment")
+            .only(
+                "id",
+                "parent_id",
+                "level",
+                "thread_id",
+                "order",
+                "user_name",
+                "user_url",
+                "submit_date",
+                "comment",
+            )
         )
         page = self.paginate_queryset(comments)
         return self.get_paginated_response(ArticleCommentSerializer(page, many=True).data)

@@ -347,17 +347,18 @@ def test_the_bare_api_address_sends_to_the_current_version(api):
 
 def test_comments_come_threaded_with_no_parent_at_the_top_and_no_personal_data(api, make_comment):
     article = ArticleFactory(published=True)
-    root = make_comment(article, text="Top of the thread")
-    reply = make_comment(article, text="An answer", parent=root)
+    root = make_comment(article, text="Top of the thread", user_url="https://sam.example.org/")
+    reply = make_comment(article, text="An answer", parent=root, user_url="mailto:sam.private@example.org")
     make_comment(article, text="Waiting", is_public=False)
 
     response = api.get(f"{LIST}{article.pk}/comments/")
 
     assert response.status_code == 200
-    rows = [(c["id"], c["parent_id"], c["level"], c["text_html"]) for c in response.json()["results"]]
-    assert rows == [
-        (root.pk, None, 0, "<p>Top of the thread</p>"),
-        (reply.pk, root.pk, 1, "<p>An answer</p>"),
+    fields = ("id", "parent_id", "level", "website", "text_html")
+    rows = [tuple(c[name] for name in fields) for c in response.json()["results"]]
+    assert rows == [  # the website as the site links the name; none that would show an email address
+        (root.pk, None, 0, "https://sam.example.org/", "<p>Top of the thread</p>"),
+        (reply.pk, root.pk, 1, "", "<p>An answer</p>"),
     ]
     body = response.content.decode()
     assert "sam.private@example.org" not in body and "203.0.113.77" not in body
