@@ -120,6 +120,7 @@ SCHEMA_EXAMPLES.update(
                     "noted_at": "2026-11-25T10:00:00Z",
                 }
             ],
+            "comments_enabled": True,
             "publish_at": None,
             "created_at": "2026-11-24T17:40:00Z",
         },

@@ -273,6 +273,10 @@ class ArticleDetailSerializer(ArticleListSerializer):
         many=True, source="related_links", help_text="Shown under “Read more”, in the editors' order."
     )
     corrections = CorrectionSerializer(many=True)
+    comments_enabled = serializers.BooleanField(
+        help_text="Whether the newsroom takes readers' comments on this article (they also close "
+        "COMMENTS_CLOSE_AFTER_DAYS after publication)."
+    )
     # The newsroom's own: when the draft was started, how often it was saved, what it posts to social
     # networks. Staff get them (`version` is what If-Match names); readers' answers leave them out.
     created_at = serializers.DateTimeField(required=False, help_text="Staff only: when the draft was begun.")
@@ -295,6 +299,7 @@ class ArticleDetailSerializer(ArticleListSerializer):
             "body",
             "related",
             "corrections",
+            "comments_enabled",
             "publish_at",
             "created_at",
             "version",

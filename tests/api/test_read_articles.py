@@ -114,8 +114,11 @@ def test_article_detail_has_every_documented_field(api, make_comment, settings):
     assert data["source_credit"] == "With reporting by AFP"
     assert data["canonical_url"] == "https://news.example.org" + article.get_absolute_url()
     assert [r["headline"] for r in data["related"]] == ["Earlier story"]
-    assert data["comment_count"] == 1
+    assert data["comment_count"] == 1 and data["comments_enabled"] is True
     assert data["published_at"] and data["updated_at"]
+    article.comments_enabled = False
+    article.save()
+    assert api.get(f"{LIST}{article.pk}/").json()["comments_enabled"] is False
 
 
 def test_list_items_are_light(api):
