@@ -131,11 +131,31 @@ class CountedPage(LazyPage):
 _TERMS = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
 
 
+# Letters that carry no separable accent, so NFKD leaves them whole; PostgreSQL's unaccent spells them so.
+UNACCENT_LETTERS = str.maketrans(
+    {
+        "æ": "ae",
+        "Æ": "AE",
+        "ø": "o",
+        "Ø": "O",
+        "œ": "oe",
+        "Œ": "OE",
+        "ß": "ss",
+        "đ": "d",
+        "Đ": "D",
+        "ł": "l",
+        "Ł": "L",
+    }
+)
+
+
 def fold(text: str | None) -> str | None:
-    """Lower case without accents, as the plain match compares text: "São Tomé" becomes "sao tome"."""
+    """Lower case without accents, as the plain match compares text: "São Tomé" becomes "sao tome", and
+    "Ærø" "aero"."""
     if text is None:
         return None
-    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)).lower()
+    decomposed = unicodedata.normalize("NFKD", text).translate(UNACCENT_LETTERS)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 
 class Folded(Func):

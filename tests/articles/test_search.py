@@ -352,6 +352,22 @@ def test_sqlite_connections_are_given_the_fold(tmp_path):
         wrapper.close()
 
 
+def test_the_python_fold_spells_letters_as_postgresql_s_unaccent_does():
+    """`make run` (SQLite, Python's fold) and production (PostgreSQL's newsroom_fold) must find the same
+    stories: Ærø, Søren, Œuvre, Straße and Łódź have letters with no separable accent."""
+    from articles.search import fold
+
+    words = ["Ærø", "Søren", "Œuvre", "Straße", "Łódź", "Đakovo", "São Tomé ZOË"]
+    with connection.cursor() as cursor:
+        folded_by_postgresql = []
+        for word in words:
+            cursor.execute("SELECT newsroom_fold(%s)", [word])
+            folded_by_postgresql.append(cursor.fetchone()[0])
+
+    assert [fold(word) for word in words] == folded_by_postgresql
+    assert fold("Ærø") == "aero" and fold("Straße") == "strasse"
+
+
 def test_the_sqlite_fallback_finds_words_of_the_story_not_of_its_markup(fresh_cache):
     """`make run` searches with the fallback: `blockquote` or `href` found every story that had one."""
     from articles.models import Article
