@@ -2,7 +2,12 @@
 feed subscriptions, search engines) keep working after an edit."""
 
 from django.conf import settings
-from django.urls import reverse
+from django.http import HttpResponsePermanentRedirect
+from django.urls import Resolver404, resolve, reverse
+from django.utils.cache import patch_cache_control
+
+# How long a browser or proxy may keep an old address's 301: a slug renamed back must not loop for ever.
+OLD_ADDRESS_MAX_AGE = 24 * 60 * 60
 
 
 def remember_old_path(article) -> None:
@@ -32,7 +37,7 @@ def remember_old_path(article) -> None:
 
 def remember_old_slug(instance, url_names) -> None:
     """Before a section, tag or author is saved: if its slug changes, its old pages (named by `url_names`,
-    each taking `slug`) answer 301 to the new ones, through django.contrib.redirects' fallback middleware.
+    each taking `slug`) answer 301 to the new ones (OldAddressMiddleware, below).
     Earlier renames point on to the newest address, and renaming back removes the redirect in the way. The
     caller saves in the same transaction."""
     from django.contrib.redirects.models import Redirect
@@ -51,3 +56,52 @@ def remember_old_slug(instance, url_names) -> None:
         Redirect.objects.update_or_create(
             site_id=settings.SITE_ID, old_path=old_path, defaults={"new_path": new_path}
         )
+
+
+class OldAddressMiddleware:
+    """A 404 at an address django.contrib.redirects knows answers 301 to where it went, its query string
+    carried over, and only while the page there is one readers may see: the new slug of a tag that is on
+    drafts only, or of an author with no published story, would give a story away before it runs. Targets
+    are paths of this site only (Admin > Redirects is for administrators; it cannot send readers away)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 404 or request.method not in ("GET", "HEAD"):
+            return response
+        from django.contrib.redirects.models import Redirect
+
+        new_path = (
+            Redirect.objects.filter(site_id=settings.SITE_ID, old_path=request.path_info)
+            .values_list("new_path", flat=True)
+            .first()
+        )
+        if not new_path or not new_path.startswith("/") or new_path.startswith("//") or not _public(new_path):
+            return response
+        query = request.META.get("QUERY_STRING", "")
+        moved = HttpResponsePermanentRedirect(new_path + (f"?{query}" if query else ""))
+        patch_cache_control(moved, public=True, max_age=OLD_ADDRESS_MAX_AGE)
+        return moved
+
+
+def _public(path: str) -> bool:
+    """Whether readers may see the section, tag or author page (or its feed) at `path`; other pages of the
+    site answer for themselves once the reader gets there."""
+    from authors.models import Author
+
+    from .models import Section, Tag
+
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    slug = match.kwargs.get("slug")
+    if match.namespace == "articles" and match.url_name.startswith("section"):
+        return Section.objects.filter(slug=slug).exists()
+    if match.namespace == "articles" and match.url_name.startswith("tag"):
+        return Tag.objects.in_use().filter(slug=slug).exists()
+    if match.namespace == "authors" and slug:
+        return Author.objects.bylined().filter(slug=slug).exists()
+    return True

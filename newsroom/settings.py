@@ -85,8 +85,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Turns a login attempt from a locked-out client into the lockout answer (django-axes).
     "axes.middleware.AxesMiddleware",
-    # A 404 at an old address of a renamed section, tag or author answers 301 to the new one.
-    "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
+    # A 404 at an old address of a renamed section, tag or author answers 301 to the new one, if public.
+    "articles.redirects.OldAddressMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"

@@ -91,3 +91,39 @@ def test_a_renamed_tag_and_author_keep_their_old_addresses(client, fresh_cache):
     assert client.get("/authors/marta/")["Location"] == "/authors/marta-quillon/"
     assert client.get("/authors/marta/feed/")["Location"] == "/authors/marta-quillon/feed/"
     assert client.get("/authors/nobody/").status_code == 404
+
+
+def test_an_old_address_keeps_its_query_and_may_be_cached_for_a_day_only(client, fresh_cache):
+    from tests.factories import ArticleFactory
+
+    section = Section.objects.create(name="Sport", slug="sport")
+    ArticleFactory(published=True, section=section)
+    section.slug = "sports"
+    section.save()
+
+    response = client.get("/sport/?page=2&utm_source=feed")
+
+    assert (response.status_code, response["Location"]) == (301, "/sports/?page=2&utm_source=feed")
+    assert response["Cache-Control"] == "public, max-age=86400"  # renaming back must not loop in browsers
+
+
+def test_a_renamed_tag_or_author_on_drafts_only_gives_nothing_away(client, fresh_cache):
+    """Their pages are 404s so as not to name a story before it runs; their old addresses stay 404s, not
+    301s whose Location would tell the new slug. Once a story with them is out, the old address leads on."""
+    from articles.models import Tag
+    from tests.factories import ArticleFactory, AuthorFactory
+
+    tag, author = Tag.objects.create(name="Council", slug="council"), AuthorFactory(slug="guest")
+    draft = ArticleFactory(tags=[tag], authors=[author])
+    tag.slug, author.slug = "council-leader-resigns", "guest-writer"
+    tag.save()
+    author.save()
+
+    for old in ("/tag/council/", "/tag/council/feed/", "/authors/guest/", "/authors/guest/feed/atom/"):
+        response = client.get(old)
+        assert response.status_code == 404 and "council-leader" not in response.get("Location", ""), old
+
+    draft.status, draft.published_at = "published", draft.created_at
+    draft.save()
+    assert client.get("/tag/council/")["Location"] == "/tag/council-leader-resigns/"
+    assert client.get("/authors/guest/")["Location"] == "/authors/guest-writer/"
