@@ -182,10 +182,11 @@ class ModerationCommentViewSet(
         return queryset
 
     def _decide(self, service, **kwargs):
-        if self.request.data:  # a decision takes no body: a field sent would be ignored, so it is refused
-            raise serializers.ValidationError(
-                {name: [StrictFieldsMixin.UNKNOWN] for name in sorted(self.request.data)}
-            )
+        data = self.request.data  # a decision takes no body: what was sent would be ignored, so it is refused
+        if not isinstance(data, dict):
+            raise serializers.ValidationError({"non_field_errors": ["A decision takes no body."]})
+        if data:
+            raise serializers.ValidationError({name: [StrictFieldsMixin.UNKNOWN] for name in sorted(data)})
         comment = self.get_object()
         service(comments=[comment], by=self.request.user, **kwargs)
         return Response(self.get_serializer(self.get_queryset().get(pk=comment.pk)).data)

@@ -51,14 +51,8 @@ def approve_comments(*, comments, by) -> int:
         comment.save(update_fields=["is_public", "is_removed"])
         done.append(comment)
     _decide([c.pk for c in done], by, is_spam=False, held_reason="")
-    # The replies that left with a comment come back with it (those held or removed for themselves stay).
-    hidden_with = ReaderComment.objects.filter(
-        pk__in=_replies_below(done), is_public=False, moderation__held_reason=HoldRule.THREAD_REMOVED
-    )
-    back = list(hidden_with.exclude(pk__in=[c.pk for c in done]))
-    for reply in back:
-        reply.is_public = True
-        reply.save(update_fields=["is_public"])
+    back = _replies_coming_back(done)
+    ReaderComment.objects.filter(pk__in=back).update(is_public=True)
     Moderation.objects.filter(comment__in=back).update(held_reason="")
     for comment in done:
         _queue_notifications(comment)
@@ -83,6 +77,24 @@ def _refuse_orphans(chosen) -> None:
         raise ValidationError(
             ORPHAN if len(chosen) == 1 else f"{ORPHAN} (comments {', '.join(map(str, orphans))})"
         )
+
+
+def _replies_coming_back(approved) -> list[int]:
+    """The replies that left the page with these comments, level by level: each comes back only under a
+    comment that is on the site again (one held or removed for itself keeps its own replies off)."""
+    on_site, back = {c.pk for c in approved}, []
+    level = list(on_site)
+    while level:
+        level = list(
+            ReaderComment.objects.filter(
+                parent_id__in=level, is_public=False, moderation__held_reason=HoldRule.THREAD_REMOVED
+            )
+            .exclude(pk__in=on_site)
+            .values_list("pk", flat=True)
+        )
+        on_site.update(level)
+        back += level
+    return back
 
 
 def _replies_below(comments) -> list[int]:
@@ -131,7 +143,8 @@ def remove_comments(*, comments, by, spam: bool = False) -> int:
     for comment in shown:
         publish_or_unpublish_nested_comments(comment, are_public=False)
     _set_moderation(leaving, held_reason=HoldRule.THREAD_REMOVED)
-    _decide(ids, by, is_spam=spam)
+    # Removed by a decision of their own now: no comment brought back later brings these back with it.
+    _decide(ids, by, is_spam=spam, held_reason="")
     # Reply and new-comment mail quoting them is not sent (their nested replies' mail is stopped at sending).
     OutgoingMail.objects.filter(about__in=ids, sent_at__isnull=True).delete()
     return len(rows)

@@ -141,6 +141,29 @@ def test_a_reply_is_not_approved_while_the_comment_it_answers_is_off_the_site(
     assert len(api.get(f"/api/v1/articles/{story.pk}/comments/").json()["results"]) == 2
 
 
+def test_a_comment_brought_back_brings_back_only_replies_under_comments_on_the_site(
+    api_as, moderator, story, make_comment, api
+):
+    """top > r1 > r2. r1 removed for itself (r2 leaves with it), then top removed and approved: top comes
+    back, r1 stays removed, so r2 stays off too. A comment removed by its own decision after it had left with
+    its thread is not brought back either."""
+    client = api_as(moderator)
+    top = make_comment(story, "Top")
+    r1 = make_comment(story, "Reply", parent=top)
+    r2 = make_comment(story, "Reply to the reply", parent=r1)
+    other = make_comment(story, "Another reply", parent=top)
+    for comment in (r1, top):
+        assert client.post(f"{QUEUE}{comment.pk}/remove/").status_code == 200
+    assert client.post(f"{QUEUE}{other.pk}/remove/").status_code == 200  # after it left with top
+
+    assert client.post(f"{QUEUE}{top.pk}/approve/").status_code == 200
+
+    public = api.get(f"/api/v1/articles/{story.pk}/comments/").json()["results"]
+    assert [c["id"] for c in public] == [top.pk]
+    states = {c.pk: client.get(f"{QUEUE}{c.pk}/").json()["state"] for c in (r1, r2, other)}
+    assert states == {r1.pk: "removed", r2.pk: "held", other.pk: "removed"}
+
+
 def test_a_decision_with_a_body_is_refused_naming_its_fields(api_as, moderator, story, make_comment):
     comment = held(make_comment, story, "Good news for night workers.")
     before = database_state()
@@ -149,6 +172,9 @@ def test_a_decision_with_a_body_is_refused_naming_its_fields(api_as, moderator, 
 
     assert response.status_code == 400
     assert response.json()["errors"] == {"reason": ["Unknown or read-only field; it cannot be set here."]}
+    for body in (5, True, "x", [1]):
+        response = api_as(moderator).post(f"{QUEUE}{comment.pk}/remove/", body, format="json")
+        assert response.status_code == 400 and response.json()["message"] == "A decision takes no body."
     assert database_state() == before
 
 
