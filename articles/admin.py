@@ -318,8 +318,10 @@ class ArticleAdminForm(forms.ModelForm):
         if action in PUBLISHER_ACTIONS and not services.can_publish(self.request.user):
             raise ValidationError("Only editors can publish, schedule or unpublish articles.")
         at = cleaned.get("publish_at")
-        if self.instance.status == Article.Status.PUBLISHED and (
-            action == "_schedule" or "publish_at" in self.changed_data
+        if (
+            self.instance.status == Article.Status.PUBLISHED
+            and action != "_unpublish"  # taking it off the site first is the way to schedule it
+            and (action == "_schedule" or "publish_at" in self.changed_data)
         ):
             # Checked here, not left to the service after the save: a published story given a future
             # "Publish at" would keep it (and show it in the API) while the step itself was refused.

@@ -1,6 +1,8 @@
 """What a reader may see of a comment: masked, escaped, linkified text and a keyed avatar, never an email."""
 
+import html
 import re
+from urllib.parse import unquote
 
 from django.utils.crypto import salted_hmac
 from django.utils.html import escape, urlize
@@ -32,8 +34,14 @@ def public_name(name: str) -> str:
 
 
 def public_url(url: str) -> str:
-    """The commenter's website, or "" when it would reveal an email address."""
-    if not url or EMAIL_RE.search(url) or not url.lower().startswith(("http://", "https://")):
+    """The commenter's website, or "" when it would reveal an email address, written plainly or encoded
+    (`sam%40example.org`, `sam&#64;example.org`, even encoded twice)."""
+    if not url or not url.lower().startswith(("http://", "https://")):
+        return ""
+    decoded = url
+    for _ in range(3):
+        decoded = unquote(html.unescape(decoded))
+    if EMAIL_RE.search(url) or EMAIL_RE.search(decoded):
         return ""
     return url
 

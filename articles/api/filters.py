@@ -50,7 +50,7 @@ class StrictCharField(forms.CharField):
     """Text, or no parameter at all: `?section=` is a mistake to report, not "every section"."""
 
     def to_python(self, value):
-        if value == "":
+        if value is not None and not value.strip():  # "" or spaces only
             raise forms.ValidationError("Give a value, or leave the parameter out.", code="required")
         return super().to_python(value)
 

@@ -209,6 +209,8 @@ def _cursor(**tokens):
         "tag=",
         "author=",
         "q=",
+        "q=%20%20",
+        "tag=%09",
         "q=a%00b",
         f"q={'x' * 201}",
     ],

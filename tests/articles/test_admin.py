@@ -317,6 +317,10 @@ def test_a_published_story_cannot_be_given_a_schedule_and_nothing_of_the_edit_is
     ]
     assert snapshot(article) == before and article.publish_at is None
     assert 'name="_schedule"' not in page and 'name="_publish"' not in page and 'name="_unpublish"' in page
+    data["_unpublish"] = "1"  # the way to schedule it: take it off the site first, with the time typed
+    data.pop("_schedule", None)
+    assert client.post(change_url(article), data).status_code == 302
+    assert snapshot(article)[1] == Status.UNPUBLISHED
 
 
 def test_the_schedule_field_names_the_newsroom_s_time_zone_not_the_reader_s(client_as, editor, settings):

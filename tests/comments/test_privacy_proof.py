@@ -180,6 +180,14 @@ def test_public_text_masks_typed_emails_and_escapes_html():
     assert public_name("x@y.example") == "[email hidden]"
     assert public_url("https://x.example/?who=me@y.example") == ""
     assert public_url("javascript:alert(1)") == ""
+    for encoded in (
+        "sam%40example.org",
+        "sam&#64;example.org",
+        "sam%2540example.org",
+        "sam&amp;#64;example.org",
+    ):
+        assert public_url(f"https://x.example/?contact={encoded}") == "", encoded
+    assert public_url("https://x.example/a%20page?q=1") == "https://x.example/a%20page?q=1"
 
 
 def test_avatars_come_from_a_keyed_hash_not_the_email(article, settings, client):
