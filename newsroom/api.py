@@ -170,18 +170,22 @@ class StrictFieldsMixin:
     UNKNOWN = "Unknown or read-only field; it cannot be set here."
     NOT_TEXT = "Must be text (a JSON string), not a number."
 
+    def shape_errors(self, data) -> dict:
+        """Unknown fields and numbers for text: found without a query, whatever else is wrong."""
+        if not isinstance(data, dict):
+            return {}
+        writable = {name: field for name, field in self.fields.items() if not field.read_only}
+        errors = {name: [self.UNKNOWN] for name in sorted(set(data) - set(writable))}
+        return errors | {
+            name: [self.NOT_TEXT]
+            for name, field in writable.items()
+            if isinstance(field, serializers.CharField)
+            and isinstance(data.get(name), int | float)
+            and not isinstance(data.get(name), bool)
+        }
+
     def to_internal_value(self, data):
-        errors = {}
-        if isinstance(data, dict):
-            writable = {name: field for name, field in self.fields.items() if not field.read_only}
-            errors = {name: [self.UNKNOWN] for name in sorted(set(data) - set(writable))}
-            errors |= {
-                name: [self.NOT_TEXT]
-                for name, field in writable.items()
-                if isinstance(field, serializers.CharField)
-                and isinstance(data.get(name), int | float)
-                and not isinstance(data.get(name), bool)
-            }
+        errors = self.shape_errors(data)
         try:
             value = super().to_internal_value(data)
         except serializers.ValidationError as error:

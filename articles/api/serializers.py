@@ -393,8 +393,8 @@ class ArticleWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
                 for name, limit in self.LIMITS.items()
                 if isinstance(data.get(name), list) and len(data[name]) > limit
             }
-            if too_long:
-                raise serializers.ValidationError(too_long)
+            if too_long:  # refused before a query is made for each of the items; named with the rest
+                raise serializers.ValidationError(self.shape_errors(data) | too_long)
         return super().to_internal_value(data)
 
     def validate_bylines(self, authors):

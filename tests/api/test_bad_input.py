@@ -279,5 +279,7 @@ def test_every_mistake_of_a_body_is_named_in_one_answer(api_as, editor):
     assert set(errors) == {"headline", "body", "section", "colour", "slug"}
     assert errors["colour"] == ["Unknown or read-only field; it cannot be set here."]
     assert errors["section"] == ['No section has the slug "1". Sections are named by slug, not id.']
+    many = api_as(editor).post(LIST, {"tags": ["t"] * 51, "colour": "red", "dek": 5}, format="json")
+    assert set(assert_error(many, 400, "invalid")["errors"]) == {"tags", "colour", "dek"}
     assert errors["headline"] == ["Must be text (a JSON string), not a number."]
     assert database_state() == before
