@@ -159,6 +159,9 @@ def test_mail_server_refusing_then_deferring_delays_mail_and_sends_each_once(que
 
     # 3. It accepts: each message arrives once, to its recipient.
     wait_for(lambda: len(smtp.mailbox.delivered()) >= 3, timeout=20, what="the mail")
+    # The worker records the sending just after the server took the message: under load, a moment later.
+    sent = OutgoingMail.objects.filter(pk__in=watch.times, sent_at__isnull=False)
+    wait_for(lambda: sent.count() == len(watch.times), timeout=10, what="the sendings recorded")
     watch.poll()
     for row in OutgoingMail.objects.filter(pk__in=watch.times):
         assert row.sent_at is not None and row.to == "" and row.body == ""  # sent, then forgotten
