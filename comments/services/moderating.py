@@ -51,7 +51,12 @@ def approve_comments(*, comments, by) -> int:
         comment.save(update_fields=["is_public", "is_removed"])
         done.append(comment)
     _decide([c.pk for c in done], by, is_spam=False, held_reason="")
-    back = _replies_coming_back(done)
+    # The replies that left the page with them come back, each only under a comment on the site again (one
+    # held or removed for itself keeps its own replies off).
+    hidden_with = ReaderComment.objects.filter(
+        is_public=False, moderation__held_reason=HoldRule.THREAD_REMOVED
+    )
+    back = _replies_below(done, among=hidden_with)
     ReaderComment.objects.filter(pk__in=back).update(is_public=True)
     Moderation.objects.filter(comment__in=back).update(held_reason="")
     for comment in done:
@@ -79,33 +84,15 @@ def _refuse_orphans(chosen) -> None:
         )
 
 
-def _replies_coming_back(approved) -> list[int]:
-    """The replies that left the page with these comments, level by level: each comes back only under a
-    comment that is on the site again (one held or removed for itself keeps its own replies off)."""
-    on_site, back = {c.pk for c in approved}, []
-    level = list(on_site)
-    while level:
-        level = list(
-            ReaderComment.objects.filter(
-                parent_id__in=level, is_public=False, moderation__held_reason=HoldRule.THREAD_REMOVED
-            )
-            .exclude(pk__in=on_site)
-            .values_list("pk", flat=True)
-        )
-        on_site.update(level)
-        back += level
-    return back
-
-
-def _replies_below(comments) -> list[int]:
-    """Every reply under these comments, however deep (a few levels: COMMENTS_MAX_THREAD_LEVEL)."""
+def _replies_below(comments, among=None) -> list[int]:
+    """Every reply under these comments, however deep (a few levels: COMMENTS_MAX_THREAD_LEVEL), level by
+    level; with `among`, only replies in that queryset, each under a comment given or found."""
+    among = ReaderComment.objects.all() if among is None else among
     found, level = [], [c.pk for c in comments]
+    seen = set(level)
     while level:
-        level = list(
-            ReaderComment.objects.filter(parent_id__in=level)
-            .exclude(pk__in=level)
-            .values_list("pk", flat=True)
-        )
+        level = list(among.filter(parent_id__in=level).exclude(pk__in=seen).values_list("pk", flat=True))
+        seen.update(level)
         found += level
     return found
 
