@@ -14,6 +14,7 @@ from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFill, ResizeToFit
 
 from .images import image_upload_to, validate_image_upload
+from .redirects import KeepsOldAddresses
 from .sanitize import sanitize_html
 from .search import PostgresOnlyGinIndex
 
@@ -45,7 +46,8 @@ def validate_section_slug(value):
         )
 
 
-class Section(models.Model):
+class Section(KeepsOldAddresses, models.Model):
+    old_address_urls = ("articles:section", "articles:section-feed", "articles:section-feed-atom")
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(
         max_length=80,
@@ -64,13 +66,6 @@ class Section(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        from .redirects import remember_old_slug
-
-        with transaction.atomic():
-            remember_old_slug(self, [f"articles:section{page}" for page in ("", "-feed", "-feed-atom")])
-            super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("articles:section", kwargs={"slug": self.slug})
 
@@ -82,7 +77,8 @@ class TagQuerySet(models.QuerySet):
         return self.filter(Exists(Article.objects.published().filter(tags=OuterRef("pk"))))
 
 
-class Tag(models.Model):
+class Tag(KeepsOldAddresses, models.Model):
+    old_address_urls = ("articles:tag", "articles:tag-feed", "articles:tag-feed-atom")
     name = models.CharField(max_length=60, unique=True)
     slug = models.SlugField(max_length=60, unique=True, validators=[lowercase_slug])
 
@@ -93,13 +89,6 @@ class Tag(models.Model):
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        from .redirects import remember_old_slug
-
-        with transaction.atomic():
-            remember_old_slug(self, ["articles:tag", "articles:tag-feed", "articles:tag-feed-atom"])
-            super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:tag", kwargs={"slug": self.slug})

@@ -2,6 +2,7 @@
 feed subscriptions, search engines) keep working after an edit."""
 
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import patch_cache_control
@@ -39,7 +40,7 @@ def remember_old_slug(instance, url_names) -> None:
     """Before a section, tag or author is saved: if its slug changes, its old pages (named by `url_names`,
     each taking `slug`) answer 301 to the new ones (OldAddressMiddleware, below).
     Earlier renames point on to the newest address, and renaming back removes the redirect in the way. The
-    caller saves in the same transaction."""
+    caller (KeepsOldAddresses) saves in the same transaction."""
     from django.contrib.redirects.models import Redirect
 
     if instance.pk is None:
@@ -56,6 +57,18 @@ def remember_old_slug(instance, url_names) -> None:
         Redirect.objects.update_or_create(
             site_id=settings.SITE_ID, old_path=old_path, defaults={"new_path": new_path}
         )
+
+
+class KeepsOldAddresses:
+    """A model mixin for sections, tags and authors: saved with a new slug, the pages named in
+    `old_address_urls` (each taking `slug`) keep answering at the old one (remember_old_slug)."""
+
+    old_address_urls: tuple[str, ...] = ()
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            remember_old_slug(self, self.old_address_urls)
+            super().save(*args, **kwargs)
 
 
 class OldAddressMiddleware:

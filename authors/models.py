@@ -1,11 +1,12 @@
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFill
 
 from articles.images import validate_image_upload
+from articles.redirects import KeepsOldAddresses
 
 
 class AuthorQuerySet(models.QuerySet):
@@ -21,7 +22,9 @@ class AuthorQuerySet(models.QuerySet):
         return self.filter(Exists(Article.objects.published().filter(bylines__author=OuterRef("pk"))))
 
 
-class Author(models.Model):
+class Author(KeepsOldAddresses, models.Model):
+    old_address_urls = ("authors:detail", "authors:feed", "authors:feed-atom")
+
     class Kind(models.TextChoices):
         STAFF = "staff", "Staff"
         CONTRIBUTOR = "contributor", "Contributor"
@@ -66,13 +69,6 @@ class Author(models.Model):
 
     def __str__(self):
         return self.display_name
-
-    def save(self, *args, **kwargs):
-        from articles.redirects import remember_old_slug
-
-        with transaction.atomic():
-            remember_old_slug(self, ["authors:detail", "authors:feed", "authors:feed-atom"])
-            super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("authors:detail", kwargs={"slug": self.slug})
