@@ -23,7 +23,7 @@ from reversion.models import Version
 
 from authors.models import Author
 from comments.queries import with_comment_counts
-from newsroom.admin import AutocompleteInputMixin, StrictInputMixin
+from newsroom.admin import AutocompleteInputMixin, StrictInputMixin, error_message
 from sharing.admin import ShareRecordInline
 from sharing.models import ShareRecord
 
@@ -757,7 +757,9 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
                 done = "Unpublished: readers no longer see it."
         except (PermissionDenied, ValidationError) as error:
             # The edits are kept; only the workflow step is refused, and the editor is told why.
-            self.message_user(request, f"Your changes were saved, but: {_message(error)}", messages.ERROR)
+            self.message_user(
+                request, f"Your changes were saved, but: {error_message(error)}", messages.ERROR
+            )
         if done:
             self.message_user(request, done, messages.SUCCESS)
             request.workflow_step_done = done
@@ -787,14 +789,8 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
                 service(article=article, by=request.user)
                 done += 1
             except (PermissionDenied, ValidationError) as error:
-                refused.append(f"“{article.headline}”: {_message(error)}")
+                refused.append(f"“{article.headline}”: {error_message(error)}")
         if done:
             self.message_user(request, f"{done} article(s) {verb}.", messages.SUCCESS)
         for line in refused:
             self.message_user(request, line, messages.ERROR)
-
-
-def _message(error) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error)

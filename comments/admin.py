@@ -19,7 +19,7 @@ from django_comments.models import CommentFlag
 from django_comments_xtd.models import BlackListedDomain, XtdComment
 
 from articles.models import Article
-from newsroom.admin import StrictInputMixin
+from newsroom.admin import StrictInputMixin, error_message
 
 from . import services, tasks
 from .models import HoldRule, ReaderComment
@@ -314,11 +314,8 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
     def _decide(self, request, action, verb):
         try:
             count = action()
-        except PermissionDenied as error:
-            self.message_user(request, str(error), messages.ERROR)
-            return
-        except ValidationError as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        except (PermissionDenied, ValidationError) as error:
+            self.message_user(request, error_message(error), messages.ERROR)
             return
         self.message_user(request, f"{count} comment{pluralize(count)} {verb}.", messages.SUCCESS)
 

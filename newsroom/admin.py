@@ -96,3 +96,10 @@ class StrictInputMixin(AutocompleteInputMixin):
 def is_unique_violation(error: IntegrityError) -> bool:
     """Whether a unique index refused the row: PostgreSQL's SQLSTATE 23505, or SQLite's own message."""
     return getattr(error.__cause__, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(error)
+
+
+def error_message(error) -> str:
+    """What a refused step (a PermissionDenied or ValidationError from a service) tells the admin user."""
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
