@@ -58,7 +58,10 @@ class CommentRefused(exceptions.APIException):
         self.field = refusal.field
 
 
-class PayloadTooLarge(exceptions.ParseError):
+class PayloadTooLarge(exceptions.APIException):
+    """413: the body is refused unread, so no part of it is parsed or saved."""
+
+    status_code = 413
     default_detail = "The request body is too large."
     default_code = "too_large"
 
@@ -136,8 +139,8 @@ def not_found(request, *args, **kwargs):
 
 
 # ---------------------------------------------------------------------------------------------------
-# Parsing: a JSON body larger than API_MAX_JSON_BYTES is refused before it is read, and one nested deeper
-# than Python's decoder goes (`[[[[...` a few kilobytes long) is a 400 like any other malformed body.
+# Parsing: a JSON body larger than API_MAX_JSON_BYTES is refused before it is read (413), and one nested
+# deeper than Python's decoder goes (`[[[[...` a few kilobytes long) is a 400 like any other malformed body.
 
 
 class LimitedJSONParser(JSONParser):
@@ -438,6 +441,14 @@ ERROR_EXAMPLES = {
             "errors": {},
         },
     ),
+    "413": (
+        "The JSON body is larger than the API accepts (`API_MAX_JSON_BYTES`); it was not read.",
+        {
+            "code": "too_large",
+            "message": "The request body is 2097152 bytes; the largest accepted is 1048576.",
+            "errors": {},
+        },
+    ),
     "415": (
         "The body is not JSON (or multipart form data for images).",
         {"code": "unsupported_media_type", "message": 'Unsupported media type "text/plain".', "errors": {}},
@@ -477,7 +488,7 @@ class NewsroomAutoSchema(AutoSchema):
         if self.method not in SAFE_METHODS or self.view.required_permissions_for_schema(self.method):
             codes += ["401", "403"]
         if self.method not in SAFE_METHODS and self.method != "DELETE":
-            codes.append("415")
+            codes += ["413", "415"]
         if "{" in self.path:
             codes.append("404")
         if self.method not in SAFE_METHODS:

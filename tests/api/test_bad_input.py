@@ -147,7 +147,7 @@ def test_a_huge_payload_is_refused_before_it_is_read(api_as, editor, draft, sett
     settings.API_MAX_JSON_BYTES = 10_000
     before = database_state()
     response = api_as(editor).patch(f"{LIST}{draft.pk}/", {"body": "x" * 20_000}, format="json")
-    body = assert_error(response, 400, "too_large")
+    body = assert_error(response, 413, "too_large")
     assert "10000" in body["message"]
     assert database_state() == before
 

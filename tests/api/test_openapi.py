@@ -101,6 +101,8 @@ def test_every_operation_is_documented_with_its_errors(served_schema):
             assert content["examples"], (name, code)
         if not name.startswith("GET"):
             assert {"401", "403"} <= set(errors), name
+        if name.startswith(("POST", "PUT", "PATCH")):
+            assert {"413", "415"} <= set(errors), name
 
 
 def test_every_body_has_an_example(served_schema):
