@@ -4,20 +4,19 @@ and editors). It never carries a commenter's email or IP address: those stay in 
 personal-data permission."""
 
 import django_filters
-from django import forms
 from django.db.models import Count, Q
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from articles.api.filters import StrictChoiceFilter
+from articles.api.filters import ArticleIdFilter, StrictChoiceFilter
 from newsroom.api import (
     ID_PATTERN,
     SCHEMA_EXAMPLES,
     NewsroomViewMixin,
     StrictCursorPagination,
-    StrictFieldsMixin,
+    refuse_any_body,
 )
 
 from . import services
@@ -35,20 +34,6 @@ STATES = [
 MODERATE = ["django_comments.can_moderate"]
 
 
-class IdField(forms.IntegerField):
-    def __init__(self, **kwargs):
-        super().__init__(min_value=1, max_value=2**63 - 1, **kwargs)
-
-
-ARTICLE_FILTER = "Comments on this article (its id)."
-
-
-# The schema given whole (drf-spectacular takes no help_text beside an override).
-@extend_schema_field({"type": "integer", "minimum": 1, "description": ARTICLE_FILTER})
-class ArticleIdFilter(django_filters.Filter):
-    field_class = IdField
-
-
 class ModerationFilter(django_filters.FilterSet):
     state = StrictChoiceFilter(
         choices=STATES, method="in_state", help_text="Which comments; `held` when not given, as in the admin."
@@ -56,7 +41,7 @@ class ModerationFilter(django_filters.FilterSet):
     rule = StrictChoiceFilter(
         choices=HoldRule.choices, field_name="moderation__held_reason", help_text="The rule that held them."
     )
-    article = ArticleIdFilter(field_name="object_pk", help_text=ARTICLE_FILTER)
+    article = ArticleIdFilter(field_name="object_pk")
 
     class Meta:
         model = ReaderComment
@@ -182,11 +167,7 @@ class ModerationCommentViewSet(
         return queryset
 
     def _decide(self, service, **kwargs):
-        data = self.request.data  # a decision takes no body: what was sent would be ignored, so it is refused
-        if not isinstance(data, dict):
-            raise serializers.ValidationError({"non_field_errors": ["A decision takes no body."]})
-        if data:
-            raise serializers.ValidationError({name: [StrictFieldsMixin.UNKNOWN] for name in sorted(data)})
+        refuse_any_body(self.request)
         comment = self.get_object()
         service(comments=[comment], by=self.request.user, **kwargs)
         return Response(self.get_serializer(self.get_queryset().get(pk=comment.pk)).data)

@@ -161,6 +161,16 @@ class LimitedJSONParser(JSONParser):
             raise exceptions.ParseError("JSON parse error - the body is nested too deeply.") from None
 
 
+def refuse_any_body(request):
+    """An action that takes no body (a moderation decision, a retry) refuses one: what was sent would be
+    ignored, and a client that thought it said something should hear that it did not."""
+    data = request.data
+    if not isinstance(data, dict):
+        raise exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: ["This action takes no body."]})
+    if data:
+        raise exceptions.ValidationError({name: [StrictFieldsMixin.UNKNOWN] for name in sorted(data)})
+
+
 # ---------------------------------------------------------------------------------------------------
 # Serializers refuse fields they do not know, so a typo or a read-only field is an error, not a no-op.
 

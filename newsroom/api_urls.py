@@ -9,6 +9,7 @@ from rest_framework.routers import APIRootView, DefaultRouter
 from articles.api import ArticleViewSet, ImageViewSet, SectionViewSet, TagViewSet
 from authors.api import AuthorViewSet
 from comments.api import ModerationCommentViewSet
+from sharing.api import ShareViewSet
 
 from .api import not_found
 
@@ -34,6 +35,7 @@ router.register("tags", TagViewSet, basename="tag")
 router.register("authors", AuthorViewSet, basename="author")
 router.register("images", ImageViewSet, basename="image")
 router.register("moderation/comments", ModerationCommentViewSet, basename="moderation-comment")
+router.register("shares", ShareViewSet, basename="share")
 
 app_name = "api"
 urlpatterns = [

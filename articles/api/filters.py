@@ -59,6 +59,19 @@ class StrictCharFilter(django_filters.CharFilter):
     field_class = StrictCharField
 
 
+class IdField(forms.IntegerField):
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, max_value=2**63 - 1, **kwargs)
+
+
+# The schema given whole (drf-spectacular takes no help_text beside an override).
+@extend_schema_field({"type": "integer", "minimum": 1, "description": "Only those of this article (its id)."})
+class ArticleIdFilter(django_filters.Filter):
+    """An article's id, for lists of things that belong to an article (comments, shares)."""
+
+    field_class = IdField
+
+
 class StrictIsoDateTimeField(django_filters.fields.IsoDateTimeField):
     """A date and time, or no parameter at all: `?updated_since=` is a mistake to report, not "no filter"."""
 

@@ -4,6 +4,7 @@ from reversion.models import Version
 
 from articles.models import Article, Byline, Image, RelatedArticle, WorkflowEvent
 from comments.models import PendingComment, ReaderComment
+from sharing.models import ShareRecord
 
 
 def database_state():
@@ -17,4 +18,5 @@ def database_state():
         "versions": Version.objects.count(),
         "comments": list(ReaderComment.objects.order_by("pk").values()),
         "pending_comments": PendingComment.objects.count(),
+        "shares": list(ShareRecord.objects.order_by("pk").values()),
     }

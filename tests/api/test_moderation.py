@@ -174,7 +174,7 @@ def test_a_decision_with_a_body_is_refused_naming_its_fields(api_as, moderator, 
     assert response.json()["errors"] == {"reason": ["Unknown or read-only field; it cannot be set here."]}
     for body in (5, True, "x", [1]):
         response = api_as(moderator).post(f"{QUEUE}{comment.pk}/remove/", body, format="json")
-        assert response.status_code == 400 and response.json()["message"] == "A decision takes no body."
+        assert response.status_code == 400 and response.json()["message"] == "This action takes no body."
     assert database_state() == before
 
 

@@ -186,5 +186,5 @@ def test_id_filters_are_integers_in_the_contract(served_schema):
     (article,) = [p for p in queue["parameters"] if p["name"] == "article"]
     assert (
         article["schema"]["type"] == "integer"
-        and article["description"] == "Comments on this article (its id)."
+        and article["description"] == "Only those of this article (its id)."
     )

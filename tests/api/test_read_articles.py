@@ -305,6 +305,7 @@ def test_the_api_root_links_every_list_and_the_contract(api):
         "authors": "http://testserver/api/v1/authors/",
         "images": "http://testserver/api/v1/images/",
         "moderation/comments": "http://testserver/api/v1/moderation/comments/",
+        "shares": "http://testserver/api/v1/shares/",
         "schema": "http://testserver/api/schema/",
         "docs": "http://testserver/api/docs/",
         "redoc": "http://testserver/api/docs/redoc/",
@@ -313,12 +314,13 @@ def test_the_api_root_links_every_list_and_the_contract(api):
         assert api.get(links[name]).status_code == 200, name
     assert api.get(links["images"]).status_code == 401  # staff only
     assert api.get(links["moderation/comments"]).status_code == 401  # moderators and editors only
+    assert api.get(links["shares"]).status_code == 401  # reporters and editors
 
 
 @pytest.mark.parametrize("query", ["", "?format=json", "?format=api"])
 def test_every_link_of_the_api_root_answers_as_given(api_as, editor, query):
     """The root's `?format=` goes on to the lists, never to the schema and docs (`/api/docs/?format=json` is
-    a 406). An editor, so that the staff-only images list and the moderation queue answer too."""
+    a 406). An editor, so that the staff-only images list, the moderation queue and the shares answer too."""
     client = api_as(editor)
     response = client.get(f"/api/v1/{query}")
     assert response.status_code == 200
@@ -330,6 +332,7 @@ def test_every_link_of_the_api_root_answers_as_given(api_as, editor, query):
         "authors",
         "images",
         "moderation/comments",
+        "shares",
         "schema",
         "docs",
         "redoc",
