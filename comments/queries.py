@@ -85,7 +85,6 @@ def comment_threads(article, *, page_number=1, per_page=None):
             "parent_id",
             "level",
             "order",
-            "user_email",
             "content_type_id",
             "object_pk",
         )

@@ -1,10 +1,11 @@
-"""What a reader may see of a comment: masked, escaped, linkified text and a keyed avatar, never an email."""
+"""What a reader may see of a comment: masked, escaped, linkified text and an avatar of initials, never an
+email."""
 
 import html
 import re
+import zlib
 from urllib.parse import unquote
 
-from django.utils.crypto import salted_hmac
 from django.utils.html import escape, urlize
 from django.utils.safestring import mark_safe
 
@@ -52,16 +53,15 @@ def initials(name: str) -> str:
     return letters or "?"
 
 
-def avatar_colour(comment) -> int:
-    """A colour index from a keyed HMAC (SECRET_KEY): stable per commenter, not computable from outside."""
-    identity = (comment.user_email or comment.user_name or str(comment.pk)).strip().lower()
-    digest = salted_hmac("newsroom.comments.avatar", identity, algorithm="sha256").digest()
-    return digest[0] % AVATAR_PALETTE_SIZE
+def avatar_colour(name: str) -> int:
+    """A colour index from the name shown beside the avatar, never from the email: even a colour worked
+    out from the address would tell readers that two "Sam"s wrote from different ones."""
+    return zlib.crc32(public_name(name).casefold().encode()) % AVATAR_PALETTE_SIZE
 
 
 def avatar_html(comment):
     return mark_safe(  # noqa: S308 - initials are escaped, the class is a number
-        f'<span class="comment-avatar comment-avatar--{avatar_colour(comment)}" aria-hidden="true">'
+        f'<span class="comment-avatar comment-avatar--{avatar_colour(comment.user_name)}" aria-hidden="true">'
         f"{escape(initials(comment.user_name))}</span>"
     )
 

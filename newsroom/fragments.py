@@ -18,7 +18,7 @@ from django.utils.safestring import mark_safe
 
 from .page_cache import is_public_request, read_many_versioned, read_versioned, write_versioned
 
-PREFIX = "frag:v2:"  # raised when what a fragment holds changes shape (v2: comments_enabled)
+PREFIX = "frag:v3:"  # raised when what a fragment holds changes (v2: comments_enabled, v3: avatar colours)
 
 
 def enabled() -> bool:
