@@ -52,14 +52,11 @@ def queue_mail(
 def enqueue_send(mail_id: int) -> None:
     """Hand the message to Celery without waiting on a broker that is down or hung; the sweeper sends it
     later if this fails."""
-    from newsroom.celery import send_quickly
+    from newsroom.celery import send_or_leave_to_sweeper
 
     from .tasks import send_comment_mail
 
-    try:
-        send_quickly(send_comment_mail, mail_id)
-    except Exception:  # the request must never fail because the broker is away
-        logger.exception("Could not enqueue comment mail %s; the sweeper will retry", mail_id)
+    send_or_leave_to_sweeper(send_comment_mail, mail_id)
 
 
 def message_id(mail: OutgoingMail) -> str:

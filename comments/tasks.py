@@ -68,6 +68,16 @@ def run_data_request(request_id: int) -> None:
     services.run_data_request(request_id=request_id)
 
 
+@shared_task
+def sweep_data_requests() -> int:
+    """Run again the readers' confirmed exports and erasures that are not done (the broker was away when
+    they were confirmed, or the task gave up); running one twice does it once."""
+    ids = services.data_requests_left_behind()
+    for request_id in ids:
+        services.queue_data_request(request_id)
+    return len(ids)
+
+
 @shared_task(autoretry_for=(Exception,), retry_backoff=2, max_retries=10)
 def erase_commenters_of(comment_ids: list[int], remove_texts: bool = False) -> int:
     """Staff-started erasure from the admin; takes ids so no address travels through the broker."""

@@ -1,5 +1,6 @@
 """The Celery app. Settings come from Django's settings with the CELERY_ prefix."""
 
+import logging
 import os
 
 from celery import Celery
@@ -9,6 +10,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 app = Celery("newsroom")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+logger = logging.getLogger(__name__)
 
 
 # A request's own broker connection gives up within about a second, whether the broker refuses (closed port)
@@ -21,3 +23,14 @@ def send_quickly(task, *args) -> None:
     """Queue `task(*args)` or raise within about a second; the caller's sweeper covers a failure."""
     with app.connection_for_write(connect_timeout=1, transport_options=FAST_FAIL) as connection:
         task.apply_async(args, connection=connection, retry=False)
+
+
+def send_or_leave_to_sweeper(task, *args) -> bool:
+    """`send_quickly`, for a request that must not fail because the broker is away: a failure is logged
+    (the arguments are ids, never an address) and the row the task works on waits for its sweeper."""
+    try:
+        send_quickly(task, *args)
+    except Exception:
+        logger.exception("Could not queue %s%r; its sweeper will send it", task.name, args)
+        return False
+    return True

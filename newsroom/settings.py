@@ -367,6 +367,10 @@ CELERY_BEAT_SCHEDULE |= {
         "schedule": crontab(minute=30, hour=3),
     },
     "comments-mail-sweeper": {"task": "comments.tasks.sweep_unsent_mail", "schedule": timedelta(minutes=5)},
+    "comments-data-request-sweeper": {
+        "task": "comments.tasks.sweep_data_requests",
+        "schedule": timedelta(minutes=5),
+    },
 }
 
 # REST API (newsroom/api.py, each app's api.py). Clients are told apart by newsroom.security.client_ip

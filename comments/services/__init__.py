@@ -20,18 +20,20 @@ from .privacy import (
     anonymise_expired_commenters,
     confirm_data_request,
     data_request_from_token,
+    data_requests_left_behind,
     delete_expired_pending,
     erase_commenter_data,
     export_commenter_data,
+    queue_data_request,
     request_data,
     run_data_request,
 )
 
 __all__ = [
-    "ANONYMOUS", "CONFIRM", "HELD", "PUBLISHED", "LinkExpired", "PostOutcome", "anonymise_expired_commenters",
-    "approve_comments", "can_moderate", "confirm_data_request", "confirm_pending", "data_request_from_token",
-    "delete_expired_pending", "erase_commenter_data", "export_commenter_data", "follower_from_token",
-    "follows_thread", "keep_comments", "mute_thread", "pending_from_token", "post_comment",
-    "queue_held_digest", "remove_comments",
-    "request_data", "require_published", "run_data_request",
+    "ANONYMOUS", "CONFIRM", "HELD", "LinkExpired", "PUBLISHED", "PostOutcome",
+    "anonymise_expired_commenters", "approve_comments", "can_moderate", "confirm_data_request",
+    "confirm_pending", "data_request_from_token", "data_requests_left_behind", "delete_expired_pending",
+    "erase_commenter_data", "export_commenter_data", "follower_from_token", "follows_thread",
+    "keep_comments", "mute_thread", "pending_from_token", "post_comment", "queue_data_request",
+    "queue_held_digest", "remove_comments", "request_data", "require_published", "run_data_request",
 ]  # fmt: skip

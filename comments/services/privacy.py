@@ -31,7 +31,12 @@ def delete_expired_pending(*, now=None) -> int:
     now = now or timezone.now()
     cutoff = now - tokens.confirm_max_age()
     pending, _ = PendingComment.objects.filter(submit_date__lt=cutoff).delete()
-    requests, _ = DataRequest.objects.filter(created_at__lt=cutoff).delete()
+    # A confirmed request stays until it is done, however long the worker was away: it is a promise.
+    requests, _ = (
+        DataRequest.objects.filter(created_at__lt=cutoff)
+        .exclude(confirmed_at__isnull=False, done_at__isnull=True)
+        .delete()
+    )
     sent, _ = OutgoingMail.objects.filter(sent_at__lt=now - timezone.timedelta(days=30)).delete()
     # Mail that could not be delivered while its links worked (they expire with the pending rows) holds an
     # address and a text nobody will read: it goes too.
@@ -177,10 +182,28 @@ def confirm_data_request(*, request: DataRequest) -> bool:
         return False
     locked.confirmed_at = timezone.now()
     locked.save(update_fields=["confirmed_at"])
+    transaction.on_commit(lambda: queue_data_request(locked.pk))
+    return True
+
+
+def queue_data_request(request_id: int) -> None:
+    """To the worker without waiting on a broker that is down or hung; `sweep_data_requests` sends what
+    this could not."""
+    from newsroom.celery import send_or_leave_to_sweeper
+
     from ..tasks import run_data_request
 
-    transaction.on_commit(lambda: run_data_request.delay(locked.pk))
-    return True
+    send_or_leave_to_sweeper(run_data_request, request_id)
+
+
+def data_requests_left_behind(*, now=None) -> list[int]:
+    """Confirmed requests not done a while later: their task was never queued or was lost."""
+    now = now or timezone.now()
+    return list(
+        DataRequest.objects.filter(
+            confirmed_at__lt=now - timezone.timedelta(minutes=5), done_at__isnull=True
+        ).values_list("pk", flat=True)[:500]
+    )
 
 
 def run_data_request(*, request_id: int) -> None:

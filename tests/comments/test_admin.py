@@ -223,6 +223,26 @@ def test_staff_export_and_erase_from_the_admin(article):
     assert mail.outbox == []
 
 
+def test_staff_erasure_with_the_broker_away_is_done_at_once(article, monkeypatch):
+    from comments import admin as comments_admin
+
+    def broker_down(task, *args):
+        raise ConnectionRefusedError("broker down")
+
+    monkeypatch.setattr(comments_admin, "send_quickly", broker_down)
+    boss = UserFactory(username="boss", is_staff=True, is_superuser=True)
+    comment = make_comment(article)
+    make_comment(article, text="another by grace")
+    response = admin_client(boss).post(
+        QUEUE + "?state=all", {"action": "erase_personal_data", "_selected_action": [comment.pk]}, follow=True
+    )
+    assert response.status_code == 200
+    assert "the names, emails, websites and IPs of 2 comment(s) are removed" in response.content.decode()
+    assert set(ReaderComment.objects.values_list("user_name", "user_email", "ip_address")) == {
+        ("Anonymous", "", None)
+    }
+
+
 def test_management_command_exports_and_erases(article, capsys):
     from django.core.management import call_command
 

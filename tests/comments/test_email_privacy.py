@@ -246,6 +246,39 @@ def test_erasure_by_email_anonymises_every_comment_including_held(article):
     assert kept.user_email == "other@example.net" and kept.comment == "not mine"
 
 
+def test_an_erasure_confirmed_while_the_broker_is_away_is_done_when_it_is_back(article, monkeypatch, caplog):
+    """The reader's confirmation is a promise: no 500, the request is kept past its link's lifetime, and the
+    sweeper carries it out once the broker answers again."""
+    import newsroom.celery
+
+    make_comment(article, text="mine")
+    client, link = _request("erase")
+
+    def broker_down(task, *args):
+        raise ConnectionRefusedError("broker down")
+
+    monkeypatch.setattr(newsroom.celery, "send_quickly", broker_down)
+    page = client.get(link)
+    response = client.post(link, {"csrfmiddlewaretoken": csrf_from(page)})
+    assert response.status_code == 200
+    request = DataRequest.objects.get()
+    assert request.confirmed_at and request.done_at is None
+    assert ReaderComment.objects.get().user_email == "grace@example.net"  # not done yet
+    assert "grace" not in caplog.text and "sweeper will send it" in caplog.text
+
+    long_ago = timezone.now() - timedelta(days=30)
+    DataRequest.objects.update(created_at=long_ago, confirmed_at=long_ago)
+    services.delete_expired_pending()
+    assert DataRequest.objects.filter(pk=request.pk).exists()  # retention keeps a confirmed request
+
+    monkeypatch.undo()
+    assert tasks.sweep_data_requests() == 1
+    assert ReaderComment.objects.get().user_email == "" and DataRequest.objects.get().done_at
+    assert tasks.sweep_data_requests() == 0
+    services.delete_expired_pending()
+    assert not DataRequest.objects.exists()  # done, and old: now it goes
+
+
 def test_data_links_expire_and_cannot_be_forged(article, monkeypatch):
     make_comment(article)
     client, link = _request("erase")
