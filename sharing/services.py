@@ -20,6 +20,7 @@ State = ShareRecord.State
 # A retry further away than this is left to the sweeper: Redis re-delivers ETA tasks held longer than its
 # visibility timeout (1 hour), and Celery's own backoff stops at 600 s.
 MAX_COUNTDOWN = 600
+SHARE_AGAIN_AFTER = timedelta(minutes=1)  # the least time between two posts of one article to one account
 
 
 def queue_shares_for_publish(*, article, by) -> list[ShareRecord]:
@@ -231,7 +232,17 @@ def share_again(*, article, account: str, by) -> ShareRecord:
         raise ValidationError(f"The account “{account}” is not configured.")
     if not article.is_published:
         raise ValidationError("Only published articles can be shared.")
-    last = ShareRecord.objects.filter(article=article, account=account).aggregate(n=Max("round"))["n"] or 0
+    # One at a time per article: a double click, or two editors at once, asks for one new post, not two,
+    # even when the first was posted between the clicks.
+    type(article).objects.select_for_update().filter(pk=article.pk).first()
+    earlier = ShareRecord.objects.filter(article=article, account=account)
+    if earlier.filter(state=State.PENDING).exists():
+        raise ValidationError(
+            f"A post to “{account}” is already on its way; wait for it before sharing again."
+        )
+    if earlier.filter(created_at__gt=timezone.now() - SHARE_AGAIN_AFTER).exists():
+        raise ValidationError(f"This was posted to “{account}” less than a minute ago.")
+    last = earlier.aggregate(n=Max("round"))["n"] or 0
     try:
         with transaction.atomic():
             share = ShareRecord.objects.create(

@@ -105,7 +105,7 @@ def test_an_editor_retries_a_failed_post_and_it_goes_out(
 def test_share_again_is_a_new_round_answered_with_201(
     api_as, editor, story, django_capture_on_commit_callbacks
 ):
-    sent = share(story, state=State.SENT, remote_id="log:1")
+    sent = share(story, minutes_ago=90, state=State.SENT, remote_id="log:1")
     editor.first_name, editor.last_name = "Ada", "Editor"
     editor.save()
 

@@ -264,7 +264,7 @@ def test_retry_resets_a_failed_share_for_editors_only(
 
 
 def test_share_again_makes_a_new_round(editor, two_accounts, django_capture_on_commit_callbacks):
-    first = _share(state=State.SENT, remote_id="1")
+    first = _share(state=State.SENT, remote_id="1", created_at=timezone.now() - timedelta(hours=2))
     with django_capture_on_commit_callbacks() as callbacks:
         again = services.share_again(article=first.article, account="masto", by=editor)
     assert (again.round, again.state, again.requested_by) == (2, State.PENDING, editor) and len(
@@ -432,7 +432,7 @@ def test_enqueue_gives_up_within_a_second_on_a_dead_or_hung_broker(broker, caplo
 def test_admin_share_again_button_makes_a_new_round(
     client_as, editor, two_accounts, django_capture_on_commit_callbacks
 ):
-    share = _share(state=State.SENT, remote_id="5")
+    share = _share(state=State.SENT, remote_id="5", created_at=timezone.now() - timedelta(hours=2))
     with django_capture_on_commit_callbacks() as callbacks:
         response = client_as(editor).post(reverse("admin:sharing_sharerecord_share_again", args=[share.pk]))
     assert response.status_code == 302 and len(callbacks) == 1
@@ -440,6 +440,24 @@ def test_admin_share_again_button_makes_a_new_round(
         (1, State.SENT),
         (2, State.PENDING),
     ]
+
+
+def test_a_double_click_on_share_again_asks_for_one_new_post(client_as, editor, two_accounts):
+    """The second click finds the first one's post on its way, or, when it already went out, posted less
+    than a minute ago: either way no second post, and the editor is told why."""
+    share = _share(state=State.SENT, remote_id="5", created_at=timezone.now() - timedelta(hours=2))
+    url = reverse("admin:sharing_sharerecord_share_again", args=[share.pk])
+    client = client_as(editor)
+    client.post(url)
+    second = client.post(url, follow=True).content.decode()
+    assert "A post to “masto” is already on its way; wait for it before sharing again." in second
+    ShareRecord.objects.filter(round=2).update(state=State.SENT)  # the worker was quick
+    third = client.post(url, follow=True).content.decode()
+    assert "This was posted to “masto” less than a minute ago." in third
+    assert list(ShareRecord.objects.order_by("round").values_list("round", flat=True)) == [1, 2]
+    ShareRecord.objects.filter(round=2).update(created_at=timezone.now() - timedelta(minutes=2))
+    client.post(url)
+    assert list(ShareRecord.objects.order_by("round").values_list("round", flat=True)) == [1, 2, 3]
 
 
 def test_reporter_cannot_retry_or_share_again_from_the_admin(client_as, reporter, two_accounts):
