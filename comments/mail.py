@@ -1,6 +1,7 @@
 """Comment mail goes through the outbox: rows written with the change, sent by Celery after commit."""
 
 import logging
+import smtplib
 from email.utils import parseaddr
 
 from django.conf import settings
@@ -108,7 +109,26 @@ def send_outgoing(mail_id: int) -> bool:
             )
             return True
     except Exception as error:
+        reason = mask_emails(f"{type(error).__name__}: {error}")
+        given_up = _refused_for_good(error)
         OutgoingMail.objects.filter(pk=mail_id).update(
-            attempts=F("attempts") + 1, tried_at=timezone.now(), last_error=mask_emails(str(error))[:300]
+            attempts=settings.COMMENTS_MAIL_MAX_RETRIES if given_up else F("attempts") + 1,
+            tried_at=timezone.now(),
+            last_error=reason[:300],
         )
-        raise
+        if given_up:  # no retry can change the server's mind; retention deletes the row with its link
+            logger.warning("Comment mail %s refused for good: %s", mail_id, reason)
+            return False
+        # Retried by Celery, which logs the exception: the server's words may quote the address.
+        raise MailNotSent(reason) from None
+
+
+class MailNotSent(Exception):
+    """A try that failed for a reason that may pass (server down or busy, a 4xx answer)."""
+
+
+def _refused_for_good(error) -> bool:
+    """The mail server refused the recipient with a 5xx answer (no such mailbox, say)."""
+    return isinstance(error, smtplib.SMTPRecipientsRefused) and all(
+        code >= 500 for code, _ in error.recipients.values()
+    )

@@ -16,7 +16,7 @@ logger = logging.getLogger(__name__)
 
 @shared_task(
     bind=True,
-    autoretry_for=(Exception,),
+    autoretry_for=(mail.MailNotSent,),
     retry_backoff=2,
     retry_backoff_max=settings.COMMENTS_MAIL_RETRY_BACKOFF_MAX,
     retry_jitter=False,

@@ -140,6 +140,41 @@ def test_mail_server_down_keeps_the_message_for_a_retry(article, settings, monke
     assert tasks.sweep_unsent_mail() == 0
 
 
+def test_a_mailbox_refused_for_good_is_not_retried_and_no_log_names_it(
+    article, monkeypatch, caplog, settings
+):
+    """A 550 for the recipient is given up at once (not retried for hours); a 450 is retried. Neither the
+    outbox row nor the worker's log carries the address the server quoted back."""
+    import smtplib
+
+    from django.core.mail.backends.locmem import EmailBackend
+
+    answer = {"code": 550}
+
+    def refuse(self, messages):
+        to = messages[0].to[0]
+        raise smtplib.SMTPRecipientsRefused({to: (answer["code"], f"5.1.1 <{to}>: No such user".encode())})
+
+    monkeypatch.setattr(EmailBackend, "send_messages", refuse)
+    services.post_comment(
+        article=article, user=None, name="V", email="victim@example.net", text="x", ip="192.0.2.5"
+    )
+    row = OutgoingMail.objects.get()
+    assert row.sent_at is None and row.attempts == settings.COMMENTS_MAIL_MAX_RETRIES
+    assert "No such user" in row.last_error and "victim" not in row.last_error
+    OutgoingMail.objects.update(created_at=timezone.now() - timedelta(hours=2), tried_at=None)
+    assert tasks.sweep_unsent_mail() == 0  # given up: the sweeper leaves it
+
+    answer["code"] = 450
+    row.delete()
+    monkeypatch.setattr(tasks.send_comment_mail, "max_retries", 0)
+    services.post_comment(
+        article=article, user=None, name="W", email="victim.two@example.net", text="y", ip="192.0.2.6"
+    )
+    assert OutgoingMail.objects.get().attempts == 1  # a retry may get it through
+    assert "victim" not in caplog.text and "No such user" in caplog.text
+
+
 # Retention ------------------------------------------------------------------------------------------------
 
 
