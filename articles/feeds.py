@@ -97,12 +97,15 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
 
 
 class ArticlesOfFeed(LatestArticlesFeed):
-    """The feed of one section, tag or author: `objects` to find it by slug, `articles_of` to list it."""
+    """The feed of one section, tag or author: `findable` to find it by slug, `articles_of` to list it."""
 
-    objects = None  # a queryset of the things the feed is about
+    def findable(self):
+        """The things that have a feed, asked for each request: which tags and authors are on a published
+        article changes as stories go out (a queryset kept on the class would keep the time it was made)."""
+        raise NotImplementedError
 
     def get_object(self, request, slug):
-        return get_object_or_404(self.objects, slug=slug)
+        return get_object_or_404(self.findable(), slug=slug)
 
     def title(self, obj=None):
         return f"{obj} · {settings.SITE_NAME}"
@@ -119,7 +122,9 @@ class ArticlesOfFeed(LatestArticlesFeed):
 
 class SectionFeed(ArticlesOfFeed):
     url_name = "articles:section-feed"
-    objects = Section.objects.all()
+
+    def findable(self):
+        return Section.objects.all()
 
     def description(self, obj=None):
         return obj.description or f"The latest {obj.name} news from {settings.SITE_NAME}."
@@ -136,7 +141,9 @@ class SectionAtomFeed(SectionFeed):
 
 class TagFeed(ArticlesOfFeed):
     url_name = "articles:tag-feed"
-    objects = Tag.objects.in_use()
+
+    def findable(self):
+        return Tag.objects.in_use()
 
     def description(self, obj=None):
         return f"Articles about {obj.name} from {settings.SITE_NAME}."
@@ -153,7 +160,9 @@ class TagAtomFeed(TagFeed):
 
 class AuthorFeed(ArticlesOfFeed):
     url_name = "authors:feed"
-    objects = Author.objects.with_public_fields().bylined()
+
+    def findable(self):
+        return Author.objects.with_public_fields().bylined()
 
     def description(self, obj=None):
         return f"Articles by {obj.display_name} in {settings.SITE_NAME}."

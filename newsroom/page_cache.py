@@ -265,13 +265,17 @@ def _page_key(request) -> str:
 def public_revalidated(view):
     """For public output the page cache does not keep (feeds, sitemaps): the pages' Cache-Control, an ETag
     of the content (Django's ConditionalGetMiddleware, as a decorator) and 304 for a conditional request, so
-    a CDN may keep them but asks again each time, and a withdrawn story leaves them at once."""
+    a CDN may keep them but asks again each time, and a withdrawn story leaves them at once.
+
+    No Last-Modified: feeds and sitemaps take it from their newest story, which goes back in time when that
+    story is withdrawn, so `If-Modified-Since` would answer 304 and keep the withdrawn story in caches."""
 
     @wraps(view)
     def public(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         if request.method in ("GET", "HEAD") and response.status_code == 200:
             response.headers.setdefault("Cache-Control", PUBLIC_CACHE_CONTROL)
+            response.headers.pop("Last-Modified", None)
         return response
 
     return decorator_from_middleware(ConditionalGetMiddleware)(public)

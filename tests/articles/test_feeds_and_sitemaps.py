@@ -195,3 +195,35 @@ def test_feeds_and_sitemaps_are_revalidated_like_the_pages(client, newsroom, pat
     again = client.get(path, HTTP_IF_NONE_MATCH=response["ETag"])
     assert again.status_code == 304 and again.content == b""
     assert client.get(path, HTTP_IF_NONE_MATCH='"other"').status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path", ["/feed/", "/feed/atom/", "/world/feed/", "/sitemap-articles.xml", "/sitemap-news.xml"]
+)
+def test_a_story_withdrawn_leaves_them_for_a_client_that_asks_by_date(client, newsroom, editor, path):
+    """Their newest story's date goes back when it is withdrawn: a date-based 304 would keep it cached."""
+    from articles import services
+
+    world = next(section for section in newsroom["sections"] if section.slug == "world")
+    newest = ArticleFactory(published=True, section=world, slug="withdrawn-within-the-hour")
+    first = client.get(path)
+    assert first.status_code == 200 and "Last-Modified" not in first
+    assert newest.slug in first.content.decode()
+    services.unpublish_article(article=newest, by=editor)
+
+    again = client.get(path, HTTP_IF_MODIFIED_SINCE="Fri, 27 Nov 2099 10:57:35 GMT")
+    assert again.status_code == 200 and newest.slug not in again.content.decode()
+
+
+def test_feeds_of_a_tag_and_an_author_first_published_now_answer_at_once(client, fresh_cache):
+    """Which tags and authors have feeds is asked each time, not fixed when the server started."""
+    from tests.factories import TagFactory
+
+    tag, author = TagFactory(slug="night-ferry"), AuthorFactory(slug="new-hire")
+    ArticleFactory(
+        published=True, published_at=timezone.now(), tags=[tag], authors=[author], headline="Ferry"
+    )
+    for path in ("/tag/night-ferry/feed/", "/authors/new-hire/feed/atom/"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "<title>Ferry</title>" in response.content.decode(), path
