@@ -11,14 +11,16 @@ from .models import Author
 
 @admin.register(Author)
 class AuthorAdmin(StrictInputMixin, admin.ModelAdmin):
-    formfield_overrides = {models.ImageField: {"form_class": ImageUploadField}}
     list_display = ["display_name", "kind", "job_title", "portrait", "user"]
     list_filter = ["kind"]
     search_fields = ["display_name", "job_title", "slug"]
     prepopulated_fields = {"slug": ["display_name"]}
     list_select_related = ["user"]
-    # "lena.example.org" becomes https://lena.example.org, as in the comment form (Django 6's default too).
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {
+        models.ImageField: {"form_class": ImageUploadField},  # the media library's checks and messages
+        # "lena.example.org" becomes https://lena.example.org, as in the comment form (Django 6's default).
+        models.URLField: {"assume_scheme": "https"},
+    }
     fieldsets = [
         (None, {"fields": ["display_name", "slug", "kind", "job_title", "bio", "photo"]}),
         ("Public social handles", {"fields": ["x_handle", "mastodon_handle", "bluesky_handle", "website"]}),

@@ -24,6 +24,26 @@ def test_an_author_website_typed_without_a_scheme_is_saved_as_https(client_as, e
     assert author.website == "https://helena.example.org"
 
 
+def test_a_portrait_too_big_for_pillow_is_called_too_big(client_as, editor):
+    """The photo takes the media library's upload field, with its messages: a picture over the pixel limit
+    is "too many pixels", not "not an image or a corrupted image"."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.articles.test_images import png_header_only
+
+    author = AuthorFactory(display_name="Helena Brandt", slug="helena-brandt")
+    data = {"display_name": "Helena Brandt", "slug": "helena-brandt", "kind": "staff"}
+    data["photo"] = SimpleUploadedFile("me.png", png_header_only(20_000, 20_000), "image/png")
+
+    response = client_as(editor).post(reverse("admin:authors_author_change", args=[author.pk]), data)
+
+    assert response.status_code == 200
+    too_many = "This image has too many pixels to open; neither side may exceed 8000."
+    assert too_many in response.content.decode()
+    author.refresh_from_db()
+    assert not author.photo
+
+
 def test_an_editor_links_an_author_to_a_staff_login_from_a_list_of_names(client_as, editor, reporter):
     """The raw id's lookup opened the user list, which editors may not see (a 403)."""
     from bs4 import BeautifulSoup
