@@ -106,9 +106,11 @@ class ShareRecord(models.Model):
         self.next_attempt_at = None
 
     def reset_for_retry(self):
+        """An editor's retry (or a withdrawn share going out): the text is made again from the article."""
         self.state = self.State.PENDING
         self.failed_at = self.next_attempt_at = None
         self.attempts = 0
+        self.text = ""
 
 
 TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"

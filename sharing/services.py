@@ -174,7 +174,9 @@ def build_post(share: ShareRecord, network: networks.Network) -> networks.Post:
     tags = [] if custom else text.hashtags(article.tags.values_list("name", flat=True))
     body = custom or article.headline
     return networks.Post(
-        text=text.fit(body=body, url=url, tags=tags, limit=network.limit, rule=network.rule),
+        # A retry posts the text the first try sent, whatever was edited since: a network without an
+        # idempotency key (X, a webhook) can then recognise a post whose answer was lost.
+        text=share.text or text.fit(body=body, url=url, tags=tags, limit=network.limit, rule=network.rule),
         url=url,
         title=article.headline,
         description=article.dek,
@@ -182,6 +184,7 @@ def build_post(share: ShareRecord, network: networks.Network) -> networks.Post:
         record_key=share.record_key,
         created_at=share.created_at,
         image=_card_image(article) if network.name == "bluesky" else None,
+        attempt=share.attempts,
     )
 
 

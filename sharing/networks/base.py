@@ -37,6 +37,7 @@ class Post:
     created_at: datetime
     image: bytes | None = field(default=None, repr=False)
     image_type: str = "image/jpeg"
+    attempt: int = 1  # 1 for the first try of this record; more when an earlier try's answer may be lost
 
 
 @dataclass(frozen=True)

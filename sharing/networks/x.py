@@ -1,7 +1,8 @@
 """X: POST /2/tweets with an OAuth 2.0 user access token (bearer).
 
 X has no idempotency key. If a retry follows a post whose answer was lost, X refuses the identical
-text as a duplicate (403); that case is recorded as sent, without a link, rather than failed.
+text as a duplicate (403); that case is recorded as sent, without a link, rather than failed. On a first
+try the same refusal means an earlier post (a round before this one) had the same text: nothing was posted.
 """
 
 from .base import Network, PermanentError, Post, Posted
@@ -24,9 +25,13 @@ class X(Network):
                 json={"text": post.text},
             )
         except PermanentError as error:
-            if DUPLICATE_MARKER in str(error).lower():
+            if DUPLICATE_MARKER not in str(error).lower():
+                raise
+            if post.attempt > 1:  # our own earlier try went through
                 return Posted(remote_id="duplicate", url="")
-            raise
+            raise PermanentError(
+                "X refuses a post with the same text as an earlier one; change the share text, then retry."
+            ) from None
         data = (response.json() or {}).get("data") or {}
         if not data.get("id"):
             raise PermanentError("X answered without a post id.")

@@ -278,11 +278,15 @@ def test_x_posts_a_tweet_with_the_user_token_within_280(httpserver, x):
     assert (posted.remote_id, posted.url) == ("18000", "https://x.com/i/web/status/18000")
 
 
-def test_x_duplicate_after_a_lost_answer_counts_as_sent(httpserver, x):
+def test_x_duplicate_counts_as_sent_only_after_a_try_whose_answer_was_lost(httpserver, x):
+    """On a retry the refused duplicate is our own earlier post; on a first try it is another round's
+    (Share again with the same text), and nothing was posted."""
     httpserver.expect_request("/2/tweets").respond_with_json(
         {"detail": "You are not allowed to create a Tweet with duplicate content.", "status": 403}, status=403
     )
-    assert x.post(make_post(type(x))).remote_id == "duplicate"
+    assert x.post(make_post(type(x), attempt=2)).remote_id == "duplicate"
+    with pytest.raises(PermanentError, match="same text as an earlier one; change the share text"):
+        x.post(make_post(type(x), attempt=1))
 
 
 def test_x_unauthorised_is_permanent(httpserver, x):

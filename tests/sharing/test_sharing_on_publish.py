@@ -175,6 +175,32 @@ def test_transient_errors_retry_with_backoff_then_succeed(two_accounts, httpserv
     assert len({r.headers["Idempotency-Key"] for r, _ in httpserver.log}) == 1  # one key for all tries
 
 
+def test_a_retry_posts_the_text_of_the_first_try_and_an_editors_retry_the_new_one(
+    two_accounts, httpserver, editor, django_capture_on_commit_callbacks
+):
+    """A try whose answer was lost may have posted: the retry sends the same words (X and webhooks know a
+    repeat only by them), however the headline was edited in between. Once failed, an editor's retry posts
+    the story as it reads now."""
+    share = _share(article=ArticleFactory(published=True, headline="Ferry fares rise"))
+    httpserver.expect_ordered_request("/api/v1/statuses").respond_with_data("gateway timeout", status=504)
+    httpserver.expect_ordered_request("/api/v1/statuses").respond_with_data("unauthorised", status=401)
+    httpserver.expect_ordered_request("/api/v1/statuses").respond_with_json({"id": "3", "url": ""})
+    services.deliver_share(share_id=share.pk)
+    type(share.article).objects.filter(pk=share.article_id).update(headline="Ferry fares rise by a tenth")
+
+    ShareRecord.objects.filter(pk=share.pk).update(next_attempt_at=None)
+    services.deliver_share(share_id=share.pk)
+    share.refresh_from_db()
+    with django_capture_on_commit_callbacks():
+        services.retry_share(share=share, by=editor)
+    services.deliver_share(share_id=share.pk)
+
+    sent = [request.get_json()["status"].split("\n")[0] for request, _ in httpserver.log]
+    assert sent == ["Ferry fares rise", "Ferry fares rise", "Ferry fares rise by a tenth"]
+    share.refresh_from_db()
+    assert share.state == State.SENT and share.text.startswith("Ferry fares rise by a tenth")
+
+
 def test_permanent_error_fails_at_once(two_accounts, httpserver):
     share = _share()
     httpserver.expect_request("/api/v1/statuses").respond_with_json(
