@@ -5,12 +5,12 @@ import json
 import logging
 
 from django.contrib import admin, messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Max
 from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpResponse
 from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
@@ -185,12 +185,12 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
 
     @admin.display(description="Article")
     def article_link(self, comment):
+        """The queue of this article's comments, from the list and from a comment's own page alike."""
+        queue = reverse("admin:newsroom_comments_readercomment_changelist") + f"?article={comment.object_pk}"
         if not comment.article_headline and not comment.article_on_site:
             # Withdrawn (or deleted), to a moderator: the comments stay reachable, the headline unnamed.
-            return format_html('<a href="?article={}">{}</a>', comment.object_pk, NOT_ON_SITE)
-        link = format_html(
-            '<a href="?article={}">{}</a>', comment.object_pk, Truncator(comment.article_headline).chars(60)
-        )
+            return format_html('<a href="{}">{}</a>', queue, NOT_ON_SITE)
+        link = format_html('<a href="{}">{}</a>', queue, Truncator(comment.article_headline).chars(60))
         if comment.article_on_site:
             return link
         # Withdrawn since: readers see neither the article nor its comments, whatever their state here.
@@ -355,7 +355,8 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
         )
 
     def view_on_site(self, comment):
-        if comment.is_public and not comment.is_removed:
-            ct = ContentType.objects.get_for_id(comment.content_type_id)
-            return f"/comments/cr/{ct.pk}/{comment.object_pk}/#c{comment.pk}"
+        """Only where readers can see it: a comment on the site, on a story on the site."""
+        if comment.is_public and not comment.is_removed and getattr(comment, "article_on_site", False):
+            redirect = reverse("comments-url-redirect", args=[comment.content_type_id, comment.object_pk])
+            return f"{redirect}#c{comment.pk}"
         return None

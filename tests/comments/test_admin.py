@@ -155,6 +155,22 @@ def test_a_comments_own_address_leads_to_its_published_story_and_nothing_else(ar
         assert "couldn’t find that page" in response.content.decode()
 
 
+def test_a_comments_page_links_its_articles_queue_and_the_site_only_while_readers_see_it(
+    moderator, editor, article
+):
+    from articles import services as articles
+
+    comment = make_comment(article)
+    page = admin_client(moderator).get(f"{QUEUE}{comment.pk}/change/").content.decode()
+    assert f'href="{QUEUE}?article={article.pk}"' in page  # the queue, not this page with a query
+    assert f'href="/comments/cr/{comment.content_type_id}/{article.pk}/#c{comment.pk}"' in page
+
+    articles.unpublish_article(article=article, by=editor)
+    page = admin_client(moderator).get(f"{QUEUE}{comment.pk}/change/").content.decode()
+    assert f'href="{QUEUE}?article={article.pk}"' in page
+    assert "/comments/cr/" not in page  # "View on site" would be a 404 now
+
+
 def test_email_and_ip_only_with_the_personal_data_permission(moderator, article):
     comment = make_comment(article, public=False)
     change = f"{QUEUE}{comment.pk}/change/"
