@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
@@ -144,7 +145,7 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
     show_full_result_count = False
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).select_related("moderation")
+        queryset = super().get_queryset(request).select_related("moderation__decided_by")
         return with_article_names(
             queryset.annotate(report_count=Count("reports", distinct=True)), request.user
         )
@@ -217,6 +218,20 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
     def reports(self, comment):
         return comment.report_count
 
+    @admin.display(description="Last decision")
+    def last_decision(self, comment):
+        """Who last decided on it, and when: the queue's answer to "who took this down?"."""
+        moderation = getattr(comment, "moderation", None)
+        if moderation is None or moderation.decided_at is None:
+            return "None yet"
+        who = moderation.decided_by
+        name = (who.get_full_name() or who.get_username()) if who else "an account since deleted"
+        when = date_format(timezone.localtime(moderation.decided_at), "DATETIME_FORMAT")
+        verb = {"spam": "Marked as spam", "removed": "Removed", "published": "Approved"}.get(
+            comment.state, "Held"
+        )
+        return f"{verb} by {name}, {when}"
+
     # The change page: read-only; decisions are the actions.
     def get_fields(self, request, obj=None):
         fields = [
@@ -228,8 +243,7 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
             "state_label",
             "rule",
             "reports",
-            "level",
-            "followup",
+            "last_decision",
         ]
         if sees_personal_data(request):
             fields[2:2] = ["user_email", "ip_address"]
@@ -246,6 +260,7 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
         if comment is not None and self.has_moderate_permission(request):
             decisions = self.decisions_for(comment)
         extra_context = {
+            "title": "Reader comment",
             "show_save": False,
             "show_save_and_continue": False,
             "show_save_and_add_another": False,

@@ -171,6 +171,20 @@ def test_a_comments_page_links_its_articles_queue_and_the_site_only_while_reader
     assert "/comments/cr/" not in page  # "View on site" would be a 404 now
 
 
+def test_a_comments_page_says_who_decided_last_and_when(moderator, article):
+    from comments import services
+
+    moderator.first_name, moderator.last_name = "Mo", "Derator"
+    moderator.save()
+    comment = make_comment(article)
+    page = admin_client(moderator).get(f"{QUEUE}{comment.pk}/change/").content.decode()
+    assert "<h1>Reader comment</h1>" in page and "None yet" in page and "Followup" not in page
+
+    services.remove_comments(comments=[comment], by=moderator, spam=True)
+    page = admin_client(moderator).get(f"{QUEUE}{comment.pk}/change/").content.decode()
+    assert re.search(r"Marked as spam by Mo Derator, \d+ \w+ 20\d\d, \d\d:\d\d<", page)
+
+
 def test_email_and_ip_only_with_the_personal_data_permission(moderator, article):
     comment = make_comment(article, public=False)
     change = f"{QUEUE}{comment.pk}/change/"
