@@ -46,7 +46,8 @@ def closed_reason(article) -> str:
     if not article.comments_enabled:
         return "Comments are closed on this article."
     days = settings.COMMENTS_CLOSE_AFTER_DAYS
-    published = article.published_at or article.first_published_at
+    # From the first publication: withdrawing an old story and putting it back does not open it again.
+    published = article.first_published_at or article.published_at
     if days and published and timezone.now() - published > timedelta(days=days):
         return f"Comments close {days} days after an article is published; this one is closed."
     return ""

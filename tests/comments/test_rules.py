@@ -61,6 +61,16 @@ def test_comments_close_after_the_configured_days(commenter, settings, client):
     assert nothing_saved()
 
 
+def test_an_old_story_published_again_stays_closed(settings, client):
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 30
+    republished = ArticleFactory(
+        published=True, published_at=timezone.now(), first_published_at=timezone.now() - timedelta(days=400)
+    )
+    page = client.get(republished.get_absolute_url()).content.decode()
+    assert "Comments close 30 days after an article is published; this one is closed." in page
+    assert "Leave a Reply" not in page
+
+
 # Held -------------------------------------------------------------------------------------------------
 
 
