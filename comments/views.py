@@ -334,6 +334,8 @@ def react(request, comment_id, kind):
         raise Http404("Unknown reaction.")
     other = DISLIKEDIT_FLAG if flag == LIKEDIT_FLAG else LIKEDIT_FLAG
     with transaction.atomic():
+        # One reaction at a time per comment: two clicks at once would both find none and both insert it.
+        type(comment).objects.select_for_update().filter(pk=comment.pk).first()
         CommentFlag.objects.filter(comment=comment, user=request.user, flag=other).delete()
         existing = CommentFlag.objects.filter(comment=comment, user=request.user, flag=flag)
         if existing.exists():
