@@ -191,6 +191,17 @@ def test_hostile_search_strings_are_answered_safely(client, fresh_cache, query):
         assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in body
 
 
+def test_a_query_cannot_turn_the_results_page_around(client, fresh_cache):
+    """Right-to-left overrides typed (or pasted) into the box go; a query in Hebrew or Arabic is kept and
+    shown isolated, so its direction stays inside the quotes."""
+    response = client.get("/search/", {"q": "S\u00e3o \u202e\u05e9\u05dc\u05d5\u05dd \u2067x"})
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert not any(control in body for control in ("\u202e", "\u2067"))
+    assert "<bdi>S\u00e3o \u05e9\u05dc\u05d5\u05dd x</bdi>" in body
+
+
 def test_sqlite_fallback_understands_quotes_and_minus_too(monkeypatch, fresh_cache):
     ArticleFactory(published=True, headline="Harbour plan approved", dek="", body="<p>A new ferry pier.</p>")
     ArticleFactory(published=True, headline="Plan for the harbour", dek="", body="<p>Cycle paths.</p>")
