@@ -163,7 +163,8 @@ def test_search_with_no_results_says_so(client, fresh_cache):
     response = client.get("/search/", {"q": "zebra"})
 
     assert response.status_code == 200
-    assert "No articles match “zebra”." in text_of(response)
+    empty = page(response).select_one("p.empty")
+    assert empty.get_text().startswith("No articles match “zebra”.") and empty.bdi.string == "zebra"
 
 
 @pytest.mark.parametrize(
