@@ -371,19 +371,23 @@ def refuse_unknown_parameters(request, filters: set[str], paginator) -> None:
     if paginator is not None:
         taken |= {paginator.cursor_query_param, paginator.page_size_query_param}
     unknown = sorted(set(request.query_params) - taken)
-    if not unknown:
+    # `?section=a&section=b` would be read as `b` alone: a client that meant "either" gets half its answer.
+    repeated = sorted(
+        name for name in set(request.query_params) & taken if len(request.query_params.getlist(name)) > 1
+    )
+    if not unknown and not repeated:
         return
     listed = ", ".join(f"`{name}`" for name in sorted(taken))
-    raise InvalidQuery(
-        {
-            name: [
-                "This list pages with a cursor: follow the `next` link."
-                if name == "page"
-                else f"This list takes no such parameter; it takes {listed}."
-            ]
-            for name in unknown
-        }
-    )
+    errors = {
+        name: [
+            "This list pages with a cursor: follow the `next` link."
+            if name == "page"
+            else f"This list takes no such parameter; it takes {listed}."
+        ]
+        for name in unknown
+    }
+    errors |= {name: ["Give this parameter once; it takes one value."] for name in repeated}
+    raise InvalidQuery(errors)
 
 
 class SlugLookupMixin:

@@ -230,6 +230,16 @@ def test_a_parameter_a_list_does_not_take_is_named_in_a_400(api, url):
     assert "`cursor`" in body["errors"]["sectoin"][0]
 
 
+def test_a_filter_given_twice_is_a_400_not_its_last_value(api):
+    """`?section=a&section=b` was read as `b` alone: a client meaning "either" got half its answer."""
+    ArticleFactory(published=True)
+    body = assert_error(api.get(f"{LIST}?section=city&section=world&tag=x&tag=x"), 400, "invalid_query")
+    assert body["errors"] == {
+        "section": ["Give this parameter once; it takes one value."],
+        "tag": ["Give this parameter once; it takes one value."],
+    }
+
+
 def test_paging_by_number_is_refused_with_the_way_to_page(api):
     ArticleFactory.create_batch(3, published=True)
     body = assert_error(api.get(f"{LIST}?page=2&page_size=1"), 400, "invalid_query")
