@@ -48,8 +48,8 @@ from .models import (
 from .previews import preview_url, render_unsaved
 
 # Names of the workflow buttons on the article form (templates/admin/articles/article/submit_line.html).
-WORKFLOW_ACTIONS = ("_submit_review", "_publish", "_schedule", "_unpublish")
-PUBLISHER_ACTIONS = ("_publish", "_schedule", "_unpublish")
+WORKFLOW_ACTIONS = ("_submit_review", "_return_to_draft", "_publish", "_schedule", "_unpublish")
+PUBLISHER_ACTIONS = ("_return_to_draft", "_publish", "_schedule", "_unpublish")
 # Set only by the workflow services (and the version counter by every save); restoring an old version
 # from the history must not roll them back.
 WORKFLOW_FIELDS = ("status", "publish_at", "first_published_at", "published_at", "created_by_id", "version")
@@ -191,7 +191,43 @@ def _kept_forms(formset) -> list:
     return [f for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
 
 
-class BylineFormSet(forms.BaseInlineFormSet):
+class KeepsRowsGoneFormSet(forms.BaseInlineFormSet):
+    """A row someone else deleted after this page was opened (their save, then this editor's save over it
+    after the edit-conflict warning) is written again as a new row, as this page shows it. Django would
+    refuse its hidden id as "not one of the available choices", an error no one sees, on every save."""
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.gone = []
+        if self.is_bound:
+            pk_name = self.model._meta.pk.name
+            keys = [f"{self.add_prefix(i)}-{pk_name}" for i in range(self.initial_form_count())]
+            still_there = {str(pk) for pk in self.get_queryset().values_list("pk", flat=True)}
+            # Gone, or already shown again without its id (the form as re-rendered after the warning).
+            self.gone = [i for i, key in enumerate(keys) if self.data.get(key, "") not in still_there]
+            if self.gone:
+                self.data = self.data.copy()
+                for i in self.gone:
+                    self.data[keys[i]] = ""  # a new row, not an id that is no more
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        if i in self.gone:
+            form.fields[self.model._meta.pk.name].required = False  # Django requires it of a row it knew
+        return form
+
+    def save_new_objects(self, commit=True):
+        saved = super().save_new_objects(commit)
+        for form in (self.forms[i] for i in self.gone):
+            if form.cleaned_data and not self._should_delete_form(form):
+                saved.append(self.save_new(form, commit=commit))
+                self.new_objects.append(saved[-1])
+                if not commit:
+                    self.saved_forms.append(form)
+        return saved
+
+
+class BylineFormSet(KeepsRowsGoneFormSet):
     """A story on the site, on the schedule or being sent there keeps at least one byline. Checked with the
     form, so a refused "publish" leaves the bylines as they were instead of deleted."""
 
@@ -214,7 +250,7 @@ class BylineInline(AutocompleteInputMixin, FollowsArticlePermissions, admin.Tabu
     verbose_name_plural = "bylines (in order)"
 
 
-class RelatedFormSet(forms.BaseInlineFormSet):
+class RelatedFormSet(KeepsRowsGoneFormSet):
     def clean(self):
         super().clean()
         for form in _kept_forms(self):
@@ -235,6 +271,7 @@ class RelatedArticleInline(AutocompleteInputMixin, FollowsArticlePermissions, ad
 
 class CorrectionInline(FollowsArticlePermissions, admin.StackedInline):
     model = Correction
+    formset = KeepsRowsGoneFormSet
     extra = 0
     verbose_name_plural = "corrections and updates (readers see these)"
     # Dated when saved, as the API dates them: not when the form was opened, and not back-dated by hand.
@@ -245,6 +282,7 @@ class EditorialNoteInline(FollowsArticlePermissions, admin.StackedInline):
     """Notes between staff; the public site, feeds, sitemaps, search and the API never read this model."""
 
     model = EditorialNote
+    formset = KeepsRowsGoneFormSet
     extra = 0
     fields = ["text", "written_by", "written_at"]
     readonly_fields = ["written_by", "written_at"]
@@ -755,6 +793,9 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
             elif "_unpublish" in post:
                 services.unpublish_article(article=article, by=request.user)
                 done = "Unpublished: readers no longer see it."
+            elif "_return_to_draft" in post:
+                services.return_to_draft(article=article, by=request.user)
+                done = "Sent back to draft: its writer can edit it again (add an editorial note to say why)."
         except (PermissionDenied, ValidationError) as error:
             # The edits are kept; only the workflow step is refused, and the editor is told why.
             self.message_user(

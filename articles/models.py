@@ -386,6 +386,9 @@ class Article(models.Model):
     def mark_unpublished(self):
         self.status = self.Status.UNPUBLISHED
 
+    def mark_returned(self):
+        self.status = self.Status.DRAFT
+
 
 @reversion.register()
 class Byline(models.Model):
@@ -462,6 +465,7 @@ class WorkflowEvent(models.Model):
 
     class Action(models.TextChoices):
         SUBMITTED = "submitted", "Submitted for review"
+        RETURNED = "returned", "Sent back to draft"
         SCHEDULED = "scheduled", "Scheduled"
         PUBLISHED = "published", "Published"
         UNPUBLISHED = "unpublished", "Unpublished"

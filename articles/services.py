@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
-from .models import Article, Correction, WorkflowEvent
+from .models import Article, Correction, EditorialNote, WorkflowEvent
 
 Status = Article.Status
 logger = logging.getLogger(__name__)
@@ -112,6 +112,33 @@ def submit_for_review(*, article: Article, by) -> Article:
     article.mark_in_review()
     article.save(update_fields=["status", "updated_at"])
     _record(article, WorkflowEvent.Action.SUBMITTED, by)
+    return article
+
+
+NOTE_MAX_LENGTH = EditorialNote._meta.get_field("text").max_length
+
+
+@transaction.atomic
+def return_to_draft(*, article: Article, by, note: str = "") -> Article:
+    """An editor sends a story in review back to its writer, who may edit it again; the reason, if given,
+    is an editorial note on the story (staff only, like every note)."""
+    if not can_publish(by):
+        raise PermissionDenied("Only editors can send a story back to draft.")
+    note = note.strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ValidationError(
+            {"note": f"A note has at most {NOTE_MAX_LENGTH} characters; this one has {len(note)}."}
+        )
+    article = _locked(article)
+    if article.status != Status.IN_REVIEW:
+        raise ValidationError(
+            f"Only a story in review can be sent back; this article is {article.get_status_display()}."
+        )
+    article.mark_returned()
+    article.save(update_fields=["status", "updated_at"])
+    if note:
+        EditorialNote.objects.create(article=article, text=note, written_by=by)
+    _record(article, WorkflowEvent.Action.RETURNED, by, detail="with a note" if note else "")
     return article
 
 

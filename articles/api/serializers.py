@@ -18,7 +18,7 @@ from newsroom.api import IdField, StrictFieldsMixin
 
 from .. import services
 from ..images import ImageUploadField, validate_image_upload
-from ..models import Article, Byline, Correction, Image, RelatedArticle, Section, Tag
+from ..models import Article, Byline, Correction, EditorialNote, Image, RelatedArticle, Section, Tag
 from .queries import for_api_listing, listing_prefetches
 
 
@@ -509,6 +509,15 @@ def _is_slug_clash(error: IntegrityError) -> bool:
 
 class ScheduleSerializer(StrictFieldsMixin, serializers.Serializer):
     publish_at = serializers.DateTimeField(help_text="When the article goes live; must be in the future.")
+
+
+class ReturnToDraftSerializer(StrictFieldsMixin, serializers.Serializer):
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=EditorialNote._meta.get_field("text").max_length,
+        help_text="Why, for the writer: kept as an editorial note on the story (staff only).",
+    )
 
 
 class ArticleCommentSerializer(serializers.Serializer):

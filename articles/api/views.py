@@ -62,6 +62,7 @@ from .serializers import (
     CommentPostSerializer,
     CorrectionWriteSerializer,
     ImageSerializer,
+    ReturnToDraftSerializer,
     ScheduleSerializer,
     SectionSerializer,
     TagSerializer,
@@ -213,7 +214,16 @@ class ArticleViewSet(
     schema_error_codes = {
         "comments": ["409"],
         **dict.fromkeys(
-            ["update", "partial_update", "submit", "publish", "schedule", "unpublish", "add_correction"],
+            [
+                "update",
+                "partial_update",
+                "submit",
+                "return_to_draft",
+                "publish",
+                "schedule",
+                "unpublish",
+                "add_correction",
+            ],
             ["412"],
         ),
     }
@@ -222,6 +232,7 @@ class ArticleViewSet(
         "update": ["articles.change_article"],
         "partial_update": ["articles.change_article"],
         "submit": ["articles.change_article"],
+        "return_to_draft": ["articles.change_article"],
         "publish": ["articles.change_article"],
         "schedule": ["articles.change_article"],
         "unpublish": ["articles.change_article"],
@@ -519,6 +530,26 @@ class ArticleViewSet(
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def submit(self, request, pk=None):
         return self._workflow(services.submit_for_review)
+
+    @extend_schema(
+        summary="Send a story in review back to draft",
+        description="Editors only: its writer may edit it again. The `note`, if given, says why; it is kept "
+        "as an editorial note on the story, which readers never see.",
+        request=ReturnToDraftSerializer,
+        responses=ArticleDetailSerializer,
+        examples=[
+            OpenApiExample(
+                "with a reason",
+                value={"note": "Needs a second source for the council vote figures."},
+                request_only=True,
+            )
+        ],
+    )
+    @action(detail=True, methods=["post"], url_path="return", filter_backends=[], pagination_class=None)
+    def return_to_draft(self, request, pk=None):
+        serializer = ReturnToDraftSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self._workflow(services.return_to_draft, **serializer.validated_data)
 
     @extend_schema(
         summary="Publish now",

@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from articles.models import Article
 from tests.factories import ArticleFactory, UserFactory
 
-from .admin_forms import form_data
+from .admin_forms import add_inline_rows, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -77,6 +77,34 @@ def test_saving_again_after_the_conflict_is_a_deliberate_overwrite(two_sessions)
     assert second.post(change_url(article), again).status_code == 302
     article.refresh_from_db()
     assert article.headline == "Second"
+
+
+def test_saving_over_a_change_that_deleted_a_byline_keeps_the_editors_own(two_sessions):
+    """The other editor deleted the byline this form still shows: saving again must not fail for ever on
+    the hidden id of a row that is gone (an error no one could see); the row is written as new."""
+    from articles.models import Byline
+    from tests.factories import AuthorFactory
+
+    first, second = two_sessions
+    kept, replacement = AuthorFactory(display_name="Kept Writer"), AuthorFactory(display_name="New Writer")
+    article = ArticleFactory(authors=[kept])
+    first_form = form_data(first.get(change_url(article)))
+    second_form = form_data(second.get(change_url(article)))
+    second_form["bylines-0-DELETE"] = "on"
+    add_inline_rows(second_form, "bylines", [{"author": str(replacement.pk), "position": "1"}])
+    assert second.post(change_url(article), second_form).status_code == 302
+    assert [b.author for b in Byline.objects.filter(article=article)] == [replacement]
+
+    refused = first.post(change_url(article), {**first_form, "headline": "First editor's headline"})
+    assert refused.status_code == 200 and "after you opened it" in refused.content.decode()
+    again = first.post(change_url(article), form_data(refused))
+
+    assert again.status_code == 302, again.context["adminform"].form.errors or [
+        inline.formset.errors for inline in again.context["inline_admin_formsets"]
+    ]
+    article.refresh_from_db()
+    assert article.headline == "First editor's headline"
+    assert {b.author for b in Byline.objects.filter(article=article)} == {kept, replacement}
 
 
 def test_a_workflow_step_by_someone_else_also_counts_as_a_change(two_sessions, editor, second_editor):
