@@ -21,6 +21,8 @@ logger = logging.getLogger(__name__)
     retry_backoff_max=settings.COMMENTS_MAIL_RETRY_BACKOFF_MAX,
     retry_jitter=False,
     max_retries=settings.COMMENTS_MAIL_MAX_RETRIES,
+    soft_time_limit=6 * settings.EMAIL_TIMEOUT,  # a stuck send fails and is retried, never holds the worker
+    time_limit=6 * settings.EMAIL_TIMEOUT + 30,
 )
 def send_comment_mail(self, mail_id: int) -> bool:
     """One message to one recipient; a mail server that is down means a retry later, not a lost message."""

@@ -286,6 +286,9 @@ SEARCH_RATE = env.str("SEARCH_RATE", default="30/minute")
 
 # Email: the console by default; EMAIL_URL (smtp://user:pass@host:587/?tls=True) in production.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# A mail server that takes the connection and never answers must not hold a worker (and the outbox row it
+# has locked) for ever: each SMTP step gives up after this many seconds, and the mail is retried.
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10.0)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="newsroom@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -321,6 +324,9 @@ CELERY_BEAT_SCHEDULE = {
     "publish-due-articles": {
         "task": "articles.tasks.publish_due_articles",
         "schedule": timedelta(minutes=1),
+        # A run still queued when the next is due does nothing the next will not: it expires unrun, so a
+        # worker back after an outage finds one run waiting, not one per minute it was away.
+        "options": {"expires": 55},
     },
 }
 _ = crontab  # periodic tasks of later apps use crontab schedules here
@@ -332,8 +338,15 @@ SHARING_MAX_ATTEMPTS = env.int("SHARING_MAX_ATTEMPTS", default=6)
 SHARING_RETRY_BASE_SECONDS = env.float("SHARING_RETRY_BASE_SECONDS", default=30.0)
 SHARING_SWEEP_AFTER_SECONDS = env.int("SHARING_SWEEP_AFTER_SECONDS", default=120)
 SHARING_HTTP_TIMEOUT = env.float("SHARING_HTTP_TIMEOUT", default=15.0)
+# The whole of one try (a network that answers a byte at a time defeats a per-read timeout): past it the try
+# counts as failed and is retried.
+SHARING_TRY_TIME_LIMIT = env.float("SHARING_TRY_TIME_LIMIT", default=6 * SHARING_HTTP_TIMEOUT)
 CELERY_BEAT_SCHEDULE |= {
-    "sweep-pending-shares": {"task": "sharing.tasks.sweep_pending_shares", "schedule": timedelta(minutes=1)},
+    "sweep-pending-shares": {
+        "task": "sharing.tasks.sweep_pending_shares",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 55},
+    },
 }
 
 # Comments (django-comments-xtd); the moderation rules live in comments/.
@@ -366,10 +379,15 @@ CELERY_BEAT_SCHEDULE |= {
         "task": "comments.tasks.apply_retention",
         "schedule": crontab(minute=30, hour=3),
     },
-    "comments-mail-sweeper": {"task": "comments.tasks.sweep_unsent_mail", "schedule": timedelta(minutes=5)},
+    "comments-mail-sweeper": {
+        "task": "comments.tasks.sweep_unsent_mail",
+        "schedule": timedelta(minutes=5),
+        "options": {"expires": 290},
+    },
     "comments-data-request-sweeper": {
         "task": "comments.tasks.sweep_data_requests",
         "schedule": timedelta(minutes=5),
+        "options": {"expires": 290},
     },
 }
 

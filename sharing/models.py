@@ -110,7 +110,7 @@ class ShareRecord(models.Model):
         self.state = self.State.PENDING
         self.failed_at = self.next_attempt_at = None
         self.attempts = 0
-        self.text = ""
+        self.text = self.last_error = ""
 
 
 TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"

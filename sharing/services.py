@@ -6,6 +6,7 @@ import random
 from datetime import timedelta
 from functools import partial
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -91,10 +92,11 @@ def sweep_pending() -> int:
 
 
 def backoff_seconds(attempt: int) -> float:
-    """Exponential backoff with full jitter: uniform(0, base * 2**(attempt-1)), at least a tenth of a base."""
+    """Exponential backoff with "equal jitter": between half and all of base * 2**(attempt-1). With full
+    jitter (from 0) a short outage could use up every try within seconds."""
     base = settings.SHARING_RETRY_BASE_SECONDS
     ceiling = min(MAX_COUNTDOWN, base * 2 ** max(0, attempt - 1))
-    return max(base / 10, random.uniform(0, ceiling))  # noqa: S311 - jitter, not security
+    return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not security
 
 
 def deliver_share(*, share_id: int) -> float | None:
@@ -135,6 +137,9 @@ def deliver_share(*, share_id: int) -> float | None:
             posted = network.post(post)
         except networks.TransientError as error:
             return _after_transient(share, error)
+        except SoftTimeLimitExceeded:
+            limit = settings.SHARING_TRY_TIME_LIMIT
+            return _after_transient(share, networks.TransientError(f"No answer within {limit:g} seconds."))
         except networks.PermanentError as error:
             share.mark_failed(str(error))
             logger.warning("Share %s failed for good: %s", share.pk, error)

@@ -175,6 +175,35 @@ def test_a_mailbox_refused_for_good_is_not_retried_and_no_log_names_it(
     assert "victim" not in caplog.text and "No such user" in caplog.text
 
 
+def test_a_mail_server_that_never_answers_fails_the_try_within_the_timeout(article, settings):
+    """It takes the connection and says nothing: the try gives up after EMAIL_TIMEOUT, is recorded, and
+    the outbox row is free again for the retry (or for a moderator's removal to delete it)."""
+    import socket
+    import time
+
+    from comments.mail import MailNotSent, send_outgoing
+
+    assert 0 < settings.EMAIL_TIMEOUT <= 30  # the configured default is finite
+    silent = socket.create_server(("127.0.0.1", 0))  # the kernel accepts; no one ever answers
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", silent.getsockname()[1]
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 1
+    row = OutgoingMail.objects.create(
+        kind=OutgoingMail.Kind.CONFIRMATION, to="q@example.net", subject="s", body="b"
+    )
+    started = time.monotonic()
+    try:
+        with pytest.raises(MailNotSent, match="timed out"):
+            send_outgoing(row.pk)
+    finally:
+        silent.close()
+    assert time.monotonic() - started < 5
+    row.refresh_from_db()
+    assert row.attempts == 1 and row.sent_at is None and "timed out" in row.last_error
+    OutgoingMail.objects.select_for_update(nowait=True).filter(pk=row.pk).delete()  # not locked
+
+
 # Retention ------------------------------------------------------------------------------------------------
 
 

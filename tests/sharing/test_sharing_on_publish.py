@@ -140,6 +140,14 @@ def _share(article=None, **fields):
     return ShareRecord.objects.create(article=article, **fields)
 
 
+def test_backoff_waits_at_least_half_of_each_doubling(settings):
+    """A short outage cannot use up every try at once: waits of 15-30, 30-60, 60-120 s... for a base of 30."""
+    settings.SHARING_RETRY_BASE_SECONDS = 30
+    for attempt, (low, high) in {1: (15, 30), 2: (30, 60), 3: (60, 120), 9: (300, 600)}.items():
+        waits = [services.backoff_seconds(attempt) for _ in range(200)]
+        assert low <= min(waits) and max(waits) <= high, attempt
+
+
 def test_transient_errors_retry_with_backoff_then_succeed(two_accounts, httpserver, fast_retries):
     share = _share()
     httpserver.expect_ordered_request("/api/v1/statuses").respond_with_json({"error": "boom"}, status=500)
@@ -152,7 +160,7 @@ def test_transient_errors_retry_with_backoff_then_succeed(two_accounts, httpserv
 
     first = services.deliver_share(share_id=share.pk)
     share.refresh_from_db()
-    assert 0.1 <= first <= 1 and share.state == State.PENDING and share.attempts == 1
+    assert 0.5 <= first <= 1 and share.state == State.PENDING and share.attempts == 1  # half to all of base
     assert "500" in share.last_error and share.next_attempt_at > timezone.now()
 
     ShareRecord.objects.filter(pk=share.pk).update(next_attempt_at=timezone.now() + timedelta(minutes=1))
@@ -285,6 +293,7 @@ def test_retry_resets_a_failed_share_for_editors_only(
         services.retry_share(share=share, by=editor)
     share.refresh_from_db()
     assert (share.state, share.attempts, share.failed_at) == (State.PENDING, 0, None) and len(callbacks) == 1
+    assert share.last_error == ""  # "Pending, retrying: 401" would read as a new failure
     with pytest.raises(ValidationError):
         services.retry_share(share=share, by=editor)  # only failed ones
 

@@ -166,6 +166,7 @@ def worker(django_db_setup, django_db_blocker, fake_network, tmp_path_factory):
         "SHARING_RETRY_BASE_SECONDS": "0.3",
         "SHARING_MAX_ATTEMPTS": "4",
         "SHARING_SWEEP_AFTER_SECONDS": "0",
+        "SHARING_TRY_TIME_LIMIT": "4",
     }
     running = Worker(env, tmp_path_factory.mktemp("worker") / "worker.log")
     running.start()
@@ -263,6 +264,29 @@ def test_pool_process_killed_mid_post_is_redelivered_and_posts_once(live, worker
     wait_for(lambda: ShareRecord.objects.get(pk=share.pk).state == State.SENT)
     assert len(live.requests) == 2 and len(live.statuses) == 1  # two tries, one post
     assert ShareRecord.objects.get(pk=share.pk).remote_id == "1"
+
+
+def test_a_network_that_never_answers_costs_one_try_then_is_retried(live, worker, boss):
+    """A per-read timeout cannot stop a server that keeps the connection open: the try's own time limit
+    does, the try is counted and retried, and the worker is free again (the retry posts once)."""
+    from sharing.tasks import post_share
+
+    assert post_share.soft_time_limit == settings.SHARING_TRY_TIME_LIMIT  # what a site's sends carry
+    limit = float(worker.env["SHARING_TRY_TIME_LIMIT"])
+    live.hold.set()  # the post is made, and its answer held for 30 s
+    article = ArticleFactory(published=True, share_on_publish=False)
+    with transaction.atomic():
+        share = ShareRecord.objects.create(article=article, account="masto", network="mastodon")
+
+    started = time.monotonic()
+    # The sender writes the limits into the message, as a site and its workers sharing one configuration do.
+    post_share.apply_async((share.pk,), soft_time_limit=limit, time_limit=limit + 30)
+
+    wait_for(lambda: ShareRecord.objects.get(pk=share.pk).state == State.SENT, timeout=25)
+    assert time.monotonic() - started < 20  # not the 30 s the answer was held
+    share.refresh_from_db()
+    assert share.attempts == 2 and share.last_error == "No answer within 4 seconds."
+    assert len(live.requests) == 2 and len(live.statuses) == 1  # the same key: one post
 
 
 def test_whole_worker_killed_mid_post_then_restarted_posts_once(live, worker, boss):
