@@ -13,7 +13,8 @@ from django.views.csrf import csrf_failure as django_csrf_failure
 
 
 def csrf_failure(request, reason=""):
-    """CSRF_FAILURE_VIEW: a reader's comment keeps its text (comments.views); the rest get Django's."""
+    """CSRF_FAILURE_VIEW: a reader's comment keeps its text (comments.views); the rest get Django's view,
+    which renders our templates/403_csrf.html (what happened, and how to keep the text) with the request."""
     try:
         is_comment_post = resolve(request.path_info).url_name == "comments-post"
     except Resolver404:

@@ -84,3 +84,21 @@ def test_a_successful_login_resets_the_failure_count(client, staff):
     client.logout()
     assert login(client, "guess-3").status_code == 200
     assert login(client, "guess-4").status_code == 200  # two failures since the success, not four
+
+
+def test_an_admin_form_sent_after_a_new_sign_in_elsewhere_says_what_happened(editor):
+    """Signing in again in another tab rotates the CSRF token: the old tab's save is refused with a page
+    in the site's look that says nothing was saved and how to keep the text, not Django's bare one."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    response = client.post("/admin/articles/article/add/", {"headline": "Typed for an hour"})
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Your form was not sent" in page and "Nothing was saved" in page
+    assert "Back button" in page and 'Or open the <a href="/admin/">admin</a>' in page
+    assert f"<title>Not sent · {settings.SITE_NAME}</title>" in page  # the site's page, with its context
+    assert "CSRF verification failed" not in page and "Typed for an hour" not in page
