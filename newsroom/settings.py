@@ -410,6 +410,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "newsroom.api.exception_handler",
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "newsroom.negotiation.ContentNegotiation",
     "DEFAULT_SCHEMA_CLASS": "newsroom.api.NewsroomAutoSchema",
+    "DEFAULT_METADATA_CLASS": "newsroom.metadata.ContractMetadata",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 API_MAX_JSON_BYTES = env.int("API_MAX_JSON_BYTES", default=1024 * 1024)

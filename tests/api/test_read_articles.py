@@ -418,3 +418,15 @@ def test_an_article_has_one_address_by_id(api, spelling):
     for path in ("", "comments/"):
         response = api.get(f"/api/v1/articles/{spelling.format(pk=article.pk)}/{path}")
         assert response.status_code == 404 and response.json()["code"] == "not_found"
+
+
+def test_options_name_the_contract_and_offer_no_guessed_fields(api_as, moderator):
+    """DRF's OPTIONS guessed the fields from a list's serializer (an article's on its comments) and offered
+    writes to accounts the permissions refuse; the contract is the one description."""
+    article = ArticleFactory(published=True)
+    for url in (LIST, f"{LIST}{article.pk}/", f"{LIST}{article.pk}/comments/"):
+        response = api_as(moderator).options(url)
+        assert response.status_code == 200, url
+        body = response.json()
+        assert "actions" not in body and body["schema"] == "http://testserver/api/schema/", url
+        assert "application/json" in body["renders"], url
