@@ -159,7 +159,7 @@ class ImageAdmin(StrictInputMixin, admin.ModelAdmin):
 
     @admin.display(description="Image")
     def thumbnail(self, image):
-        if not image.file:
+        if not image.file or image.pk is None:  # an upload the form refused is not stored: nothing to show
             return "—"
         return format_html(
             '<img src="{}" alt="{}" width="120" style="height:auto">', image.rendition_480.url, image.alt_text
@@ -167,7 +167,7 @@ class ImageAdmin(StrictInputMixin, admin.ModelAdmin):
 
     @admin.display(description="Size")
     def size(self, image):
-        return f"{image.width}×{image.height}"
+        return f"{image.width}×{image.height}" if image.pk and image.width else "—"
 
 
 class FollowsArticlePermissions:

@@ -142,10 +142,12 @@ def test_an_image_with_too_many_pixels_is_refused(client_as, editor, settings):
     settings.IMAGE_MAX_PIXELS_SIDE = 1000
     upload = uploaded_image("wide.png", width=1200, height=400)
 
-    errors = form_errors(post_image(client_as(editor), upload))
+    response = post_image(client_as(editor), upload)
 
-    assert errors == ["This image is 1200×400 pixels; neither side may exceed 1000."]
+    assert form_errors(response) == ["This image is 1200×400 pixels; neither side may exceed 1000."]
     assert not Image.objects.exists()
+    page = response.content.decode()  # no picture or size of an upload that was never stored
+    assert "/media/renditions/" not in page and "1200×400</div>" not in page
 
 
 def png_header_only(width: int, height: int) -> bytes:
