@@ -134,7 +134,7 @@ def test_a_failed_try_is_recorded_without_the_address(article, monkeypatch):
     from django.core.mail.backends.locmem import EmailBackend
 
     def refused(self, messages):
-        raise SMTPRecipientsRefused({"a@example.net": (550, b"No such user a@example.net")})
+        raise SMTPRecipientsRefused({"a@example.net": (450, b"Mailbox busy: a@example.net")})
 
     monkeypatch.setattr(EmailBackend, "send_messages", refused)
     monkeypatch.setattr(tasks.send_comment_mail, "max_retries", 0)
