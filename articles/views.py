@@ -6,7 +6,7 @@ from django.db import connection
 from django.db.models import F, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from comments.queries import page_key as comment_page_key
 from newsroom import fragments
 from newsroom.page_cache import article_deps, list_deps
 from newsroom.throttles import SearchThrottle
+from newsroom.views import throttled
 
 from .models import Article, ArticleRedirect, Section, Tag
 from .navigation import browse_by
@@ -363,15 +364,8 @@ class SearchView(FragmentPagesMixin, PublishedArticlesMixin, ListView):
     fragment = "search-results"
 
     def get(self, request, *args, **kwargs):
-        if clean_query(request.GET.get("q", "")):
-            throttle = SearchThrottle()
-            if not throttle.allow_request(request, self):
-                wait = max(1, int(throttle.wait() or 1))
-                response = render(request, "429.html", {"retry_after": wait}, status=429)
-                response["Retry-After"] = str(wait)
-                response["Cache-Control"] = "private, no-store"
-                return response
-        return super().get(request, *args, **kwargs)
+        asked = clean_query(request.GET.get("q", ""))
+        return (asked and throttled(request, SearchThrottle(), self)) or super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         self.query = clean_query(self.request.GET.get("q", ""))

@@ -18,6 +18,8 @@ from django_comments_xtd.models import DISLIKEDIT_FLAG, LIKEDIT_FLAG
 
 from articles.models import Article
 from newsroom import security
+from newsroom.throttles import DataRequestThrottle
+from newsroom.views import throttled
 
 from . import services, tokens
 from .forms import DataRequestForm, NotificationSettingForm, ReaderCommentForm, ReportForm
@@ -388,6 +390,9 @@ def mute(request, token):
 @require_http_methods(["GET", "POST"])
 def data_request(request):
     if request.method == "POST":
+        refused = throttled(request, DataRequestThrottle())
+        if refused:
+            return refused
         form = DataRequestForm(request.POST)
         if form.is_valid():
             services.request_data(**form.cleaned_data)

@@ -283,6 +283,7 @@ AXES_SENSITIVE_PARAMETERS = ["password"]
 
 # Reader search: searches per client address (newsroom.throttles.SearchThrottle; 429 beyond it).
 SEARCH_RATE = env.str("SEARCH_RATE", default="30/minute")
+COMMENTS_DATA_REQUEST_RATE = env.str("COMMENTS_DATA_REQUEST_RATE", default="5/hour")
 
 # Email: the console by default; EMAIL_URL (smtp://user:pass@host:587/?tls=True) in production.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

@@ -57,19 +57,32 @@ class CommentPostThrottle(_SettingsRate, SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
-class SearchThrottle(SimpleRateThrottle):
-    """Reader searches per client address: each one is a full-text query, so a flood costs the database."""
+class _SiteThrottle(SimpleRateThrottle):
+    """A reader-site view's limit per client address, at the rate the setting `rate_setting` names."""
 
-    scope = "search"
+    rate_setting = ""
 
     def get_rate(self):
-        return _rate(settings.SEARCH_RATE)
+        return _rate(getattr(settings, self.rate_setting))
 
     def get_ident(self, request):
         return client_ip(request) or "unknown"
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class SearchThrottle(_SiteThrottle):
+    """Reader searches per client address: each one is a full-text query, so a flood costs the database."""
+
+    scope, rate_setting = "search", "SEARCH_RATE"
+
+
+class DataRequestThrottle(_SiteThrottle):
+    """Export and erasure requests per client address: each may mail a commenter, so the form must not
+    become a way to fill a stranger's inbox (on top of one link per address per 15 minutes)."""
+
+    scope, rate_setting = "data_request", "COMMENTS_DATA_REQUEST_RATE"
 
 
 class BadTokenThrottle(_SettingsRate, SimpleRateThrottle):

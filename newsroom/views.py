@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse, HttpResponseRedirect, HttpResponseServerError, JsonResponse
+from django.shortcuts import render
 from django.template import loader
 from django.urls import Resolver404, resolve
 from django.utils.cache import add_never_cache_headers
@@ -26,6 +27,17 @@ def csrf_failure(request, reason=""):
         if response is not None:
             return response
     return django_csrf_failure(request, reason=reason)
+
+
+def throttled(request, throttle, view=None):
+    """The site's 429 page, with Retry-After, when `throttle` refuses this request; None when it allows it."""
+    if throttle.allow_request(request, view):
+        return None
+    wait = max(1, int(throttle.wait() or 1))
+    response = render(request, "429.html", {"retry_after": wait}, status=429)
+    response["Retry-After"] = str(wait)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # While the database is unreachable (a restart, a failover) every request that needs it fails with one of

@@ -66,9 +66,11 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
-def _no_search_limit(settings):
-    """The search rate limit counts in the shared cache across tests; tests/security/ sets a low one."""
+def _no_site_limits(settings):
+    """The search and data-request rate limits count in the shared cache across tests; a test of one sets a
+    low rate and its own scope (tests/security/, tests/comments/test_email_privacy.py)."""
     settings.SEARCH_RATE = "100000/minute"
+    settings.COMMENTS_DATA_REQUEST_RATE = "100000/minute"
 
 
 @pytest.fixture

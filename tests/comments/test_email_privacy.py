@@ -383,6 +383,28 @@ def test_data_requests_do_not_mail_strangers_or_repeat(article):
     assert len(mail.outbox) == 1 and DataRequest.objects.count() == 1
 
 
+def test_one_address_cannot_use_the_form_to_fill_inboxes(article, settings):
+    """Past COMMENTS_DATA_REQUEST_RATE, an address gets the 429 page, whichever addresses it names."""
+    from django.core.cache import cache
+
+    from newsroom.throttles import DataRequestThrottle
+
+    settings.COMMENTS_DATA_REQUEST_RATE = "2/hour"
+    cache.delete(DataRequestThrottle.cache_format % {"scope": "data_request", "ident": "127.0.0.1"})
+    for n in range(3):
+        make_comment(article, email=f"victim{n}@example.net", text=f"mine {n}")
+    client = Client()
+
+    answers = [
+        client.post("/comments/my-data/", {"email": f"victim{n}@example.net", "kind": "export"})
+        for n in range(3)
+    ]
+
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert int(answers[2]["Retry-After"]) > 0 and "Too many requests" in answers[2].content.decode()
+    assert sorted(m.to[0] for m in mail.outbox) == ["victim0@example.net", "victim1@example.net"]
+
+
 def test_malformed_data_request_email_gets_a_field_error():
     client = Client(enforce_csrf_checks=True)
     page = client.get("/comments/my-data/")
