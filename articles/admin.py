@@ -693,6 +693,22 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
         request.article_corrections = list(article.corrections.all())
         return super().revision_view(request, object_id, version_id, extra_context)
 
+    def delete_view(self, request, object_id, extra_context=None):
+        """Deleting a story readers can see now says so first: what it takes off the site with it, and that
+        Unpublish keeps it (deleting is for stories that should never have existed)."""
+        article = self.get_object(request, unquote(object_id))
+        if article is not None and article.status == Article.Status.PUBLISHED:
+            from comments.queries import comment_count
+
+            extra_context = {
+                "live_story": {
+                    "comments": comment_count(article),
+                    "read_more": RelatedArticle.objects.filter(related=article).count(),
+                },
+                **(extra_context or {}),
+            }
+        return super().delete_view(request, object_id, extra_context)
+
     def get_deleted_objects(self, objs, request):
         """Share records are never deleted (the admin allows it to no one), so neither is a story that was
         posted to social networks: the posts link to it. The delete page says so, and what to do instead."""

@@ -781,3 +781,21 @@ def test_a_story_shared_on_social_networks_is_unpublished_not_deleted(client_as,
     assert ShareRecord.objects.filter(article=shared).exists()
     deleted = client.post(reverse("admin:articles_article_delete", args=[plain.pk]), {"post": "yes"})
     assert deleted.status_code == 302 and not Article.objects.filter(pk=plain.pk).exists()
+
+
+def test_deleting_a_live_story_says_what_goes_with_it_and_offers_unpublish(client_as, editor):
+    from articles.models import RelatedArticle
+    from tests.comments.helpers import make_comment
+
+    live = ArticleFactory(published=True, headline="Ferry strike called off")
+    for other in ArticleFactory.create_batch(2, published=True):
+        RelatedArticle.objects.create(article=other, related=live)
+    make_comment(live)
+    draft = ArticleFactory()
+
+    page = client_as(editor).get(reverse("admin:articles_article_delete", args=[live.pk])).content.decode()
+    text = " ".join(page.split())
+    assert "This story is on the site now, with 1 reader comment, and 2 other stories link to it" in text
+    assert "press Unpublish instead" in text and change_url(live) in page
+    draft_page = client_as(editor).get(reverse("admin:articles_article_delete", args=[draft.pk]))
+    assert "This story is on the site now" not in draft_page.content.decode()
