@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils.crypto import salted_hmac
 from django_comments.models import CommentFlag
 
 from comments.models import CommentReport
@@ -27,7 +28,15 @@ def test_any_reader_can_flag_a_comment_once(article):
         assert response.status_code == 200 and b"A moderator will look" in response.content
     report = CommentReport.objects.get()
     assert report.comment_id == comment.pk and report.reason == "spam"
-    assert "198.51.100" not in report.reporter_key and len(report.reporter_key) == 64
+    # The reader is kept as a keyed hash of their address: one report each, and no address stored.
+    expected = salted_hmac("newsroom.comments.report", "ip:127.0.0.1", algorithm="sha256").hexdigest()
+    assert report.reporter_key == expected and "127.0.0.1" not in report.reporter_key
+    elsewhere = Client(enforce_csrf_checks=True, REMOTE_ADDR="198.51.100.9")
+    other_page = elsewhere.get(f"/comments/report/{comment.pk}/")
+    elsewhere.post(
+        f"/comments/report/{comment.pk}/", {"csrfmiddlewaretoken": csrf_from(other_page), "reason": "abuse"}
+    )
+    assert CommentReport.objects.filter(comment=comment).count() == 2  # another reader, another report
 
 
 def test_held_comments_cannot_be_flagged_or_replied_to(article, client):
@@ -57,8 +66,10 @@ def test_anonymous_readers_cannot_react(article):
     client = Client(enforce_csrf_checks=True)
     page = client.get(article.get_absolute_url()).content.decode()
     assert f"/comments/react/{comment.pk}/" not in page
-    response = client.post(f"/comments/react/{comment.pk}/like/")
-    assert response.status_code in (302, 403)
+    assert client.post(f"/comments/react/{comment.pk}/like/").status_code == 403  # no form, no token
+    token = csrf_from(client.get(f"/comments/report/{comment.pk}/"))
+    response = client.post(f"/comments/react/{comment.pk}/like/", {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302 and "login" in response["Location"]  # reactions are for accounts
     assert CommentFlag.objects.count() == 0
 
 

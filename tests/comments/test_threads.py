@@ -94,6 +94,23 @@ def test_thread_page_takes_a_fixed_number_of_queries(article, django_assert_max_
         assert len(threads) == 10 and all(len(t.children) == 1 for t in threads)
 
 
+def test_the_article_page_costs_the_same_queries_with_one_thread_or_fifteen(
+    article, client, django_assert_max_num_queries
+):
+    """The whole page, as a reader gets it: a template change that read a comment's reactions or replies
+    one by one would show here, where the helper's own budget above would not see it."""
+    parent = make_comment(article, email="t@example.net", text="t")
+    make_comment(article, email="r@example.net", text="r", parent=parent)
+    with django_assert_max_num_queries(30) as one:
+        assert "t</p>" in client.get(article.get_absolute_url()).content.decode()
+    for n in range(14):
+        parent = make_comment(article, email=f"t{n}@example.net", text=f"thread {n}")
+        make_comment(article, email=f"r{n}@example.net", text=f"reply {n}", parent=parent)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = client.get(article.get_absolute_url()).content.decode()
+    assert "thread 13" in page and "reply 13" in page
+
+
 def test_counts_for_a_list_in_one_query(django_assert_num_queries):
     articles = [ArticleFactory(published=True) for _ in range(5)]
     for n, article in enumerate(articles):
