@@ -32,7 +32,12 @@ class Author(KeepsOldAddresses, models.Model):
 
     display_name = models.CharField(max_length=120, help_text="The name shown in bylines.")
     slug = models.SlugField(max_length=140, unique=True, help_text="Used in the author page's address.")
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.STAFF)
+    kind = models.CharField(
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.STAFF,
+        help_text="Groups them on the journalists page: staff, contributors, agencies.",
+    )
     job_title = models.CharField(
         max_length=120, blank=True, help_text="For example: Political correspondent."
     )
@@ -49,7 +54,7 @@ class Author(KeepsOldAddresses, models.Model):
     x_handle = models.CharField("X handle", max_length=50, blank=True, help_text="Without the @.")
     mastodon_handle = models.CharField(max_length=120, blank=True, help_text="Like @name@mastodon.social.")
     bluesky_handle = models.CharField(max_length=120, blank=True, help_text="Like name.bsky.social.")
-    website = models.URLField(blank=True)
+    website = models.URLField(blank=True, help_text="Their own site, linked from their author page.")
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,

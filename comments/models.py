@@ -97,11 +97,16 @@ class Moderation(models.Model):
     held_reason = models.CharField(
         max_length=20, choices=HoldRule.choices, blank=True, help_text="The rule that held the comment."
     )
-    is_spam = models.BooleanField(default=False)
+    is_spam = models.BooleanField(default=False, help_text="Removed as spam, not only removed.")
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The moderator or editor who decided last.",
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True, help_text="When they decided.")
 
     def __str__(self):
         return f"Moderation of comment {self.comment_id}"

@@ -49,15 +49,6 @@ class ShareSerializer(serializers.ModelSerializer):
             "remote_url", "next_attempt_at", "requested_by", "created_at", "sent_at", "failed_at",
         ]  # fmt: skip
         read_only_fields = fields
-        extra_kwargs = {
-            "state": {"help_text": "pending (not posted yet; retrying after an error if `last_error` says "
-                      "one), sent, failed (given up, see `last_error`) or withdrawn (the article left the "
-                      "site before its turn; publishing it again posts it)."},
-            "remote_url": {"help_text": "Where the post can be seen, once sent (empty for some networks)."},
-            "created_at": {"help_text": "When the post was asked for (publishing, or Share again)."},
-            "sent_at": {"help_text": "When the network took the post."},
-            "failed_at": {"help_text": "When it was given up."},
-        }  # fmt: skip
 
     def get_requested_by(self, share) -> str:
         user = share.requested_by

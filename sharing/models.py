@@ -42,7 +42,13 @@ class ShareRecord(models.Model):
     round = models.PositiveSmallIntegerField(
         default=1, help_text="1 on publishing; +1 for each “share again”."
     )
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING, db_index=True)
+    state = models.CharField(
+        max_length=10,
+        choices=State.choices,
+        default=State.PENDING,
+        db_index=True,
+        help_text="Pending (not posted yet), sent, failed (given up), or not posted (article withdrawn).",
+    )
     text = models.TextField(blank=True, help_text="What was (or will be) posted.")
     attempts = models.PositiveSmallIntegerField(default=0, help_text="Tries so far, including retries.")
     last_error = models.TextField(blank=True, help_text="Why the last try did not post.")
@@ -57,10 +63,12 @@ class ShareRecord(models.Model):
         related_name="+",
         help_text="Who published or asked to share again.",
     )
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(
+        default=timezone.now, db_index=True, help_text="When it was asked for (publishing, Share again)."
+    )
     updated_at = models.DateTimeField(auto_now=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    failed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True, help_text="When the network took the post.")
+    failed_at = models.DateTimeField(null=True, blank=True, help_text="When it was given up.")
 
     objects = ShareRecordQuerySet.as_manager()
 
