@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -840,14 +841,21 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
         self._bulk(request, queryset, services.unpublish_article, "unpublished")
 
     def _bulk(self, request, queryset, service, verb):
-        done, refused = 0, []
+        done, unchanged, refused = 0, [], []
         for article in queryset:
+            before = article.status
             try:
-                service(article=article, by=request.user)
-                done += 1
+                after = service(article=article, by=request.user)
             except (PermissionDenied, ValidationError) as error:
                 refused.append(f"“{article.headline}”: {error_message(error)}")
+                continue
+            if after.status == before:  # publishing a published story does nothing, and says so
+                unchanged.append(f"“{article.headline}” was already {verb}.")
+            else:
+                done += 1
         if done:
-            self.message_user(request, f"{done} article(s) {verb}.", messages.SUCCESS)
+            self.message_user(request, f"{done} article{pluralize(done)} {verb}.", messages.SUCCESS)
+        for line in unchanged:
+            self.message_user(request, line, messages.INFO)
         for line in refused:
             self.message_user(request, line, messages.ERROR)

@@ -266,7 +266,7 @@ class Article(models.Model):
     publish_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="When a scheduled article goes live, in the newsroom's time zone (TIME_ZONE).",
+        help_text="When a scheduled article goes live, in the newsroom's own time.",
     )
     first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
