@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django_prose_editor.widgets import AdminProseEditorWidget
 from js_asset import Media as AssetMedia
 from reversion.admin import VersionAdmin
@@ -190,6 +191,13 @@ class FollowsArticlePermissions:
 
 def _kept_forms(formset) -> list:
     return [f for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+
+
+def _labelled(form, name, messages) -> str:
+    """An error as the editor reads it: the field's label ("Headline: ..."), not its name."""
+    field = form.fields.get(name)
+    text = " ".join(messages)
+    return f"{capfirst(field.label)}: {text}" if field is not None and field.label else text
 
 
 class KeepsRowsGoneFormSet(forms.BaseInlineFormSet):
@@ -544,13 +552,13 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
         form_valid = form.is_valid()
         formsets, _ = self._create_formsets(request, form.instance, change=article is not None)
         if not (form_valid and all(formset.is_valid() for formset in formsets)):
-            errors = [f"{name}: {' '.join(e)}" for name, e in form.errors.items()]
+            errors = [_labelled(form, name, messages) for name, messages in form.errors.items()]
             errors += [str(e) for formset in formsets for e in formset.non_form_errors()]
             errors += [
-                f"{formset.prefix}: {' '.join(msgs)}"
+                f"{capfirst(formset.model._meta.verbose_name)} {index + 1}, " + _labelled(row, name, messages)
                 for formset in formsets
-                for form_errors in formset.errors
-                for msgs in form_errors.values()
+                for index, row in enumerate(formset.forms)
+                for name, messages in row.errors.items()
             ]
             return TemplateResponse(
                 request,

@@ -65,9 +65,12 @@ def test_preview_of_an_invalid_form_says_what_to_correct(client_as, editor):
     client = client_as(editor)
     data = form_data(client.get(change_url(article)))
     data["headline"] = ""
+    data["bylines-0-author"] = "999999"
     response = client.post(preview_url(article), data)
     assert response.status_code == 400
-    assert "headline: This field is required." in response.content.decode()
+    html = response.content.decode()
+    assert "Headline: This field is required." in html
+    assert "Byline 1, Author: Select a valid choice." in html and "bylines:" not in html
 
 
 def test_preview_is_for_staff_who_may_edit_the_article(client, client_as, reader, other_reporter):
