@@ -9,6 +9,9 @@
     publish_selected: "Publish the selected stories now? Readers see them at once, and they are shared.",
     remove: "Remove the selected comments from the site?",
     mark_spam: "Mark the selected comments as spam and remove them from the site?",
+    erase_personal_data:
+      "Erase the name, email, website and IP address of every comment by the selected commenters? " +
+      "This cannot be undone.",
   };
   // The same steps from one comment's own page.
   var ONE = {

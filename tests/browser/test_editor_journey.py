@@ -266,3 +266,32 @@ def test_removing_one_comment_from_its_page_asks_about_that_comment(editor_tab, 
         "Mark this comment as spam and remove it from the site?",
     ]
     assert ReaderComment.objects.approved().filter(pk=comment.pk).exists()
+
+
+def test_erasing_commenters_data_from_the_queue_asks_first(editor_tab, site):
+    """The one step in the queue that cannot be undone asks, and a dismissed question erases nothing."""
+    from comments.models import ReaderComment
+    from tests.comments.helpers import make_comment
+
+    UserFactory(username="desk_chief", is_staff=True, is_superuser=True)  # only they may erase
+    comment = make_comment(ArticleFactory(published=True), text="Mine to erase")
+    tab = editor_tab
+    tab.goto(site.url + "/admin/login/")
+    tab.fill("#id_username", "desk_chief")
+    tab.fill("#id_password", "correct horse battery staple")
+    tab.click("input[type=submit]")
+    questions = []
+
+    def dismiss(dialog):
+        questions.append(dialog.message)
+        dialog.dismiss()
+
+    tab.on("dialog", dismiss)
+    tab.goto(site.url + "/admin/newsroom_comments/readercomment/?state=all")
+    tab.check(f"input[name=_selected_action][value='{comment.pk}']")
+    tab.select_option("select[name=action]", "erase_personal_data")
+    tab.click("button[name=index]")
+    tab.wait_for_timeout(300)
+
+    assert questions and questions[-1].startswith("Erase the name, email, website and IP address")
+    assert ReaderComment.objects.get(pk=comment.pk).user_email == "grace@example.net"
