@@ -124,7 +124,7 @@ class SectionFeed(ArticlesOfFeed):
     url_name = "articles:section-feed"
 
     def findable(self):
-        return Section.objects.all()
+        return Section.objects.in_use()
 
     def description(self, obj=None):
         return obj.description or f"The latest {obj.name} news from {settings.SITE_NAME}."

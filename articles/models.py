@@ -46,6 +46,13 @@ def validate_section_slug(value):
         )
 
 
+class SectionQuerySet(models.QuerySet):
+    def in_use(self):
+        """Sections a reader may see: with at least one published article, as a blog hides empty categories.
+        A section made ahead for a package still in draft ("Election 2027") would announce it."""
+        return self.filter(Exists(Article.objects.published().filter(section=OuterRef("pk"))))
+
+
 class Section(KeepsOldAddresses, models.Model):
     old_address_urls = ("articles:section", "articles:section-feed", "articles:section-feed-atom")
     name = models.CharField(max_length=80, unique=True)
@@ -59,6 +66,8 @@ class Section(KeepsOldAddresses, models.Model):
     position = models.PositiveSmallIntegerField(
         default=0, db_index=True, help_text="Order in the “Browse By” navigation, smallest first."
     )
+
+    objects = SectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]

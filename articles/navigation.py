@@ -19,9 +19,8 @@ def browse_by() -> dict:
     """Two small queries at most, none while the cache holds; plain values, so they cache cleanly."""
     data = cache.get(CACHE_KEY)
     if data is None:
-        sections = [
-            {"name": s.name, "url": s.get_absolute_url()} for s in Section.objects.only("name", "slug")
-        ]
+        on_site = Section.objects.in_use().only("name", "slug")  # none before its first story is out
+        sections = [{"name": s.name, "url": s.get_absolute_url()} for s in on_site]
         popular = (
             Tag.objects.filter(articles__in=Article.objects.published())
             .annotate(uses=Count("articles"))

@@ -116,7 +116,7 @@ def _public(path: str) -> bool:
         return False
     slug = match.kwargs.get("slug")
     if match.namespace == "articles" and match.url_name.startswith("section"):
-        return Section.objects.filter(slug=slug).exists()
+        return Section.objects.in_use().filter(slug=slug).exists()
     if match.namespace == "articles" and match.url_name.startswith("tag"):
         return Tag.objects.in_use().filter(slug=slug).exists()
     if match.namespace == "authors" and slug:

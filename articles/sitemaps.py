@@ -55,7 +55,7 @@ class SectionSitemap(PublicSitemap):
     priority = 0.8
 
     def items(self):
-        return Section.objects.only("slug")
+        return Section.objects.in_use().only("slug")
 
     def latest(self):
         return Article.objects.published().aggregate(at=Max("published_at"))["at"]

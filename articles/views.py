@@ -151,6 +151,8 @@ class SectionBlock:
 
 class SectionView(ArticleListMixin, PublishedArticlesMixin, ListView):
     template_name = "articles/section.html"
+    # A section with no published story is no page yet, as it is in no navigation: see Section.in_use.
+    empty_is_not_found = True
 
     def get_queryset(self):
         self.section = self.owner = get_object_or_404(Section, slug=self.kwargs["slug"])

@@ -620,6 +620,11 @@ class SectionViewSet(SlugLookupMixin, NewsroomViewMixin, viewsets.ReadOnlyModelV
     serializer_class = SectionSerializer
     pagination_class = SectionCursorPagination
 
+    def get_queryset(self):
+        """Staff who see drafts see every section (a first story is filed in an empty one); others those
+        with a published article, as the site's navigation shows them."""
+        return self.queryset if sees_unpublished(self.request.user) else self.queryset.in_use()
+
 
 @extend_schema_view(
     list=extend_schema(summary="List tags", description="Alphabetical."),

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from articles.models import Article, RelatedArticle
+from articles.models import Article, RelatedArticle, Section
 from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -231,14 +231,17 @@ def test_cursor_pagination_walks_every_article_newest_first(api):
 
 
 def test_sections_tags_and_authors(api):
-    SectionFactory(slug="city", name="City", position=1)
-    SectionFactory(slug="arts", name="Arts", position=2)
+    city = SectionFactory(slug="city", name="City", position=1)
+    arts = SectionFactory(slug="arts", name="Arts", position=2)
+    SectionFactory(slug="elections", name="Elections", position=0)  # a draft's only: not for readers
     b, a = TagFactory(slug="b", name="B"), TagFactory(slug="a", name="A")
     author = AuthorFactory(slug="ada", contact_email="ada.secret@example.org", display_name="Ada")
-    ArticleFactory(published=True, authors=[author], slug="by-ada", tags=[a, b])
-    ArticleFactory(authors=[author], slug="ada-draft")
+    ArticleFactory(published=True, authors=[author], slug="by-ada", tags=[a, b], section=city)
+    ArticleFactory(published=True, section=arts)
+    ArticleFactory(authors=[author], slug="ada-draft", section=Section.objects.get(slug="elections"))
 
-    assert [s["slug"] for s in api.get("/api/v1/sections/").json()["results"]][:2] == ["city", "arts"]
+    assert [s["slug"] for s in api.get("/api/v1/sections/").json()["results"]] == ["city", "arts"]
+    assert api.get("/api/v1/sections/elections/").status_code == 404
     assert api.get("/api/v1/sections/city/").json()["name"] == "City"
     assert [t["slug"] for t in api.get("/api/v1/tags/").json()["results"]] == ["a", "b"]
     response = api.get("/api/v1/authors/ada/")

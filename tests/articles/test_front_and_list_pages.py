@@ -112,13 +112,28 @@ def test_popular_tags_count_only_published_articles(client, fresh_cache):
     assert unused.name not in nav.get_text()
 
 
-def test_browse_by_shows_a_new_section_at_once(client, newsroom):
+def test_browse_by_shows_a_new_section_once_its_first_story_is_out(client, newsroom, editor):
+    """Not before: a section made ahead for a package in draft ("Election 2027") would announce it."""
+    from articles import services
+
     client.get("/")  # fills the cache
-    SectionFactory(name="Culture", slug="culture", position=99)
+    culture = SectionFactory(name="Culture", slug="culture", position=99)
+    first = ArticleFactory(section=culture, in_review=True, headline="Opera house reopens")
 
-    nav = page(client.get("/")).select_one("nav.browse-by")
+    def sections_in_nav():
+        return [a.get_text() for a in page(client.get("/")).select("nav.browse-by .browse-sections a")]
 
-    assert "Culture" in [a.get_text() for a in nav.select(".browse-sections a")]
+    assert "Culture" not in sections_in_nav()
+    assert client.get("/culture/").status_code == 404 and client.get("/culture/feed/").status_code == 404
+    assert "/culture/" not in client.get("/sitemap-sections.xml").content.decode()
+    assert "culture" not in client.get("/api/v1/sections/").content.decode()
+
+    services.publish_article(article=first, by=editor)
+
+    assert "Culture" in sections_in_nav()
+    assert "Opera house reopens" in client.get("/culture/").content.decode()
+    assert "/culture/" in client.get("/sitemap-sections.xml").content.decode()
+    assert "culture" in client.get("/api/v1/sections/").content.decode()
 
 
 def test_section_page_lists_only_its_published_articles_newest_first(client, newsroom):

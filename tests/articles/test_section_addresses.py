@@ -15,9 +15,12 @@ def test_a_section_cannot_take_an_address_the_site_answers_itself(slug):
 
 
 def test_an_ordinary_section_address_is_accepted(client, fresh_cache):
+    from tests.factories import ArticleFactory
+
     section = Section(name="Culture", slug="culture")
     section.full_clean()
     section.save()
+    ArticleFactory(published=True, section=section)  # its page opens with its first story
 
     response = client.get("/culture/")
 

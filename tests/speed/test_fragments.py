@@ -238,7 +238,9 @@ def test_the_navigation_is_kept_rendered_and_follows_a_new_section(client, story
         assert sections_in_nav() == before
     assert '"articles_section"' not in " ".join(q["sql"] for q in queries)
 
-    Section.objects.create(name="Weather", slug="weather", position=99)
+    weather = Section.objects.create(name="Weather", slug="weather", position=99)
+    assert sections_in_nav() == before  # no story in it yet
+    ArticleFactory(published=True, section=weather)
 
     assert sections_in_nav() == [*before, "Weather"]
 
