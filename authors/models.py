@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
@@ -20,6 +21,21 @@ class AuthorQuerySet(models.QuerySet):
         from articles.models import Article
 
         return self.filter(Exists(Article.objects.published().filter(bylines__author=OuterRef("pk"))))
+
+
+# The author page links each handle to its network: one typed wrong (a profile's address pasted, a stray
+# space) would be a broken link, so the form says what a handle looks like instead.
+X_HANDLE = RegexValidator(
+    r"^@?[A-Za-z0-9_]{1,15}$", "An X handle is 1 to 15 letters, digits or underscores, like newsroom_desk."
+)
+MASTODON_HANDLE = RegexValidator(
+    r"^@?[A-Za-z0-9_.-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$",
+    "A Mastodon handle is @name@server, like @desk@mastodon.social (not the profile's address).",
+)
+BLUESKY_HANDLE = RegexValidator(
+    r"^@?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,}$",
+    "A Bluesky handle is a domain name, like name.bsky.social (not the profile's address).",
+)
 
 
 class Author(KeepsOldAddresses, models.Model):
@@ -51,9 +67,15 @@ class Author(KeepsOldAddresses, models.Model):
         help_text="A portrait, at least 200 pixels on each side.",
     )
     photo_square = ImageSpecField(source="photo", processors=[ResizeToFill(240, 240)], format="JPEG")
-    x_handle = models.CharField("X handle", max_length=50, blank=True, help_text="Without the @.")
-    mastodon_handle = models.CharField(max_length=120, blank=True, help_text="Like @name@mastodon.social.")
-    bluesky_handle = models.CharField(max_length=120, blank=True, help_text="Like name.bsky.social.")
+    x_handle = models.CharField(
+        "X handle", max_length=50, blank=True, help_text="Without the @.", validators=[X_HANDLE]
+    )
+    mastodon_handle = models.CharField(
+        max_length=120, blank=True, help_text="Like @name@mastodon.social.", validators=[MASTODON_HANDLE]
+    )
+    bluesky_handle = models.CharField(
+        max_length=120, blank=True, help_text="Like name.bsky.social.", validators=[BLUESKY_HANDLE]
+    )
     website = models.URLField(blank=True, help_text="Their own site, linked from their author page.")
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

@@ -24,6 +24,38 @@ def test_an_author_website_typed_without_a_scheme_is_saved_as_https(client_as, e
     assert author.website == "https://helena.example.org"
 
 
+def test_social_handles_that_would_make_broken_links_are_refused_with_what_they_look_like(client_as, editor):
+    author = AuthorFactory(display_name="Helena Brandt", slug="helena-brandt")
+    url = reverse("admin:authors_author_change", args=[author.pk])
+    data = {"display_name": "Helena Brandt", "slug": "helena-brandt", "kind": "staff"}
+
+    refused = client_as(editor).post(
+        url,
+        {
+            **data,
+            "x_handle": "@@@ bad handle <x>",
+            "mastodon_handle": "https://mastodon.social/@hbrandt",
+            "bluesky_handle": "helena brandt",
+        },
+    )
+
+    assert refused.status_code == 200
+    errors = refused.context["adminform"].form.errors
+    assert errors["x_handle"] == [
+        "An X handle is 1 to 15 letters, digits or underscores, like newsroom_desk."
+    ]
+    assert errors["mastodon_handle"][0].startswith("A Mastodon handle is @name@server")
+    assert errors["bluesky_handle"][0].startswith("A Bluesky handle is a domain name")
+    good = {
+        "x_handle": "@hbrandt",
+        "mastodon_handle": "@hbrandt@mastodon.social",
+        "bluesky_handle": "hb.bsky.social",
+    }
+    assert client_as(editor).post(url, {**data, **good}).status_code == 302
+    author.refresh_from_db()
+    assert (author.x_handle, author.mastodon_handle, author.bluesky_handle) == tuple(good.values())
+
+
 def test_a_portrait_too_big_for_pillow_is_called_too_big(client_as, editor):
     """The photo takes the media library's upload field, with its messages: a picture over the pixel limit
     is "too many pixels", not "not an image or a corrupted image"."""
