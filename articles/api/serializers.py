@@ -560,7 +560,15 @@ class CommentPostSerializer(StrictFieldsMixin, serializers.Serializer):
         help_text="Required unless signed in; never published, never echoed back. Anonymous commenters get "
         "a confirmation link by email.",
     )
-    url = serializers.URLField(max_length=200, required=False, allow_blank=True, help_text="Your web site.")
+    website = serializers.URLField(
+        max_length=200, required=False, allow_blank=True, help_text="Your web site, linked from your name."
+    )
+    url = serializers.URLField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text="The former name of `website`, still taken; give one or the other.",
+    )
     comment = serializers.CharField(
         max_length=settings.COMMENT_MAX_LENGTH, help_text="Plain text; links are allowed."
     )
@@ -569,13 +577,18 @@ class CommentPostSerializer(StrictFieldsMixin, serializers.Serializer):
     )
     followup = serializers.BooleanField(required=False, default=False, help_text="Email me replies.")
 
-    def validate_url(self, url):
+    def validate_website(self, url):
         if url and not url.lower().startswith(("http://", "https://")):
             raise serializers.ValidationError("Enter a web address that starts with http:// or https://.")
         return url
 
+    validate_url = validate_website
+
     def validate(self, attrs):
         attrs = super().validate(attrs)
+        if attrs.get("url") and attrs.get("website"):
+            raise serializers.ValidationError({"url": ["Give `website` only (`url` is its former name)."]})
+        attrs["website"] = attrs.pop("url", "") or attrs.get("website", "")
         user = self.context["request"].user
         if not (user and user.is_authenticated and user.email) and not attrs.get("email"):
             raise serializers.ValidationError({"email": ["Give an email address to confirm your comment."]})

@@ -480,7 +480,7 @@ class ArticleViewSet(
                 user=request.user,
                 name=data["name"],
                 email=data.get("email", ""),
-                url=data.get("url", ""),
+                url=data["website"],
                 text=data["comment"],
                 ip=client_ip(request),
                 parent_id=data["parent_id"],

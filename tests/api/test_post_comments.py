@@ -76,6 +76,17 @@ def test_a_held_comment_says_so_and_stays_hidden(api_as, reader, article):
         ({"name": "x" * 51, "email": EMAIL, "comment": "x"}, "name"),
         ({"name": "Sam", "email": EMAIL, "comment": "x" * 3001}, "comment"),
         ({"name": "Sam", "email": EMAIL, "comment": "x", "url": "javascript:alert(1)"}, "url"),
+        ({"name": "Sam", "email": EMAIL, "comment": "x", "website": "javascript:alert(1)"}, "website"),
+        (
+            {
+                "name": "Sam",
+                "email": EMAIL,
+                "comment": "x",
+                "website": "https://a.example",
+                "url": "https://b.example",
+            },
+            "url",
+        ),
         ({"name": "Sam", "email": EMAIL, "comment": "x", "is_public": True}, "is_public"),
     ],
 )
@@ -173,3 +184,23 @@ def test_staff_answering_readers_are_not_held_to_the_readers_limit(api_as, edito
     ]
     assert statuses == [201] * 4
     assert ReaderComment.objects.filter(user=editor).count() == 4
+
+
+def test_the_website_goes_by_the_name_the_api_reads_it_by_and_by_its_former_one(
+    api_as, reader, article, settings
+):
+    """`website` on the way in as on the way out; `url`, its former name, still works for old clients."""
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    client = api_as(reader)
+    posted = client.post(
+        url(article), {"name": "R", "comment": "First", "website": "https://r.example/"}, format="json"
+    )
+    assert posted.status_code == 201 and posted.json()["comment"]["website"] == "https://r.example/"
+    older = client.post(
+        url(article), {"name": "R", "comment": "Second", "url": "https://old.example/"}, format="json"
+    )
+    assert older.status_code == 201 and older.json()["comment"]["website"] == "https://old.example/"
+    assert sorted(ReaderComment.objects.values_list("user_url", flat=True)) == [
+        "https://old.example/",
+        "https://r.example/",
+    ]
