@@ -201,6 +201,10 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
     def commenter(self, comment):
         return comment.user_name
 
+    @admin.display(description="Website")
+    def website(self, comment):
+        return comment.user_url or "—"
+
     @admin.display(description="State")
     def state_label(self, comment):
         return comment.state
@@ -236,8 +240,8 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         fields = [
             "article_link",
-            "user_name",
-            "user_url",
+            "commenter",
+            "website",
             "comment",
             "submit_date",
             "state_label",
