@@ -393,7 +393,9 @@ class Article(models.Model):
         self.publish_at = None
 
     def mark_unpublished(self):
+        """Off the site, or off the schedule: a time left in "Publish at" would read as a plan still on."""
         self.status = self.Status.UNPUBLISHED
+        self.publish_at = None
 
     def mark_returned(self):
         self.status = self.Status.DRAFT

@@ -229,7 +229,7 @@ def unpublish_article(*, article: Article, by) -> Article:
     if article.status not in (Status.PUBLISHED, Status.SCHEDULED):
         raise ValidationError("Only published or scheduled articles can be unpublished.")
     article.mark_unpublished()
-    article.save(update_fields=["status", "updated_at"])
+    article.save(update_fields=["status", "publish_at", "updated_at"])
     _record(article, WorkflowEvent.Action.UNPUBLISHED, by)
     return article
 

@@ -62,6 +62,9 @@ def test_not_found_page_is_in_the_sites_look(client, newsroom):
     assert soup.select_one("nav.browse-by") is not None
     assert soup.find("form", role="search") is not None
     assert soup.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+    # No canonical address or share card naming the address that does not exist.
+    assert soup.find("link", rel="canonical") is None
+    assert soup.find("meta", property="og:url") is None
 
 
 def test_server_error_page_is_in_the_sites_look_without_the_database(client, plain_newsroom, settings):

@@ -157,3 +157,15 @@ def test_the_history_says_who_moved_an_article(editor):
     assert str(by_editor).startswith(f"Published by {editor} at ")
     assert str(by_schedule).startswith("Published by the schedule at ")
     assert str(demo).startswith("Published (Demo content) at ")
+
+
+def test_taking_a_story_off_the_schedule_clears_its_time(editor):
+    article = ArticleFactory(in_review=True)
+    at = timezone.now() + timedelta(days=2)
+    services.schedule_article(article=article, by=editor, at=at)
+
+    services.unpublish_article(article=article, by=editor)
+
+    article.refresh_from_db()
+    assert (article.status, article.publish_at) == (Article.Status.UNPUBLISHED, None)
+    assert not Article.objects.due_for_publishing().exists()
