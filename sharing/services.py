@@ -71,11 +71,14 @@ def enqueue(share_ids) -> int:
                 post_share.apply_async((share_id,), connection=connection, retry=False)
                 sent += 1
     except Exception as error:  # noqa: BLE001 - the broker's failures must not reach the editor
+        unsent = share_ids[sent:] or share_ids[-1:]
         logger.warning(
-            "Could not queue share %s (%s: %s); the sweeper will send it.",
-            share_ids[sent] if sent < len(share_ids) else share_ids[-1],
+            "Could not queue share%s %s (%s: %s); the sweeper will send %s.",
+            "s" if len(unsent) > 1 else "",
+            ", ".join(map(str, unsent)),
             type(error).__name__,
             error,
+            "them" if len(unsent) > 1 else "it",
         )
     return sent
 
