@@ -56,6 +56,25 @@ def shot(tab, name):
     return path
 
 
+def sign_in(tab, site, username):
+    tab.goto(site.url + "/admin/login/")
+    tab.fill("#id_username", username)
+    tab.fill("#id_password", "correct horse battery staple")
+    tab.click("input[type=submit]")
+
+
+def questions_asked(tab, accept=(False,)):
+    """The confirm() questions the page asks, in order; each is answered as `accept[0]` says then."""
+    questions = []
+
+    def answer(dialog):
+        questions.append(dialog.message)
+        dialog.accept() if accept[0] else dialog.dismiss()
+
+    tab.on("dialog", answer)
+    return questions
+
+
 def story_body(tab):
     """The body as the page holds it, as HTML."""
     return tab.eval_on_selector(".story-body", "el => el.innerHTML").strip()
@@ -76,10 +95,7 @@ def test_editor_writes_previews_and_publishes_and_readers_see_that_formatting(ed
         section=section, headline="Ferries return to the harbour", slug="ferries-return", authors=[author]
     )
 
-    tab.goto(site.url + "/admin/login/")
-    tab.fill("#id_username", "desk_editor")
-    tab.fill("#id_password", "correct horse battery staple")
-    tab.click("input[type=submit]")
+    sign_in(tab, site, "desk_editor")
     tab.wait_for_url(re.compile(r"/admin/$"))
     assert tab.locator("#desk-drafts .desk-count").inner_text() == "1"
     assert tab.locator("#desk-drafts li a").inner_text() == "Ferries return to the harbour"
@@ -202,18 +218,10 @@ def test_taking_a_story_off_the_site_asks_first(editor_tab, site, desk_editor):
     story = ArticleFactory(published=True, headline="Ferry strike ends")
     other = ArticleFactory(published=True, headline="Quay reopens")
     tab = editor_tab
-    tab.goto(site.url + "/admin/login/")
-    tab.fill("#id_username", "desk_editor")
-    tab.fill("#id_password", "correct horse battery staple")
-    tab.click("input[type=submit]")
+    sign_in(tab, site, "desk_editor")
 
-    questions, accept = [], [False]
-
-    def answer(dialog):
-        questions.append(dialog.message)
-        dialog.accept() if accept[0] else dialog.dismiss()
-
-    tab.on("dialog", answer)
+    accept = [False]
+    questions = questions_asked(tab, accept)
     tab.goto(site.url + f"/admin/articles/article/{story.pk}/change/")
     tab.click("input[name=_unpublish]")
     tab.wait_for_timeout(300)
@@ -245,17 +253,8 @@ def test_removing_one_comment_from_its_page_asks_about_that_comment(editor_tab, 
 
     comment = make_comment(ArticleFactory(published=True), text="A rude remark")
     tab = editor_tab
-    tab.goto(site.url + "/admin/login/")
-    tab.fill("#id_username", "desk_editor")
-    tab.fill("#id_password", "correct horse battery staple")
-    tab.click("input[type=submit]")
-    questions = []
-
-    def dismiss(dialog):
-        questions.append(dialog.message)
-        dialog.dismiss()
-
-    tab.on("dialog", dismiss)
+    sign_in(tab, site, "desk_editor")
+    questions = questions_asked(tab)
     tab.goto(site.url + f"/admin/newsroom_comments/readercomment/{comment.pk}/change/")
     tab.click("button[name=action][value=remove]")
     tab.click("button[name=action][value=mark_spam]")
@@ -276,17 +275,8 @@ def test_erasing_commenters_data_from_the_queue_asks_first(editor_tab, site):
     UserFactory(username="desk_chief", is_staff=True, is_superuser=True)  # only they may erase
     comment = make_comment(ArticleFactory(published=True), text="Mine to erase")
     tab = editor_tab
-    tab.goto(site.url + "/admin/login/")
-    tab.fill("#id_username", "desk_chief")
-    tab.fill("#id_password", "correct horse battery staple")
-    tab.click("input[type=submit]")
-    questions = []
-
-    def dismiss(dialog):
-        questions.append(dialog.message)
-        dialog.dismiss()
-
-    tab.on("dialog", dismiss)
+    sign_in(tab, site, "desk_chief")
+    questions = questions_asked(tab)
     tab.goto(site.url + "/admin/newsroom_comments/readercomment/?state=all")
     tab.check(f"input[name=_selected_action][value='{comment.pk}']")
     tab.select_option("select[name=action]", "erase_personal_data")
