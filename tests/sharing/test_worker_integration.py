@@ -325,7 +325,7 @@ def test_broker_down_while_publishing_then_sweeper_posts_once(live, worker, boss
     assert result.returncode == 0, result.stderr[-2000:]
     seconds = float(result.stdout.split("SECONDS")[1])
     assert seconds < 1.0, seconds  # the editor did not wait on the broker
-    assert "the sweeper will send it" in result.stderr and TOKEN not in result.stderr
+    assert "the sweeper will send them" in result.stderr and TOKEN not in result.stderr
     article.refresh_from_db()
     assert article.status == article.Status.PUBLISHED
     assert states(article) == {"masto": State.PENDING, "hook": State.PENDING}
