@@ -29,7 +29,8 @@ def queue_shares_for_publish(*, article, by) -> list[ShareRecord]:
     if not article.share_on_publish:
         return []
     configured = accounts.configured_accounts()
-    # Shares held back because the article was withdrawn before they posted go out now, as they were.
+    # Shares held back because the article was withdrawn before they posted go out now, with the story's
+    # text as it reads now (they never posted, so nothing to repeat word for word).
     held_back = list(ShareRecord.objects.select_for_update().filter(article=article, state=State.WITHDRAWN))
     for share in held_back:  # one per account at most
         share.reset_for_retry()
@@ -181,10 +182,11 @@ def build_post(share: ShareRecord, network: networks.Network) -> networks.Post:
     custom = (article.share_text or "").strip()
     tags = [] if custom else text.hashtags(article.tags.values_list("name", flat=True))
     body = custom or article.headline
+    # A retry posts the text the first try sent, whatever was edited since: a network without an
+    # idempotency key (X, a webhook) can then recognise a post whose answer was lost.
+    words = share.text or text.fit(body=body, url=url, tags=tags, limit=network.limit, rule=network.rule)
     return networks.Post(
-        # A retry posts the text the first try sent, whatever was edited since: a network without an
-        # idempotency key (X, a webhook) can then recognise a post whose answer was lost.
-        text=share.text or text.fit(body=body, url=url, tags=tags, limit=network.limit, rule=network.rule),
+        text=words,
         url=url,
         title=article.headline,
         description=article.dek,
@@ -192,7 +194,10 @@ def build_post(share: ShareRecord, network: networks.Network) -> networks.Post:
         record_key=share.record_key,
         created_at=share.created_at,
         image=_card_image(article) if network.name == "bluesky" else None,
-        attempt=share.attempts,
+        repeats_an_earlier_round=network.name == "x"
+        and ShareRecord.objects.filter(
+            article=article, account=share.account, round__lt=share.round, state=State.SENT, text=words
+        ).exists(),
     )
 
 

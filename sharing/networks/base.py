@@ -37,7 +37,9 @@ class Post:
     created_at: datetime
     image: bytes | None = field(default=None, repr=False)
     image_type: str = "image/jpeg"
-    attempt: int = 1  # 1 for the first try of this record; more when an earlier try's answer may be lost
+    # An earlier round to this account posted these very words (Share again without a new text): a network
+    # that refuses repeats (X) then means that, not that our own earlier try went through.
+    repeats_an_earlier_round: bool = False
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """X: POST /2/tweets with an OAuth 2.0 user access token (bearer).
 
-X has no idempotency key. If a retry follows a post whose answer was lost, X refuses the identical
-text as a duplicate (403); that case is recorded as sent, without a link, rather than failed. On a first
-try the same refusal means an earlier post (a round before this one) had the same text: nothing was posted.
+X has no idempotency key. If a retry follows a post whose answer was lost (or whose worker died before
+recording it), X refuses the identical text as a duplicate (403); that case is recorded as sent, without a
+link, rather than failed. When an earlier round to the account posted the same words (Share again with the
+text unchanged), the same refusal means nothing was posted, and the share fails saying so.
 """
 
 from .base import Network, PermanentError, Post, Posted
@@ -27,7 +28,7 @@ class X(Network):
         except PermanentError as error:
             if DUPLICATE_MARKER not in str(error).lower():
                 raise
-            if post.attempt > 1:  # our own earlier try went through
+            if not post.repeats_an_earlier_round:  # our own earlier try went through
                 return Posted(remote_id="duplicate", url="")
             raise PermanentError(
                 "X refuses a post with the same text as an earlier one; change the share text, then retry."

@@ -553,3 +553,27 @@ def test_the_api_sets_what_the_admin_sets_for_sharing(editor, sharing_accounts):
     assert record.state == State.SENT and record.text.startswith("The night ferry is back from Monday.")
     too_long = client.patch(f"/api/v1/articles/{custom['id']}/", {"share_text": "x" * 501}, format="json")
     assert too_long.status_code == 400 and "share_text" in too_long.json()["errors"]
+
+
+def test_x_refusing_a_repeat_is_sent_after_a_lost_try_and_failed_after_an_earlier_round(
+    sharing_accounts, httpserver
+):
+    """The first round's worker died after X took the post: its next try meets the duplicate, and the share
+    is sent. Share again with the words unchanged meets it too, and fails saying what to do."""
+    sharing_accounts(
+        {"name": "bird", "network": "x", "token": "t", "base_url": httpserver.url_for("/").rstrip("/")}
+    )
+    httpserver.expect_request("/2/tweets").respond_with_json(
+        {"detail": "You are not allowed to create a Tweet with duplicate content.", "status": 403}, status=403
+    )
+    article = ArticleFactory(published=True, headline="Ferry fares rise")
+    first = _share(article=article, account="bird", network="x")
+
+    services.deliver_share(share_id=first.pk)
+    first.refresh_from_db()
+    assert (first.state, first.remote_id) == (State.SENT, "duplicate")
+
+    again = _share(article=article, account="bird", network="x", round=2)
+    services.deliver_share(share_id=again.pk)
+    again.refresh_from_db()
+    assert again.state == State.FAILED and "change the share text, then retry" in again.last_error
