@@ -200,10 +200,15 @@ def _labelled(form, name, messages) -> str:
     return f"{capfirst(field.label)}: {text}" if field is not None and field.label else text
 
 
-class KeepsRowsGoneFormSet(forms.BaseInlineFormSet):
-    """A row someone else deleted after this page was opened (their save, then this editor's save over it
-    after the edit-conflict warning) is written again as a new row, as this page shows it. Django would
-    refuse its hidden id as "not one of the available choices", an error no one sees, on every save."""
+class RowsGoneFormSet(forms.BaseInlineFormSet):
+    """An inline whose page shows a row someone else deleted since it was opened. Django would refuse the
+    row's hidden id as "not one of the available choices", an error no one sees, on every save, so the
+    editor could never save again. Here such a row is written again as a new one, as the page shows it:
+    for bylines and "Read more" links, whose deletion changes the article, that happens only when the
+    editor saves over the other change after the edit-conflict warning. With `write_again` off (notes,
+    which change no version, and corrections, which would come back with a new date) it is dropped."""
+
+    write_again = True
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
@@ -218,6 +223,8 @@ class KeepsRowsGoneFormSet(forms.BaseInlineFormSet):
                 self.data = self.data.copy()
                 for i in self.gone:
                     self.data[keys[i]] = ""  # a new row, not an id that is no more
+                    if not self.write_again:
+                        self.data[f"{self.add_prefix(i)}-DELETE"] = "on"
 
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)
@@ -236,7 +243,11 @@ class KeepsRowsGoneFormSet(forms.BaseInlineFormSet):
         return saved
 
 
-class BylineFormSet(KeepsRowsGoneFormSet):
+class DropsRowsGoneFormSet(RowsGoneFormSet):
+    write_again = False
+
+
+class BylineFormSet(RowsGoneFormSet):
     """A story on the site, on the schedule or being sent there keeps at least one byline. Checked with the
     form, so a refused "publish" leaves the bylines as they were instead of deleted."""
 
@@ -259,7 +270,7 @@ class BylineInline(AutocompleteInputMixin, FollowsArticlePermissions, admin.Tabu
     verbose_name_plural = "bylines (in order)"
 
 
-class RelatedFormSet(KeepsRowsGoneFormSet):
+class RelatedFormSet(RowsGoneFormSet):
     def clean(self):
         super().clean()
         for form in _kept_forms(self):
@@ -280,7 +291,7 @@ class RelatedArticleInline(AutocompleteInputMixin, FollowsArticlePermissions, ad
 
 class CorrectionInline(FollowsArticlePermissions, admin.StackedInline):
     model = Correction
-    formset = KeepsRowsGoneFormSet
+    formset = DropsRowsGoneFormSet
     extra = 0
     verbose_name_plural = "corrections and updates (readers see these)"
     # Dated when saved, as the API dates them: not when the form was opened, and not back-dated by hand.
@@ -291,7 +302,7 @@ class EditorialNoteInline(FollowsArticlePermissions, admin.StackedInline):
     """Notes between staff; the public site, feeds, sitemaps, search and the API never read this model."""
 
     model = EditorialNote
-    formset = KeepsRowsGoneFormSet
+    formset = DropsRowsGoneFormSet
     extra = 0
     fields = ["text", "written_by", "written_at"]
     readonly_fields = ["written_by", "written_at"]

@@ -107,6 +107,27 @@ def test_saving_over_a_change_that_deleted_a_byline_keeps_the_editors_own(two_se
     assert {b.author for b in Byline.objects.filter(article=article)} == {kept, replacement}
 
 
+def test_a_note_deleted_by_someone_else_stays_deleted_and_does_not_block_a_save(two_sessions, reporter):
+    """Deleting a note changes no version, so no warning comes: the older page's save goes through, and the
+    note it still shows is not written again (in the name of whoever saved)."""
+    from articles.models import EditorialNote
+
+    first, second = two_sessions
+    article = ArticleFactory()
+    EditorialNote.objects.create(article=article, text="Check the vote count.", written_by=reporter)
+    first_form = form_data(first.get(change_url(article)))
+    second_form = form_data(second.get(change_url(article)))
+    second_form["editorial_notes-0-DELETE"] = "on"
+    assert second.post(change_url(article), second_form).status_code == 302
+    assert not EditorialNote.objects.exists()
+
+    saved = first.post(change_url(article), {**first_form, "headline": "Vote count confirmed"})
+
+    assert saved.status_code == 302
+    assert Article.objects.get(pk=article.pk).headline == "Vote count confirmed"
+    assert not EditorialNote.objects.exists()
+
+
 def test_a_workflow_step_by_someone_else_also_counts_as_a_change(two_sessions, editor, second_editor):
     from articles import services
 
