@@ -2,6 +2,7 @@ import json
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -198,6 +199,13 @@ def _labelled(form, name, messages) -> str:
     field = form.fields.get(name)
     text = " ".join(messages)
     return f"{capfirst(field.label)}: {text}" if field is not None and field.label else text
+
+
+def delete_selected_articles(modeladmin, request, queryset):
+    response = delete_selected(modeladmin, request, queryset)
+    if isinstance(response, TemplateResponse):  # the question, not the deletion done
+        response.context_data["live_stories"] = list(queryset.filter(status=Article.Status.PUBLISHED))
+    return response
 
 
 class RowsGoneFormSet(forms.BaseInlineFormSet):
@@ -450,6 +458,14 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
         ShareRecordInline,
     ]
     actions = ["publish_selected", "unpublish_selected"]
+
+    def get_actions(self, request):
+        """Django's "Delete selected" names the stories on the site first, as the delete page does."""
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            actions["delete_selected"] = (delete_selected_articles, *actions["delete_selected"][1:])
+        return actions
+
     change_list_template = "admin/articles/article/change_list.html"
 
     class Media:

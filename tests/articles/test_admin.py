@@ -802,3 +802,20 @@ def test_deleting_a_live_story_says_what_goes_with_it_and_offers_unpublish(clien
     assert "press Unpublish instead" in text and change_url(live) in page
     draft_page = client_as(editor).get(reverse("admin:articles_article_delete", args=[draft.pk]))
     assert "This story is on the site now" not in draft_page.content.decode()
+
+
+def test_deleting_several_stories_names_those_on_the_site_first(client_as, editor):
+    live = ArticleFactory(published=True, headline="Ferry strike called off")
+    draft = ArticleFactory(headline="Draft about the pier")
+
+    response = client_as(editor).post(
+        CHANGELIST_URL, {"action": "delete_selected", "_selected_action": [live.pk, draft.pk], "index": "0"}
+    )
+
+    assert response.status_code == 200  # the question, nothing deleted yet
+    text = " ".join(response.content.decode().split())
+    warning = text.split("On the site now, and taken away with their reader comments by deleting")[1]
+    warning = warning.split("</li>")[0]
+    assert f'{change_url(live)}">Ferry strike called off</a>.' in warning
+    assert "Draft about the pier" not in warning
+    assert Article.objects.count() == 2
