@@ -382,7 +382,11 @@ class ArticleAdminForm(forms.ModelForm):
         post = self.request.POST if self.request else {}
         action = next((name for name in WORKFLOW_ACTIONS if name in post), None)
         if action in PUBLISHER_ACTIONS and not services.can_publish(self.request.user):
-            raise ValidationError("Only editors can publish, schedule or unpublish articles.")
+            raise ValidationError(
+                "Only editors can send a story back to draft."
+                if action == "_return_to_draft"
+                else "Only editors can publish, schedule or unpublish articles."
+            )
         at = cleaned.get("publish_at")
         if (
             self.instance.status == Article.Status.PUBLISHED

@@ -77,6 +77,9 @@ def sweep_data_requests() -> int:
     ids = services.data_requests_left_behind()
     for request_id in ids:
         services.queue_data_request(request_id)
+    overdue = services.data_requests_left_behind(waiting=timedelta(days=1))
+    if overdue:  # a request that fails every time: someone must look (ids only, never the address)
+        logger.error("Readers' data requests %s were confirmed over a day ago and are not done yet", overdue)
     return len(ids)
 
 

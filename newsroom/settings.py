@@ -375,10 +375,15 @@ COMMENT_PERSONAL_DATA_DAYS = env.int("COMMENT_PERSONAL_DATA_DAYS", default=90)
 COMMENTS_MAIL_MAX_RETRIES = env.int("COMMENTS_MAIL_MAX_RETRIES", default=50)
 COMMENTS_MAIL_RETRY_BACKOFF_MAX = env.int("COMMENTS_MAIL_RETRY_BACKOFF_MAX", default=600)
 CELERY_BEAT_SCHEDULE |= {
-    "comments-held-digest": {"task": "comments.tasks.send_held_digest", "schedule": crontab(minute=0)},
+    "comments-held-digest": {
+        "task": "comments.tasks.send_held_digest",
+        "schedule": crontab(minute=0),
+        "options": {"expires": 3300},
+    },
     "comments-retention": {
         "task": "comments.tasks.apply_retention",
         "schedule": crontab(minute=30, hour=3),
+        "options": {"expires": 82800},
     },
     "comments-mail-sweeper": {
         "task": "comments.tasks.sweep_unsent_mail",

@@ -59,7 +59,7 @@ class StrictCharFilter(django_filters.CharFilter):
     field_class = StrictCharField
 
 
-class IdField(forms.IntegerField):
+class PositiveIdFormField(forms.IntegerField):
     def __init__(self, **kwargs):
         super().__init__(min_value=1, max_value=2**63 - 1, **kwargs)
 
@@ -69,7 +69,7 @@ class IdField(forms.IntegerField):
 class ArticleIdFilter(django_filters.Filter):
     """An article's id, for lists of things that belong to an article (comments, shares)."""
 
-    field_class = IdField
+    field_class = PositiveIdFormField
 
 
 class StrictIsoDateTimeField(django_filters.fields.IsoDateTimeField):

@@ -623,7 +623,8 @@ class SectionViewSet(SlugLookupMixin, NewsroomViewMixin, viewsets.ReadOnlyModelV
     def get_queryset(self):
         """Staff who see drafts see every section (a first story is filed in an empty one); others those
         with a published article, as the site's navigation shows them."""
-        return self.queryset if sees_unpublished(self.request.user) else self.queryset.in_use()
+        queryset = super().get_queryset()  # a copy: the class's own queryset must never hold results
+        return queryset if sees_unpublished(self.request.user) else queryset.in_use()
 
 
 @extend_schema_view(
@@ -636,7 +637,8 @@ class TagViewSet(SlugLookupMixin, NewsroomViewMixin, viewsets.ReadOnlyModelViewS
 
     def get_queryset(self):
         """Staff who see drafts see every tag (drafts carry them); others those on a published article."""
-        return self.queryset if sees_unpublished(self.request.user) else self.queryset.in_use()
+        queryset = super().get_queryset()  # a copy: the class's own queryset must never hold results
+        return queryset if sees_unpublished(self.request.user) else queryset.in_use()
 
     pagination_class = SlugCursorPagination
 

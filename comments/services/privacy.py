@@ -196,13 +196,16 @@ def queue_data_request(request_id: int) -> None:
     send_or_leave_to_sweeper(run_data_request, request_id)
 
 
-def data_requests_left_behind(*, now=None) -> list[int]:
-    """Confirmed requests not done a while later: their task was never queued or was lost."""
+SWEEP_AFTER = timezone.timedelta(minutes=5)
+
+
+def data_requests_left_behind(*, now=None, waiting=SWEEP_AFTER) -> list[int]:
+    """Confirmed requests still not done `waiting` later: their task was never queued, was lost, or fails."""
     now = now or timezone.now()
     return list(
-        DataRequest.objects.filter(
-            confirmed_at__lt=now - timezone.timedelta(minutes=5), done_at__isnull=True
-        ).values_list("pk", flat=True)[:500]
+        DataRequest.objects.filter(confirmed_at__lt=now - waiting, done_at__isnull=True)
+        .order_by("confirmed_at")
+        .values_list("pk", flat=True)[:500]
     )
 
 

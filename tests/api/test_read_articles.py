@@ -230,7 +230,7 @@ def test_cursor_pagination_walks_every_article_newest_first(api):
     assert seen == [f"a{n}" for n in range(7)]
 
 
-def test_sections_tags_and_authors(api):
+def test_sections_tags_and_authors(api, reporter, editor, moderator):
     city = SectionFactory(slug="city", name="City", position=1)
     arts = SectionFactory(slug="arts", name="Arts", position=2)
     SectionFactory(slug="elections", name="Elections", position=0)  # a draft's only: not for readers
@@ -242,6 +242,11 @@ def test_sections_tags_and_authors(api):
 
     assert [s["slug"] for s in api.get("/api/v1/sections/").json()["results"]] == ["city", "arts"]
     assert api.get("/api/v1/sections/elections/").status_code == 404
+    for who, sees in ((reporter, True), (editor, True), (moderator, False)):  # staff file a first story there
+        api.force_authenticate(who)
+        assert (api.get("/api/v1/sections/elections/").status_code == 200) is sees, who
+        assert ("elections" in api.get("/api/v1/sections/").content.decode()) is sees, who
+    api.force_authenticate(None)
     assert api.get("/api/v1/sections/city/").json()["name"] == "City"
     assert [t["slug"] for t in api.get("/api/v1/tags/").json()["results"]] == ["a", "b"]
     response = api.get("/api/v1/authors/ada/")

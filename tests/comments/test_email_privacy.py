@@ -1,6 +1,7 @@
 """Confirmation links, retention, export and erasure by email (Celery eager here; see test_worker.py)."""
 
 import json
+import logging
 import re
 from datetime import timedelta
 
@@ -334,6 +335,10 @@ def test_an_erasure_confirmed_while_the_broker_is_away_is_done_when_it_is_back(a
     DataRequest.objects.update(created_at=long_ago, confirmed_at=long_ago)
     services.delete_expired_pending()
     assert DataRequest.objects.filter(pk=request.pk).exists()  # retention keeps a confirmed request
+    with caplog.at_level(logging.ERROR, logger="comments.tasks"):
+        assert tasks.sweep_data_requests() == 1  # the broker is still away: queued nowhere again
+    assert f"Readers' data requests [{request.pk}] were confirmed over a day ago" in caplog.text
+    assert "grace" not in caplog.text
 
     monkeypatch.undo()
     assert tasks.sweep_data_requests() == 1

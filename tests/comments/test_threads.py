@@ -101,6 +101,7 @@ def test_the_article_page_costs_the_same_queries_with_one_thread_or_fifteen(
     one by one would show here, where the helper's own budget above would not see it."""
     parent = make_comment(article, email="t@example.net", text="t")
     make_comment(article, email="r@example.net", text="r", parent=parent)
+    client.get(article.get_absolute_url())  # once before counting: content types and such are read once
     with django_assert_max_num_queries(30) as one:
         assert "t</p>" in client.get(article.get_absolute_url()).content.decode()
     for n in range(14):
