@@ -106,39 +106,28 @@ def backoff_seconds(attempt: int) -> float:
 def deliver_share(*, share_id: int) -> float | None:
     """Claim the record, post once, store the outcome. Returns seconds until a retry, or None.
 
-    The row stays locked (FOR UPDATE SKIP LOCKED) for the post itself, so a second copy of the task skips
-    it; if the worker dies mid-post the lock goes with its connection and the record stays pending, and
-    the re-delivered task posts again under the same idempotency / record key.
+    Two steps. The claim counts the try and fixes its words, and commits: a worker that dies mid-post
+    cannot roll them back, so the next try posts the same words (X and webhooks recognise a repeat only by
+    them) and a post that kills its worker every time still runs out of tries. Then the post, with the row
+    locked (FOR UPDATE SKIP LOCKED) so a second copy of the task skips it; if the worker dies mid-post the
+    lock goes with its connection, the record stays pending, and the re-delivered task posts again under
+    the same idempotency / record key.
     """
+    claimed = _claim(share_id)
+    if claimed is None:
+        return None
     with transaction.atomic():
         share = (
             ShareRecord.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("article__section", "article__lead_image")
-            .filter(pk=share_id, state=State.PENDING)
+            .filter(pk=share_id, state=State.PENDING, attempts=claimed)
             .first()
         )
         if share is None:
-            return None  # sent, failed, gone, or another worker holds it
-        if share.next_attempt_at and share.next_attempt_at > timezone.now() + timedelta(seconds=1):
-            return None  # an earlier try scheduled its own retry; this copy is early
-        if not share.article.is_published:
-            # Unpublished (or sent back to draft) between the publish and this task: readers cannot see
-            # it, so the networks must not either.
-            share.mark_withdrawn()
-            share.save()
-            logger.info("Share %s not posted: article %s is no longer published", share.pk, share.article_id)
-            return None
-        account = accounts.get_account(share.account)
-        if account is None:
-            share.mark_failed(f"The account “{share.account}” is no longer in SHARING_ACCOUNTS.")
-            share.save()
-            return None
-        network = networks.for_account(account)
-        share.attempts += 1
+            return None  # another copy of the task claimed it since, or holds it
+        network = networks.for_account(accounts.get_account(share.account))
         try:
-            post = build_post(share, network)
-            share.text = post.text
-            posted = network.post(post)
+            posted = network.post(build_post(share, network))
         except networks.TransientError as error:
             return _after_transient(share, error)
         except SoftTimeLimitExceeded:
@@ -161,6 +150,45 @@ def deliver_share(*, share_id: int) -> float | None:
         return None
 
 
+def _claim(share_id: int) -> int | None:
+    """Count a try of a pending record that is due, with its words fixed; the try's number, or None when
+    there is nothing to post (and why, recorded)."""
+    with transaction.atomic():
+        share = (
+            ShareRecord.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("article")
+            .filter(pk=share_id, state=State.PENDING)
+            .first()
+        )
+        if share is None:
+            return None  # sent, failed, gone, or another worker holds it
+        if share.next_attempt_at and share.next_attempt_at > timezone.now() + timedelta(seconds=1):
+            return None  # an earlier try scheduled its own retry; this copy is early
+        if not share.article.is_published:
+            # Unpublished (or sent back to draft) between the publish and this task: readers cannot see
+            # it, so the networks must not either.
+            share.mark_withdrawn()
+            share.save()
+            logger.info("Share %s not posted: article %s is no longer published", share.pk, share.article_id)
+            return None
+        account = accounts.get_account(share.account)
+        if account is None:
+            share.mark_failed(f"The account “{share.account}” is no longer in SHARING_ACCOUNTS.")
+            share.save()
+            return None
+        if share.attempts >= settings.SHARING_MAX_ATTEMPTS:  # each of them died before it could say
+            share.mark_failed(
+                f"Gave up after {share.attempts} attempts that never finished (the worker stopped)."
+            )
+            share.save()
+            logger.warning("Share %s failed: %s tries never finished", share.pk, share.attempts)
+            return None
+        share.attempts += 1
+        share.text = share.text or post_text(share, networks.NETWORKS[account.network])
+        share.save(update_fields=["attempts", "text", "updated_at"])
+        return share.attempts
+
+
 def _after_transient(share: ShareRecord, error: networks.TransientError) -> float | None:
     if share.attempts >= settings.SHARING_MAX_ATTEMPTS:
         share.mark_failed(f"Gave up after {share.attempts} attempts. Last error: {error}")
@@ -176,18 +204,24 @@ def _after_transient(share: ShareRecord, error: networks.TransientError) -> floa
     return delay if delay <= MAX_COUNTDOWN else None
 
 
-def build_post(share: ShareRecord, network: networks.Network) -> networks.Post:
+def post_text(share: ShareRecord, network: type[networks.Network]) -> str:
+    """The words of a post: the article's share text, or its headline and hashtags, and its address."""
     article = share.article
-    url = settings.SITE_URL + article.get_absolute_url()
     custom = (article.share_text or "").strip()
     tags = [] if custom else text.hashtags(article.tags.values_list("name", flat=True))
-    body = custom or article.headline
-    # A retry posts the text the first try sent, whatever was edited since: a network without an
-    # idempotency key (X, a webhook) can then recognise a post whose answer was lost.
-    words = share.text or text.fit(body=body, url=url, tags=tags, limit=network.limit, rule=network.rule)
+    url = settings.SITE_URL + article.get_absolute_url()
+    return text.fit(
+        body=custom or article.headline, url=url, tags=tags, limit=network.limit, rule=network.rule
+    )
+
+
+def build_post(share: ShareRecord, network: networks.Network) -> networks.Post:
+    """The post of a claimed record: its words were fixed when the try was counted (`_claim`)."""
+    article = share.article
+    words = share.text or post_text(share, type(network))
     return networks.Post(
         text=words,
-        url=url,
+        url=settings.SITE_URL + article.get_absolute_url(),
         title=article.headline,
         description=article.dek,
         idempotency_key=share.idempotency_key,

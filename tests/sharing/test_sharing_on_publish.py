@@ -577,3 +577,37 @@ def test_x_refusing_a_repeat_is_sent_after_a_lost_try_and_failed_after_an_earlie
     services.deliver_share(share_id=again.pk)
     again.refresh_from_db()
     assert again.state == State.FAILED and "change the share text, then retry" in again.last_error
+
+
+def test_a_try_cut_off_mid_post_stays_counted_with_its_words(two_accounts, httpserver, monkeypatch, settings):
+    """The worker dies while the network has the post (SystemExit stands in for the kill): the try and its
+    words were committed before the post, so the next try sends the same words even after an edit, and
+    tries that never finish still run out."""
+    from sharing.networks.mastodon import Mastodon
+
+    httpserver.expect_request("/api/v1/statuses").respond_with_json({"id": "5", "url": ""})
+    share = _share(article=ArticleFactory(published=True, headline="Ferry fares rise"))
+    original_post = Mastodon.post
+
+    def killed(self, post):
+        raise SystemExit("the worker was killed")
+
+    monkeypatch.setattr(Mastodon, "post", killed)
+    with pytest.raises(SystemExit):
+        services.deliver_share(share_id=share.pk)
+    share.refresh_from_db()
+    assert (share.state, share.attempts) == (State.PENDING, 1) and share.text.startswith("Ferry fares rise")
+
+    type(share.article).objects.filter(pk=share.article_id).update(headline="Ferry fares rise by a tenth")
+    monkeypatch.setattr(Mastodon, "post", original_post)
+    services.deliver_share(share_id=share.pk)
+    share.refresh_from_db()
+    assert (share.state, share.attempts) == (State.SENT, 2)
+    ((request, _),) = httpserver.log
+    assert request.get_json()["status"].startswith("Ferry fares rise\n")  # the words of the first try
+
+    stuck = _share(attempts=settings.SHARING_MAX_ATTEMPTS)  # every try so far died before it could say
+    assert services.deliver_share(share_id=stuck.pk) is None
+    stuck.refresh_from_db()
+    assert stuck.state == State.FAILED and "attempts that never finished" in stuck.last_error
+    assert len(httpserver.log) == 1
