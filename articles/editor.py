@@ -14,6 +14,8 @@ from django_prose_editor.fields import ProseEditorFormField
 from .sanitize import URL_SCHEMES, sanitize_html
 
 EDITOR_EXTENSIONS = {
+    # django-prose-editor turns the browser's spell checking off by default; writers want it.
+    "NoSpellCheck": False,
     "Bold": True,
     "Italic": True,
     "Heading": {"levels": [2, 3, 4]},

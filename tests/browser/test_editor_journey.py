@@ -104,6 +104,7 @@ def test_editor_writes_previews_and_publishes_and_readers_see_that_formatting(ed
     tab.goto(site.url + f"/admin/articles/article/{article.pk}/change/")
     body = tab.locator(EDITABLE)
     body.wait_for()
+    assert body.get_attribute("spellcheck") != "false"  # the browser checks a writer's spelling
     body.click()
     tab.keyboard.press("Control+A")
     tab.keyboard.press("Delete")
