@@ -268,6 +268,9 @@ class BylineFormSet(RowsGoneFormSet):
             raise ValidationError(services.BYLINE_KEPT)
 
 
+NO_BYLINE_AUTHOR = "Choose who wrote it (the + beside the list adds an author who is not there yet)."
+
+
 class BylineInline(AutocompleteInputMixin, FollowsArticlePermissions, admin.TabularInline):
     model = Byline
     formset = BylineFormSet
@@ -276,6 +279,12 @@ class BylineInline(AutocompleteInputMixin, FollowsArticlePermissions, admin.Tabu
     autocomplete_fields = ["author"]
     verbose_name = "byline"
     verbose_name_plural = "bylines (in order)"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "author":
+            field.error_messages["required"] = NO_BYLINE_AUTHOR
+        return field
 
 
 class RelatedFormSet(RowsGoneFormSet):

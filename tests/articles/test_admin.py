@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 from reversion.models import Version
 
-from articles.admin import ArticleAdminForm
+from articles.admin import NO_BYLINE_AUTHOR, ArticleAdminForm
 from articles.models import Article, WorkflowEvent
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TagFactory
 
@@ -133,7 +133,7 @@ def test_reporter_cannot_save_an_article_without_a_byline(client_as, reporter):
     bylines = next(
         f.formset for f in response.context["inline_admin_formsets"] if f.formset.prefix == "bylines"
     )
-    assert bylines.errors == [{"author": ["This field is required."]}]
+    assert bylines.errors == [{"author": [NO_BYLINE_AUTHOR]}]
     assert not Article.objects.filter(slug="no-byline").exists()
 
 
