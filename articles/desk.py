@@ -1,8 +1,9 @@
 """The desk: what needs an editor's attention, on the admin index, in a fixed number of queries.
 
 One query counts every article pile (conditional aggregates), one lists the first few of each pile (a
-window function numbers the rows per pile), one counts held comments, one comments readers reported and one
-failed shares: at most five, however many articles and comments there are.
+window function numbers the rows per pile), one counts held comments, one comments readers reported, one
+failed shares and, for who may see commenters' addresses, one comment mail given up: at most six, however
+many articles and comments there are.
 """
 
 from dataclasses import dataclass, field
@@ -156,6 +157,26 @@ def share_pile(user) -> Pile | None:
     )
 
 
+def undelivered_mail_pile(user) -> Pile | None:
+    """For who may see commenters' addresses only: the recipients are theirs."""
+    if not user.has_perm("newsroom_comments.view_commenter_personal_data"):
+        return None
+    from django.conf import settings
+
+    from comments.models import OutgoingMail
+
+    given_up = OutgoingMail.objects.filter(
+        sent_at__isnull=True, attempts__gte=settings.COMMENTS_MAIL_MAX_RETRIES
+    )
+    return Pile(
+        "mail",
+        "Comment mail given up",
+        given_up.count(),
+        _changelist("newsroom_comments_outgoingmail", state="given_up"),
+        empty="Every comment mail went out or is still being tried.",
+    )
+
+
 def desk_for(user) -> list[Pile]:
     if not (user and user.is_authenticated and user.is_staff):
         return []
@@ -163,4 +184,6 @@ def desk_for(user) -> list[Pile]:
     piles += comment_piles(user)
     if shares := share_pile(user):
         piles.append(shares)
+    if mail := undelivered_mail_pile(user):
+        piles.append(mail)
     return piles

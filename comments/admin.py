@@ -4,9 +4,10 @@ for users with `newsroom_comments.view_commenter_personal_data` (superusers; no 
 import json
 import logging
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpResponse
 from django.template.defaultfilters import pluralize
@@ -24,7 +25,7 @@ from newsroom.admin import StrictInputMixin, error_message
 from newsroom.celery import send_quickly
 
 from . import services, tasks
-from .models import HoldRule, ReaderComment
+from .models import HoldRule, OutgoingMail, ReaderComment
 from .queries import NOT_ON_SITE, articles_named_to, with_article_names
 
 logger = logging.getLogger(__name__)
@@ -379,3 +380,53 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
             redirect = reverse("comments-url-redirect", args=[comment.content_type_id, comment.object_pk])
             return f"{redirect}#c{comment.pk}"
         return None
+
+
+class MailStateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("given_up", "Given up"), ("waiting", "Waiting for a retry")]
+
+    def queryset(self, request, queryset):
+        given_up = Q(attempts__gte=settings.COMMENTS_MAIL_MAX_RETRIES)
+        if self.value() == "given_up":
+            return queryset.filter(given_up)
+        if self.value() == "waiting":
+            return queryset.exclude(given_up)
+        return queryset
+
+
+@admin.register(OutgoingMail)
+class UndeliveredMailAdmin(admin.ModelAdmin):
+    """Comment mail not sent (yet): what the outbox is retrying or gave up on, and why. The recipients are
+    commenters' addresses, so only who may see those sees this list; it is read-only, and retention deletes
+    the rows when their links expire."""
+
+    list_display = ["kind", "to", "created_at", "attempts", "last_error"]
+    list_filter = [MailStateFilter, "kind"]
+    fields = readonly_fields = ["kind", "to", "subject", "created_at", "attempts", "tried_at", "last_error"]
+    ordering = ["-created_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(sent_at__isnull=True).defer("body", "attachment")
+
+    def has_view_permission(self, request, obj=None):
+        return sees_personal_data(request)
+
+    def has_module_permission(self, request):
+        return sees_personal_data(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        title = "Comment mail not delivered"
+        return super().changelist_view(request, extra_context={"title": title, **(extra_context or {})})

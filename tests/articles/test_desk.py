@@ -115,3 +115,31 @@ def test_a_scheduled_story_well_past_its_time_is_flagged_overdue(client_as, edit
     rows = {li.a.get_text(strip=True): li for li in soup.select("#desk-scheduled li")}
     assert "Overdue" in rows["Stuck"].get_text() and "Celery beat" in rows["Stuck"].get_text()
     assert "Overdue" not in rows["Due soon"].get_text()
+
+
+def test_comment_mail_given_up_shows_only_to_who_may_see_commenters_addresses(client_as, editor, settings):
+    from comments.models import OutgoingMail
+    from tests.factories import UserFactory
+
+    settings.COMMENTS_MAIL_MAX_RETRIES = 3
+    given_up = OutgoingMail.objects.create(
+        kind=OutgoingMail.Kind.REPLY, to="reader@example.net", subject="A reply", body="...", attempts=3,
+        last_error="SMTPRecipientsRefused: {[email hidden]': (550, b'5.1.1 No such user')}",
+    )  # fmt: skip
+    OutgoingMail.objects.create(
+        kind=OutgoingMail.Kind.REPLY, to="b@example.net", subject="s", body="b", attempts=1
+    )
+    chief = UserFactory(username="chief", is_staff=True, is_superuser=True)
+
+    soup = BeautifulSoup(client_as(chief).get(INDEX).content, "html.parser")
+    mail = pile(soup, "mail")
+    assert mail["count"] == 1
+    assert mail["link"] == reverse("admin:newsroom_comments_outgoingmail_changelist") + "?state=given_up"
+    listed = client_as(chief).get(mail["link"]).content.decode()
+    assert "reader@example.net" in listed and "No such user" in listed and "b@example.net" not in listed
+    assert "Add outgoing mail" not in listed
+
+    assert "desk-mail" not in client_as(editor).get(INDEX).content.decode()  # editors see no addresses
+    assert client_as(editor).get(mail["link"]).status_code == 403
+    detail = reverse("admin:newsroom_comments_outgoingmail_change", args=[given_up.pk])
+    assert client_as(editor).get(detail).status_code == 403
