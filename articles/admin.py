@@ -27,6 +27,7 @@ from reversion.models import Version
 from authors.models import Author
 from comments.queries import with_comment_counts
 from newsroom.admin import AutocompleteInputMixin, StrictInputMixin, error_message
+from newsroom.users import display_name
 from sharing.admin import ShareRecordInline
 from sharing.models import ShareRecord
 
@@ -224,7 +225,8 @@ class RowsGoneFormSet(forms.BaseInlineFormSet):
         if self.is_bound:
             pk_name = self.model._meta.pk.name
             keys = [f"{self.add_prefix(i)}-{pk_name}" for i in range(self.initial_form_count())]
-            still_there = {str(pk) for pk in self.get_queryset().values_list("pk", flat=True)}
+            # The formset's own queryset, read once here and reused for its forms (no second query).
+            still_there = {str(row.pk) for row in self.get_queryset()}
             # Gone, or already shown again without its id (the form as re-rendered after the warning).
             self.gone = [i for i, key in enumerate(keys) if self.data.get(key, "") not in still_there]
             if self.gone:
@@ -341,7 +343,7 @@ class WorkflowEventInline(admin.TabularInline):
     @admin.display(description="by")
     def by(self, event):
         """The name, not a link: the user pages are the administrator's, and refused editors and reporters."""
-        return (event.actor.get_full_name() or event.actor.get_username()) if event.actor else "—"
+        return display_name(event.actor) if event.actor else "—"
 
     def has_add_permission(self, request, obj=None):
         return False

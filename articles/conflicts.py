@@ -10,6 +10,8 @@ from datetime import datetime
 from django.utils import timezone
 from reversion.models import Version
 
+from newsroom.users import display_name
+
 from .models import Article
 
 
@@ -45,7 +47,7 @@ def last_change(article_pk: int) -> tuple[str, datetime | None]:
     if version is not None:
         revision = version.revision
         if revision.user:
-            name = revision.user.get_full_name() or revision.user.get_username()
+            name = display_name(revision.user)
         elif revision.comment.endswith("by the schedule"):  # services._record, when no one acted
             name = "The schedule"
         else:  # a script: the demo content, a management command

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import Case, Count, F, Q, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
@@ -161,8 +162,6 @@ def undelivered_mail_pile(user) -> Pile | None:
     """For who may see commenters' addresses only: the recipients are theirs."""
     if not user.has_perm("newsroom_comments.view_commenter_personal_data"):
         return None
-    from django.conf import settings
-
     from comments.models import OutgoingMail
 
     given_up = OutgoingMail.objects.filter(

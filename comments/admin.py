@@ -23,6 +23,7 @@ from django_comments_xtd.models import BlackListedDomain, XtdComment
 from articles.models import Article
 from newsroom.admin import StrictInputMixin, error_message
 from newsroom.celery import send_quickly
+from newsroom.users import display_name
 
 from . import services, tasks
 from .models import HoldRule, OutgoingMail, ReaderComment
@@ -230,7 +231,7 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
         if moderation is None or moderation.decided_at is None:
             return "None yet"
         who = moderation.decided_by
-        name = (who.get_full_name() or who.get_username()) if who else "an account since deleted"
+        name = display_name(who) if who else "an account since deleted"
         when = date_format(timezone.localtime(moderation.decided_at), "DATETIME_FORMAT")
         verb = {"spam": "Marked as spam", "removed": "Removed", "published": "Approved"}.get(
             comment.state, "Held"

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django_comments_xtd.forms import XtdCommentForm
 
+from newsroom.users import display_name
+
 from .models import CommentReport, DataRequest
 
 REQUIRED = "required"
@@ -22,7 +24,7 @@ class ReaderCommentForm(XtdCommentForm):
     def __init__(self, target_object, data=None, initial=None, *, comment=None, user=None, **kwargs):
         initial = dict(initial or {})
         if user is not None and user.is_authenticated:
-            initial.setdefault("name", (user.get_full_name() or user.get_username())[:50])
+            initial.setdefault("name", display_name(user)[:50])
             initial.setdefault("email", user.email)
         super().__init__(target_object, data=data, initial=initial, comment=comment, **kwargs)
         max_length = settings.COMMENT_MAX_LENGTH

@@ -19,9 +19,14 @@ logger = logging.getLogger(__name__)
 FAST_FAIL = {"socket_connect_timeout": 1, "socket_timeout": 1, "max_retries": 0, "interval_start": 0}
 
 
+def quick_connection():
+    """A connection to send tasks on that gives up within about a second (FAST_FAIL)."""
+    return app.connection_for_write(connect_timeout=1, transport_options=FAST_FAIL)
+
+
 def send_quickly(task, *args) -> None:
     """Queue `task(*args)` or raise within about a second; the caller's sweeper covers a failure."""
-    with app.connection_for_write(connect_timeout=1, transport_options=FAST_FAIL) as connection:
+    with quick_connection() as connection:
         task.apply_async(args, connection=connection, retry=False)
 
 

@@ -16,6 +16,7 @@ from newsroom.api import (
     StrictCursorPagination,
     refuse_any_body,
 )
+from newsroom.users import display_name
 
 from . import services
 from .models import ShareRecord
@@ -52,7 +53,7 @@ class ShareSerializer(serializers.ModelSerializer):
 
     def get_requested_by(self, share) -> str:
         user = share.requested_by
-        return (user.get_full_name() or user.get_username()) if user else ""
+        return display_name(user) if user else ""
 
 
 class ShareCursorPagination(StrictCursorPagination):

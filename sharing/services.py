@@ -54,20 +54,16 @@ def enqueue_on_commit(share_ids: list[int]):
     transaction.on_commit(partial(enqueue, share_ids))
 
 
-# The sender's own broker connection gives up within about a second, whether the broker refuses
-# (closed port) or accepts and never answers (hung); the worker's connection keeps the usual settings.
-FAST_FAIL = {"socket_connect_timeout": 1, "socket_timeout": 1, "max_retries": 0, "interval_start": 0}
-
-
 def enqueue(share_ids) -> int:
-    """Send one task per record; never raises and never waits long: what is not sent, the sweeper sends."""
+    """Send one task per record on one quick connection (newsroom.celery); never raises and never waits
+    long: what is not sent, the sweeper sends."""
+    from newsroom.celery import quick_connection
+
     from .tasks import post_share
 
     sent = 0
     try:
-        with post_share.app.connection_for_write(
-            connect_timeout=1, transport_options=FAST_FAIL
-        ) as connection:
+        with quick_connection() as connection:
             for share_id in share_ids:
                 post_share.apply_async((share_id,), connection=connection, retry=False)
                 sent += 1
