@@ -9,7 +9,9 @@ from urllib.parse import unquote
 from django.utils.html import escape, urlize
 from django.utils.safestring import mark_safe
 
-EMAIL_RE = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+# An address's local part may hold quotes and braces, but none begins one: `{'sam@example.org': ...}` (an
+# SMTP error) and `'sam@example.org'` (a quote in prose) keep what surrounds the address.
+EMAIL_RE = re.compile(r"[\w!#$%&*+/=?^~-][\w.!#$%&'*+/=?^`{|}~-]*@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 EMAIL_MASK = "[email hidden]"
 AVATAR_PALETTE_SIZE = 12
 

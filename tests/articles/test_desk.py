@@ -124,7 +124,7 @@ def test_comment_mail_given_up_shows_only_to_who_may_see_commenters_addresses(cl
     settings.COMMENTS_MAIL_MAX_RETRIES = 3
     given_up = OutgoingMail.objects.create(
         kind=OutgoingMail.Kind.REPLY, to="reader@example.net", subject="A reply", body="...", attempts=3,
-        last_error="SMTPRecipientsRefused: {[email hidden]': (550, b'5.1.1 No such user')}",
+        last_error="SMTPRecipientsRefused: {'[email hidden]': (550, b'5.1.1 No such user')}",
     )  # fmt: skip
     OutgoingMail.objects.create(
         kind=OutgoingMail.Kind.REPLY, to="b@example.net", subject="s", body="b", attempts=1

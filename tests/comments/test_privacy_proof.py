@@ -171,13 +171,17 @@ def test_no_public_url_reveals_an_email_an_ip_or_an_email_hash(seeded, client):
 
 
 def test_public_text_masks_typed_emails_and_escapes_html():
-    from comments.rendering import public_name, public_text, public_url
+    from comments.rendering import mask_emails, public_name, public_text, public_url
 
     html = public_text("Mail me: a.b+c@x-y.example <script>alert(1)</script> https://ok.example/?a=1&b=2")
     assert "@" not in html and "[email hidden]" in html
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert 'href="https://ok.example/?a=1&amp;b=2" rel="nofollow ugc"' in html
     assert public_name("x@y.example") == "[email hidden]"
+    assert public_name("o'brien@y.example") == "[email hidden]"
+    # What surrounds an address stays: a quote in prose, a mail server's error quoting the recipient.
+    assert public_name("'x@y.example'") == "'[email hidden]'"
+    assert mask_emails("{'x@y.example': (550, b'no')}") == "{'[email hidden]': (550, b'no')}"
     assert public_url("https://x.example/?who=me@y.example") == ""
     assert public_url("javascript:alert(1)") == ""
     for encoded in (
