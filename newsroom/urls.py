@@ -12,6 +12,8 @@ from newsroom.page_cache import csrf_token_view, public_revalidated
 
 # A database out of reach answers 503 with Retry-After instead of the 500 page (newsroom/views.py).
 handler500 = "newsroom.views.server_error"
+# A form over the size limits answers 413 with what happened (newsroom/views.py), not a bare 400.
+handler400 = "newsroom.views.bad_request"
 
 admin.site.site_header = f"{settings.SITE_NAME} admin"
 admin.site.site_title = settings.SITE_NAME

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse, HttpResponseRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
@@ -74,6 +75,29 @@ def server_error(request):
     else:
         response = HttpResponse(loader.get_template("503.html").render(context), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response
+
+
+# What Django refuses unread when a form is bigger than its limits (DATA_UPLOAD_MAX_MEMORY_SIZE and the
+# number of fields or files): a 413 that says so, rather than the bare 400 Django answers for every refusal.
+TOO_LARGE = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
+
+
+def bad_request(request, exception):
+    """handler400: the site's page (the JSON error format under /api/), never cached. A body over the limits
+    is a 413 saying that nothing of it was read or saved: an editor's too-long story is still in the form
+    they sent it from."""
+    too_large = isinstance(exception, TOO_LARGE)
+    status = 413 if too_large else 400
+    if request.path_info.startswith("/api/"):
+        message = "The request body is too large." if too_large else "The request could not be understood."
+        body = {"code": "too_large" if too_large else "bad_request", "message": message, "errors": {}}
+        response = JsonResponse(body, status=status)
+    else:
+        limit_mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+        template = "413.html" if too_large else "400.html"
+        response = render(request, template, {"limit_mb": limit_mb}, status=status)
     add_never_cache_headers(response)
     return response
 

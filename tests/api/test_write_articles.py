@@ -202,6 +202,23 @@ def test_bad_uploads_are_refused_with_400(api_as, reporter, settings, upload, me
     assert not Image.objects.exists()
 
 
+def test_an_api_upload_over_the_limit_is_a_413_in_the_error_format(api_as, reporter, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client = api_as(reporter)
+    client.raise_request_exception = False
+    upload = {
+        "file": _file(image_bytes(width=400, height=300), "pier.jpg"),
+        "title": "x" * 2000,
+        "alt_text": "x",
+    }
+
+    response = client.post("/api/v1/images/", upload, format="multipart")
+
+    assert response.status_code == 413
+    assert response.json() == {"code": "too_large", "message": "The request body is too large.", "errors": {}}
+    assert not Image.objects.exists()
+
+
 def _file(content, name):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
