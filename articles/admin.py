@@ -445,6 +445,15 @@ class ArticleAdminForm(forms.ModelForm):
             ) from conflict
 
 
+def _without_items_of(nested, prefix):
+    """The admin's nested list of what a deletion takes, without the entries that start with `prefix`."""
+    return [
+        _without_items_of(item, prefix) if isinstance(item, list) else item
+        for item in nested
+        if isinstance(item, list) or not str(item).startswith(prefix)
+    ]
+
+
 @admin.register(Article)
 class ArticleAdmin(StrictInputMixin, VersionAdmin):
     form = ArticleAdminForm
@@ -762,8 +771,14 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
 
     def get_deleted_objects(self, objs, request):
         """Share records are never deleted (the admin allows it to no one), so neither is a story that was
-        posted to social networks: the posts link to it. The delete page says so, and what to do instead."""
+        posted to social networks: the posts link to it. The delete page says so, and what to do instead.
+
+        The links to tags go with a story, the tags stay: they are not listed ("Article-tag relationship:
+        Article_tags object (1)" told an editor nothing)."""
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        tag_link = Article.tags.through._meta
+        deleted = _without_items_of(deleted, f"{capfirst(tag_link.verbose_name)}: ")
+        counts.pop(tag_link.verbose_name_plural, None)
         if ShareRecord._meta.verbose_name in perms_needed:
             perms_needed.discard(ShareRecord._meta.verbose_name)
             perms_needed.add(

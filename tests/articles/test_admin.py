@@ -16,6 +16,7 @@ from reversion.models import Version
 from articles.admin import NO_BYLINE_AUTHOR, ArticleAdminForm
 from articles.models import Article, WorkflowEvent
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TagFactory
+from tests.site_data import page
 
 from .admin_forms import add_inline_rows, form_data
 
@@ -802,6 +803,20 @@ def test_deleting_a_live_story_says_what_goes_with_it_and_offers_unpublish(clien
     assert "press Unpublish instead" in text and change_url(live) in page
     draft_page = client_as(editor).get(reverse("admin:articles_article_delete", args=[draft.pk]))
     assert "This story is on the site now" not in draft_page.content.decode()
+
+
+def test_the_delete_page_lists_what_goes_without_the_links_to_tags(client_as, editor):
+    story = ArticleFactory(headline="Ferry strike called off")
+    story.tags.add(TagFactory(name="Ferries"), TagFactory(name="Strikes"))
+
+    response = client_as(editor).get(reverse("admin:articles_article_delete", args=[story.pk]))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    summary = " ".join(page(response).select_one("#content").get_text(" ").split())
+    assert "Bylines: 1" in summary and "Articles: 1" in summary
+    assert "Byline:" in summary and "Ferry strike called off" in summary
+    assert "Article_tags object" not in html and "relationship" not in summary
 
 
 def test_deleting_several_stories_names_those_on_the_site_first(client_as, editor):
