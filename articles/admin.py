@@ -386,6 +386,7 @@ class ArticleAdminForm(forms.ModelForm):
                 f"When a scheduled article goes live, in the newsroom's time, {now:%Z} "
                 f"(there it is {now:%H:%M} now)."
             )
+            self.fields["publish_at"].error_messages["invalid_time"] = "Enter a time as well, e.g. 09:30."
 
     def clean(self):
         cleaned = super().clean()
@@ -411,7 +412,9 @@ class ArticleAdminForm(forms.ModelForm):
         scheduled = self.instance.status == Article.Status.SCHEDULED
         rescheduled = scheduled and action is None and "publish_at" in self.fields
         if action == "_schedule" or rescheduled:
-            if not at:
+            if "publish_at" in self.errors:
+                pass  # a date without a time: the field's own error asks for one
+            elif not at:
                 self.add_error(
                     "publish_at",
                     "Choose when the article should be published."

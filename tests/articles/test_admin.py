@@ -403,6 +403,20 @@ def test_editor_scheduling_without_a_time_is_told_to_choose_one(client_as, edito
     assert snapshot(article)[1] == Status.IN_REVIEW
 
 
+def test_scheduling_with_a_date_but_no_time_gets_one_error(client_as, editor):
+    article = ArticleFactory(in_review=True)
+    before = snapshot(article)
+    client = client_as(editor)
+    data = edit(client, article, _schedule="1")
+    data.update({"publish_at_0": (timezone.localdate() + timedelta(days=1)).isoformat(), "publish_at_1": ""})
+
+    response = client.post(change_url(article), data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["publish_at"] == ["Enter a time as well, e.g. 09:30."]
+    assert snapshot(article) == before
+
+
 @pytest.mark.parametrize("when", ["cleared", "past"])
 def test_a_scheduled_article_keeps_a_future_time_through_a_plain_save(client_as, editor, when):
     """Saved without a workflow button, a scheduled story must not lose its time (the schedule would never
