@@ -317,16 +317,34 @@ class CorrectionInline(FollowsArticlePermissions, admin.StackedInline):
     readonly_fields = ["noted_at"]
 
 
+class NotesFormSet(DropsRowsGoneFormSet):
+    """A note is changed by who wrote it, or by an editor; to the others it is shown read-only. A reporter
+    whose story came back to draft could otherwise rewrite the editor's note, still signed by the editor."""
+
+    user = None  # set by EditorialNoteInline.get_formset
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        note = form.instance
+        if note.pk is not None and note.written_by_id != self.user.pk:
+            form.fields["text"].disabled = not self.user.has_perm("articles.edit_any_article")
+        return form
+
+
 class EditorialNoteInline(FollowsArticlePermissions, admin.StackedInline):
     """Notes between staff; the public site, feeds, sitemaps, search and the API never read this model."""
 
     model = EditorialNote
-    formset = DropsRowsGoneFormSet
+    formset = NotesFormSet
     extra = 0
     fields = ["text", "written_by", "written_at"]
     readonly_fields = ["written_by", "written_at"]
     verbose_name = "editorial note"
     verbose_name_plural = "editorial notes (staff only, never shown to readers)"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (formset,), {"user": request.user})
 
 
 class WorkflowEventInline(admin.TabularInline):

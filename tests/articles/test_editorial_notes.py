@@ -114,3 +114,34 @@ def test_a_note_leaves_the_story_its_version_and_updated_time(client, client_as,
     assert after["version"] == before["version"] + 1 and after["updated_at"] > before["updated_at"]
     page = client.get(address)
     assert page.status_code == 200 and "Updated" in page.content.decode()
+
+
+def test_a_reporter_cannot_rewrite_the_note_an_editor_left_on_their_draft(client_as, editor, reporter):
+    """Sent back to draft with an editor's note, the story is the reporter's to edit again: the editor's
+    note stays the editor's words. The reporter still adds notes of their own and changes them."""
+    from .admin_forms import add_inline_rows, form_data
+
+    author = AuthorFactory(user=reporter)
+    draft = ArticleFactory(authors=[author], created_by=reporter)
+    EditorialNote.objects.create(article=draft, text="Needs a second source.", written_by=editor)
+    own = EditorialNote.objects.create(article=draft, text="Asked the port authority.", written_by=reporter)
+    client = client_as(reporter)
+    url = reverse("admin:articles_article_change", args=[draft.pk])
+
+    data = form_data(client.get(url))
+    data.update(
+        {"editorial_notes-0-text": "Fine to publish as is.", "editorial_notes-1-text": "They answered."}
+    )
+    data = add_inline_rows(data, "editorial_notes", [{"text": "Second source found."}])
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    notes = list(draft.editorial_notes.order_by("pk").values_list("text", "written_by"))
+    assert notes == [
+        ("Needs a second source.", editor.pk),
+        ("They answered.", reporter.pk),
+        ("Second source found.", reporter.pk),
+    ]
+    assert own.pk == draft.editorial_notes.get(text="They answered.").pk
+    editor_page = client_as(editor).get(url).content.decode()
+    assert "They answered." in editor_page and "Needs a second source." in editor_page
