@@ -7,6 +7,7 @@ from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse, HttpResponseRedirect, HttpResponseServerError, JsonResponse
+from django.middleware import csrf
 from django.shortcuts import render
 from django.template import loader
 from django.urls import Resolver404, resolve
@@ -14,14 +15,22 @@ from django.utils.cache import add_never_cache_headers
 from django.views.csrf import csrf_failure as django_csrf_failure
 
 
+def _missing_or_stale_token(reason: str) -> bool:
+    """The check failed on the token or its cookie (a form from a cached page, an old tab), not because the
+    post came from another site: a foreign Origin or Referer fails before the token is looked at."""
+    return reason == csrf.REASON_NO_CSRF_COOKIE or reason.startswith("CSRF token")
+
+
 def csrf_failure(request, reason=""):
-    """CSRF_FAILURE_VIEW: a reader's comment keeps its text (comments.views); the rest get Django's view,
-    which renders our templates/403_csrf.html (what happened, and how to keep the text) with the request."""
+    """CSRF_FAILURE_VIEW: a reader's comment that lacked only a current token keeps its text (comments.views);
+    the rest get Django's view, which renders our templates/403_csrf.html (what happened, and how to keep the
+    text) with the request. A post from another site is never offered back ready to send: that would turn a
+    forged comment into one click on our own page."""
     try:
         is_comment_post = resolve(request.path_info).url_name == "comments-post"
     except Resolver404:
         is_comment_post = False
-    if is_comment_post:
+    if is_comment_post and _missing_or_stale_token(reason):
         from comments.views import resend_after_csrf_failure
 
         response = resend_after_csrf_failure(request)

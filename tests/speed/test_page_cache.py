@@ -367,6 +367,22 @@ def test_without_javascript_a_comment_from_a_cached_page_comes_back_to_send_agai
     assert PendingComment.objects.get().comment == "Ferries at last."
 
 
+def test_a_comment_posted_from_another_site_is_not_offered_back_to_send(story, editor):
+    """A forged post from another site, in a signed-in editor's browser, fails the Origin check: it gets
+    Django's refusal, not the forger's text in a ready form that one click would publish as the editor's."""
+    victim = Client(enforce_csrf_checks=True)
+    victim.force_login(editor)
+    fields = form_fields(victim.get(story.get_absolute_url()).content.decode())
+    fields.update({"name": "Editor", "email": "e@example.net", "url": "", "comment": "Forged: buy EvilCoin."})
+
+    forged = victim.post("/comments/post/", fields, HTTP_ORIGIN="https://evil.example")
+
+    html = forged.content.decode()
+    assert forged.status_code == 403 and "Your form was not sent" in html
+    assert "Please send your comment again" not in html and "EvilCoin" not in html
+    assert not PendingComment.objects.exists() and not ReaderComment.objects.exists()
+
+
 def test_other_csrf_failures_keep_djangos_refusal(story):
     reader = Client(enforce_csrf_checks=True)
     response = reader.post("/comments/my-data/", {"email": "ada@example.net"})
