@@ -48,10 +48,11 @@ def render_unsaved(request, save) -> TemplateResponse:
     history, whose work waits for a commit) never sees them.
     """
     from .models import Article
+    from .navigation import showing_unsaved_changes
     from .related import ReadMore
     from .views import ArticleDetail
 
-    with transaction.atomic():
+    with transaction.atomic(), showing_unsaved_changes():
         article = save()
         article = Article.objects.for_detail().get(pk=article.pk)
         context = {

@@ -69,3 +69,30 @@ def test_browse_by_costs_nothing_once_cached(client, fresh_cache):
         assert client.get("/world/").status_code == 200
 
     assert len(warm) == cold - 2
+
+
+def test_a_navigation_read_while_a_change_was_on_its_way_is_not_kept(
+    fresh_cache, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A reader who read the rows before an editor's change was committed shows what they read, but does
+    not keep it for the next readers; and one kept before the commit is forgotten at the commit."""
+    from django.core.cache import cache
+
+    from articles import navigation
+
+    stale = {"sections": [{"name": "Withdrawn", "url": "/withdrawn/"}], "tags": []}
+
+    def read_as_the_change_commits():
+        navigation.forget_browse_by()  # the editor's commit lands while this reader reads
+        return stale
+
+    monkeypatch.setattr(navigation, "_work_out", read_as_the_change_commits)
+    assert navigation.browse_by() == stale
+    assert cache.get(navigation.CACHE_KEY) is None
+
+    monkeypatch.setattr(navigation, "_work_out", lambda: stale)
+    with django_capture_on_commit_callbacks(execute=True):
+        navigation.forget_browse_by()  # the change, made in a transaction
+        assert navigation.browse_by() == stale  # a reader before the commit: kept for now
+        assert cache.get(navigation.CACHE_KEY) == stale
+    assert cache.get(navigation.CACHE_KEY) is None  # and forgotten at the commit

@@ -87,3 +87,19 @@ def test_the_form_has_a_preview_button_that_opens_a_new_tab(client_as, editor):
     html = client_as(editor).get(change_url(article)).content.decode()
     assert 'value="Preview"' in html and f'formaction="{preview_url(article)}"' in html
     assert 'formtarget="_blank"' in html
+
+
+def test_a_preview_leaves_readers_navigation_as_it_was(client, client_as, editor, fresh_cache):
+    """Previewing a live story moved into a section still being prepared shows that section in the
+    preview's own "Browse By", and never in the readers' (the navigation is cached for ten minutes)."""
+    live = ArticleFactory(published=True, headline="Ferry timetable")
+    SectionFactory(name="Election 2027", slug="election-2027")
+    admin = client_as(editor)
+    data = form_data(admin.get(change_url(live)))
+    data["section"] = str(live.section.__class__.objects.get(slug="election-2027").pk)
+
+    preview = admin.post(preview_url(live), data)
+
+    assert preview.status_code == 200 and "Election 2027" in preview.content.decode()
+    home = client.get("/").content.decode()
+    assert "Ferry timetable" in home and "Election 2027" not in home
