@@ -479,17 +479,16 @@ class ArticleWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
                 raise
             if tags is not None:
                 article.tags.set(tags)
+            # Row by row, not bulk_create: each row's signal refreshes the cached pages it changes (a new
+            # author's page listed the story only when its cache expired).
             if bylines is not None:
                 article.bylines.all().delete()
-                Byline.objects.bulk_create(
-                    Byline(article=article, author=author, position=n) for n, author in enumerate(bylines)
-                )
+                for n, author in enumerate(bylines):
+                    Byline.objects.create(article=article, author=author, position=n)
             if related is not None:
                 article.related_links.all().delete()
-                RelatedArticle.objects.bulk_create(
-                    RelatedArticle(article=article, related=other, position=n)
-                    for n, other in enumerate(related)
-                )
+                for n, other in enumerate(related):
+                    RelatedArticle.objects.create(article=article, related=other, position=n)
             reversion.add_to_revision(article)
         return article
 

@@ -12,7 +12,7 @@ from articles import services
 from comments.models import PendingComment, ReaderComment
 from newsroom import page_cache
 from tests.comments.conftest import form_fields
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, AuthorFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -422,3 +422,21 @@ def test_a_new_comment_updates_the_count_on_every_cached_list(client, story):
     for path in paths:
         html = client.get(path).content.decode()
         assert f'href="{story.get_absolute_url()}#comments">2 comments</a>' in html, path
+
+
+def test_an_author_added_to_a_live_storys_byline_through_the_api_lists_it_at_once(client, editor):
+    from rest_framework.test import APIClient
+
+    ada, ben = AuthorFactory(slug="ada"), AuthorFactory(slug="ben")
+    story = ArticleFactory(published=True, headline="Pier reopens", authors=[ada])
+    ArticleFactory(published=True, headline="Ben's earlier story", authors=[ben])
+    client.get("/authors/ben/")
+    assert client.get("/authors/ben/")["X-Page-Cache"] == "hit"
+    api = APIClient()
+    api.force_authenticate(editor)
+
+    response = api.patch(f"/api/v1/articles/{story.pk}/", {"bylines": ["ada", "ben"]}, format="json")
+
+    assert response.status_code == 200, response.json()
+    page = client.get("/authors/ben/")
+    assert page.status_code == 200 and "Pier reopens" in page.content.decode()
