@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.dateparse import parse_datetime
-from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
@@ -315,32 +314,32 @@ class StaffModelPermissions(BasePermission):
 
 
 # ---------------------------------------------------------------------------------------------------
-# HTTP caching of public reads: ETag (and Last-Modified where the view knows it), 304 for conditional
-# requests. Anonymous answers are public but revalidated on every use, as the pages are: a CDN keeps them
-# and asks again each time (a 304 while nothing changed), so a withdrawn article leaves it at once. Staff
-# answers are private and never stored.
+# HTTP caching of public reads: an ETag of the answer, 304 for `If-None-Match`. Anonymous answers are public
+# but revalidated on every use, as the pages are: a CDN keeps them and asks again each time (a 304 while
+# nothing changed), so a withdrawn article leaves it at once. No Last-Modified: an answer also changes with
+# what it shows of other rows (an author renamed, a related story withdrawn), which no one time covers, so
+# `If-Modified-Since` answered 304 with old data. Staff answers, and the browsable API's pages (they carry a
+# CSRF token and set its cookie), are private and never stored.
 
 
 class HttpCachingMixin:
-    _last_modified = None  # set by a view that knows when its answer last changed
-
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         patch_vary_headers(response, ["Authorization", "Cookie"])
         if request.method not in ("GET", "HEAD") or response.status_code != 200:
             patch_cache_control(response, no_store=True)
             return response
+        response.render()
+        if response.cookies or getattr(response.accepted_renderer, "format", "") == "api":
+            patch_cache_control(response, private=True, no_store=True)
+            return response
         if request.user and request.user.is_authenticated:
             patch_cache_control(response, private=True, no_cache=True)
         else:
             patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
-        response.render()
         etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
         response["ETag"] = etag
-        timestamp = int(self._last_modified.timestamp()) if self._last_modified else None
-        if timestamp:
-            response["Last-Modified"] = http_date(timestamp)
-        return get_conditional_response(request, etag=etag, last_modified=timestamp, response=response)
+        return get_conditional_response(request, etag=etag, response=response)
 
 
 class FilterBackend(DjangoFilterBackend):

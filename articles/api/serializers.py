@@ -172,8 +172,8 @@ class CachedArticleList(serializers.ListSerializer):
 
 
 def detail_deps(article) -> set[str]:
-    """What an article's API detail shows: the article with its parts (article_deps), its comments (count and
-    Last-Modified), and every article it links to, published or not yet (one may be published later)."""
+    """What an article's API detail shows: the article with its parts (article_deps), its comments (their
+    count), and every article it links to, published or not yet (one may be published later)."""
     deps = page_cache.article_deps(article) | {f"comments:{article.pk}", f"related:{article.pk}"}
     for related_id, section_id in RelatedArticle.objects.filter(article_id=article.pk).values_list(
         "related_id", "related__section_id"

@@ -5,7 +5,6 @@ import hashlib
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import Max, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils.http import parse_etags
@@ -23,9 +22,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from comments import services as comment_services
-from comments.models import ReaderComment
 from comments.moderation import Refused
-from comments.queries import article_content_type
 from newsroom import fragments
 from newsroom.api import (
     ID_PATTERN,
@@ -265,31 +262,23 @@ class ArticleViewSet(
         def build(_ids):
             article = self.get_object()  # a 404 raises before anything is stored
             data = plain(ArticleDetailSerializer(article, context=self.get_serializer_context()).data)
-            return [((data, self._article_last_modified(article)), detail_deps(article))]
+            return [(data, detail_deps(article))]
 
         site = request.build_absolute_uri("/")
-        [(data, self._last_modified)] = fragments.cached_items(
-            "api:ArticleDetail", [article_id], key_parts=lambda pk: [site, pk], render_missing=build, use=True
+        # v2: the representation alone (v1 stored it with a Last-Modified time, no longer sent).
+        [data] = fragments.cached_items(
+            "api:ArticleDetail:v2",
+            [article_id],
+            key_parts=lambda pk: [site, pk],
+            render_missing=build,
+            use=True,
         )
         return Response(data)
 
     def _detail_response(self, article, status_code=status.HTTP_200_OK):
-        if status_code == status.HTTP_200_OK:
-            self._last_modified = self._article_last_modified(article)
         return Response(
             ArticleDetailSerializer(article, context=self.get_serializer_context()).data, status_code
         )
-
-    def _article_last_modified(self, article):
-        """The article's own change, or the last comment published or moderated (the comment count shows).
-        A held comment's time is not a reader's to learn: only approved comments count as posted."""
-        comments = ReaderComment.objects.filter(
-            content_type=article_content_type(), object_pk=str(article.pk)
-        ).aggregate(
-            posted=Max("submit_date", filter=Q(is_public=True, is_removed=False)),  # approved(), as a filter
-            decided=Max("moderation__decided_at"),
-        )
-        return max(filter(None, [article.updated_at, comments["posted"], comments["decided"]]))
 
     def _reload(self, article):
         user = self.request.user
