@@ -82,3 +82,14 @@ def restore(*, source: Path, database: dict | None = None, media_root: Path | No
                 member.name = member.name.removeprefix("media/")
                 # The "data" filter refuses absolute paths, links out of the folder and device files.
                 archive.extract(member, media_root, filter="data")
+    forget_what_the_caches_kept()
+
+
+def forget_what_the_caches_kept() -> None:
+    """Every page, fragment and navigation the cache kept showed the rows the restore replaced: without
+    this, a restore made to undo a publication went on serving the story until the entries expired."""
+    from articles.navigation import forget_browse_by
+    from newsroom.page_cache import RECOVERY_DEP, bump
+
+    bump(RECOVERY_DEP)
+    forget_browse_by()

@@ -95,6 +95,30 @@ def test_restoring_over_a_database_replaces_what_is_there(tmp_path, new_database
     )
 
 
+def test_after_a_restore_no_page_kept_from_before_is_served(tmp_path, new_database, settings, client):
+    """A restore made to undo a publication: the story's cached page must not outlive it."""
+    from django.core.cache import cache
+
+    from articles.models import Article
+
+    settings.PAGE_CACHE_SECONDS = settings.FRAGMENT_CACHE_SECONDS = 600
+    cache.clear()
+    story = build_newsroom(1, images=False)["articles"][0]
+    folder = tmp_path / "b"
+    call_command("backup", into=str(folder))
+    client.get("/")
+    assert client.get("/")["X-Page-Cache"] == "hit"
+    # Published by mistake after the backup, then kept by the cache (here in the same database: the
+    # restore below goes into another one, and the cache is what it must clear).
+    Article.objects.filter(pk=story.pk).update(headline="Published by mistake")
+
+    restore(source=next(folder.iterdir()), database=new_database, media_root=tmp_path / "m")
+
+    again = client.get("/")
+    assert again["X-Page-Cache"] == "miss" and "Published by mistake" in again.content.decode()
+    cache.clear()
+
+
 def test_a_backup_of_sqlite_is_refused_with_a_message_and_writes_no_folder(tmp_path):
     with pytest.raises(BackupError, match="Backups need PostgreSQL"):
         backup(
