@@ -135,9 +135,9 @@ audit: install-dev
 
 # The database (pg_dump -Fc) and MEDIA_ROOT (tar.gz) into $(BACKUP_DIR)/<timestamp>/; restore with
 # `make restore BACKUP=backups/<timestamp>` (it replaces the data; pass RESTORE_ARGS=--yes to skip the question).
-BACKUP_DIR ?= backups
+# BACKUP_DIR given here, else the settings' (the environment or .env, default backups/).
 backup: install
-	$(BIN)/python manage.py backup --into $(BACKUP_DIR)
+	$(BIN)/python manage.py backup $(if $(BACKUP_DIR),--into $(BACKUP_DIR))
 
 restore: install
 	@test -n "$(BACKUP)" || (echo "usage: make restore BACKUP=backups/<timestamp>" && false)
