@@ -212,16 +212,6 @@ class ArticleQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-published_at", "-id")
 
-    def editable_by(self, user):
-        """Articles a user may change: editors all, reporters their own drafts."""
-        if user.has_perm("articles.edit_any_article"):
-            return self
-        return (
-            self.filter(Q(created_by=user) | Q(bylines__author__user=user))
-            .filter(status=Article.Status.DRAFT)
-            .distinct()
-        )
-
 
 # How far ahead a story may be scheduled; a date near year 9999 overflowed when shown in local time.
 SCHEDULE_HORIZON = timedelta(days=3653)
@@ -497,10 +487,11 @@ class WorkflowEvent(models.Model):
         ordering = ["-at", "-id"]
 
     def __str__(self):
+        at = timezone.localtime(self.at)  # the newsroom's time, as everywhere else staff read one
         if self.actor is None and self.detail:  # set-up data ("Demo content"), not the schedule's doing
-            return f"{self.get_action_display()} ({self.detail}) at {self.at:%Y-%m-%d %H:%M}"
+            return f"{self.get_action_display()} ({self.detail}) at {at:%Y-%m-%d %H:%M}"
         who = self.actor or "the schedule"
-        return f"{self.get_action_display()} by {who} at {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_action_display()} by {who} at {at:%Y-%m-%d %H:%M}"
 
 
 class ArticleRedirect(models.Model):

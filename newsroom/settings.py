@@ -330,7 +330,6 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 55},
     },
 }
-_ = crontab  # periodic tasks of later apps use crontab schedules here
 
 # Social sharing (sharing/): the accounts are a JSON list, secrets included, so they never touch the
 # database; unset means one "log" account that only logs. README "Social networks" has the format.

@@ -169,3 +169,19 @@ def test_taking_a_story_off_the_schedule_clears_its_time(editor):
     article.refresh_from_db()
     assert (article.status, article.publish_at) == (Article.Status.UNPUBLISHED, None)
     assert not Article.objects.due_for_publishing().exists()
+
+
+def test_a_workflow_event_reads_in_the_newsrooms_time(settings, editor):
+    from datetime import UTC, datetime
+
+    settings.TIME_ZONE = "Europe/Lisbon"  # an hour ahead of UTC in summer
+    article = ArticleFactory()
+    event = WorkflowEvent.objects.create(
+        article=article,
+        action=WorkflowEvent.Action.PUBLISHED,
+        actor=editor,
+        at=datetime(2026, 7, 1, 8, 0, tzinfo=UTC),
+    )
+
+    with timezone.override("Europe/Lisbon"):
+        assert str(event) == f"Published by {editor} at 2026-07-01 09:00"
