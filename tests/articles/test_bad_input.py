@@ -97,11 +97,21 @@ def test_an_error_in_a_view_answers_with_the_500_page(client, plain_newsroom, mo
 
 @pytest.mark.parametrize("page_number", ["1", "2", "last"])
 def test_valid_page_numbers_work(client, plain_newsroom, page_number):
+    from articles.models import Article
     from tests.factories import ArticleFactory
 
-    ArticleFactory.create_batch(25, published=True, section=plain_newsroom["sections"][1])
+    section = plain_newsroom["sections"][1]
+    ArticleFactory.create_batch(25, published=True, section=section)
+    newest_first = list(
+        Article.objects.published().filter(section=section).newest_first().values_list("headline", flat=True)
+    )
+    assert 20 < len(newest_first) <= 40  # two pages: "last" is the second
 
-    assert client.get(f"/politics/?page={page_number}").status_code == 200
+    response = client.get(f"/{section.slug}/?page={page_number}")
+
+    assert response.status_code == 200
+    shown = [a.get_text(strip=True) for a in page(response).select(".card-headline a")]
+    assert shown == (newest_first[:20] if page_number == "1" else newest_first[20:])
 
 
 AUTOCOMPLETE = "/admin/autocomplete/?app_label=articles&"

@@ -140,10 +140,17 @@ def test_a_schedule_run_long_after_the_time_publishes_at_the_real_time(editor):
     assert started <= article.published_at <= timezone.now()
 
 
-def test_schedule_publishes_only_scheduled_articles():
+def test_no_one_publishes_a_draft_as_the_schedule():
+    """`by=None` is the schedule's own publishing; asked for a draft, it refuses and changes nothing."""
+    from sharing.models import ShareRecord
+
     draft = ArticleFactory()
     with pytest.raises(PermissionDenied):
         services.publish_article(article=draft, by=None)
+    draft.refresh_from_db()
+    assert (draft.status, draft.published_at) == (Article.Status.DRAFT, None)
+    assert not WorkflowEvent.objects.filter(article=draft).exists()
+    assert not ShareRecord.objects.filter(article=draft).exists()
 
 
 def test_the_history_says_who_moved_an_article(editor):
