@@ -455,7 +455,9 @@ class ArticleAdminForm(forms.ModelForm):
         if self.instance.pk is None or expected is None:
             return
         try:
-            self.instance.version = check_version(article_pk=self.instance.pk, expected=expected)
+            self.instance.version = check_version(
+                article_pk=self.instance.pk, expected=expected, user=getattr(self.request, "user", None)
+            )
         except EditConflict as conflict:
             self.data = self.data.copy()
             self.data[self.add_prefix("expected_version")] = str(conflict.current_version)

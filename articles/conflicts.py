@@ -35,9 +35,11 @@ def lock_version(article_pk: int) -> int | None:
     return Article.objects.select_for_update().filter(pk=article_pk).values_list("version", flat=True).first()
 
 
-def last_change(article_pk: int) -> tuple[str, datetime | None]:
+def last_change(article_pk: int, user=None) -> tuple[str, datetime | None]:
     """Who saved the article last and when, from its revision history (every admin, API and workflow
-    save records a revision); the article's own time stamp if there is none."""
+    save records a revision); the article's own time stamp if there is none. When that was `user`, who is
+    saving now, it was from another tab or window (or another client of theirs): the message says so, not
+    their own name as though someone else had."""
     version = (
         Version.objects.get_for_object_reference(Article, article_pk)
         .select_related("revision__user")
@@ -46,7 +48,9 @@ def last_change(article_pk: int) -> tuple[str, datetime | None]:
     )
     if version is not None:
         revision = version.revision
-        if revision.user:
+        if revision.user and user is not None and revision.user_id == user.pk:
+            name = "You, in another tab or window,"
+        elif revision.user:
             name = display_name(revision.user)
         elif revision.comment.endswith("by the schedule"):  # services._record, when no one acted
             name = "The schedule"
@@ -57,10 +61,10 @@ def last_change(article_pk: int) -> tuple[str, datetime | None]:
     return "Someone", updated
 
 
-def check_version(*, article_pk: int, expected: int) -> int:
+def check_version(*, article_pk: int, expected: int, user=None) -> int:
     """Lock the row; raise EditConflict unless it is still at `expected`. Returns the current version."""
     current = lock_version(article_pk)
     if current is not None and current != expected:
-        changed_by, changed_at = last_change(article_pk)
+        changed_by, changed_at = last_change(article_pk, user)
         raise EditConflict(current_version=current, changed_by=changed_by, changed_at=changed_at)
     return current

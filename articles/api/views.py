@@ -336,7 +336,7 @@ class ArticleViewSet(
         tags = {tag.removeprefix("W/") for tag in parsed}
         if version_etag(article) in tags or self._representation_etag(article) in tags:
             return
-        changed_by, changed_at = last_change(article.pk)
+        changed_by, changed_at = last_change(article.pk, self.request.user)
         raise PreconditionFailed(
             EditConflict(current_version=article.version, changed_by=changed_by, changed_at=changed_at)
         )

@@ -63,6 +63,30 @@ def test_second_admin_save_is_refused_naming_who_and_when_and_keeps_their_text(t
     assert article.body == "<p>First editor's words.</p>"
 
 
+def test_a_conflict_with_ones_own_other_tab_says_so(editor):
+    """Not "editor changed this article": the editor reading it would look for a colleague."""
+    tab_one, tab_two = Client(), Client()
+    tab_one.force_login(editor)
+    tab_two.force_login(editor)
+    article = ArticleFactory(headline="Harbour plan approved")
+    first_form, second_form = (
+        form_data(tab_one.get(change_url(article))),
+        form_data(tab_two.get(change_url(article))),
+    )
+    assert (
+        tab_one.post(change_url(article), {**first_form, "headline": "Harbour plan passed"}).status_code
+        == 302
+    )
+
+    refused = tab_two.post(change_url(article), {**second_form, "headline": "Harbour plan voted"})
+
+    errors = refused.context["adminform"].form.non_field_errors()
+    assert errors[0].startswith("You, in another tab or window, changed this article at ")
+    assert "after you opened it; nothing was saved" in errors[0]
+    article.refresh_from_db()
+    assert article.headline == "Harbour plan passed"
+
+
 def test_saving_again_after_the_conflict_is_a_deliberate_overwrite(two_sessions):
     first, second = two_sessions
     article = ArticleFactory()
