@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
@@ -774,7 +774,29 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
             raise PermissionDenied
         request.article_workflow_state = {name: getattr(article, name) for name in WORKFLOW_FIELDS}
         request.article_corrections = list(article.corrections.all())
+        request.article_restored = "revert"
         return super().revision_view(request, object_id, version_id, extra_context)
+
+    def response_change(self, request, obj):
+        """After a restore, say what came back and what did not, on the article's own page (Django's
+        "was changed successfully" and the list said neither)."""
+        restored = getattr(request, "article_restored", None)
+        if restored is None:
+            return super().response_change(request, obj)
+        if restored == "recover":
+            state = "withdrawn (it had been published)" if obj.first_published_at else "a draft"
+            message = (
+                f"“{obj}” is back, as {state}. Check it, then send it through the workflow to publish it "
+                "again."
+            )
+        else:
+            message = (
+                f"“{obj}” has the words of the version you chose again. Its workflow state "
+                f"({obj.get_status_display().lower()}) and its corrections are as they were; the history "
+                "keeps the words it had before."
+            )
+        self.message_user(request, message, messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
 
     def delete_view(self, request, object_id, extra_context=None):
         """Deleting a story readers can see now says so first: what it takes off the site with it, and that
@@ -839,6 +861,7 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
             "publish_at": None,
         }
         request.article_recovered = True
+        request.article_restored = "recover"
         return super().recover_view(request, version_id, extra_context)
 
     def _create_formsets(self, request, obj, change):

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from reversion.models import Version
 
@@ -66,7 +67,11 @@ def test_history_lists_each_edit_with_its_user_and_an_old_version_can_be_restore
 
     response = client.post(revision_url(article, old), form_data(form))
 
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == change_url(article)
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "“Second headline” has the words of the version you chose again. Its workflow state (draft) and its "
+        "corrections are as they were; the history keeps the words it had before."
+    ]
     article.refresh_from_db()
     assert article.headline == "Second headline"
     newest = Version.objects.get_for_object(article).first()
@@ -225,7 +230,12 @@ def test_an_editor_recovers_a_deleted_article_off_the_site(client_as, editor, ra
     assert "Deleted by mistake" in client.get(reverse("admin:articles_article_recoverlist")).content.decode()
     response = client.post(recover_url(version), form_data(client.get(recover_url(version))))
 
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == change_url(Article(pk=pk))
+    state = "withdrawn (it had been published)" if ran else "a draft"
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        f"“Deleted by mistake” is back, as {state}. Check it, then send it through the workflow to "
+        "publish it again."
+    ]
     recovered = Article.objects.get(pk=pk)
     assert recovered.headline == "Deleted by mistake"
     assert recovered.status == (Status.UNPUBLISHED if ran else Status.DRAFT)
