@@ -16,6 +16,15 @@ from .posting import LinkExpired
 ANONYMOUS = "Anonymous"
 
 
+def delete_comments_of_deleted_article(sender, instance, **kwargs) -> None:
+    """post_delete of an article: its comments go with it (the admin's delete page says so). Tied to it
+    only by a generic key, they stayed behind, names, addresses and IPs with them, where no reader, export
+    of the story or retention by story would find them; and a recovered story brought them back."""
+    from ..queries import article_filter
+
+    ReaderComment.objects.filter(**article_filter(instance)).delete()  # their reports and mail with them
+
+
 def anonymise_expired_commenters(*, now=None) -> int:
     """Blank email and IP on comments older than COMMENT_PERSONAL_DATA_DAYS, in one UPDATE; safe to rerun."""
     now = now or timezone.now()

@@ -509,3 +509,22 @@ def test_the_data_request_form_groups_its_choice_and_fills_the_address_for_the_r
     assert len(group.select("input[type=radio][name=kind]")) == 2
     assert page.select_one("input[name=email]")["autocomplete"] == "email"
     assert "When erasing, also remove the texts" in page.select_one("label[for=id_remove_texts]").get_text()
+
+
+def test_deleting_a_story_deletes_its_comments_and_what_hangs_on_them(client, editor):
+    """Tied to the story only by a generic key, they stayed behind with names, addresses and IPs, and a
+    recovered story brought them back. A comment on another story stays."""
+    from comments.models import CommentReport
+
+    story, other = ArticleFactory(published=True), ArticleFactory(published=True)
+    parent = make_comment(story, email="ada@example.net")
+    reply = make_comment(story, parent=parent, email="ben@example.net")
+    CommentReport.objects.create(comment=reply, reporter_key="k", reason="spam")
+    kept = make_comment(other, email="cy@example.net")
+    client.force_login(editor)
+
+    response = client.post(f"/admin/articles/article/{story.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302 and not Article.objects.filter(pk=story.pk).exists()
+    assert list(ReaderComment.objects.values_list("pk", "user_email")) == [(kept.pk, "cy@example.net")]
+    assert not CommentReport.objects.exists()
