@@ -31,6 +31,7 @@ from newsroom.api import (
     NewsroomViewMixin,
     SlugLookupMixin,
     StrictCursorPagination,
+    refuse_any_body,
 )
 from newsroom.security import client_ip
 from newsroom.throttles import CommentPostThrottle
@@ -518,6 +519,7 @@ class ArticleViewSet(
     )
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def submit(self, request, pk=None):
+        refuse_any_body(request)
         return self._workflow(services.submit_for_review)
 
     @extend_schema(
@@ -548,6 +550,7 @@ class ArticleViewSet(
     )
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def publish(self, request, pk=None):
+        refuse_any_body(request)  # a `publish_at` sent here would be ignored: an embargo broken by a slip
         return self._workflow(services.publish_article)
 
     @extend_schema(
@@ -575,6 +578,7 @@ class ArticleViewSet(
     )
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def unpublish(self, request, pk=None):
+        refuse_any_body(request)
         return self._workflow(services.unpublish_article)
 
     @extend_schema(

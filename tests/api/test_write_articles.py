@@ -151,6 +151,33 @@ def test_the_workflow_through_the_api(api_as, reporter, editor, parts):
     ]
 
 
+@pytest.mark.parametrize("step", ["submit", "publish", "unpublish"])
+@pytest.mark.parametrize(
+    ("body", "content_type", "status", "error"),
+    [
+        ('{"publish_at": "2030-01-01T09:00:00Z"}', "application/json", 400, "publish_at"),
+        ("{broken", "application/json", 400, None),
+        ('{"publish_at": "2030-01-01T09:00:00Z"}', "text/plain", 415, None),
+    ],
+    ids=["a field", "broken JSON", "not JSON"],
+)
+def test_a_step_that_takes_no_body_refuses_one_and_changes_nothing(
+    api_as, editor, step, body, content_type, status, error
+):
+    """`publish` with a `publish_at` published at once, breaking the embargo the client meant to set."""
+    article = ArticleFactory(
+        in_review=step == "publish", published=step == "unpublish", authors=[AuthorFactory()]
+    )
+    before = database_state()
+
+    response = api_as(editor).generic("POST", f"{LIST}{article.pk}/{step}/", body, content_type=content_type)
+
+    assert response.status_code == status
+    if error:
+        assert list(response.json()["errors"]) == [error]
+    assert database_state() == before
+
+
 def test_workflow_rules_of_the_services_answer_400(api_as, editor, parts):
     article = ArticleFactory(authors=[])
     before = database_state()
