@@ -417,6 +417,7 @@ class ArticleAdminForm(forms.ModelForm):
                 if action == "_return_to_draft"
                 else "Only editors can publish, schedule or unpublish articles."
             )
+        self._check_the_body_is_kept(cleaned.get("body"), action)
         at = cleaned.get("publish_at")
         if (
             self.instance.status == Article.Status.PUBLISHED
@@ -443,6 +444,20 @@ class ArticleAdminForm(forms.ModelForm):
         if at and at > timezone.now() + SCHEDULE_HORIZON:
             self.add_error("publish_at", SCHEDULE_TOO_FAR)
         return cleaned
+
+    GOING_OUT = {"_submit_review": "sent for review", "_publish": "published", "_schedule": "scheduled"}
+
+    def _check_the_body_is_kept(self, body, action):
+        """Checked with the form, next to the body, so a refused step saves nothing (the workflow step, run
+        after the save, found the empty body only once the rest was saved)."""
+        if body is None or services.has_content(body) or action in ("_unpublish", "_return_to_draft"):
+            return
+        if action in self.GOING_OUT:
+            self.add_error(
+                "body", f"Write the story (text or a picture) before it is {self.GOING_OUT[action]}."
+            )
+        elif services.must_keep_a_body(self.instance):
+            self.add_error("body", services.BODY_KEPT)
 
     def _check_no_one_saved_since(self):
         """Refuse the save if the article changed after this form was opened (optimistic locking).

@@ -63,6 +63,15 @@ def must_keep_a_byline(article: Article) -> bool:
     return article.pk is not None and article.status in (Status.SCHEDULED, Status.PUBLISHED)
 
 
+# Nor its body: emptied on the site, the page showed a headline over nothing; emptied on the schedule, the
+# story was refused at its time with no one told, and sat overdue.
+BODY_KEPT = (
+    "A published or scheduled article keeps a body with text or a picture. To take it off the site or the "
+    "schedule, unpublish it."
+)
+must_keep_a_body = must_keep_a_byline
+
+
 def can_publish(user) -> bool:
     return user is not None and user.is_active and user.has_perm("articles.publish_article")
 

@@ -19,6 +19,7 @@ from newsroom.api import IdField, StrictFieldsMixin
 from .. import services
 from ..images import ImageUploadField, validate_image_upload
 from ..models import Article, Byline, Correction, EditorialNote, Image, RelatedArticle, Section, Tag
+from ..sanitize import sanitize_html
 from .queries import for_api_listing, listing_prefetches
 
 
@@ -413,6 +414,15 @@ class ArticleWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         if self.instance is not None and any(a.pk == self.instance.pk for a in articles):
             raise serializers.ValidationError("An article cannot be related to itself.")
         return articles
+
+    def validate_body(self, body):
+        if (
+            self.instance is not None
+            and services.must_keep_a_body(self.instance)
+            and not services.has_content(sanitize_html(body))  # as it would be saved
+        ):
+            raise serializers.ValidationError(services.BODY_KEPT)
+        return body
 
     def validate(self, attrs):
         attrs = super().validate(attrs)

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 from reversion.models import Version
 
+from articles import services
 from articles.models import Article, Correction, Image, WorkflowEvent
 from tests.factories import (
     ArticleFactory,
@@ -353,6 +354,18 @@ def test_a_slug_with_capitals_is_refused_with_the_rule(api_as, editor):
 
 
 # --- Corrections --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("state", ["published", "scheduled"])
+def test_a_story_out_or_due_keeps_a_body(api_as, editor, state):
+    article = ArticleFactory(**{state: True}, body="<p>The ferry runs again.</p>")
+    before = database_state()
+
+    response = api_as(editor).patch(f"{LIST}{article.pk}/", {"body": "<p></p><p>   </p>"}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["body"] == [services.BODY_KEPT]
+    assert database_state() == before
 
 
 def test_an_editor_corrects_a_published_story_and_readers_see_it_at_once(api_as, client, editor, parts):

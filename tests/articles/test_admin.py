@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 from reversion.models import Version
 
+from articles import services
 from articles.admin import NO_BYLINE_AUTHOR, ArticleAdminForm
 from articles.models import Article, WorkflowEvent
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TagFactory
@@ -388,6 +389,40 @@ def test_a_time_more_than_ten_years_ahead_is_refused_scheduled_or_not(client_as,
     ]
     assert snapshot(article) == before
     assert client.get(CHANGELIST_URL).status_code == 200
+
+
+def test_a_reporter_sending_an_empty_story_for_review_stays_on_the_form_and_nothing_is_saved(
+    client_as, reporter
+):
+    me = AuthorFactory(user=reporter)
+    client = client_as(reporter)
+    data = form_data(client.get(ADD_URL))
+    data.update(headline="Pier reopens", slug="pier-reopens", body="<p></p><p>   </p>", _submit_review="1")
+    data["section"] = str(SectionFactory().pk)
+    add_inline_rows(data, "bylines", [{"author": str(me.pk), "position": "0"}])
+
+    response = client.post(ADD_URL, data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["body"] == [
+        "Write the story (text or a picture) before it is sent for review."
+    ]
+    assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize("state", ["published", "scheduled"])
+def test_emptying_the_body_of_a_story_out_or_due_is_refused_next_to_the_body(client_as, editor, state):
+    article = ArticleFactory(**{state: True}, body="<p>The ferry runs again.</p>")
+    before = (*snapshot(article), article.body)
+    client = client_as(editor)
+
+    response = client.post(change_url(article), edit(client, article, body="<p></p><p>   </p><p></p>"))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["body"] == [services.BODY_KEPT]
+    assert (*snapshot(article), article.body) == before
+    unpublished = client.post(change_url(article), edit(client, article, body="<p></p>", _unpublish="1"))
+    assert unpublished.status_code == 302 and snapshot(article)[1] == Status.UNPUBLISHED
 
 
 def test_editor_scheduling_without_a_time_is_told_to_choose_one(client_as, editor):
