@@ -443,7 +443,31 @@ class ArticleAdminForm(forms.ModelForm):
                 self.add_error("publish_at", "The scheduled time must be in the future.")
         if at and at > timezone.now() + SCHEDULE_HORIZON:
             self.add_error("publish_at", SCHEDULE_TOO_FAR)
+        self._check_a_time_typed_is_not_ignored(at, action)
         return cleaned
+
+    def _check_a_time_typed_is_not_ignored(self, at, action):
+        """A "Publish at" typed into the form does something only with Save and schedule. With Publish now
+        it was dropped and the story went out at once (an embargo broken by a slip); with a plain Save it
+        was kept, and the story looked scheduled but never went out."""
+        status = self.instance.status
+        if not at or "publish_at" not in self.changed_data or "publish_at" in self.errors:
+            return
+        if status in (Article.Status.PUBLISHED, Article.Status.SCHEDULED):
+            return  # said above: refused on a published story, and a scheduled one's new time is its schedule
+        when = f"{timezone.localtime(at):%H:%M on %d %b %Y}"
+        if action == "_publish":
+            self.add_error(
+                "publish_at",
+                f"This says {when}, but Publish now puts the story out at once. Press Save and schedule to "
+                "publish it then, or clear the time to publish now.",
+            )
+        elif action is None:
+            self.add_error(
+                "publish_at",
+                f"Saving alone does not schedule the story: press Save and schedule to publish it at {when}, "
+                "or clear the time.",
+            )
 
     GOING_OUT = {"_submit_review": "sent for review", "_publish": "published", "_schedule": "scheduled"}
 

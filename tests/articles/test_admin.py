@@ -425,6 +425,34 @@ def test_emptying_the_body_of_a_story_out_or_due_is_refused_next_to_the_body(cli
     assert unpublished.status_code == 302 and snapshot(article)[1] == Status.UNPUBLISHED
 
 
+@pytest.mark.parametrize(
+    ("button", "message"),
+    [
+        ({"_publish": "1"}, "but Publish now puts the story out at once. Press Save and schedule"),
+        ({}, "Saving alone does not schedule the story: press Save and schedule to publish it at"),
+    ],
+    ids=["publish now", "plain save"],
+)
+def test_a_time_typed_for_a_story_not_scheduled_is_never_ignored(client_as, editor, button, message):
+    """Publish now dropped the time and broke the embargo; a plain Save kept it, and the story looked
+    scheduled but never went out."""
+    article = ArticleFactory(in_review=True, headline="Embargoed report")
+    before = snapshot(article)
+    client = client_as(editor)
+    data = edit(client, article, **button)
+    data.update(split_datetime(timezone.now() + timedelta(hours=5)))
+
+    response = client.post(change_url(article), data)
+
+    assert response.status_code == 200
+    [error] = response.context["adminform"].form.errors["publish_at"]
+    assert message in error
+    assert snapshot(article) == before
+    data.pop("_publish", None)
+    scheduled = client.post(change_url(article), {**data, "_schedule": "1"})
+    assert scheduled.status_code == 302 and snapshot(article)[1] == Status.SCHEDULED
+
+
 def test_editor_scheduling_without_a_time_is_told_to_choose_one(client_as, editor):
     article = ArticleFactory(in_review=True)
     client = client_as(editor)
