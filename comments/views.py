@@ -1,5 +1,6 @@
 """Public comment pages: post, outcome, confirm, reply, report, react, unsubscribe, and data requests."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
@@ -24,7 +25,7 @@ from newsroom.views import throttled
 from . import services, tokens
 from .forms import DataRequestForm, NotificationSettingForm, ReaderCommentForm, ReportForm
 from .models import AuthorNotificationSetting, CommentReport, ReaderComment
-from .moderation import Refused
+from .moderation import Refused, closed_reason
 from .queries import max_level
 
 OUTCOME_MESSAGES = {
@@ -65,6 +66,11 @@ def _published_article(content_type, object_pk):
         return Article.objects.published().get(pk=int(object_pk))
     except (ValueError, TypeError, Article.DoesNotExist) as error:
         raise Http404("No such article.") from error
+
+
+def _typed_text(request) -> str:
+    """What the reader wrote, to be shown back to them for copying when it cannot be posted."""
+    return request.POST.get("comment", "")[: settings.COMMENT_MAX_LENGTH * 2]
 
 
 def _answering(article, parent_id, heading=None):
@@ -135,7 +141,18 @@ def post_comment(request):
         )
         response["Allow"] = "POST"
         return response
-    article = _published_article(request.POST.get("content_type"), request.POST.get("object_pk"))
+    try:
+        article = _published_article(request.POST.get("content_type"), request.POST.get("object_pk"))
+    except Http404:
+        # Withdrawn while the reader wrote (or never there): the story is not named, the text is kept.
+        return _page(
+            request,
+            title="Comment not posted",
+            status=404,
+            tone="error",
+            message="This story is no longer on the site, so your comment was not saved.",
+            kept_text=_typed_text(request),
+        )
     form = ReaderCommentForm(article, data=request.POST, user=request.user)
     try:
         parent_id = int(request.POST.get("reply_to") or 0)
@@ -188,6 +205,11 @@ def post_comment(request):
         )
     except Refused as refusal:
         keep = refusal.code in ("flood", "disallowed_words", "blocked_domain")  # the reader can fix these
+        if refusal.code in ("bad_parent", "too_deep"):
+            # The comment answered was removed or held meanwhile (or the thread is as deep as it goes):
+            # the text comes back as a comment of its own, to send as it is.
+            keep, parent_id = True, 0
+            refusal.message += " Your text is below, to send as a comment of its own."
         marked = (refusal.field, refusal.message) if refusal.field else None
         response = _page(
             request,
@@ -199,6 +221,7 @@ def post_comment(request):
             tone="error",
             article=article,
             form=_fresh_form(article, request, parent_id=parent_id, error=marked) if keep else None,
+            kept_text="" if keep else _typed_text(request),  # comments closed: to copy, not to send
             **_answering(article, parent_id),
         )
         if refusal.retry_after:
@@ -273,6 +296,9 @@ def _public_comment(comment_id):
 
 def reply(request, comment_id):
     comment, article = _public_comment(comment_id)
+    closed = closed_reason(article)
+    if closed:
+        return _page(request, title="Reply", message=closed, status=403, article=article)
     if comment.level >= max_level():
         return _page(
             request,

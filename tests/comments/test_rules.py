@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from comments.models import HoldRule, OutgoingMail, PendingComment, ReaderComment
 from tests.factories import ArticleFactory
 
-from .conftest import Commenter
+from .conftest import Commenter, form_fields
 from .helpers import make_comment
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -58,6 +58,70 @@ def test_comments_close_after_the_configured_days(commenter, settings, client):
     response = commenter.client.post("/comments/post/", fields)
     assert response.status_code == 403
     assert b"30 days" in response.content
+    assert nothing_saved()
+
+
+def test_a_closed_story_offers_no_reply_and_a_late_post_gives_the_text_back(commenter, settings, client):
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 0
+    story = ArticleFactory(published=True, published_at=timezone.now() - timedelta(days=40))
+    earlier = make_comment(story, text="First!")
+    assert f"/comments/reply/{earlier.pk}/" in client.get(story.get_absolute_url()).content.decode()
+    fields = commenter.fields(story.get_absolute_url())
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 30
+
+    page = client.get(story.get_absolute_url()).content.decode()
+    reply_page = client.get(f"/comments/reply/{earlier.pk}/")
+    fields.update(
+        name="A", email="a@example.net", comment="My long, careful answer.", reply_to=str(earlier.pk)
+    )
+    late = commenter.client.post("/comments/post/", fields)
+
+    assert "/comments/reply/" not in page and "First!" in page
+    assert reply_page.status_code == 403 and b"30 days" in reply_page.content
+    assert b'name="comment"' not in reply_page.content
+    assert late.status_code == 403
+    html = late.content.decode()
+    assert (
+        "30 days" in html
+        and 'id="kept-text" readonly' in html
+        and "My long, careful answer.</textarea>" in html
+    )
+    assert ReaderComment.objects.count() == 1 and not PendingComment.objects.exists()
+
+
+def test_a_reply_to_a_comment_removed_meanwhile_comes_back_to_send_on_its_own(commenter, article, client):
+    answered = make_comment(article, text="Is the pier open?")
+    fields = commenter.fields(article.get_absolute_url())
+    ReaderComment.objects.filter(pk=answered.pk).update(is_removed=True)
+    fields.update(name="A", email="a@example.net", comment="Yes, since Monday.", reply_to=str(answered.pk))
+
+    refused = commenter.client.post("/comments/post/", fields)
+
+    html = refused.content.decode()
+    assert refused.status_code == 400
+    assert "not available. Your text is below, to send as a comment of its own." in html
+    resend = form_fields(html)
+    assert "Yes, since Monday.</textarea>" in html and resend.get("reply_to", "0") in ("", "0")
+    resend.update(name="A", email="a@example.net", comment="Yes, since Monday.")
+    sent = commenter.client.post("/comments/post/", resend, REMOTE_ADDR="203.0.113.9")
+    assert sent.status_code == 303
+    assert PendingComment.objects.get().comment == "Yes, since Monday."
+
+
+def test_a_story_withdrawn_while_the_reader_writes_gives_the_text_back_without_naming_it(commenter, editor):
+    from articles import services as articles
+
+    story = ArticleFactory(published=True, headline="Harbour master resigns")
+    fields = commenter.fields(story.get_absolute_url())
+    articles.unpublish_article(article=story, by=editor)
+    fields.update(name="A", email="a@example.net", comment="About time too.")
+
+    refused = commenter.client.post("/comments/post/", fields)
+
+    html = refused.content.decode()
+    assert refused.status_code == 404
+    assert "This story is no longer on the site, so your comment was not saved." in html
+    assert "About time too.</textarea>" in html and "Harbour master resigns" not in html
     assert nothing_saved()
 
 
