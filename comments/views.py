@@ -20,7 +20,6 @@ from django_comments_xtd.models import DISLIKEDIT_FLAG, LIKEDIT_FLAG
 from articles.models import Article
 from newsroom import security
 from newsroom.throttles import DataRequestThrottle
-from newsroom.views import throttled
 
 from . import services, tokens
 from .forms import DataRequestForm, NotificationSettingForm, ReaderCommentForm, ReportForm
@@ -415,26 +414,39 @@ def mute(request, token):
 @csrf_protect
 @require_http_methods(["GET", "POST"])
 def data_request(request):
+    """Only a valid request counts against the limit (a mistyped address did, and the next good one was
+    refused for an hour); one over the limit keeps the form as filled in, saying how long to wait."""
+    wait = None
     if request.method == "POST":
-        refused = throttled(request, DataRequestThrottle())
-        if refused:
-            return refused
         form = DataRequestForm(request.POST)
-        if form.is_valid():
-            services.request_data(**form.cleaned_data)
-            return _page(
-                request,
-                title="Check your email",
-                tone="success",
-                message="If we hold comments from that address, the link is on its way. It works for "
-                f"{tokens.confirm_max_age().days} days.",
-            )
         status = 400
+        if form.is_valid():
+            throttle = DataRequestThrottle()
+            if throttle.allow_request(request, None):
+                services.request_data(**form.cleaned_data)
+                return _page(
+                    request,
+                    title="Check your email",
+                    tone="success",
+                    message="If we hold comments from that address, the link is on its way. It works for "
+                    f"{tokens.confirm_max_age().days} days.",
+                )
+            wait = max(1, int(throttle.wait() or 1))
+            minutes = -(-wait // 60)
+            form.add_error(
+                None,
+                "Too many requests from your address: please try again in "
+                + ("a minute." if minutes == 1 else f"about {minutes} minutes."),
+            )
+            status = 429
     else:
         form, status = DataRequestForm(), 200
-    return render(
+    response = render(
         request, "comments/data_request.html", {"title": "Your comment data", "form": form}, status=status
     )
+    if wait:
+        response["Retry-After"] = str(wait)
+    return response
 
 
 @csrf_protect

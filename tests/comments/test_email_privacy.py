@@ -400,13 +400,20 @@ def test_one_address_cannot_use_the_form_to_fill_inboxes(article, settings):
         make_comment(article, email=f"victim{n}@example.net", text=f"mine {n}")
     client = Client()
 
+    mistyped = [
+        client.post("/comments/my-data/", {"email": bad, "kind": "export"}) for bad in ("", "victim0")
+    ]
     answers = [
         client.post("/comments/my-data/", {"email": f"victim{n}@example.net", "kind": "export"})
         for n in range(3)
     ]
 
+    assert [a.status_code for a in mistyped] == [400, 400]  # not counted: the next two are taken
     assert [a.status_code for a in answers] == [200, 200, 429]
-    assert int(answers[2]["Retry-After"]) > 0 and "Too many requests" in answers[2].content.decode()
+    refused = answers[2].content.decode()
+    assert int(answers[2]["Retry-After"]) > 0
+    assert "Too many requests from your address: please try again in about 60 minutes." in refused
+    assert 'value="victim2@example.net"' in refused  # the form as filled in
     assert sorted(m.to[0] for m in mail.outbox) == ["victim0@example.net", "victim1@example.net"]
 
 
