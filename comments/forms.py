@@ -8,6 +8,7 @@ from django_comments_xtd.forms import XtdCommentForm
 from newsroom.users import display_name
 
 from .models import CommentReport, DataRequest
+from .moderation import visible_text
 
 REQUIRED = "required"
 
@@ -77,13 +78,13 @@ class ReaderCommentForm(XtdCommentForm):
         return url
 
     def clean_comment(self):
-        text = self.cleaned_data.get("comment", "")
-        if not text.strip():
+        text = visible_text(self.cleaned_data.get("comment", "")).strip()
+        if not text:
             raise forms.ValidationError("Write something before you post.")
-        return text.strip()
+        return text
 
     def clean_name(self):
-        name = self.cleaned_data.get("name", "").strip()
+        name = visible_text(self.cleaned_data.get("name", "")).strip()
         if not name:
             raise forms.ValidationError("Tell us the name to show with your comment.")
         return name

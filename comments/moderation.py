@@ -5,6 +5,7 @@ deployments can change them without code.
 """
 
 import re
+import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
@@ -53,6 +54,27 @@ def closed_reason(article) -> str:
     return ""
 
 
+# Characters that change how text shows, or hide inside a word, without being seen: the bidirectional
+# controls (a right-to-left override shows "lerdnuocs" as "scoundrel", or turns a name around), the
+# zero-width space, word joiner and byte-order mark, and the soft hyphen. Taken out of what readers post.
+INVISIBLE = dict.fromkeys(
+    map(ord, "\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff\u00ad")
+)
+
+
+def visible_text(text: str) -> str:
+    """What a reader posted, without the characters above (the joiners that shape emoji and some scripts
+    stay)."""
+    return (text or "").translate(INVISIBLE)
+
+
+def _for_matching(text: str) -> str:
+    """Text as the word rules read it: compatibility forms folded (full-width letters are letters) and every
+    format character, the joiners too, taken out."""
+    folded = unicodedata.normalize("NFKC", visible_text(text))
+    return "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
+
+
 def _word_pattern(words):
     words = [w.strip() for w in words if w.strip()]
     if not words:
@@ -62,7 +84,7 @@ def _word_pattern(words):
 
 def _matches(words, *fields) -> bool:
     pattern = _word_pattern(words)
-    return bool(pattern and any(pattern.search(field or "") for field in fields))
+    return bool(pattern and any(pattern.search(_for_matching(field)) for field in fields))
 
 
 def normalised(text: str) -> str:
@@ -95,7 +117,7 @@ def check_wording(*, user, name, email, url, text) -> None:
     """Disallowed words anywhere, an email address at a blocked domain: the reader can correct either."""
     disallowed = _word_pattern(settings.COMMENTS_DISALLOWED_WORDS)
     for field, value in {"comment": text, "name": name, "email": email, "url": url}.items():
-        if disallowed and disallowed.search(value or ""):
+        if disallowed and disallowed.search(_for_matching(value)):
             raise Refused(
                 "Your comment contains words we do not publish. Please rephrase it.",
                 code="disallowed_words",

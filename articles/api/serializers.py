@@ -12,6 +12,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
 from authors.models import Author
+from comments.moderation import visible_text
 from comments.rendering import public_name, public_text, public_url
 from newsroom import fragments, page_cache
 from newsroom.api import IdField, StrictFieldsMixin
@@ -592,6 +593,20 @@ class CommentPostSerializer(StrictFieldsMixin, serializers.Serializer):
         return url
 
     validate_url = validate_website
+
+    def validate_name(self, name):
+        return self._visible(name, "Tell us the name to show with your comment.")
+
+    def validate_comment(self, text):
+        return self._visible(text, "Write something before you post.")
+
+    @staticmethod
+    def _visible(value, empty_message):
+        """As the site's form takes it: without characters that change how text shows (moderation)."""
+        value = visible_text(value).strip()
+        if not value:
+            raise serializers.ValidationError(empty_message)
+        return value
 
     def validate(self, attrs):
         attrs = super().validate(attrs)

@@ -18,11 +18,18 @@ from hypothesis.provisional import urls as valid_urls
 from comments import rendering, tokens
 from comments.forms import ReaderCommentForm
 from comments.models import PendingComment, ReaderComment
+from comments.moderation import visible_text
 from tests.factories import ArticleFactory
 
 from .conftest import confirm
 
 pytestmark = pytest.mark.django_db
+
+
+def kept(text: str) -> str:
+    """What the form keeps of a field: without invisible characters (comments.moderation), trimmed."""
+    return visible_text(text).strip()
+
 
 PROPERTIES = settings(
     max_examples=60,
@@ -107,7 +114,7 @@ def test_the_form_judges_any_input_and_only_trims_what_it_accepts(
     if valid:
         cleaned = form.cleaned_data
         assert (cleaned["name"], cleaned["email"], cleaned["comment"]) == (
-            name.strip(), email.strip(), comment.strip()
+            kept(name), email.strip(), kept(comment)
         )  # fmt: skip
         assert cleaned["url"] in kept_urls(url)
         assert 0 < len(cleaned["name"]) <= 50 and 0 < len(cleaned["comment"]) <= 3000
@@ -142,20 +149,20 @@ def test_a_post_is_stored_as_sent_or_not_at_all_and_shown_only_as_text(
         assert PendingComment.objects.count() == before[1]
         shown = ReaderComment.objects.get(object_pk=str(article.pk))
         stored = (shown.user_name, shown.user_email, shown.comment, shown.followup)
-        assert stored == (name.strip(), reader.email, comment.strip(), followup)
+        assert stored == (kept(name), reader.email, kept(comment), followup)
     else:  # a pending comment until the mailed link is followed
         assert ReaderComment.objects.count() == before[0]
         pending = PendingComment.objects.get(article=article)
         stored = (pending.user_name, pending.user_email, pending.comment, pending.followup)
-        assert stored == (name.strip(), email.strip(), comment.strip(), followup)
+        assert stored == (kept(name), email.strip(), kept(comment), followup)
         token = tokens.make(str(pending.key), tokens.CONFIRM_SALT)
         confirmed = confirm(client, f"/comments/confirm/{token}/")
         assert confirmed.status_code == 200
         shown = ReaderComment.objects.get(pk=PendingComment.objects.get(pk=pending.pk).confirmed_comment_id)
         assert (shown.user_name, shown.user_url, shown.comment) == (
-            name.strip(),
+            kept(name),
             pending.user_url,
-            comment.strip(),
+            kept(comment),
         )
     assert shown.user_url in kept_urls(url) and bool(shown.user_url) == bool(url.strip())
 
@@ -171,9 +178,9 @@ def test_a_post_is_stored_as_sent_or_not_at_all_and_shown_only_as_text(
     for link in body.find_all("a"):
         assert urlsplit(link["href"]).scheme in ("http", "https", "mailto") and "nofollow" in link["rel"]
     if not body.find("a"):  # (links are shortened for display)
-        assert squeezed(body.get_text()) == squeezed(rendering.mask_emails(comment))
+        assert squeezed(body.get_text()) == squeezed(rendering.mask_emails(kept(comment)))
     author = item.find(class_="comment-author")
-    assert squeezed(author.get_text()) == squeezed(rendering.public_name(name.strip()))
+    assert squeezed(author.get_text()) == squeezed(rendering.public_name(kept(name)))
     assert [tag.name for tag in author.find_all(True)] in ([], ["a"])
     if author.find("a"):
         assert author.a["href"] == rendering.public_url(shown.user_url) != ""

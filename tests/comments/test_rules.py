@@ -227,6 +227,38 @@ def test_disallowed_words_are_refused_and_nothing_is_saved(commenter, article, f
     assert nothing_saved()
 
 
+@pytest.mark.parametrize(
+    "disguised",
+    [
+        "you bad\u200bword",  # a zero-width space inside it
+        "you bad\u00adword",  # a soft hyphen
+        "you ｂａｄｗｏｒｄ",  # full-width letters
+        "you \u202edrowdab\u202c",  # written backwards, shown forwards by a right-to-left override
+    ],
+    ids=["zero-width space", "soft hyphen", "full-width", "right-to-left override"],
+)
+def test_a_disallowed_word_in_disguise_is_refused_or_shows_as_typed(commenter, article, disguised):
+    response = commenter.post(article.get_absolute_url(), comment=disguised)
+    if "\u202e" in disguised:  # the override is taken out: the word reads backwards, as it was typed
+        assert response.status_code == 200  # followed to "check your email"
+        assert PendingComment.objects.get().comment == "you drowdab"
+    else:
+        assert response.status_code == 400 and "words we do not publish" in response.content.decode()
+        assert nothing_saved()
+
+
+def test_a_name_cannot_be_turned_around_by_an_override(commenter, article):
+    response = commenter.post(article.get_absolute_url(), name="\u202eRotalpmi\u200b", comment="Hello.")
+    assert response.status_code == 200  # followed to "check your email"
+    assert PendingComment.objects.get().user_name == "Rotalpmi"
+
+
+def test_a_comment_of_invisible_characters_is_empty(commenter, article):
+    response = commenter.post(article.get_absolute_url(), comment="\u200b\u202e\u00ad")
+    assert response.status_code == 400 and "Write something before you post." in response.content.decode()
+    assert nothing_saved()
+
+
 @pytest.mark.parametrize("email", ["someone@spam.example", "Someone@Mail.SPAM.example"])
 def test_an_address_at_a_blocked_domain_is_refused_and_nothing_is_saved(commenter, article, email):
     """Moderators block a domain under "Blacklisted domains"; it and the domains below it are refused."""
