@@ -41,16 +41,23 @@ def outcome(share: ShareRecord) -> str:
 
 
 def action_buttons(share: ShareRecord) -> str:
-    """Buttons that post the surrounding form to the share's own admin views (CSRF token included)."""
+    """Buttons that post the surrounding form to the share's own admin views (CSRF token included). Each
+    asks first (admin_desk/confirm.js): a post goes out to readers at once, and the page's unsaved edits are
+    left behind."""
     buttons = []
+    unsaved = " Changes not yet saved on this page are lost."
     if share.state == State.FAILED:
-        buttons.append(("Retry", reverse("admin:sharing_sharerecord_retry", args=[share.pk])))
+        question = f"Try posting this story to {share.account} again?{unsaved}"
+        buttons.append(("Retry", reverse("admin:sharing_sharerecord_retry", args=[share.pk]), question))
     if share.state in (State.SENT, State.FAILED):
-        buttons.append(("Share again", reverse("admin:sharing_sharerecord_share_again", args=[share.pk])))
+        question = f"Post this story to {share.account} once more, as a new post?{unsaved}"
+        url = reverse("admin:sharing_sharerecord_share_again", args=[share.pk])
+        buttons.append(("Share again", url, question))
     return format_html_join(
         " ",
-        '<button type="submit" class="button" formmethod="post" formnovalidate formaction="{}">{}</button>',
-        ((url, label) for label, url in buttons),
+        '<button type="submit" class="button" formmethod="post" formnovalidate formaction="{}" '
+        'data-confirm="{}">{}</button>',
+        ((url, question, label) for label, url, question in buttons),
     )
 
 
@@ -74,6 +81,13 @@ class ShareRecordInline(admin.TabularInline):
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("sharing.view_sharerecord")
+
+    def get_fields(self, request, obj=None):
+        """The buttons only for who may press them (editors); a reporter saw them, then a refusal."""
+        from articles.services import can_publish
+
+        fields = super().get_fields(request, obj)
+        return fields if can_publish(request.user) else [f for f in fields if f != "actions"]
 
     @admin.display(description="Status")
     def status(self, share):

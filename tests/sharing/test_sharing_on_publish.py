@@ -13,6 +13,7 @@ from articles import services as articles
 from sharing import services
 from sharing.models import ShareRecord
 from tests.factories import ArticleFactory, TagFactory
+from tests.site_data import page as page_of
 
 pytestmark = pytest.mark.django_db
 State = ShareRecord.State
@@ -497,6 +498,24 @@ def test_a_double_click_on_share_again_asks_for_one_new_post(client_as, editor, 
     ShareRecord.objects.filter(round=2).update(created_at=timezone.now() - timedelta(minutes=2))
     client.post(url)
     assert list(ShareRecord.objects.order_by("round").values_list("round", flat=True)) == [1, 2, 3]
+
+
+def test_the_share_buttons_ask_first_and_only_editors_see_them(client_as, editor, reporter, two_accounts):
+    mine = ArticleFactory(created_by=reporter, published=True)
+    _share(article=mine, state=State.FAILED, failed_at=timezone.now(), account="masto")
+    url = reverse("admin:articles_article_change", args=[mine.pk])
+
+    buttons = page_of(client_as(editor).get(url)).select("button[formaction*='/sharing/']")
+    reporter_view = client_as(reporter).get(url)
+
+    assert [(b.get_text(), b["data-confirm"]) for b in buttons] == [
+        ("Retry", "Try posting this story to masto again? Changes not yet saved on this page are lost."),
+        (
+            "Share again",
+            "Post this story to masto once more, as a new post? Changes not yet saved on this page are lost.",
+        ),
+    ]
+    assert reporter_view.status_code == 200 and "/sharing/" not in reporter_view.content.decode()
 
 
 def test_reporter_cannot_retry_or_share_again_from_the_admin(client_as, reporter, two_accounts):
