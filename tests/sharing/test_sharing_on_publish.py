@@ -39,6 +39,11 @@ def fast_retries(settings):
     settings.SHARING_MAX_ATTEMPTS = 3
 
 
+def sending(callbacks) -> list:
+    """The on_commit hooks of sharing's own (the caches have theirs too)."""
+    return [c for c in callbacks if getattr(c, "func", c).__module__.startswith("sharing.")]
+
+
 def test_publishing_writes_one_pending_record_per_account_and_queues_after_commit(
     editor, two_accounts, django_capture_on_commit_callbacks
 ):
@@ -51,7 +56,7 @@ def test_publishing_writes_one_pending_record_per_account_and_queues_after_commi
         ("dev-log", "log", 1, State.PENDING, editor),
         ("masto", "mastodon", 1, State.PENDING, editor),
     ]
-    assert len(callbacks) == 1  # one on_commit hook that sends one task per record
+    assert len(sending(callbacks)) == 1  # one on_commit hook that sends one task per record
 
 
 def test_on_commit_task_posts_and_stores_the_remote_post(
@@ -104,7 +109,7 @@ def test_unpublish_and_republish_does_not_post_again(
     with django_capture_on_commit_callbacks() as callbacks:
         articles.publish_article(article=article, by=editor)
     assert ShareRecord.objects.filter(article=article).count() == 2
-    assert callbacks == []
+    assert sending(callbacks) == []
 
 
 def test_a_newly_configured_account_gets_the_next_publish(editor, sharing_accounts):
