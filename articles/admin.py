@@ -33,7 +33,7 @@ from sharing.models import ShareRecord
 
 from . import services
 from .changes import changes
-from .conflicts import EditConflict, check_version
+from .conflicts import EditConflict, check_version, last_change
 from .editor import body_form_field
 from .images import ImageUploadField
 from .models import (
@@ -50,6 +50,7 @@ from .models import (
     WorkflowEvent,
 )
 from .previews import preview_url, render_unsaved
+from .sanitize import sanitize_html
 
 # Names of the workflow buttons on the article form (templates/admin/articles/article/submit_line.html).
 WORKFLOW_ACTIONS = ("_submit_review", "_return_to_draft", "_publish", "_schedule", "_unpublish")
@@ -642,6 +643,37 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
             "rows": changes(previous.field_dict if previous else None, version.field_dict),
         }
         return TemplateResponse(request, "admin/articles/article/changes.html", context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A save from a form opened while the story was the writer's to edit, sent after it stopped being
+        (submitted from another tab, published or taken by an editor): Django answered a bare 403 and the
+        text was lost. It is a conflict like any other: what happened, and the text to copy."""
+        if request.method == "POST" and object_id is not None:
+            article = self.get_object(request, unquote(object_id))
+            if (
+                article is not None
+                and self.has_view_permission(request, article)
+                and not self.has_change_permission(request, article)
+                and services.is_own(article=article, user=request.user)  # others' stories stay a 403
+            ):
+                return self._not_saved_view(request, article)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def _not_saved_view(self, request, article):
+        changed_by, changed_at = last_change(article.pk, request.user)
+        when = f" at {timezone.localtime(changed_at):%H:%M on %d %b %Y}" if changed_at else ""
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Not saved",
+            "opts": self.model._meta,
+            "original": article,
+            "message": f"{changed_by} changed this story{when}, after you opened it. It is "
+            f"{article.get_status_display().lower()} now, and no longer yours to edit, so nothing was saved.",
+            "headline": request.POST.get("headline", ""),
+            "dek": request.POST.get("dek", ""),
+            "body": mark_safe(sanitize_html(request.POST.get("body", ""))),  # noqa: S308 - our sanitiser
+        }
+        return TemplateResponse(request, "admin/articles/article/not_saved.html", context, status=409)
 
     def unsaved_preview_view(self, request, object_id=None):
         """The form's "Preview" button posts here: the article with its unsaved changes, staff only."""

@@ -40,8 +40,12 @@ def can_edit(*, article: Article, user) -> bool:
         return False
     if article.pk is None:
         return True
-    is_own = article.created_by_id == user.pk or article.bylines.filter(author__user=user).exists()
-    return is_own and article.status == Status.DRAFT
+    return is_own(article=article, user=user) and article.status == Status.DRAFT
+
+
+def is_own(*, article: Article, user) -> bool:
+    """The user started the story or writes it (a byline of theirs)."""
+    return article.created_by_id == user.pk or article.bylines.filter(author__user=user).exists()
 
 
 def can_change_image(*, image, user) -> bool:

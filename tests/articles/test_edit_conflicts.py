@@ -11,7 +11,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from articles.models import Article
-from tests.factories import ArticleFactory, UserFactory
+from tests.factories import ArticleFactory, AuthorFactory, UserFactory
 
 from .admin_forms import add_inline_rows, form_data
 
@@ -107,7 +107,6 @@ def test_saving_over_a_change_that_deleted_a_byline_keeps_the_editors_own(two_se
     """The other editor deleted the byline this form still shows: saving again must not fail for ever on
     the hidden id of a row that is gone (an error no one could see); the row is written as new."""
     from articles.models import Byline
-    from tests.factories import AuthorFactory
 
     first, second = two_sessions
     kept, replacement = AuthorFactory(display_name="Kept Writer"), AuthorFactory(display_name="New Writer")
@@ -274,3 +273,26 @@ def test_the_conflict_names_the_schedule_or_a_script_for_what_no_one_did(two_ses
     services.publish_article(article=Article.objects.get(pk=due.pk), by=None)
     assert last_change(due.pk)[0] == "The schedule"
     assert last_change(ArticleFactory().pk)[0] == "Someone"  # no revision at all
+
+
+def test_a_save_after_the_story_stopped_being_the_writers_keeps_the_text(reporter, editor):
+    """The reporter's draft was published while their form was open: not a bare 403 that loses the text."""
+    from articles import services
+
+    author = AuthorFactory(user=reporter)
+    draft = ArticleFactory(headline="Pier reopens", created_by=reporter, authors=[author])
+    writer = Client()
+    writer.force_login(reporter)
+    data = form_data(writer.get(change_url(draft)))
+    services.publish_article(article=draft, by=editor)
+    data.update(headline="Pier reopens after repairs", body="<p>The <strong>new</strong> deck is wider.</p>")
+
+    response = writer.post(change_url(draft), data)
+
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "changed this story at " in html and "It is published now, and no longer yours to edit" in html
+    assert "Pier reopens after repairs</textarea>" in html
+    assert "<p>The <strong>new</strong> deck is wider.</p>" in html
+    draft.refresh_from_db()
+    assert draft.headline == "Pier reopens" and draft.status == "published"
