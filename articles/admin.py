@@ -317,6 +317,14 @@ class CorrectionInline(FollowsArticlePermissions, admin.StackedInline):
     # Dated when saved, as the API dates them: not when the form was opened, and not back-dated by hand.
     readonly_fields = ["noted_at"]
 
+    def has_add_permission(self, request, obj=None):
+        """Once the story has run (services.NOT_YET_PUBLISHED): before, its text is simply changed."""
+        return (
+            obj is not None
+            and obj.first_published_at is not None
+            and super().has_add_permission(request, obj)
+        )
+
 
 class NotesFormSet(DropsRowsGoneFormSet):
     """A note is changed by who wrote it, or by an editor; to the others it is shown read-only. A reporter

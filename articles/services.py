@@ -176,6 +176,12 @@ def publish_article(*, article: Article, by) -> Article:
     return article
 
 
+NOT_YET_PUBLISHED = (
+    "Corrections and updates are for a story readers have seen; this one has not been published yet, so "
+    "change its text instead."
+)
+
+
 @transaction.atomic
 def add_correction(*, article: Article, by, kind: str, note: str) -> Correction:
     """A correction or update at the foot of the story, dated now, as the admin's Corrections add them. The
@@ -184,6 +190,8 @@ def add_correction(*, article: Article, by, kind: str, note: str) -> Correction:
     if not (by.has_perm("articles.add_correction") and can_edit(article=article, user=by)):
         raise PermissionDenied("You may not correct this article: reporters edit only their own drafts.")
     article = _locked(article)
+    if article.first_published_at is None:  # dated before the story ran, it would read as a fix to nothing
+        raise ValidationError(NOT_YET_PUBLISHED)
     correction = Correction.objects.create(article=article, kind=kind, note=note)
     article.save(update_fields=["updated_at"])
     with reversion.create_revision(manage_manually=True):

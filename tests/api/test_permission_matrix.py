@@ -52,9 +52,7 @@ ENDPOINTS = [
      {"anonymous": 401, "reader": 403, "reporter": 403, "editor": 200, "moderator": 403}),
     ("unpublish", "post", "/api/v1/articles/{published}/unpublish/", dict, "json",
      {"anonymous": 401, "reader": 403, "reporter": 403, "editor": 200, "moderator": 403}),
-    ("correct own draft", "post", "/api/v1/articles/{own_draft}/corrections/",
-     lambda: {"note": "Fixed."}, "json",
-     {"anonymous": 401, "reader": 403, "reporter": 201, "editor": 201, "moderator": 403}),
+    # (A draft takes no correction at all: tests/api/test_write_articles.py.)
     ("correct published article", "post", "/api/v1/articles/{published}/corrections/",
      lambda: {"note": "Fixed."}, "json",
      {"anonymous": 401, "reader": 403, "reporter": 403, "editor": 201, "moderator": 403}),

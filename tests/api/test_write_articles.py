@@ -428,6 +428,20 @@ def test_a_bad_correction_is_refused_with_the_rule_and_nothing_is_saved(
     assert not Correction.objects.exists()
 
 
+@pytest.mark.parametrize("state", ["draft", "scheduled"])
+def test_a_story_not_yet_published_takes_no_correction(api_as, editor, state):
+    """Dated before the story ran, it read on the page as a fix to something no reader had seen."""
+    article = ArticleFactory(scheduled=state == "scheduled")
+    before = database_state()
+
+    response = api_as(editor).post(
+        f"{LIST}{article.pk}/corrections/", {"kind": "correction", "note": "Draft fix."}, format="json"
+    )
+
+    assert response.status_code == 400 and response.json()["message"] == services.NOT_YET_PUBLISHED
+    assert database_state() == before
+
+
 def test_a_correction_made_from_a_stale_read_is_a_412(api_as, editor, parts):
     article = parts["older"]
     etag = api_as(editor).get(f"{LIST}{article.pk}/")["ETag"]

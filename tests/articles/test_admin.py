@@ -883,6 +883,17 @@ def test_deleting_a_live_story_says_what_goes_with_it_and_offers_unpublish(clien
     assert "This story is on the site now" not in draft_page.content.decode()
 
 
+def test_corrections_can_be_added_only_once_the_story_has_run(client_as, editor):
+    draft, published = ArticleFactory(), ArticleFactory(published=True)
+    client = client_as(editor)
+
+    draft_form = form_data(client.get(change_url(draft)))
+    published_form = form_data(client.get(change_url(published)))
+
+    assert draft_form["corrections-MAX_NUM_FORMS"] == "0"
+    assert published_form["corrections-MAX_NUM_FORMS"] != "0"
+
+
 def test_the_delete_page_lists_what_goes_without_the_links_to_tags(client_as, editor):
     story = ArticleFactory(headline="Ferry strike called off")
     story.tags.add(TagFactory(name="Ferries"), TagFactory(name="Strikes"))
