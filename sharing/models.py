@@ -85,7 +85,11 @@ class ShareRecord(models.Model):
 
     @property
     def idempotency_key(self) -> str:
-        return f"newsroom-share-{self.pk}"
+        """The same on every try of this row, and on no other row: the id alone came round again after a
+        restore from a backup (and is the same in every install posting to one account), so a new story's
+        post could be taken for an earlier one and dropped."""
+        micros = int(self.created_at.timestamp() * 1_000_000)
+        return f"newsroom-share-{self.pk}-{micros}"
 
     @property
     def record_key(self) -> str:

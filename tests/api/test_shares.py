@@ -98,7 +98,7 @@ def test_an_editor_retries_a_failed_post_and_it_goes_out(
     assert response.json()["state"] == "pending" and response.json()["failed_at"] is None
     failed.refresh_from_db()
     assert (failed.state, failed.attempts, failed.round) == (State.SENT, 1, 1)  # the task ran on commit
-    assert failed.requested_by == editor and failed.remote_id == f"log:newsroom-share-{failed.pk}"
+    assert failed.requested_by == editor and failed.remote_id == f"log:{failed.idempotency_key}"
     assert ShareRecord.objects.count() == 1  # the same post, not a new one
 
 

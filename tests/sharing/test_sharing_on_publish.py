@@ -80,7 +80,7 @@ def test_on_commit_task_posts_and_stores_the_remote_post(
     assert masto.text.endswith(article.get_absolute_url())
     assert ShareRecord.objects.get(article=article, account="dev-log").state == State.SENT
     ((request, _),) = httpserver.log
-    assert request.headers["Idempotency-Key"] == f"newsroom-share-{masto.pk}"
+    assert request.headers["Idempotency-Key"] == masto.idempotency_key
 
 
 def test_article_that_opts_out_is_not_shared(editor, two_accounts):
@@ -306,6 +306,19 @@ def test_retry_resets_a_failed_share_for_editors_only(
     assert share.last_error == ""  # "Pending, retrying: 401" would read as a new failure
     with pytest.raises(ValidationError):
         services.retry_share(share=share, by=editor)  # only failed ones
+
+
+def test_a_share_whose_id_comes_round_again_has_a_key_of_its_own(two_accounts):
+    """After a restore from a backup the ids start again where the backup left them; a new story's post
+    under an earlier post's key would be taken by the network for that one, and dropped."""
+    before_restore = _share(state=State.SENT, remote_id="1", created_at=timezone.now() - timedelta(hours=2))
+    key, pk = before_restore.idempotency_key, before_restore.pk
+    ShareRecord.objects.filter(pk=pk).delete()  # the restore takes it away...
+
+    after_restore = _share(pk=pk, article=ArticleFactory(published=True))  # ...and the id is given again
+
+    assert after_restore.pk == pk and after_restore.idempotency_key != key
+    assert after_restore.idempotency_key == ShareRecord.objects.get(pk=pk).idempotency_key  # every try
 
 
 def test_share_again_makes_a_new_round(editor, two_accounts, django_capture_on_commit_callbacks):
