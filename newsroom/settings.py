@@ -22,7 +22,13 @@ DEVELOPMENT_SECRET_KEY = "development-only-secret-key-never-use-in-production"  
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
-if not DEBUG and (SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 32):
+# The placeholder of .env.example is long enough to pass for one, and anyone can read it.
+PLACEHOLDER_SECRET_KEY_START = "change-me"  # noqa: S105 - refused, not used
+if not DEBUG and (
+    SECRET_KEY == DEVELOPMENT_SECRET_KEY
+    or SECRET_KEY.startswith(PLACEHOLDER_SECRET_KEY_START)
+    or len(SECRET_KEY) < 32
+):
     raise ImproperlyConfigured(
         "DEBUG is off but SECRET_KEY is not set to a real secret. Set SECRET_KEY to a long random value "
         "(for example: python -c 'import secrets; print(secrets.token_urlsafe(50))'), "

@@ -67,3 +67,16 @@ def test_without_debug_the_site_defaults_to_https_unless_told_otherwise():
     assert run("shell", "-c", code, env=env).stdout.split("\n")[-2] == "True None"
     off = run("shell", "-c", code, env=env | {"HTTPS": "0"})
     assert off.stdout.split("\n")[-2] == "False None"
+
+
+def test_the_secret_key_of_env_example_is_refused_in_production():
+    """Long enough to pass for a real one, and printed in the repository for anyone to read."""
+    example = (BASE_DIR / ".env.example").read_text()
+    placeholder = next(
+        line.split("=", 1)[1] for line in example.splitlines() if line.startswith("SECRET_KEY=")
+    )
+
+    result = run("check", env=production_env() | {"SECRET_KEY": placeholder})
+
+    assert result.returncode != 0
+    assert "DEBUG is off but SECRET_KEY is not set to a real secret" in result.stderr
