@@ -43,6 +43,8 @@ help:
 	@echo "make worker   run a Celery worker (needs CELERY_BROKER_URL)"
 	@echo "make beat     run Celery beat, the periodic tasks (needs CELERY_BROKER_URL)"
 	@echo "make lint     ruff check and format check;  make format  fix formatting"
+	@echo "make audit    bandit and pip-audit;  make backup / make restore BACKUP=...  (PostgreSQL)"
+	@echo "make migrate, make demo, make editor   the set-up steps of make run, one at a time"
 	@echo "make clean    remove the virtual environment, the SQLite database and generated files"
 
 $(BIN)/python:
@@ -78,9 +80,10 @@ demo: migrate
 editor: migrate
 	$(RUN_ENV) $(BIN)/python manage.py ensure_demo_logins
 
+RUN_ADDR ?= 127.0.0.1:8000
 run: demo editor
-	@echo "Serving on http://127.0.0.1:8000  (admin: http://127.0.0.1:8000/admin/)"
-	$(RUN_ENV) $(BIN)/python manage.py run_with_periodic_tasks 127.0.0.1:8000
+	@echo "Serving on http://$(RUN_ADDR)  (admin: http://$(RUN_ADDR)/admin/)"
+	$(RUN_ENV) $(BIN)/python manage.py run_with_periodic_tasks $(RUN_ADDR)
 
 # Beside `make run` they take its defaults (DEBUG on, the SQLite file); production sets DEBUG=0 and the rest.
 # Without CELERY_BROKER_URL (or with it empty) they would start on the in-memory broker, which nothing else
