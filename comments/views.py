@@ -348,6 +348,7 @@ def report(request, comment_id):
         request,
         "comments/report.html",
         {"title": "Report a comment", "comment": comment, "article": article, "form": form},
+        status=400 if form.is_bound else 200,  # a report without a reason, as the comment form answers
     )
 
 

@@ -322,6 +322,10 @@ class SlugField(serializers.SlugRelatedField):
             )
 
     def to_internal_value(self, data):
+        if isinstance(data, dict | list):  # `{"slug": ...}`: the message quoted it back as Python
+            raise serializers.ValidationError(
+                f'Give the {self.queryset.model._meta.verbose_name}\'s slug as text, such as "harbour".'
+            )
         if isinstance(data, str) and ("\x00" in data or len(data) > 200):
             self.fail("does_not_exist", slug_name=self.slug_field, value=data[:50])
         return super().to_internal_value(data)

@@ -292,4 +292,10 @@ def test_every_mistake_of_a_body_is_named_in_one_answer(api_as, editor):
     many = api_as(editor).post(LIST, {"tags": ["t"] * 51, "colour": "red", "dek": 5}, format="json")
     assert set(assert_error(many, 400, "invalid")["errors"]) == {"tags", "colour", "dek"}
     assert errors["headline"] == ["Must be text (a JSON string), not a number."]
+    objects = api_as(editor).post(
+        LIST, {"bylines": [{"slug": "tomas-whitlock"}], "section": ["city"]}, format="json"
+    )
+    errors = assert_error(objects, 400, "invalid")["errors"]
+    assert errors["bylines"] == ['Give the author\'s slug as text, such as "harbour".']
+    assert errors["section"] == ['Give the section\'s slug as text, such as "harbour".']
     assert database_state() == before

@@ -39,6 +39,19 @@ def test_any_reader_can_flag_a_comment_once(article):
     assert CommentReport.objects.filter(comment=comment).count() == 2  # another reader, another report
 
 
+def test_a_report_with_an_unknown_reason_is_a_400(article):
+    comment = make_comment(article)
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(f"/comments/report/{comment.pk}/")
+
+    response = client.post(
+        f"/comments/report/{comment.pk}/", {"csrfmiddlewaretoken": csrf_from(page), "reason": "nuke"}
+    )
+
+    assert response.status_code == 400 and "Select a valid choice." in response.content.decode()
+    assert not CommentReport.objects.exists()
+
+
 def test_held_comments_cannot_be_flagged_or_replied_to(article, client):
     held = make_comment(article, public=False)
     assert client.get(f"/comments/report/{held.pk}/").status_code == 404
@@ -83,5 +96,5 @@ def test_a_report_names_its_reason_chosen_by_the_reader(article):
 
     response = client.post(f"/comments/report/{comment.pk}/", {"csrfmiddlewaretoken": csrf_from(page)})
 
-    assert response.status_code == 200 and "Choose a reason." in response.content.decode()
+    assert response.status_code == 400 and "Choose a reason." in response.content.decode()
     assert not CommentReport.objects.exists()
