@@ -37,7 +37,7 @@ from django.middleware.http import ConditionalGetMiddleware
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.decorators import decorator_from_middleware
-from django.utils.http import http_date
+from django.utils.http import http_date, urlencode
 from django.views.decorators.cache import never_cache
 
 PAGE_PREFIX = "page:v3:"  # raised when every page's HTML changes at a deploy (v3: avatar colours)
@@ -255,10 +255,19 @@ def local_key(environ) -> tuple:
     )
 
 
+# The query parameters the reader pages read (a list's page, the search, an article's page of comments).
+# Others do not change the page: a link shared as `?utm_source=...` or `?fbclid=...` (a new value on every
+# click from some networks) is the same page, and was a miss and a new entry each time.
+PAGE_PARAMS = ("comments_page", "page", "q")
+
+
 def _page_key(request) -> str:
     # The scheme too: a page stored from HTTPS (with its HSTS header) is never the answer to plain HTTP,
     # which must get SecurityMiddleware's redirect.
-    raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}".encode()
+    query = urlencode(
+        [(name, request.GET.getlist(name)) for name in PAGE_PARAMS if name in request.GET], True
+    )
+    raw = f"{request.scheme}://{request.get_host()}{request.path}?{query}".encode()
     return PAGE_PREFIX + hashlib.md5(raw, usedforsecurity=False).hexdigest()
 
 

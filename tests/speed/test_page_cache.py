@@ -290,6 +290,23 @@ def test_staff_are_never_served_nor_stored(client, story, editor):
     assert "X-Page-Cache" not in again and "public" not in again.get("Cache-Control", "")
 
 
+def test_parameters_no_page_reads_share_the_page(client, story):
+    """A link shared with `?utm_source=` or `?fbclid=` (a new value on every click from some networks) is
+    the same page; the page, search and comment-page parameters are not."""
+    url = story.get_absolute_url()
+    warm(client, [url, f"/{story.section.slug}/"])
+
+    shared = client.get(f"{url}?utm_source=mastodon&fbclid=IwAR0x{story.pk}")
+    section = client.get(f"/{story.section.slug}/?utm_campaign=winter")
+    comments_page = client.get(f"{url}?comments_page=2&utm_source=x")
+
+    assert shared.status_code == 200 and shared["X-Page-Cache"] == "hit"
+    assert shared.content == client.get(url).content
+    assert section["X-Page-Cache"] == "hit"
+    assert comments_page["X-Page-Cache"] == "miss"  # another page of comments: a page of its own
+    assert client.get(f"{url}?utm_source=y&comments_page=2")["X-Page-Cache"] == "hit"
+
+
 def test_post_is_never_answered_from_the_cache(client, story):
     warm(client, ["/"])
     response = client.post("/")
