@@ -456,26 +456,28 @@ class ArticleAdminForm(forms.ModelForm):
         return cleaned
 
     def _check_a_time_typed_is_not_ignored(self, at, action):
-        """A "Publish at" typed into the form does something only with Save and schedule. With Publish now
-        it was dropped and the story went out at once (an embargo broken by a slip); with a plain Save it
-        was kept, and the story looked scheduled but never went out."""
+        """A "Publish at" does something only with Save and schedule (or on a story already scheduled).
+        With Publish now it was dropped and the story went out at once (an embargo broken by a slip); with a
+        plain Save, Submit or Send back it was kept, and the story looked scheduled but never went out."""
         status = self.instance.status
-        if not at or "publish_at" not in self.changed_data or "publish_at" in self.errors:
+        if not at or "publish_at" in self.errors or action in ("_schedule", "_unpublish"):
             return
-        if status in (Article.Status.PUBLISHED, Article.Status.SCHEDULED):
-            return  # said above: refused on a published story, and a scheduled one's new time is its schedule
+        if status == Article.Status.PUBLISHED:
+            return  # a time given to a published story is refused above (ALREADY_PUBLISHED)
+        changed = "publish_at" in self.changed_data
         when = f"{timezone.localtime(at):%H:%M on %d %b %Y}"
-        if action == "_publish":
+        if action == "_publish" and (changed or status != Article.Status.SCHEDULED):
+            # A scheduled story published early with its time untouched is a deliberate step.
             self.add_error(
                 "publish_at",
                 f"This says {when}, but Publish now puts the story out at once. Press Save and schedule to "
                 "publish it then, or clear the time to publish now.",
             )
-        elif action is None:
+        elif action != "_publish" and status != Article.Status.SCHEDULED:
             self.add_error(
                 "publish_at",
-                f"Saving alone does not schedule the story: press Save and schedule to publish it at {when}, "
-                "or clear the time.",
+                f"A time here schedules the story only with Save and schedule: press that to publish it at "
+                f"{when}, or clear the time.",
             )
 
     GOING_OUT = {"_submit_review": "sent for review", "_publish": "published", "_schedule": "scheduled"}

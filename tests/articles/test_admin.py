@@ -426,18 +426,28 @@ def test_emptying_the_body_of_a_story_out_or_due_is_refused_next_to_the_body(cli
     assert unpublished.status_code == 302 and snapshot(article)[1] == Status.UNPUBLISHED
 
 
-@pytest.mark.parametrize(
-    ("button", "message"),
-    [
-        ({"_publish": "1"}, "but Publish now puts the story out at once. Press Save and schedule"),
-        ({}, "Saving alone does not schedule the story: press Save and schedule to publish it at"),
-    ],
-    ids=["publish now", "plain save"],
+PUBLISH_NOW_REFUSED = "but Publish now puts the story out at once. Press Save and schedule"
+NOT_SCHEDULED_BY_THAT = (
+    "A time here schedules the story only with Save and schedule: press that to publish it at"
 )
-def test_a_time_typed_for_a_story_not_scheduled_is_never_ignored(client_as, editor, button, message):
-    """Publish now dropped the time and broke the embargo; a plain Save kept it, and the story looked
-    scheduled but never went out."""
-    article = ArticleFactory(in_review=True, headline="Embargoed report")
+
+
+@pytest.mark.parametrize(
+    ("state", "button", "message"),
+    [
+        ("in_review", {"_publish": "1"}, PUBLISH_NOW_REFUSED),
+        ("in_review", {}, NOT_SCHEDULED_BY_THAT),
+        ("in_review", {"_return_to_draft": "1"}, NOT_SCHEDULED_BY_THAT),
+        ("draft", {"_submit_review": "1"}, NOT_SCHEDULED_BY_THAT),
+        ("scheduled", {"_publish": "1"}, PUBLISH_NOW_REFUSED),
+    ],
+    ids=["publish now", "plain save", "send back to draft", "submit for review", "scheduled, publish now"],
+)
+def test_a_time_typed_for_a_story_is_never_ignored(client_as, editor, state, button, message):
+    """Publish now dropped the time and broke the embargo; a plain Save, Submit or Send back kept it, and the
+    story looked scheduled but never went out."""
+    traits = {} if state == "draft" else {state: True}
+    article = ArticleFactory(**traits, headline="Embargoed report", authors=[AuthorFactory()])
     before = snapshot(article)
     client = client_as(editor)
     data = edit(client, article, **button)
@@ -449,9 +459,19 @@ def test_a_time_typed_for_a_story_not_scheduled_is_never_ignored(client_as, edit
     [error] = response.context["adminform"].form.errors["publish_at"]
     assert message in error
     assert snapshot(article) == before
-    data.pop("_publish", None)
+    for name in button:
+        data.pop(name)
     scheduled = client.post(change_url(article), {**data, "_schedule": "1"})
     assert scheduled.status_code == 302 and snapshot(article)[1] == Status.SCHEDULED
+
+
+def test_a_scheduled_story_published_early_with_its_time_untouched_goes_out(client_as, editor):
+    article = ArticleFactory(scheduled=True, authors=[AuthorFactory()])
+    client = client_as(editor)
+
+    response = client.post(change_url(article), edit(client, article, _publish="1"))
+
+    assert response.status_code == 302 and snapshot(article)[1] == Status.PUBLISHED
 
 
 def test_editor_scheduling_without_a_time_is_told_to_choose_one(client_as, editor):
