@@ -56,9 +56,20 @@ def closed_reason(article) -> str:
 
 # Characters that change how text shows, or hide inside a word, without being seen: the bidirectional
 # controls (a right-to-left override shows "lerdnuocs" as "scoundrel", or turns a name around), the
-# zero-width space, word joiner and byte-order mark, and the soft hyphen. Taken out of what readers post.
+# zero-width space, word joiner, invisible operators and byte-order mark, the soft hyphen. Taken out of what
+# readers post.
 INVISIBLE = dict.fromkeys(
-    map(ord, "\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff\u00ad")
+    [
+        0x00AD,
+        0x180E,
+        0x200B,
+        0x200E,
+        0x200F,
+        *range(0x202A, 0x202F),
+        *range(0x2060, 0x2065),
+        *range(0x2066, 0x206A),
+    ]
+    + [0xFEFF]
 )
 
 

@@ -10,8 +10,16 @@ from django.utils.html import escape, urlize
 from django.utils.safestring import mark_safe
 
 # An address's local part may hold quotes and braces, but none begins one: `{'sam@example.org': ...}` (an
-# SMTP error) and `'sam@example.org'` (a quote in prose) keep what surrounds the address.
-EMAIL_RE = re.compile(r"[\w!#$%&*+/=?^~-][\w.!#$%&'*+/=?^`{|}~-]*@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+# SMTP error) and `'sam@example.org'` (a quote in prose) keep what surrounds the address. Characters that do
+# not show (joiners, zero-width and bidirectional marks, the soft hyphen) may sit anywhere inside one:
+# `sam\u200d@example.org` reads as an address, and is one.
+_UNSEEN = r"\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+EMAIL_RE = re.compile(
+    rf"[\w!#$%&*+/=?^~-][\w.!#$%&'*+/=?^`{{|}}~{_UNSEEN}-]*"
+    rf"[{_UNSEEN}]*@[{_UNSEEN}]*"
+    rf"[\w{_UNSEEN}-]+(?:[{_UNSEEN}]*\.[{_UNSEEN}]*[\w{_UNSEEN}-]+)+",
+    re.UNICODE,
+)
 EMAIL_MASK = "[email hidden]"
 AVATAR_PALETTE_SIZE = 12
 

@@ -182,6 +182,11 @@ def test_public_text_masks_typed_emails_and_escapes_html():
     # What surrounds an address stays: a quote in prose, a mail server's error quoting the recipient.
     assert public_name("'x@y.example'") == "'[email hidden]'"
     assert mask_emails("{'x@y.example': (550, b'no')}") == "{'[email hidden]': (550, b'no')}"
+    # Characters that do not show, put inside an address to slip it past: masked all the same.
+    for hidden in ("sam\u200d@example.org", "sam@\u200cexample.org", "sam\u2063@example\u2062.org"):
+        assert mask_emails(f"Write to {hidden} now") == "Write to [email hidden] now", repr(hidden)
+        assert "@" not in public_text(hidden) and public_name(hidden) == "[email hidden]"
+    assert mask_emails("a family 👨\u200d👩\u200d👧 at the pier") == "a family 👨\u200d👩\u200d👧 at the pier"
     assert public_url("https://x.example/?who=me@y.example") == ""
     assert public_url("javascript:alert(1)") == ""
     for encoded in (
