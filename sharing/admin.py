@@ -109,6 +109,9 @@ class ShareRecordAdmin(StrictInputMixin, admin.ModelAdmin):
     fields = readonly_fields
     actions = ["retry_selected", "share_again_selected"]
 
+    class Media:
+        js = ["admin_desk/confirm.js"]  # both actions post to the networks at once: asked first
+
     def has_add_permission(self, request):
         return False
 

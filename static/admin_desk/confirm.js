@@ -3,12 +3,16 @@
 // at once. Loaded as Media by the article and comment admins; no inline script.
 (function () {
   "use strict";
-  // The list's bulk actions, by name (articles.admin, comments.admin), and the question each one asks.
+  // The list's bulk actions, by name (articles.admin, comments.admin, sharing.admin), and the question each
+  // one asks.
   var ACTIONS = {
     unpublish_selected: "Take the selected stories off the site? Readers will no longer see them.",
     publish_selected: "Publish the selected stories now? Readers see them at once, and they are shared.",
     remove: "Remove the selected comments from the site?",
     mark_spam: "Mark the selected comments as spam and remove them from the site?",
+    retry_selected: "Try the selected failed posts again? They go out to the social networks at once.",
+    share_again_selected:
+      "Post the selected stories once more, as new posts, on the same accounts? They go out at once.",
     erase_personal_data:
       "Erase the name, email, website and IP address of every comment by the selected commenters? " +
       "This cannot be undone.",

@@ -286,3 +286,26 @@ def test_erasing_commenters_data_from_the_queue_asks_first(editor_tab, site):
 
     assert questions and questions[-1].startswith("Erase the name, email, website and IP address")
     assert ReaderComment.objects.get(pk=comment.pk).user_email == "grace@example.net"
+
+
+def test_sharing_again_from_the_shares_list_asks_first(editor_tab, site, desk_editor, settings):
+    """The list's bulk actions post to the networks at once, as the story's own buttons do: both ask."""
+    from sharing.models import ShareRecord
+
+    settings.SHARING_ACCOUNTS = [{"name": "dev-log", "network": "log"}]
+    share = ShareRecord.objects.create(
+        article=ArticleFactory(published=True), account="dev-log", network="log", state=ShareRecord.State.SENT
+    )
+    tab = editor_tab
+    sign_in(tab, site, "desk_editor")
+    questions = questions_asked(tab)
+    tab.goto(site.url + "/admin/sharing/sharerecord/")
+    tab.check(f"input[name=_selected_action][value='{share.pk}']")
+    tab.select_option("select[name=action]", "share_again_selected")
+    tab.click("button[name=index]")
+    tab.wait_for_timeout(300)
+
+    assert questions == [
+        "Post the selected stories once more, as new posts, on the same accounts? They go out at once."
+    ]
+    assert ShareRecord.objects.count() == 1  # dismissed: nothing asked of the networks
