@@ -1,8 +1,13 @@
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+
+def new_delivery_key() -> str:
+    return f"newsroom-share-{secrets.token_hex(12)}"
 
 
 class ShareRecordQuerySet(models.QuerySet):
@@ -49,6 +54,13 @@ class ShareRecord(models.Model):
         db_index=True,
         help_text="Pending (not posted yet), sent, failed (given up), or not posted (article withdrawn).",
     )
+    delivery_key = models.CharField(
+        max_length=40,
+        blank=True,
+        default=new_delivery_key,
+        editable=False,
+        help_text="Sent with each try, so the network knows a repeat (empty on older rows).",
+    )
     text = models.TextField(blank=True, help_text="What was (or will be) posted.")
     attempts = models.PositiveSmallIntegerField(default=0, help_text="Tries so far, including retries.")
     last_error = models.TextField(blank=True, help_text="Why the last try did not post.")
@@ -85,11 +97,11 @@ class ShareRecord(models.Model):
 
     @property
     def idempotency_key(self) -> str:
-        """The same on every try of this row, and on no other row: the id alone came round again after a
-        restore from a backup (and is the same in every install posting to one account), so a new story's
-        post could be taken for an earlier one and dropped."""
-        micros = int(self.created_at.timestamp() * 1_000_000)
-        return f"newsroom-share-{self.pk}-{micros}"
+        """The same on every try of this row, and on no other row. The id alone, as older rows still use
+        (their earlier tries were sent with it), came round again after a restore from a backup and is the
+        same in every install posting to one account: a new story's post could be taken for an earlier one
+        and dropped."""
+        return self.delivery_key or f"newsroom-share-{self.pk}"
 
     @property
     def record_key(self) -> str:

@@ -321,6 +321,17 @@ def test_a_share_whose_id_comes_round_again_has_a_key_of_its_own(two_accounts):
     assert after_restore.idempotency_key == ShareRecord.objects.get(pk=pk).idempotency_key  # every try
 
 
+def test_a_share_made_before_shares_had_keys_of_their_own_keeps_its_earlier_key():
+    """Its earlier tries were sent with the id alone (migration 0005 leaves its key empty); a retry after
+    the deploy must be recognised."""
+    older = _share(delivery_key="")
+
+    assert older.idempotency_key == f"newsroom-share-{older.pk}"
+    newer = _share()
+    assert newer.idempotency_key.startswith("newsroom-share-")
+    assert newer.idempotency_key not in (f"newsroom-share-{newer.pk}", older.idempotency_key)
+
+
 def test_share_again_makes_a_new_round(editor, two_accounts, django_capture_on_commit_callbacks):
     first = _share(state=State.SENT, remote_id="1", created_at=timezone.now() - timedelta(hours=2))
     with django_capture_on_commit_callbacks() as callbacks:
