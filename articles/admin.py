@@ -327,8 +327,9 @@ class CorrectionInline(FollowsArticlePermissions, admin.StackedInline):
 
 
 class NotesFormSet(DropsRowsGoneFormSet):
-    """A note is changed by who wrote it, or by an editor; to the others it is shown read-only. A reporter
-    whose story came back to draft could otherwise rewrite the editor's note, still signed by the editor."""
+    """A note is changed only by who wrote it; to the others it is shown read-only (an editor may delete
+    one). A reporter whose story came back to draft could rewrite the editor's note, still signed by the
+    editor, and an editor a reporter's."""
 
     user = None  # set by EditorialNoteInline.get_formset
 
@@ -336,7 +337,7 @@ class NotesFormSet(DropsRowsGoneFormSet):
         form = super()._construct_form(i, **kwargs)
         note = form.instance
         if note.pk is not None and note.written_by_id != self.user.pk:
-            form.fields["text"].disabled = not self.user.has_perm("articles.edit_any_article")
+            form.fields["text"].disabled = True
         return form
 
 
@@ -872,9 +873,9 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
             )
         else:
             message = (
-                f"“{obj}” has the words of the version you chose again. Its workflow state "
-                f"({obj.get_status_display().lower()}) and its corrections are as they were; the history "
-                "keeps the words it had before."
+                f"“{obj}” is again as the version you chose had it: its words, picture, bylines, tags and "
+                f"“Read more” links. Its workflow state ({obj.get_status_display().lower()}) and its "
+                "corrections are as they were; the history keeps what it had before."
             )
         self.message_user(request, message, messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))

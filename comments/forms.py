@@ -8,7 +8,7 @@ from django_comments_xtd.forms import XtdCommentForm
 from newsroom.users import display_name
 
 from .models import CommentReport, DataRequest
-from .moderation import visible_text
+from .moderation import NO_NAME, NO_TEXT, visible_field
 
 REQUIRED = "required"
 
@@ -78,16 +78,10 @@ class ReaderCommentForm(XtdCommentForm):
         return url
 
     def clean_comment(self):
-        text = visible_text(self.cleaned_data.get("comment", "")).strip()
-        if not text:
-            raise forms.ValidationError("Write something before you post.")
-        return text
+        return visible_field(self.cleaned_data.get("comment", ""), NO_TEXT, forms.ValidationError)
 
     def clean_name(self):
-        name = visible_text(self.cleaned_data.get("name", "")).strip()
-        if not name:
-            raise forms.ValidationError("Tell us the name to show with your comment.")
-        return name
+        return visible_field(self.cleaned_data.get("name", ""), NO_NAME, forms.ValidationError)
 
     def clean(self):
         # Skip XtdCommentForm.clean (it only adds CSS classes) but keep the parents' checks.

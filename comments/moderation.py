@@ -79,6 +79,19 @@ def visible_text(text: str) -> str:
     return (text or "").translate(INVISIBLE)
 
 
+NO_NAME = "Tell us the name to show with your comment."
+NO_TEXT = "Write something before you post."
+
+
+def visible_field(value: str, empty_message: str, error_class):
+    """A name or comment as the site's form and the API take it: visible_text, trimmed, and refused with
+    `error_class(empty_message)` when nothing is left."""
+    value = visible_text(value).strip()
+    if not value:
+        raise error_class(empty_message)
+    return value
+
+
 def _for_matching(text: str) -> str:
     """Text as the word rules read it: compatibility forms folded (full-width letters are letters) and every
     format character, the joiners too, taken out."""

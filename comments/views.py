@@ -447,6 +447,7 @@ def data_request(request):
     )
     if wait:
         response["Retry-After"] = str(wait)
+    response["Cache-Control"] = "private, no-store"  # the form holds the address typed in
     return response
 
 

@@ -100,7 +100,9 @@ def bad_request(request, exception):
     too_large = isinstance(exception, TOO_LARGE)
     status = 413 if too_large else 400
     if request.path_info.startswith("/api/"):
-        message = "The request body is too large." if too_large else "The request could not be understood."
+        from newsroom.api import PayloadTooLarge
+
+        message = PayloadTooLarge.default_detail if too_large else "The request could not be understood."
         body = {"code": "too_large" if too_large else "bad_request", "message": message, "errors": {}}
         response = JsonResponse(body, status=status)
     else:

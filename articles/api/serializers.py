@@ -12,7 +12,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
 from authors.models import Author
-from comments.moderation import visible_text
+from comments.moderation import NO_NAME, NO_TEXT, visible_field
 from comments.rendering import public_name, public_text, public_url
 from newsroom import fragments, page_cache
 from newsroom.api import IdField, StrictFieldsMixin
@@ -599,18 +599,10 @@ class CommentPostSerializer(StrictFieldsMixin, serializers.Serializer):
     validate_url = validate_website
 
     def validate_name(self, name):
-        return self._visible(name, "Tell us the name to show with your comment.")
+        return visible_field(name, NO_NAME, serializers.ValidationError)  # as the site's form takes it
 
     def validate_comment(self, text):
-        return self._visible(text, "Write something before you post.")
-
-    @staticmethod
-    def _visible(value, empty_message):
-        """As the site's form takes it: without characters that change how text shows (moderation)."""
-        value = visible_text(value).strip()
-        if not value:
-            raise serializers.ValidationError(empty_message)
-        return value
+        return visible_field(text, NO_TEXT, serializers.ValidationError)
 
     def validate(self, attrs):
         attrs = super().validate(attrs)

@@ -584,9 +584,10 @@ class ArticleViewSet(
     @extend_schema(
         summary="Add a correction or update",
         description="Shown to readers at the foot of the article, dated now, as the admin's Corrections are. "
-        "Whoever may edit the article may add one: editors any article, reporters their own drafts. The "
-        "article is saved with it (its `version` goes up). Corrections are not changed or removed through "
-        "the API: a newsroom's record of what it got wrong stays.",
+        "Only on an article that has been published (a draft's text is simply changed: 400 otherwise), by "
+        "whoever may edit it: editors any article, reporters their own drafts (a story of theirs withdrawn "
+        "back to draft). The article is saved with it (its `version` goes up). Corrections are not changed "
+        "or removed through the API: a newsroom's record of what it got wrong stays.",
         request=CorrectionWriteSerializer,
         responses={201: ArticleDetailSerializer},
         examples=[

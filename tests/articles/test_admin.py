@@ -912,6 +912,9 @@ def test_corrections_can_be_added_only_once_the_story_has_run(client_as, editor)
 
     assert draft_form["corrections-MAX_NUM_FORMS"] == "0"
     assert published_form["corrections-MAX_NUM_FORMS"] != "0"
+    forced = add_inline_rows(draft_form, "corrections", [{"kind": "correction", "note": "Draft fix."}])
+    client.post(change_url(draft), forced)  # a row sent all the same is not taken
+    assert not draft.corrections.exists()
 
 
 def test_the_delete_page_lists_what_goes_without_the_links_to_tags(client_as, editor):

@@ -145,3 +145,19 @@ def test_a_reporter_cannot_rewrite_the_note_an_editor_left_on_their_draft(client
     assert own.pk == draft.editorial_notes.get(text="They answered.").pk
     editor_page = client_as(editor).get(url).content.decode()
     assert "They answered." in editor_page and "Needs a second source." in editor_page
+
+
+def test_an_editor_cannot_rewrite_a_reporters_note_signed_by_the_reporter(client_as, editor, reporter):
+    from .admin_forms import form_data
+
+    draft = ArticleFactory(authors=[AuthorFactory(user=reporter)], created_by=reporter)
+    EditorialNote.objects.create(article=draft, text="Source is the harbourmaster.", written_by=reporter)
+    client = client_as(editor)
+    url = reverse("admin:articles_article_change", args=[draft.pk])
+    data = form_data(client.get(url))
+    data["editorial_notes-0-text"] = "No source needed."
+
+    assert client.post(url, data).status_code == 302
+    assert list(draft.editorial_notes.values_list("text", "written_by")) == [
+        ("Source is the harbourmaster.", reporter.pk)
+    ]

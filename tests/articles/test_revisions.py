@@ -69,8 +69,9 @@ def test_history_lists_each_edit_with_its_user_and_an_old_version_can_be_restore
 
     assert response.status_code == 302 and response["Location"] == change_url(article)
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
-        "“Second headline” has the words of the version you chose again. Its workflow state (draft) and its "
-        "corrections are as they were; the history keeps the words it had before."
+        "“Second headline” is again as the version you chose had it: its words, picture, bylines, tags and "
+        "“Read more” links. Its workflow state (draft) and its corrections are as they were; the history "
+        "keeps what it had before."
     ]
     article.refresh_from_db()
     assert article.headline == "Second headline"
