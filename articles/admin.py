@@ -1001,11 +1001,20 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
                 services.schedule_article(article=article, by=request.user, at=article.publish_at)
                 done = f"Scheduled for {timezone.localtime(article.publish_at):%d %b %Y %H:%M %Z}."
             elif "_unpublish" in post:
+                was_scheduled = article.status == Article.Status.SCHEDULED
                 services.unpublish_article(article=article, by=request.user)
-                done = "Unpublished: readers no longer see it."
+                # Readers never saw a scheduled story: it comes off the schedule, not off the site.
+                done = (
+                    "Taken off the schedule." if was_scheduled else "Unpublished: readers no longer see it."
+                )
             elif "_return_to_draft" in post:
                 services.return_to_draft(article=article, by=request.user)
-                done = "Sent back to draft: its writer can edit it again (add an editorial note to say why)."
+                first_new = int(post.get("editorial_notes-INITIAL_FORMS") or 0)
+                new_notes = range(first_new, int(post.get("editorial_notes-TOTAL_FORMS") or 0))
+                noted = any(post.get(f"editorial_notes-{n}-text", "").strip() for n in new_notes)
+                done = "Sent back to draft: its writer can edit it again" + (
+                    "." if noted else " (add an editorial note to say why)."
+                )
         except (PermissionDenied, ValidationError) as error:
             # The edits are kept; only the workflow step is refused, and the editor is told why.
             self.message_user(

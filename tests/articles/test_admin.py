@@ -465,6 +465,17 @@ def test_a_time_typed_for_a_story_is_never_ignored(client_as, editor, state, but
     assert scheduled.status_code == 302 and snapshot(article)[1] == Status.SCHEDULED
 
 
+def test_unpublishing_a_scheduled_story_says_it_came_off_the_schedule(client_as, editor):
+    """Readers never saw it: "Unpublished: readers no longer see it" was not true."""
+    article = ArticleFactory(scheduled=True)
+    client = client_as(editor)
+
+    response = client.post(change_url(article), edit(client, article, _unpublish="1"))
+
+    assert response.status_code == 302 and "Taken off the schedule." in messages_of(response)
+    assert snapshot(article)[1:3] == (Status.UNPUBLISHED, None)
+
+
 def test_a_scheduled_story_published_early_with_its_time_untouched_goes_out(client_as, editor):
     article = ArticleFactory(scheduled=True, authors=[AuthorFactory()])
     client = client_as(editor)

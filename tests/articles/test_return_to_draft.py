@@ -61,7 +61,10 @@ def test_the_admin_button_sends_it_back_with_the_note_written_beside_it(client_a
     response = client.post(url, {**data, "_return_to_draft": "1"})
 
     assert response.status_code == 302
-    assert any("Sent back to draft" in str(m) for m in get_messages(response.wsgi_request))
+    # The note is written: the message does not ask for one.
+    assert "Sent back to draft: its writer can edit it again." in [
+        str(m) for m in get_messages(response.wsgi_request)
+    ]
     in_review.refresh_from_db()
     assert in_review.status == Status.DRAFT
     assert list(in_review.editorial_notes.values_list("text", "written_by")) == [
