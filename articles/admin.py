@@ -347,14 +347,22 @@ class EditorialNoteInline(FollowsArticlePermissions, admin.StackedInline):
     model = EditorialNote
     formset = NotesFormSet
     extra = 0
-    fields = ["text", "written_by", "written_at"]
-    readonly_fields = ["written_by", "written_at"]
+    fields = ["text", "writer", "written_at"]
+    readonly_fields = ["writer", "written_at"]
     verbose_name = "editorial note"
     verbose_name_plural = "editorial notes (staff only, never shown to readers)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("written_by")
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         return type(formset.__name__, (formset,), {"user": request.user})
+
+    @admin.display(description="Written by")
+    def writer(self, note):
+        """The name, not a link to the user's page: those are the administrator's, and refused to editors."""
+        return display_name(note.written_by) if note.written_by_id else "—"
 
 
 class WorkflowEventInline(admin.TabularInline):

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from articles.models import EditorialNote
 from tests.factories import ArticleFactory, AuthorFactory, TagFactory
+from tests.site_data import page
 
 pytestmark = pytest.mark.django_db
 
@@ -66,10 +67,15 @@ def test_a_note_is_not_in_the_api_even_for_staff(client_as, editor, article_with
 def test_staff_see_and_write_notes_in_the_admin(client_as, editor, article_with_note):
     from .admin_forms import add_inline_rows, form_data
 
+    editor.first_name, editor.last_name = "Erin", "Desk"
+    editor.save()
     client = client_as(editor)
     url = reverse("admin:articles_article_change", args=[article_with_note.pk])
     response = client.get(url)
     assert SECRET in response.content.decode()
+    # The writer by name, with no link to the user pages (refused to editors).
+    writer = page(response).select_one(".field-writer .readonly")
+    assert writer.get_text(strip=True) == "Erin Desk" and writer.find("a") is None
     data = add_inline_rows(form_data(response), "editorial_notes", [{"text": "Check the ferry times."}])
     assert client.post(url, data).status_code == 302
     notes = list(article_with_note.editorial_notes.values_list("text", "written_by"))
