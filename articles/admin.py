@@ -550,7 +550,8 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
         "published_at",
     ]
     list_select_related = ["section"]
-    search_fields = ["headline", "dek", "slug"]
+    # A story is looked for by its words and by who wrote it ("Quillon" found nothing).
+    search_fields = ["headline", "dek", "slug", "bylines__author__display_name"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["tags", "lead_image", "section"]

@@ -914,6 +914,17 @@ def test_deleting_a_live_story_says_what_goes_with_it_and_offers_unpublish(clien
     assert "This story is on the site now" not in draft_page.content.decode()
 
 
+def test_the_article_list_finds_a_story_by_its_writer(client_as, editor):
+    quillon = AuthorFactory(display_name="Marta Quillon")
+    hers = ArticleFactory(headline="Pier lights", authors=[quillon, AuthorFactory(display_name="Ada Quill")])
+    ArticleFactory(headline="Ferry fares")
+
+    response = client_as(editor).get(CHANGELIST_URL, {"q": "Quill"})
+
+    assert response.status_code == 200
+    assert [a.pk for a in response.context["cl"].result_list] == [hers.pk]  # once, though two bylines match
+
+
 def test_corrections_can_be_added_only_once_the_story_has_run(client_as, editor):
     draft, published = ArticleFactory(), ArticleFactory(published=True)
     client = client_as(editor)
