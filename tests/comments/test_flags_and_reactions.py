@@ -67,7 +67,8 @@ def test_logged_in_readers_react_and_can_take_it_back(article, reader):
     token = csrf_from(page)
     client.post(f"/comments/react/{comment.pk}/like/", {"csrfmiddlewaretoken": token})
     assert CommentFlag.objects.filter(comment=comment, user=reader, flag="I liked it").count() == 1
-    assert "&#128077; 1" in client.get(article.get_absolute_url()).content.decode()
+    after = client.get(article.get_absolute_url()).content.decode()
+    assert "&#128077; 1" in after and 'aria-label="Like, 1 so far"' in after  # the count, heard too
     client.post(f"/comments/react/{comment.pk}/dislike/", {"csrfmiddlewaretoken": token})
     assert list(CommentFlag.objects.values_list("flag", flat=True)) == ["I disliked it"]
     client.post(f"/comments/react/{comment.pk}/dislike/", {"csrfmiddlewaretoken": token})
