@@ -153,6 +153,10 @@ def test_share_links_are_plain_links_with_the_canonical_url_and_headline(client,
     assert "/share?text=" in links["share-mastodon"]
     assert links["share-email"].startswith("mailto:?subject=")
     assert links["share-copy"] == url
+    # Those that open a new tab (the networks) say so to screen readers.
+    new_tab = {a["class"][0] for a in soup.select(".share a") if a.get("target") == "_blank"}
+    said = {a["class"][0] for a in soup.select(".share a") if "(opens in a new tab)" in a.get_text()}
+    assert new_tab == said == set(links) - {"share-email", "share-copy"}
     # No third-party scripts and no inline ones: every script is our own file under /static/.
     scripts = [s for s in soup.find_all("script") if s.get("type") != "application/ld+json"]
     assert "/static/js/site.js" in [s.get("src") for s in scripts]
