@@ -45,15 +45,18 @@ VERSION_PREFIX = "pagever:"
 # Every entry depends on it: its version changes when the cache comes back from an outage in which version
 # bumps may have been lost (newsroom/cache.py, RECOVERY_KEY).
 RECOVERY_DEP = "cache-recovered"
-# Pages the cache may keep, by URL name; the list deps say which lists each one shows.
+# Pages the cache may keep, by URL name, with the query parameters each reads (a list's page, the search,
+# an article's page of comments); the list deps say which lists each one shows. Other parameters do not
+# change the page: a link shared as `?utm_source=...` or `?fbclid=...` (a new value on every click from some
+# networks) is the same page, and was a miss and a new entry each time.
 CACHEABLE = {
-    "articles:home",
-    "articles:section",
-    "articles:tag",
-    "articles:detail",
-    "articles:search",
-    "authors:detail",
-    "authors:index",
+    "articles:home": (),
+    "articles:section": ("page",),
+    "articles:tag": ("page",),
+    "articles:detail": ("comments_page",),
+    "articles:search": ("page", "q"),
+    "authors:detail": ("page",),
+    "authors:index": (),
 }
 # Search results depend on it: bylines, tags and their names are in the articles' search documents too.
 SEARCH_DEP = "search"
@@ -255,18 +258,11 @@ def local_key(environ) -> tuple:
     )
 
 
-# The query parameters the reader pages read (a list's page, the search, an article's page of comments).
-# Others do not change the page: a link shared as `?utm_source=...` or `?fbclid=...` (a new value on every
-# click from some networks) is the same page, and was a miss and a new entry each time.
-PAGE_PARAMS = ("comments_page", "page", "q")
-
-
-def _page_key(request) -> str:
-    # The scheme too: a page stored from HTTPS (with its HSTS header) is never the answer to plain HTTP,
-    # which must get SecurityMiddleware's redirect.
-    query = urlencode(
-        [(name, request.GET.getlist(name)) for name in PAGE_PARAMS if name in request.GET], True
-    )
+def _page_key(request, params) -> str:
+    """The page's key: its address with only the query parameters `params` its view reads (CACHEABLE).
+    The scheme too: a page stored from HTTPS (with its HSTS header) is never the answer to plain HTTP, which
+    must get SecurityMiddleware's redirect."""
+    query = urlencode([(name, request.GET.getlist(name)) for name in params if name in request.GET], True)
     raw = f"{request.scheme}://{request.get_host()}{request.path}?{query}".encode()
     return PAGE_PREFIX + hashlib.md5(raw, usedforsecurity=False).hexdigest()
 
@@ -310,13 +306,13 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not (enabled() and is_public_request(request)):
             return self.get_response(request)
-        key = _page_key(request)
         recent = _recent(local_key(request.META))  # only pages that may be kept: no need to resolve the URL
         hit = recent and recent[1]
         if hit is None:
             url_name = _url_name(request)
             if url_name not in CACHEABLE:
                 return self.get_response(request)
+            key = _page_key(request, CACHEABLE[url_name])
             hit = self._lookup(request, key)
         request.page_cache_public = True
         if hit is not None:

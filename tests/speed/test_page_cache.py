@@ -297,7 +297,7 @@ def test_parameters_no_page_reads_share_the_page(client, story):
     warm(client, [url, f"/{story.section.slug}/"])
 
     shared = client.get(f"{url}?utm_source=mastodon&fbclid=IwAR0x{story.pk}")
-    section = client.get(f"/{story.section.slug}/?utm_campaign=winter")
+    section = client.get(f"/{story.section.slug}/?utm_campaign=winter&q=ferry")  # a list reads no `q`
     comments_page = client.get(f"{url}?comments_page=2&utm_source=x")
 
     assert shared.status_code == 200 and shared["X-Page-Cache"] == "hit"
@@ -305,6 +305,7 @@ def test_parameters_no_page_reads_share_the_page(client, story):
     assert section["X-Page-Cache"] == "hit"
     assert comments_page["X-Page-Cache"] == "miss"  # another page of comments: a page of its own
     assert client.get(f"{url}?utm_source=y&comments_page=2")["X-Page-Cache"] == "hit"
+    assert client.get(f"{url}?page=2")["X-Page-Cache"] == "hit"  # an article has no `page`
 
 
 def test_post_is_never_answered_from_the_cache(client, story):
