@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
@@ -458,6 +459,14 @@ def data_confirm(request, token):
         data_request = services.data_request_from_token(token)
     except services.LinkExpired as error:
         return _page(request, title="This link does not work", message=str(error), status=404, tone="error")
+    if data_request.done_at:
+        done = (
+            "We sent the copy of your comment data to your address"
+            if data_request.kind == "export"
+            else "Your comment data was erased"
+        )
+        when = date_format(timezone.localtime(data_request.done_at), "j F Y, H:i")
+        return _page(request, title="Already done", message=f"{done} on {when}.", tone="success")
     if data_request.confirmed_at:
         return _page(request, title="Already on its way", message="We have already started this request.")
     if request.method == "POST":

@@ -272,7 +272,9 @@ def test_export_by_email_sends_json_to_that_address_only(article):
     assert set(rows[0]) >= {"name", "email", "website", "ip_address", "date", "article", "text"}
     assert rows[0]["article"] == article.headline and rows[0]["state"] == "held"
     assert DataRequest.objects.get().email == ""  # done: the request forgets the address
-    assert client.post(link, {"csrfmiddlewaretoken": csrf_from(page)}).status_code == 200
+    again = client.post(link, {"csrfmiddlewaretoken": csrf_from(page)})
+    assert again.status_code == 200 and "Already done" in again.content.decode()
+    assert "We sent the copy of your comment data to your address on " in again.content.decode()
     assert len([m for m in mail.outbox if m.attachments]) == 1
 
 
