@@ -968,9 +968,29 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
             return
         for name, value in getattr(request, "article_workflow_state", {}).items():
             setattr(obj, name, value)
+        unchanged_story = change and self._only_settings_changed(request, form)
+        updated_at = obj.updated_at
         super().save_model(request, obj, form, change)
+        if unchanged_story:
+            # Comments closed, the story featured, its sharing settings: saved (and the pages showing it
+            # refreshed), but not "Updated" for readers nor in the feeds, which is for what the story says.
+            Article.objects.filter(pk=obj.pk).update(updated_at=updated_at)
+            obj.updated_at = updated_at
         if getattr(request, "article_recovered", False):
             services.record_recovery(article=obj, by=request.user)
+
+    # Fields that say how the story is shown or shared, not what it says.
+    SETTINGS = {"comments_enabled", "is_featured", "is_breaking", "share_on_publish", "share_text"}
+
+    def _only_settings_changed(self, request, form) -> bool:
+        formsets = getattr(request, "article_formsets", [])
+        return (
+            form.has_changed()
+            and set(form.changed_data) <= self.SETTINGS | {"expected_version"}
+            and not any(name in request.POST for name in WORKFLOW_ACTIONS)
+            and not hasattr(request, "article_workflow_state")
+            and not any(f.has_changed() for f in formsets if f.model is not EditorialNote)
+        )
 
     @staticmethod
     def _only_staff_notes_changed(request, form) -> bool:
