@@ -972,15 +972,15 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
         updated_at = obj.updated_at
         super().save_model(request, obj, form, change)
         if unchanged_story:
-            # Comments closed, the story featured, its sharing settings: saved (and the pages showing it
-            # refreshed), but not "Updated" for readers nor in the feeds, which is for what the story says.
+            # Comments closed or opened, its sharing settings: saved (and the pages showing it refreshed),
+            # but not "Updated" for readers nor in the feeds, which is for what the story says.
             Article.objects.filter(pk=obj.pk).update(updated_at=updated_at)
             obj.updated_at = updated_at
         if getattr(request, "article_recovered", False):
             services.record_recovery(article=obj, by=request.user)
 
-    # Fields that say how the story is shown or shared, not what it says.
-    SETTINGS = {"comments_enabled", "is_featured", "is_breaking", "share_on_publish", "share_text"}
+    # Fields that say how readers may answer the story and where it is shared, not what it says.
+    SETTINGS = {"comments_enabled", "share_on_publish", "share_text"}
 
     def _only_settings_changed(self, request, form) -> bool:
         formsets = getattr(request, "article_formsets", [])

@@ -465,7 +465,7 @@ def test_a_time_typed_for_a_story_is_never_ignored(client_as, editor, state, but
     assert scheduled.status_code == 302 and snapshot(article)[1] == Status.SCHEDULED
 
 
-def test_closing_comments_or_featuring_a_story_does_not_mark_it_updated(client, client_as, editor):
+def test_closing_comments_does_not_mark_a_story_updated(client, client_as, editor):
     """ "Updated" (on the page, in JSON-LD and the feeds) is for what the story says."""
     from datetime import timedelta
 
@@ -475,12 +475,12 @@ def test_closing_comments_or_featuring_a_story_does_not_mark_it_updated(client, 
     admin_client = client_as(editor)
 
     closed = admin_client.post(
-        change_url(story), edit(admin_client, story, comments_enabled="", is_featured="on")
+        change_url(story), edit(admin_client, story, comments_enabled="", share_text="Pier open")
     )
 
     assert closed.status_code == 302
     story.refresh_from_db()
-    assert (story.comments_enabled, story.is_featured, story.updated_at) == (False, True, month_ago)
+    assert (story.comments_enabled, story.share_text, story.updated_at) == (False, "Pier open", month_ago)
     client.logout()
     page = client.get(story.get_absolute_url()).content.decode()
     assert "Comments are closed on this article." in page and "Updated" not in page
