@@ -65,8 +65,25 @@ def can_recover(user) -> bool:
     return user.has_perm("articles.edit_any_article") and user.has_perm("articles.add_article")
 
 
+class NamesTheSlugsHolder(forms.ModelForm):
+    """A slug already taken is refused naming what has it: "Tag with this Slug already exists." left the
+    editor to find the tag "Ferries" that "ferries" belonged to."""
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        model = type(self.instance)
+        holder = model.objects.filter(slug=slug).exclude(pk=self.instance.pk).first()
+        if holder is not None:
+            name = model._meta.verbose_name
+            raise ValidationError(
+                f"The {name} “{holder}” already has the slug “{slug}”: use it, or choose another."
+            )
+        return slug
+
+
 @admin.register(Section)
 class SectionAdmin(StrictInputMixin, admin.ModelAdmin):
+    form = NamesTheSlugsHolder
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -75,6 +92,7 @@ class SectionAdmin(StrictInputMixin, admin.ModelAdmin):
 
 @admin.register(Tag)
 class TagAdmin(StrictInputMixin, admin.ModelAdmin):
+    form = NamesTheSlugsHolder
     list_display = ["name", "slug", "article_count"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]

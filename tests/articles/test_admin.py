@@ -993,3 +993,22 @@ def test_deleting_several_stories_names_those_on_the_site_first(client_as, edito
     assert f'{change_url(live)}">Ferry strike called off</a>.' in warning
     assert "Draft about the pier" not in warning
     assert Article.objects.count() == 2
+
+
+@pytest.mark.parametrize("kind", ["tag", "section"])
+def test_a_slug_already_taken_names_what_has_it(client_as, editor, kind):
+    from articles.models import Section, Tag
+
+    model, factory = (Tag, TagFactory) if kind == "tag" else (Section, SectionFactory)
+    factory(name="Ferries", slug="ferries")
+    url = reverse(f"admin:articles_{kind}_add")
+    client = client_as(editor)
+    data = {"name": "ferries", "slug": "ferries", "position": "5", "description": ""}
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["slug"] == [
+        f"The {kind} “Ferries” already has the slug “ferries”: use it, or choose another."
+    ]
+    assert model.objects.count() == 1
