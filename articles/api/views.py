@@ -329,7 +329,8 @@ class ArticleViewSet(
         if not parsed:  # `v12` or `12`: not an ETag, so not a version this client read
             raise exceptions.ParseError(
                 detail=f"If-Match must hold the article's ETag as its ETag header gives it, quotes and all "
-                f'(such as {version_etag(article)}); "{if_match[:40]}" is not one. Nothing was saved.',
+                f"(such as {version_etag(article)}); what was sent, {if_match[:40]} (its quotes missing?), "
+                "is not one. Nothing was saved.",
                 code="malformed_if_match",
             )
         if parsed == ["*"]:

@@ -477,7 +477,10 @@ def test_an_if_match_that_is_no_etag_is_a_400_that_shows_the_form_and_saves_noth
         assert response.status_code == 400
         body = response.json()
         assert body["code"] == "malformed_if_match"
-        assert f'(such as "v{article.version}")' in body["message"] and if_match in body["message"]
+        assert (
+            f'(such as "v{article.version}"); what was sent, {if_match} (its quotes missing?)'
+            in body["message"]
+        )
     assert database_state() == before
     assert Article.objects.get(pk=article.pk).status == Article.Status.PUBLISHED
 
