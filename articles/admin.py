@@ -986,29 +986,9 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
             return
         for name, value in getattr(request, "article_workflow_state", {}).items():
             setattr(obj, name, value)
-        unchanged_story = change and self._only_settings_changed(request, form)
-        updated_at = obj.updated_at
         super().save_model(request, obj, form, change)
-        if unchanged_story:
-            # Comments closed or opened, its sharing settings: saved (and the pages showing it refreshed),
-            # but not "Updated" for readers nor in the feeds, which is for what the story says.
-            Article.objects.filter(pk=obj.pk).update(updated_at=updated_at)
-            obj.updated_at = updated_at
         if getattr(request, "article_recovered", False):
             services.record_recovery(article=obj, by=request.user)
-
-    # Fields that say how readers may answer the story and where it is shared, not what it says.
-    SETTINGS = {"comments_enabled", "share_on_publish", "share_text"}
-
-    def _only_settings_changed(self, request, form) -> bool:
-        formsets = getattr(request, "article_formsets", [])
-        return (
-            form.has_changed()
-            and set(form.changed_data) <= self.SETTINGS | {"expected_version"}
-            and not any(name in request.POST for name in WORKFLOW_ACTIONS)
-            and not hasattr(request, "article_workflow_state")
-            and not any(f.has_changed() for f in formsets if f.model is not EditorialNote)
-        )
 
     @staticmethod
     def _only_staff_notes_changed(request, form) -> bool:
@@ -1056,9 +1036,11 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
                 )
             elif "_return_to_draft" in post:
                 services.return_to_draft(article=article, by=request.user)
-                first_new = int(post.get("editorial_notes-INITIAL_FORMS") or 0)
-                new_notes = range(first_new, int(post.get("editorial_notes-TOTAL_FORMS") or 0))
-                noted = any(post.get(f"editorial_notes-{n}-text", "").strip() for n in new_notes)
+                noted = any(  # the notes saved with this step (their formset was saved just before)
+                    getattr(formset, "new_objects", None)
+                    for formset in getattr(request, "article_formsets", [])
+                    if formset.model is EditorialNote
+                )
                 done = "Sent back to draft: its writer can edit it again" + (
                     "." if noted else " (add an editorial note to say why)."
                 )

@@ -24,7 +24,7 @@ from newsroom.throttles import DataRequestThrottle
 
 from . import services, tokens
 from .forms import DataRequestForm, NotificationSettingForm, ReaderCommentForm, ReportForm
-from .models import AuthorNotificationSetting, CommentReport, ReaderComment
+from .models import AuthorNotificationSetting, CommentReport, OutgoingMail, ReaderComment
 from .moderation import Refused, closed_reason
 from .queries import max_level
 
@@ -452,6 +452,25 @@ def data_request(request):
     return response
 
 
+def _done_message(data_request) -> str:
+    """What became of a request already carried out: an erasure is done when it is recorded; an export is
+    a mail, said to be sent only once the mail server took it."""
+
+    def when(moment):
+        return date_format(timezone.localtime(moment), "j F Y, H:i T")
+
+    if data_request.kind != "export":
+        return f"Your comment data was erased on {when(data_request.done_at)}."
+    sent_at = (
+        OutgoingMail.objects.filter(dedupe_key=f"export:{data_request.pk}")
+        .values_list("sent_at", flat=True)
+        .first()
+    )
+    if sent_at:
+        return f"We emailed the copy of your comment data to your address on {when(sent_at)}."
+    return "The copy of your comment data is ready and on its way to your address."
+
+
 @csrf_protect
 @require_http_methods(["GET", "POST"])
 def data_confirm(request, token):
@@ -460,13 +479,7 @@ def data_confirm(request, token):
     except services.LinkExpired as error:
         return _page(request, title="This link does not work", message=str(error), status=404, tone="error")
     if data_request.done_at:
-        done = (
-            "We sent the copy of your comment data to your address"
-            if data_request.kind == "export"
-            else "Your comment data was erased"
-        )
-        when = date_format(timezone.localtime(data_request.done_at), "j F Y, H:i")
-        return _page(request, title="Already done", message=f"{done} on {when}.", tone="success")
+        return _page(request, title="Already done", message=_done_message(data_request), tone="success")
     if data_request.confirmed_at:
         return _page(request, title="Already on its way", message="We have already started this request.")
     if request.method == "POST":

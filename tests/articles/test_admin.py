@@ -465,31 +465,6 @@ def test_a_time_typed_for_a_story_is_never_ignored(client_as, editor, state, but
     assert scheduled.status_code == 302 and snapshot(article)[1] == Status.SCHEDULED
 
 
-def test_closing_comments_does_not_mark_a_story_updated(client, client_as, editor):
-    """ "Updated" (on the page, in JSON-LD and the feeds) is for what the story says."""
-    from datetime import timedelta
-
-    story = ArticleFactory(published=True, headline="Pier reopens", comments_enabled=True)
-    month_ago = timezone.now() - timedelta(days=30)
-    Article.objects.filter(pk=story.pk).update(published_at=month_ago, updated_at=month_ago)
-    admin_client = client_as(editor)
-
-    closed = admin_client.post(
-        change_url(story), edit(admin_client, story, comments_enabled="", share_text="Pier open")
-    )
-
-    assert closed.status_code == 302
-    story.refresh_from_db()
-    assert (story.comments_enabled, story.share_text, story.updated_at) == (False, "Pier open", month_ago)
-    client.logout()
-    page = client.get(story.get_absolute_url()).content.decode()
-    assert "Comments are closed on this article." in page and "Updated" not in page
-    admin_client = client_as(editor)
-    admin_client.post(change_url(story), edit(admin_client, story, headline="Pier reopens at last"))
-    story.refresh_from_db()
-    assert story.updated_at > month_ago  # what it says changed: updated
-
-
 def test_unpublishing_a_scheduled_story_says_it_came_off_the_schedule(client_as, editor):
     """Readers never saw it: "Unpublished: readers no longer see it" was not true."""
     article = ArticleFactory(scheduled=True)

@@ -73,6 +73,18 @@ def test_the_admin_button_sends_it_back_with_the_note_written_beside_it(client_a
     assert 'name="_return_to_draft"' not in client.get(url).content.decode()  # a draft now
 
 
+def test_sent_back_without_a_note_the_message_asks_for_one(client_as, editor, in_review):
+    url = reverse("admin:articles_article_change", args=[in_review.pk])
+    client = client_as(editor)
+
+    response = client.post(url, {**form_data(client.get(url)), "_return_to_draft": "1"})
+
+    assert response.status_code == 302
+    assert "Sent back to draft: its writer can edit it again (add an editorial note to say why)." in [
+        str(m) for m in get_messages(response.wsgi_request)
+    ]
+
+
 def test_the_api_sends_it_back_for_editors_only(editor, reporter, in_review):
     def as_user(user):
         api = APIClient()

@@ -274,7 +274,7 @@ def test_export_by_email_sends_json_to_that_address_only(article):
     assert DataRequest.objects.get().email == ""  # done: the request forgets the address
     again = client.post(link, {"csrfmiddlewaretoken": csrf_from(page)})
     assert again.status_code == 200 and "Already done" in again.content.decode()
-    assert "We sent the copy of your comment data to your address on " in again.content.decode()
+    assert "We emailed the copy of your comment data to your address on " in again.content.decode()
     assert len([m for m in mail.outbox if m.attachments]) == 1
 
 
@@ -311,6 +311,23 @@ def test_erasure_by_email_anonymises_every_comment_including_held(article):
     assert set(mine.values_list("comment", flat=True)) == {"[removed at the commenter's request]"}
     kept.refresh_from_db()
     assert kept.user_email == "other@example.net" and kept.comment == "not mine"
+    again = client.get(link).content.decode()
+    assert "Already done" in again and "Your comment data was erased on " in again
+
+
+def test_an_export_whose_mail_has_not_gone_yet_is_not_said_to_be_sent(article, monkeypatch):
+    from comments import mail as comment_mail
+
+    make_comment(article, text="mine")
+    client, link = _request("export")
+    monkeypatch.setattr(comment_mail, "send_outgoing", lambda mail_id: False)  # the mail server is away
+    client.post(link, {"csrfmiddlewaretoken": csrf_from(client.get(link))})
+    assert OutgoingMail.objects.get(dedupe_key__startswith="export:").sent_at is None
+
+    again = client.get(link).content.decode()
+
+    assert "The copy of your comment data is ready and on its way to your address." in again
+    assert "We emailed" not in again
 
 
 def test_an_erasure_confirmed_while_the_broker_is_away_is_done_when_it_is_back(article, monkeypatch, caplog):
