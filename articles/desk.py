@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.db.models import Case, Count, F, Q, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
@@ -164,9 +163,7 @@ def undelivered_mail_pile(user) -> Pile | None:
         return None
     from comments.models import OutgoingMail
 
-    given_up = OutgoingMail.objects.filter(
-        sent_at__isnull=True, attempts__gte=settings.COMMENTS_MAIL_MAX_RETRIES
-    )
+    given_up = OutgoingMail.objects.given_up()
     return Pile(
         "mail",
         "Comment mail given up",

@@ -4,10 +4,9 @@ for users with `newsroom_comments.view_commenter_personal_data` (superusers; no 
 import json
 import logging
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpResponse
 from django.template.defaultfilters import pluralize
@@ -391,11 +390,10 @@ class MailStateFilter(admin.SimpleListFilter):
         return [("given_up", "Given up"), ("waiting", "Waiting for a retry")]
 
     def queryset(self, request, queryset):
-        given_up = Q(attempts__gte=settings.COMMENTS_MAIL_MAX_RETRIES)
         if self.value() == "given_up":
-            return queryset.filter(given_up)
+            return queryset.given_up()
         if self.value() == "waiting":
-            return queryset.exclude(given_up)
+            return queryset.still_trying()
         return queryset
 
 

@@ -135,6 +135,17 @@ class PendingComment(models.Model):
         return f"Pending comment {self.pk}"
 
 
+class OutgoingMailQuerySet(models.QuerySet):
+    """Unsent mail is still being tried until it has failed COMMENTS_MAIL_MAX_RETRIES times; then it is given
+    up (retention deletes it when its link expires)."""
+
+    def still_trying(self):
+        return self.filter(sent_at__isnull=True, attempts__lt=settings.COMMENTS_MAIL_MAX_RETRIES)
+
+    def given_up(self):
+        return self.filter(sent_at__isnull=True, attempts__gte=settings.COMMENTS_MAIL_MAX_RETRIES)
+
+
 class OutgoingMail(models.Model):
     """The outbox: written in the transaction that causes the mail, sent by a task. Once sent, the address
     and the text are blanked; the row stays a while so `dedupe_key` keeps a message from going out twice."""
@@ -163,6 +174,8 @@ class OutgoingMail(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     tried_at = models.DateTimeField(null=True, blank=True, help_text="When the last try failed.")
     last_error = models.CharField(max_length=300, blank=True)
+
+    objects = OutgoingMailQuerySet.as_manager()
 
     def __str__(self):
         return f"{self.get_kind_display()} #{self.pk}"

@@ -37,11 +37,8 @@ def sweep_unsent_mail() -> int:
     now = timezone.now()
     retry_pending = now - timedelta(seconds=settings.COMMENTS_MAIL_RETRY_BACKOFF_MAX + 60)
     ids = list(
-        OutgoingMail.objects.filter(
-            created_at__lt=now - timedelta(minutes=5),
-            sent_at__isnull=True,
-            attempts__lt=settings.COMMENTS_MAIL_MAX_RETRIES,
-        )
+        OutgoingMail.objects.still_trying()
+        .filter(created_at__lt=now - timedelta(minutes=5))
         .filter(Q(tried_at__isnull=True) | Q(tried_at__lt=retry_pending))
         .order_by("created_at")
         .values_list("pk", flat=True)[:500]
