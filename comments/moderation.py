@@ -14,6 +14,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from .models import HoldRule, PendingComment, ReaderComment
+from .rendering import INVISIBLE
 
 LINK_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 
@@ -54,28 +55,8 @@ def closed_reason(article) -> str:
     return ""
 
 
-# Characters that change how text shows, or hide inside a word, without being seen: the bidirectional
-# controls (a right-to-left override shows "lerdnuocs" as "scoundrel", or turns a name around), the
-# zero-width space, word joiner, invisible operators and byte-order mark, the soft hyphen. Taken out of what
-# readers post.
-INVISIBLE = dict.fromkeys(
-    [
-        0x00AD,
-        0x180E,
-        0x200B,
-        0x200E,
-        0x200F,
-        *range(0x202A, 0x202F),
-        *range(0x2060, 0x2065),
-        *range(0x2066, 0x206A),
-    ]
-    + [0xFEFF]
-)
-
-
 def visible_text(text: str) -> str:
-    """What a reader posted, without the characters above (the joiners that shape emoji and some scripts
-    stay)."""
+    """What a reader posted, without the characters that do not show (rendering.INVISIBLE)."""
     return (text or "").translate(INVISIBLE)
 
 
