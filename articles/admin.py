@@ -512,14 +512,11 @@ class ArticleAdminForm(forms.ModelForm):
     def _check_the_body_is_kept(self, body, action):
         """Checked with the form, next to the body, so a refused step saves nothing (the workflow step, run
         after the save, found the empty body only once the rest was saved)."""
-        if body is None or services.has_content(body) or action in ("_unpublish", "_return_to_draft"):
+        if body is None or action in ("_unpublish", "_return_to_draft"):
             return
-        if action in self.GOING_OUT:
-            self.add_error(
-                "body", f"Write the story (text or a picture) before it is {self.GOING_OUT[action]}."
-            )
-        elif services.must_keep_a_body(self.instance):
-            self.add_error("body", services.BODY_KEPT)
+        going_out_as = self.GOING_OUT.get(action, "")
+        if refusal := services.body_refusal(article=self.instance, body=body, going_out_as=going_out_as):
+            self.add_error("body", refusal)
 
     def _check_no_one_saved_since(self):
         """Refuse the save if the article changed after this form was opened (optimistic locking).

@@ -67,13 +67,23 @@ def must_keep_a_byline(article: Article) -> bool:
     return article.pk is not None and article.status in (Status.SCHEDULED, Status.PUBLISHED)
 
 
-# Nor its body: emptied on the site, the page showed a headline over nothing; emptied on the schedule, the
-# story was refused at its time with no one told, and sat overdue.
+NEEDS_A_BODY = "An article needs a body with text or a picture before it is {}."
 BODY_KEPT = (
     "A published or scheduled article keeps a body with text or a picture. To take it off the site or the "
     "schedule, unpublish it."
 )
-must_keep_a_body = must_keep_a_byline
+
+
+def body_refusal(*, article: Article, body: str, going_out_as: str = "") -> str:
+    """Why `body` cannot be saved on `article`, or "": the admin's form and the API ask before saving. A
+    story sent out (`going_out_as` "published", say) needs one with something in it, and one on the site or
+    the schedule keeps it: emptied on the site, the page showed a headline over nothing; emptied on the
+    schedule, the story was refused at its time with no one told."""
+    if has_content(body):
+        return ""
+    if going_out_as:
+        return NEEDS_A_BODY.format(going_out_as)
+    return BODY_KEPT if must_keep_a_byline(article) else ""
 
 
 def can_publish(user) -> bool:
@@ -207,7 +217,7 @@ def _require_ready(article: Article, verb: str) -> None:
     if not article.bylines.exists():
         raise ValidationError(f"An article needs at least one byline before it is {verb}.")
     if not has_content(article.body):
-        raise ValidationError(f"An article needs a body with text or a picture before it is {verb}.")
+        raise ValidationError(NEEDS_A_BODY.format(verb))
 
 
 def has_content(body: str) -> bool:

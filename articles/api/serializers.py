@@ -421,12 +421,9 @@ class ArticleWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         return articles
 
     def validate_body(self, body):
-        if (
-            self.instance is not None
-            and services.must_keep_a_body(self.instance)
-            and not services.has_content(sanitize_html(body))  # as it would be saved
-        ):
-            raise serializers.ValidationError(services.BODY_KEPT)
+        # As it would be saved, sanitised; a new article keeps nothing yet.
+        if refusal := services.body_refusal(article=self.instance or Article(), body=sanitize_html(body)):
+            raise serializers.ValidationError(refusal)
         return body
 
     def validate(self, attrs):

@@ -406,7 +406,7 @@ def test_a_reporter_sending_an_empty_story_for_review_stays_on_the_form_and_noth
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["body"] == [
-        "Write the story (text or a picture) before it is sent for review."
+        "An article needs a body with text or a picture before it is sent for review."
     ]
     assert not Article.objects.exists()
 
