@@ -33,7 +33,7 @@ from sharing.models import ShareRecord
 
 from . import services
 from .changes import changes
-from .conflicts import EditConflict, check_version, last_change
+from .conflicts import EditConflict, check_version, last_change, newsroom_time, who_changed
 from .editor import body_form_field
 from .images import ImageUploadField
 from .models import (
@@ -492,7 +492,7 @@ class ArticleAdminForm(forms.ModelForm):
         if status == Article.Status.PUBLISHED:
             return  # a time given to a published story is refused above (ALREADY_PUBLISHED)
         changed = "publish_at" in self.changed_data
-        when = f"{timezone.localtime(at):%H:%M on %d %b %Y}"
+        when = newsroom_time(at)
         if action == "_publish" and (changed or status != Article.Status.SCHEDULED):
             # A scheduled story published early with its time untouched is a deliberate step.
             self.add_error(
@@ -695,14 +695,13 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def _not_saved_view(self, request, article):
-        changed_by, changed_at = last_change(article.pk, request.user)
-        when = f" at {timezone.localtime(changed_at):%H:%M on %d %b %Y}" if changed_at else ""
+        changed = who_changed(*last_change(article.pk, request.user))
         context = {
             **self.admin_site.each_context(request),
             "title": "Not saved",
             "opts": self.model._meta,
             "original": article,
-            "message": f"{changed_by} changed this story{when}, after you opened it. It is "
+            "message": f"{changed}, after you opened it. It is "
             f"{article.get_status_display().lower()} now, and no longer yours to edit, so nothing was saved.",
             "headline": request.POST.get("headline", ""),
             "dek": request.POST.get("dek", ""),
@@ -966,7 +965,6 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
             "status": Article.Status.UNPUBLISHED if ran else Article.Status.DRAFT,
             "publish_at": None,
         }
-        request.article_recovered = True
         request.article_restored = "recover"
         return super().recover_view(request, version_id, extra_context)
 
@@ -984,7 +982,7 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
         for name, value in getattr(request, "article_workflow_state", {}).items():
             setattr(obj, name, value)
         super().save_model(request, obj, form, change)
-        if getattr(request, "article_recovered", False):
+        if getattr(request, "article_restored", None) == "recover":
             services.record_recovery(article=obj, by=request.user)
 
     @staticmethod

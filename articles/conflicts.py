@@ -15,6 +15,16 @@ from newsroom.users import display_name
 from .models import Article
 
 
+def newsroom_time(moment: datetime) -> str:
+    """A moment as staff read it in messages: in the newsroom's zone, "14:09 on 27 Nov 2026"."""
+    return f"{timezone.localtime(moment):%H:%M on %d %b %Y}"
+
+
+def who_changed(changed_by: str, changed_at: datetime | None) -> str:
+    """ "Erin Desk changed this article at 14:09 on 27 Nov 2026" (last_change's answer, said)."""
+    return f"{changed_by} changed this article" + (f" at {newsroom_time(changed_at)}" if changed_at else "")
+
+
 class EditConflict(Exception):
     """Someone saved the article after the editor opened it."""
 
@@ -26,8 +36,7 @@ class EditConflict(Exception):
 
     @property
     def message(self) -> str:
-        when = f" at {timezone.localtime(self.changed_at):%H:%M on %d %b %Y}" if self.changed_at else ""
-        return f"{self.changed_by} changed this article{when}, after you opened it; nothing was saved."
+        return f"{who_changed(self.changed_by, self.changed_at)}, after you opened it; nothing was saved."
 
 
 def lock_version(article_pk: int) -> int | None:

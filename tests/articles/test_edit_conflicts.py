@@ -291,7 +291,7 @@ def test_a_save_after_the_story_stopped_being_the_writers_keeps_the_text(reporte
 
     html = response.content.decode()
     assert response.status_code == 409
-    assert "changed this story at " in html and "It is published now, and no longer yours to edit" in html
+    assert "changed this article at " in html and "It is published now, and no longer yours to edit" in html
     assert "Pier reopens after repairs</textarea>" in html
     assert "<p>The <strong>new</strong> deck is wider.</p>" in html
     draft.refresh_from_db()
