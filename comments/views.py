@@ -21,6 +21,7 @@ from django_comments_xtd.models import DISLIKEDIT_FLAG, LIKEDIT_FLAG
 from articles.models import Article
 from newsroom import security
 from newsroom.throttles import DataRequestThrottle
+from newsroom.views import seconds_to_wait
 
 from . import services, tokens
 from .forms import DataRequestForm, NotificationSettingForm, ReaderCommentForm, ReportForm
@@ -433,7 +434,7 @@ def data_request(request):
                     message="If we hold comments from that address, the link is on its way. It works for "
                     f"{tokens.confirm_max_age().days} days.",
                 )
-            wait = max(1, int(throttle.wait() or 1))
+            wait = seconds_to_wait(throttle)
             minutes = -(-wait // 60)
             form.add_error(
                 None,

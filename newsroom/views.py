@@ -39,11 +39,16 @@ def csrf_failure(request, reason=""):
     return django_csrf_failure(request, reason=reason)
 
 
+def seconds_to_wait(throttle) -> int:
+    """How long a refused client waits, for Retry-After (a whole second at least)."""
+    return max(1, int(throttle.wait() or 1))
+
+
 def throttled(request, throttle, view=None):
     """The site's 429 page, with Retry-After, when `throttle` refuses this request; None when it allows it."""
     if throttle.allow_request(request, view):
         return None
-    wait = max(1, int(throttle.wait() or 1))
+    wait = seconds_to_wait(throttle)
     response = render(request, "429.html", {"retry_after": wait}, status=429)
     response["Retry-After"] = str(wait)
     response["Cache-Control"] = "private, no-store"

@@ -19,7 +19,7 @@ from newsroom.api import IdField, StrictFieldsMixin
 
 from .. import services
 from ..images import ImageUploadField, validate_image_upload
-from ..models import Article, Byline, Correction, EditorialNote, Image, RelatedArticle, Section, Tag
+from ..models import Article, Byline, Correction, Image, RelatedArticle, Section, Tag
 from ..sanitize import sanitize_html
 from .queries import for_api_listing, listing_prefetches
 
@@ -526,7 +526,7 @@ class ReturnToDraftSerializer(StrictFieldsMixin, serializers.Serializer):
     note = serializers.CharField(
         required=False,
         allow_blank=True,
-        max_length=EditorialNote._meta.get_field("text").max_length,
+        max_length=services.NOTE_MAX_LENGTH,
         help_text="Why, for the writer: kept as an editorial note on the story (staff only).",
     )
 
