@@ -327,11 +327,28 @@ class RelatedArticleInline(AutocompleteInputMixin, FollowsArticlePermissions, ad
     verbose_name_plural = "related articles, shown first under “Read more”"
 
 
+class CorrectionsFormSet(DropsRowsGoneFormSet):
+    """A correction once saved stays as readers saw it: shown read-only and without a delete box, as the API
+    neither changes nor removes one (a newsroom's record of what it got wrong). A further one is added."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        if form.instance.pk is not None:
+            for name in ("kind", "note"):
+                form.fields[name].disabled = True
+        return form
+
+    def _should_delete_form(self, form):
+        # can_delete is off, so the DELETE that RowsGoneFormSet marks for a row gone meanwhile is read here.
+        return form in (self.forms[i] for i in self.gone) or super()._should_delete_form(form)
+
+
 class CorrectionInline(FollowsArticlePermissions, admin.StackedInline):
     model = Correction
-    formset = DropsRowsGoneFormSet
+    formset = CorrectionsFormSet
     extra = 0
-    verbose_name_plural = "corrections and updates (readers see these)"
+    can_delete = False
+    verbose_name_plural = "corrections and updates (readers see these; once saved, they stay)"
     # Dated when saved, as the API dates them: not when the form was opened, and not back-dated by hand.
     readonly_fields = ["noted_at"]
 

@@ -939,6 +939,33 @@ def test_corrections_can_be_added_only_once_the_story_has_run(client_as, editor)
     assert not draft.corrections.exists()
 
 
+def test_a_saved_correction_is_shown_read_only_and_cannot_be_changed_or_removed(client_as, editor):
+    article = ArticleFactory(published=True)
+    correction = services.add_correction(
+        article=article, by=editor, kind="correction", note="The pier is 120 m long, not 90 m."
+    )
+    client = client_as(editor)
+    response = client.get(change_url(article))
+    shown = page(response).select_one("#corrections-group")
+    assert "The pier is 120 m long, not 90 m." in shown.get_text()
+    assert shown.select_one("textarea[name='corrections-0-note'][disabled]") is not None
+    assert shown.select_one("input[name='corrections-0-DELETE']") is None
+
+    data = form_data(response)
+    data["corrections-0-note"], data["corrections-0-DELETE"] = "The pier is 90 m long.", "on"
+    add_inline_rows(data, "corrections", [{"kind": "update", "note": "The pier reopens on Monday."}])
+    response = client.post(change_url(article), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    kept, added = article.corrections.order_by("noted_at", "id")
+    assert (kept.pk, kept.note, kept.noted_at) == (
+        correction.pk,
+        "The pier is 120 m long, not 90 m.",
+        correction.noted_at,
+    )
+    assert (added.kind, added.note) == ("update", "The pier reopens on Monday.")
+
+
 def test_the_delete_page_lists_what_goes_without_the_links_to_tags(client_as, editor):
     story = ArticleFactory(headline="Ferry strike called off")
     story.tags.add(TagFactory(name="Ferries"), TagFactory(name="Strikes"))
