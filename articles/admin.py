@@ -276,9 +276,42 @@ class DropsRowsGoneFormSet(RowsGoneFormSet):
     write_again = False
 
 
-class BylineFormSet(RowsGoneFormSet):
+class InOrderFormSet(RowsGoneFormSet):
+    """Rows with a "position" are numbered 0, 1, 2 ... as sent, ties in the order they stand on the page: a
+    row added with "Add another" came with the first row's 0, and a byline list read "0, 0"."""
+
+    names_the_row = None  # the field without which a row is the blank one "Add another" left
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        if self.is_bound:
+            self._number_in_order()
+
+    def _number_in_order(self):
+        try:
+            total = min(int(self.data.get(self.add_prefix("TOTAL_FORMS"), 0)), self.absolute_max)
+        except ValueError:
+            return  # the management form's own error says so
+        rows = []
+        for i in range(total):
+            prefix = self.add_prefix(i)
+            if not self.data.get(f"{prefix}-{self.names_the_row}") or self.data.get(f"{prefix}-DELETE"):
+                continue
+            try:
+                rows.append((int(self.data.get(f"{prefix}-position", "")), i))
+            except ValueError:
+                return  # the field's own error says so
+        renumbered = {f"{self.add_prefix(i)}-position": str(n) for n, (_, i) in enumerate(sorted(rows))}
+        if any(self.data.get(key) != value for key, value in renumbered.items()):
+            self.data = self.data.copy()
+            self.data.update(renumbered)
+
+
+class BylineFormSet(InOrderFormSet):
     """A story on the site, on the schedule or being sent there keeps at least one byline. Checked with the
     form, so a refused "publish" leaves the bylines as they were instead of deleted."""
+
+    names_the_row = "author"
 
     def clean(self):
         super().clean()
@@ -308,7 +341,9 @@ class BylineInline(AutocompleteInputMixin, FollowsArticlePermissions, admin.Tabu
         return field
 
 
-class RelatedFormSet(RowsGoneFormSet):
+class RelatedFormSet(InOrderFormSet):
+    names_the_row = "related"
+
     def clean(self):
         super().clean()
         for form in _kept_forms(self):

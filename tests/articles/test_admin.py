@@ -610,6 +610,36 @@ def test_editor_bulk_publishes_and_unpublishes(client_as, editor):
     assert list(Article.objects.published()) == [live]
 
 
+def test_bylines_are_numbered_in_order_when_a_second_comes_with_the_firsts_position(client_as, editor):
+    names = ("Idris Oak", "Wire Desk", "Ann Lee")
+    first, second, third = (AuthorFactory(display_name=name) for name in names)
+    article = ArticleFactory(authors=[first])
+    client = client_as(editor)
+    data = edit(client, article)
+    add_inline_rows(data, "bylines", [{"author": str(second.pk), "position": "0"}])  # "Add another" gives 0
+
+    response = client.post(change_url(article), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert [(b.author.display_name, b.position) for b in article.bylines.select_related("author")] == [
+        ("Idris Oak", 0),
+        ("Wire Desk", 1),
+    ]
+
+    data = edit(client, article)
+    data["bylines-1-position"] = "0"  # moved to the top: a tie with the first, settled by the page's order
+    data["bylines-0-position"] = "1"
+    add_inline_rows(data, "bylines", [{"author": str(third.pk), "position": "0"}, {"position": "0"}])
+    response = client.post(change_url(article), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert [(b.author.display_name, b.position) for b in article.bylines.select_related("author")] == [
+        ("Wire Desk", 0),
+        ("Ann Lee", 1),
+        ("Idris Oak", 2),
+    ]
+
+
 def test_duplicate_slug_gets_a_form_error_and_saves_nothing(client_as, editor):
     ArticleFactory(slug="harbour-plan", headline="The first one")
     author, section = AuthorFactory(), SectionFactory()
