@@ -870,6 +870,16 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
             return f"Due {date_format(timezone.localtime(article.publish_at), 'SHORT_DATETIME_FORMAT')}"
         return "-"
 
+    def autocomplete_label(self, article):
+        """A "Read more" choice not on the site says so: readers see it there only once it is published."""
+        if article.status == Article.Status.PUBLISHED:
+            return article.headline
+        if article.status == Article.Status.SCHEDULED and article.publish_at:
+            due = date_format(timezone.localtime(article.publish_at), "SHORT_DATETIME_FORMAT")
+            return f"{article.headline} (scheduled for {due}; under “Read more” from then)"
+        state = article.get_status_display().lower()
+        return f"{article.headline} ({state}; under “Read more” once published)"
+
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
         if not allowed or obj is None:

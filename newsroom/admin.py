@@ -1,5 +1,6 @@
 """What every ModelAdmin of ours shares (the apps' admin modules register them)."""
 
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import BadRequest, ValidationError
@@ -36,6 +37,18 @@ class KnownValuesSelect(KnownValuesOnly, AutocompleteSelect):
 
 class KnownValuesSelectMultiple(KnownValuesOnly, AutocompleteSelectMultiple):
     pass
+
+
+class LabelledAutocompleteJsonView(AutocompleteJsonView):
+    """The admin's autocomplete, where the searched model's admin may label its choices beyond `str()`
+    (`autocomplete_label(obj)`): the "Read more" picker says which stories are not on the site."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        label = getattr(self.model_admin, "autocomplete_label", None)
+        if label is not None:
+            result["text"] = label(obj)
+        return result
 
 
 class AutocompleteInputMixin:

@@ -8,6 +8,7 @@ from django.views.generic import RedirectView
 from articles import sitemaps
 from articles.views import robots_txt
 from newsroom import converters, views  # noqa: F401 - converters registers <id:>
+from newsroom.admin import LabelledAutocompleteJsonView
 from newsroom.page_cache import csrf_token_view, public_revalidated
 
 # A database out of reach answers 503 with Retry-After instead of the 500 page (newsroom/views.py).
@@ -36,6 +37,12 @@ urlpatterns = [
         "admin/r/<id:content_type_id>/<path:object_id>/",
         admin.site.admin_view(views.view_on_site),
         name="view-on-site",
+    ),
+    # Ahead of the admin's own too, at its address: choices labelled by their admin (newsroom/admin.py).
+    path(
+        "admin/autocomplete/",
+        admin.site.admin_view(LabelledAutocompleteJsonView.as_view(admin_site=admin.site)),
+        name="labelled-autocomplete",
     ),
     path("admin/", admin.site.urls),
     path("api/", include("newsroom.api_urls")),

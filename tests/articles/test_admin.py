@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django_comments_xtd.models import XtdComment
 from reversion.models import Version
 
@@ -904,6 +905,33 @@ def test_a_value_no_autocomplete_offers_gets_the_fields_error_and_changes_nothin
     assert message in response.content.decode()
     article.refresh_from_db()
     assert article.headline == "Ferry runs all winter"
+
+
+def test_the_read_more_picker_says_which_stories_are_not_on_the_site(client_as, editor):
+    article = ArticleFactory(published=True, headline="Ferry timetable")
+    live = ArticleFactory(published=True, headline="Ferry runs all winter")
+    draft = ArticleFactory(headline="Ferry fares draft")
+    due = ArticleFactory(
+        headline="Ferry strike embargoed",
+        status=Article.Status.SCHEDULED,
+        publish_at=datetime(2030, 1, 2, 9, 30, tzinfo=UTC),
+    )
+    query = {
+        "app_label": "articles",
+        "model_name": "relatedarticle",
+        "field_name": "related",
+        "term": "Ferry",
+    }
+
+    response = client_as(editor).get("/admin/autocomplete/", query)
+
+    assert response.status_code == 200
+    labels = {int(r["id"]): r["text"] for r in response.json()["results"]}
+    assert labels[live.pk] == "Ferry runs all winter" and labels[article.pk] == "Ferry timetable"
+    assert labels[draft.pk] == "Ferry fares draft (draft; under “Read more” once published)"
+    due_at = date_format(timezone.localtime(due.publish_at), "SHORT_DATETIME_FORMAT")
+    assert labels[due.pk] == f"Ferry strike embargoed (scheduled for {due_at}; under “Read more” from then)"
+    assert client_as(editor).get("/admin/autocomplete/", {**query, "field_name": "nope"}).status_code == 403
 
 
 def test_a_story_shared_on_social_networks_is_unpublished_not_deleted(client_as, editor):
