@@ -306,23 +306,40 @@ def test_the_api_root_links_every_list_and_the_contract(api):
     response = api.get("/api/v1/")
     assert response.status_code == 200
     links = response.json()
-    assert links == {
+    assert links == {  # not the staff's lists (images, moderation queue, shares), which answer 401
         "articles": "http://testserver/api/v1/articles/",
         "sections": "http://testserver/api/v1/sections/",
         "tags": "http://testserver/api/v1/tags/",
         "authors": "http://testserver/api/v1/authors/",
-        "images": "http://testserver/api/v1/images/",
-        "moderation/comments": "http://testserver/api/v1/moderation/comments/",
-        "shares": "http://testserver/api/v1/shares/",
         "schema": "http://testserver/api/schema/",
         "docs": "http://testserver/api/docs/",
         "redoc": "http://testserver/api/docs/redoc/",
     }
     for name in ("articles", "sections", "tags", "authors", "schema", "redoc"):
         assert api.get(links[name]).status_code == 200, name
-    assert api.get(links["images"]).status_code == 401  # staff only
-    assert api.get(links["moderation/comments"]).status_code == 401  # moderators and editors only
-    assert api.get(links["shares"]).status_code == 401  # reporters and editors
+    assert api.get("/api/v1/images/").status_code == 401
+    assert "Authorization" in response["Vary"] and "private" not in response.get("Cache-Control", "")
+
+
+@pytest.mark.parametrize(
+    ("role", "staff_lists"),
+    [
+        ("reporter", {"images", "shares"}),
+        ("moderator", {"moderation/comments"}),
+        ("editor", {"images", "moderation/comments", "shares"}),
+    ],
+)
+def test_the_api_root_offers_staff_lists_to_who_may_read_them(api_as, role, staff_lists, request):
+    client = api_as(request.getfixturevalue(role))
+
+    response = client.get("/api/v1/")
+
+    public = {"articles", "sections", "tags", "authors", "schema", "docs", "redoc"}
+    assert response.status_code == 200
+    assert set(response.data) == public | staff_lists
+    for name in staff_lists:
+        assert client.get(response.data[name]).status_code == 200, name
+    assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
 
 
 @pytest.mark.parametrize("query", ["", "?format=json", "?format=api"])
