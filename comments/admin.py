@@ -3,10 +3,11 @@ for users with `newsroom_comments.view_commenter_personal_data` (superusers; no 
 
 import json
 import logging
+from collections import Counter
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Prefetch
 from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpResponse
 from django.template.defaultfilters import pluralize
@@ -25,7 +26,7 @@ from newsroom.celery import send_quickly
 from newsroom.users import display_name
 
 from . import services, tasks
-from .models import HoldRule, OutgoingMail, ReaderComment
+from .models import CommentReport, HoldRule, OutgoingMail, ReaderComment
 from .queries import NOT_ON_SITE, articles_named_to, with_article_names
 
 logger = logging.getLogger(__name__)
@@ -146,7 +147,19 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
     show_full_result_count = False
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).select_related("moderation__decided_by")
+        queryset = (
+            super()
+            .get_queryset(request)
+            .select_related("moderation__decided_by")
+            # The reasons of the reports still open, for the list's page in one query.
+            .prefetch_related(
+                Prefetch(
+                    "reports",
+                    queryset=CommentReport.objects.filter(reviewed_at__isnull=True).only("comment", "reason"),
+                    to_attr="open_reports",
+                )
+            )
+        )
         return with_article_names(
             queryset.annotate(report_count=Count("reports", distinct=True)), request.user
         )
@@ -221,7 +234,13 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
 
     @admin.display(description="Reports", ordering="report_count")
     def reports(self, comment):
-        return comment.report_count
+        """How many readers reported it, and why, for those still open: "3 (open: Abusive or hateful 2,
+        Spam 1)"; what was reported decides between keeping and removing it."""
+        reasons = Counter(report.get_reason_display() for report in comment.open_reports)
+        if not reasons:
+            return f"{comment.report_count} (all closed)" if comment.report_count else "0"
+        why = ", ".join(f"{reason} {n}" for reason, n in reasons.most_common())
+        return f"{comment.report_count} (open: {why})"
 
     @admin.display(description="Last decision")
     def last_decision(self, comment):

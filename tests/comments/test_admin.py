@@ -7,6 +7,7 @@ from bs4 import BeautifulSoup
 from django.contrib.auth.models import Permission
 from django.core import mail
 from django.test import Client
+from django.urls import reverse
 
 from comments.models import CommentReport, HoldRule, ReaderComment
 from tests.factories import UserFactory
@@ -360,13 +361,13 @@ def test_only_moderators_can_decide(reader, article):
     assert not held.is_public
 
 
-def report_as_reader(comment, address):
+def report_as_reader(comment, address, reason="abuse"):
     """A reader flags the comment through the public form, from their own address."""
     client = Client(REMOTE_ADDR=address)
     page = client.get(f"/comments/report/{comment.pk}/")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
     response = client.post(
-        f"/comments/report/{comment.pk}/", {"csrfmiddlewaretoken": token, "reason": "abuse"}
+        f"/comments/report/{comment.pk}/", {"csrfmiddlewaretoken": token, "reason": reason}
     )
     assert response.status_code == 200 and b"A moderator will look" in response.content
 
@@ -412,13 +413,17 @@ def test_reported_comments_reach_the_moderators_desk_and_queue_until_one_decides
     make_comment(article, text="A fair point about the timetable", email="g@example.net")
     report_as_reader(flagged, "203.0.113.1")
     report_as_reader(flagged, "203.0.113.2")
+    report_as_reader(flagged, "203.0.113.4", reason="spam")
     client = admin_client(moderator)
 
     count, link = desk_pile(client, "reported")
     assert count == 1 and link == QUEUE + "?state=reported"
     listed = client.get(link)
     assert [c.comment for c in listed.context["cl"].result_list] == ["You are all idiots"]
-    assert listed.context["cl"].result_list[0].report_count == 2
+    why = "3 (open: Abusive or hateful 2, Spam 1)"  # what readers reported decides keep or remove
+    assert BeautifulSoup(listed.content, "html.parser").select_one("td.field-reports").get_text() == why
+    own_page = client.get(reverse("admin:newsroom_comments_readercomment_change", args=[flagged.pk]))
+    assert why in own_page.content.decode()
 
     response = client.post(link, {"action": "keep", "_selected_action": [flagged.pk]}, follow=True)
     assert "1 comment kept." in response.content.decode()
@@ -432,6 +437,8 @@ def test_reported_comments_reach_the_moderators_desk_and_queue_until_one_decides
     # A new report after the decision opens it again.
     report_as_reader(flagged, "203.0.113.3")
     assert desk_pile(client, "reported")[0] == 1
+    listed = BeautifulSoup(client.get(link).content, "html.parser")
+    assert listed.select_one("td.field-reports").get_text() == "4 (open: Abusive or hateful 1)"
 
 
 def test_removing_a_reported_comment_closes_its_reports_and_takes_it_off_the_page(moderator, article):
