@@ -886,6 +886,13 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
             return allowed
         return services.can_edit(article=obj, user=request.user)
 
+    def has_delete_permission(self, request, obj=None):
+        """Per story (services.can_delete); without one, whether the user may delete any: editors, and
+        reporters their own drafts (a story of someone else's selected for deletion is named as refused)."""
+        if obj is not None:
+            return services.can_delete(article=obj, user=request.user)
+        return super().has_delete_permission(request) or request.user.has_perm("articles.change_article")
+
     def has_publish_permission(self, request):
         return services.can_publish(request.user)
 

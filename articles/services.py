@@ -43,6 +43,21 @@ def can_edit(*, article: Article, user) -> bool:
     return is_own(article=article, user=user) and article.status == Status.DRAFT
 
 
+def can_delete(*, article: Article, user) -> bool:
+    """Editors delete any story (the delete page warns of one on the site); a reporter only a draft of their
+    own that never ran, so nothing readers saw goes with it (an editor can still recover it)."""
+    if user is None or not user.is_active:
+        return False
+    if user.has_perm("articles.delete_article"):
+        return True
+    return (
+        user.has_perm("articles.change_article")
+        and article.status == Status.DRAFT
+        and article.first_published_at is None
+        and is_own(article=article, user=user)
+    )
+
+
 def is_own(*, article: Article, user) -> bool:
     """The user started the story or writes it (a byline of theirs)."""
     return article.created_by_id == user.pk or article.bylines.filter(author__user=user).exists()

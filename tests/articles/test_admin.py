@@ -16,7 +16,7 @@ from reversion.models import Version
 
 from articles import services
 from articles.admin import NO_BYLINE_AUTHOR, ArticleAdminForm
-from articles.models import Article, WorkflowEvent
+from articles.models import Article, EditorialNote, WorkflowEvent
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TagFactory
 from tests.site_data import page
 
@@ -213,9 +213,9 @@ def test_reporters_bulk_publish_action_publishes_nothing(client_as, reporter):
         {"action": "publish_selected", "_selected_action": [own.pk, in_review.pk], "index": "0"},
     )
 
-    # A reporter has no actions at all, so the POST just shows the list again.
-    assert response.status_code == 200
-    assert not any("published" in m for m in messages_of(response))
+    # A reporter's only action is "Delete selected" (their own drafts): this one is not known to them.
+    assert response.status_code == 302
+    assert messages_of(response) == ["No action selected."]
     assert set(Article.objects.values_list("status", flat=True)) == {Status.DRAFT, Status.IN_REVIEW}
     assert not WorkflowEvent.objects.exists()
 
@@ -242,6 +242,52 @@ def test_reporter_cannot_edit_someone_elses_or_a_non_draft_article(
     # Their own story no longer a draft: "not saved", with the text to copy (test_edit_conflicts.py).
     assert response.status_code == (409 if article.created_by == reporter else 403)
     assert snapshot(article) == before
+
+
+def test_a_reporter_deletes_their_own_draft_with_its_note_and_history(client_as, reporter, editor):
+    draft = ArticleFactory(created_by=reporter, headline="Abandoned: gulls on the pier")
+    EditorialNote.objects.create(article=draft, text="Not this week.", written_by=editor)
+    client = client_as(reporter)
+    url = reverse("admin:articles_article_delete", args=[draft.pk])
+
+    assert url in client.get(change_url(draft)).content.decode()  # the form's Delete link
+    question = client.get(url)
+    assert question.status_code == 200 and "Abandoned: gulls on the pier" in question.content.decode()
+    assert "permission" not in question.content.decode()
+    response = client.post(url, {"post": "yes"}, follow=True)
+
+    assert response.status_code == 200
+    assert not Article.objects.filter(pk=draft.pk).exists()
+    assert "was deleted successfully" in " ".join(messages_of(response))
+
+
+@pytest.mark.parametrize(
+    "make_article",
+    [
+        lambda reporter, other: ArticleFactory(created_by=other),
+        lambda reporter, other: ArticleFactory(created_by=reporter, in_review=True),
+        lambda reporter, other: ArticleFactory(created_by=reporter, published=True),
+        # Withdrawn back to draft after it ran: readers saw it, so it is an editor's call.
+        lambda reporter, other: ArticleFactory(created_by=reporter, first_published_at=timezone.now()),
+    ],
+    ids=["someone-elses-draft", "own-article-in-review", "own-published-article", "own-draft-that-ran"],
+)
+def test_a_reporter_deletes_nothing_but_their_own_draft_that_never_ran(
+    client_as, reporter, other_reporter, make_article
+):
+    article = make_article(reporter, other_reporter)
+    client = client_as(reporter)
+    url = reverse("admin:articles_article_delete", args=[article.pk])
+
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    bulk = {"action": "delete_selected", "_selected_action": [article.pk]}
+    question = client.post(CHANGELIST_URL, bulk)
+    assert question.status_code == 200
+    refused = " ".join(page(question).select_one("#content").get_text(" ").split())
+    assert "your account doesn't have permission to delete the following types of objects: article" in refused
+    assert client.post(CHANGELIST_URL, {**bulk, "post": "yes"}).status_code == 403
+    assert Article.objects.filter(pk=article.pk).exists()
 
 
 def test_reporter_sees_someone_elses_draft_read_only_without_any_save_or_workflow_button(
