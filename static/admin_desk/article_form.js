@@ -67,11 +67,38 @@
     update();
   }
 
+  // Headings pasted from elsewhere (a web page, a word processor's "Heading 1") stay headings: the body's
+  // editor knows h2 to h4 only (the headline is the page's h1) and made an h1, h5 or h6 a plain paragraph.
+  // The paste is handed on to the editor with them renamed as the sanitiser renames them on save.
+  var RENAMED_HEADING = /<(\/?)h([156])(?=[\s>])/gi;
+
+  function pastedHeadings() {
+    document.addEventListener("paste", function (event) {
+      var editor = event.target.closest && event.target.closest(".prose-editor");
+      if (!editor || !editor.querySelector("#id_body")) return;
+      var data = event.clipboardData;
+      var html = data && !event.headingsRenamed ? data.getData("text/html") : "";
+      if (!html || !RENAMED_HEADING.test(html)) return;
+      RENAMED_HEADING.lastIndex = 0;
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      var renamed = new DataTransfer();
+      renamed.setData("text/plain", data.getData("text/plain"));
+      renamed.setData("text/html", html.replace(RENAMED_HEADING, function (tag, slash, level) {
+        return "<" + slash + (level === "1" ? "h2" : "h4");
+      }));
+      var again = new ClipboardEvent("paste", { clipboardData: renamed, bubbles: true, cancelable: true });
+      again.headingsRenamed = true;
+      event.target.dispatchEvent(again);
+    }, true);  // the capture phase: before the editor itself reads the paste
+  }
+
   function start() {
     Object.keys(LIMITS).forEach(function (id) {
       var input = document.getElementById(id);
       if (input) lengths(input);
     });
+    if (document.getElementById("id_body")) pastedHeadings();
     bodyCounter(50);
   }
 

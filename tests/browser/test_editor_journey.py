@@ -214,6 +214,37 @@ def test_editor_writes_previews_and_publishes_and_readers_see_that_formatting(ed
     assert tab.console_errors == []
 
 
+def test_headings_pasted_from_elsewhere_stay_headings_in_the_body(editor_tab, site, desk_editor):
+    """A web page's or a word processor's "Heading 1" (and h5, h6) pasted into the body: the editor knows h2
+    to h4 only, and made them plain paragraphs; they come in as the sanitiser renames them on save."""
+    tab = editor_tab
+    article = ArticleFactory(headline="Who pays for the pier", body="<p>Draft.</p>")
+    sign_in(tab, site, "desk_editor")
+    tab.wait_for_url(re.compile(r"/admin/$"))
+    tab.goto(site.url + f"/admin/articles/article/{article.pk}/change/")
+    body = tab.locator(EDITABLE)
+    body.wait_for()
+    body.click()
+    tab.keyboard.press("Control+A")
+    pasted = '<h1 id="x">Who pays</h1><p>The council, <b>mostly</b>.</p><h6>Figures from the port</h6>'
+    tab.eval_on_selector(
+        EDITABLE,
+        """(el, html) => {
+            const data = new DataTransfer();
+            data.setData("text/html", html);
+            data.setData("text/plain", "Who pays");
+            const init = {clipboardData: data, bubbles: true, cancelable: true};
+            el.dispatchEvent(new ClipboardEvent("paste", init));
+        }""",
+        pasted,
+    )
+
+    html = tab.eval_on_selector(EDITABLE, "el => el.innerHTML")
+    assert "<h2>Who pays</h2>" in html and "<h4>Figures from the port</h4>" in html, html
+    assert "<strong>mostly</strong>" in html and "<h1" not in html and "<h6" not in html
+    assert not tab.console_errors
+
+
 def test_taking_a_story_off_the_site_asks_first(editor_tab, site, desk_editor):
     """Unpublish on the form and the list's bulk action ask; dismissing the question changes nothing."""
     story = ArticleFactory(published=True, headline="Ferry strike ends")
