@@ -485,19 +485,31 @@ def test_a_comment_page_offers_the_decisions_its_state_allows_and_no_save(modera
     assert buttons(held) == ["approve", "remove", "mark_spam"]
     assert buttons(flagged) == ["keep", "remove", "mark_spam"]
 
-    # A button does what the queue's action does.
-    page = client.get(f"{QUEUE}{held.pk}/change/")
-    token = BeautifulSoup(page.content, "html.parser").select_one(
-        "form.comment-decisions [name=csrfmiddlewaretoken]"
-    )
-    response = client.post(
-        QUEUE,
-        {"csrfmiddlewaretoken": token["value"], "_selected_action": held.pk, "index": 0, "action": "approve"},
-    )
-    assert response.status_code == 302
+    # A button does what the queue's action does, whatever the comment's state (the form as the page has it).
+    assert press(client, held, "approve") == ["1 comment approved."]
     held.refresh_from_db()
     assert held.is_public
     assert buttons(held) == ["remove", "mark_spam"]
+
+    assert press(client, flagged, "keep") == ["1 comment kept."]
+    assert not CommentReport.objects.filter(comment=flagged, reviewed_at__isnull=True).exists()
+    assert press(client, flagged, "remove") == ["1 comment removed."]
+    flagged.refresh_from_db()
+    assert flagged.is_removed and buttons(flagged) == ["approve"]
+    assert press(client, flagged, "approve") == ["1 comment approved."]
+    flagged.refresh_from_db()
+    assert flagged.is_public and not flagged.is_removed
+
+
+def press(client, comment, action):
+    """Press a decision button on the comment's own page, sending its form where the page sends it."""
+    form = BeautifulSoup(client.get(f"{QUEUE}{comment.pk}/change/").content, "html.parser").select_one(
+        "form.comment-decisions"
+    )
+    data = {field["name"]: field.get("value", "") for field in form.select("input[type=hidden]")}
+    response = client.post(form["action"], {**data, "action": action}, follow=True)
+    assert response.status_code == 200
+    return [str(m) for m in response.context["messages"]]
 
 
 def test_the_queue_loads_the_script_that_asks_before_removing(moderator, article):
