@@ -7,7 +7,7 @@
   // one asks.
   var ACTIONS = {
     unpublish_selected: "Take the selected stories off the site? Readers will no longer see them.",
-    publish_selected: "Publish the selected stories now? Readers see them at once, and they are shared.",
+    publish_selected: "Publish the selected stories now? Readers see them at once, and they are shared. (Scheduled ones keep their time.)",
     remove: "Remove the selected comments from the site?",
     mark_spam: "Mark the selected comments as spam and remove them from the site?",
     retry_selected: "Try the selected failed posts again? They go out to the social networks at once.",

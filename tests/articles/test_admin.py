@@ -620,6 +620,31 @@ def test_an_article_related_to_itself_is_a_form_error_not_a_crash(client_as, edi
     assert not article.related_links.exists()
 
 
+def test_bulk_publish_leaves_a_scheduled_story_on_its_schedule_and_says_why(client_as, editor):
+    """Its time may be an embargo: a tick among others does not break it (its own form's button does)."""
+    ready = ArticleFactory(in_review=True, headline="Council votes on the pier")
+    due = timezone.now() + timedelta(days=2)
+    embargoed = ArticleFactory(headline="Budget: the figures", status=Status.SCHEDULED, publish_at=due)
+
+    response = client_as(editor).post(
+        CHANGELIST_URL, {"action": "publish_selected", "_selected_action": [ready.pk, embargoed.pk]}
+    )
+
+    assert response.status_code == 302
+    local = timezone.localtime(due)
+    assert messages_of(response) == [
+        f"“Budget: the figures” was not published: it is scheduled for {local:%H:%M on %d %b %Y} "
+        f"({local:%Z}). To send it out before then, open it and use “Save and publish now”.",
+        "1 article published.",
+    ]
+    assert dict(Article.objects.values_list("headline", "status")) == {
+        "Council votes on the pier": Status.PUBLISHED,
+        "Budget: the figures": Status.SCHEDULED,
+    }
+    embargoed.refresh_from_db()
+    assert embargoed.publish_at == due and embargoed.published_at is None
+
+
 def test_editor_bulk_publishes_and_unpublishes(client_as, editor):
     first, second = ArticleFactory(in_review=True), ArticleFactory(in_review=True)
     no_byline = ArticleFactory(in_review=True, authors=[], headline="Nobody wrote this")

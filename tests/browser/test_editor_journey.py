@@ -274,7 +274,10 @@ def test_taking_a_story_off_the_site_asks_first(editor_tab, site, desk_editor):
     tab.select_option("select[name=action]", "publish_selected")
     tab.click("button[name=index]")
     tab.wait_for_timeout(300)
-    assert questions[-1] == "Publish the selected stories now? Readers see them at once, and they are shared."
+    assert questions[-1] == (
+        "Publish the selected stories now? Readers see them at once, and they are shared. "
+        "(Scheduled ones keep their time.)"
+    )
     assert Article.objects.get(pk=other.pk).status == Article.Status.UNPUBLISHED
     assert Article.objects.get(pk=story.pk).status == Article.Status.PUBLISHED
 
