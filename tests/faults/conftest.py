@@ -224,15 +224,16 @@ class CeleryWorker:
         _stop(self.process)
 
 
-def send_task(broker_url: str, name: str, *args):
-    """Send a task to this broker, as beat does (this test process runs tasks eagerly otherwise)."""
+def send_task(broker_url: str, name: str, *args, **options):
+    """Send a task to this broker, as beat does (this test process runs tasks eagerly otherwise); `options`
+    are send_task's own (countdown=...)."""
     from celery.exceptions import AlwaysEagerIgnored
 
     from newsroom.celery import app
 
     with warnings.catch_warnings(), app.connection_for_write(url=broker_url) as connection:
         warnings.simplefilter("ignore", AlwaysEagerIgnored)  # send_task always sends; that is the point
-        app.send_task(name, args=args, connection=connection)
+        app.send_task(name, args=args, connection=connection, **options)
 
 
 def django_test_database_url() -> str:

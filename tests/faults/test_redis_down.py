@@ -10,6 +10,10 @@ webhook (pytest-httpserver), both in this process.
 
 import json
 import logging
+import os
+import re
+import signal
+import subprocess
 import threading
 import time
 from datetime import timedelta
@@ -29,6 +33,8 @@ from sharing.models import ShareRecord
 from tests.factories import ArticleFactory, SectionFactory
 
 from .conftest import (
+    BASE_DIR,
+    BIN,
     CeleryWorker,
     Gunicorn,
     PrivateRedis,
@@ -259,3 +265,51 @@ def test_back_from_an_outage_the_cache_drops_every_page_and_fragment_stored_befo
         assert fail_open.RECOVERY_KEY == page_cache.VERSION_PREFIX + page_cache.RECOVERY_DEP
     finally:
         server.stop()
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_make_serves_worker_comes_back_when_redis_goes_while_it_holds_a_delayed_task(logs):
+    """A worker holding a task for later (a share's or a mail's retry) when Redis goes away dies in kombu's
+    Redis transport ("'NoneType' object has no attribute 'hostname'", while it puts the task back); under
+    honcho that stopped the whole of `make serve`, site included. The Procfile's worker line starts it again,
+    and the worker then takes tasks as before."""
+    redis_server = PrivateRedis(logs / "redis-held.log")
+    redis_server.start()
+    log = logs / "honcho-worker.log"
+    env = service_env(
+        DATABASE_URL=django_test_database_url(),
+        CONN_MAX_AGE=0,
+        CACHE_URL=redis_server.url(0),
+        CELERY_BROKER_URL=redis_server.url(1),
+        CELERY_CONCURRENCY=1,
+        WORKER_RESTART_SECONDS=1,
+    )
+    with open(log, "a") as out:
+        honcho = subprocess.Popen(  # noqa: S603 - our own Procfile
+            [str(BIN / "honcho"), "start", "--no-prefix", "worker"],
+            cwd=BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    try:
+        started = lambda n: log.read_text().count("ready.") >= n  # noqa: E731
+        wait_for(lambda: started(1), timeout=40, what="the worker")
+        send_task(redis_server.url(1), "sharing.tasks.sweep_pending_shares", countdown=300)
+        held = re.compile(r"sweep_pending_shares\[[-0-9a-f]+\] received")
+        wait_for(lambda: held.search(log.read_text()), what="the worker to take the task for later")
+
+        redis_server.stop()
+        time.sleep(2)
+        redis_server.start()
+
+        wait_for(lambda: started(2), timeout=60, what="the worker again, connected")
+        assert honcho.poll() is None, log.read_text()[-3000:]
+        send_task(redis_server.url(1), "sharing.tasks.sweep_pending_shares")
+        wait_for(lambda: "succeeded" in log.read_text(), timeout=30, what="a task run after the outage")
+        assert honcho.poll() is None
+    finally:
+        honcho.terminate()
+        try:
+            honcho.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(honcho.pid, signal.SIGKILL)
+        redis_server.stop()
