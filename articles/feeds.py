@@ -70,7 +70,7 @@ class LatestArticlesFeed(Feed):
         return item.published_at
 
     def item_updateddate(self, item):
-        return max(item.updated_at, item.published_at)
+        return item.last_revised
 
     def item_author_name(self, item):
         # "A, B and C", as the byline reads on the site (Atom and RSS items carry one author name).

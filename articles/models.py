@@ -218,6 +218,15 @@ SCHEDULE_HORIZON = timedelta(days=3653)
 SCHEDULE_TOO_FAR = "The scheduled time must be within ten years from now."
 
 
+# A revision this soon after a story went out (a typo fixed at once) does not mark it "Updated".
+UPDATE_SHOWN_AFTER = timedelta(minutes=5)
+
+# What a reader reads of the article row itself: a change to any of them is an update (`revised_at`).
+READER_FIELDS = frozenset(
+    {"headline", "dek", "body", "section_id", "lead_image_id", "lead_image_caption", "source_credit"}
+)
+
+
 @reversion.register(follow=["bylines", "corrections", "related_links"])
 class Article(models.Model):
     class Status(models.TextChoices):
@@ -270,7 +279,15 @@ class Article(models.Model):
     first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Any change to the row (API clients syncing by `updated_since` need them all); `revised_at` only what
+    # readers read (READER_FIELDS, a correction): the page's "Updated", JSON-LD, feeds and sitemaps.
     updated_at = models.DateTimeField(auto_now=True)
+    revised_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When what readers read last changed: its words, picture, section or a correction.",
+    )
     version = models.PositiveIntegerField(
         default=1,
         editable=False,
@@ -327,13 +344,18 @@ class Article(models.Model):
         self.body = sanitize_html(self.body)
         # Every save is a new version, workflow steps included, so a form opened before it is stale.
         self.version = (self.version or 0) + 1
+        revised = self._readers_read_a_change(kwargs.get("update_fields"))
+        if revised:
+            self.revised_at = timezone.now()
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+            also = ["version", "revised_at"] if revised else ["version"]
+            kwargs["update_fields"] = {*kwargs["update_fields"], *also}
         from .redirects import remember_old_path
 
         with transaction.atomic():
             remember_old_path(self)
             super().save(*args, **kwargs)
+        self._remember_what_readers_read()
 
     def get_absolute_url(self):
         when = timezone.localtime(self.published_at or self.publish_at or self.created_at or timezone.now())
@@ -348,11 +370,41 @@ class Article(models.Model):
             },
         )
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        article._remember_what_readers_read()
+        return article
+
+    def _remember_what_readers_read(self):
+        self._as_read = {name: self.__dict__[name] for name in READER_FIELDS if name in self.__dict__}
+
+    def _readers_read_a_change(self, update_fields) -> bool:
+        """A new row, one not read from the database (a version restored), or a change to READER_FIELDS;
+        a workflow step, closing comments, the featured and breaking flags or sharing settings are not."""
+        as_read = getattr(self, "_as_read", None)
+        if self.pk is None or as_read is None:
+            return True
+        names = READER_FIELDS if update_fields is None else READER_FIELDS & set(update_fields)
+        return any(name in as_read and getattr(self, name) != as_read[name] for name in names)
+
     @property
     def is_published(self):
         return (
             self.status == self.Status.PUBLISHED and self.published_at and self.published_at <= timezone.now()
         )
+
+    @property
+    def last_revised(self):
+        """For feeds and sitemaps: when a published story's text last changed, or when it went out."""
+        return max(self.revised_at or self.published_at, self.published_at)
+
+    @property
+    def shown_as_updated(self):
+        """The page's "Updated" time: a revision more than UPDATE_SHOWN_AFTER after the story went out."""
+        if self.published_at and self.revised_at and self.revised_at - self.published_at > UPDATE_SHOWN_AFTER:
+            return self.revised_at
+        return None
 
     @property
     def caption(self):

@@ -39,15 +39,16 @@ class ArticleSitemap(PublicSitemap):
         return (
             Article.objects.published()
             .select_related("section")
-            .only("slug", "published_at", "updated_at", "created_at", "publish_at", "section__slug")
+            .only("slug", "published_at", "revised_at", "created_at", "publish_at", "section__slug")
             .order_by("-published_at", "-id")
         )
 
     def lastmod(self, item):
-        return max(item.updated_at, item.published_at)
+        return item.last_revised
 
     def latest(self):
-        return Article.objects.published().aggregate(at=Max("updated_at"))["at"]
+        times = Article.objects.published().aggregate(Max("revised_at"), Max("published_at"))
+        return max((at for at in times.values() if at is not None), default=None)
 
 
 class SectionSitemap(PublicSitemap):
@@ -81,7 +82,7 @@ class NewsSitemap(ArticleSitemap):
             .items()
             .filter(published_at__gte=since)
             .only(
-                "slug", "headline", "published_at", "updated_at", "created_at", "publish_at", "section__slug"
+                "slug", "headline", "published_at", "revised_at", "created_at", "publish_at", "section__slug"
             )
         )
 

@@ -36,7 +36,6 @@ HOME_PER_SECTION = 4
 # A story flagged breaking shows the banner for this long; nobody has to remember to untick it.
 BREAKING_NEWS_FOR = timedelta(hours=24)
 # Saves within this time of publishing (the publish itself, a typo fix) do not show as "Updated".
-UPDATE_SHOWN_AFTER = timedelta(minutes=5)
 # The publisher logo in JSON-LD (Google asks for at most 600×60).
 LOGO, LOGO_SIZE = "img/logo.png", (600, 60)
 
@@ -183,9 +182,7 @@ def article_metadata(article) -> dict:
     image = None
     if article.lead_image:
         image = {"url": absolute(article.lead_image.social_card.url), "width": 1200, "height": 630}
-    modified = None
-    if article.published_at and article.updated_at - article.published_at > UPDATE_SHOWN_AFTER:
-        modified = article.updated_at
+    modified = article.shown_as_updated
     json_ld = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",

@@ -94,7 +94,9 @@ def test_a_note_leaves_the_story_its_version_and_updated_time(client, client_as,
     from .admin_forms import add_inline_rows, form_data
 
     month_ago = timezone.now() - timedelta(days=30)
-    Article.objects.filter(pk=article_with_note.pk).update(published_at=month_ago, updated_at=month_ago)
+    Article.objects.filter(pk=article_with_note.pk).update(
+        published_at=month_ago, updated_at=month_ago, revised_at=month_ago
+    )
     before = Article.objects.values("version", "updated_at").get(pk=article_with_note.pk)
     admin = client_as(editor)
     url = reverse("admin:articles_article_change", args=[article_with_note.pk])

@@ -153,7 +153,9 @@ class Command(BaseCommand):
             touched = article.published_at or now
             if data.get("correction"):
                 touched += timedelta(hours=4)
-            Article.objects.filter(pk=article.pk).update(created_at=written, updated_at=touched)
+            Article.objects.filter(pk=article.pk).update(
+                created_at=written, updated_at=touched, revised_at=touched
+            )
             created.append((article, data))
         WorkflowEvent.objects.bulk_create(
             WorkflowEvent(article=article, action=action, at=at, detail="Demo content")
