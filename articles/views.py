@@ -300,7 +300,9 @@ class ArticleView(DetailView):
         fragments.prefetch(
             self.request,
             *((name, [key]) for name in ("article", "article-head", "article-story", "read-more")),
-            ("comments", [key, comment_page_key(self.request)]),
+            # The threads' key ends with why comments are closed, known only with the article: "" (open),
+            # as most stories are; a closed one's threads are read on their own.
+            ("comments", [key, comment_page_key(self.request), ""]),
             ("comment-form", [key]),
         )
         return fragments.value(self.request, "article", [key], self.read_article, article_deps)

@@ -181,6 +181,24 @@ def test_a_fully_cached_article_page_runs_no_query_and_matches_a_fresh_rendering
     assert normalised(cached) == fresh
 
 
+def test_a_fully_cached_article_page_reads_its_parts_only_in_the_prefetch(client, story, monkeypatch):
+    """Every part of the page (the comment threads too) comes from the one prefetch: a part whose key the
+    prefetch did not name is read again on its own, two more cache round trips on every page."""
+    from newsroom import fragments
+
+    make_comment(story, text="Read once, with the rest.")
+    url = story.get_absolute_url()
+    client.get(url)
+    read_alone = []
+    real = fragments.read_versioned
+    monkeypatch.setattr(fragments, "read_versioned", lambda key: read_alone.append(key) or real(key))
+
+    html, sql = fetch(client, url)
+
+    assert read_alone == [] and sql == ""
+    assert "Read once, with the rest." in html
+
+
 def test_an_article_unpublished_moved_or_rescheduled_leaves_its_cached_address_at_once(client, story, editor):
     from datetime import timedelta
 
