@@ -13,6 +13,7 @@ from django.utils import timezone
 from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFill, ResizeToFit
 
+from .fields import OneLineCharField
 from .images import image_upload_to, validate_image_upload
 from .redirects import KeepsOldAddresses
 from .sanitize import sanitize_html
@@ -236,7 +237,7 @@ class Article(models.Model):
         PUBLISHED = "published", "Published"
         UNPUBLISHED = "unpublished", "Unpublished"
 
-    headline = models.CharField(
+    headline = OneLineCharField(
         max_length=200,
         help_text="Search results show about 60 characters of it, social cards about 70 (see the counter).",
     )
@@ -246,7 +247,7 @@ class Article(models.Model):
         validators=[lowercase_slug],
         help_text="The last part of the article's address; unique.",
     )
-    dek = models.CharField(
+    dek = OneLineCharField(
         "standfirst",
         max_length=400,
         blank=True,
@@ -263,10 +264,10 @@ class Article(models.Model):
     lead_image = models.ForeignKey(
         Image, null=True, blank=True, on_delete=models.PROTECT, related_name="lead_of_articles"
     )
-    lead_image_caption = models.CharField(
+    lead_image_caption = OneLineCharField(
         max_length=400, blank=True, help_text="Caption for this article; the image's own caption if empty."
     )
-    source_credit = models.CharField(
+    source_credit = OneLineCharField(
         max_length=200, blank=True, help_text="Where the reporting comes from, e.g. “With reporting by AFP”."
     )
 

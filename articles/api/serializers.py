@@ -18,6 +18,7 @@ from newsroom import fragments, page_cache
 from newsroom.api import IdField, StrictFieldsMixin
 
 from .. import services
+from ..fields import OneLineCharField, one_line
 from ..images import ImageUploadField, validate_image_upload
 from ..models import Article, Byline, Correction, Image, RelatedArticle, Section, Tag
 from ..sanitize import sanitize_html
@@ -338,9 +339,21 @@ class BylineSlugField(SlugField):
         return super().to_representation(getattr(value, "author", value))
 
 
+class OneLineTextField(serializers.CharField):
+    """The API's side of articles.fields.OneLineCharField: kept to one line before the checks, so a headline
+    of nothing but invisible characters is blank, not an empty headline saved."""
+
+    def run_validation(self, data=serializers.empty):
+        return super().run_validation(one_line(data))
+
+
 class ArticleWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """Drafts as staff write them; the workflow state changes only through the actions."""
 
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        OneLineCharField: OneLineTextField,
+    }
     LIMITS = {"tags": 50, "bylines": 20, "related": 20}
 
     section = SlugField(slug_field="slug", queryset=Section.objects.all())

@@ -92,6 +92,40 @@ def test_a_number_where_text_belongs_is_refused_not_stored_as_its_digits(api, ap
     assert text.status_code == 200 and text.json()["headline"] == "123 piers"
 
 
+def test_headline_standfirst_and_caption_are_kept_on_one_line_without_unseen_characters(
+    api_as, editor, draft
+):
+    """A line break in a headline made every mail about the story fail; a right-to-left override showed it
+    backwards. Nothing but such characters is a blank headline, refused, and nothing is saved."""
+    client = api_as(editor)
+    before = database_state()
+
+    blank = client.patch(f"{LIST}{draft.pk}/", {"headline": "\u200b\u202e\n"}, format="json")
+
+    assert assert_error(blank, 400, "invalid")["errors"] == {"headline": ["This field may not be blank."]}
+    assert database_state() == before
+    edit = client.patch(
+        f"{LIST}{draft.pk}/",
+        {
+            "headline": "Ferry fares rise\nby a tenth",
+            "dek": "The \u202eport\u202c says\t\tso.",
+            "lead_image_caption": "Quay\u200b at dawn ",
+        },
+        format="json",
+    )
+    assert edit.status_code == 200, edit.content
+    assert (edit.json()["headline"], edit.json()["dek"]) == (
+        "Ferry fares rise by a tenth",
+        "The port says so.",
+    )
+    draft.refresh_from_db()
+    assert (draft.headline, draft.dek, draft.lead_image_caption) == (
+        "Ferry fares rise by a tenth",
+        "The port says so.",
+        "Quay at dawn",
+    )
+
+
 def test_an_id_with_a_fraction_is_refused_not_rounded_to_another_row(api_as, editor, draft):
     other = ArticleFactory(published=True)
     image = ImageFactory()

@@ -712,6 +712,22 @@ def test_bylines_are_numbered_in_order_when_a_second_comes_with_the_firsts_posit
     ]
 
 
+def test_the_headline_is_kept_on_one_line_and_one_of_unseen_characters_is_required(client_as, editor):
+    article = ArticleFactory(headline="Ferry timetable")
+    client = client_as(editor)
+
+    refused = client.post(change_url(article), edit(client, article, headline="\u200b\u202e"))
+
+    assert refused.status_code == 200
+    assert refused.context["adminform"].form.errors["headline"] == ["This field is required."]
+    saved = client.post(
+        change_url(article), edit(client, article, headline="Ferry \u202etimetable\n changes")
+    )
+    assert saved.status_code == 302
+    article.refresh_from_db()
+    assert article.headline == "Ferry timetable changes"
+
+
 def test_duplicate_slug_gets_a_form_error_and_saves_nothing(client_as, editor):
     ArticleFactory(slug="harbour-plan", headline="The first one")
     author, section = AuthorFactory(), SectionFactory()
