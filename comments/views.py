@@ -20,7 +20,7 @@ from django_comments_xtd.models import DISLIKEDIT_FLAG, LIKEDIT_FLAG
 
 from articles.models import Article
 from newsroom import security
-from newsroom.throttles import DataRequestThrottle
+from newsroom.throttles import CommentPostThrottle, DataRequestThrottle
 from newsroom.views import seconds_to_wait
 
 from . import services, tokens
@@ -191,6 +191,24 @@ def post_comment(request):
             form=form,
             **_answering(article, parent_id),
         )
+    throttle = CommentPostThrottle()  # the API's per-address budget, shared: one limit, either way in
+    if not throttle.allow_request(request, None):
+        wait = seconds_to_wait(throttle)
+        minutes = -(-wait // 60)
+        response = _page(
+            request,
+            title="Comment not posted",
+            status=429,
+            tone="error",
+            article=article,
+            message="Too many comments from your address: please send it again in "
+            + ("a minute." if minutes == 1 else f"about {minutes} minutes.")
+            + " Your text is below.",
+            form=_fresh_form(article, request, parent_id=parent_id),
+            **_answering(article, parent_id),
+        )
+        response["Retry-After"] = str(wait)
+        return response
     data = form.cleaned_data
     try:
         outcome = services.post_comment(

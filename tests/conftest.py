@@ -67,10 +67,17 @@ def _fast_passwords(settings):
 
 @pytest.fixture(autouse=True)
 def _no_site_limits(settings):
-    """The search and data-request rate limits count in the shared cache across tests; a test of one sets a
-    low rate and its own scope (tests/security/, tests/comments/test_email_privacy.py)."""
+    """The search, data-request and comment rate limits count in the shared cache across tests; a test of
+    one sets a low rate and its own scope (tests/security/, tests/comments/test_email_privacy.py)."""
     settings.SEARCH_RATE = "100000/minute"
     settings.COMMENTS_DATA_REQUEST_RATE = "100000/minute"
+    # Comment posts per address, the API's and the site form's alike (tests/api/test_post_comments.py and
+    # tests/comments/test_posting.py set a low one).
+    rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**rates, "comments": "100000/minute"},
+    }
 
 
 @pytest.fixture

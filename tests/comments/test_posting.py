@@ -117,3 +117,41 @@ def test_a_link_that_does_not_work_leads_on_to_the_front_page(client):
         response = client.get(link)
         assert response.status_code == 404, link
         assert 'href="/">Go to the front page</a>' in response.content.decode(), link
+
+
+def test_the_site_form_keeps_to_the_apis_limit_per_address_and_gives_the_text_back(
+    commenter, article, settings
+):
+    """One budget per address whichever way a comment comes (API_COMMENT_RATE): the form had only the
+    15-second flood rule, about 240 posts an hour, each mailing a confirmation to whatever address was
+    typed. Over the limit the reader keeps their text, and is told how long to wait."""
+    from django.core.cache import cache
+    from rest_framework.test import APIClient
+
+    cache.clear()
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "comments": "2/hour"},
+    }
+    first = commenter.post(article.get_absolute_url(), email="one@example.net", comment="First thought.")
+    assert first.status_code == 200 and b"Check your email to confirm" in first.content
+    api = APIClient(REMOTE_ADDR=commenter.ip)
+    payload = {"name": "Ada", "email": "two@example.net", "comment": "Second, by the API."}
+    assert api.post(f"/api/v1/articles/{article.pk}/comments/", payload, format="json").status_code == 202
+
+    refused = commenter.post(article.get_absolute_url(), email="three@example.net", comment="A third one.")
+
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    text = refused.content.decode()
+    assert "Too many comments from your address: please send it again in about" in text
+    assert "A third one." in text  # in the form, to send again later
+    assert sorted(PendingComment.objects.values_list("user_email", flat=True)) == [
+        "one@example.net",
+        "two@example.net",
+    ]
+    assert [m.to for m in mail.outbox] == [["one@example.net"], ["two@example.net"]]
+    # Another address has its own allowance.
+    other = commenter.post(article.get_absolute_url(), ip="198.51.100.7", email="four@example.net")
+    assert other.status_code == 200 and b"Check your email to confirm" in other.content
+    cache.clear()
