@@ -93,8 +93,11 @@ SCHEMA_EXAMPLES["Share"] = {
     retrieve=extend_schema(summary="A social post", parameters=[SHARE_ID]),
     retry=extend_schema(
         summary="Retry",
-        description="A failed post tries again: the same post, with the same idempotency key, so it can "
-        "never appear twice. Editors only; the article must be published.",
+        description="A failed post tries again as the same post. If an earlier try may have gone out (its "
+        "answer was lost), the same words go with the same idempotency key and record key, so the network "
+        "can recognise the repeat (X by the words, Bluesky by the record key, Mastodon by the key for an "
+        "hour); a post refused outright is written again from the article. Editors only; the article must "
+        "be published.",
         parameters=[SHARE_ID],
         request=None,
         responses=ShareSerializer,

@@ -62,6 +62,11 @@ class ShareRecord(models.Model):
         help_text="Sent with each try, so the network knows a repeat (empty on older rows).",
     )
     text = models.TextField(blank=True, help_text="What was (or will be) posted.")
+    may_have_posted = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="A try went out and no answer said it was refused: later tries send the same words.",
+    )
     attempts = models.PositiveSmallIntegerField(default=0, help_text="Tries so far, including retries.")
     last_error = models.TextField(blank=True, help_text="Why the last try did not post.")
     remote_id = models.CharField(max_length=300, blank=True, help_text="The post's id on the network.")
@@ -130,11 +135,15 @@ class ShareRecord(models.Model):
         self.next_attempt_at = None
 
     def reset_for_retry(self):
-        """An editor's retry (or a withdrawn share going out): the text is made again from the article."""
+        """An editor's retry (or a withdrawn share going out). If a try may have posted, its words and key
+        stay: X knows a repeat only by identical words, and a new text is a second post. Only a share that
+        never got that far is written again from the article as it reads now."""
         self.state = self.State.PENDING
         self.failed_at = self.next_attempt_at = None
         self.attempts = 0
-        self.text = self.last_error = ""
+        self.last_error = ""
+        if not self.may_have_posted:
+            self.text = ""
 
 
 TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"

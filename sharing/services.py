@@ -29,8 +29,8 @@ def queue_shares_for_publish(*, article, by) -> list[ShareRecord]:
     if not article.share_on_publish:
         return []
     configured = accounts.configured_accounts()
-    # Shares held back because the article was withdrawn before they posted go out now, with the story's
-    # text as it reads now (they never posted, so nothing to repeat word for word).
+    # Shares held back because the article was withdrawn before they posted go out now: in the words of a
+    # try that may already have posted, else in the story's words as it reads now (reset_for_retry).
     held_back = list(ShareRecord.objects.select_for_update().filter(article=article, state=State.WITHDRAWN))
     for share in held_back:  # one per account at most
         share.reset_for_retry()
@@ -112,11 +112,12 @@ def deliver_share(*, share_id: int) -> float | None:
     claimed = _claim(share_id)
     if claimed is None:
         return None
+    attempt, may_have_posted_before = claimed
     with transaction.atomic():
         share = (
             ShareRecord.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("article__section", "article__lead_image")
-            .filter(pk=share_id, state=State.PENDING, attempts=claimed)
+            .filter(pk=share_id, state=State.PENDING, attempts=attempt)
             .first()
         )
         if share is None:
@@ -130,6 +131,7 @@ def deliver_share(*, share_id: int) -> float | None:
             limit = settings.SHARING_TRY_TIME_LIMIT
             return _after_transient(share, networks.TransientError(f"No answer within {limit:g} seconds."))
         except networks.PermanentError as error:
+            share.may_have_posted = may_have_posted_before  # refused: this try posted nothing
             share.mark_failed(str(error))
             logger.warning("Share %s failed for good: %s", share.pk, error)
         except Exception as error:
@@ -146,8 +148,9 @@ def deliver_share(*, share_id: int) -> float | None:
         return None
 
 
-def _claim(share_id: int) -> int | None:
-    """Count a try of a pending record that is due, with its words fixed; the try's number, or None when
+def _claim(share_id: int) -> tuple[int, bool] | None:
+    """Count a try of a pending record that is due, with its words fixed and marked as maybe posted (until
+    an answer says otherwise); the try's number and whether an earlier try may have posted, or None when
     there is nothing to post (and why, recorded)."""
     with transaction.atomic():
         share = (
@@ -179,10 +182,12 @@ def _claim(share_id: int) -> int | None:
             share.save()
             logger.warning("Share %s failed: %s tries never finished", share.pk, share.attempts)
             return None
+        may_have_posted_before = share.may_have_posted
         share.attempts += 1
         share.text = share.text or post_text(share, networks.NETWORKS[account.network])
-        share.save(update_fields=["attempts", "text", "updated_at"])
-        return share.attempts
+        share.may_have_posted = True
+        share.save(update_fields=["attempts", "text", "may_have_posted", "updated_at"])
+        return share.attempts, may_have_posted_before
 
 
 def _after_transient(share: ShareRecord, error: networks.TransientError) -> float | None:
@@ -255,7 +260,7 @@ def _require_publisher(user):
 
 @transaction.atomic
 def retry_share(*, share: ShareRecord, by) -> ShareRecord:
-    """A failed share tries again (same record, same idempotency key: it never posted)."""
+    """A failed share tries again: the same record and key, and the same words if a try may have posted."""
     _require_publisher(by)
     share = ShareRecord.objects.select_for_update().select_related("article").get(pk=share.pk)
     if share.state != State.FAILED:
