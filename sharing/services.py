@@ -217,7 +217,9 @@ def post_text(share: ShareRecord, network: type[networks.Network]) -> str:
 
 
 def build_post(share: ShareRecord, network: networks.Network) -> networks.Post:
-    """The post of a claimed record: its words were fixed when the try was counted (`_claim`)."""
+    """The post of a claimed record: its words were fixed when the try was counted (`_claim`). It is dated
+    now, when it goes out (a share can wait days for a Retry or a republish); a repeat is known by its
+    record key, which the row fixes, so a retry after a lost answer still finds the first post."""
     article = share.article
     words = share.text or post_text(share, type(network))
     return networks.Post(
@@ -227,7 +229,7 @@ def build_post(share: ShareRecord, network: networks.Network) -> networks.Post:
         description=article.dek,
         idempotency_key=share.idempotency_key,
         record_key=share.record_key,
-        created_at=share.created_at,
+        created_at=timezone.now(),
         image=_card_image(article) if network.name == "bluesky" else None,
         repeats_an_earlier_round=network.name == "x"
         and ShareRecord.objects.filter(

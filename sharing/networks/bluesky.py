@@ -2,7 +2,8 @@
 
 The record key is fixed by the share record (a TID made from its creation time and id): each try first
 reads that key back (getRecord) and posts only if nothing is there, and the repository would refuse a
-second record under the same key anyway.
+second record under the same key anyway. The record's createdAt is the time of the try that made it, not
+of the share record: a share can wait days for a Retry or a republish.
 The post carries a link facet for the URL, tag facets for hashtags, and an external embed card
 (title, description and, when the article has a lead image, a thumbnail uploaded as a blob).
 """

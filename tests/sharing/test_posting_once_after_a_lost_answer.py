@@ -3,8 +3,10 @@ Retry, the story withdrawn and published again) sends the same words under the s
 recognises the repeat and readers see one post."""
 
 import json
+from datetime import datetime, timedelta
 
 import pytest
+from django.utils import timezone
 from werkzeug import Response
 
 from articles import services as articles
@@ -169,7 +171,7 @@ def test_a_story_withdrawn_before_any_try_is_posted_in_its_new_words(
     assert x.timeline[0].startswith("Ferry fares rise by a tenth\n")
 
 
-# Bluesky: the record key identifies the post ------------------------------------------------------------
+# Bluesky: the record key identifies the post, createdAt says when it went out -------------------------------
 
 
 @pytest.fixture
@@ -184,6 +186,30 @@ def bluesky_account(sharing_accounts, httpserver):
             "app_password": "app-pass-SECRET",
         }
     )
+
+
+def created_at(record) -> datetime:
+    return datetime.fromisoformat(record["createdAt"].replace("Z", "+00:00"))
+
+
+def test_a_bluesky_post_made_days_after_it_was_asked_for_is_dated_when_it_went_out(
+    bluesky_account, httpserver, editor, django_capture_on_commit_callbacks
+):
+    pds = FakePDS(httpserver)
+    article = ArticleFactory(published=True)
+    asked = timezone.now() - timedelta(days=8)
+    share = ShareRecord.objects.create(
+        article=article, account="sky", network="bluesky", created_at=asked, state=State.WITHDRAWN
+    )
+    before = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        articles.unpublish_article(article=article, by=editor)
+        articles.publish_article(article=article, by=editor)  # the story is back, and its post goes out
+
+    ((uri, record),) = pds.records.items()
+    assert before - timedelta(seconds=1) <= created_at(record) <= timezone.now()  # not eight days ago
+    share.refresh_from_db()
+    assert uri.endswith(f"/{share.record_key}") and share.state == State.SENT
 
 
 class LosingPDS(FakePDS):
