@@ -3,6 +3,7 @@
 The endpoints themselves live in each app's `api.py`; `newsroom/api_urls.py` routes them under /api/v1/.
 """
 
+import datetime
 import hashlib
 from base64 import b64decode
 from urllib.parse import parse_qs
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
@@ -239,22 +241,34 @@ class StrictCursorPagination(CursorPagination):
             raise InvalidQuery(
                 {"cursor": ["This cursor is not valid; use the `next` or `previous` link."]}
             ) from error
-        if (
-            cursor is not None
-            and cursor.position is not None
-            and not self._position_is_valid(cursor.position)
-        ):
+        if cursor is None or cursor.position is None:
+            return cursor
+        if not self._position_is_valid(cursor.position):
             raise InvalidQuery({"cursor": ["This cursor is not valid; use the `next` or `previous` link."]})
+        if self.position_type == "datetime":
+            return cursor._replace(position=str(self._moment_in_utc(cursor.position)))
         return cursor
+
+    @staticmethod
+    def _moment_in_utc(position: str):
+        """The position as an aware time in UTC, or None. Our links carry UTC, but a hand-edited one may not:
+        PostgreSQL refuses offsets past ±15:59, which ISO 8601 allows, and a moment at either end of the
+        years 1 to 9999 may have no UTC time Python can hold (OverflowError)."""
+        try:
+            moment = parse_datetime(position)
+            if moment is None:
+                return None
+            if timezone.is_naive(moment):
+                moment = timezone.make_aware(moment)
+            return moment.astimezone(datetime.UTC)
+        except (OverflowError, ValueError):
+            return None
 
     def _position_is_valid(self, position: str) -> bool:
         if "\x00" in position:
             return False
         if self.position_type == "datetime":
-            try:
-                return parse_datetime(position) is not None
-            except ValueError:
-                return False
+            return self._moment_in_utc(position) is not None
         if self.position_type is int:
             return position.lstrip("-").isdigit() and abs(int(position)) < 2**63
         return True

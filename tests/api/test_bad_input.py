@@ -2,10 +2,11 @@
 
 import base64
 import json
+from datetime import UTC, datetime
 
 import pytest
 
-from tests.factories import ArticleFactory, ImageFactory, SectionFactory
+from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory
 
 from .snapshots import database_state
 
@@ -290,6 +291,41 @@ def test_an_unknown_format_is_a_406_naming_the_formats(api, url):
     assert "'xml'" in body["message"] and "json" in body["message"]
     assert api.get(f"{LIST}{article.pk}/?format=json").json()["id"] == article.pk
     assert_error(api.get(f"{LIST}{article.pk}.xml"), 404, "not_found")  # a suffix: an address we do not have
+
+
+@pytest.mark.parametrize(
+    "position",
+    [
+        "9999-12-31 23:59:59-05:00",  # past the year 9999 in UTC
+        "0001-01-01 00:00:00+05:00",  # before the year 1 in UTC
+        "9999-12-31 23:59:59-23:59",
+    ],
+)
+@pytest.mark.parametrize(
+    "url",
+    [
+        LIST,
+        "/api/v1/authors/ada/articles/",
+        "/api/v1/moderation/comments/",
+        "/api/v1/shares/",
+        "/api/v1/images/",
+    ],
+)
+def test_a_cursor_time_out_of_range_in_utc_is_a_400_not_a_500(api_as, editor, url, position):
+    """Python's datetime ends at the year 9999; converting such a moment to UTC raised OverflowError."""
+    AuthorFactory(slug="ada")
+    body = assert_error(api_as(editor).get(f"{url}?cursor={_cursor(p=position)}"), 400, "invalid_query")
+    assert body["errors"] == {"cursor": ["This cursor is not valid; use the `next` or `previous` link."]}
+
+
+def test_a_cursor_time_with_an_offset_postgresql_refuses_pages_from_that_moment(api):
+    """ISO 8601 allows offsets up to ±23:59, PostgreSQL only to ±15:59: the position is read in UTC."""
+    older = ArticleFactory(published=True, published_at=datetime(2026, 1, 1, tzinfo=UTC))
+    ArticleFactory(published=True, published_at=datetime(2026, 1, 3, tzinfo=UTC))
+    # 2026-01-02 20:00 at +20:00 is 2026-01-02 00:00 UTC: the page starts after it, with the older one.
+    response = api.get(f"{LIST}?cursor={_cursor(p='2026-01-02 20:00:00+20:00')}")
+    assert response.status_code == 200, response.content
+    assert [item["id"] for item in response.json()["results"]] == [older.pk]
 
 
 def test_invalid_comment_cursor(api):
