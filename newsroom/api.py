@@ -468,6 +468,15 @@ ERROR_EXAMPLES = {
             "errors": {},
         },
     ),
+    "411": (
+        "The body was sent without a `Content-Length` (`Transfer-Encoding: chunked`); it was not read.",
+        {
+            "code": "length_required",
+            "message": "Send the request body with a Content-Length header; a body sent without one "
+            "(Transfer-Encoding: chunked) is not read, and nothing was saved.",
+            "errors": {},
+        },
+    ),
     "413": (
         "The JSON body is larger than the API accepts (`API_MAX_JSON_BYTES`); it was not read.",
         {
@@ -515,7 +524,7 @@ class NewsroomAutoSchema(AutoSchema):
         if self.method not in SAFE_METHODS or self.view.required_permissions_for_schema(self.method):
             codes += ["401", "403"]
         if self.method not in SAFE_METHODS and self.method != "DELETE":
-            codes += ["413", "415"]
+            codes += ["411", "413", "415"]
         if "{" in self.path:
             codes.append("404")
         if self.method not in SAFE_METHODS:

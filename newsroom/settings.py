@@ -93,6 +93,9 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     # A 404 at an old address of a renamed section, tag or author answers 301 to the new one, if public.
     "articles.redirects.OldAddressMiddleware",
+    # A body sent without Content-Length (chunked) is refused with 411: Django would read it as empty.
+    # Last, so its page has the request's user and session; still before any view (CSRF's included) reads.
+    "newsroom.request_body.LengthRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from articles.models import Article
 from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory
 
 from .snapshots import database_state
@@ -369,3 +370,60 @@ def test_every_mistake_of_a_body_is_named_in_one_answer(api_as, editor):
     assert errors["bylines"] == ['Give the author\'s slug as text, such as "harbour".']
     assert errors["section"] == ['Give the section\'s slug as text, such as "harbour".']
     assert database_state() == before
+
+
+def _chunked(client, method, url, body: bytes, **extra):
+    """What gunicorn passes on for `Transfer-Encoding: chunked`: the body in wsgi.input, no CONTENT_LENGTH."""
+    from django.test.client import FakePayload
+
+    extra = {"CONTENT_TYPE": "application/json", "HTTP_TRANSFER_ENCODING": "chunked"} | extra
+    return client.generic(method, url, **extra, **{"wsgi.input": FakePayload(body)})
+
+
+def test_a_chunked_edit_is_a_411_not_a_200_that_saved_nothing(api_as, editor, draft):
+    """Django reads a body only as far as CONTENT_LENGTH, so a chunked body was read as `{}`."""
+    client = api_as(editor)
+    etag = client.get(f"{LIST}{draft.pk}/")["ETag"]
+    before = database_state()
+
+    response = _chunked(client, "PATCH", f"{LIST}{draft.pk}/", b'{"dek": "New."}', HTTP_IF_MATCH=etag)
+
+    body = assert_error(response, 411, "length_required")
+    assert "Content-Length" in body["message"] and "nothing was saved" in body["message"]
+    assert "no-store" in response["Cache-Control"]
+    assert database_state() == before
+    # The same edit with its length is read and saved.
+    sent = client.patch(f"{LIST}{draft.pk}/", {"dek": "New."}, format="json", HTTP_IF_MATCH=etag)
+    assert sent.status_code == 200 and sent.json()["dek"] == "New."
+
+
+def test_a_chunked_create_is_a_411_not_field_required(api_as, editor, draft):
+    before = database_state()
+
+    response = _chunked(api_as(editor), "POST", LIST, json.dumps({"headline": "Chunked"}).encode())
+
+    assert assert_error(response, 411, "length_required")["errors"] == {}
+    assert database_state() == before
+
+
+def test_a_chunked_form_on_the_site_is_a_411_page_and_saves_nothing(client_as, editor):
+    response = _chunked(
+        client_as(editor),
+        "POST",
+        "/admin/articles/article/add/",
+        b"headline=Chunked",
+        CONTENT_TYPE="application/x-www-form-urlencoded",
+    )
+
+    assert response.status_code == 411
+    assert "That form could not be read" in response.content.decode()
+    assert "nothing was saved" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    assert not Article.objects.filter(headline="Chunked").exists()
+
+
+def test_a_chunked_read_is_answered_as_usual(api):
+    """A GET's body is never read, so how it was sent changes nothing."""
+    article = ArticleFactory(published=True)
+    response = _chunked(api, "GET", f"{LIST}{article.pk}/", b"")
+    assert response.status_code == 200 and response.json()["id"] == article.pk
