@@ -110,6 +110,30 @@ def test_a_patch_replaces_lists_in_the_given_order(api_as, editor, parts):
     assert [r.related_id for r in article.related_links.all()] == [parts["older"].pk]
 
 
+@pytest.mark.parametrize(
+    ("body", "content_type"), [("{}", "application/json"), ("", None)], ids=["{}", "no body"]
+)
+def test_a_patch_that_names_no_field_saves_nothing_and_keeps_the_version(
+    api_as, editor, parts, body, content_type
+):
+    """A save for nothing raised the version, so every other editor's If-Match became a 412."""
+    client = api_as(editor)
+    article = ArticleFactory(created_by=editor, authors=[parts["ada"]])
+    read = client.get(f"{LIST}{article.pk}/")
+    before = database_state()
+
+    response = client.generic(
+        "PATCH", f"{LIST}{article.pk}/", body, content_type=content_type, HTTP_IF_MATCH=read["ETag"]
+    )
+
+    assert response.status_code == 200, response.content
+    assert response["ETag"] == f'"v{article.version}"' == f'"v{read.json()["version"]}"'
+    assert response.json() == read.json()
+    assert database_state() == before
+    edited = client.patch(f"{LIST}{article.pk}/", {"dek": "New."}, format="json", HTTP_IF_MATCH=read["ETag"])
+    assert edited.status_code == 200 and edited.json()["version"] == article.version + 1
+
+
 def test_a_reporter_cannot_mark_a_story_featured(api_as, reporter, parts):
     before = database_state()
     response = api_as(reporter).post(LIST, draft_payload(parts, is_featured=True), format="json")
