@@ -39,8 +39,20 @@ class ArticleOfShareSerializer(serializers.Serializer):
     headline = serializers.CharField()
 
 
+class OptionalURLField(serializers.URLField):
+    """A URL, or null where the row stores none (""): the contract's `format: uri` holds no empty string."""
+
+    def to_representation(self, value):
+        return super().to_representation(value) if value else None
+
+
 class ShareSerializer(serializers.ModelSerializer):
     article = ArticleOfShareSerializer(help_text="The article posted.")
+    remote_url = OptionalURLField(
+        read_only=True,
+        allow_null=True,
+        help_text="Where the post can be seen; null until it is sent, or if the network gave none.",
+    )
     requested_by = serializers.SerializerMethodField(help_text="Who published it or asked to share again.")
 
     class Meta:
@@ -74,7 +86,7 @@ SCHEMA_EXAMPLES["Share"] = {
     "text": "Council backs a night ferry for a one-year trial https://news.example/... #transport",
     "attempts": 5,
     "last_error": "Gave up after 5 attempts. Last error: the server answered 503.",
-    "remote_url": "",
+    "remote_url": None,
     "next_attempt_at": None,
     "requested_by": "Ada Editor",
     "created_at": "2026-11-26T21:14:03Z",

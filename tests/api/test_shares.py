@@ -51,6 +51,7 @@ def test_staff_read_every_post_newest_first_with_how_it_went(api_as, editor, rep
             (sent.pk, "sent", 1),
         ]
         assert results[0]["last_error"] == "Gave up after 5 attempts." and results[0]["attempts"] == 5
+        assert results[0]["remote_url"] is None  # not "", which is no `format: uri` (as the contract says)
         assert results[1]["remote_url"] == "https://m.example/@desk/5" and results[1]["text"] == "Hi"
         assert results[1]["article"] == {"id": story.pk, "headline": "Night ferry approved"}
         assert response["Cache-Control"].startswith("private")
@@ -157,3 +158,14 @@ def test_the_list_costs_the_same_queries_for_many_posts(api_as, editor, story, d
         share(ArticleFactory(published=True), round=round_, state=State.FAILED, requested_by=editor)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(client.get(SHARES).json()["results"]) == 20
+
+
+def test_the_contract_says_a_post_s_address_is_a_url_or_null(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    remote_url = schema["components"]["schemas"]["Share"]["properties"]["remote_url"]
+    assert {key: remote_url[key] for key in ("type", "format", "nullable", "readOnly")} == {
+        "type": "string",
+        "format": "uri",
+        "nullable": True,
+        "readOnly": True,
+    }
