@@ -176,11 +176,12 @@ def refuse_any_body(request):
 # Serializers refuse fields they do not know, so a typo or a read-only field is an error, not a no-op.
 
 
+# Unknown fields are refused, not ignored; text fields take JSON strings only (DRF's CharField would store
+# `123` or `1.5` as the text "123", so a client's mix-up of fields would pass unnoticed). These errors come in
+# the same answer as the fields' own, so a client fixes everything in one go.
+# A comment, not a docstring: drf-spectacular describes a component by the first docstring in its
+# serializer's classes, so a serializer without its own showed this one to clients.
 class StrictFieldsMixin:
-    """Unknown fields are refused, not ignored; text fields take JSON strings only (DRF's CharField would
-    store `123` or `1.5` as the text "123", so a client's mix-up of fields would pass unnoticed). These
-    errors come in the same answer as the fields' own, so a client fixes everything in one go."""
-
     UNKNOWN = "Unknown or read-only field; it cannot be set here."
     NOT_TEXT = "Must be text (a JSON string), not a number."
 

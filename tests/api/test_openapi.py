@@ -146,6 +146,29 @@ def test_descriptions_are_written_for_clients_not_taken_from_the_code(served_sch
     assert "body" in components["ArticleDetail"]["description"]
 
 
+def test_components_are_not_described_by_the_shared_code_s_docstrings(served_schema):
+    """drf-spectacular takes a component's description from the first docstring among its serializer's
+    classes: StrictFieldsMixin's, written for whoever reads the code, described ScheduleRequest and Image."""
+    import inspect
+
+    from rest_framework.serializers import BaseSerializer
+
+    from newsroom import api as shared
+
+    docstrings = {
+        inspect.getdoc(cls)
+        for _, cls in inspect.getmembers(shared, inspect.isclass)
+        if not issubclass(cls, BaseSerializer)  # a serializer's own docstring describes its component
+    }
+    docstrings.discard(None)
+    components = served_schema["components"]["schemas"]
+    described = {name: body["description"] for name, body in components.items() if body.get("description")}
+
+    assert not {name: text for name, text in described.items() if text in docstrings}
+    assert not {name: text for name, text in described.items() if "DRF's CharField" in text}
+    assert described["Error"] == "The body of every 4xx answer of the API."
+
+
 def test_contact_email_is_nowhere_in_the_contract(served_schema):
     assert "contact_email" not in str(served_schema)
     assert "user_email" not in str(served_schema) and "ip_address" not in str(served_schema)
