@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import get_view_model
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import JSONParser
@@ -504,6 +504,24 @@ ERROR_EXAMPLES = {
 ID_PATTERN = "[1-9][0-9]{0,17}"  # a row's id in a path, spelt one way only (not +17, 017 or a full-width ７)
 
 
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    description="The ETag of the article as this client last read it (a GET's `ETag`, or the `ETag` of the "
+    'last write\'s answer, such as `"v12"`), quotes and all. If the article has changed since, nothing is '
+    "saved and the answer is 412. Optional, but without it a write goes ahead over changes this client "
+    "never saw.",
+)
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match",
+    str,
+    OpenApiParameter.HEADER,
+    description="The `ETag` of an earlier answer to this same request: while it still matches, the answer is "
+    "304 with no body.",
+)
+
+
 class NewsroomAutoSchema(AutoSchema):
     def _resolve_path_parameters(self, variables):
         """An id spelt as ID_PATTERN (the viewsets' `lookup_value_regex`) is an integer in the contract."""
@@ -513,6 +531,17 @@ class NewsroomAutoSchema(AutoSchema):
             if parameter["schema"].get("pattern") == f"^{ID_PATTERN}$" and model is not None:
                 parameter["schema"] = {"type": "integer", "minimum": 1}
                 parameter["description"] = f"The {model._meta.verbose_name}'s id."
+        return parameters
+
+    def get_override_parameters(self):
+        """The conditional headers the API honours, where it honours them: `If-Match` on the writes that
+        answer 412 for an older version (an edit conflict is only caught when the client sends it), and
+        `If-None-Match` on the reads that answer 304."""
+        parameters = list(super().get_override_parameters())
+        if "412" in getattr(self.view, "schema_error_codes", {}).get(getattr(self.view, "action", None), []):
+            parameters.append(IF_MATCH)
+        if self.method == "GET" and isinstance(self.view, HttpCachingMixin):
+            parameters.append(IF_NONE_MATCH)
         return parameters
 
     def get_description(self):

@@ -169,6 +169,40 @@ def test_components_are_not_described_by_the_shared_code_s_docstrings(served_sch
     assert described["Error"] == "The body of every 4xx answer of the API."
 
 
+def test_the_conditional_headers_are_documented_where_they_are_honoured(served_schema):
+    """An edit conflict is caught only when the client sends If-Match, so the contract names it."""
+
+    def headers(operation):
+        return {p["name"]: p for p in operation.get("parameters", []) if p["in"] == "header"}
+
+    ops = dict(operations(served_schema))
+    article = "/api/v1/articles/{id}/"
+    with_if_match = {
+        f"{method} {article}{step}"
+        for method, step in [
+            ("PUT", ""),
+            ("PATCH", ""),
+            *[
+                ("POST", f"{action}/")
+                for action in ("submit", "return", "publish", "schedule", "unpublish", "corrections")
+            ],
+        ]
+    }
+    assert with_if_match <= set(ops)
+    for name, operation in ops.items():
+        named = headers(operation)
+        if name in with_if_match:
+            assert not named["If-Match"].get("required"), name  # optional: a write without it goes ahead
+            assert named["If-Match"]["schema"] == {"type": "string"}, name
+            assert "412" in named["If-Match"]["description"] and "412" in operation["responses"], name
+        else:
+            assert "If-Match" not in named and "412" not in operation["responses"], name
+        if name.startswith("GET "):
+            assert "304" in operation["responses"] and "304" in named["If-None-Match"]["description"], name
+        else:
+            assert "If-None-Match" not in named, name
+
+
 def test_contact_email_is_nowhere_in_the_contract(served_schema):
     assert "contact_email" not in str(served_schema)
     assert "user_email" not in str(served_schema) and "ip_address" not in str(served_schema)
