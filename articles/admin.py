@@ -50,6 +50,7 @@ from .models import (
     WorkflowEvent,
 )
 from .previews import preview_url, render_unsaved
+from .restore import drop_what_is_gone
 from .sanitize import sanitize_html
 
 # Names of the workflow buttons on the article form (templates/admin/articles/article/submit_line.html).
@@ -920,18 +921,33 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
     def get_object(self, request, object_id, from_field=None):
         """On a version's restore page the form shows the old words with the article's live workflow state
         (its status, its time), which is what saving keeps, and offers the steps that state allows."""
+        before = getattr(request, "article_before_restore", None)
+        if before is not None:
+            # The version's rows are in place (revision_view): they are set right before anything reads them.
+            del request.article_before_restore
+            self._set_restored_rows_right(request, before)
         article = super().get_object(request, object_id, from_field)
         for name, value in getattr(request, "article_workflow_state", {}).items():
             if article is not None and name != "version":  # the edit-conflict check reads the restored row's
                 setattr(article, name, value)
-        corrections = getattr(request, "article_corrections", None)
-        if article is not None and corrections is not None:
-            # The version's rows are in place; its corrections give way to today's (revision_view).
-            del request.article_corrections
-            Correction.objects.filter(article=article).exclude(pk__in=[c.pk for c in corrections]).delete()
-            for correction in corrections:
-                correction.save()
         return article
+
+    def _set_restored_rows_right(self, request, before):
+        """The version's corrections give way to today's, and what it names that was deleted since is left
+        out, and said so: on the version's page, and again once it is saved (response_change)."""
+        corrections = before["corrections"]
+        kept = [correction.pk for correction in corrections]
+        Correction.objects.filter(article_id=before["pk"]).exclude(pk__in=kept).delete()
+        for correction in corrections:
+            correction.save()
+        restored = Article.objects.get(pk=before["pk"])
+        request.article_gone = drop_what_is_gone(restored, live_section_id=before["section_id"])
+        if request.article_gone and request.method == "GET":
+            self.message_user(
+                request,
+                f"Deleted since this version was saved, so not in it as shown here: {request.article_gone}.",
+                messages.WARNING,
+            )
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         """Restore an old version's words, not its workflow state nor its corrections, and only for who may
@@ -941,13 +957,19 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
         without this a reporter could turn an article in review back into their editable draft, and an
         editor restoring a headline would silently unpublish the article. It also reverts the corrections
         with the rest (deleting those made since): they are the newsroom's record of what it got wrong,
-        so the article keeps the ones it has now.
+        so the article keeps the ones it has now. And it writes back bylines, "Read more" links, tags and a
+        section deleted since, pointing at nothing (a 500 on the version's page): they are left out, and
+        the editor told which (articles.restore).
         """
         article = self.get_object(request, unquote(object_id))
         if article is None or not self.has_change_permission(request, article):
             raise PermissionDenied
         request.article_workflow_state = {name: getattr(article, name) for name in WORKFLOW_FIELDS}
-        request.article_corrections = list(article.corrections.all())
+        request.article_before_restore = {
+            "pk": article.pk,
+            "corrections": list(article.corrections.all()),
+            "section_id": article.section_id,
+        }
         request.article_restored = "revert"
         return super().revision_view(request, object_id, version_id, extra_context)
 
@@ -957,6 +979,7 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
         restored = getattr(request, "article_restored", None)
         if restored is None:
             return super().response_change(request, obj)
+        gone = getattr(request, "article_gone", "")
         if restored == "recover":
             state = "withdrawn (it had been published)" if obj.first_published_at else "a draft"
             message = (
@@ -965,11 +988,17 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
             )
         else:
             message = (
-                f"“{obj}” is again as the version you chose had it: its words, picture, bylines, tags and "
-                f"“Read more” links. Its workflow state ({obj.get_status_display().lower()}) and its "
-                "corrections are as they were; the history keeps what it had before."
+                f"“{obj}” is again as the version you chose had it"
+                + (", but for what has been deleted since (below)" if gone else "")
+                + ": its words, picture, bylines, tags and “Read more” links. Its workflow state "
+                f"({obj.get_status_display().lower()}) and its corrections are as they were; the history "
+                "keeps what it had before."
             )
         self.message_user(request, message, messages.SUCCESS)
+        if gone:
+            self.message_user(
+                request, f"Deleted since this version was saved, so not restored: {gone}.", messages.WARNING
+            )
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
 
     def delete_view(self, request, object_id, extra_context=None):

@@ -306,3 +306,82 @@ def test_the_history_names_the_step_a_button_took(client_as, editor):
     waiting = ArticleFactory(in_review=True, headline="Waiting")
     save_headline(client, waiting, "Still waiting", _submit_review="1")  # refused: only the edit is saved
     assert Version.objects.get_for_object(waiting).first().revision.get_comment() == "Changed Headline."
+
+
+def save_form(client, article, **changes):
+    data = form_data(client.get(change_url(article)))
+    data.update(changes)
+    response = client.post(change_url(article), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    return response
+
+
+def delete_in_admin(client, obj):
+    opts = obj._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_delete", args=[obj.pk])
+    response = client.post(url, {"post": "yes"}, follow=True)  # its "deleted successfully" read there
+    assert response.redirect_chain[0][1] == 302 and not type(obj).objects.filter(pk=obj.pk).exists()
+
+
+def test_a_version_naming_rows_deleted_since_opens_without_them_and_says_which(client_as, editor):
+    """A 500 (Author.DoesNotExist) was all an editor got for a version naming an author deleted since: the
+    version's rows came back pointing at nothing. The same for a "Read more" story, a tag or a section."""
+    from tests.factories import AuthorFactory, SectionFactory, TagFactory
+
+    from .admin_forms import add_inline_rows
+
+    writer, gone = AuthorFactory(display_name="Ada Writer"), AuthorFactory(display_name="Gus Gone")
+    link, gone_link = ArticleFactory(headline="Kept link"), ArticleFactory(headline="Ferry timetable story")
+    tag, gone_tag = TagFactory(name="Harbour"), TagFactory(name="Ferries")
+    old_desk, desk = SectionFactory(name="Old desk"), SectionFactory(name="City")
+    article = ArticleFactory(headline="Pier opens", authors=[writer], tags=[tag, gone_tag], section=old_desk)
+    client = client_as(editor)
+    data = form_data(client.get(change_url(article)))
+    add_inline_rows(data, "bylines", [{"author": str(gone.pk), "position": "1"}])
+    add_inline_rows(
+        data,
+        "related_links",
+        [{"related": str(link.pk), "position": "0"}, {"related": str(gone_link.pk), "position": "1"}],
+    )
+    data["headline"] = "Pier opens with two bylines"
+    assert client.post(change_url(article), data).status_code == 302
+    old = version_with_headline(article, "Pier opens with two bylines")
+    save_form(
+        client,
+        article,
+        headline="Pier opens, one byline",
+        section=str(desk.pk),
+        tags=[str(tag.pk)],
+        **{"bylines-1-DELETE": "on", "related_links-1-DELETE": "on"},
+    )
+    for row in (gone, gone_link, gone_tag, old_desk):
+        delete_in_admin(client, row)
+    gone_since = (
+        "the section “Old desk” (it stays in “City”), the byline of “Gus Gone”, the “Read more” link to "
+        "“Ferry timetable story” and the tag “Ferries”."
+    )
+
+    form = client.get(revision_url(article, old))
+
+    assert form.status_code == 200
+    assert [str(m) for m in form.context["messages"]] == [
+        f"Deleted since this version was saved, so not in it as shown here: {gone_since}"
+    ]
+    assert form.context["adminform"].form["headline"].value() == "Pier opens with two bylines"
+    bylines, links = (inline.formset for inline in form.context["inline_admin_formsets"][:2])
+    assert [f.instance.author.display_name for f in bylines.initial_forms] == ["Ada Writer"]
+    assert [f.instance.related.headline for f in links.initial_forms] == ["Kept link"]
+    response = client.post(revision_url(article, old), form_data(form))
+
+    assert response.status_code == 302 and response["Location"] == change_url(article)
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "“Pier opens with two bylines” is again as the version you chose had it, but for what has been "
+        "deleted since (below): its words, picture, bylines, tags and “Read more” links. Its workflow state "
+        "(draft) and its corrections are as they were; the history keeps what it had before.",
+        f"Deleted since this version was saved, so not restored: {gone_since}",
+    ]
+    article.refresh_from_db()
+    assert (article.headline, article.section) == ("Pier opens with two bylines", desk)
+    assert list(article.bylines.values_list("author__display_name", flat=True)) == ["Ada Writer"]
+    assert list(article.related_links.values_list("related__headline", flat=True)) == ["Kept link"]
+    assert list(article.tags.values_list("name", flat=True)) == ["Harbour"]

@@ -1,0 +1,72 @@
+"""Restoring an old version of an article from the admin's History (ArticleAdmin.revision_view).
+
+django-reversion writes the version's rows back as they were stored (raw saves: no Article.save(), no check
+that what they point to still exists), and PostgreSQL checks foreign keys only at commit. A version that
+names an author, a story, a tag or a section deleted since therefore comes back pointing at nothing, and the
+first page to follow the pointer fails. These helpers run right after the revert, inside its transaction.
+"""
+
+from django.contrib.admin.models import DELETION, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef
+
+from authors.models import Author
+
+from .models import Article, Byline, RelatedArticle, Section, Tag
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
+def _name_when_deleted(model, pk) -> str | None:
+    """The name the admin gave a row it deleted: the row is gone, its log entry keeps the name."""
+    entry = (
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(model), object_id=str(pk), action_flag=DELETION
+        )
+        .order_by("-action_time")
+        .first()
+    )
+    return entry.object_repr if entry else None
+
+
+def _named(model, pk, named: str, unnamed: str) -> str:
+    name = _name_when_deleted(model, pk)
+    return named.format(name=name) if name else unnamed
+
+
+def drop_what_is_gone(article: Article, *, live_section_id: int) -> str:
+    """Take out of the reverted `article` whatever its version points to that has been deleted since, and
+    say what that was ("" when nothing): a byline's author, a "Read more" story, a tag, its section (the
+    story then stays in the section it is in now)."""
+    gone = []
+    if not Section.objects.filter(pk=article.section_id).exists():
+        name = Section.objects.get(pk=live_section_id).name
+        gone.append(
+            _named(Section, article.section_id, "the section “{name}”", "its section")
+            + f" (it stays in “{name}”)"
+        )
+        Article.objects.filter(pk=article.pk).update(section_id=live_section_id)
+        article.section_id = live_section_id
+    bylines = Byline.objects.filter(article=article).exclude(
+        Exists(Author.objects.filter(pk=OuterRef("author")))
+    )
+    for byline in bylines.order_by("position", "pk"):
+        gone.append(_named(Author, byline.author_id, "the byline of “{name}”", "a byline of an author"))
+    bylines.delete()
+    links = RelatedArticle.objects.filter(article=article).exclude(
+        Exists(Article.objects.filter(pk=OuterRef("related")))
+    )
+    for link in links.order_by("position", "pk"):
+        gone.append(
+            _named(Article, link.related_id, "the “Read more” link to “{name}”", "a “Read more” link")
+        )
+    links.delete()
+    tagged = Article.tags.through.objects.filter(article=article).exclude(
+        Exists(Tag.objects.filter(pk=OuterRef("tag")))
+    )
+    for row in tagged.order_by("pk"):
+        gone.append(_named(Tag, row.tag_id, "the tag “{name}”", "a tag"))
+    tagged.delete()
+    return _join(gone) if gone else ""
