@@ -50,6 +50,7 @@ from .models import (
     WorkflowEvent,
 )
 from .previews import preview_url, render_unsaved
+from .redirects import keep_old_path
 from .restore import drop_what_is_gone
 from .sanitize import sanitize_html
 
@@ -970,6 +971,10 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
             "corrections": list(article.corrections.all()),
             "section_id": article.section_id,
         }
+        # Its address now: the version may have another slug or section, and reversion writes it back
+        # without Article.save(), which would have kept the old address (save_model).
+        ran = article.first_published_at is not None
+        request.article_path_before_restore = article.get_absolute_url() if ran else None
         request.article_restored = "revert"
         return super().revision_view(request, object_id, version_id, extra_context)
 
@@ -1080,6 +1085,8 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
         for name, value in getattr(request, "article_workflow_state", {}).items():
             setattr(obj, name, value)
         super().save_model(request, obj, form, change)
+        if getattr(request, "article_path_before_restore", None):
+            keep_old_path(obj, request.article_path_before_restore)
         if getattr(request, "article_restored", None) == "recover":
             services.record_recovery(article=obj, by=request.user)
 

@@ -17,7 +17,7 @@ def remember_old_path(article) -> None:
     The address is made of the section, the publication date and the slug; an editor changing any of
     them (or republishing on another day) would otherwise break every link to the story.
     """
-    from .models import Article, ArticleRedirect
+    from .models import Article
 
     if article.pk is None:
         return
@@ -29,7 +29,16 @@ def remember_old_path(article) -> None:
     )
     if before is None or before.first_published_at is None:
         return
-    old_path, new_path = before.get_absolute_url(), article.get_absolute_url()
+    keep_old_path(article, before.get_absolute_url())
+
+
+def keep_old_path(article, old_path: str) -> None:
+    """`article`, once published, has moved from `old_path`: that address answers 301, and the one it has
+    now stops redirecting. For a caller that knows the old address when the row no longer does (a version
+    restored from the history is written back without Article.save())."""
+    from .models import ArticleRedirect
+
+    new_path = article.get_absolute_url()
     if old_path == new_path:
         return
     ArticleRedirect.objects.filter(old_path=new_path).delete()

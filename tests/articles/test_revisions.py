@@ -385,3 +385,39 @@ def test_a_version_naming_rows_deleted_since_opens_without_them_and_says_which(c
     assert list(article.bylines.values_list("author__display_name", flat=True)) == ["Ada Writer"]
     assert list(article.related_links.values_list("related__headline", flat=True)) == ["Kept link"]
     assert list(article.tags.values_list("name", flat=True)) == ["Harbour"]
+
+
+@pytest.mark.parametrize("moved", ["slug", "section"])
+def test_restoring_a_version_at_another_address_redirects_the_address_it_leaves(
+    client, client_as, editor, fresh_cache, moved
+):
+    """reversion writes the version's row back without Article.save(), so the address being left (after a
+    rename, the one readers last had) answered 404 instead of 301 to the restored one."""
+    from tests.factories import SectionFactory
+
+    article = ArticleFactory(published=True, slug="pier-opens", headline="Pier opens")
+    first = article.get_absolute_url()
+    editor_client = client_as(editor)
+    save_form(editor_client, article, headline="Pier opens")  # the version to go back to
+    old = version_with_headline(article, "Pier opens")
+    if moved == "slug":
+        save_form(editor_client, article, headline="Pier opens to all", slug="pier-opens-to-all")
+    else:
+        save_form(editor_client, article, headline="Pier opens to all", section=str(SectionFactory().pk))
+    article.refresh_from_db()
+    renamed = article.get_absolute_url()
+    assert renamed != first and client.get(first)["Location"] == renamed
+
+    form = editor_client.get(revision_url(article, old))
+    response = editor_client.post(revision_url(article, old), form_data(form))
+
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert (article.get_absolute_url(), article.status) == (first, Status.PUBLISHED)
+    client.logout()
+    assert client.get(first).status_code == 200
+    left = client.get(renamed)
+    assert left.status_code == 301 and left["Location"] == first
+    api = client.get(f"/api/v1/articles/by-path{renamed}")
+    assert api.status_code == 301 and api["Location"] == f"http://testserver/api/v1/articles/by-path{first}"
+    assert list(article.old_paths.values_list("old_path", flat=True)) == [renamed]
