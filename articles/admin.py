@@ -942,7 +942,7 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
         for correction in corrections:
             correction.save()
         restored = Article.objects.get(pk=before["pk"])
-        request.article_gone = drop_what_is_gone(restored, live_section_id=before["section_id"])
+        request.article_gone = drop_what_is_gone(restored, live=before["article"])
         if request.article_gone and request.method == "GET":
             self.message_user(
                 request,
@@ -958,9 +958,9 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
         without this a reporter could turn an article in review back into their editable draft, and an
         editor restoring a headline would silently unpublish the article. It also reverts the corrections
         with the rest (deleting those made since): they are the newsroom's record of what it got wrong,
-        so the article keeps the ones it has now. And it writes back bylines, "Read more" links, tags and a
-        section deleted since, pointing at nothing (a 500 on the version's page): they are left out, and
-        the editor told which (articles.restore).
+        so the article keeps the ones it has now. And it writes back a lead image, bylines, "Read more"
+        links, tags and a section deleted since, pointing at nothing (a 500 on the version's page, or a
+        story stripped of its picture): they are left out, and the editor told which (articles.restore).
         """
         article = self.get_object(request, unquote(object_id))
         if article is None or not self.has_change_permission(request, article):
@@ -969,7 +969,12 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
         request.article_before_restore = {
             "pk": article.pk,
             "corrections": list(article.corrections.all()),
-            "section_id": article.section_id,
+            "article": Article(
+                pk=article.pk,
+                section_id=article.section_id,
+                lead_image_id=article.lead_image_id,
+                lead_image_caption=article.lead_image_caption,
+            ),
         }
         # Its address now: the version may have another slug or section, and reversion writes it back
         # without Article.save(), which would have kept the old address (save_model).

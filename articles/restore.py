@@ -2,8 +2,9 @@
 
 django-reversion writes the version's rows back as they were stored (raw saves: no Article.save(), no check
 that what they point to still exists), and PostgreSQL checks foreign keys only at commit. A version that
-names an author, a story, a tag or a section deleted since therefore comes back pointing at nothing, and the
-first page to follow the pointer fails. These helpers run right after the revert, inside its transaction.
+names a picture, an author, a story, a tag or a section deleted since therefore comes back pointing at
+nothing, and the first page to follow the pointer fails (or the form, finding no picture, drops the live
+one). These helpers run right after the revert, inside its transaction.
 """
 
 from django.contrib.admin.models import DELETION, LogEntry
@@ -12,7 +13,7 @@ from django.db.models import Exists, OuterRef
 
 from authors.models import Author
 
-from .models import Article, Byline, RelatedArticle, Section, Tag
+from .models import Article, Byline, Image, RelatedArticle, Section, Tag
 
 
 def _join(parts: list[str]) -> str:
@@ -36,19 +37,30 @@ def _named(model, pk, named: str, unnamed: str) -> str:
     return named.format(name=name) if name else unnamed
 
 
-def drop_what_is_gone(article: Article, *, live_section_id: int) -> str:
+def drop_what_is_gone(article: Article, *, live: Article) -> str:
     """Take out of the reverted `article` whatever its version points to that has been deleted since, and
-    say what that was ("" when nothing): a byline's author, a "Read more" story, a tag, its section (the
-    story then stays in the section it is in now)."""
+    say what that was ("" when nothing): its lead image or its section (the story keeps the ones it has
+    now, as `live` has them), a byline's author, a "Read more" story, a tag."""
     gone = []
+    if article.lead_image_id is not None and not Image.objects.filter(pk=article.lead_image_id).exists():
+        # A caption describes its picture: the live one keeps its own. (The form would have sent no
+        # picture, and the story lost the one it had.)
+        gone.append(
+            _named(Image, article.lead_image_id, "the lead image “{name}”", "its lead image")
+            + " (the story keeps the picture and caption it has now)"
+        )
+        kept = {"lead_image_id": live.lead_image_id, "lead_image_caption": live.lead_image_caption}
+        Article.objects.filter(pk=article.pk).update(**kept)
+        for name, value in kept.items():
+            setattr(article, name, value)
     if not Section.objects.filter(pk=article.section_id).exists():
-        name = Section.objects.get(pk=live_section_id).name
+        name = Section.objects.get(pk=live.section_id).name
         gone.append(
             _named(Section, article.section_id, "the section “{name}”", "its section")
             + f" (it stays in “{name}”)"
         )
-        Article.objects.filter(pk=article.pk).update(section_id=live_section_id)
-        article.section_id = live_section_id
+        Article.objects.filter(pk=article.pk).update(section_id=live.section_id)
+        article.section_id = live.section_id
     bylines = Byline.objects.filter(article=article).exclude(
         Exists(Author.objects.filter(pk=OuterRef("author")))
     )

@@ -421,3 +421,38 @@ def test_restoring_a_version_at_another_address_redirects_the_address_it_leaves(
     api = client.get(f"/api/v1/articles/by-path{renamed}")
     assert api.status_code == 301 and api["Location"] == f"http://testserver/api/v1/articles/by-path{first}"
     assert list(article.old_paths.values_list("old_path", flat=True)) == [renamed]
+
+
+def test_a_version_whose_lead_image_was_deleted_since_leaves_the_story_its_picture(client_as, editor):
+    """The version's picture no longer exists: the story lost the one it had (NULL), while the message said
+    its picture was back. It keeps the picture it has now, with its caption, and the editor is told."""
+    from tests.factories import ImageFactory
+
+    first, now = ImageFactory(title="Pier at dawn"), ImageFactory(title="Pier at noon")
+    article = ArticleFactory(published=True, headline="Pier opens")
+    client = client_as(editor)
+    save_form(client, article, lead_image=str(first.pk), lead_image_caption="The pier at dawn.")
+    old = version_with_headline(article, "Pier opens")
+    save_form(
+        client, article, headline="Pier opens at noon", lead_image=str(now.pk), lead_image_caption="At noon."
+    )
+    delete_in_admin(client, first)
+
+    form = client.get(revision_url(article, old))
+
+    gone = "the lead image “Pier at dawn” (the story keeps the picture and caption it has now)."
+    assert form.status_code == 200
+    assert [str(m) for m in form.context["messages"]] == [
+        f"Deleted since this version was saved, so not in it as shown here: {gone}"
+    ]
+    shown = form.context["adminform"].form
+    assert (shown["lead_image"].value(), shown["lead_image_caption"].value()) == (now.pk, "At noon.")
+    response = client.post(revision_url(article, old), form_data(form))
+
+    assert response.status_code == 302
+    sent = [str(m) for m in get_messages(response.wsgi_request)]
+    assert sent[0].startswith("“Pier opens” is again as the version you chose had it, but for what has")
+    assert sent[1:] == [f"Deleted since this version was saved, so not restored: {gone}"]
+    article.refresh_from_db()
+    assert (article.headline, article.lead_image) == ("Pier opens", now)
+    assert article.lead_image_caption == "At noon."
