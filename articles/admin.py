@@ -22,6 +22,7 @@ from django.utils.text import capfirst
 from django_prose_editor.widgets import AdminProseEditorWidget
 from js_asset import Media as AssetMedia
 from reversion.admin import VersionAdmin
+from reversion.errors import RevertError
 from reversion.models import Version
 
 from authors.models import Author
@@ -965,6 +966,19 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
         article = self.get_object(request, unquote(object_id))
         if article is None or not self.has_change_permission(request, article):
             raise PermissionDenied
+        holder = self._slug_holder(
+            article, get_object_or_404(Version.objects.get_for_object(article), pk=version_id)
+        )
+        if holder is not None:
+            # reversion's own refusal, from the UNIQUE constraint, read "missing dependency".
+            self.message_user(
+                request,
+                f"This version cannot be restored: its slug “{holder.slug}” is now the address of another "
+                f"article, “{holder}”. Give that article another slug first, or copy what you need from this "
+                "version (its Changes page) into the story as it is.",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(reverse("admin:articles_article_history", args=[article.pk]))
         request.article_workflow_state = {name: getattr(article, name) for name in WORKFLOW_FIELDS}
         request.article_before_restore = {
             "pk": article.pk,
@@ -982,6 +996,15 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
         request.article_path_before_restore = article.get_absolute_url() if ran else None
         request.article_restored = "revert"
         return super().revision_view(request, object_id, version_id, extra_context)
+
+    @staticmethod
+    def _slug_holder(article, version):
+        """Another article that has taken the version's slug since (slugs are unique), if any."""
+        try:
+            slug = version.field_dict.get("slug")
+        except RevertError:
+            return None  # reversion's view says the version cannot be read
+        return Article.objects.filter(slug=slug).exclude(pk=article.pk).first()
 
     def response_change(self, request, obj):
         """After a restore, say what came back and what did not, on the article's own page (Django's

@@ -313,6 +313,7 @@ def save_form(client, article, **changes):
     data.update(changes)
     response = client.post(change_url(article), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
+    client.get(response["Location"])  # where its "changed successfully" is read, as in a browser
     return response
 
 
@@ -456,3 +457,29 @@ def test_a_version_whose_lead_image_was_deleted_since_leaves_the_story_its_pictu
     article.refresh_from_db()
     assert (article.headline, article.lead_image) == ("Pier opens", now)
     assert article.lead_image_caption == "At noon."
+
+
+def test_a_version_whose_slug_another_article_has_taken_since_is_refused_naming_it(client_as, editor):
+    """The refusal read "Could not save … version - missing dependency." (the slug's UNIQUE constraint)."""
+    article = ArticleFactory(slug="pier-opens", headline="Pier opens")
+    client = client_as(editor)
+    save_form(client, article, headline="Pier opens")
+    old = version_with_headline(article, "Pier opens")
+    save_form(client, article, headline="Pier opens today", slug="pier-opens-today")
+    ArticleFactory(slug="pier-opens", headline="Pier opens, a year on")
+    history = reverse("admin:articles_article_history", args=[article.pk])
+    refusal = (
+        "This version cannot be restored: its slug “pier-opens” is now the address of another article, "
+        "“Pier opens, a year on”. Give that article another slug first, or copy what you need from this "
+        "version (its Changes page) into the story as it is."
+    )
+
+    for method in ("get", "post"):
+        response = getattr(client, method)(revision_url(article, old))
+        assert response.status_code == 302 and response["Location"] == history
+        page = client.get(history)
+        assert [str(m) for m in page.context["messages"]] == [refusal]
+        assert "its slug “pier-opens” is now the address of another article" in page.content.decode()
+    article.refresh_from_db()
+    assert (article.headline, article.slug) == ("Pier opens today", "pier-opens-today")
+    assert Version.objects.get_for_object(article).count() == 2
