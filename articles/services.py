@@ -191,13 +191,14 @@ def publish_article(*, article: Article, by) -> Article:
     if by is None and article.status != Status.SCHEDULED:
         raise PermissionDenied("The schedule only publishes scheduled articles.")
     _require_ready(article, "published")
+    first_time = article.first_published_at is None
     article.mark_published(_publication_time(article, by))
     article.save(update_fields=["status", "published_at", "first_published_at", "publish_at", "updated_at"])
     _record(article, WorkflowEvent.Action.PUBLISHED, by)
     # The outbox: share records in this transaction, their tasks only after it commits.
     from sharing.services import queue_shares_for_publish
 
-    queue_shares_for_publish(article=article, by=by)
+    queue_shares_for_publish(article=article, by=by, first_time=first_time)
     return article
 
 

@@ -24,8 +24,11 @@ MAX_COUNTDOWN = 600
 SHARE_AGAIN_AFTER = timedelta(minutes=1)  # the least time between two posts of one article to one account
 
 
-def queue_shares_for_publish(*, article, by) -> list[ShareRecord]:
-    """Inside the publishing transaction: one record per account not yet shared to, tasks after commit."""
+def queue_shares_for_publish(*, article, by, first_time=True) -> list[ShareRecord]:
+    """Inside the publishing transaction: on the story's first publication one record per account, tasks
+    after commit. Published again (after a withdrawal) it posts only what the withdrawal held back: an
+    account added since would have had every story pulled for a fix posted to it as news ("Share again"
+    posts one on purpose)."""
     if not article.share_on_publish:
         return []
     configured = accounts.configured_accounts()
@@ -39,7 +42,7 @@ def queue_shares_for_publish(*, article, by) -> list[ShareRecord]:
     done = set(ShareRecord.objects.filter(article=article).values_list("account", flat=True))
     records = [
         ShareRecord(article=article, account=account.name, network=account.network, requested_by=by)
-        for account in configured
+        for account in (configured if first_time else [])
         if account.name not in done
     ]
     if records:

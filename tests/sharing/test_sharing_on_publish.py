@@ -112,14 +112,27 @@ def test_unpublish_and_republish_does_not_post_again(
     assert sending(callbacks) == []
 
 
-def test_a_newly_configured_account_gets_the_next_publish(editor, sharing_accounts):
+def test_an_account_added_later_gets_new_stories_not_ones_published_again(editor, sharing_accounts):
+    """A story withdrawn for a fix and put back is not news to post on a network added meanwhile (every
+    story pulled for a correction went out there); "Share again" posts one there on purpose."""
     sharing_accounts({"name": "dev-log", "network": "log"})
     article = ArticleFactory(in_review=True)
     articles.publish_article(article=article, by=editor)
     articles.unpublish_article(article=article, by=editor)
     sharing_accounts({"name": "dev-log", "network": "log"}, {"name": "second", "network": "log"})
+
     articles.publish_article(article=article, by=editor)
-    assert sorted(ShareRecord.objects.values_list("account", flat=True)) == ["dev-log", "second"]
+    fresh = ArticleFactory(in_review=True)
+    articles.publish_article(article=fresh, by=editor)
+
+    assert list(ShareRecord.objects.filter(article=article).values_list("account", flat=True)) == ["dev-log"]
+    assert sorted(ShareRecord.objects.filter(article=fresh).values_list("account", flat=True)) == [
+        "dev-log",
+        "second",
+    ]
+    article.refresh_from_db()
+    on_purpose = services.share_again(article=article, account="second", by=editor)
+    assert (on_purpose.account, on_purpose.state) == ("second", State.PENDING)
 
 
 def test_scheduled_publishing_shares_too(editor, two_accounts):
