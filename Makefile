@@ -88,7 +88,9 @@ run: demo editor
 # Beside `make run` they take its defaults (DEBUG on, the SQLite file); production sets DEBUG=0 and the rest.
 # Without CELERY_BROKER_URL (or with it empty) they would start on the in-memory broker, which nothing else
 # shares: they refuse.
-need_broker = @test -n "$$CELERY_BROKER_URL" || \
+# A setting counts as given in the environment or in `.env`, which the settings (and honcho) read too.
+is_set = { [ -n "$$(printenv $(1))" ] || grep -Eq '^[[:space:]]*(export[[:space:]]+)?$(1)=[^[:space:]]' .env 2>/dev/null; }
+need_broker = @$(call is_set,CELERY_BROKER_URL) || \
 	{ echo "make $@ needs CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0 (README: Celery worker and beat)"; exit 1; }
 
 worker: install
@@ -104,7 +106,7 @@ beat: install
 # memory, a slower start and about 0.7 MB more in every worker (bench/README.md).
 serve: $(PRODUCTION_STAMP)
 	@for v in DATABASE_URL CACHE_URL CELERY_BROKER_URL SECRET_KEY; do \
-		[ -n "$$(printenv $$v)" ] || { echo "make serve needs $$v (README: Production server)"; exit 1; }; done
+		$(call is_set,$$v) || { echo "make serve needs $$v (README: Production server)"; exit 1; }; done
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python -m compileall -q $(APPS)
