@@ -80,3 +80,28 @@ def test_serve_refuses_a_production_setting_that_is_empty(tmp_path, missing):
     )
     assert result.returncode != 0
     assert f"make serve needs {missing} (README: Production server)" in result.stdout
+
+
+@pytest.mark.parametrize("target", ["worker", "beat"])
+def test_worker_and_beat_take_the_broker_from_dot_env(tmp_path, target):
+    """The settings read `.env` (and honcho does): a broker given there is given. The Makefile runs in a
+    folder of its own here, beside a `.env` of the test's, so the project's own folder is left alone."""
+    celery = tmp_path / "bin" / "celery"
+    celery.parent.mkdir()
+    celery.write_text('#!/bin/sh\necho "celery $*"\n')
+    celery.chmod(0o755)
+    shutil.copy(ROOT / "Makefile", tmp_path / "Makefile")
+    environ = {k: v for k, v in os.environ.items() if k not in {"CELERY_BROKER_URL", "MAKEFLAGS"}}
+
+    def run():
+        return subprocess.run(  # noqa: S603 - make with fixed arguments
+            ["make", "--no-print-directory", "-o", "install", f"BIN={celery.parent}", target],  # noqa: S607
+            cwd=tmp_path, env=environ, capture_output=True, text=True, timeout=30, check=False,
+        )  # fmt: skip
+
+    (tmp_path / ".env").write_text("# CELERY_BROKER_URL=redis://127.0.0.1:6379/11\nCELERY_BROKER_URL=\n")
+    assert run().returncode != 0  # commented out or empty is not given
+    (tmp_path / ".env").write_text("DEBUG=1\nCELERY_BROKER_URL=redis://127.0.0.1:6379/11\n")
+    result = run()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"celery -A newsroom {target} --loglevel=INFO" in result.stdout
