@@ -5,11 +5,12 @@ import smtplib
 from email.utils import parseaddr
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import BadHeaderError, EmailMessage
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from .models import OutgoingMail
 from .rendering import mask_emails
@@ -19,6 +20,12 @@ logger = logging.getLogger(__name__)
 
 def absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
+
+
+def subject_line(text: str) -> str:
+    """A subject on one line that fits the outbox: a headline may hold line breaks (the API takes them) and
+    run to 200 characters, and either made the message unsendable or the row unwritable."""
+    return Truncator(" ".join(text.split())).chars(OutgoingMail._meta.get_field("subject").max_length)
 
 
 def queue_mail(
@@ -38,7 +45,7 @@ def queue_mail(
     mail = OutgoingMail.objects.create(
         kind=kind,
         to=to,
-        subject=subject,
+        subject=subject_line(subject),
         body=body,
         headers=headers or {},
         attachment_name=name,
@@ -128,7 +135,10 @@ class MailNotSent(Exception):
 
 
 def _refused_for_good(error) -> bool:
-    """The mail server refused the recipient with a 5xx answer (no such mailbox, say)."""
+    """The mail server refused the recipient with a 5xx answer (no such mailbox, say), or the message cannot
+    be built at all (a line break in a header): the same row fails the same way on every retry."""
+    if isinstance(error, BadHeaderError):
+        return True
     return isinstance(error, smtplib.SMTPRecipientsRefused) and all(
         code >= 500 for code, _ in error.recipients.values()
     )
