@@ -4,7 +4,8 @@ import json
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import CharField, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -52,10 +53,27 @@ def delete_expired_pending(*, now=None) -> int:
     undelivered, _ = OutgoingMail.objects.filter(sent_at__isnull=True, created_at__lt=cutoff).delete()
     # A report keeps its reader as a keyed hash of their IP or account, to count one flag each; once a
     # moderator has decided (the decision stays on the comment's Moderation row) it has no use left.
-    reports, _ = CommentReport.objects.filter(
-        reviewed_at__lt=now - timezone.timedelta(days=settings.COMMENT_PERSONAL_DATA_DAYS)
-    ).delete()
+    personal_data_cutoff = now - timezone.timedelta(days=settings.COMMENT_PERSONAL_DATA_DAYS)
+    reports, _ = CommentReport.objects.filter(reviewed_at__lt=personal_data_cutoff).delete()
+    forget_expired_reporters(cutoff=personal_data_cutoff)
     return pending + requests + sent + undelivered + reports
+
+
+FORGOTTEN_REPORTER = "expired:"
+
+
+def forget_expired_reporters(*, cutoff) -> int:
+    """Replace the reporter's keyed IP on reports made before `cutoff` with a key of the report's own.
+
+    An open report stays (it is still a reader's flag the queue must show), but after the retention period
+    it no longer tells whose it was, like the commenter's own IP. The key stays unique per comment, as the
+    one-flag-each constraint wants; the reader may flag the comment once more, which is all it costs.
+    """
+    return (
+        CommentReport.objects.filter(created_at__lt=cutoff)
+        .exclude(reporter_key__startswith=FORGOTTEN_REPORTER)
+        .update(reporter_key=Concat(Value(FORGOTTEN_REPORTER), Cast("pk", CharField())))
+    )
 
 
 def _by_email(email: str):
