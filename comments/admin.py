@@ -2,7 +2,6 @@
 for users with `newsroom_comments.view_commenter_personal_data` (superusers; no role has it by default)."""
 
 import json
-import logging
 from collections import Counter
 
 from django.contrib import admin, messages
@@ -22,14 +21,11 @@ from django_comments_xtd.models import BlackListedDomain, XtdComment
 
 from articles.models import Article
 from newsroom.admin import StrictInputMixin, error_message
-from newsroom.celery import send_quickly
 from newsroom.users import display_name
 
-from . import services, tasks
+from . import services
 from .models import CommentReport, HoldRule, OutgoingMail, ReaderComment
 from .queries import NOT_ON_SITE, articles_named_to, with_article_names
-
-logger = logging.getLogger(__name__)
 
 PERSONAL_DATA_PERM = "newsroom_comments.view_commenter_personal_data"
 
@@ -379,18 +375,20 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
         permissions=["personal_data"],
     )
     def erase_personal_data(self, request, queryset):
-        ids = list(queryset.values_list("pk", flat=True))
-        try:
-            send_quickly(tasks.erase_commenters_of, ids)
-        except Exception:  # the broker is away: done here and now, as there is no row for a sweeper to find
-            logger.warning("Could not queue the erasure of %s comments' writers; erasing now", len(ids))
-            erased = tasks.erase_commenters_of(ids)
+        """Done here and now, not queued: the message can then say what was erased (one person's comments are
+        few), and no broker stands between staff and an erasure they were told is done."""
+        erased = services.erase_writers_of(comment_ids=list(queryset.values_list("pk", flat=True)))
+        if not erased:
             self.message_user(
-                request, f"Erased: the names, emails, websites and IPs of {erased} comment(s) are removed."
+                request,
+                "Nothing to erase: the selected comments hold no name, email, website or IP any more.",
             )
             return
         self.message_user(
-            request, "Erasure started: the commenters' names, emails, websites and IPs are being removed."
+            request,
+            f"Erased: {erased} comment{pluralize(erased)} (the selected ones and their writers' others by "
+            "the same email or account) no longer show a name, email, website or IP.",
+            messages.SUCCESS,
         )
 
     def view_on_site(self, comment):

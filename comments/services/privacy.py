@@ -1,6 +1,8 @@
 """Email privacy: retention, and a commenter's export and erasure by email address."""
 
 import json
+import operator
+from functools import reduce
 
 from django.conf import settings
 from django.db import transaction
@@ -129,28 +131,56 @@ def export_commenter_data(*, email: str) -> list[dict]:
 
 @transaction.atomic
 def erase_commenter_data(*, email: str, remove_texts: bool = False) -> int:
-    """Anonymise every comment (held ones too) by this address; the threads stay in place.
+    """Anonymise every comment (held ones too) by this address; the threads stay in place."""
+    return _erase(_by_email(email), emails={email}, remove_texts=remove_texts)
+
+
+@transaction.atomic
+def erase_writers_of(*, comment_ids: list[int], remove_texts: bool = False) -> int:
+    """Staff erasure from the admin: these comments, and their writers' others by the same address or account.
+
+    The comment itself always: after COMMENT_PERSONAL_DATA_DAYS retention has blanked the address, so the
+    name and website left on the row can be found by no address, and only the selected row says whose they
+    are. Returns how many comments held something to erase.
+    """
+    selected = ReaderComment.objects.filter(pk__in=comment_ids)
+    emails = set(selected.exclude(user_email="").values_list("user_email", flat=True))
+    users = set(selected.exclude(user=None).values_list("user_id", flat=True))
+    match = Q(pk__in=comment_ids) | Q(user_id__in=users) | _any_iexact("user_email", emails)
+    return _erase(ReaderComment.objects.filter(match), emails=emails, remove_texts=remove_texts)
+
+
+def _any_iexact(field: str, values) -> Q:
+    return reduce(operator.or_, (Q(**{f"{field}__iexact": value}) for value in values), Q(pk__in=[]))
+
+
+def _erase(comments, *, emails, remove_texts: bool) -> int:
+    """Anonymise these comments, and delete pending comments and unsent mail to or about their writers.
 
     Row by row (one person's comments are few) so that post_save fires: cached pages showing the old name
-    are invalidated (newsroom/page_cache.py listens), where a bulk UPDATE would leave them stale.
+    are invalidated (newsroom/page_cache.py listens), where a bulk UPDATE would leave them stale. A row with
+    nothing left to erase is not saved, nor counted: the count tells staff what was done.
     """
-    email = email.strip()
-    fields = {"user_name": ANONYMOUS, "user_email": "", "user_url": "", "ip_address": None, "user": None}
+    fields = {"user_name": ANONYMOUS, "user_email": "", "user_url": "", "ip_address": None, "user_id": None}
     if remove_texts:
         fields["comment"] = "[removed at the commenter's request]"
-    rows = list(_by_email(email).select_for_update())
+    rows = list(comments.select_for_update())
+    emails = {e.strip().lower() for e in emails} | {row.user_email.strip().lower() for row in rows}
+    emails.discard("")
+    changed = 0
     for row in rows:
+        if all(getattr(row, name) == value for name, value in fields.items()):
+            continue
         for name, value in fields.items():
             setattr(row, name, value)
         row.save(update_fields=list(fields))
-    changed = len(rows)
-    PendingComment.objects.filter(
-        Q(user_email__iexact=email) | Q(confirmed_comment__in=[row.pk for row in rows])
-    ).delete()
+        changed += 1
+    ids = [row.pk for row in rows]
+    PendingComment.objects.filter(_any_iexact("user_email", emails) | Q(confirmed_comment__in=ids)).delete()
     # Unsent mail to the address, and unsent mail to others quoting their comments under the old name.
-    OutgoingMail.objects.filter(
-        Q(to__iexact=email) | Q(about__in=[row.pk for row in rows]), sent_at__isnull=True
-    ).exclude(kind=OutgoingMail.Kind.DATA_EXPORT).delete()
+    OutgoingMail.objects.filter(_any_iexact("to", emails) | Q(about__in=ids), sent_at__isnull=True).exclude(
+        kind=OutgoingMail.Kind.DATA_EXPORT
+    ).delete()
     return changed
 
 
