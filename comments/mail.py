@@ -29,11 +29,22 @@ def subject_line(text: str) -> str:
 
 
 def queue_mail(
-    *, kind, to, subject, template, context, dedupe_key=None, headers=None, attachment=None, about=None
+    *,
+    kind,
+    to,
+    subject,
+    template,
+    context,
+    dedupe_key=None,
+    headers=None,
+    attachment=None,
+    about=None,
+    quotes=(),
 ):
     """Write one message for one recipient to the outbox and send it once the transaction commits.
 
     `about` is the comment the message quotes: it is sent only while that comment is on the site.
+    `quotes` are the comments a message lists (a digest): erasing their writers' data deletes it unsent.
     Returns None when `dedupe_key` says this message was already queued.
     """
     body = render_to_string(
@@ -53,6 +64,8 @@ def queue_mail(
         dedupe_key=dedupe_key,
         about=about,
     )
+    if quotes:
+        mail.quotes.set(quotes)
     transaction.on_commit(lambda: enqueue_send(mail.pk))
     return mail
 

@@ -169,6 +169,9 @@ class OutgoingMail(models.Model):
     # The comment a reply or new-comment mail quotes: it goes out only while that comment is on the site,
     # and erasing its writer's data deletes it unsent.
     about = models.ForeignKey(XtdComment, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # The comments a digest lists by name and text: erasing their writer's data deletes it unsent (the next
+    # hourly digest lists the queue again, under the names as they are then).
+    quotes = models.ManyToManyField(XtdComment, blank=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
     attempts = models.PositiveIntegerField(default=0)

@@ -156,6 +156,7 @@ def queue_held_digest() -> int:
         .distinct()
     )
     queue_link = mail.absolute(reverse("admin:newsroom_comments_readercomment_changelist"))
+    listed = list(held.select_related("moderation")[:20])
     sent = 0
     with transaction.atomic():
         for user in recipients:
@@ -166,10 +167,11 @@ def queue_held_digest() -> int:
                 template="comments/email/digest.txt",
                 context={
                     "total": total,
-                    "comments": list(held.select_related("moderation")[:20]),
+                    "comments": listed,
                     "link": queue_link,
                 },
                 dedupe_key=f"digest:{hour}:{user.pk}",
+                quotes=listed,
             )
             sent += queued is not None
     return sent

@@ -177,10 +177,11 @@ def _erase(comments, *, emails, remove_texts: bool) -> int:
         changed += 1
     ids = [row.pk for row in rows]
     PendingComment.objects.filter(_any_iexact("user_email", emails) | Q(confirmed_comment__in=ids)).delete()
-    # Unsent mail to the address, and unsent mail to others quoting their comments under the old name.
-    OutgoingMail.objects.filter(_any_iexact("to", emails) | Q(about__in=ids), sent_at__isnull=True).exclude(
-        kind=OutgoingMail.Kind.DATA_EXPORT
-    ).delete()
+    # Unsent mail to the address, and unsent mail to others quoting their comments under the old name
+    # (reply and new-comment mail, and moderators' digests listing them).
+    OutgoingMail.objects.filter(
+        _any_iexact("to", emails) | Q(about__in=ids) | Q(quotes__in=ids), sent_at__isnull=True
+    ).exclude(kind=OutgoingMail.Kind.DATA_EXPORT).delete()
     return changed
 
 
