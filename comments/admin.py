@@ -5,10 +5,11 @@ import json
 from collections import Counter
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Max, Prefetch
 from django.db.models.constants import LOOKUP_SEP
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
@@ -288,6 +289,27 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
             **(extra_context or {}),
         }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def response_action(self, request, queryset):
+        """A decision from a comment's own page is taken on the comment as that page showed it: another
+        moderator's decision since (removed, approved) is not overturned by a click on an older page."""
+        seen = request.POST.get("seen_state")
+        if seen is not None:
+            ids = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+            comments = self.get_queryset(request).filter(pk__in=[i for i in ids if i.isdigit()])
+            changed = next((comment for comment in comments if comment.state != seen), None)
+            if changed is not None:
+                since = self.last_decision(changed)
+                self.message_user(
+                    request,
+                    f"Not done: this comment changed since you opened its page ({since}). Here it is as it "
+                    "is now.",
+                    messages.ERROR,
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:newsroom_comments_readercomment_change", args=[changed.pk])
+                )
+        return super().response_action(request, queryset)
 
     def decisions_for(self, comment) -> list[tuple[str, str]]:
         state = comment.state

@@ -9,6 +9,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from comments import services
 from comments.models import CommentReport, HoldRule, ReaderComment
 from tests.factories import UserFactory
 
@@ -496,6 +497,30 @@ def test_a_comment_page_offers_the_decisions_its_state_allows_and_no_save(modera
     assert press(client, flagged, "approve") == ["1 comment approved."]
     flagged.refresh_from_db()
     assert flagged.is_public and not flagged.is_removed
+
+
+def test_a_decision_from_an_older_page_does_not_overturn_another_moderators(moderator, article):
+    """B opened the held comment's page; A removed it meanwhile; B's Approve is not taken, and says why."""
+    held = make_comment(article, text="Waiting here", email="w@example.net", public=False)
+    other = UserFactory(username="sam_mod", first_name="Sam", last_name="Moderator", is_staff=True)
+    other.user_permissions.add(*moderator.user_permissions.all())
+    other.groups.add(*moderator.groups.all())
+    client = admin_client(moderator)
+    form = BeautifulSoup(client.get(f"{QUEUE}{held.pk}/change/").content, "html.parser").select_one(
+        "form.comment-decisions"
+    )
+    services.remove_comments(comments=[held], by=other)
+
+    data = {field["name"]: field.get("value", "") for field in form.select("input[type=hidden]")}
+    response = client.post(form["action"], {**data, "action": "approve"}, follow=True)
+
+    messages = [str(m) for m in response.context["messages"]]
+    assert len(messages) == 1 and messages[0].startswith(
+        "Not done: this comment changed since you opened its page (Removed by Sam Moderator, "
+    )
+    assert response.redirect_chain[-1][0] == f"{QUEUE}{held.pk}/change/"
+    held.refresh_from_db()
+    assert held.is_removed and not held.is_public
 
 
 def press(client, comment, action):
