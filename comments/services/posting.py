@@ -25,6 +25,7 @@ from ..moderation import (
     posted_recently,
 )
 from ..queries import article_content_type, max_level
+from ..rendering import mask_emails
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +70,9 @@ def post_comment(
     reason = closed_reason(article)
     if reason:
         raise Refused(reason, status=403, code="closed")
+    # An address typed as the name is stored as readers see it, masked: moderators were shown it in full,
+    # and retention, which blanks the email field, left it.
+    name = mask_emails(name)
     authenticated = user is not None and user.is_authenticated
     if authenticated and user.email:
         email = user.email

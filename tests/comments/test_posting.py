@@ -155,3 +155,28 @@ def test_the_site_form_keeps_to_the_apis_limit_per_address_and_gives_the_text_ba
     other = commenter.post(article.get_absolute_url(), ip="198.51.100.7", email="four@example.net")
     assert other.status_code == 200 and b"Check your email to confirm" in other.content
     cache.clear()
+
+
+def test_an_address_typed_as_the_name_is_stored_masked_so_no_moderator_or_later_reader_sees_it(
+    commenter, article, client, moderator
+):
+    """Readers always saw "[email hidden]"; the row kept the address, which moderators (who may not see
+    commenters' emails) were shown in the queue and the API, and which retention, blanking only the email
+    field, kept for ever."""
+    from rest_framework.test import APIClient
+
+    from tests.comments.test_admin import admin_client
+
+    response = commenter.post(article.get_absolute_url(), name="carol@example.org", email="carol@example.org")
+    assert b"Check your email to confirm" in response.content
+    assert confirm(client, confirmation_link(mail.outbox[0])).status_code == 200
+
+    comment = ReaderComment.objects.get()
+    assert comment.user_name == "[email hidden]" and comment.user_email == "carol@example.org"
+    queue = admin_client(moderator).get("/admin/newsroom_comments/readercomment/?state=all")
+    api = APIClient()
+    api.force_authenticate(moderator)
+    listed = api.get("/api/v1/moderation/comments/?state=all")
+    assert listed.status_code == 200 and listed.json()["results"][0]["name"] == "[email hidden]"
+    for seen in (queue.content.decode(), listed.content.decode()):
+        assert "carol@example.org" not in seen
