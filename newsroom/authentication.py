@@ -6,7 +6,7 @@ way. Here wrong tokens are counted per client address (`API_BAD_TOKEN_RATE`); pa
 gets 429 with Retry-After before any lookup, until the window has passed.
 """
 
-from rest_framework.authentication import TokenAuthentication
+from rest_framework.authentication import TokenAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed, Throttled
 
 from newsroom.throttles import BadTokenThrottle
@@ -25,4 +25,9 @@ class MeteredTokenAuthentication(TokenAuthentication):
 
     def authenticate(self, request):
         self._request = request  # authenticate_credentials is given only the key
+        # `Bearer <key>` as well as DRF's `Token <key>`: most HTTP clients and tools send Bearer, and the
+        # request was read as anonymous, a 200 with public data that hid the mistake.
+        header = get_authorization_header(request).split()
+        if header and header[0].lower() == b"bearer":
+            self.keyword = "Bearer"  # this request's authenticator only: DRF makes one per request
         return super().authenticate(request)

@@ -41,3 +41,21 @@ def test_a_deactivated_account_cannot_use_its_token(api_as, editor):
     editor.is_active = False
     editor.save()
     assert client.patch(f"/api/v1/articles/{article.pk}/", {"dek": "x"}, format="json").status_code == 401
+
+
+def test_a_token_sent_as_bearer_works_as_one_sent_as_token(editor):
+    """Most HTTP clients send `Bearer`; the API read such a request as anonymous: public data and a 200
+    that hid the mistake, or a 401 "not provided" for a write."""
+    article = ArticleFactory(created_by=editor)
+    token = Token.objects.create(user=editor).key
+    script = APIClient()
+
+    script.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    mine = script.get("/api/v1/articles/?status=draft")
+    edited = script.patch(f"/api/v1/articles/{article.pk}/", {"dek": "By Bearer"}, format="json")
+    script.credentials(HTTP_AUTHORIZATION="Bearer not-a-token")
+    wrong = script.get("/api/v1/articles/")
+
+    assert mine.status_code == 200 and [a["id"] for a in mine.json()["results"]] == [article.pk]
+    assert edited.status_code == 200 and edited.json()["dek"] == "By Bearer"
+    assert wrong.status_code == 401 and wrong.json()["code"] == "authentication_failed"
