@@ -268,8 +268,9 @@ def test_back_from_an_outage_the_cache_drops_every_page_and_fragment_stored_befo
 
 
 @pytest.mark.celery_worker
-@pytest.mark.django_db(transaction=True)
-def test_make_serves_worker_comes_back_when_redis_goes_while_it_holds_a_delayed_task(logs):
+def test_make_serves_worker_comes_back_when_redis_goes_while_it_holds_a_delayed_task(
+    django_db_setup, django_db_blocker, logs
+):
     """A worker holding a task for later (a share's or a mail's retry) when Redis goes away dies in kombu's
     Redis transport ("'NoneType' object has no attribute 'hostname'", while it puts the task back); under
     honcho that stopped the whole of `make serve`, site included. The Procfile's worker line starts it again,
@@ -277,8 +278,10 @@ def test_make_serves_worker_comes_back_when_redis_goes_while_it_holds_a_delayed_
     redis_server = PrivateRedis(logs / "redis-held.log")
     redis_server.start()
     log = logs / "honcho-worker.log"
+    with django_db_blocker.unblock():  # no rows of its own: the worker's task only reads the test database
+        database_url = django_test_database_url()
     env = service_env(
-        DATABASE_URL=django_test_database_url(),
+        DATABASE_URL=database_url,
         CONN_MAX_AGE=0,
         CACHE_URL=redis_server.url(0),
         CELERY_BROKER_URL=redis_server.url(1),
