@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -91,11 +92,14 @@ class PreconditionFailed(exceptions.APIException):
     default_code = "edit_conflict"
     default_detail = "The article changed since you read it."
 
-    def __init__(self, conflict: EditConflict):
+    def __init__(self, conflict: EditConflict | None = None, detail: str = ""):
         super().__init__(
-            detail=f"{conflict.message} Read it again (GET) and send its new ETag in If-Match.",
+            detail=detail or f"{conflict.message} Read it again (GET) and send its new ETag in If-Match.",
             code="edit_conflict",
         )
+
+
+VERSION_TAG = re.compile(r'"v(\d{1,18})"')
 
 
 def version_etag(article) -> str:
@@ -342,6 +346,14 @@ class ArticleViewSet(
         tags = {tag.removeprefix("W/") for tag in parsed}
         if version_etag(article) in tags or self._representation_etag(article) in tags:
             return
+        versions = [VERSION_TAG.fullmatch(tag) for tag in tags]
+        if all(versions) and all(int(found[1]) > article.version for found in versions):
+            # No one changed it: this client names a version it cannot have read.
+            raise PreconditionFailed(
+                detail="If-Match names a version of this article that was never sent (its current ETag is "
+                f"{version_etag(article)}). Read it (GET) and send the ETag it answers with. Nothing was "
+                "saved."
+            )
         changed_by, changed_at = last_change(article.pk, self.request.user)
         raise PreconditionFailed(
             EditConflict(current_version=article.version, changed_by=changed_by, changed_at=changed_at)

@@ -509,6 +509,26 @@ def test_an_if_match_that_is_no_etag_is_a_400_that_shows_the_form_and_saves_noth
     assert Article.objects.get(pk=article.pk).status == Article.Status.PUBLISHED
 
 
+def test_an_if_match_naming_a_version_never_sent_says_so_not_who_changed_it(api_as, editor, parts):
+    """ "v999" of an article at version 3 was never read by anyone: the 412 says so, and which ETag is
+    current, instead of naming the last saver as if they had changed it meanwhile."""
+    article = parts["older"]
+    before = database_state()
+
+    response = api_as(editor).patch(
+        f"{LIST}{article.pk}/", {"dek": "New."}, format="json", HTTP_IF_MATCH='"v999"'
+    )
+
+    assert response.status_code == 412
+    body = response.json()
+    assert body["code"] == "edit_conflict"
+    assert body["message"] == (
+        "If-Match names a version of this article that was never sent (its current ETag is "
+        f'"v{article.version}"). Read it (GET) and send the ETag it answers with. Nothing was saved.'
+    )
+    assert database_state() == before
+
+
 def test_every_write_answers_with_the_etag_its_next_step_sends(api_as, editor, parts):
     """A client chains create, edit, publish, correct and unpublish without reading the article again."""
     client = api_as(editor)
