@@ -49,6 +49,17 @@ def public_text(text: str):
     return mark_safe("".join(f"<p>{p}</p>" for p in paragraphs))  # noqa: S308 - escaped by urlize(autoescape)
 
 
+def masked_name(name: str) -> str:
+    """A name as stored: addresses masked, and cut to the column's length (the mask is longer than the
+    shortest addresses, so a name of several could outgrow it)."""
+    from django.utils.text import Truncator
+
+    from .models import ReaderComment
+
+    limit = ReaderComment._meta.get_field("user_name").max_length
+    return Truncator(mask_emails(name)).chars(limit)
+
+
 def public_name(name: str) -> str:
     return mask_emails(name).strip() or "Anonymous"
 

@@ -5,11 +5,15 @@ from django.db import migrations
 
 
 def mask_typed_addresses(apps, schema_editor):
+    from django.utils.text import Truncator
+
     from comments.rendering import mask_emails
 
     Comment = apps.get_model("django_comments", "Comment")
     for comment in Comment.objects.filter(user_name__contains="@").only("pk", "user_name").iterator():
-        masked = mask_emails(comment.user_name)
+        masked = Truncator(mask_emails(comment.user_name)).chars(
+            Comment._meta.get_field("user_name").max_length
+        )
         if masked != comment.user_name:
             Comment.objects.filter(pk=comment.pk).update(user_name=masked)
 

@@ -25,7 +25,7 @@ from ..moderation import (
     posted_recently,
 )
 from ..queries import article_content_type, max_level
-from ..rendering import mask_emails
+from ..rendering import masked_name
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ def post_comment(
         raise Refused(reason, status=403, code="closed")
     # An address typed as the name is stored as readers see it, masked: moderators were shown it in full,
     # and retention, which blanks the email field, left it.
-    name = mask_emails(name)
+    name = masked_name(name)
     authenticated = user is not None and user.is_authenticated
     if authenticated and user.email:
         email = user.email

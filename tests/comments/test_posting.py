@@ -180,3 +180,15 @@ def test_an_address_typed_as_the_name_is_stored_masked_so_no_moderator_or_later_
     assert listed.status_code == 200 and listed.json()["results"][0]["name"] == "[email hidden]"
     for seen in (queue.content.decode(), listed.content.decode()):
         assert "carol@example.org" not in seen
+
+
+def test_a_name_of_several_short_addresses_is_masked_within_the_names_length(commenter, article, client):
+    """Each mask is longer than the shortest addresses: four in a 27-character name outgrew the column (a
+    500 on PostgreSQL)."""
+    response = commenter.post(article.get_absolute_url(), name="a@b.co c@d.co e@f.co g@h.co")
+    assert response.status_code == 200 and b"Check your email to confirm" in response.content
+    assert confirm(client, confirmation_link(mail.outbox[0])).status_code == 200
+
+    name = ReaderComment.objects.get().user_name
+    assert len(name) <= 50 and name.startswith("[email hidden] [email hidden] [email hidden]")
+    assert "@" not in name
