@@ -89,7 +89,7 @@ run: demo editor
 # Without CELERY_BROKER_URL (or with it empty) they would start on the in-memory broker, which nothing else
 # shares: they refuse.
 # A setting counts as given in the environment or in `.env`, which the settings (and honcho) read too.
-is_set = { [ -n "$$(printenv $(1))" ] || grep -Eq '^[[:space:]]*(export[[:space:]]+)?$(1)=[^[:space:]]' .env 2>/dev/null; }
+is_set = { [ -n "$$(printenv $(1))" ] || grep -Eq '^[[:space:]]*(export[[:space:]]+)?'"$(1)"'=[^[:space:]]' .env 2>/dev/null; }
 need_broker = @$(call is_set,CELERY_BROKER_URL) || \
 	{ echo "make $@ needs CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0 (README: Celery worker and beat)"; exit 1; }
 

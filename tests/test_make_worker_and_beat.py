@@ -105,3 +105,33 @@ def test_worker_and_beat_take_the_broker_from_dot_env(tmp_path, target):
     result = run()
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"celery -A newsroom {target} --loglevel=INFO" in result.stdout
+
+
+def test_make_serve_takes_its_settings_from_dot_env(tmp_path):
+    """`make serve` checks DATABASE_URL, CACHE_URL, CELERY_BROKER_URL and SECRET_KEY, in the environment or
+    in `.env` (its loop's variable once reached grep inside quotes, so `.env` never counted)."""
+    stubs = tmp_path / "bin"
+    stubs.mkdir()
+    for name in ("python", "honcho"):
+        (stubs / name).write_text(f'#!/bin/sh\necho "{name} $*"\n')
+        (stubs / name).chmod(0o755)
+    shutil.copy(ROOT / "Makefile", tmp_path / "Makefile")
+    needed = {"DATABASE_URL", "CACHE_URL", "CELERY_BROKER_URL", "SECRET_KEY", "MAKEFLAGS"}
+    environ = {k: v for k, v in os.environ.items() if k not in needed}
+
+    def run():
+        return subprocess.run(  # noqa: S603 - make with fixed arguments
+            ["make", "--no-print-directory", "-o", ".venv/.installed-production", f"BIN={stubs}", "serve"],  # noqa: S607
+            cwd=tmp_path, env=environ, capture_output=True, text=True, timeout=30, check=False,
+        )  # fmt: skip
+
+    (tmp_path / ".env").write_text("DATABASE_URL=postgresql://db/newsroom\nCACHE_URL=redis://r/1\n")
+    refused = run()
+    assert refused.returncode != 0 and "make serve needs CELERY_BROKER_URL" in refused.stdout
+    (tmp_path / ".env").write_text(
+        "DATABASE_URL=postgresql://db/newsroom\nCACHE_URL=redis://r/1\n"
+        "CELERY_BROKER_URL=redis://r/0\nSECRET_KEY=a-long-secret-for-this-test-only-0123456789abcdef\n"
+    )
+    served = run()
+    assert served.returncode == 0, served.stdout + served.stderr
+    assert "honcho --procfile Procfile --app-root . start" in served.stdout
