@@ -122,7 +122,10 @@ def send_outgoing(mail_id: int) -> bool:
                 headers={**(mail.headers or {}), "Message-ID": message_id(mail)},
             )
             if mail.attachment_name:
-                message.attach(mail.attachment_name, mail.attachment, "application/json")
+                # As UTF-8 bytes: a str attached as application/json was written out with Python's
+                # raw-unicode-escape, so "Zoë" became a Latin-1 byte and an emoji "\U0001f30a", a file no
+                # JSON reader opens.
+                message.attach(mail.attachment_name, mail.attachment.encode(), "application/json")
             message.send()
             OutgoingMail.objects.filter(pk=mail.pk).update(
                 sent_at=timezone.now(), to="", body="", attachment="", last_error=""

@@ -278,6 +278,22 @@ def test_export_by_email_sends_json_to_that_address_only(article):
     assert len([m for m in mail.outbox if m.attachments]) == 1
 
 
+def test_the_exported_file_is_utf8_json_whatever_the_commenter_wrote(article):
+    """As the reader's mail program gets it: "Zoë", "Café" and an emoji came as Latin-1 bytes and a
+    `\\U0001f30a` escape, a file no JSON reader opens."""
+    from email import message_from_bytes
+
+    make_comment(article, name="Zoë Test-Reader", text="Café owners worry 🌊", public=False)
+    client, link = _request("export")
+    page = client.get(link)
+    client.post(link, {"csrfmiddlewaretoken": csrf_from(page)})
+
+    received = message_from_bytes(mail.outbox[-1].message().as_bytes())
+    attached = next(part for part in received.walk() if part.get_filename() == "comments.json")
+    rows = json.loads(attached.get_payload(decode=True).decode("utf-8"))
+    assert (rows[0]["name"], rows[0]["text"]) == ("Zoë Test-Reader", "Café owners worry 🌊")
+
+
 def test_export_names_only_stories_readers_can_see(article, editor):
     make_comment(article, text="on a story since withdrawn")
     PendingComment.objects.create(
