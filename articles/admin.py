@@ -1112,6 +1112,10 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
             return
         for name, value in getattr(request, "article_workflow_state", {}).items():
             setattr(obj, name, value)
+        if getattr(request, "article_restored", None):
+            # The version's words came back with its own revised_at (reversion writes the row as stored):
+            # to readers it is a change now.
+            obj.revised_at = timezone.now()
         super().save_model(request, obj, form, change)
         if getattr(request, "article_path_before_restore", None):
             keep_old_path(obj, request.article_path_before_restore)

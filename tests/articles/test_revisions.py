@@ -94,11 +94,14 @@ def test_restoring_an_old_version_keeps_the_article_published(client_as, editor)
     response = client.post(revision_url(article, old), form_data(client.get(revision_url(article, old))))
 
     assert response.status_code == 302
+    revised_before = article.revised_at
     article.refresh_from_db()
     assert article.headline == "Edited in review"
     # Restoring restores the words; the workflow state only changes through publish/unpublish.
     assert (article.status, article.published_at) == (Status.PUBLISHED, published_at)
     assert article in Article.objects.published()
+    # Readers read other words now: "Updated" moves on (the version's own time came back with it).
+    assert article.revised_at > revised_before
 
 
 def test_restoring_an_old_version_keeps_the_corrections_as_they_are_now(client, client_as, editor):
