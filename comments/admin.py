@@ -129,6 +129,11 @@ class ArticleFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _decided_at(comment) -> str:
+    moderation = getattr(comment, "moderation", None)
+    return moderation.decided_at.isoformat() if moderation and moderation.decided_at else ""
+
+
 @admin.register(ReaderComment)
 class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
     list_display = ["excerpt", "article_link", "commenter", "state_label", "rule", "age", "reports"]
@@ -297,7 +302,9 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
         if seen is not None:
             ids = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
             comments = self.get_queryset(request).filter(pk__in=[i for i in ids if i.isdigit()])
-            changed = next((comment for comment in comments if comment.state != seen), None)
+            seen_decision = request.POST.get("seen_decision", "")
+            # Its state, or a decision that leaves the state as it was (Keep closes the reports).
+            changed = next((c for c in comments if c.state != seen or _decided_at(c) != seen_decision), None)
             if changed is not None:
                 since = self.last_decision(changed)
                 self.message_user(

@@ -499,6 +499,27 @@ def test_a_comment_page_offers_the_decisions_its_state_allows_and_no_save(modera
     assert flagged.is_public and not flagged.is_removed
 
 
+def test_a_keep_from_another_moderator_is_not_overturned_by_a_remove_from_an_older_page(moderator, article):
+    """Keep closes the reports and leaves the comment published: the state alone would not tell."""
+    flagged = make_comment(article, text="Reported here", email="r@example.net")
+    report_as_reader(flagged, "203.0.113.5")
+    other = UserFactory(username="kim_mod", first_name="Kim", last_name="Keeper", is_staff=True)
+    other.groups.add(*moderator.groups.all())
+    client = admin_client(moderator)
+    form = BeautifulSoup(client.get(f"{QUEUE}{flagged.pk}/change/").content, "html.parser").select_one(
+        "form.comment-decisions"
+    )
+    services.keep_comments(comments=[flagged], by=other)
+
+    data = {field["name"]: field.get("value", "") for field in form.select("input[type=hidden]")}
+    response = client.post(form["action"], {**data, "action": "remove"}, follow=True)
+
+    messages = [str(m) for m in response.context["messages"]]
+    assert len(messages) == 1 and "Not done: this comment changed since you opened its page" in messages[0]
+    flagged.refresh_from_db()
+    assert flagged.is_public and not flagged.is_removed
+
+
 def test_a_decision_from_an_older_page_does_not_overturn_another_moderators(moderator, article):
     """B opened the held comment's page; A removed it meanwhile; B's Approve is not taken, and says why."""
     held = make_comment(article, text="Waiting here", email="w@example.net", public=False)
