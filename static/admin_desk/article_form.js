@@ -93,7 +93,29 @@
     }, true);  // the capture phase: before the editor itself reads the paste
   }
 
+  // A byline or "Read more" row added with "Add another" comes last: its position is set after the others
+  // (Django's blank row says 0, which put it second, after the first row).
+  var ORDERED = ["bylines", "related_links"];
+
+  function numberNewRows() {
+    document.addEventListener("formset:added", function (event) {
+      var name = event.detail && event.detail.formsetName;
+      if (ORDERED.indexOf(name) < 0) return;
+      var row = event.target;
+      var input = row.querySelector("input[name$='-position']");
+      if (!input) return;
+      var highest = -1;
+      document.querySelectorAll("#" + name + "-group input[name$='-position']").forEach(function (other) {
+        if (other === input || other.closest(".empty-form")) return;
+        var value = parseInt(other.value, 10);
+        if (!isNaN(value) && value > highest) highest = value;
+      });
+      input.value = String(highest + 1);
+    });
+  }
+
   function start() {
+    numberNewRows();
     Object.keys(LIMITS).forEach(function (id) {
       var input = document.getElementById(id);
       if (input) lengths(input);

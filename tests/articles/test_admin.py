@@ -688,7 +688,7 @@ def test_bylines_are_numbered_in_order_when_a_second_comes_with_the_firsts_posit
     article = ArticleFactory(authors=[first])
     client = client_as(editor)
     data = edit(client, article)
-    add_inline_rows(data, "bylines", [{"author": str(second.pk), "position": "0"}])  # "Add another" gives 0
+    add_inline_rows(data, "bylines", [{"author": str(second.pk), "position": "0"}])  # a tie (no script)
 
     response = client.post(change_url(article), data)
 

@@ -245,6 +245,26 @@ def test_headings_pasted_from_elsewhere_stay_headings_in_the_body(editor_tab, si
     assert not tab.console_errors
 
 
+def test_a_byline_added_with_add_another_comes_last(editor_tab, site, desk_editor):
+    """Django's blank row says position 0, which put a third byline second: it is numbered after the rest."""
+    tab = editor_tab
+    first, second = AuthorFactory(display_name="Ann Lee"), AuthorFactory(display_name="Bo Park")
+    article = ArticleFactory(headline="Two bylines so far", authors=[first, second])
+    sign_in(tab, site, "desk_editor")
+    tab.wait_for_url(re.compile(r"/admin/$"))
+    tab.goto(site.url + f"/admin/articles/article/{article.pk}/change/")
+
+    tab.click("#bylines-group .add-row a")
+    tab.click("#related_links-group .add-row a")
+
+    positions = tab.eval_on_selector_all(
+        "#bylines-group tr.form-row:not(.empty-form) input[name$='-position']", "els => els.map(e => e.value)"
+    )
+    assert positions == ["0", "1", "2"]
+    assert tab.input_value("#related_links-group tr.dynamic-related_links input[name$='-position']") == "0"
+    assert not tab.console_errors
+
+
 def test_taking_a_story_off_the_site_asks_first(editor_tab, site, desk_editor):
     """Unpublish on the form and the list's bulk action ask; dismissing the question changes nothing."""
     story = ArticleFactory(published=True, headline="Ferry strike ends")
