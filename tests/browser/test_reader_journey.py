@@ -170,3 +170,21 @@ def test_a_word_longer_than_the_line_breaks_instead_of_widening_the_page(reader,
     badge = reader.locator(".comment-avatar").first.bounding_box()
     assert round(badge["width"]) == round(badge["height"]), badge  # a round initial, not a squashed oval
     screenshot(reader, "long-words")
+
+
+@pytest.mark.parametrize("width", [320, 195], ids=["small-phone", "phone-at-200%-zoom"])
+def test_the_header_fits_a_small_phone_and_a_zoomed_one(chromium, site, width):
+    """The masthead's column could not be narrower than the name and the search form: at 320 px the page
+    scrolled sideways, and at 200% zoom the name was cut and the Search button off the screen."""
+    build_newsroom(2, images=False)
+    context = chromium.new_context(viewport={"width": width, "height": 640})
+    tab = context.new_page()
+    tab.viewport_name = f"{width}px"
+    tab.goto(site.url + "/")
+
+    assert no_sideways_scrolling(tab)
+    button = tab.locator(".search-form button").bounding_box()
+    assert button["x"] + button["width"] <= width
+    assert tab.locator(".site-name").bounding_box()["width"] <= width
+    screenshot(tab, f"header-{width}")
+    context.close()
