@@ -9,6 +9,7 @@ or a tag finds those stories.
 
 import html
 import re
+import string
 import unicodedata
 
 from django.contrib.postgres.indexes import GinIndex
@@ -178,14 +179,21 @@ def register_fold(sender, connection, **kwargs):
         connection.connection.create_function("newsroom_fold", 1, fold, deterministic=True)
 
 
+# Phone keyboards type curly apostrophes and quotes: "Tanner’s" is "Tanner's".
+CURLY_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
+WORD_EDGES = string.punctuation + "«»…–—"
+
+
 def plain_condition(text: str) -> Q:
     """The SQLite fallback: every term somewhere in headline, dek, body, a byline's name or a tag's; a minus
     term nowhere. Accents are folded on both sides, as PostgreSQL's search does: "tomas" finds Tomás."""
     from .models import Article, Byline
 
     condition = Q()
-    for minus_phrase, phrase, minus_word, word in _TERMS.findall(text)[:10]:
-        term = fold((phrase or word).strip())
+    for minus_phrase, phrase, minus_word, word in _TERMS.findall(text.translate(CURLY_QUOTES))[:10]:
+        # A word keeps no punctuation at its ends ("ferry," "(ferry)" "ferry!"), as PostgreSQL's parser
+        # drops it; a phrase is matched as typed.
+        term = fold(phrase.strip() if phrase else word.strip(WORD_EDGES))
         if not any(ch.isalnum() for ch in term) or term == "or":
             continue
         bylined = Byline.objects.filter(Contains(Folded("author__display_name"), term)).values("article_id")

@@ -348,6 +348,18 @@ def test_the_sqlite_fallback_folds_accents_as_postgresql_does(fresh_cache):
     assert found("tomas") == [review.pk] and found("TOMÁS whitlock") == [review.pk]
     assert found("zoe") == [review.pk] and found('"sao joao"') == [review.pk]
     assert found("hourly -joão") != [] and found("stage -sao") == []
+    # Punctuation typed next to a word is no part of it; a phone's curly quotes are quotes.
+    assert found("stage,") == found("(stage)") == found("stage!") == [review.pk]
+    assert found("“são joão”") == [review.pk] and found("Zoë’s") == []
+
+
+def test_the_sqlite_fallback_reads_a_phones_apostrophe_as_a_typed_one(fresh_cache):
+    from articles.models import Article
+    from articles.search import plain_condition
+
+    story = ArticleFactory(published=True, headline="Tanner's Hill parents vote")
+    found = Article.objects.filter(plain_condition("Tanner’s")).values_list("pk", flat=True)
+    assert list(found) == [story.pk]
 
 
 def test_sqlite_connections_are_given_the_fold(tmp_path):
