@@ -50,15 +50,20 @@ class PostgresOnlyGinIndex(GinIndex):
 BIDI_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
-def clean_query(raw) -> str:
-    """What the reader typed, trimmed to something worth searching for ('' when nothing is)."""
-    # Control characters (PostgreSQL refuses NUL outright) and private-use ones (our snippet marks) go.
-    # So do the bidirectional controls, which would turn the rest of the results page around.
+def tidy_query(raw) -> str:
+    """What the reader typed, as it can be shown again: control characters (PostgreSQL refuses NUL
+    outright), private-use ones (our snippet marks) and the bidirectional controls, which would turn the
+    rest of the results page around, are gone, and so are runs of spaces."""
     raw = "".join(
         " " if unicodedata.category(ch) in {"Cc", "Co", "Cs"} or ch in BIDI_CONTROLS else ch
         for ch in str(raw or "")[:2000]
     )
-    text = " ".join(raw.split())[:MAX_QUERY_LENGTH]
+    return " ".join(raw.split())[:MAX_QUERY_LENGTH]
+
+
+def clean_query(raw) -> str:
+    """What the reader typed, trimmed to something worth searching for ('' when nothing is: 🌊 alone)."""
+    text = tidy_query(raw)
     return text if any(ch.isalnum() for ch in text) else ""
 
 

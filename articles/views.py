@@ -27,7 +27,7 @@ from .navigation import browse_by
 from .pagination import ArticleListMixin, FragmentPagesMixin
 from .previews import article_id_from_token
 from .related import ReadMore
-from .search import CountedPagePaginator, clean_query, search_articles
+from .search import CountedPagePaginator, clean_query, search_articles, tidy_query
 from .templatetags.newsroom_site import absolute, iso_time
 
 HOME_FEATURED = 4
@@ -378,9 +378,8 @@ class SearchView(FragmentPagesMixin, PublishedArticlesMixin, ListView):
         page.query = self.query
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            query=self.query, raw_query=self.request.GET.get("q", "")[:200], **kwargs
-        )
+        typed = tidy_query(self.request.GET.get("q", ""))  # shown again in the box, an emoji alone too
+        return super().get_context_data(query=self.query, raw_query=typed, **kwargs)
 
 
 @require_GET

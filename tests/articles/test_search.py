@@ -412,3 +412,14 @@ def test_the_sqlite_fallback_finds_words_of_the_story_not_of_its_markup(fresh_ca
     assert found("reopen") == [quoting.pk] and found('"will reopen"') == []  # a link splits the phrase
     assert found("quay") == [quoting.pk] and found("board -quay") == []
     assert found("hourly -quay") != [] and found("We will") == [quoting.pk]
+
+
+def test_a_search_with_nothing_to_look_for_keeps_what_was_typed_in_the_box(client, fresh_cache):
+    """An emoji alone finds nothing to look for, and says so; the box keeps it, so the reader can change
+    it instead of typing it again (control and direction characters are not shown back)."""
+    response = client.get("/search/", {"q": "🌊 \u202e!"})
+
+    html = page(response)
+    assert response.status_code == 200
+    assert "We could not find any words to look for" in response.content.decode()
+    assert html.select_one("#search-page-q")["value"] == "🌊 !"
