@@ -499,20 +499,21 @@ def test_a_comment_page_offers_the_decisions_its_state_allows_and_no_save(modera
     assert flagged.is_public and not flagged.is_removed
 
 
+def another_moderator(moderator, username, first_name, last_name):
+    other = UserFactory(username=username, first_name=first_name, last_name=last_name, is_staff=True)
+    other.groups.add(*moderator.groups.all())
+    return other
+
+
 def test_a_keep_from_another_moderator_is_not_overturned_by_a_remove_from_an_older_page(moderator, article):
     """Keep closes the reports and leaves the comment published: the state alone would not tell."""
     flagged = make_comment(article, text="Reported here", email="r@example.net")
     report_as_reader(flagged, "203.0.113.5")
-    other = UserFactory(username="kim_mod", first_name="Kim", last_name="Keeper", is_staff=True)
-    other.groups.add(*moderator.groups.all())
     client = admin_client(moderator)
-    form = BeautifulSoup(client.get(f"{QUEUE}{flagged.pk}/change/").content, "html.parser").select_one(
-        "form.comment-decisions"
-    )
-    services.keep_comments(comments=[flagged], by=other)
+    remove = opened_page(client, flagged)
+    services.keep_comments(comments=[flagged], by=another_moderator(moderator, "kim_mod", "Kim", "Keeper"))
 
-    data = {field["name"]: field.get("value", "") for field in form.select("input[type=hidden]")}
-    response = client.post(form["action"], {**data, "action": "remove"}, follow=True)
+    response = remove("remove")
 
     messages = [str(m) for m in response.context["messages"]]
     assert len(messages) == 1 and "Not done: this comment changed since you opened its page" in messages[0]
@@ -523,17 +524,11 @@ def test_a_keep_from_another_moderator_is_not_overturned_by_a_remove_from_an_old
 def test_a_decision_from_an_older_page_does_not_overturn_another_moderators(moderator, article):
     """B opened the held comment's page; A removed it meanwhile; B's Approve is not taken, and says why."""
     held = make_comment(article, text="Waiting here", email="w@example.net", public=False)
-    other = UserFactory(username="sam_mod", first_name="Sam", last_name="Moderator", is_staff=True)
-    other.user_permissions.add(*moderator.user_permissions.all())
-    other.groups.add(*moderator.groups.all())
     client = admin_client(moderator)
-    form = BeautifulSoup(client.get(f"{QUEUE}{held.pk}/change/").content, "html.parser").select_one(
-        "form.comment-decisions"
-    )
-    services.remove_comments(comments=[held], by=other)
+    approve = opened_page(client, held)
+    services.remove_comments(comments=[held], by=another_moderator(moderator, "sam_mod", "Sam", "Moderator"))
 
-    data = {field["name"]: field.get("value", "") for field in form.select("input[type=hidden]")}
-    response = client.post(form["action"], {**data, "action": "approve"}, follow=True)
+    response = approve("approve")
 
     messages = [str(m) for m in response.context["messages"]]
     assert len(messages) == 1 and messages[0].startswith(
@@ -544,15 +539,24 @@ def test_a_decision_from_an_older_page_does_not_overturn_another_moderators(mode
     assert held.is_removed and not held.is_public
 
 
-def press(client, comment, action):
-    """Press a decision button on the comment's own page, sending its form where the page sends it."""
+def opened_page(client, comment):
+    """The comment's own page as opened now; pressing one of its buttons later sends its form as it was."""
     form = BeautifulSoup(client.get(f"{QUEUE}{comment.pk}/change/").content, "html.parser").select_one(
         "form.comment-decisions"
     )
     data = {field["name"]: field.get("value", "") for field in form.select("input[type=hidden]")}
-    response = client.post(form["action"], {**data, "action": action}, follow=True)
-    assert response.status_code == 200
-    return [str(m) for m in response.context["messages"]]
+
+    def press_button(action):
+        response = client.post(form["action"], {**data, "action": action}, follow=True)
+        assert response.status_code == 200
+        return response
+
+    return press_button
+
+
+def press(client, comment, action):
+    """Press a decision button on the comment's own page, sending its form where the page sends it."""
+    return [str(m) for m in opened_page(client, comment)(action).context["messages"]]
 
 
 def test_the_queue_loads_the_script_that_asks_before_removing(moderator, article):
