@@ -10,14 +10,11 @@ one). These helpers run right after the revert, inside its transaction.
 from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef
+from django.utils.text import get_text_list
 
 from authors.models import Author
 
 from .models import Article, Byline, Image, RelatedArticle, Section, Tag
-
-
-def _join(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
 def _name_when_deleted(model, pk) -> str | None:
@@ -61,24 +58,18 @@ def drop_what_is_gone(article: Article, *, live: Article) -> str:
         )
         Article.objects.filter(pk=article.pk).update(section_id=live.section_id)
         article.section_id = live.section_id
-    bylines = Byline.objects.filter(article=article).exclude(
-        Exists(Author.objects.filter(pk=OuterRef("author")))
-    )
-    for byline in bylines.order_by("position", "pk"):
-        gone.append(_named(Author, byline.author_id, "the byline of “{name}”", "a byline of an author"))
-    bylines.delete()
-    links = RelatedArticle.objects.filter(article=article).exclude(
-        Exists(Article.objects.filter(pk=OuterRef("related")))
-    )
-    for link in links.order_by("position", "pk"):
-        gone.append(
-            _named(Article, link.related_id, "the “Read more” link to “{name}”", "a “Read more” link")
+    # The version's rows that point at something gone: (rows, the pointer, its model, how to say it).
+    pointing = [
+        (Byline, "author", Author, "the byline of “{name}”", "a byline of an author"),
+        (RelatedArticle, "related", Article, "the “Read more” link to “{name}”", "a “Read more” link"),
+        (Article.tags.through, "tag", Tag, "the tag “{name}”", "a tag"),
+    ]
+    for rows, pointer, model, named, unnamed in pointing:
+        orphans = rows.objects.filter(article=article).exclude(
+            Exists(model.objects.filter(pk=OuterRef(pointer)))
         )
-    links.delete()
-    tagged = Article.tags.through.objects.filter(article=article).exclude(
-        Exists(Tag.objects.filter(pk=OuterRef("tag")))
-    )
-    for row in tagged.order_by("pk"):
-        gone.append(_named(Tag, row.tag_id, "the tag “{name}”", "a tag"))
-    tagged.delete()
-    return _join(gone) if gone else ""
+        ordering = ("position", "pk") if hasattr(rows, "position") else ("pk",)
+        for row in orphans.order_by(*ordering):
+            gone.append(_named(model, getattr(row, f"{pointer}_id"), named, unnamed))
+        orphans.delete()
+    return get_text_list(gone, "and")
