@@ -21,7 +21,7 @@ from django_comments_xtd.models import DISLIKEDIT_FLAG, LIKEDIT_FLAG
 from articles.models import Article
 from newsroom import security
 from newsroom.throttles import CommentPostThrottle, DataRequestThrottle
-from newsroom.views import seconds_to_wait
+from newsroom.views import seconds_to_wait, wait_in_words
 
 from . import services, tokens
 from .forms import DataRequestForm, NotificationSettingForm, ReaderCommentForm, ReportForm
@@ -194,16 +194,14 @@ def post_comment(request):
     throttle = CommentPostThrottle()  # the API's per-address budget, shared: one limit, either way in
     if not throttle.allow_request(request, None):
         wait = seconds_to_wait(throttle)
-        minutes = -(-wait // 60)
         response = _page(
             request,
             title="Comment not posted",
             status=429,
             tone="error",
             article=article,
-            message="Too many comments from your address: please send it again in "
-            + ("a minute." if minutes == 1 else f"about {minutes} minutes.")
-            + " Your text is below.",
+            message=f"Too many comments from your address: please send it again in {wait_in_words(wait)}. "
+            "Your text is below.",
             form=_fresh_form(article, request, parent_id=parent_id),
             **_answering(article, parent_id),
         )
@@ -453,11 +451,8 @@ def data_request(request):
                     f"{tokens.confirm_max_age().days} days.",
                 )
             wait = seconds_to_wait(throttle)
-            minutes = -(-wait // 60)
             form.add_error(
-                None,
-                "Too many requests from your address: please try again in "
-                + ("a minute." if minutes == 1 else f"about {minutes} minutes."),
+                None, f"Too many requests from your address: please try again in {wait_in_words(wait)}."
             )
             status = 429
     else:

@@ -44,6 +44,12 @@ def seconds_to_wait(throttle) -> int:
     return max(1, int(throttle.wait() or 1))
 
 
+def wait_in_words(seconds: int) -> str:
+    """A wait as a reader reads it, in whole minutes rounded up: "a minute", "about 7 minutes"."""
+    minutes = -(-seconds // 60)
+    return "a minute" if minutes == 1 else f"about {minutes} minutes"
+
+
 def throttled(request, throttle, view=None):
     """The site's 429 page, with Retry-After, when `throttle` refuses this request; None when it allows it."""
     if throttle.allow_request(request, view):
