@@ -301,7 +301,10 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
         seen = request.POST.get("seen_state")
         if seen is not None:
             ids = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
-            comments = self.get_queryset(request).filter(pk__in=[i for i in ids if i.isdigit()])
+            # The state and the last decision only: not the list's report counts and headlines.
+            comments = ReaderComment.objects.select_related("moderation__decided_by").filter(
+                pk__in=[i for i in ids if i.isdigit()]
+            )
             seen_decision = request.POST.get("seen_decision", "")
             # Its state, or a decision that leaves the state as it was (Keep closes the reports).
             changed = next((c for c in comments if c.state != seen or _decided_at(c) != seen_decision), None)
