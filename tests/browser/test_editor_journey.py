@@ -75,6 +75,12 @@ def questions_asked(tab, accept=(False,)):
     return questions
 
 
+def choose_action(tab, pk, action):
+    """Tick one row of an admin list and choose one of its actions (the caller presses Go)."""
+    tab.check(f"input[name=_selected_action][value='{pk}']")
+    tab.select_option("select[name=action]", action)
+
+
 def story_body(tab):
     """The body as the page holds it, as HTML."""
     return tab.eval_on_selector(".story-body", "el => el.innerHTML").strip()
@@ -282,16 +288,14 @@ def test_taking_a_story_off_the_site_asks_first(editor_tab, site, desk_editor):
 
     accept[0] = True
     tab.goto(site.url + "/admin/articles/article/")
-    tab.check(f"input[name=_selected_action][value='{other.pk}']")
-    tab.select_option("select[name=action]", "unpublish_selected")
+    choose_action(tab, other.pk, "unpublish_selected")
     with tab.expect_navigation():
         tab.click("button[name=index]")
     assert questions[-1].startswith("Take the selected stories off the site?")
     assert Article.objects.get(pk=other.pk).status == Article.Status.UNPUBLISHED
 
     accept[0] = False  # publishing several at once asks too
-    tab.check(f"input[name=_selected_action][value='{other.pk}']")
-    tab.select_option("select[name=action]", "publish_selected")
+    choose_action(tab, other.pk, "publish_selected")
     tab.click("button[name=index]")
     tab.wait_for_timeout(300)
     assert questions[-1] == (
@@ -333,8 +337,7 @@ def test_erasing_commenters_data_from_the_queue_asks_first(editor_tab, site):
     sign_in(tab, site, "desk_chief")
     questions = questions_asked(tab)
     tab.goto(site.url + "/admin/newsroom_comments/readercomment/?state=all")
-    tab.check(f"input[name=_selected_action][value='{comment.pk}']")
-    tab.select_option("select[name=action]", "erase_personal_data")
+    choose_action(tab, comment.pk, "erase_personal_data")
     tab.click("button[name=index]")
     tab.wait_for_timeout(300)
 
@@ -354,8 +357,7 @@ def test_sharing_again_from_the_shares_list_asks_first(editor_tab, site, desk_ed
     sign_in(tab, site, "desk_editor")
     questions = questions_asked(tab)
     tab.goto(site.url + "/admin/sharing/sharerecord/")
-    tab.check(f"input[name=_selected_action][value='{share.pk}']")
-    tab.select_option("select[name=action]", "share_again_selected")
+    choose_action(tab, share.pk, "share_again_selected")
     tab.click("button[name=index]")
     tab.wait_for_timeout(300)
 
