@@ -1,6 +1,6 @@
 """Property tests (hypothesis) for the comment form: whatever a reader (or a script) sends in any field, the
 answer is never a 5xx; a refused post stores nothing; an accepted one stores what was sent (trimmed, as the
-form says), and the page shows it as text, never as HTML.
+form says, with an email address typed in the name masked), and the page shows it as text, never as HTML.
 
 Posts go through the real view with Django's test client (CSRF is not checked here; tests/comments/
 test_posting.py posts with it enforced).
@@ -29,6 +29,11 @@ pytestmark = pytest.mark.django_db
 def kept(text: str) -> str:
     """What the form keeps of a field: without invisible characters (comments.moderation), trimmed."""
     return visible_text(text).strip()
+
+
+def kept_name(text: str) -> str:
+    """What is stored of a name: kept, with any email address in it masked (comments.rendering)."""
+    return rendering.masked_name(kept(text))
 
 
 PROPERTIES = settings(
@@ -125,6 +130,9 @@ def test_the_form_judges_any_input_and_only_trims_what_it_accepts(
 
 @PROPERTIES
 @given(name=names, email=emails, url=urls, comment=comments, followup=st.booleans(), signed_in=st.booleans())
+@example(name="a@b.example", email="ada@example.net", url="", comment="Hi", followup=False, signed_in=False)
+@example(name="x" * 45 + " a@b.example", email="ada@example.net", url="", comment="Hi", followup=True,
+         signed_in=True)  # fmt: skip
 def test_a_post_is_stored_as_sent_or_not_at_all_and_shown_only_as_text(
     client, reader, name, email, url, comment, followup, signed_in
 ):
@@ -149,18 +157,18 @@ def test_a_post_is_stored_as_sent_or_not_at_all_and_shown_only_as_text(
         assert PendingComment.objects.count() == before[1]
         shown = ReaderComment.objects.get(object_pk=str(article.pk))
         stored = (shown.user_name, shown.user_email, shown.comment, shown.followup)
-        assert stored == (kept(name), reader.email, kept(comment), followup)
+        assert stored == (kept_name(name), reader.email, kept(comment), followup)
     else:  # a pending comment until the mailed link is followed
         assert ReaderComment.objects.count() == before[0]
         pending = PendingComment.objects.get(article=article)
         stored = (pending.user_name, pending.user_email, pending.comment, pending.followup)
-        assert stored == (kept(name), email.strip(), kept(comment), followup)
+        assert stored == (kept_name(name), email.strip(), kept(comment), followup)
         token = tokens.make(str(pending.key), tokens.CONFIRM_SALT)
         confirmed = confirm(client, f"/comments/confirm/{token}/")
         assert confirmed.status_code == 200
         shown = ReaderComment.objects.get(pk=PendingComment.objects.get(pk=pending.pk).confirmed_comment_id)
         assert (shown.user_name, shown.user_url, shown.comment) == (
-            kept(name),
+            kept_name(name),
             pending.user_url,
             kept(comment),
         )
@@ -180,7 +188,7 @@ def test_a_post_is_stored_as_sent_or_not_at_all_and_shown_only_as_text(
     if not body.find("a"):  # (links are shortened for display)
         assert squeezed(body.get_text()) == squeezed(rendering.mask_emails(kept(comment)))
     author = item.find(class_="comment-author")
-    assert squeezed(author.get_text()) == squeezed(rendering.public_name(kept(name)))
+    assert squeezed(author.get_text()) == squeezed(rendering.public_name(kept_name(name)))
     assert [tag.name for tag in author.find_all(True)] in ([], ["a"])
     if author.find("a"):
         assert author.a["href"] == rendering.public_url(shown.user_url) != ""
