@@ -925,7 +925,7 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
         (its status, its time), which is what saving keeps, and offers the steps that state allows."""
         before = getattr(request, "article_before_restore", None)
         if before is not None:
-            # The version's rows are in place (revision_view): they are set right before anything reads them.
+            # The version's rows are in (revision_view, recover_view): set right before anything reads them.
             del request.article_before_restore
             self._set_restored_rows_right(request, before)
         article = super().get_object(request, object_id, from_field)
@@ -935,13 +935,15 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
         return article
 
     def _set_restored_rows_right(self, request, before):
-        """The version's corrections give way to today's, and what it names that was deleted since is left
-        out, and said so: on the version's page, and again once it is saved (response_change)."""
-        corrections = before["corrections"]
-        kept = [correction.pk for correction in corrections]
-        Correction.objects.filter(article_id=before["pk"]).exclude(pk__in=kept).delete()
-        for correction in corrections:
-            correction.save()
+        """The version's corrections give way to today's (a recovered article has only the version's), and
+        what it names that was deleted since is left out, and said so: on the version's page, and again
+        once it is saved (response_change)."""
+        if request.article_restored == "revert":
+            corrections = before["corrections"]
+            kept = [correction.pk for correction in corrections]
+            Correction.objects.filter(article_id=before["pk"]).exclude(pk__in=kept).delete()
+            for correction in corrections:
+                correction.save()
         restored = Article.objects.get(pk=before["pk"])
         request.article_gone = drop_what_is_gone(restored, live=before["article"])
         if request.article_gone and request.method == "GET":
@@ -1084,7 +1086,8 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
         add permission: a reporter could "recover" a draft-era version of their own published story and so
         unpublish and rewrite it. Here the version must be of an article that no longer exists, and the
         article comes back withdrawn (or a draft, if it never ran), to be published again through the
-        workflow like any other.
+        workflow like any other. What it names that was deleted since is left out, as when restoring a
+        version (revision_view).
         """
         if not can_recover(request.user):
             raise PermissionDenied
@@ -1096,6 +1099,7 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
             "status": Article.Status.UNPUBLISHED if ran else Article.Status.DRAFT,
             "publish_at": None,
         }
+        request.article_before_restore = {"pk": version.object_id, "article": None}
         request.article_restored = "recover"
         return super().recover_view(request, version_id, extra_context)
 

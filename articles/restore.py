@@ -1,4 +1,5 @@
-"""Restoring an old version of an article from the admin's History (ArticleAdmin.revision_view).
+"""Restoring an old version of an article from the admin's History (ArticleAdmin.revision_view), or a
+deleted article from "Recover deleted articles" (ArticleAdmin.recover_view).
 
 django-reversion writes the version's rows back as they were stored (raw saves: no Article.save(), no check
 that what they point to still exists), and PostgreSQL checks foreign keys only at commit. A version that
@@ -34,30 +35,42 @@ def _named(model, pk, named: str, unnamed: str) -> str:
     return named.format(name=name) if name else unnamed
 
 
-def drop_what_is_gone(article: Article, *, live: Article) -> str:
+def drop_what_is_gone(article: Article, *, live: Article | None) -> str:
     """Take out of the reverted `article` whatever its version points to that has been deleted since, and
     say what that was ("" when nothing): its lead image or its section (the story keeps the ones it has
-    now, as `live` has them), a byline's author, a "Read more" story, a tag."""
+    now, as `live` has them), a byline's author, a "Read more" story, a tag.
+
+    `live` is None for a deleted article being recovered: it has nothing now, so it comes back without a
+    picture and, as it needs a section, in the first one (Section's order), for the editor to change."""
     gone = []
     if article.lead_image_id is not None and not Image.objects.filter(pk=article.lead_image_id).exists():
-        # A caption describes its picture: the live one keeps its own. (The form would have sent no
-        # picture, and the story lost the one it had.)
+        # A caption describes its picture: it goes with it, and the live story keeps its own. (The form
+        # would have sent no picture, and the story lost the one it had.)
+        if live is None:
+            kept = {"lead_image_id": None, "lead_image_caption": ""}
+            said = "it comes back without a picture"
+        else:
+            kept = {"lead_image_id": live.lead_image_id, "lead_image_caption": live.lead_image_caption}
+            said = "the story keeps the picture and caption it has now"
         gone.append(
-            _named(Image, article.lead_image_id, "the lead image “{name}”", "its lead image")
-            + " (the story keeps the picture and caption it has now)"
+            _named(Image, article.lead_image_id, "the lead image “{name}”", "its lead image") + f" ({said})"
         )
-        kept = {"lead_image_id": live.lead_image_id, "lead_image_caption": live.lead_image_caption}
         Article.objects.filter(pk=article.pk).update(**kept)
         for name, value in kept.items():
             setattr(article, name, value)
     if not Section.objects.filter(pk=article.section_id).exists():
-        name = Section.objects.get(pk=live.section_id).name
-        gone.append(
-            _named(Section, article.section_id, "the section “{name}”", "its section")
-            + f" (it stays in “{name}”)"
-        )
-        Article.objects.filter(pk=article.pk).update(section_id=live.section_id)
-        article.section_id = live.section_id
+        if live is None:
+            section = Section.objects.first()
+            said = (
+                f"it comes back in “{section.name}”, the first section: choose its own before publishing "
+                "it again"
+            )
+        else:
+            section = Section.objects.get(pk=live.section_id)
+            said = f"it stays in “{section.name}”"
+        gone.append(_named(Section, article.section_id, "the section “{name}”", "its section") + f" ({said})")
+        Article.objects.filter(pk=article.pk).update(section_id=section.pk)
+        article.section_id = section.pk
     # The version's rows that point at something gone: (rows, the pointer, its model, how to say it).
     pointing = [
         (Byline, "author", Author, "the byline of “{name}”", "a byline of an author"),

@@ -486,3 +486,108 @@ def test_a_version_whose_slug_another_article_has_taken_since_is_refused_naming_
     article.refresh_from_db()
     assert (article.headline, article.slug) == ("Pier opens today", "pier-opens-today")
     assert Version.objects.get_for_object(article).count() == 2
+
+
+def deleted_article_version(client, article):
+    """Its last version, once the article is deleted in the admin: what "Recover deleted articles" offers."""
+    delete_in_admin(client, article)
+    return Version.objects.get_deleted(Article).get(object_id=str(article.pk))
+
+
+def test_recovering_an_article_naming_rows_deleted_since_opens_without_them_and_says_which(client_as, editor):
+    """Recovering a deleted article was a 500 (Author.DoesNotExist) when its version named an author deleted
+    since, as restoring a version was; the same for a "Read more" story, a tag or a section."""
+    from tests.factories import AuthorFactory, SectionFactory, TagFactory
+
+    from .admin_forms import add_inline_rows
+
+    old_desk, desk = SectionFactory(name="Old desk", position=1), SectionFactory(name="City", position=0)
+    writer, gone = AuthorFactory(display_name="Ada Writer"), AuthorFactory(display_name="Gus Gone")
+    link = ArticleFactory(headline="Kept link", section=desk)
+    gone_link = ArticleFactory(headline="Ferry timetable story", section=desk)
+    tag, gone_tag = TagFactory(name="Harbour"), TagFactory(name="Ferries")
+    article = ArticleFactory(
+        published=True, headline="Pier opens", authors=[writer], tags=[tag, gone_tag], section=old_desk
+    )
+    pk = article.pk
+    client = client_as(editor)
+    data = form_data(client.get(change_url(article)))
+    add_inline_rows(data, "bylines", [{"author": str(gone.pk), "position": "1"}])
+    add_inline_rows(
+        data,
+        "related_links",
+        [{"related": str(link.pk), "position": "0"}, {"related": str(gone_link.pk), "position": "1"}],
+    )
+    assert client.post(change_url(article), data).status_code == 302
+    version = deleted_article_version(client, article)
+    for row in (gone, gone_link, gone_tag, old_desk):
+        delete_in_admin(client, row)
+    gone_since = (
+        "the section “Old desk” (it comes back in “City”, the first section: choose its own before "
+        "publishing it again), the byline of “Gus Gone”, the “Read more” link to “Ferry timetable story” "
+        "and the tag “Ferries”."
+    )
+
+    form = client.get(recover_url(version))
+
+    assert form.status_code == 200
+    assert [str(m) for m in form.context["messages"]] == [
+        f"Deleted since this version was saved, so not in it as shown here: {gone_since}"
+    ]
+    assert form.context["adminform"].form["headline"].value() == "Pier opens"
+    assert form.context["adminform"].form["section"].value() == desk.pk
+    bylines, links = (inline.formset for inline in form.context["inline_admin_formsets"][:2])
+    assert [f.instance.author.display_name for f in bylines.initial_forms] == ["Ada Writer"]
+    assert [f.instance.related.headline for f in links.initial_forms] == ["Kept link"]
+    assert not Article.objects.filter(pk=pk).exists(), "looking at a deleted article recovers nothing"
+    response = client.post(recover_url(version), form_data(form))
+
+    assert response.status_code == 302 and response["Location"] == change_url(Article(pk=pk))
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "“Pier opens” is back, as withdrawn (it had been published). Check it, then send it through the "
+        "workflow to publish it again.",
+        f"Deleted since this version was saved, so not restored: {gone_since}",
+    ]
+    recovered = Article.objects.get(pk=pk)
+    assert (recovered.headline, recovered.status) == ("Pier opens", Status.UNPUBLISHED)
+    assert recovered.section == desk
+    assert list(recovered.bylines.values_list("author__display_name", flat=True)) == ["Ada Writer"]
+    assert list(recovered.related_links.values_list("related__headline", flat=True)) == ["Kept link"]
+    assert list(recovered.tags.values_list("name", flat=True)) == ["Harbour"]
+    event = recovered.workflow_events.get()
+    assert (event.action, event.detail) == ("unpublished", "recovered after deletion")
+
+
+def test_recovering_an_article_whose_lead_image_was_deleted_since_brings_it_back_without_one(
+    client_as, editor
+):
+    """The version's picture and its caption (which described it) are left out: the story has none now."""
+    from tests.factories import ImageFactory
+
+    picture = ImageFactory(title="Pier at dawn")
+    article = ArticleFactory(headline="Pier opens", body="<p>The pier opened at dawn.</p>")
+    pk = article.pk
+    client = client_as(editor)
+    save_form(client, article, lead_image=str(picture.pk), lead_image_caption="The pier at dawn.")
+    version = deleted_article_version(client, article)
+    delete_in_admin(client, picture)
+    gone = "the lead image “Pier at dawn” (it comes back without a picture)."
+
+    form = client.get(recover_url(version))
+
+    assert form.status_code == 200
+    assert [str(m) for m in form.context["messages"]] == [
+        f"Deleted since this version was saved, so not in it as shown here: {gone}"
+    ]
+    shown = form.context["adminform"].form
+    assert (shown["lead_image"].value(), shown["lead_image_caption"].value()) == (None, "")
+    response = client.post(recover_url(version), form_data(form))
+
+    assert response.status_code == 302
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "“Pier opens” is back, as a draft. Check it, then send it through the workflow to publish it again.",
+        f"Deleted since this version was saved, so not restored: {gone}",
+    ]
+    recovered = Article.objects.get(pk=pk)
+    assert (recovered.headline, recovered.body) == ("Pier opens", "<p>The pier opened at dawn.</p>")
+    assert (recovered.lead_image, recovered.lead_image_caption, recovered.status) == (None, "", Status.DRAFT)
