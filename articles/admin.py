@@ -968,16 +968,12 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
         article = self.get_object(request, unquote(object_id))
         if article is None or not self.has_change_permission(request, article):
             raise PermissionDenied
-        holder = self._slug_holder(
-            article, get_object_or_404(Version.objects.get_for_object(article), pk=version_id)
-        )
-        if holder is not None:
-            # reversion's own refusal, from the UNIQUE constraint, read "missing dependency".
+        taken = self._slug_taken(get_object_or_404(Version.objects.get_for_object(article), pk=version_id))
+        if taken:
             self.message_user(
                 request,
-                f"This version cannot be restored: its slug “{holder.slug}” is now the address of another "
-                f"article, “{holder}”. Give that article another slug first, or copy what you need from this "
-                "version (its Changes page) into the story as it is.",
+                f"This version cannot be restored: {taken}, or copy what you need from this version (its "
+                "Changes page) into the story as it is.",
                 messages.ERROR,
             )
             return HttpResponseRedirect(reverse("admin:articles_article_history", args=[article.pk]))
@@ -1000,13 +996,21 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
         return super().revision_view(request, object_id, version_id, extra_context)
 
     @staticmethod
-    def _slug_holder(article, version):
-        """Another article that has taken the version's slug since (slugs are unique), if any."""
+    def _slug_taken(version) -> str:
+        """Why the version cannot be written back, if another article has taken its slug since (slugs are
+        unique), and what to do; "" if none has. reversion's own refusal, from the UNIQUE constraint, read
+        "missing dependency"."""
         try:
             slug = version.field_dict.get("slug")
         except RevertError:
-            return None  # reversion's view says the version cannot be read
-        return Article.objects.filter(slug=slug).exclude(pk=article.pk).first()
+            return ""  # reversion's view says the version cannot be read
+        holder = Article.objects.filter(slug=slug).exclude(pk=version.object_id).first()
+        if holder is None:
+            return ""
+        return (
+            f"its slug “{holder.slug}” is now the address of another article, “{holder}”. Give that article "
+            "another slug first"
+        )
 
     def response_change(self, request, obj):
         """After a restore, say what came back and what did not, on the article's own page (Django's
@@ -1087,13 +1091,17 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
         unpublish and rewrite it. Here the version must be of an article that no longer exists, and the
         article comes back withdrawn (or a draft, if it never ran), to be published again through the
         workflow like any other. What it names that was deleted since is left out, as when restoring a
-        version (revision_view).
+        version (revision_view), and a slug taken since refuses it.
         """
         if not can_recover(request.user):
             raise PermissionDenied
         version = get_object_or_404(Version.objects.get_for_model(Article), pk=version_id)
         if Article.objects.filter(pk=version.object_id).exists():
             raise PermissionDenied("This article was not deleted: use its History to restore a version.")
+        taken = self._slug_taken(version)
+        if taken:
+            self.message_user(request, f"This article cannot be recovered: {taken}.", messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:articles_article_recoverlist"))
         ran = version.field_dict.get("first_published_at") is not None
         request.article_workflow_state = {
             "status": Article.Status.UNPUBLISHED if ran else Article.Status.DRAFT,

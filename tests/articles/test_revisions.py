@@ -591,3 +591,28 @@ def test_recovering_an_article_whose_lead_image_was_deleted_since_brings_it_back
     recovered = Article.objects.get(pk=pk)
     assert (recovered.headline, recovered.body) == ("Pier opens", "<p>The pier opened at dawn.</p>")
     assert (recovered.lead_image, recovered.lead_image_caption, recovered.status) == (None, "", Status.DRAFT)
+
+
+def test_recovering_an_article_whose_slug_another_article_has_taken_since_is_refused_naming_it(
+    client_as, editor
+):
+    """The refusal read "Could not save … version - missing dependency." (the slug's UNIQUE constraint)."""
+    article = ArticleFactory(slug="pier-opens", headline="Pier opens")
+    client = client_as(editor)
+    save_form(client, article, headline="Pier opens")
+    version = deleted_article_version(client, article)
+    ArticleFactory(slug="pier-opens", headline="Pier opens, a year on")
+    recover_list = reverse("admin:articles_article_recoverlist")
+    refusal = (
+        "This article cannot be recovered: its slug “pier-opens” is now the address of another article, "
+        "“Pier opens, a year on”. Give that article another slug first."
+    )
+
+    for method in ("get", "post"):
+        response = getattr(client, method)(recover_url(version))
+        assert response.status_code == 302 and response["Location"] == recover_list
+        page = client.get(recover_list)
+        assert [str(m) for m in page.context["messages"]] == [refusal]
+        assert "its slug “pier-opens” is now the address of another article" in page.content.decode()
+    assert not Article.objects.filter(pk=article.pk).exists()
+    assert list(Article.objects.values_list("headline", flat=True)) == ["Pier opens, a year on"]
