@@ -377,8 +377,23 @@ class Article(models.Model):
         article._remember_what_readers_read()
         return article
 
-    def _remember_what_readers_read(self):
-        self._as_read = {name: self.__dict__[name] for name in READER_FIELDS if name in self.__dict__}
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        """What is read again is what readers read now; Django also comes here to load a deferred field
+        (`defer("body")`), which then counts as read."""
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        if fields is None:
+            self._remember_what_readers_read()
+        else:
+            attnames = {field.name: field.attname for field in self._meta.concrete_fields}
+            self._remember_what_readers_read({attnames.get(name, name) for name in fields})
+
+    def _remember_what_readers_read(self, names=None):
+        """`names`: only these fields were read (None: the whole row)."""
+        read = READER_FIELDS if names is None else READER_FIELDS & names
+        self._as_read = {
+            **getattr(self, "_as_read", {}),
+            **{name: self.__dict__[name] for name in read if name in self.__dict__},
+        }
 
     def _readers_read_a_change(self, update_fields) -> bool:
         """A new row, one not read from the database (a version restored), or a change to READER_FIELDS;

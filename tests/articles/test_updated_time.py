@@ -120,3 +120,23 @@ def test_a_correction_in_the_admin_or_the_api_marks_the_story_updated(client, cl
     updated = Article.objects.get(pk=story.pk)
     assert updated.revised_at == updated.corrections.order_by("noted_at").last().noted_at
     assert updated.revised_at > corrected.revised_at
+
+
+def test_a_body_loaded_only_when_first_used_counts_as_read(story):
+    """Saving compares with what this instance last read from the database, a deferred field included."""
+    deferred = Article.objects.defer("body").get(pk=story.pk)
+    deferred.body = deferred.body + "<p>A late paragraph on the winter timetable.</p>"
+    deferred.save()
+    assert Article.objects.get(pk=story.pk).revised_at > story.revised_at  # the new paragraph is an update
+
+
+def test_a_row_read_again_counts_as_read(story):
+    """refresh_from_db() after someone else's edit: what this instance holds now is what readers read."""
+    first_read = Article.objects.get(pk=story.pk)
+    Article.objects.filter(pk=story.pk).update(
+        headline="Night ferry to run all winter, says council", revised_at=story.revised_at
+    )
+    first_read.refresh_from_db()
+    first_read.is_featured = True
+    first_read.save()  # the headline it now holds is the one in the row: no change of its own to readers
+    assert Article.objects.get(pk=story.pk).revised_at == story.revised_at
