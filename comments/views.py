@@ -337,22 +337,32 @@ def _reporter_key(request) -> str:
     return salted_hmac("newsroom.comments.report", who, algorithm="sha256").hexdigest()
 
 
+def _already_reported(request, article):
+    return _page(
+        request,
+        title="Already reported",
+        message="You have already reported this comment. Moderators will look at it.",
+        article=article,
+    )
+
+
 @csrf_protect
 @require_http_methods(["GET", "POST"])
 def report(request, comment_id):
     comment, article = _public_comment(comment_id)
+    reporter_key = _reporter_key(request)
+    if CommentReport.objects.filter(comment=comment, reporter_key=reporter_key).exists():
+        return _already_reported(request, article)
     if request.method == "POST":
         form = ReportForm(request.POST)
         if form.is_valid():
             try:
                 with transaction.atomic():
                     CommentReport.objects.create(
-                        comment=comment,
-                        reporter_key=_reporter_key(request),
-                        reason=form.cleaned_data["reason"],
+                        comment=comment, reporter_key=reporter_key, reason=form.cleaned_data["reason"]
                     )
             except IntegrityError:
-                pass  # one report per reader is enough
+                return _already_reported(request, article)  # the same reader's two sends at once
             return _page(
                 request,
                 title="Thank you",
@@ -362,12 +372,14 @@ def report(request, comment_id):
             )
     else:
         form = ReportForm()
-    return render(
+    response = render(
         request,
         "comments/report.html",
         {"title": "Report a comment", "comment": comment, "article": article, "form": form},
         status=400 if form.is_bound else 200,  # a report without a reason, as the comment form answers
     )
+    response["Cache-Control"] = "private, no-store"  # whether the form is offered depends on the reader
+    return response
 
 
 @login_required

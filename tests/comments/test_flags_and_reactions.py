@@ -1,11 +1,13 @@
 import re
 
 import pytest
+from bs4 import BeautifulSoup
 from django.test import Client
 from django.utils.crypto import salted_hmac
 from django_comments.models import CommentFlag
 
 from comments.models import CommentReport
+from tests.site_data import fresh_cache  # noqa: F401 - the page cache starts empty
 
 from .helpers import make_comment
 
@@ -21,11 +23,11 @@ def test_any_reader_can_flag_a_comment_once(article):
     client = Client(enforce_csrf_checks=True)
     page = client.get(f"/comments/report/{comment.pk}/")
     assert page.status_code == 200
-    for _ in range(2):
+    for answer in (b"A moderator will look", b"You have already reported this comment"):
         response = client.post(
             f"/comments/report/{comment.pk}/", {"csrfmiddlewaretoken": csrf_from(page), "reason": "spam"}
         )
-        assert response.status_code == 200 and b"A moderator will look" in response.content
+        assert response.status_code == 200 and answer in response.content
     report = CommentReport.objects.get()
     assert report.comment_id == comment.pk and report.reason == "spam"
     # The reader is kept as a keyed hash of their address: one report each, and no address stored.
@@ -37,6 +39,40 @@ def test_any_reader_can_flag_a_comment_once(article):
         f"/comments/report/{comment.pk}/", {"csrfmiddlewaretoken": csrf_from(other_page), "reason": "abuse"}
     )
     assert CommentReport.objects.filter(comment=comment).count() == 2  # another reader, another report
+
+
+@pytest.mark.usefixtures("fresh_cache")
+def test_a_reader_who_reported_a_comment_is_told_so_instead_of_the_form_again(article, moderator, settings):
+    """The second time, by the link or by sending the form again: said plainly, and nothing stored twice.
+    The page cache is on: that answer is the reader's own, and another reader still gets the form."""
+    settings.PAGE_CACHE_SECONDS = 600
+    comment = make_comment(article)
+    client = Client(enforce_csrf_checks=True, REMOTE_ADDR="203.0.113.7")
+    token = csrf_from(client.get(f"/comments/report/{comment.pk}/"))
+    first = client.post(f"/comments/report/{comment.pk}/", {"csrfmiddlewaretoken": token, "reason": "spam"})
+    assert first.status_code == 200 and "Thank you. A moderator will look" in first.content.decode()
+    key = CommentReport.objects.get().reporter_key
+
+    again = client.get(f"/comments/report/{comment.pk}/")
+    resent = client.post(f"/comments/report/{comment.pk}/", {"csrfmiddlewaretoken": token, "reason": "abuse"})
+
+    for response in (again, resent):
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "You have already reported this comment. Moderators will look at it." in page
+        assert 'name="reason"' not in page and "Thank you" not in page
+        assert "203.0.113.7" not in page and key not in page
+        assert response["Cache-Control"] == "private, no-store"  # the answer is this reader's own
+    assert list(CommentReport.objects.values_list("comment", "reason")) == [(comment.pk, "spam")]
+    someone_else = Client(REMOTE_ADDR="198.51.100.20").get(f"/comments/report/{comment.pk}/")
+    assert 'name="reason"' in someone_else.content.decode() and "X-Page-Cache" not in someone_else
+    assert "already reported" not in someone_else.content.decode()
+    # The queue counts one open report, not two.
+    moderators = Client()
+    moderators.force_login(moderator)
+    listed = moderators.get("/admin/newsroom_comments/readercomment/?state=reported").content.decode()
+    reports = BeautifulSoup(listed, "html.parser").select_one("td.field-reports").get_text()
+    assert reports == "1 (open: Spam 1)"
 
 
 def test_a_report_with_an_unknown_reason_is_a_400(article):
