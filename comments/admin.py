@@ -393,8 +393,22 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
         description="Export all comment data of the selected commenters (JSON)", permissions=["personal_data"]
     )
     def export_personal_data(self, request, queryset):
-        emails = sorted({c.user_email.lower() for c in queryset if c.user_email})
-        data = {email: services.export_commenter_data(email=email) for email in emails}
+        """A file for the staff member who asked, by writer, found by account and by email as erasure finds
+        them. A selected comment with neither left names nobody, and the message says so."""
+        data, untraced = services.export_writers_of(comment_ids=list(queryset.values_list("pk", flat=True)))
+        if untraced:
+            plural = untraced != 1
+            outcome = "Not in the export" if data else "Nothing to export"
+            which = f"{untraced} selected comment" if data else "the selected comment"
+            self.message_user(
+                request,
+                f"{outcome}: {which}{'s hold' if plural else ' holds'} no email or account any more, so "
+                f"{'their writers' if plural else 'its writer'} cannot be found (a name is no proof of the "
+                "same person).",
+                messages.WARNING,
+            )
+        if not data:
+            return None
         response = HttpResponse(
             json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
         )

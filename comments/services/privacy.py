@@ -83,11 +83,44 @@ def _by_email(email: str):
 
 
 def export_commenter_data(*, email: str) -> list[dict]:
+    return _export(_by_email(email), emails={email.strip()})
+
+
+def export_writers_of(*, comment_ids: list[int]) -> tuple[dict[str, list[dict]], int]:
+    """Staff export from the admin: the comment data of these comments' writers, found as `erase_writers_of`
+    finds them: by account (`account:<username>`) if the comment has one, and by email if it has one.
+
+    A comment with neither, an anonymous one whose email retention blanked, names nobody: a name is no proof
+    of the same person. Returns the data by writer, and how many selected comments named nobody.
+    """
+    writers: dict[str, tuple[set, set]] = {}
+    untraced = 0
+    selected = ReaderComment.objects.filter(pk__in=comment_ids)
+    for user_id, username, email in selected.values_list("user_id", "user__username", "user_email"):
+        email = email.strip().lower()
+        if user_id is None and not email:
+            untraced += 1
+            continue
+        users, emails = writers.setdefault(f"account:{username}" if user_id else email, (set(), set()))
+        users.update([user_id] if user_id else [])
+        emails.update([email] if email else [])
+    data = {
+        writer: _export(
+            ReaderComment.objects.filter(Q(user_id__in=users) | _any_iexact("user_email", emails)),
+            emails=emails,
+        )
+        for writer, (users, emails) in sorted(writers.items())
+    }
+    return data, untraced
+
+
+def _export(comments, *, emails) -> list[dict]:
+    """These comments, and the unconfirmed ones sent from these addresses, as their writer is given them."""
     from articles.models import Article
 
-    rows = list(_by_email(email).order_by("submit_date"))
+    rows = list(comments.order_by("submit_date"))
     pending = list(
-        PendingComment.objects.filter(user_email__iexact=email.strip(), confirmed_at__isnull=True).order_by(
+        PendingComment.objects.filter(_any_iexact("user_email", emails), confirmed_at__isnull=True).order_by(
             "submit_date"
         )
     )
