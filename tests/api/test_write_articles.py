@@ -134,6 +134,31 @@ def test_a_patch_that_names_no_field_saves_nothing_and_keeps_the_version(
     assert edited.status_code == 200 and edited.json()["version"] == article.version + 1
 
 
+def test_a_put_or_patch_resending_what_the_article_holds_saves_nothing(api_as, editor, parts):
+    """A client that writes back what it read (a sync tool's PUT, a form sent unchanged) leaves the version,
+    the revisions and `updated_at` alone; one different value, the order of the bylines included, saves."""
+    client = api_as(editor)
+    created = client.post(LIST, draft_payload(parts), format="json")
+    assert created.status_code == 201, created.content
+    url = created["Location"]
+    read = client.get(url)
+    before = database_state()
+
+    # The body as sent before it was sanitised (its script is dropped on saving), the tags in another order.
+    same = draft_payload(parts, tags=["ferries", "harbour"])
+    put = client.put(url, same, format="json", HTTP_IF_MATCH=read["ETag"])
+    patch = client.patch(url, {"headline": "Ferries return", "bylines": ["ben", "ada"]}, format="json")
+
+    for response in (put, patch):
+        assert response.status_code == 200, response.content
+        assert response["ETag"] == f'"v{read.json()["version"]}"' and response.json() == read.json()
+    assert database_state() == before
+    reordered = client.patch(url, {"bylines": ["ada", "ben"]}, format="json", HTTP_IF_MATCH=read["ETag"])
+    assert reordered.status_code == 200
+    assert [b["slug"] for b in reordered.json()["bylines"]] == ["ada", "ben"]
+    assert reordered.json()["version"] == read.json()["version"] + 1
+
+
 def test_a_reporter_cannot_mark_a_story_featured(api_as, reporter, parts):
     before = database_state()
     response = api_as(reporter).post(LIST, draft_payload(parts, is_featured=True), format="json")
