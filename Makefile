@@ -88,7 +88,7 @@ run: demo editor
 # Beside `make run` they take its defaults (DEBUG on, the SQLite file); production sets DEBUG=0 and the rest.
 # Without CELERY_BROKER_URL (or with it empty) they would start on the in-memory broker, which nothing else
 # shares: they refuse.
-# A setting counts as given in the environment or in `.env`, which the settings (and honcho) read too.
+# A setting counts as given in the environment or in `.env`, which the settings read too.
 is_set = { [ -n "$$(printenv $(1))" ] || grep -Eq '^[[:space:]]*(export[[:space:]]+)?'"$(1)"'=[^[:space:]]' .env 2>/dev/null; }
 need_broker = @$(call is_set,CELERY_BROKER_URL) || \
 	{ echo "make $@ needs CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0 (README: Celery worker and beat)"; exit 1; }
@@ -110,7 +110,7 @@ serve: $(PRODUCTION_STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python -m compileall -q $(APPS)
-	$(BIN)/honcho --procfile Procfile --app-root . start
+	$(BIN)/honcho --procfile Procfile --app-root . start --env /dev/null
 
 # The load benchmark (bench/README.md); BENCH_ARGS="--large" for 100,000 articles and 1,000,000 comments.
 # It runs in a virtual environment of its own holding only what production installs (and the benchmark's

@@ -1,10 +1,16 @@
 """gunicorn settings for `make serve` and `make bench`: sync workers (see DESIGN.md, "Benchmarks").
 
 Every value can be changed from the environment: BIND, WEB_CONCURRENCY, GUNICORN_TIMEOUT,
-GUNICORN_MAX_REQUESTS, GUNICORN_ACCESS_LOG (a path, or "-" for the console).
+GUNICORN_MAX_REQUESTS, GUNICORN_ACCESS_LOG (a path, or "-" for the console), or from `.env`, read as the
+settings read it (the environment first).
 """
 
 import os
+from pathlib import Path
+
+import environ
+
+environ.Env.read_env(Path(__file__).resolve().parent.parent / ".env", overwrite=False)
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))

@@ -7,6 +7,7 @@ how it was called, so no worker or scheduler really starts."""
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -134,4 +135,46 @@ def test_make_serve_takes_its_settings_from_dot_env(tmp_path):
     )
     served = run()
     assert served.returncode == 0, served.stdout + served.stderr
-    assert "honcho --procfile Procfile --app-root . start" in served.stdout
+    assert "honcho --procfile Procfile --app-root . start --env /dev/null" in served.stdout
+
+
+def test_make_serve_leaves_dot_env_to_the_settings_so_its_values_arrive_whole(tmp_path):
+    """honcho read `.env` as a shell would and handed its copy to every process, ahead of the settings' own
+    reading: "The Newsroom" arrived as "TheNewsroom" and a JSON value without its quotes. The real honcho runs
+    here, with a Procfile of the test's whose process reads `.env` as gunicorn_conf.py does."""
+    stubs = tmp_path / "bin"
+    stubs.mkdir()
+    (stubs / "python").write_text('#!/bin/sh\necho "python $*"\n')
+    (stubs / "python").chmod(0o755)
+    (stubs / "honcho").symlink_to(ROOT / ".venv" / "bin" / "honcho")
+    shutil.copy(ROOT / "Makefile", tmp_path / "Makefile")
+    (tmp_path / "newsroom").mkdir()
+    shutil.copy(ROOT / "newsroom" / "gunicorn_conf.py", tmp_path / "newsroom" / "gunicorn_conf.py")
+    shown = "import os, runpy; conf = runpy.run_path('newsroom/gunicorn_conf.py'); " + "; ".join(
+        f"print('{name}=' + {value})"
+        for name, value in [
+            ("bind", "conf['bind']"),
+            ("site", "os.environ['SITE_NAME']"),
+            ("accounts", "os.environ['SHARING_ACCOUNTS']"),
+        ]
+    )
+    (tmp_path / "Procfile").write_text(f'web: {sys.executable} -c "{shown}"\n')
+    (tmp_path / ".env").write_text(
+        "DATABASE_URL=postgresql://db/newsroom\nCACHE_URL=redis://r/1\nCELERY_BROKER_URL=redis://r/0\n"
+        "SECRET_KEY=a-long-secret-for-this-test-only-0123456789abcdef\nBIND=127.0.0.1:8399\n"
+        "SITE_NAME=The Newsroom\n"
+        'SHARING_ACCOUNTS=[{"name": "mastodon", "network": "mastodon"}]\n'
+    )
+    environ = {
+        k: v for k, v in os.environ.items() if k not in {"SITE_NAME", "SHARING_ACCOUNTS", "BIND", "MAKEFLAGS"}
+    }
+
+    served = subprocess.run(  # noqa: S603 - make with fixed arguments
+        ["make", "--no-print-directory", "-o", ".venv/.installed-production", f"BIN={stubs}", "serve"],  # noqa: S607
+        cwd=tmp_path, env=environ, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+
+    assert served.returncode == 0, served.stdout + served.stderr
+    assert "bind=127.0.0.1:8399" in served.stdout
+    assert "site=The Newsroom\n" in served.stdout
+    assert 'accounts=[{"name": "mastodon", "network": "mastodon"}]' in served.stdout

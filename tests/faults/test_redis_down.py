@@ -290,7 +290,7 @@ def test_make_serves_worker_comes_back_when_redis_goes_while_it_holds_a_delayed_
     )
     with open(log, "a") as out:
         honcho = subprocess.Popen(  # noqa: S603 - our own Procfile
-            [str(BIN / "honcho"), "start", "--no-prefix", "worker"],
+            [str(BIN / "honcho"), "start", "--env", "/dev/null", "--no-prefix", "worker"],
             cwd=BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
     try:
