@@ -1196,3 +1196,26 @@ COMMENTS = {
         ),
     ],
 }
+
+
+def articles_of_a_real_newsroom() -> int:
+    """How many articles the database holds when not one of them is the demo's: a newsroom's own database,
+    reached by `make run` or `make demo` with its production `.env`, which the demo must not fill with its
+    stories, pictures and logins. 0 when it is empty or already holds the demo."""
+    from articles.models import Article
+
+    if Article.objects.filter(slug__in=[article["slug"] for article in ARTICLES]).exists():
+        return 0
+    return Article.objects.count()
+
+
+def refuse_a_real_newsroom(command: str) -> None:
+    """Stop `command` (`load_demo`, `ensure_demo_logins`) on a database that holds a newsroom's own work."""
+    from django.core.management.base import CommandError
+
+    if found := articles_of_a_real_newsroom():
+        raise CommandError(
+            f"This database holds {found} article{'s' if found != 1 else ''} and none of the demo's: it "
+            "looks like a newsroom's own (is DATABASE_URL, perhaps from .env, the production one?). Nothing "
+            f"was changed. To add the demo to it all the same: manage.py {command} --force"
+        )

@@ -7,13 +7,14 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from articles.models import Article, Image, RelatedArticle
 from articles.sanitize import sanitize_html
 from authors.models import Author
 from comments.models import ReaderComment
+from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +134,36 @@ def test_ensure_demo_logins_creates_the_three_roles_and_remembers_the_passwords(
     users["editor"].refresh_from_db()
     assert users["editor"].check_password(again["editor"])
     assert json.loads(logins_file.read_text())["editor"] == again["editor"]
+
+
+@pytest.mark.parametrize("command", ["load_demo", "ensure_demo_logins"])
+def test_the_demo_stays_out_of_a_newsrooms_own_database(tmp_path, command):
+    """`make run` or `make demo` with the production `.env` reach the newsroom's own database: the demo's
+    stories, pictures and logins with printed passwords stay out of it unless asked for with --force."""
+    ArticleFactory(published=True, slug="our-own-story")
+    args = [command]
+    if command == "ensure_demo_logins":
+        args += ["--logins-file", str(tmp_path / "logins.json")]
+    users = set(get_user_model().objects.values_list("username", flat=True))
+    authors = set(Author.objects.values_list("slug", flat=True))
+
+    with pytest.raises(CommandError) as refused:
+        run(*args)
+
+    assert str(refused.value) == (
+        "This database holds 1 article and none of the demo's: it looks like a newsroom's own (is "
+        "DATABASE_URL, perhaps from .env, the production one?). Nothing was changed. To add the demo to it "
+        f"all the same: manage.py {command} --force"
+    )
+    assert list(Article.objects.values_list("slug", flat=True)) == ["our-own-story"]
+    assert set(Author.objects.values_list("slug", flat=True)) == authors and not Image.objects.exists()
+    assert set(get_user_model().objects.values_list("username", flat=True)) == users
+    assert not (tmp_path / "logins.json").exists()
+
+    run(*args, "--force")
+    if command == "load_demo":
+        assert Article.objects.filter(slug="storm-surge-closes-north-basin").exists()
+        run(*args)  # with the demo in, again as often as `make run` starts
+    else:
+        made = set(get_user_model().objects.values_list("username", flat=True)) - users
+        assert made == {"editor", "reporter", "moderator"}

@@ -29,7 +29,17 @@ DEMO_IMAGE_PREFIX = "Demo: "
 class Command(BaseCommand):
     help = "Load the demo newsroom (sections, authors, articles with lead images). Adds nothing twice."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load it into a database that holds other articles and none "
+            "of the demo's (refused otherwise: it looks like a newsroom's own).",
+        )
+
+    def handle(self, *args, force=False, **options):
+        if not force:
+            demo_data.refuse_a_real_newsroom("load_demo")
         now = timezone.now()
         with transaction.atomic():
             sections = self._sections()

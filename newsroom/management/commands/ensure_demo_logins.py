@@ -15,6 +15,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from articles import demo_data
 from authors.models import Author
 
 DEFAULT_LOGINS_FILE = settings.BASE_DIR / ".demo-logins.json"
@@ -36,8 +37,16 @@ class Command(BaseCommand):
             default=DEFAULT_LOGINS_FILE,
             help=f"Where the passwords are remembered (default: {DEFAULT_LOGINS_FILE}).",
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Make them in a database that holds other articles and none of the demo's (refused "
+            "otherwise: logins with known passwords have no place in a newsroom's own).",
+        )
 
-    def handle(self, *args, logins_file: Path, **options):
+    def handle(self, *args, logins_file: Path, force=False, **options):
+        if not force:
+            demo_data.refuse_a_real_newsroom("ensure_demo_logins")
         remembered = _read(logins_file)
         with transaction.atomic():
             for username, (role, first_name, last_name, author_slug) in DEMO_LOGINS.items():
