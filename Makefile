@@ -45,7 +45,7 @@ help:
 	@echo "make lint     ruff check and format check;  make format  fix formatting"
 	@echo "make audit    bandit and pip-audit;  make backup / make restore BACKUP=...  (PostgreSQL)"
 	@echo "make migrate, make demo, make editor   the set-up steps of make run, one at a time"
-	@echo "make clean    remove the virtual environment, the SQLite database and generated files"
+	@echo "make clean    remove the virtual environment, the SQLite database and generated files (not media/)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -178,5 +178,6 @@ test: install-dev lint browser
 	echo "=== tests/faults, run beside the rest ==="; cat $$faults_log; rm -f $$half_log $$faults_log; \
 	[ $$main -eq 0 ] && [ $$half_status -eq 0 ] && [ $$faults_status -eq 0 ]
 
+# media/ stays: uploads are kept there wherever MEDIA_ROOT is left at its default.
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm media staticfiles .pytest_cache .demo-logins.json
+	rm -rf $(VENV) $(BENCH_VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles .pytest_cache .demo-logins.json
