@@ -51,12 +51,17 @@ def backup(*, into: Path, database: dict | None = None, media_root: Path | None 
     env = _pg_env(database)  # refuses a database it cannot dump before anything is written
     folder = Path(into) / timezone.now().strftime("%Y%m%d-%H%M%S")
     folder.mkdir(parents=True, exist_ok=False)
+    # The dump holds password hashes, commenters' addresses and tokens: for the owner alone, the folder from
+    # before anything is written in it, and each file as well, wherever it is copied to.
+    folder.chmod(0o700)
     try:
         _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--file={folder / DUMP_NAME}"],
              env)  # fmt: skip
         with tarfile.open(folder / MEDIA_NAME, "w:gz") as archive:
             if media_root.is_dir():
                 archive.add(media_root, arcname="media")
+        for written in (DUMP_NAME, MEDIA_NAME):
+            (folder / written).chmod(0o600)
     except BaseException:
         # A folder that looks like a backup and is not one would be found on the day it is needed.
         shutil.rmtree(folder, ignore_errors=True)

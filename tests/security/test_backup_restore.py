@@ -1,5 +1,8 @@
 """`make backup` / `make restore`: a populated database and its media come back whole in a new database."""
 
+import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import psycopg
@@ -67,6 +70,9 @@ def test_a_backup_restores_into_a_new_database_with_every_row_and_file(
     call_command("backup", into=str(tmp_path / "backups"))
     folder = Path(capsys.readouterr().out.strip())
     assert (folder / "database.dump").stat().st_size > 0 and (folder / "media.tar.gz").is_file()
+    # Password hashes and commenters' addresses: readable by the owner alone (it was 755 and 644).
+    modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in [folder, *folder.iterdir()]}
+    assert modes == {folder.name: 0o700, "database.dump": 0o600, "media.tar.gz": 0o600}
 
     restored_media = tmp_path / "restored-media"
     restore(source=folder, database=new_database, media_root=restored_media)
@@ -132,3 +138,19 @@ def test_a_failed_dump_leaves_no_folder_that_looks_like_a_backup(tmp_path):
     with pytest.raises(BackupError, match="pg_dump failed"):
         backup(into=tmp_path / "backups", database=missing, media_root=tmp_path / "media")
     assert list((tmp_path / "backups").iterdir()) == []
+
+
+def test_a_restore_with_no_one_to_answer_restores_nothing_and_says_how_to(tmp_path):
+    """Run from a script or cron, the question met the end of its input: a traceback (EOFError), now a
+    refusal naming --yes. Nothing is read from the folder, so an empty one will do."""
+    result = subprocess.run(  # noqa: S603 - our own manage.py
+        [sys.executable, "manage.py", "restore", str(tmp_path)],
+        cwd=Path(__file__).resolve().parents[2], stdin=subprocess.DEVNULL, capture_output=True, text=True,
+        timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().endswith(
+        "CommandError: Nothing restored: there was no one to answer the question. Run it with --yes "
+        "(make restore BACKUP=... RESTORE_ARGS=--yes) to restore without asking."
+    )

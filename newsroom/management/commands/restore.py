@@ -15,8 +15,16 @@ class Command(BaseCommand):
         parser.add_argument("--yes", action="store_true", help="do not ask before replacing the data")
 
     def handle(self, *args, folder, yes, **options):
-        if not yes and input(f"Replace this site's database and media with {folder}? [y/N] ").lower() != "y":
-            raise CommandError("Nothing restored.")
+        if not yes:
+            try:
+                answer = input(f"Replace this site's database and media with {folder}? [y/N] ")
+            except EOFError:  # no terminal to ask (a script, cron): never a yes
+                raise CommandError(
+                    "Nothing restored: there was no one to answer the question. Run it with --yes "
+                    "(make restore BACKUP=... RESTORE_ARGS=--yes) to restore without asking."
+                ) from None
+            if answer.strip().lower() != "y":
+                raise CommandError("Nothing restored.")
         try:
             restore(source=Path(folder))
         except BackupError as error:
