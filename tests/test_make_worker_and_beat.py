@@ -60,13 +60,16 @@ def test_worker_and_beat_start_with_a_broker(make, target):
     assert result.stdout.rstrip().endswith("with broker redis://127.0.0.1:6379/11")
 
 
-@pytest.mark.parametrize("missing", ["DATABASE_URL", "CACHE_URL", "CELERY_BROKER_URL", "SECRET_KEY"])
+@pytest.mark.parametrize(
+    "missing", ["DATABASE_URL", "CACHE_URL", "CELERY_BROKER_URL", "SECRET_KEY", "SITE_URL"]
+)
 def test_serve_refuses_a_production_setting_that_is_empty(tmp_path, missing):
     """An empty value is no setting: settings.py would fall back to SQLite, local memory or no broker."""
     given = {
         "DATABASE_URL": "postgresql://db/x",
         "CACHE_URL": "redis://r/1",
         "CELERY_BROKER_URL": "redis://r/0",
+        "SITE_URL": "https://news.example.org",
     }
     environ = {k: v for k, v in os.environ.items() if k != "MAKEFLAGS"}
     environ |= given | {"SECRET_KEY": "s" * 50, missing: ""}
@@ -117,7 +120,7 @@ def test_make_serve_takes_its_settings_from_dot_env(tmp_path):
         (stubs / name).write_text(f'#!/bin/sh\necho "{name} $*"\n')
         (stubs / name).chmod(0o755)
     shutil.copy(ROOT / "Makefile", tmp_path / "Makefile")
-    needed = {"DATABASE_URL", "CACHE_URL", "CELERY_BROKER_URL", "SECRET_KEY", "MAKEFLAGS"}
+    needed = {"DATABASE_URL", "CACHE_URL", "CELERY_BROKER_URL", "SECRET_KEY", "SITE_URL", "MAKEFLAGS"}
     environ = {k: v for k, v in os.environ.items() if k not in needed}
 
     def run():
@@ -132,6 +135,7 @@ def test_make_serve_takes_its_settings_from_dot_env(tmp_path):
     (tmp_path / ".env").write_text(
         "DATABASE_URL=postgresql://db/newsroom\nCACHE_URL=redis://r/1\n"
         "CELERY_BROKER_URL=redis://r/0\nSECRET_KEY=a-long-secret-for-this-test-only-0123456789abcdef\n"
+        "SITE_URL=https://news.example.org\n"
     )
     served = run()
     assert served.returncode == 0, served.stdout + served.stderr
@@ -162,6 +166,7 @@ def test_make_serve_leaves_dot_env_to_the_settings_so_its_values_arrive_whole(tm
     (tmp_path / ".env").write_text(
         "DATABASE_URL=postgresql://db/newsroom\nCACHE_URL=redis://r/1\nCELERY_BROKER_URL=redis://r/0\n"
         "SECRET_KEY=a-long-secret-for-this-test-only-0123456789abcdef\nBIND=127.0.0.1:8399\n"
+        "SITE_URL=https://news.example.org\n"
         "SITE_NAME=The Newsroom\n"
         'SHARING_ACCOUNTS=[{"name": "mastodon", "network": "mastodon"}]\n'
     )
