@@ -26,3 +26,35 @@ def test_a_refused_request_is_logged_once(tmp_path, debug):
     )
     assert result.returncode == 0, result.stderr
     assert (result.stdout + result.stderr).count("Forbidden (Permission denied): /x/") == 1
+
+
+REFUSED_AND_FAILED = """
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.test import RequestFactory
+from django.utils.log import log_response
+
+request = RequestFactory().get("/admin/articles/section/add/")
+for status, error in [(403, PermissionDenied()), (500, ZeroDivisionError("in a view"))]:
+    try:
+        raise error
+    except Exception as caught:
+        log_response("Answered %s: %s", status, request.path, response=HttpResponse(status=status),
+                     request=request, exception=caught)
+"""
+
+
+def test_a_refused_request_is_one_line_and_a_server_error_keeps_its_traceback(tmp_path):
+    """A reporter opening an editors' page is a 403, logged as one line: it came with a traceback."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CACHE_URL", "CELERY_BROKER_URL"}}
+    env |= {"DEBUG": "0", "SECRET_KEY": "x" * 50, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    result = subprocess.run(  # noqa: S603 - this interpreter, fixed arguments
+        [sys.executable, "manage.py", "shell", "-c", REFUSED_AND_FAILED],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    logged = result.stdout + result.stderr
+    refused, failed = logged.split("Answered 500: /admin/articles/section/add/")
+    assert refused.rstrip().endswith("\nAnswered 403: /admin/articles/section/add/")
+    assert "Traceback" not in refused and "PermissionDenied" not in refused
+    assert "Traceback" in failed and "ZeroDivisionError: in a view" in failed
