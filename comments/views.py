@@ -337,11 +337,17 @@ def _reporter_key(request) -> str:
     return salted_hmac("newsroom.comments.report", who, algorithm="sha256").hexdigest()
 
 
-def _already_reported(request, article):
+def _already_reported(request, article, report):
+    """A signed-in reader's second report: what became of the first. (Readers without an account are known
+    by their address alone, which others share: telling them would say that someone there reported it.)"""
+    if report.reviewed_at is None:
+        said = "Moderators will look at it."
+    else:
+        said = "A moderator has looked at it since and kept it on the page."
     return _page(
         request,
         title="Already reported",
-        message="You have already reported this comment. Moderators will look at it.",
+        message=f"You have already reported this comment. {said}",
         article=article,
     )
 
@@ -351,8 +357,9 @@ def _already_reported(request, article):
 def report(request, comment_id):
     comment, article = _public_comment(comment_id)
     reporter_key = _reporter_key(request)
-    if CommentReport.objects.filter(comment=comment, reporter_key=reporter_key).exists():
-        return _already_reported(request, article)
+    earlier = CommentReport.objects.filter(comment=comment, reporter_key=reporter_key)
+    if request.user.is_authenticated and (report := earlier.first()):
+        return _already_reported(request, article, report)
     if request.method == "POST":
         form = ReportForm(request.POST)
         if form.is_valid():
@@ -361,8 +368,16 @@ def report(request, comment_id):
                     CommentReport.objects.create(
                         comment=comment, reporter_key=reporter_key, reason=form.cleaned_data["reason"]
                     )
-            except IntegrityError:
-                return _already_reported(request, article)  # the same reader's two sends at once
+            except IntegrityError:  # reported before from this account or this address: one report is enough
+                if request.user.is_authenticated:  # two sends at once
+                    return _already_reported(request, article, earlier.get())
+                return _page(
+                    request,
+                    title="Thank you",
+                    message="Thank you. This comment has been reported to the moderators.",
+                    tone="success",
+                    article=article,
+                )
             return _page(
                 request,
                 title="Thank you",
@@ -378,7 +393,7 @@ def report(request, comment_id):
         {"title": "Report a comment", "comment": comment, "article": article, "form": form},
         status=400 if form.is_bound else 200,  # a report without a reason, as the comment form answers
     )
-    response["Cache-Control"] = "private, no-store"  # whether the form is offered depends on the reader
+    response["Cache-Control"] = "private, no-store"  # whether the form is offered depends on the account
     return response
 
 
