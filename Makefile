@@ -88,8 +88,9 @@ run: demo editor
 # Beside `make run` they take its defaults (DEBUG on, the SQLite file); production sets DEBUG=0 and the rest.
 # Without CELERY_BROKER_URL (or with it empty) they would start on the in-memory broker, which nothing else
 # shares: they refuse.
-# A setting counts as given in the environment or in `.env`, which the settings read too.
-is_set = { [ -n "$$(printenv $(1))" ] || grep -Eq '^[[:space:]]*(export[[:space:]]+)?'"$(1)"'=[^[:space:]]' .env 2>/dev/null; }
+# A setting counts as given in the environment or in `.env` on a line that the settings read (django-environ:
+# `NAME=value` or `export NAME=value` at the start of the line; one with blanks before it is skipped).
+is_set = { [ -n "$$(printenv $(1))" ] || grep -Eq '^(export )?'"$(1)"'=[^[:space:]]' .env 2>/dev/null; }
 need_broker = @$(call is_set,CELERY_BROKER_URL) || \
 	{ echo "make $@ needs CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0 (README: Celery worker and beat)"; exit 1; }
 

@@ -183,3 +183,48 @@ def test_make_serve_leaves_dot_env_to_the_settings_so_its_values_arrive_whole(tm
     assert "bind=127.0.0.1:8399" in served.stdout
     assert "site=The Newsroom\n" in served.stdout
     assert 'accounts=[{"name": "mastodon", "network": "mastodon"}]' in served.stdout
+
+
+@pytest.mark.parametrize(
+    ("line", "given"),
+    [
+        ("SITE_URL=https://news.example.org", True),
+        ("export SITE_URL=https://news.example.org", True),
+        ("  SITE_URL=https://news.example.org", False),
+        ("\tSITE_URL=https://news.example.org", False),
+        ("export  SITE_URL=https://news.example.org", False),
+    ],
+    ids=["plain", "export", "indented", "tab", "export-two-spaces"],
+)
+def test_make_serve_counts_only_dot_env_lines_the_settings_read(tmp_path, line, given):
+    """django-environ, the one reader of `.env` since honcho leaves it alone, skips a line with blanks before
+    the name: `make serve` took it as given and started with every link on http://127.0.0.1:8000."""
+    stubs = tmp_path / "bin"
+    stubs.mkdir()
+    for name in ("python", "honcho"):
+        (stubs / name).write_text(f'#!/bin/sh\necho "{name} $*"\n')
+        (stubs / name).chmod(0o755)
+    shutil.copy(ROOT / "Makefile", tmp_path / "Makefile")
+    (tmp_path / ".env").write_text(
+        "DATABASE_URL=postgresql://db/newsroom\nCACHE_URL=redis://r/1\nCELERY_BROKER_URL=redis://r/0\n"
+        f"SECRET_KEY=a-long-secret-for-this-test-only-0123456789abcdef\n{line}\n"
+    )
+    script = "import environ, os; environ.Env.read_env('.env'); print(os.environ.get('SITE_URL'))"
+    read = subprocess.run(  # noqa: S603 - this interpreter, fixed arguments
+        [sys.executable, "-c", script],
+        cwd=tmp_path, env={"PATH": os.environ["PATH"]}, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert (read.stdout.strip() == "https://news.example.org") is given  # what the settings make of it
+    needed = {"DATABASE_URL", "CACHE_URL", "CELERY_BROKER_URL", "SECRET_KEY", "SITE_URL", "MAKEFLAGS"}
+    environ = {k: v for k, v in os.environ.items() if k not in needed}
+
+    served = subprocess.run(  # noqa: S603 - make with fixed arguments
+        ["make", "--no-print-directory", "-o", ".venv/.installed-production", f"BIN={stubs}", "serve"],  # noqa: S607
+        cwd=tmp_path, env=environ, capture_output=True, text=True, timeout=30, check=False,
+    )  # fmt: skip
+
+    if given:
+        assert served.returncode == 0 and "honcho --procfile Procfile" in served.stdout, served.stdout
+    else:
+        assert served.returncode != 0 and "make serve needs SITE_URL" in served.stdout
+        assert "honcho" not in served.stdout
