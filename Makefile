@@ -32,7 +32,7 @@ APPS := articles authors comments sharing newsroom
 # `make run` uses the embedded defaults (SQLite, in-process tasks) unless the environment says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: help install install-dev run migrate demo editor worker beat test lint format clean browser audit backup restore serve bench soak
+.PHONY: help install install-dev run migrate demo-check demo editor worker beat test lint format clean browser audit backup restore serve bench soak
 
 help:
 	@echo "make run      set up and serve the demo newsroom on http://127.0.0.1:8000"
@@ -74,10 +74,14 @@ $(PRODUCTION_STAMP): $(STAMP)
 migrate: install
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 
-demo: migrate
+# Before migrate: a database that holds a newsroom's own articles (a production .env) is left as it is.
+demo-check: install
+	$(RUN_ENV) $(BIN)/python manage.py load_demo --check
+
+demo: demo-check migrate
 	$(RUN_ENV) $(BIN)/python manage.py load_demo
 
-editor: migrate
+editor: demo-check migrate
 	$(RUN_ENV) $(BIN)/python manage.py ensure_demo_logins
 
 RUN_ADDR ?= 127.0.0.1:8000

@@ -1,9 +1,13 @@
 """The set-up commands of `make run`, on PostgreSQL: the demo newsroom and the demo logins."""
 
 import json
+import os
 import re
+import shutil
+import subprocess
 from datetime import timedelta
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -167,3 +171,50 @@ def test_the_demo_stays_out_of_a_newsrooms_own_database(tmp_path, command):
     else:
         made = set(get_user_model().objects.values_list("username", flat=True)) - users
         assert made == {"editor", "reporter", "moderator"}
+
+
+OWN_STORY = """
+from articles.models import Article, Section
+section = Section.objects.create(name="City", slug="city")
+Article.objects.create(headline="Our own story", slug="our-own-story", section=section, body="<p>Ours.</p>")
+"""
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_demo_leaves_a_newsrooms_own_database_unmigrated_too(tmp_path):
+    """`make demo` depended on `make migrate`, which ran before the refusal: a checkout newer than the
+    newsroom's production applied its migrations to the newsroom's database, then said "Nothing was
+    changed" (helper-55). Here one migration is not applied, as in a database of the release before."""
+    root = Path(__file__).resolve().parent.parent
+    environ = {
+        k: v for k, v in os.environ.items() if k not in {"CACHE_URL", "CELERY_BROKER_URL", "MAKEFLAGS"}
+    }
+    environ |= {"DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'newsroom.sqlite3'}"}
+
+    def manage(*args):
+        return subprocess.run(  # noqa: S603 - this project's interpreter, fixed arguments
+            [str(root / ".venv" / "bin" / "python"), "manage.py", *args],
+            cwd=root, env=environ, capture_output=True, text=True, timeout=300, check=True,
+        ).stdout  # fmt: skip
+
+    manage("migrate", "--noinput")
+    manage("shell", "-c", OWN_STORY)
+    manage("migrate", "sessions", "zero", "--noinput")
+    before = manage("showmigrations", "sessions")
+    assert "[ ] 0001_initial" in before
+
+    for target in ("demo", "editor"):
+        refused = subprocess.run(  # noqa: S603 - make with fixed arguments
+            ["make", "--no-print-directory", "-o", "install", f"BIN={root / '.venv' / 'bin'}", target],  # noqa: S607
+            cwd=root, env=environ, capture_output=True, text=True, timeout=300, check=False,
+        )  # fmt: skip
+        assert refused.returncode != 0
+        assert "This database holds 1 article and none of the demo's" in refused.stderr
+        assert "manage.py migrate" not in refused.stdout
+    assert manage("showmigrations", "sessions") == before
+    listed = manage(
+        "shell",
+        "-c",
+        "from articles.models import Article; print(list(Article.objects.values_list('slug', flat=True)))",
+    )
+    assert listed.strip().endswith("\n['our-own-story']")

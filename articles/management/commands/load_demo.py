@@ -36,10 +36,18 @@ class Command(BaseCommand):
             help="Load it into a database that holds other articles and none "
             "of the demo's (refused otherwise: it looks like a newsroom's own).",
         )
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="Load nothing: only refuse, as a load would, a database that holds a newsroom's own "
+            "articles (`make demo` and `make editor` ask before they migrate it).",
+        )
 
-    def handle(self, *args, force=False, **options):
+    def handle(self, *args, force=False, check=False, **options):
         if not force:
             demo_data.refuse_a_real_newsroom("load_demo")
+        if check:
+            return
         now = timezone.now()
         with transaction.atomic():
             sections = self._sections()
