@@ -1099,6 +1099,8 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
         if Article.objects.filter(pk=version.object_id).exists():
             raise PermissionDenied("This article was not deleted: use its History to restore a version.")
         taken = self._slug_taken(version)
+        if not Section.objects.exists():  # its own is gone too, and every article is in one
+            taken = "there is no section left to put it in. Add one first"
         if taken:
             self.message_user(request, f"This article cannot be recovered: {taken}.", messages.ERROR)
             return HttpResponseRedirect(reverse("admin:articles_article_recoverlist"))

@@ -8,7 +8,7 @@ from django.urls import reverse
 from reversion.models import Version
 
 from articles import services
-from articles.models import Article, Correction
+from articles.models import Article, Correction, Section
 from articles.previews import preview_url
 from tests.factories import ArticleFactory
 
@@ -616,3 +616,23 @@ def test_recovering_an_article_whose_slug_another_article_has_taken_since_is_ref
         assert "its slug “pier-opens” is now the address of another article" in page.content.decode()
     assert not Article.objects.filter(pk=article.pk).exists()
     assert list(Article.objects.values_list("headline", flat=True)) == ["Pier opens, a year on"]
+
+
+def test_recovering_an_article_when_no_section_is_left_is_refused_saying_so(client_as, editor):
+    """Every article is in a section: with the last one deleted too, the recover page was a 500
+    (`Section.objects.first()` was None; found by helper-55)."""
+    article = ArticleFactory(headline="Pier opens")
+    client = client_as(editor)
+    save_form(client, article, headline="Pier opens")
+    version = deleted_article_version(client, article)
+    Section.objects.all().delete()
+    recover_list = reverse("admin:articles_article_recoverlist")
+
+    for method in ("get", "post"):
+        response = getattr(client, method)(recover_url(version))
+        assert response.status_code == 302 and response["Location"] == recover_list
+        messages = [str(m) for m in client.get(recover_list).context["messages"]]
+        assert messages == [
+            "This article cannot be recovered: there is no section left to put it in. Add one first."
+        ]
+    assert not Article.objects.exists()
