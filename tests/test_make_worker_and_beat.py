@@ -111,23 +111,37 @@ def test_worker_and_beat_take_the_broker_from_dot_env(tmp_path, target):
     assert f"celery -A newsroom {target} --loglevel=INFO" in result.stdout
 
 
-def test_make_serve_takes_its_settings_from_dot_env(tmp_path):
-    """`make serve` checks DATABASE_URL, CACHE_URL, CELERY_BROKER_URL and SECRET_KEY, in the environment or
-    in `.env` (its loop's variable once reached grep inside quotes, so `.env` never counted)."""
-    stubs = tmp_path / "bin"
+PRODUCTION = {"DATABASE_URL", "CACHE_URL", "CELERY_BROKER_URL", "SECRET_KEY", "SITE_URL"}
+
+
+def serve_in(folder, *, real_honcho=False, unset=PRODUCTION):
+    """`make serve` run in `folder` (a copy of the Makefile beside the test's own `.env`), with stand-ins for
+    the project's python and honcho that print how they were called (or the real honcho), and without the
+    `unset` variables in its environment. Returns a function that runs it."""
+    stubs = folder / "bin"
     stubs.mkdir()
     for name in ("python", "honcho"):
+        if name == "honcho" and real_honcho:
+            (stubs / name).symlink_to(ROOT / ".venv" / "bin" / "honcho")
+            continue
         (stubs / name).write_text(f'#!/bin/sh\necho "{name} $*"\n')
         (stubs / name).chmod(0o755)
-    shutil.copy(ROOT / "Makefile", tmp_path / "Makefile")
-    needed = {"DATABASE_URL", "CACHE_URL", "CELERY_BROKER_URL", "SECRET_KEY", "SITE_URL", "MAKEFLAGS"}
-    environ = {k: v for k, v in os.environ.items() if k not in needed}
+    shutil.copy(ROOT / "Makefile", folder / "Makefile")
+    environ = {k: v for k, v in os.environ.items() if k not in {*unset, "MAKEFLAGS"}}
 
     def run():
         return subprocess.run(  # noqa: S603 - make with fixed arguments
             ["make", "--no-print-directory", "-o", ".venv/.installed-production", f"BIN={stubs}", "serve"],  # noqa: S607
-            cwd=tmp_path, env=environ, capture_output=True, text=True, timeout=30, check=False,
+            cwd=folder, env=environ, capture_output=True, text=True, timeout=60, check=False,
         )  # fmt: skip
+
+    return run
+
+
+def test_make_serve_takes_its_settings_from_dot_env(tmp_path):
+    """`make serve` checks DATABASE_URL, CACHE_URL, CELERY_BROKER_URL and SECRET_KEY, in the environment or
+    in `.env` (its loop's variable once reached grep inside quotes, so `.env` never counted)."""
+    run = serve_in(tmp_path)
 
     (tmp_path / ".env").write_text("DATABASE_URL=postgresql://db/newsroom\nCACHE_URL=redis://r/1\n")
     refused = run()
@@ -146,12 +160,7 @@ def test_make_serve_leaves_dot_env_to_the_settings_so_its_values_arrive_whole(tm
     """honcho read `.env` as a shell would and handed its copy to every process, ahead of the settings' own
     reading: "The Newsroom" arrived as "TheNewsroom" and a JSON value without its quotes. The real honcho runs
     here, with a Procfile of the test's whose process reads `.env` as gunicorn_conf.py does."""
-    stubs = tmp_path / "bin"
-    stubs.mkdir()
-    (stubs / "python").write_text('#!/bin/sh\necho "python $*"\n')
-    (stubs / "python").chmod(0o755)
-    (stubs / "honcho").symlink_to(ROOT / ".venv" / "bin" / "honcho")
-    shutil.copy(ROOT / "Makefile", tmp_path / "Makefile")
+    run = serve_in(tmp_path, real_honcho=True, unset={"SITE_NAME", "SHARING_ACCOUNTS", "BIND"})
     (tmp_path / "newsroom").mkdir()
     shutil.copy(ROOT / "newsroom" / "gunicorn_conf.py", tmp_path / "newsroom" / "gunicorn_conf.py")
     shown = "import os, runpy; conf = runpy.run_path('newsroom/gunicorn_conf.py'); " + "; ".join(
@@ -170,14 +179,8 @@ def test_make_serve_leaves_dot_env_to_the_settings_so_its_values_arrive_whole(tm
         "SITE_NAME=The Newsroom\n"
         'SHARING_ACCOUNTS=[{"name": "mastodon", "network": "mastodon"}]\n'
     )
-    environ = {
-        k: v for k, v in os.environ.items() if k not in {"SITE_NAME", "SHARING_ACCOUNTS", "BIND", "MAKEFLAGS"}
-    }
 
-    served = subprocess.run(  # noqa: S603 - make with fixed arguments
-        ["make", "--no-print-directory", "-o", ".venv/.installed-production", f"BIN={stubs}", "serve"],  # noqa: S607
-        cwd=tmp_path, env=environ, capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+    served = run()
 
     assert served.returncode == 0, served.stdout + served.stderr
     assert "bind=127.0.0.1:8399" in served.stdout
@@ -199,12 +202,7 @@ def test_make_serve_leaves_dot_env_to_the_settings_so_its_values_arrive_whole(tm
 def test_make_serve_counts_only_dot_env_lines_the_settings_read(tmp_path, line, given):
     """django-environ, the one reader of `.env` since honcho leaves it alone, skips a line with blanks before
     the name: `make serve` took it as given and started with every link on http://127.0.0.1:8000."""
-    stubs = tmp_path / "bin"
-    stubs.mkdir()
-    for name in ("python", "honcho"):
-        (stubs / name).write_text(f'#!/bin/sh\necho "{name} $*"\n')
-        (stubs / name).chmod(0o755)
-    shutil.copy(ROOT / "Makefile", tmp_path / "Makefile")
+    run = serve_in(tmp_path)
     (tmp_path / ".env").write_text(
         "DATABASE_URL=postgresql://db/newsroom\nCACHE_URL=redis://r/1\nCELERY_BROKER_URL=redis://r/0\n"
         f"SECRET_KEY=a-long-secret-for-this-test-only-0123456789abcdef\n{line}\n"
@@ -215,13 +213,8 @@ def test_make_serve_counts_only_dot_env_lines_the_settings_read(tmp_path, line, 
         cwd=tmp_path, env={"PATH": os.environ["PATH"]}, capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert (read.stdout.strip() == "https://news.example.org") is given  # what the settings make of it
-    needed = {"DATABASE_URL", "CACHE_URL", "CELERY_BROKER_URL", "SECRET_KEY", "SITE_URL", "MAKEFLAGS"}
-    environ = {k: v for k, v in os.environ.items() if k not in needed}
 
-    served = subprocess.run(  # noqa: S603 - make with fixed arguments
-        ["make", "--no-print-directory", "-o", ".venv/.installed-production", f"BIN={stubs}", "serve"],  # noqa: S607
-        cwd=tmp_path, env=environ, capture_output=True, text=True, timeout=30, check=False,
-    )  # fmt: skip
+    served = run()
 
     if given:
         assert served.returncode == 0 and "honcho --procfile Procfile" in served.stdout, served.stdout

@@ -327,12 +327,22 @@ def delete_in_admin(client, obj):
     assert response.redirect_chain[0][1] == 302 and not type(obj).objects.filter(pk=obj.pk).exists()
 
 
+def save_with_more_rows(client, article, author, links, **changes):
+    """Saved in the admin with `author` as a second byline and `links` under "Read more" (and `changes`)."""
+    from .admin_forms import add_inline_rows
+
+    data = form_data(client.get(change_url(article)))
+    add_inline_rows(data, "bylines", [{"author": str(author.pk), "position": "1"}])
+    add_inline_rows(
+        data, "related_links", [{"related": str(link.pk), "position": str(n)} for n, link in enumerate(links)]
+    )
+    assert client.post(change_url(article), data | changes).status_code == 302
+
+
 def test_a_version_naming_rows_deleted_since_opens_without_them_and_says_which(client_as, editor):
     """A 500 (Author.DoesNotExist) was all an editor got for a version naming an author deleted since: the
     version's rows came back pointing at nothing. The same for a "Read more" story, a tag or a section."""
     from tests.factories import AuthorFactory, SectionFactory, TagFactory
-
-    from .admin_forms import add_inline_rows
 
     writer, gone = AuthorFactory(display_name="Ada Writer"), AuthorFactory(display_name="Gus Gone")
     link, gone_link = ArticleFactory(headline="Kept link"), ArticleFactory(headline="Ferry timetable story")
@@ -340,15 +350,7 @@ def test_a_version_naming_rows_deleted_since_opens_without_them_and_says_which(c
     old_desk, desk = SectionFactory(name="Old desk"), SectionFactory(name="City")
     article = ArticleFactory(headline="Pier opens", authors=[writer], tags=[tag, gone_tag], section=old_desk)
     client = client_as(editor)
-    data = form_data(client.get(change_url(article)))
-    add_inline_rows(data, "bylines", [{"author": str(gone.pk), "position": "1"}])
-    add_inline_rows(
-        data,
-        "related_links",
-        [{"related": str(link.pk), "position": "0"}, {"related": str(gone_link.pk), "position": "1"}],
-    )
-    data["headline"] = "Pier opens with two bylines"
-    assert client.post(change_url(article), data).status_code == 302
+    save_with_more_rows(client, article, gone, [link, gone_link], headline="Pier opens with two bylines")
     old = version_with_headline(article, "Pier opens with two bylines")
     save_form(
         client,
@@ -499,8 +501,6 @@ def test_recovering_an_article_naming_rows_deleted_since_opens_without_them_and_
     since, as restoring a version was; the same for a "Read more" story, a tag or a section."""
     from tests.factories import AuthorFactory, SectionFactory, TagFactory
 
-    from .admin_forms import add_inline_rows
-
     old_desk, desk = SectionFactory(name="Old desk", position=1), SectionFactory(name="City", position=0)
     writer, gone = AuthorFactory(display_name="Ada Writer"), AuthorFactory(display_name="Gus Gone")
     link = ArticleFactory(headline="Kept link", section=desk)
@@ -511,14 +511,7 @@ def test_recovering_an_article_naming_rows_deleted_since_opens_without_them_and_
     )
     pk = article.pk
     client = client_as(editor)
-    data = form_data(client.get(change_url(article)))
-    add_inline_rows(data, "bylines", [{"author": str(gone.pk), "position": "1"}])
-    add_inline_rows(
-        data,
-        "related_links",
-        [{"related": str(link.pk), "position": "0"}, {"related": str(gone_link.pk), "position": "1"}],
-    )
-    assert client.post(change_url(article), data).status_code == 302
+    save_with_more_rows(client, article, gone, [link, gone_link])
     version = deleted_article_version(client, article)
     for row in (gone, gone_link, gone_tag, old_desk):
         delete_in_admin(client, row)

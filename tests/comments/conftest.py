@@ -5,7 +5,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -91,3 +91,9 @@ def confirm(client, link):
 def outbox():
     """Sends what the outbox holds (eager Celery already did) and returns Django's test mailbox."""
     return mail.outbox
+
+
+@pytest.fixture
+def boss(db):
+    """A superuser: every permission, the personal-data ones among them."""
+    return UserFactory(username="boss", is_staff=True, is_superuser=True)

@@ -1,6 +1,9 @@
 from comments.models import Moderation, ReaderComment
 from comments.queries import article_content_type
 
+# The moderation queue in the admin.
+QUEUE = "/admin/newsroom_comments/readercomment/"
+
 
 def make_comment(
     article,

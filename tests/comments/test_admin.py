@@ -13,11 +13,9 @@ from comments import services
 from comments.models import CommentReport, HoldRule, ReaderComment
 from tests.factories import UserFactory
 
-from .helpers import make_comment
+from .helpers import QUEUE, make_comment
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-QUEUE = "/admin/newsroom_comments/readercomment/"
 
 
 def admin_client(user):

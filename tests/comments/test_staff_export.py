@@ -12,16 +12,9 @@ from comments import services
 from comments.models import OutgoingMail
 from tests.factories import UserFactory
 
-from .helpers import make_comment
+from .helpers import QUEUE, make_comment
 
 pytestmark = pytest.mark.django_db
-
-QUEUE = "/admin/newsroom_comments/readercomment/"
-
-
-@pytest.fixture
-def boss(db):
-    return UserFactory(username="boss", is_staff=True, is_superuser=True)
 
 
 def export(user, *comments):
