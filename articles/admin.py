@@ -1155,11 +1155,6 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
                 if note_form.instance.pk is None and note_form.has_changed():
                     note_form.instance.written_by = request.user
         super().save_formset(request, form, formset, change)
-        if formset.model is Correction and formset.new_objects:
-            # A correction is news to readers: the story reads "Updated" from it, as through the API.
-            Article.objects.filter(pk=form.instance.pk).update(
-                revised_at=max(correction.noted_at for correction in formset.new_objects)
-            )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

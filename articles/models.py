@@ -509,6 +509,14 @@ class Correction(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} on {self.article}"
 
+    def save(self, *args, **kwargs):
+        """A new note is news to readers, whoever adds it (the admin's Corrections, the API): the story
+        reads "Updated" from it (`Article.revised_at`)."""
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if adding:
+            Article.objects.filter(pk=self.article_id).update(revised_at=self.noted_at)
+
 
 class SearchDocument(models.Model):
     """An article's full-text vector (headline A, dek and byline and tag names B, body C), stored so that a

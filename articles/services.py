@@ -218,9 +218,8 @@ def add_correction(*, article: Article, by, kind: str, note: str) -> Correction:
     article = _locked(article)
     if article.first_published_at is None:  # dated before the story ran, it would read as a fix to nothing
         raise ValidationError(NOT_YET_PUBLISHED)
-    correction = Correction.objects.create(article=article, kind=kind, note=note)
-    article.revised_at = correction.noted_at
-    article.save(update_fields=["updated_at", "revised_at"])
+    correction = Correction.objects.create(article=article, kind=kind, note=note)  # "Updated" from its time
+    article.save(update_fields=["updated_at"])
     with reversion.create_revision(manage_manually=True):
         reversion.set_comment(f"{correction.get_kind_display()} added")
         reversion.set_user(by)
