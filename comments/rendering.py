@@ -8,6 +8,7 @@ from urllib.parse import unquote
 
 from django.utils.html import escape, urlize
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
 # Characters that change how text shows, or hide inside a word, without being seen: the bidirectional
 # controls (a right-to-left override shows "lerdnuocs" as "scoundrel", or turns a name around), the
@@ -52,8 +53,6 @@ def public_text(text: str):
 def masked_name(name: str) -> str:
     """A name as stored: addresses masked, and cut to the column's length (the mask is longer than the
     shortest addresses, so a name of several could outgrow it)."""
-    from django.utils.text import Truncator
-
     from .models import ReaderComment
 
     limit = ReaderComment._meta.get_field("user_name").max_length
