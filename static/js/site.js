@@ -9,3 +9,9 @@ document.addEventListener("click", function (event) {
     function () { if (status) status.textContent = "Copy failed: select the address bar instead"; }
   );
 });
+// A form sent back with mistakes: the keyboard starts on the first field to correct, and a screen reader
+// reads its label and its error; with no field to blame, on the message that says what went wrong.
+(function () {
+  var first = document.querySelector("main [aria-invalid=true]") || document.querySelector("main .comments-message--error");
+  if (first) { first.focus(); }
+})();

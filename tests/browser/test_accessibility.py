@@ -108,3 +108,75 @@ def test_axe_finds_nothing_on_the_reader_pages(chromium, site, mailbox, scheme):
             found.append(f"comment confirmation ({viewport}, {scheme}):\n{report}")
         context.close()
     assert found == [], "\n\n".join(found)
+
+
+MARK_CONTROLS = """() => {
+    const selector = 'a[href], button, input, textarea, select, [tabindex="0"]';
+    const controls = [...document.querySelectorAll(selector)]
+        .filter(element => element.type !== 'hidden' && element.getClientRects().length > 0
+            && !element.closest('[hidden], [aria-hidden="true"]'));
+    controls.forEach((element, i) => { element.dataset.control = String(i); });
+    return controls.length;
+}"""
+
+FOCUSED = """() => {
+    const element = document.activeElement;
+    const style = getComputedStyle(element);
+    const box = element.getBoundingClientRect();
+    return {
+        control: element.dataset.control ?? null,
+        outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+        onScreen: box.bottom > 0 && box.top < innerHeight && box.right > 0 && box.left < innerWidth,
+    };
+}"""
+
+
+def test_a_keyboard_reaches_every_control_of_the_article_page_and_shows_where_it_is(reader, site):
+    data = build_newsroom(4)
+    article = data["articles"][0]
+    make_comment(article, name="Ines Varga", text="Were the gates closed in time?")
+    reader.goto(site.url + article.get_absolute_url())
+    controls = reader.evaluate(MARK_CONTROLS)
+
+    reader.keyboard.press("Tab")
+    assert reader.evaluate("document.activeElement.className") == "skip-link"
+    assert reader.evaluate(FOCUSED)["onScreen"]  # it shows itself when focused
+    reader.keyboard.press("Enter")
+    assert reader.evaluate("document.activeElement.id") == "main"
+
+    reader.goto(site.url + article.get_absolute_url())
+    reader.evaluate(MARK_CONTROLS)
+    reached, unseen = set(), []
+    for _ in range(controls + 5):
+        reader.keyboard.press("Tab")
+        focused = reader.evaluate(FOCUSED)
+        if focused["control"] is None:
+            break
+        reached.add(int(focused["control"]))
+        if not (focused["outline"] and focused["onScreen"]):
+            unseen.append(reader.evaluate("document.activeElement.outerHTML.slice(0, 120)"))
+    assert reached == set(range(controls)), reader.evaluate(
+        "missed => missed.map(i => document.querySelector(`[data-control='${i}']`).outerHTML.slice(0, 120))",
+        sorted(set(range(controls)) - reached),
+    )
+    assert unseen == []
+
+
+def test_the_comment_form_sent_with_a_mistake_puts_the_keyboard_on_it(chromium, site, mailbox):
+    article = build_newsroom(2, images=False)["articles"][0]
+    context = chromium.new_context()
+    tab = context.new_page()
+    tab.goto(site.url + article.get_absolute_url())
+    tab.focus("#id_comment")
+    tab.keyboard.type("The gates held.")
+    tab.focus("form.comment-form button[type=submit]")
+    with tab.expect_navigation():
+        tab.keyboard.press("Enter")
+
+    assert tab.locator("h1").inner_text() == "Please correct your comment"
+    assert tab.evaluate("document.activeElement.id") == "id_name"  # the first field to correct
+    described = tab.evaluate("document.activeElement.getAttribute('aria-describedby')").split()
+    assert "id_name_error" in described  # what a screen reader reads out with the field
+    assert tab.locator("#id_name_error").inner_text() == "This field is required."
+    assert tab.input_value("#id_comment") == "The gates held."
+    context.close()
