@@ -180,3 +180,38 @@ def test_the_comment_form_sent_with_a_mistake_puts_the_keyboard_on_it(chromium, 
     assert tab.locator("#id_name_error").inner_text() == "This field is required."
     assert tab.input_value("#id_comment") == "The gates held."
     context.close()
+
+
+SCHEME = """() => {
+    const rgb = value => value.match(/\\d+/g).slice(0, 3).map(Number);
+    const luminance = value => rgb(value).map(c => c / 255).map(
+        c => c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4,
+    ).reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i], 0);
+    const body = getComputedStyle(document.body);
+    const field = getComputedStyle(document.querySelector('#site-search'));
+    return {
+        paper: luminance(body.backgroundColor),
+        ink: luminance(body.color),
+        field: luminance(field.backgroundColor),
+        pictures: [...document.querySelectorAll('main img')].map(img => getComputedStyle(img).filter),
+    };
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_reader_who_asks_for_a_dark_screen_gets_one(chromium, site, scheme):
+    article = build_newsroom(2)["articles"][0]
+    context = chromium.new_context(color_scheme=scheme)
+    tab = context.new_page()
+    for path in ("/", article.get_absolute_url()):
+        tab.goto(site.url + path)
+        colours = tab.evaluate(SCHEME)
+        if scheme == "dark":
+            assert colours["paper"] < 0.02 and colours["ink"] > 0.7 and colours["field"] < 0.02, (
+                path,
+                colours,
+            )
+        else:
+            assert colours["paper"] == 1 and colours["ink"] < 0.02 and colours["field"] == 1, (path, colours)
+        assert colours["pictures"] and set(colours["pictures"]) == {"none"}  # pictures keep their colours
+    context.close()
