@@ -215,3 +215,42 @@ def test_a_reader_who_asks_for_a_dark_screen_gets_one(chromium, site, scheme):
             assert colours["paper"] == 1 and colours["ink"] < 0.02 and colours["field"] == 1, (path, colours)
         assert colours["pictures"] and set(colours["pictures"]) == {"none"}  # pictures keep their colours
     context.close()
+
+
+TYPE = """selectors => Object.fromEntries(selectors.map(selector => {
+    const style = getComputedStyle(document.querySelector(selector));
+    return [selector, [style.fontFamily, style.fontSize, style.textTransform].join(' / ')];
+}))"""
+
+
+def test_the_comment_area_is_set_in_the_type_of_the_rest_of_the_page(chromium, site, mailbox):
+    article = build_newsroom(4, images=False)["articles"][0]
+    make_comment(article, name="Ines Varga", text="Were the gates closed in time?")
+    context = chromium.new_context()
+    tab = context.new_page()
+    tab.goto(site.url + article.get_absolute_url())
+    type_of = tab.evaluate(
+        TYPE,
+        [
+            "#read-more-heading",
+            "#comments-heading",
+            ".story-meta",
+            ".comment-meta",
+            ".comment-actions",
+            ".comment-notes",
+            ".story-body p",
+            ".comment-text",
+            "main small.help",
+        ],
+    )
+    family = {selector: value.split(" / ")[0] for selector, value in type_of.items()}
+    assert type_of["#comments-heading"] == type_of["#read-more-heading"]  # the page's section heading
+    assert family[".comment-meta"] == family[".story-meta"]  # names and dates as the byline
+    assert family[".comment-actions"] == family[".comment-notes"] == family[".story-meta"]
+    assert family[".comment-text"] == family[".story-body p"] != family[".story-meta"]  # reading text: serif
+
+    with tab.expect_navigation():
+        tab.click("form.comment-form button[type=submit]")
+    errors = tab.evaluate(TYPE, [".field-error", ".comments-message", "main label"])
+    assert {value.split(" / ")[0] for value in errors.values()} == {family[".story-meta"]}
+    context.close()
