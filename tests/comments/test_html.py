@@ -45,3 +45,24 @@ def test_comment_pages_are_valid_html5(article, tmp_path, settings):
         if m["type"] == "error" or m.get("subType") == "warning"
     ]
     assert problems == [], "\n".join(problems)
+
+
+def test_reply_and_report_links_say_whose_comment_they_act_on(article, client):
+    """A screen reader's list of links shows each link alone: "Reply, Reply, Report" says nothing of whom."""
+    from tests.site_data import page
+
+    first = make_comment(article, name="Ines Varga", text="Were the gates closed in time?")
+    make_comment(article, name="Tomas Brede", email="t@example.net", text="On the forecast.", parent=first)
+
+    soup = page(client.get(article.get_absolute_url()))
+
+    replies = [
+        " ".join(a.get_text().split()) for a in soup.select(".comment-actions a[href^='/comments/reply/']")
+    ]
+    reports = [
+        " ".join(a.get_text().split()) for a in soup.select(".comment-actions a[href^='/comments/report/']")
+    ]
+    assert replies == ["Reply to Ines Varga", "Reply to Tomas Brede"]
+    assert reports == ["Report Ines Varga’s comment", "Report Tomas Brede’s comment"]
+    assert [s.get_text() for s in soup.select(".comment-actions a > span")][0] == " to Ines Varga"
+    assert all("visually-hidden" in s["class"] for s in soup.select(".comment-actions a > span"))
