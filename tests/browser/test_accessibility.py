@@ -254,3 +254,27 @@ def test_the_comment_area_is_set_in_the_type_of_the_rest_of_the_page(chromium, s
     errors = tab.evaluate(TYPE, [".field-error", ".comments-message", "main label"])
     assert {value.split(" / ")[0] for value in errors.values()} == {family[".story-meta"]}
     context.close()
+
+
+def test_the_comment_pages_keep_the_line_length_of_the_article(chromium, site):
+    article = build_newsroom(2, images=False)["articles"][0]
+    comment = make_comment(article, name="Tomas Brede Vandermeulen", text="On the forecast.")
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.goto(site.url + article.get_absolute_url())
+    story = tab.eval_on_selector(".story-body", "element => element.getBoundingClientRect().width")
+    for path in (f"/comments/reply/{comment.pk}/", f"/comments/report/{comment.pk}/", "/comments/my-data/"):
+        tab.goto(site.url + path)
+        width = tab.eval_on_selector(".comments-page", "element => element.getBoundingClientRect().width")
+        assert width <= story, (path, width, story)
+    context.close()
+
+    phone = chromium.new_context(**VIEWPORTS["phone"])
+    tab = phone.new_page()
+    tab.goto(site.url + article.get_absolute_url())
+    lines = tab.eval_on_selector(
+        ".comment-author",
+        "e => e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight)",
+    )
+    assert lines < 1.5  # the commenter's name on one line, the date wrapping below it if it must
+    phone.close()
