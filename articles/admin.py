@@ -493,7 +493,7 @@ class ArticleAdminForm(forms.ModelForm):
             now = timezone.localtime()
             self.fields["publish_at"].help_text = (
                 f"When a scheduled article goes live, in the newsroom's time, {now:%Z} "
-                f"(there it is {now:%H:%M} now)."
+                f"(there it is {date_format(now, 'TIME_FORMAT')} now)."
             )
             self.fields["publish_at"].error_messages["invalid_time"] = "Enter a time as well, e.g. 09:30."
 
@@ -722,7 +722,7 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
             raise Http404("No such version of this article.")
         version = versions[at]
         previous = versions[at + 1] if at + 1 < len(versions) else None
-        saved = date_format(timezone.localtime(version.revision.date_created), "j M Y, H:i")
+        saved = newsroom_time(version.revision.date_created)
         context = {
             **self.admin_site.each_context(request),
             "title": f"Changes saved {saved}",
@@ -868,9 +868,9 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
     def timing(self, article):
         """One column for the time that matters: when it went out, or when it is due to."""
         if article.published_at:
-            return date_format(timezone.localtime(article.published_at), "SHORT_DATETIME_FORMAT")
+            return newsroom_time(article.published_at)
         if article.status == Article.Status.SCHEDULED and article.publish_at:
-            return f"Due {date_format(timezone.localtime(article.publish_at), 'SHORT_DATETIME_FORMAT')}"
+            return f"Due {newsroom_time(article.publish_at)}"
         return "-"
 
     def autocomplete_label(self, article):
@@ -878,7 +878,7 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
         if article.status == Article.Status.PUBLISHED:
             return article.headline
         if article.status == Article.Status.SCHEDULED and article.publish_at:
-            due = date_format(timezone.localtime(article.publish_at), "SHORT_DATETIME_FORMAT")
+            due = newsroom_time(article.publish_at)
             return f"{article.headline} (scheduled for {due}; under “Read more” from then)"
         state = article.get_status_display().lower()
         return f"{article.headline} ({state}; under “Read more” once published)"
@@ -1172,7 +1172,7 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
                 done = "Published."
             elif "_schedule" in post:
                 services.schedule_article(article=article, by=request.user, at=article.publish_at)
-                done = f"Scheduled for {timezone.localtime(article.publish_at):%d %b %Y %H:%M %Z}."
+                done = f"Scheduled for {newsroom_time(article.publish_at)}."
             elif "_unpublish" in post:
                 was_scheduled = article.status == Article.Status.SCHEDULED
                 services.unpublish_article(article=article, by=request.user)
@@ -1214,7 +1214,7 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
         """Not a scheduled story: its time may be an embargo, and a tick among others is no way to break
         one. Its own form's "Save and publish now" sends it early, on purpose."""
         for article in queryset.filter(status=Article.Status.SCHEDULED):
-            due = f"{newsroom_time(article.publish_at)} ({timezone.localtime(article.publish_at):%Z})"
+            due = newsroom_time(article.publish_at)
             self.message_user(
                 request,
                 f"“{article.headline}” was not published: it is scheduled for {due}. To send it out "

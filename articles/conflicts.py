@@ -7,21 +7,21 @@ saves at once cannot both pass it.
 
 from datetime import datetime
 
-from django.utils import timezone
 from reversion.models import Version
 
+from newsroom.formats import moment
 from newsroom.users import display_name
 
 from .models import Article
 
 
-def newsroom_time(moment: datetime) -> str:
-    """A moment as staff read it in messages: in the newsroom's zone, "14:09 on 27 Nov 2026"."""
-    return f"{timezone.localtime(moment):%H:%M on %d %b %Y}"
+def newsroom_time(when: datetime) -> str:
+    """A moment as staff read it in messages: the house format, "Fri 27 Nov 2026, 14:09 UTC"."""
+    return moment(when)
 
 
 def who_changed(changed_by: str, changed_at: datetime | None) -> str:
-    """ "Erin Desk changed this article at 14:09 on 27 Nov 2026" (last_change's answer, said)."""
+    """ "Erin Desk changed this article at Fri 27 Nov 2026, 14:09 UTC" (last_change's answer, said)."""
     return f"{changed_by} changed this article" + (f" at {newsroom_time(changed_at)}" if changed_at else "")
 
 

@@ -13,6 +13,8 @@ from django.utils import timezone
 from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFill, ResizeToFit
 
+from newsroom.formats import moment
+
 from .fields import OneLineCharField
 from .images import image_upload_to, validate_image_upload
 from .redirects import KeepsOldAddresses
@@ -563,11 +565,11 @@ class WorkflowEvent(models.Model):
         ordering = ["-at", "-id"]
 
     def __str__(self):
-        at = timezone.localtime(self.at)  # the newsroom's time, as everywhere else staff read one
+        at = moment(self.at)  # the newsroom's time in the house format, as everywhere else staff read one
         if self.actor is None and self.detail:  # set-up data ("Demo content"), not the schedule's doing
-            return f"{self.get_action_display()} ({self.detail}) at {at:%Y-%m-%d %H:%M}"
+            return f"{self.get_action_display()} ({self.detail}) at {at}"
         who = self.actor or "the schedule"
-        return f"{self.get_action_display()} by {who} at {at:%Y-%m-%d %H:%M}"
+        return f"{self.get_action_display()} by {who} at {at}"
 
 
 class ArticleRedirect(models.Model):

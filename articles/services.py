@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
+from newsroom.formats import moment
+
 from .models import Article, Correction, EditorialNote, WorkflowEvent
 
 Status = Article.Status
@@ -116,7 +118,7 @@ def _locked(article: Article) -> Article:
 
 
 def _record(article, action, by, detail=""):
-    """The workflow event, and a revision for the history: "Scheduled for 2026-11-27 09:00 UTC", and
+    """The workflow event, and a revision for the history: "Scheduled for Fri 27 Nov 2026, 09:00 UTC", and
     "Published by the schedule" when no one acted."""
     WorkflowEvent.objects.create(article=article, action=action, actor=by, detail=detail)
     comment = " ".join(
@@ -263,9 +265,7 @@ def schedule_article(*, article: Article, by, at: datetime) -> Article:
     _require_ready(article, "scheduled")
     article.mark_scheduled(at)
     article.save(update_fields=["status", "publish_at", "updated_at"])
-    _record(
-        article, WorkflowEvent.Action.SCHEDULED, by, detail=f"for {timezone.localtime(at):%Y-%m-%d %H:%M %Z}"
-    )
+    _record(article, WorkflowEvent.Action.SCHEDULED, by, detail=f"for {moment(at)}")
     return article
 
 

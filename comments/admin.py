@@ -13,7 +13,6 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
@@ -22,6 +21,7 @@ from django_comments_xtd.models import BlackListedDomain, XtdComment
 
 from articles.models import Article
 from newsroom.admin import StrictInputMixin, error_message
+from newsroom.formats import moment
 from newsroom.users import display_name
 
 from . import services
@@ -252,7 +252,7 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
             return "None yet"
         who = moderation.decided_by
         name = display_name(who) if who else "an account since deleted"
-        when = date_format(timezone.localtime(moderation.decided_at), "DATETIME_FORMAT")
+        when = moment(moderation.decided_at)
         verb = {"spam": "Marked as spam", "removed": "Removed", "published": "Approved"}.get(
             comment.state, "Held"
         )

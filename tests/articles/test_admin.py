@@ -10,7 +10,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django_comments_xtd.models import XtdComment
 from reversion.models import Version
 
@@ -340,7 +339,7 @@ def test_editor_schedules_with_a_future_time(client_as, editor):
     response = client.post(change_url(article), data)
 
     assert response.status_code == 302
-    assert f"Scheduled for {timezone.localtime(when):%d %b %Y %H:%M %Z}." in messages_of(response)
+    assert f"Scheduled for {timezone.localtime(when):%a %-d %b %Y, %H:%M %Z}." in messages_of(response)
     article.refresh_from_db()
     assert (article.status, article.publish_at, article.published_at) == (Status.SCHEDULED, when, None)
     assert article not in Article.objects.published()
@@ -633,8 +632,8 @@ def test_bulk_publish_leaves_a_scheduled_story_on_its_schedule_and_says_why(clie
     assert response.status_code == 302
     local = timezone.localtime(due)
     assert messages_of(response) == [
-        f"“Budget: the figures” was not published: it is scheduled for {local:%H:%M on %d %b %Y} "
-        f"({local:%Z}). To send it out before then, open it and use “Save and publish now”.",
+        f"“Budget: the figures” was not published: it is scheduled for {local:%a %-d %b %Y, %H:%M %Z}. "
+        "To send it out before then, open it and use “Save and publish now”.",
         "1 article published.",
     ]
     assert dict(Article.objects.values_list("headline", "status")) == {
@@ -786,7 +785,7 @@ def test_admin_times_use_the_24_hour_clock_like_the_site(client_as, editor, sett
     html = client_as(editor).get(CHANGELIST_URL).content.decode()
 
     row = re.search(r"<tr>.*?Afternoon tide.*?</tr>", html, re.S).group(0)
-    assert '<td class="field-timing">26/11/2026 14:13</td>' in row and "p.m." not in row
+    assert '<td class="field-timing">Thu 26 Nov 2026, 14:13 UTC</td>' in row and "p.m." not in row
 
 
 def test_the_list_shows_when_a_story_went_out_or_is_due(client_as, editor, settings):
@@ -804,8 +803,8 @@ def test_the_list_shows_when_a_story_went_out_or_is_due(client_as, editor, setti
         row = re.search(rf"<tr>(?:(?!</tr>).)*{headline}.*?</tr>", html, re.S).group(0)
         return re.search(r'<td class="field-timing">([^<]*)</td>', row).group(1)
 
-    assert timing("Out this morning") == "26/11/2026 07:05"
-    assert timing("Due tomorrow") == "Due 27/11/2026 09:00"
+    assert timing("Out this morning") == "Thu 26 Nov 2026, 07:05 UTC"
+    assert timing("Due tomorrow") == "Due Fri 27 Nov 2026, 09:00 UTC"
     assert timing("Still a draft") == "-"
     assert html.index("Out this morning") < html.index("Due tomorrow")  # sorted by that time
 
@@ -1016,7 +1015,7 @@ def test_the_read_more_picker_says_which_stories_are_not_on_the_site(client_as, 
     labels = {int(r["id"]): r["text"] for r in response.json()["results"]}
     assert labels[live.pk] == "Ferry runs all winter" and labels[article.pk] == "Ferry timetable"
     assert labels[draft.pk] == "Ferry fares draft (draft; under “Read more” once published)"
-    due_at = date_format(timezone.localtime(due.publish_at), "SHORT_DATETIME_FORMAT")
+    due_at = f"{timezone.localtime(due.publish_at):%a %-d %b %Y, %H:%M %Z}"
     assert labels[due.pk] == f"Ferry strike embargoed (scheduled for {due_at}; under “Read more” from then)"
     assert client_as(editor).get("/admin/autocomplete/", {**query, "field_name": "nope"}).status_code == 403
 

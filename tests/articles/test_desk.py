@@ -58,7 +58,7 @@ def test_the_desk_shows_every_pile_with_counts_items_and_filtered_links(client_a
     scheduled = pile(soup, "scheduled")
     assert scheduled["count"] == 2 and scheduled["items"] == ["Soonest", "Later"]
     soonest = timezone.localtime(Article.objects.get(headline="Soonest").publish_at)
-    assert scheduled["times"][0] == soonest.strftime("%a %-d %b, %H:%M UTC")
+    assert scheduled["times"][0] == soonest.strftime("%a %-d %b %Y, %H:%M %Z")
     published = pile(soup, "published")
     assert published["count"] == 1 and published["items"] == ["Fresh story"]
     shares = pile(soup, "shares")

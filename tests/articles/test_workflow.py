@@ -121,7 +121,7 @@ def test_scheduled_task_publishes_due_articles_once(editor):
     history = [v.revision for v in Version.objects.get_for_object(due).select_related("revision")]
     assert [(r.get_comment(), r.user) for r in history[:2]] == [
         ("Published by the schedule", None),
-        (f"Scheduled for {timezone.localtime(at):%Y-%m-%d %H:%M %Z}", editor),
+        (f"Scheduled for {timezone.localtime(at):%a %-d %b %Y, %H:%M %Z}", editor),
     ]
 
 
@@ -191,4 +191,4 @@ def test_a_workflow_event_reads_in_the_newsrooms_time(settings, editor):
     )
 
     with timezone.override("Europe/Lisbon"):
-        assert str(event) == f"Published by {editor} at 2026-07-01 09:00"
+        assert str(event) == f"Published by {editor} at Wed 1 Jul 2026, 09:00 WEST"

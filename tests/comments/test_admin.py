@@ -182,7 +182,7 @@ def test_a_comments_page_says_who_decided_last_and_when(moderator, article):
 
     services.remove_comments(comments=[comment], by=moderator, spam=True)
     page = admin_client(moderator).get(f"{QUEUE}{comment.pk}/change/").content.decode()
-    assert re.search(r"Marked as spam by Mo Derator, \d+ \w+ 20\d\d, \d\d:\d\d<", page)
+    assert re.search(r"Marked as spam by Mo Derator, \w{3} \d+ \w{3} 20\d\d, \d\d:\d\d UTC<", page)
 
 
 def test_email_and_ip_only_with_the_personal_data_permission(moderator, article):
