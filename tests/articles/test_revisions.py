@@ -629,3 +629,26 @@ def test_recovering_an_article_when_no_section_is_left_is_refused_saying_so(clie
             "This article cannot be recovered: there is no section left to put it in. Add one first."
         ]
     assert not Article.objects.exists()
+
+
+def test_history_restore_and_recover_give_the_body_the_change_page_s_rich_editor(client_as, editor):
+    """A version is read, changed and saved in the editor it was written in, not as raw HTML in a plain
+    textarea: the restore and recover forms render the body with the change page's widget and its script."""
+    from bs4 import BeautifulSoup
+
+    client = client_as(editor)
+    article = ArticleFactory(body="<p>The quay <strong>reopens</strong>.</p>")
+    save_headline(client, article, "Quay reopens")
+
+    def body_editor(response):
+        assert response.status_code == 200
+        soup = BeautifulSoup(response.content, "html.parser")
+        body = soup.select_one("textarea[name=body]")
+        scripts = {s.get("src", "").split("?")[0].rsplit("/", 2)[-1] for s in soup.select("script[src]")}
+        return {k: v for k, v in body.attrs.items() if k != "id"}, "editor.js" in str(soup), scripts
+
+    on_change_page = body_editor(client.get(change_url(article)))
+    assert "data-django-prose-editor-configurable" in on_change_page[0] and on_change_page[1]
+    version = version_with_headline(article, "Quay reopens")
+    assert body_editor(client.get(revision_url(article, version))) == on_change_page
+    assert body_editor(client.get(recover_url(deleted_article_version(client, article)))) == on_change_page
