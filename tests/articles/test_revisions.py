@@ -652,3 +652,40 @@ def test_history_restore_and_recover_give_the_body_the_change_page_s_rich_editor
     version = version_with_headline(article, "Quay reopens")
     assert body_editor(client.get(revision_url(article, version))) == on_change_page
     assert body_editor(client.get(recover_url(deleted_article_version(client, article)))) == on_change_page
+
+
+def test_the_recover_list_names_each_story_with_when_and_by_whom_it_was_deleted(client_as, editor):
+    """reversion's list showed each story's last save as a link beside a headline that was not one: two
+    stories deleted minutes apart both read "saved last week", and the newest deletion was not first."""
+    from datetime import UTC, datetime
+
+    from bs4 import BeautifulSoup
+    from django.contrib.admin.models import DELETION, LogEntry
+
+    editor.first_name, editor.last_name = "Erin", "Desk"
+    editor.save()
+    client = client_as(editor)
+    first = ArticleFactory(headline="Ferry timetable draft")
+    second = ArticleFactory(headline="Pier repairs draft")
+    save_headline(client, first, "Ferry timetable draft")
+    save_headline(client, second, "Pier repairs draft")
+    first_version = deleted_article_version(client, first)
+    second_version = deleted_article_version(client, second)
+    LogEntry.objects.filter(object_id=str(first.pk), action_flag=DELETION).update(
+        action_time=datetime(2026, 11, 27, 16, 40, tzinfo=UTC)
+    )
+    LogEntry.objects.filter(object_id=str(second.pk), action_flag=DELETION).update(
+        action_time=datetime(2026, 11, 27, 9, 5, tzinfo=UTC)
+    )
+
+    response = client.get(reverse("admin:articles_article_recoverlist"))
+
+    assert response.status_code == 200
+    rows = BeautifulSoup(response.content, "html.parser").select("#change-history tbody tr")
+    assert [
+        (row.th.a.get_text(strip=True), row.th.a["href"], row.select("td")[0].get_text(strip=True))
+        for row in rows
+    ] == [
+        ("Ferry timetable draft", recover_url(first_version), "Fri 27 Nov 2026, 16:40 UTC by Erin Desk"),
+        ("Pier repairs draft", recover_url(second_version), "Fri 27 Nov 2026, 09:05 UTC by Erin Desk"),
+    ]
