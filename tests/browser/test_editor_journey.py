@@ -365,3 +365,45 @@ def test_sharing_again_from_the_shares_list_asks_first(editor_tab, site, desk_ed
         "Post the selected stories once more, as new posts, on the same accounts? They go out at once."
     ]
     assert ShareRecord.objects.count() == 1  # dismissed: nothing asked of the networks
+
+
+WORDS_SPLIT_ACROSS_LINES = """table => {
+  const split = [];
+  for (const cell of table.querySelectorAll("tbody th, tbody td")) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const match of node.data.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        if (range.getClientRects().length > 1) split.push(match[0]);
+      }
+    }
+  }
+  return split;
+}"""
+
+
+def test_history_on_a_phone_wraps_names_and_dates_between_words(editor_tab, site, desk_editor):
+    """At 390 px Django's history table let the name column shrink to a letter: "Mart a Quill on"."""
+    import reversion
+
+    desk_editor.first_name, desk_editor.last_name = "Marta", "Quillon"
+    desk_editor.save()
+    article = ArticleFactory(headline="Harbour pilots vote to strike over night shifts")
+    with reversion.create_revision():
+        reversion.set_user(desk_editor)
+        reversion.set_comment(
+            "Added. Added byline “Marta Quillon on Harbour pilots vote to strike over night shifts”. Added "
+            "related article “Storm surge closes the North Basin for the first time in nine years”."
+        )
+        article.save()
+    tab = editor_tab
+    tab.set_viewport_size({"width": 390, "height": 844})
+    sign_in(tab, site, "desk_editor")
+
+    tab.goto(f"{site.url}/admin/articles/article/{article.pk}/history/")
+
+    assert tab.locator("#change-history tbody td").first.inner_text() == "Marta Quillon"
+    shot(tab, "history-390")
+    assert tab.eval_on_selector("#change-history", WORDS_SPLIT_ACROSS_LINES) == []
