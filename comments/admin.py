@@ -9,7 +9,7 @@ from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Max, Prefetch
 from django.db.models.constants import LOOKUP_SEP
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
@@ -291,6 +291,8 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
             "show_save_and_continue": False,
             "show_save_and_add_another": False,
             "decisions": decisions,
+            # The queue's filters the moderator opened the comment from: a decision leads back there.
+            "queue_filters": request.GET.get("_changelist_filters", ""),
             **(extra_context or {}),
         }
         return super().change_view(request, object_id, form_url, extra_context)
@@ -319,7 +321,14 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
                 return HttpResponseRedirect(
                     reverse("admin:newsroom_comments_readercomment_change", args=[changed.pk])
                 )
-        return super().response_action(request, queryset)
+        response = super().response_action(request, queryset)
+        back = request.POST.get("queue_filters")
+        if back is not None and isinstance(response, HttpResponseRedirect):
+            # Decided from the comment's own page: back to the pile it was opened from (the form posts to
+            # every state, so that the action finds the comment), not to the list of all comments.
+            queue = reverse("admin:newsroom_comments_readercomment_changelist")
+            return HttpResponseRedirect(f"{queue}?{QueryDict(back).urlencode()}" if back else queue)
+        return response
 
     def decisions_for(self, comment) -> list[tuple[str, str]]:
         state = comment.state

@@ -564,3 +564,30 @@ def test_the_queue_loads_the_script_that_asks_before_removing(moderator, article
     html = admin_client(moderator).get(QUEUE).content.decode()
     assert "admin_desk/confirm.js" in html
     assert 'value="remove"' in html and 'value="mark_spam"' in html
+
+
+def test_a_decision_on_a_comment_s_page_leads_back_to_the_pile_it_was_opened_from(moderator, article):
+    """It led to every comment in every state (the form posts there so the action finds the comment), and a
+    moderator working the reported pile had to choose that pile again after each comment."""
+    flagged = make_comment(article, text="Reported here", email="r@example.net")
+    report_as_reader(flagged, "203.0.113.5")
+    held = make_comment(article, text="Waiting here", email="w@example.net", public=False)
+    client = admin_client(moderator)
+
+    def decide(comment, action, opened_with):
+        page = client.get(f"{QUEUE}{comment.pk}/change/", opened_with)
+        form = BeautifulSoup(page.content, "html.parser").select_one("form.comment-decisions")
+        data = {field["name"]: field.get("value", "") for field in form.select("input[type=hidden]")}
+        return client.post(form["action"], {**data, "action": action})
+
+    response = decide(flagged, "remove", {"_changelist_filters": "state=reported"})
+    assert response.status_code == 302 and response["Location"] == f"{QUEUE}?state=reported"
+    flagged.refresh_from_db()
+    assert flagged.is_removed
+    queue = client.get(response["Location"])
+    assert [str(m) for m in queue.context["messages"]] == ["1 comment removed."]
+
+    response = decide(held, "approve", {})  # opened from the queue as it opens: the held pile
+    assert response.status_code == 302 and response["Location"] == QUEUE
+    held.refresh_from_db()
+    assert held.is_public
