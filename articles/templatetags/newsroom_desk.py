@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django import template
 from django.utils import timezone
 
@@ -15,4 +17,6 @@ def editorial_desk(context):
     return {
         "piles": desk_for(getattr(request, "user", None)),
         "overdue_before": timezone.now() - SCHEDULE_ON_TIME,
+        # Django's timesince says "0 minutes" for the last minute: "changed 0 minutes ago" on the desk.
+        "a_minute_ago": timezone.now() - timedelta(minutes=1),
     }

@@ -143,3 +143,18 @@ def test_comment_mail_given_up_shows_only_to_who_may_see_commenters_addresses(cl
     assert client_as(editor).get(mail["link"]).status_code == 403
     detail = reverse("admin:newsroom_comments_outgoingmail_change", args=[given_up.pk])
     assert client_as(editor).get(detail).status_code == 403
+
+
+def test_a_story_changed_within_the_minute_reads_changed_just_now(client_as, reporter):
+    """Django's timesince counts the last minute as "0 minutes": the desk said "changed 0 minutes ago"."""
+    ArticleFactory(headline="Fresh draft", created_by=reporter)
+    older = ArticleFactory(headline="Older draft", created_by=reporter)
+    Article.objects.filter(pk=older.pk).update(updated_at=timezone.now() - timedelta(minutes=19, seconds=5))
+
+    soup = BeautifulSoup(client_as(reporter).get(INDEX).content, "html.parser")
+
+    drafts = pile(soup, "drafts")
+    assert dict(zip(drafts["items"], drafts["times"], strict=True)) == {
+        "Fresh draft": "changed just now",
+        "Older draft": "changed 19\xa0minutes ago",  # timesince joins with a no-break space
+    }
