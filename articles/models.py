@@ -603,3 +603,21 @@ class EditorialNote(models.Model):
 
     def __str__(self):
         return f"Note by {self.written_by or 'someone'} on {self.article}"
+
+
+class RemovedArticle(models.Model):
+    """An article readers could read that has left the site (unpublished or deleted), so that an API client
+    that syncs with `updated_since` hears of it and drops its copy. Only what readers already knew: the id,
+    the slug it had on the site and when it left; nothing of what becomes of it afterwards. Written by the
+    services (unpublish, and a deletion through the post_delete signal); publishing it again removes it."""
+
+    article_id = models.BigIntegerField(primary_key=True, help_text="The article's id.")
+    slug = models.SlugField(max_length=200, db_index=False, help_text="Its slug when it was on the site.")
+    removed_at = models.DateTimeField(help_text="When it left the site.")
+
+    class Meta:
+        ordering = ["-removed_at", "-article_id"]
+        indexes = [models.Index(fields=["-removed_at", "-article_id"], name="removed_article_newest")]
+
+    def __str__(self):
+        return f"{self.slug} (left the site {self.removed_at:%Y-%m-%d %H:%M})"

@@ -14,7 +14,7 @@ from django.utils.text import slugify
 
 from newsroom.formats import moment
 
-from .models import Article, Correction, EditorialNote, WorkflowEvent
+from .models import Article, Correction, EditorialNote, RemovedArticle, WorkflowEvent
 
 Status = Article.Status
 logger = logging.getLogger(__name__)
@@ -197,6 +197,8 @@ def publish_article(*, article: Article, by) -> Article:
     article.mark_published(_publication_time(article, by))
     article.save(update_fields=["status", "published_at", "first_published_at", "publish_at", "updated_at"])
     _record(article, WorkflowEvent.Action.PUBLISHED, by)
+    # Back on the site: clients hear of it through `updated_since`, not as removed.
+    RemovedArticle.objects.filter(article_id=article.pk).delete()
     # The outbox: share records in this transaction, their tasks only after it commits.
     from sharing.services import queue_shares_for_publish
 
@@ -275,10 +277,29 @@ def unpublish_article(*, article: Article, by) -> Article:
     article = _locked(article)
     if article.status not in (Status.PUBLISHED, Status.SCHEDULED):
         raise ValidationError("Only published or scheduled articles can be unpublished.")
+    was_on_site = article.status == Status.PUBLISHED  # a scheduled story taken off the schedule never ran
+    if was_on_site:
+        record_removal(article=article)  # before the save: the slug readers knew
     article.mark_unpublished()
     article.save(update_fields=["status", "publish_at", "updated_at"])
     _record(article, WorkflowEvent.Action.UNPUBLISHED, by)
     return article
+
+
+def record_removal(*, article: Article) -> None:
+    """`article`, on the site until now, leaves it: API clients that hold a copy read it in
+    `articles/removed/` (RemovedArticle). Only what readers knew: its id, slug and the time."""
+    RemovedArticle.objects.update_or_create(
+        article_id=article.pk, defaults={"slug": article.slug, "removed_at": timezone.now()}
+    )
+
+
+def article_deleted(sender, instance: Article, **kwargs) -> None:
+    """post_delete of an article, by whatever path (the admin's delete page and bulk action, a script): a
+    published one leaves the site now. A withdrawn one already has its record, from when it was unpublished;
+    a draft that never ran leaves none, as readers never knew it."""
+    if instance.status == Status.PUBLISHED:
+        record_removal(article=instance)
 
 
 def publish_due_articles() -> list[int]:

@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import APIRootView, DefaultRouter
 
 from articles.api import ArticleViewSet, ImageViewSet, SectionViewSet, TagViewSet
+from articles.api.removed import RemovedArticleViewSet
 from authors.api import AuthorViewSet
 from comments.api import ModerationCommentViewSet
 from sharing.api import ShareViewSet
@@ -40,6 +41,7 @@ class NewsroomAPIRoot(APIRootView):
 router = DefaultRouter()
 router.APIRootView = NewsroomAPIRoot
 router.register("articles", ArticleViewSet, basename="article")
+router.register("articles/removed", RemovedArticleViewSet, basename="removed-article")
 router.register("sections", SectionViewSet, basename="section")
 router.register("tags", TagViewSet, basename="tag")
 router.register("authors", AuthorViewSet, basename="author")
