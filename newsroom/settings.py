@@ -451,6 +451,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "newsroom.api.describe_common_fields",
         "newsroom.api.add_missing_examples",
+        "articles.api.examples.tomorrow_morning",
     ],
     "ENUM_NAME_OVERRIDES": {
         "ArticleStatusEnum": "articles.models.Article.Status",

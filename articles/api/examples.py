@@ -1,5 +1,9 @@
 """Example values for the OpenAPI schema (newsroom.api.add_missing_examples puts them on the bodies)."""
 
+import datetime
+
+from django.utils import timezone
+
 from newsroom.api import (
     SCHEMA_EXAMPLES,
 )
@@ -48,17 +52,39 @@ ARTICLE_EXAMPLE = {
     "comment_count": 3,
 }
 
+# Request examples name what the demo newsroom (`make run`) has, so that they can be sent as they stand from
+# the docs' "Try it out"; no slug, so that the same example sent twice makes a second draft, not a 400.
 WRITE_EXAMPLE = {
     "headline": "Council approves new harbour plan",
-    "slug": "council-approves-harbour-plan",
     "dek": "The plan adds two ferry piers and a cycle path.",
     "body": "<p>The council voted seven to two in favour.</p>",
     "section": "city",
-    "tags": ["transport"],
-    "bylines": ["ada-reporter"],
+    "tags": ["ferries"],
+    "bylines": ["marta-quillon"],
     "related": [17, 12],
     "lead_image": 5,
 }
+BYLINES_EXAMPLE = {"bylines": ["marta-quillon", "sunniva-lark"]}
+
+# A fixed date passes and is then refused ("must be in the future"): the contract names tomorrow morning,
+# filled in each time it is served (tomorrow_morning below).
+TOMORROW_MORNING = "(tomorrow at 07:00 UTC)"
+SCHEDULE_EXAMPLE = {"publish_at": TOMORROW_MORNING}
+
+
+def tomorrow_morning(result, generator, request, public):
+    """drf-spectacular post-processing hook: TOMORROW_MORNING in any example becomes that time."""
+    when = (timezone.now() + datetime.timedelta(days=1)).replace(hour=7, minute=0, second=0, microsecond=0)
+    moment = when.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def fill(node):
+        if isinstance(node, dict):
+            return {key: fill(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [fill(value) for value in node]
+        return moment if node == TOMORROW_MORNING else node
+
+    return fill(result)
 
 
 SECTION_EXAMPLE = {
@@ -126,7 +152,7 @@ SCHEMA_EXAMPLES.update(
         },
         "ArticleWriteRequest": WRITE_EXAMPLE,
         "PatchedArticleWriteRequest": {"dek": "A shorter standfirst.", "tags": ["transport", "harbour"]},
-        "ScheduleRequest": {"publish_at": "2026-11-26T07:00:00Z"},
+        "ScheduleRequest": SCHEDULE_EXAMPLE,
         "ArticleComment": COMMENT_EXAMPLE,
         "CommentPostRequest": {
             "name": "Sam",

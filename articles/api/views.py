@@ -40,7 +40,7 @@ from newsroom.throttles import CommentPostThrottle
 from .. import services
 from ..conflicts import EditConflict, last_change, lock_version
 from ..models import Article, Image, Section, Tag
-from .examples import ARTICLE_EXAMPLE, COMMENT_EXAMPLE, WRITE_EXAMPLE
+from .examples import ARTICLE_EXAMPLE, BYLINES_EXAMPLE, COMMENT_EXAMPLE, SCHEDULE_EXAMPLE, WRITE_EXAMPLE
 from .filters import ArticleFilter
 from .queries import (
     for_api_detail,
@@ -192,11 +192,7 @@ PATH_PARAMETERS = [
         description="Lists given (`tags`, `bylines`, `related`) replace the old ones, in the order given.",
         request=ArticleWriteSerializer,
         responses={200: ArticleDetailSerializer},
-        examples=[
-            OpenApiExample(
-                "new bylines", value={"bylines": ["ada-reporter", "ben-writer"]}, request_only=True
-            )
-        ],
+        examples=[OpenApiExample("new bylines", value=BYLINES_EXAMPLE, request_only=True)],
     ),
 )
 class ArticleViewSet(
@@ -422,14 +418,16 @@ class ArticleViewSet(
         description="Anyone may post, signed in or not: the comment goes through the same moderation and "
         "privacy rules as the site's form. Anonymous commenters confirm by email first (202, `confirm`); "
         "a held comment waits for a moderator (201, `held`). The email is never echoed back. "
-        "Closed comments answer 403, a repeat 409, posting too fast 429.",
+        "Closed comments answer 403, a repeat 409, posting too fast 429. To reply, add `parent_id`: the `id` "
+        "of a comment of this article, from its comments list.",
         request=CommentPostSerializer,
         responses={201: CommentPostedSerializer, 202: CommentPostedSerializer},
         examples=[
+            # No `parent_id`: a reply names a comment of the same article, which no one example can.
             OpenApiExample(
-                "an anonymous reply",
+                "an anonymous comment",
                 request_only=True,
-                value={"name": "Sam", "email": "sam@example.org", "comment": "Good news.", "parent_id": 10},
+                value={"name": "Sam", "email": "sam@example.org", "comment": "Good news."},
             ),
             OpenApiExample(
                 "confirmation needed",
@@ -572,11 +570,7 @@ class ArticleViewSet(
         description="Editors only; the schedule publishes it at `publish_at`.",
         request=ScheduleSerializer,
         responses=ArticleDetailSerializer,
-        examples=[
-            OpenApiExample(
-                "tomorrow morning", value={"publish_at": "2026-11-26T07:00:00Z"}, request_only=True
-            )
-        ],
+        examples=[OpenApiExample("tomorrow morning", value=SCHEDULE_EXAMPLE, request_only=True)],
     )
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def schedule(self, request, pk=None):

@@ -1,0 +1,89 @@
+"""The contract's examples work as they are: a client copying one from the docs (Swagger UI's "Try it out")
+into a newsroom that has what it names (the demo's) gets a success, not a 400."""
+
+import pytest
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from articles.models import Article
+from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory, TagFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def served_schema(api):
+    response = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def request_examples(schema, path, method):
+    content = schema["paths"][path][method]["requestBody"]["content"]["application/json"]
+    return [example["value"] for example in content["examples"].values()]
+
+
+@pytest.fixture
+def demo_newsroom(db):
+    """What the examples name, as the demo newsroom (`make run`) has it: section, tag, authors, articles 12
+    and 17, image 5."""
+    city = SectionFactory(slug="city")
+    TagFactory(slug="ferries")
+    marta, sunniva = AuthorFactory(slug="marta-quillon"), AuthorFactory(slug="sunniva-lark")
+    ImageFactory(pk=5)
+    for pk in (12, 17):
+        ArticleFactory(pk=pk, published=True, section=city, authors=[marta])
+    return {"section": city, "authors": [marta, sunniva]}
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "make_target", "expected"),
+    [
+        ("/api/v1/articles/", "post", None, 201),
+        ("/api/v1/articles/{id}/", "put", lambda: ArticleFactory(), 200),
+        ("/api/v1/articles/{id}/", "patch", lambda: ArticleFactory(), 200),
+        ("/api/v1/articles/{id}/schedule/", "post", lambda: ArticleFactory(), 200),
+        ("/api/v1/articles/{id}/return/", "post", lambda: ArticleFactory(in_review=True), 200),
+        ("/api/v1/articles/{id}/corrections/", "post", lambda: ArticleFactory(published=True), 201),
+    ],
+)
+def test_each_write_example_is_accepted_as_it_stands(
+    api_as, editor, served_schema, demo_newsroom, path, method, make_target, expected
+):
+    examples = request_examples(served_schema, path, method)
+    url = path.format(id=make_target().pk) if make_target else path
+    client = api_as(editor)
+
+    answers = [getattr(client, method)(url, example, format="json") for example in examples]
+
+    assert examples and [a.status_code for a in answers] == [expected] * len(examples), [
+        a.content for a in answers
+    ]
+
+
+def test_the_schedule_example_names_a_time_still_to_come(served_schema):
+    [example] = request_examples(served_schema, "/api/v1/articles/{id}/schedule/", "post")
+
+    assert parse_datetime(example["publish_at"]) > timezone.now()
+
+
+def test_the_comment_example_is_accepted_from_an_anonymous_reader(api, served_schema):
+    article = ArticleFactory(published=True)
+    [example] = request_examples(served_schema, "/api/v1/articles/{id}/comments/", "post")
+
+    response = api.post(f"/api/v1/articles/{article.pk}/comments/", example, format="json")
+
+    assert response.status_code == 202, response.content
+    assert response.json()["status"] == "confirm"
+
+
+def test_the_new_draft_example_makes_a_draft_with_what_it_names(api_as, editor, served_schema, demo_newsroom):
+    [example] = request_examples(served_schema, "/api/v1/articles/", "post")
+
+    response = api_as(editor).post("/api/v1/articles/", example, format="json")
+
+    assert response.status_code == 201
+    article = Article.objects.get(pk=response.json()["id"])
+    assert article.status == Article.Status.DRAFT
+    assert [b.author.slug for b in article.bylines.all()] == example["bylines"]
+    assert sorted(t.slug for t in article.tags.all()) == sorted(example["tags"])
