@@ -78,7 +78,13 @@ class StrictIsoDateTimeField(django_filters.fields.IsoDateTimeField):
     def to_python(self, value):
         if value == "":
             raise forms.ValidationError(self.EXPECTED)
-        moment = super().to_python(value)
+        try:
+            moment = super().to_python(value)
+        except forms.ValidationError as error:
+            # `+02:00` typed into a query string arrives as ` 02:00`: a `+` there means a space.
+            lost_plus = isinstance(value, str) and " " in value.strip()
+            message = self.EXPECTED + (self.PLUS if lost_plus else "")
+            raise forms.ValidationError(message, params={"plus": "%2B"}) from error  # `%` formats the message
         if moment is None:
             return None
         try:  # in UTC: PostgreSQL refuses offsets past ±15:59, which ISO 8601 allows (up to ±23:59)
@@ -87,6 +93,7 @@ class StrictIsoDateTimeField(django_filters.fields.IsoDateTimeField):
             raise forms.ValidationError(self.EXPECTED) from error
 
     EXPECTED = "Give a date and time in ISO 8601, e.g. 2026-11-01T00:00:00Z."
+    PLUS = " A + in a query string is read as a space: send an offset's + as %(plus)s (09:00%(plus)s02:00)."
 
 
 class StrictIsoDateTimeFilter(django_filters.IsoDateTimeFilter):

@@ -257,6 +257,20 @@ def test_invalid_cursors_and_filters(api, query):
     assert list(body["errors"]) == [query.split("=")[0]]
 
 
+@pytest.mark.parametrize(("url", "name"), [(LIST, "updated_since"), ("/api/v1/articles/removed/", "since")])
+def test_a_time_whose_plus_was_read_as_a_space_says_to_send_it_as_2b(api, url, name):
+    """`+02:00` pasted into a URL arrives as ` 02:00`; the client hears why, not just "not valid"."""
+    ArticleFactory(published=True)
+
+    body = assert_error(api.get(f"{url}?{name}=2026-11-01T09:00:00+02:00"), 400, "invalid_query")
+
+    [message] = body["errors"][name]
+    assert "ISO 8601" in message and "%2B" in message
+    assert api.get(f"{url}?{name}=2026-11-01T09:00:00%2B02:00").status_code == 200
+    [plain] = assert_error(api.get(f"{url}?{name}=yesterday"), 400, "invalid_query")["errors"][name]
+    assert "ISO 8601" in plain and "%2B" not in plain
+
+
 @pytest.mark.parametrize("url", [LIST, "/api/v1/sections/", "/api/v1/tags/", "/api/v1/authors/"])
 def test_a_parameter_a_list_does_not_take_is_named_in_a_400(api, url):
     ArticleFactory(published=True)
