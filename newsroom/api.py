@@ -281,6 +281,16 @@ class StrictCursorPagination(CursorPagination):
             raise InvalidQuery({"page_size": [f"Give a whole number from 1 to {self.max_page_size}."]})
         return super().get_page_size(request)
 
+    # DRF's examples of the links are another API's (`api.example.org/accounts/`), the next one with a stray
+    # quote at its end: the docs showed them in every list's example answer.
+    NEXT_EXAMPLE = "https://news.example.org/api/v1/articles/?cursor=cD0yMDI2LTExLTI1"
+
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        response["properties"]["next"]["example"] = self.NEXT_EXAMPLE
+        response["properties"]["previous"]["example"] = None
+        return response
+
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
@@ -651,7 +661,7 @@ def _example_for(schema):
     item = name.removeprefix("Paginated").removesuffix("List")
     if name.startswith("Paginated") and item in SCHEMA_EXAMPLES:
         return {
-            "next": "https://news.example.org/api/v1/articles/?cursor=cD0yMDI2LTExLTI1",
+            "next": StrictCursorPagination.NEXT_EXAMPLE,
             "previous": None,
             "results": [SCHEMA_EXAMPLES[item]],
         }

@@ -1,6 +1,8 @@
 """The contract's examples work as they are: a client copying one from the docs (Swagger UI's "Try it out")
 into a newsroom that has what it names (the demo's) gets a success, not a 400."""
 
+import json
+
 import pytest
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -87,3 +89,18 @@ def test_the_new_draft_example_makes_a_draft_with_what_it_names(api_as, editor, 
     assert article.status == Article.Status.DRAFT
     assert [b.author.slug for b in article.bylines.all()] == example["bylines"]
     assert sorted(t.slug for t in article.tags.all()) == sorted(example["tags"])
+
+
+def test_list_examples_show_this_api_s_links(served_schema):
+    """Not DRF's `http://api.example.org/accounts/?cursor=cD00ODY%3D"`, with its stray quote."""
+    text = json.dumps(served_schema)
+    lists = [name for name in served_schema["components"]["schemas"] if name.startswith("Paginated")]
+
+    assert lists and "api.example.org/accounts" not in text
+    for name in lists:
+        links = served_schema["components"]["schemas"][name]["properties"]
+        assert links["next"]["example"].startswith("https://news.example.org/api/v1/")
+        assert '"' not in links["next"]["example"] and links["previous"]["example"] is None
+    answer = served_schema["paths"]["/api/v1/articles/"]["get"]["responses"]["200"]["content"]
+    [example] = answer["application/json"]["examples"].values()
+    assert example["value"]["next"].startswith("https://news.example.org/api/v1/articles/?cursor=")
