@@ -308,6 +308,7 @@ def test_the_api_root_links_every_list_and_the_contract(api):
     links = response.json()
     assert links == {  # not the staff's lists (images, moderation queue, shares), which answer 401
         "articles": "http://testserver/api/v1/articles/",
+        "articles/removed": "http://testserver/api/v1/articles/removed/",
         "sections": "http://testserver/api/v1/sections/",
         "tags": "http://testserver/api/v1/tags/",
         "authors": "http://testserver/api/v1/authors/",
@@ -315,7 +316,7 @@ def test_the_api_root_links_every_list_and_the_contract(api):
         "docs": "http://testserver/api/docs/",
         "redoc": "http://testserver/api/docs/redoc/",
     }
-    for name in ("articles", "sections", "tags", "authors", "schema", "redoc"):
+    for name in ("articles", "articles/removed", "sections", "tags", "authors", "schema", "redoc"):
         assert api.get(links[name]).status_code == 200, name
     assert api.get("/api/v1/images/").status_code == 401
     assert "Authorization" in response["Vary"] and "private" not in response.get("Cache-Control", "")
@@ -334,7 +335,7 @@ def test_the_api_root_offers_staff_lists_to_who_may_read_them(api_as, role, staf
 
     response = client.get("/api/v1/")
 
-    public = {"articles", "sections", "tags", "authors", "schema", "docs", "redoc"}
+    public = {"articles", "articles/removed", "sections", "tags", "authors", "schema", "docs", "redoc"}
     assert response.status_code == 200
     assert set(response.data) == public | staff_lists
     for name in staff_lists:
@@ -352,6 +353,7 @@ def test_every_link_of_the_api_root_answers_as_given(api_as, editor, query):
     links = response.data
     assert set(links) == {
         "articles",
+        "articles/removed",
         "sections",
         "tags",
         "authors",
