@@ -6,14 +6,21 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles"
 
     def ready(self):
+        from django.apps import apps
         from django.db.backends.signals import connection_created
-        from django.db.models.signals import post_delete
+        from django.db.models.signals import post_delete, post_save
 
         from . import services
-        from .models import Article
+        from .models import Article, Image, Section, Tag
         from .navigation import connect_signals
         from .search import register_fold
 
         connect_signals()
         post_delete.connect(services.article_deleted, sender=Article, dispatch_uid="articles.removed")
+        for model in (Section, Tag, Image, apps.get_model("authors", "Author")):
+            post_save.connect(
+                services.articles_showing_changed,
+                sender=model,
+                dispatch_uid=f"articles.shown-{model.__name__}",
+            )
         connection_created.connect(register_fold, dispatch_uid="articles.search.register_fold")

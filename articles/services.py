@@ -294,6 +294,25 @@ def record_removal(*, article: Article) -> None:
     )
 
 
+# What an article's API answer shows of other rows: a change to one of them changes the answer, so the
+# article counts as changed for `articles/?updated_since=`, where an app hears what to fetch again.
+SHOWN_IN_ARTICLES = {
+    "Section": "section",
+    "Tag": "tags",
+    "Image": "lead_image",
+    "Author": "bylines__author",
+}
+
+
+def articles_showing_changed(sender, instance, created=False, raw=False, **kwargs) -> None:
+    """post_save of a section, tag, image or author: the articles that show it (its name, slug, caption,
+    job title...) are changed at this time. Their version stays: no one edited their words."""
+    if created or raw:
+        return
+    relation = SHOWN_IN_ARTICLES[sender.__name__]
+    Article.objects.filter(**{relation: instance}).update(updated_at=timezone.now())
+
+
 def article_deleted(sender, instance: Article, **kwargs) -> None:
     """post_delete of an article, by whatever path (the admin's delete page and bulk action, a script): a
     published one leaves the site now. A withdrawn one already has its record, from when it was unpublished;

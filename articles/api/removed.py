@@ -49,7 +49,8 @@ class RemovedArticleCursorPagination(StrictCursorPagination):
         description="Articles readers could read that have since been unpublished or deleted, newest first, "
         "with cursor pagination: drop your copies of them. With `articles/?updated_since=` this keeps a "
         "copy of the articles in step: read both with the same time (when your last sync began), this list "
-        "first; drop what it lists, then take what `updated_since` lists. "
+        "first; drop what it lists, then take what `updated_since` lists. Take that time a minute early: a "
+        "change saved as your last sync read carries a time just before it. "
         "An article published again leaves this list and comes back in `articles/?updated_since=`; a "
         "draft that never ran is never listed. Only the id, the slug it had on the site and the time.",
     ),
