@@ -652,6 +652,8 @@ class TagViewSet(SlugLookupMixin, NewsroomViewMixin, viewsets.ReadOnlyModelViewS
         summary="Upload an image",
         description="Multipart form data. A file that is not a JPEG/PNG/WebP/GIF, is too large or too small "
         "is refused with 400.",
+        # Only multipart carries a file: JSON or a urlencoded form offered here could only be refused.
+        request={"multipart/form-data": ImageSerializer},
     ),
     partial_update=extend_schema(summary="Change an image's title, caption, credit or alt text"),
     destroy=extend_schema(

@@ -104,3 +104,13 @@ def test_list_examples_show_this_api_s_links(served_schema):
     answer = served_schema["paths"]["/api/v1/articles/"]["get"]["responses"]["200"]["content"]
     [example] = answer["application/json"]["examples"].values()
     assert example["value"]["next"].startswith("https://news.example.org/api/v1/articles/?cursor=")
+
+
+def test_an_upload_is_documented_as_multipart_only(api_as, editor, served_schema):
+    """The docs offered JSON too, with `"file": "(the image file)"`: a body that can only be refused."""
+    body = served_schema["paths"]["/api/v1/images/"]["post"]["requestBody"]
+
+    assert list(body["content"]) == ["multipart/form-data"]
+    sent = {"file": "(the image file)", "title": "x"}
+    refused = api_as(editor).post("/api/v1/images/", sent, format="json")
+    assert refused.status_code == 400 and "file" in refused.json()["errors"]
