@@ -466,6 +466,15 @@ ERROR_EXAMPLES = {
         },
     ),
     "404": ("Nothing public at this address.", {"code": "not_found", "message": "Not found.", "errors": {}}),
+    "410": (
+        "The article was on the site and has been taken off it (unpublished or deleted): drop your copy.",
+        {
+            "code": "gone",
+            "message": "This article was taken off the site at 2026-11-26 09:15 UTC; drop your copy. "
+            "articles/removed/ lists every such article.",
+            "errors": {},
+        },
+    ),
     "409": (
         "The same comment was already posted.",
         {"code": "duplicate", "message": "You have already said that.", "errors": {}},
@@ -569,6 +578,9 @@ class NewsroomAutoSchema(AutoSchema):
             codes.append("404")
         if self.method not in SAFE_METHODS:
             codes += getattr(self.view, "schema_error_codes", {}).get(getattr(self.view, "action", None), [])
+        else:
+            reads = getattr(self.view, "schema_read_error_codes", {})
+            codes += reads.get(getattr(self.view, "action", None), [])
         return codes
 
     def get_auth(self):

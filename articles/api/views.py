@@ -39,7 +39,7 @@ from newsroom.throttles import CommentPostThrottle
 
 from .. import services
 from ..conflicts import EditConflict, last_change, lock_version
-from ..models import Article, Image, Section, Tag
+from ..models import Article, Image, RemovedArticle, Section, Tag
 from .examples import ARTICLE_EXAMPLE, BYLINES_EXAMPLE, COMMENT_EXAMPLE, SCHEDULE_EXAMPLE, WRITE_EXAMPLE
 from .filters import ArticleFilter
 from .queries import (
@@ -83,6 +83,13 @@ class ImageInUse(exceptions.APIException):
             code="image_in_use",
         )
         self.articles = articles
+
+
+class Gone(exceptions.APIException):
+    """The article was on the site and has left it (RemovedArticle): 410, so a client drops its copy."""
+
+    status_code = status.HTTP_410_GONE
+    default_code = "gone"
 
 
 class PreconditionFailed(exceptions.APIException):
@@ -169,7 +176,11 @@ PATH_PARAMETERS = [
         "see published articles only; staff see every state (filter with `status`).",
         examples=[OpenApiExample("an article in a list", value=ARTICLE_EXAMPLE, response_only=True)],
     ),
-    retrieve=extend_schema(summary="Get an article by id"),
+    retrieve=extend_schema(
+        summary="Get an article by id",
+        description="An article that was on the site and has left it (unpublished or deleted) answers 410: "
+        "drop your copy. An id that never reached readers answers 404.",
+    ),
     create=extend_schema(
         summary="Create a draft",
         description="Needs the `add_article` permission. The article starts as a draft; use the actions to "
@@ -209,6 +220,7 @@ class ArticleViewSet(
     filterset_class = ArticleFilter
     parser_classes = [LimitedJSONParser]
     open_actions = {"comments"}  # readers post comments; the comments app's rules decide
+    schema_read_error_codes = {"retrieve": ["410"]}
     schema_error_codes = {
         "comments": ["409"],
         **dict.fromkeys(
@@ -254,6 +266,21 @@ class ArticleViewSet(
         return ArticleDetailSerializer
 
     def retrieve(self, request, *args, **kwargs):
+        """An article that was on the site and has left it is a 410, not a 404: the client that holds it
+        hears to drop it, one that mistyped an id still gets a 404."""
+        try:
+            return self._retrieve(request, *args, **kwargs)
+        except Http404:
+            article_id = _int_or_none(kwargs.get(self.lookup_url_kwarg or self.lookup_field))
+            removal = RemovedArticle.objects.filter(article_id=article_id).first() if article_id else None
+            if removal is not None:
+                raise Gone(
+                    f"This article was taken off the site at {removal.removed_at:%Y-%m-%d %H:%M} UTC; drop "
+                    "your copy. articles/removed/ lists every such article."
+                ) from None
+            raise
+
+    def _retrieve(self, request, *args, **kwargs):
         """Anonymous clients get the detail from the cache while everything it shows is unchanged
         (detail_deps): no query at all. Staff are always answered from the database."""
         article_id = _int_or_none(kwargs.get(self.lookup_url_kwarg or self.lookup_field))

@@ -217,3 +217,34 @@ def test_the_api_root_and_the_contract_name_the_list(api):
     assert {p["name"] for p in operation["parameters"]} >= {"since", "cursor", "page_size"}
     item = schema["components"]["schemas"]["RemovedArticle"]
     assert set(item["properties"]) == {"id", "slug", "removed_at"}
+
+
+def test_an_article_that_left_the_site_answers_410_a_draft_that_never_ran_404(api, api_as, editor):
+    withdrawn, deleted = ArticleFactory.create_batch(2, published=True)
+    draft = ArticleFactory()
+    assert api.get(f"/api/v1/articles/{withdrawn.pk}/").status_code == 200  # cached as it was
+    services.unpublish_article(article=withdrawn, by=editor)
+    deleted_pk = deleted.pk
+    deleted.delete()
+
+    for pk in (withdrawn.pk, deleted_pk):
+        response = api.get(f"/api/v1/articles/{pk}/")
+        assert response.status_code == 410, pk
+        body = response.json()
+        assert body["code"] == "gone" and "drop your copy" in body["message"]
+        assert "no-store" in response["Cache-Control"]
+    assert api.get(f"/api/v1/articles/{draft.pk}/").json()["code"] == "not_found"
+    assert api.get(f"/api/v1/articles/{draft.pk}/").status_code == 404
+    assert api_as(editor).get(f"/api/v1/articles/{withdrawn.pk}/").status_code == 200  # staff see it
+
+    services.publish_article(article=withdrawn, by=editor)
+
+    assert api.get(f"/api/v1/articles/{withdrawn.pk}/").status_code == 200
+
+
+def test_the_contract_documents_the_410(api):
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+    responses = schema["paths"]["/api/v1/articles/{id}/"]["get"]["responses"]
+    assert "410" in responses and "404" in responses
+    assert "410" not in schema["paths"]["/api/v1/articles/"]["get"]["responses"]
