@@ -8,7 +8,7 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from django.apps import apps
         from django.db.backends.signals import connection_created
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_save, pre_save
 
         from . import services
         from .models import Article, Image, Section, Tag
@@ -18,6 +18,11 @@ class ArticlesConfig(AppConfig):
         connect_signals()
         post_delete.connect(services.article_deleted, sender=Article, dispatch_uid="articles.removed")
         for model in (Section, Tag, Image, apps.get_model("authors", "Author")):
+            pre_save.connect(
+                services.note_what_articles_show,
+                sender=model,
+                dispatch_uid=f"articles.shows-{model.__name__}",
+            )
             post_save.connect(
                 services.articles_showing_changed,
                 sender=model,

@@ -294,22 +294,38 @@ def record_removal(*, article: Article) -> None:
     )
 
 
-# What an article's API answer shows of other rows: a change to one of them changes the answer, so the
-# article counts as changed for `articles/?updated_since=`, where an app hears what to fetch again.
+# What an article's API answer shows of other rows, and through which relation: a change to one of these
+# fields changes the answer, so the article counts as changed for `articles/?updated_since=`, where an app
+# hears what to fetch again. Other fields (a section's place in the menu, an author's biography) do not.
 SHOWN_IN_ARTICLES = {
-    "Section": "section",
-    "Tag": "tags",
-    "Image": "lead_image",
-    "Author": "bylines__author",
+    "Section": ("section", ["name", "slug"]),
+    "Tag": ("tags", ["name", "slug"]),
+    "Image": ("lead_image", ["file", "width", "height", "alt_text", "caption", "credit"]),
+    "Author": ("bylines__author", ["display_name", "slug", "kind", "job_title"]),
 }
 
 
+def note_what_articles_show(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    """pre_save of a section, tag, image or author: whether this save changes what articles show of it
+    (read from the row as stored, one query), for `articles_showing_changed` after the save."""
+    fields = SHOWN_IN_ARTICLES[sender.__name__][1]
+    if update_fields is not None:
+        fields = [f for f in fields if f in update_fields]
+    stored = None
+    if not raw and instance.pk is not None and fields:
+        stored = sender._default_manager.filter(pk=instance.pk).values(*fields).first()
+    instance._articles_see_a_change = stored is not None and any(
+        stored[f] != getattr(instance, f) for f in fields
+    )
+
+
 def articles_showing_changed(sender, instance, created=False, raw=False, **kwargs) -> None:
-    """post_save of a section, tag, image or author: the articles that show it (its name, slug, caption,
-    job title...) are changed at this time. Their version stays: no one edited their words."""
-    if created or raw:
+    """post_save of a section, tag, image or author whose shown fields changed (its name, slug, caption, job
+    title...): the articles that show it are changed at this time. Their version stays: no one edited their
+    words."""
+    if created or raw or not getattr(instance, "_articles_see_a_change", False):
         return
-    relation = SHOWN_IN_ARTICLES[sender.__name__]
+    relation = SHOWN_IN_ARTICLES[sender.__name__][0]
     Article.objects.filter(**{relation: instance}).update(updated_at=timezone.now())
 
 

@@ -65,3 +65,21 @@ def test_a_renamed_section_tag_or_author_lists_its_articles(api, synced, row, fi
 
     assert changed_since(api, last_sync) == [article.pk]
     assert Article.objects.get(pk=article.pk).version == version  # no one edited the story itself
+
+
+@pytest.mark.parametrize(
+    ("row", "field", "value"),
+    [
+        ("section", "position", 7),
+        ("section", "description", "Streets and the council."),
+        ("author", "bio", "Covers the harbour."),
+        ("tag", "name", "Ferries"),  # saved as it was
+    ],
+)
+def test_a_save_that_changes_nothing_articles_show_lists_none(api, synced, row, field, value):
+    _, shown, last_sync = synced
+    setattr(shown[row], field, value)
+
+    shown[row].save()
+
+    assert changed_since(api, last_sync) == []
