@@ -402,7 +402,7 @@ def test_api_detail_comes_from_the_cache_and_follows_every_change(client, story,
     assert after["ETag"] != first["ETag"]
 
     services.unpublish_article(article=story, by=editor)
-    assert client.get(url).status_code == 404
+    assert client.get(url).status_code == 410  # gone: taken off the site (articles/removed/)
 
 
 def test_staff_api_clients_get_a_detail_built_for_them(client, story, editor):
