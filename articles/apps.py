@@ -8,7 +8,7 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from django.apps import apps
         from django.db.backends.signals import connection_created
-        from django.db.models.signals import post_delete, post_save, pre_save
+        from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
         from . import services
         from .models import Article, Image, Section, Tag
@@ -28,4 +28,5 @@ class ArticlesConfig(AppConfig):
                 sender=model,
                 dispatch_uid=f"articles.shown-{model.__name__}",
             )
+        pre_delete.connect(services.articles_losing_a_tag, sender=Tag, dispatch_uid="articles.tag-deleted")
         connection_created.connect(register_fold, dispatch_uid="articles.search.register_fold")

@@ -321,12 +321,23 @@ def note_what_articles_show(sender, instance, raw=False, update_fields=None, **k
 
 def articles_showing_changed(sender, instance, created=False, raw=False, **kwargs) -> None:
     """post_save of a section, tag, image or author whose shown fields changed (its name, slug, caption, job
-    title...): the articles that show it are changed at this time. Their version stays: no one edited their
-    words."""
+    title...): the published articles that show it are changed at this time. Their version stays: no one
+    edited their words. Not a draft or a story in review: the desk dates those by their writer's last change
+    ("changed just now"), and one that goes out later is changed then anyway."""
     if created or raw or not getattr(instance, "_articles_see_a_change", False):
         return
+    _articles_showing(sender, instance).update(updated_at=timezone.now())
+
+
+def articles_losing_a_tag(sender, instance, **kwargs) -> None:
+    """pre_delete of a tag: the published articles that show it lose it from their answer, so they are
+    changed now (the rows that tie them to it go without a signal of their own)."""
+    _articles_showing(sender, instance).update(updated_at=timezone.now())
+
+
+def _articles_showing(sender, instance):
     relation = SHOWN_IN_ARTICLES[sender.__name__][0]
-    Article.objects.filter(**{relation: instance}).update(updated_at=timezone.now())
+    return Article.objects.filter(**{relation: instance}, status=Status.PUBLISHED)
 
 
 def article_deleted(sender, instance: Article, **kwargs) -> None:

@@ -4,9 +4,10 @@ a tag, its lead image, an author of its bylines), so an app that syncs with it f
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Tag
 from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +84,17 @@ def test_a_save_that_changes_nothing_articles_show_lists_none(api, synced, row, 
     shown[row].save()
 
     assert changed_since(api, last_sync) == []
+
+
+def test_a_deleted_tag_lists_the_articles_that_showed_it(api, client_as, editor, synced):
+    """Deleting a tag takes it off its articles' answers: the rows tying them to it went without a change to
+    the articles, so an app that synced kept showing a tag that no longer exists."""
+    article, shown, last_sync = synced
+
+    response = client_as(editor).post(
+        reverse("admin:articles_tag_delete", args=[shown["tag"].pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 302 and not Tag.objects.filter(pk=shown["tag"].pk).exists()
+    assert changed_since(api, last_sync) == [article.pk]
+    assert api.get(f"/api/v1/articles/{article.pk}/").json()["tags"] == []

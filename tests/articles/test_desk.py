@@ -10,7 +10,7 @@ from django.utils import timezone
 from articles.models import Article
 from sharing.models import ShareRecord
 from tests.comments.helpers import make_comment
-from tests.factories import ArticleFactory, AuthorFactory
+from tests.factories import ArticleFactory, AuthorFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -158,3 +158,24 @@ def test_a_story_changed_within_the_minute_reads_changed_just_now(client_as, rep
         "Fresh draft": "changed just now",
         "Older draft": "changed 19\xa0minutes ago",  # timesince joins with a no-break space
     }
+
+
+def test_an_author_or_tag_edited_leaves_the_drafts_and_review_pile_dated_by_their_writers(client_as, editor):
+    """Renaming a tag or an author (their job title, say) dated every draft and story in review showing
+    them "changed just now", and moved them to the top of their pile, though no one had touched them."""
+    author = AuthorFactory(display_name="Ada Lin", job_title="Reporter")
+    tag = TagFactory(name="Ferries")
+    draft = ArticleFactory(headline="Quiet draft", created_by=editor, authors=[author], tags=[tag])
+    waiting = ArticleFactory(headline="Waiting story", in_review=True, authors=[author])
+    three_days_ago = timezone.now() - timedelta(days=3)
+    Article.objects.filter(pk__in=[draft.pk, waiting.pk]).update(updated_at=three_days_ago)
+
+    author.job_title = "Chief reporter"
+    author.save()
+    tag.name = "Ferry services"
+    tag.save()
+
+    soup = BeautifulSoup(client_as(editor).get(INDEX).content, "html.parser")
+    for key, headline in (("drafts", "Quiet draft"), ("review", "Waiting story")):
+        listed = pile(soup, key)
+        assert dict(zip(listed["items"], listed["times"], strict=True)) == {headline: "changed 3\xa0days ago"}
