@@ -1141,6 +1141,10 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
+        elif "_unpublish" in request.POST:
+            # A slug typed with Unpublish never reached readers: articles/removed/ names the one they knew.
+            on_site = Article.objects.filter(pk=obj.pk, status=Article.Status.PUBLISHED)
+            request.article_slug_on_site = on_site.values_list("slug", flat=True).first() or ""
         if change and self._only_staff_notes_changed(request, form):
             # Nothing readers see changed: the story keeps its version and its "Updated" time.
             return
@@ -1195,7 +1199,11 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
                 done = f"Scheduled for {newsroom_time(article.publish_at)}."
             elif "_unpublish" in post:
                 was_scheduled = article.status == Article.Status.SCHEDULED
-                services.unpublish_article(article=article, by=request.user)
+                services.unpublish_article(
+                    article=article,
+                    by=request.user,
+                    slug_on_site=getattr(request, "article_slug_on_site", ""),
+                )
                 # Readers never saw a scheduled story: it comes off the schedule, not off the site.
                 done = (
                     "Taken off the schedule." if was_scheduled else "Unpublished: readers no longer see it."

@@ -272,25 +272,27 @@ def schedule_article(*, article: Article, by, at: datetime) -> Article:
 
 
 @transaction.atomic
-def unpublish_article(*, article: Article, by) -> Article:
+def unpublish_article(*, article: Article, by, slug_on_site: str = "") -> Article:
+    """`slug_on_site`: the slug readers knew, when the caller saved another with this step (the admin's
+    Unpublish button saves the form first); the article's own otherwise."""
     _require_publisher(by)
     article = _locked(article)
     if article.status not in (Status.PUBLISHED, Status.SCHEDULED):
         raise ValidationError("Only published or scheduled articles can be unpublished.")
     was_on_site = article.status == Status.PUBLISHED  # a scheduled story taken off the schedule never ran
     if was_on_site:
-        record_removal(article=article)  # before the save: the slug readers knew
+        record_removal(article=article, slug=slug_on_site)  # before the save: the slug readers knew
     article.mark_unpublished()
     article.save(update_fields=["status", "publish_at", "updated_at"])
     _record(article, WorkflowEvent.Action.UNPUBLISHED, by)
     return article
 
 
-def record_removal(*, article: Article) -> None:
+def record_removal(*, article: Article, slug: str = "") -> None:
     """`article`, on the site until now, leaves it: API clients that hold a copy read it in
     `articles/removed/` (RemovedArticle). Only what readers knew: its id, slug and the time."""
     RemovedArticle.objects.update_or_create(
-        article_id=article.pk, defaults={"slug": article.slug, "removed_at": timezone.now()}
+        article_id=article.pk, defaults={"slug": slug or article.slug, "removed_at": timezone.now()}
     )
 
 

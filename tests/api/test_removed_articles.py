@@ -58,6 +58,24 @@ def test_the_admin_s_unpublish_button_lists_the_article(api, client_as, editor):
     assert [entry["id"] for entry in removed(api)] == [article.pk]
 
 
+def test_a_slug_typed_with_the_unpublish_button_is_not_the_one_listed(api, client_as, editor):
+    """The form is saved before the story comes off the site: the list named the new slug, which readers
+    never saw, and not the one a client holding the story knew it by."""
+    article = ArticleFactory(published=True, slug="pier-reopens")
+    client = client_as(editor)
+    renamed = {"slug": "pier-sold-to-harbour-chief", "_unpublish": "1"}
+
+    assert (
+        client.post(change_url(article), form_data(client.get(change_url(article))) | renamed).status_code
+        == 302
+    )
+
+    assert Article.objects.filter(
+        pk=article.pk, slug="pier-sold-to-harbour-chief", status="unpublished"
+    ).exists()
+    assert [(entry["id"], entry["slug"]) for entry in removed(api)] == [(article.pk, "pier-reopens")]
+
+
 def test_the_admin_s_bulk_unpublish_lists_each_article(api, client_as, editor):
     first, second = ArticleFactory(published=True), ArticleFactory(published=True)
     kept = ArticleFactory(published=True)
