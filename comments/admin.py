@@ -3,6 +3,7 @@ for users with `newsroom_comments.view_commenter_personal_data` (superusers; no 
 
 import json
 from collections import Counter
+from urllib.parse import urlencode
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -318,9 +319,11 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
                     "is now.",
                     messages.ERROR,
                 )
-                return HttpResponseRedirect(
-                    reverse("admin:newsroom_comments_readercomment_change", args=[changed.pk])
-                )
+                page = reverse("admin:newsroom_comments_readercomment_change", args=[changed.pk])
+                back = request.POST.get("queue_filters")
+                if back:  # the pile it was opened from, so that the decision taken there leads back to it
+                    page += "?" + urlencode({"_changelist_filters": back})
+                return HttpResponseRedirect(page)
         response = super().response_action(request, queryset)
         back = request.POST.get("queue_filters")
         if back is not None and isinstance(response, HttpResponseRedirect):

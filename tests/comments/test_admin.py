@@ -591,3 +591,30 @@ def test_a_decision_on_a_comment_s_page_leads_back_to_the_pile_it_was_opened_fro
     assert response.status_code == 302 and response["Location"] == QUEUE
     held.refresh_from_db()
     assert held.is_public
+
+
+def test_a_decision_refused_as_stale_keeps_the_pile_the_comment_was_opened_from(moderator, article):
+    """ "Not done: this comment changed…" showed the comment again without the pile it came from, so the
+    decision taken there led to every comment in every state, not back to the reported pile."""
+    flagged = make_comment(article, text="Reported here", email="r@example.net")
+    report_as_reader(flagged, "203.0.113.5")
+    client = admin_client(moderator)
+
+    def decide(url, action):
+        form = BeautifulSoup(client.get(url).content, "html.parser").select_one("form.comment-decisions")
+        data = {field["name"]: field.get("value", "") for field in form.select("input[type=hidden]")}
+        return client.post(form["action"], {**data, "action": action})
+
+    opened = f"{QUEUE}{flagged.pk}/change/?_changelist_filters=state%3Dreported"
+    page = BeautifulSoup(client.get(opened).content, "html.parser").select_one("form.comment-decisions")
+    stale = {field["name"]: field.get("value", "") for field in page.select("input[type=hidden]")}
+    services.keep_comments(comments=[flagged], by=another_moderator(moderator, "kim_mod", "Kim", "Keeper"))
+
+    refused = client.post(page["action"], {**stale, "action": "remove"})
+    assert refused.status_code == 302
+    assert refused["Location"] == f"{QUEUE}{flagged.pk}/change/?_changelist_filters=state%3Dreported"
+
+    response = decide(refused["Location"], "remove")
+    assert response.status_code == 302 and response["Location"] == f"{QUEUE}?state=reported"
+    flagged.refresh_from_db()
+    assert flagged.is_removed
