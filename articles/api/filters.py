@@ -113,8 +113,8 @@ class ArticleFilter(django_filters.FilterSet):
     updated_since = StrictIsoDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
-        help_text="ISO 8601; changed at or after it: the article, or what it shows of its section, tags, "
-        "authors or lead image (not its comment count). Articles that left the site are in "
+        help_text="ISO 8601; changed at or after it: the article, or (a published one) what it shows of its "
+        "section, tags, authors or lead image (not its comment count). Articles that left the site are in "
         "`articles/removed/`.",
     )
     featured = StrictBooleanFilter(field_name="is_featured", help_text="`true` or `false`.")
