@@ -189,7 +189,7 @@ def test_the_workflow_through_the_api(api_as, reporter, editor, parts):
     assert response.status_code == 200 and response.json()["status"] == "published"
     assert api_as(None).get(f"{LIST}{article.pk}/").status_code == 200
     assert api_as(editor).post(f"{LIST}{article.pk}/unpublish/").json()["status"] == "unpublished"
-    assert api_as(None).get(f"{LIST}{article.pk}/").status_code == 404
+    assert api_as(None).get(f"{LIST}{article.pk}/").status_code == 410  # gone: listed in articles/removed/
     actions = list(
         WorkflowEvent.objects.filter(article=article).order_by("at", "id").values_list("action", "actor")
     )
