@@ -29,13 +29,14 @@ from reversion.models import Version
 from authors.models import Author
 from comments.queries import with_comment_counts
 from newsroom.admin import AutocompleteInputMixin, StrictInputMixin, error_message
+from newsroom.formats import moment
 from newsroom.users import display_name
 from sharing.admin import ShareRecordInline
 from sharing.models import ShareRecord
 
 from . import services
 from .changes import changes
-from .conflicts import EditConflict, check_version, last_change, newsroom_time, who_changed
+from .conflicts import EditConflict, check_version, last_change, who_changed
 from .editor import body_form_field
 from .images import ImageUploadField
 from .models import (
@@ -548,7 +549,7 @@ class ArticleAdminForm(forms.ModelForm):
         if status == Article.Status.PUBLISHED:
             return  # a time given to a published story is refused above (ALREADY_PUBLISHED)
         changed = "publish_at" in self.changed_data
-        when = newsroom_time(at)
+        when = moment(at)
         if action == "_publish" and (changed or status != Article.Status.SCHEDULED):
             # A scheduled story published early with its time untouched is a deliberate step.
             self.add_error(
@@ -723,7 +724,7 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
             raise Http404("No such version of this article.")
         version = versions[at]
         previous = versions[at + 1] if at + 1 < len(versions) else None
-        saved = newsroom_time(version.revision.date_created)
+        saved = moment(version.revision.date_created)
         context = {
             **self.admin_site.each_context(request),
             "title": f"Changes saved {saved}",
@@ -869,9 +870,9 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
     def timing(self, article):
         """One column for the time that matters: when it went out, or when it is due to."""
         if article.published_at:
-            return newsroom_time(article.published_at)
+            return moment(article.published_at)
         if article.status == Article.Status.SCHEDULED and article.publish_at:
-            return f"Due {newsroom_time(article.publish_at)}"
+            return f"Due {moment(article.publish_at)}"
         return "-"
 
     def autocomplete_label(self, article):
@@ -879,7 +880,7 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
         if article.status == Article.Status.PUBLISHED:
             return article.headline
         if article.status == Article.Status.SCHEDULED and article.publish_at:
-            due = newsroom_time(article.publish_at)
+            due = moment(article.publish_at)
             return f"{article.headline} (scheduled for {due}; under “Read more” from then)"
         state = article.get_status_display().lower()
         return f"{article.headline} ({state}; under “Read more” once published)"
@@ -1143,8 +1144,7 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
             obj.created_by = request.user
         elif "_unpublish" in request.POST:
             # A slug typed with Unpublish never reached readers: articles/removed/ names the one they knew.
-            on_site = Article.objects.filter(pk=obj.pk, status=Article.Status.PUBLISHED)
-            request.article_slug_on_site = on_site.values_list("slug", flat=True).first() or ""
+            request.article_slug_on_site = form.initial.get("slug", "")  # as stored, before this save
         if change and self._only_staff_notes_changed(request, form):
             # Nothing readers see changed: the story keeps its version and its "Updated" time.
             return
@@ -1196,7 +1196,7 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
                 done = "Published."
             elif "_schedule" in post:
                 services.schedule_article(article=article, by=request.user, at=article.publish_at)
-                done = f"Scheduled for {newsroom_time(article.publish_at)}."
+                done = f"Scheduled for {moment(article.publish_at)}."
             elif "_unpublish" in post:
                 was_scheduled = article.status == Article.Status.SCHEDULED
                 services.unpublish_article(
@@ -1242,7 +1242,7 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
         """Not a scheduled story: its time may be an embargo, and a tick among others is no way to break
         one. Its own form's "Save and publish now" sends it early, on purpose."""
         for article in queryset.filter(status=Article.Status.SCHEDULED):
-            due = newsroom_time(article.publish_at)
+            due = moment(article.publish_at)
             self.message_user(
                 request,
                 f"“{article.headline}” was not published: it is scheduled for {due}. To send it out "

@@ -15,14 +15,9 @@ from newsroom.users import display_name
 from .models import Article
 
 
-def newsroom_time(when: datetime) -> str:
-    """A moment as staff read it in messages: the house format, "Fri 27 Nov 2026, 14:09 UTC"."""
-    return moment(when)
-
-
 def who_changed(changed_by: str, changed_at: datetime | None) -> str:
     """ "Erin Desk changed this article at Fri 27 Nov 2026, 14:09 UTC" (last_change's answer, said)."""
-    return f"{changed_by} changed this article" + (f" at {newsroom_time(changed_at)}" if changed_at else "")
+    return f"{changed_by} changed this article" + (f" at {moment(changed_at)}" if changed_at else "")
 
 
 class EditConflict(Exception):

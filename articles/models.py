@@ -620,4 +620,4 @@ class RemovedArticle(models.Model):
         indexes = [models.Index(fields=["-removed_at", "-article_id"], name="removed_article_newest")]
 
     def __str__(self):
-        return f"{self.slug} (left the site {self.removed_at:%Y-%m-%d %H:%M})"
+        return f"{self.slug} (left the site {moment(self.removed_at)})"
