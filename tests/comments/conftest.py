@@ -3,8 +3,8 @@ from html import unescape
 
 import pytest
 from django.core import mail
-from django.test import Client
 
+from tests.comments.helpers import Client
 from tests.factories import ArticleFactory, UserFactory
 
 
@@ -29,6 +29,12 @@ def _comment_rules(settings):
 @pytest.fixture
 def article(db):
     return ArticleFactory(published=True)
+
+
+@pytest.fixture
+def client():
+    """pytest-django's client, with each request's on-commit work run as it ends (helpers.Client)."""
+    return Client()
 
 
 @pytest.fixture

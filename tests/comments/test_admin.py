@@ -6,16 +6,16 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Permission
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 
 from comments import services
 from comments.models import CommentReport, HoldRule, ReaderComment
+from tests.comments.helpers import COMMITS, Client
 from tests.factories import UserFactory
 
 from .helpers import QUEUE, make_comment
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db
 
 
 def admin_client(user):
@@ -295,6 +295,7 @@ def test_removing_a_comment_takes_its_replies_off_the_page_and_the_count(moderat
     assert "parent words" not in page and "child words" not in page
 
 
+@COMMITS
 def test_replies_that_leave_with_a_spammed_comment_are_labelled_and_come_back_with_it(
     moderator, article, client
 ):

@@ -7,19 +7,19 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail, signing
-from django.test import Client
 from django.utils import timezone
 
 from articles import services as articles
 from articles.models import Article
 from comments import services, tasks, tokens
 from comments.models import DataRequest, OutgoingMail, PendingComment, ReaderComment
+from tests.comments.helpers import COMMITS, Client
 from tests.factories import ArticleFactory
 
 from .conftest import confirm, confirmation_link
 from .helpers import make_comment
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db
 
 
 def csrf_from(response):
@@ -94,6 +94,7 @@ def test_confirming_twice_at_once_creates_one_comment(commenter, article):
     assert pending.user_email == "" and pending.ip_address is None  # the comment holds the data now
 
 
+@COMMITS
 def test_mail_waits_for_the_commit(article, django_capture_on_commit_callbacks):
     from django.db import transaction
 
@@ -117,6 +118,7 @@ def test_nothing_is_queued_when_the_transaction_rolls_back(article):
     assert mail.outbox == [] and OutgoingMail.objects.count() == 0 and PendingComment.objects.count() == 0
 
 
+@COMMITS
 def test_mail_server_down_keeps_the_message_for_a_retry(article, settings, monkeypatch):
     from django.core.mail.backends.locmem import EmailBackend
 
@@ -141,6 +143,7 @@ def test_mail_server_down_keeps_the_message_for_a_retry(article, settings, monke
     assert tasks.sweep_unsent_mail() == 0
 
 
+@COMMITS
 def test_a_mailbox_refused_for_good_is_not_retried_and_no_log_names_it(
     article, monkeypatch, caplog, settings
 ):
@@ -392,6 +395,7 @@ def test_data_links_expire_and_cannot_be_forged(article, monkeypatch):
     assert client.get(link).status_code == 404
 
 
+@COMMITS
 def test_digest_goes_to_editors_and_moderators_when_comments_wait(article, editor, moderator, reporter):
     for user in (editor, moderator, reporter):
         assert user.email
@@ -534,6 +538,7 @@ def test_retention_forgets_who_reported_a_comment_once_a_moderator_decided(artic
     assert not CommentReport.objects.filter(pk=decided.pk).exists()
 
 
+@COMMITS
 def test_the_digest_masks_addresses_typed_into_a_held_comment(article, moderator):
     make_comment(article, text="Write to me at someone.else@example.org", public=False)
     assert tasks.send_held_digest() == 1

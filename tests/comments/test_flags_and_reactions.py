@@ -2,16 +2,16 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
-from django.test import Client
 from django.utils.crypto import salted_hmac
 from django_comments.models import CommentFlag
 
 from comments import services
 from comments.models import CommentReport
+from tests.comments.helpers import Client
 
 from .helpers import make_comment
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db
 
 
 def csrf_from(response):

@@ -5,12 +5,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.test import Client
+
+from tests.comments.helpers import Client
 
 from .conftest import Commenter
 from .helpers import make_comment
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.skipif(shutil.which("java") is None, reason="the vnu checker needs Java")

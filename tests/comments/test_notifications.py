@@ -5,16 +5,16 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.test import Client
 from django.utils import timezone
 
 from comments.models import AuthorNotificationSetting, OutgoingMail, ReaderComment
+from tests.comments.helpers import COMMITS, Client
 from tests.factories import ArticleFactory, AuthorFactory, UserFactory
 
 from .conftest import Commenter, confirm, confirmation_link
 from .helpers import make_comment
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db
 
 
 def earlier():
@@ -105,6 +105,7 @@ def test_authors_choose_in_their_settings(reporter):
     assert Client().get("/comments/notifications/").status_code == 302  # login required
 
 
+@COMMITS
 def test_held_comment_notifies_only_once_approved(article, reader, moderator, settings):
     from comments import services
 

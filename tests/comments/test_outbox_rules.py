@@ -6,18 +6,18 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.test import Client
 from django.utils import timezone
 
 from comments import mail as outbox
 from comments import services, tasks
 from comments.models import AuthorNotificationSetting, OutgoingMail, PendingComment, ReaderComment
+from tests.comments.helpers import COMMITS, Client
 from tests.factories import ArticleFactory, AuthorFactory, UserFactory
 
 from .conftest import Commenter
 from .helpers import make_comment
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db
 
 
 def earlier(**delta):
@@ -128,6 +128,7 @@ def test_the_sweeper_takes_the_oldest_and_leaves_rows_with_a_retry_coming(settin
     assert retry_coming.pk not in sent and given_up.pk not in sent
 
 
+@COMMITS
 def test_a_failed_try_is_recorded_without_the_address(article, monkeypatch):
     from smtplib import SMTPRecipientsRefused
 

@@ -2,13 +2,13 @@
 
 import pytest
 from django.core import mail
-from django.test import Client
 
 from comments.models import PendingComment, ReaderComment
+from tests.comments.helpers import COMMITS, Client
 
 from .conftest import confirm, confirmation_link
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db
 
 
 def test_the_form_says_what_it_promises(client, article):
@@ -119,6 +119,7 @@ def test_a_link_that_does_not_work_leads_on_to_the_front_page(client):
         assert 'href="/">Go to the front page</a>' in response.content.decode(), link
 
 
+@COMMITS
 def test_the_site_form_keeps_to_the_apis_limit_per_address_and_gives_the_text_back(
     commenter, article, settings
 ):

@@ -22,7 +22,7 @@ from tests.factories import ArticleFactory, AuthorFactory, TagFactory, UserFacto
 
 from .helpers import make_comment
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db
 
 SKIP_PREFIXES = ("/admin/", "/static/", "/media/", "/comments/react/", "/comments/unsubscribe/")
 LINK_RE = re.compile(r"""(?:href|src|action)=["']([^"'#]+)""")

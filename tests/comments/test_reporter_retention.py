@@ -3,11 +3,11 @@
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from comments import tasks
 from comments.models import CommentReport, ReaderComment
+from tests.comments.helpers import Client
 
 from .helpers import make_comment
 

@@ -6,18 +6,18 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.test import Client
 from django.utils import timezone
 from django_comments.forms import CommentSecurityForm
 from rest_framework.test import APIClient
 
 from comments.models import HoldRule, OutgoingMail, PendingComment, ReaderComment
+from tests.comments.helpers import COMMITS, Client
 from tests.factories import ArticleFactory
 
 from .conftest import Commenter, form_fields
 from .helpers import make_comment
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db
 
 
 def nothing_saved():
@@ -326,6 +326,7 @@ def test_flood_from_the_same_email_is_refused_with_429(logged_in, article):
     assert ReaderComment.objects.count() == 1
 
 
+@COMMITS
 def test_a_stranger_cannot_learn_whether_an_address_wrote_a_comment(commenter, article):
     """A published comment's words are public; posting them with a guessed address, from anywhere, gets
     the answer any new comment gets. Nothing is saved for the right guess, and its owner gets no mail."""
@@ -514,6 +515,7 @@ def test_logged_in_reader_without_an_email_confirms_like_anyone(article):
     assert ReaderComment.objects.count() == 0 and mail.outbox[0].to == ["claimed@example.net"]
 
 
+@COMMITS
 def test_a_double_click_saves_one_comment(article):
     """Two identical posts at the same moment: one pending comment and one mail; the second post is told
     to check its email like the first, about that same comment."""

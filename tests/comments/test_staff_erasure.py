@@ -3,11 +3,11 @@
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from comments import services
 from comments.models import ReaderComment
+from tests.comments.helpers import Client
 from tests.factories import UserFactory
 
 from .helpers import QUEUE, make_comment

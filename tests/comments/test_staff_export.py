@@ -5,11 +5,11 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.test import Client
 from django.utils import timezone
 
 from comments import services
 from comments.models import OutgoingMail
+from tests.comments.helpers import Client
 from tests.factories import UserFactory
 
 from .helpers import QUEUE, make_comment

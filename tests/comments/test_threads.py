@@ -15,7 +15,7 @@ from tests.factories import ArticleFactory
 from .conftest import Commenter
 from .helpers import make_comment
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db
 
 
 def test_threads_nest_oldest_first_and_hide_unapproved(client, article):
@@ -58,7 +58,7 @@ def test_too_deep_reply_is_refused(reader, article, settings):
     child = make_comment(
         article, parent=parent, email="c@example.net", when=timezone.now() - timedelta(hours=1)
     )
-    from django.test import Client
+    from tests.comments.helpers import Client
 
     csrf_client = Client(enforce_csrf_checks=True)
     csrf_client.force_login(reader)
