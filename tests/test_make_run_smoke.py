@@ -6,7 +6,6 @@ checks the path a new developer takes from a fresh clone, not the PostgreSQL set
 """
 
 import json
-import os
 import re
 import socket
 import subprocess
@@ -17,6 +16,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import embedded_env
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRST_SCHEDULED = "mayor-winter-transport-plan"
@@ -51,20 +52,9 @@ print(json.dumps({
 
 
 @pytest.fixture
-def run_env(tmp_path):
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k
-        not in {"DATABASE_URL", "CACHE_URL", "CELERY_BROKER_URL", "CELERY_TASK_ALWAYS_EAGER", "SECRET_KEY"}
-    }
-    env.update(
-        DEBUG="1",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        MEDIA_ROOT=str(tmp_path / "media"),
-        PYTHONUNBUFFERED="1",
-    )
-    return env
+def run_env(tmp_path, migrated_sqlite):
+    """A SQLite file migrated as `make run` migrates it (tests/conftest.py), media in a folder of its own."""
+    return embedded_env(migrated_sqlite, MEDIA_ROOT=str(tmp_path / "media"), PYTHONUNBUFFERED="1")
 
 
 def manage(env, *args, timeout=120) -> str:
@@ -193,7 +183,6 @@ print("saved")
 
 
 def test_two_writers_at_once_both_save(run_env):
-    manage(run_env, "migrate", "--noinput", "-v0")
     writers = [
         subprocess.Popen(  # noqa: S603 - our own manage.py with fixed arguments
             [sys.executable, "-c", f"import django; django.setup(); exec({SAVE_SCRIPT!r})", name],
