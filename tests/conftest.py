@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
+from imagekit.specs import ImageSpec
 
 from .factories import UserFactory
 
@@ -62,6 +63,16 @@ def _page_cache_off(settings):
     in the shared cache would outlive each test's rolled-back data."""
     settings.PAGE_CACHE_SECONDS = 0
     settings.FRAGMENT_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def _renditions_drawn_where_looked_at(monkeypatch):
+    """An image's renditions are not drawn when it is saved, a third of the time of a test that uploads
+    pictures, and their addresses are still written into pages, feeds and the API as production writes them
+    (imagekit's Optimistic strategy never checks that a rendition exists). The tests that look at the files
+    (the browser's, tests/articles/test_images.py) override this fixture with one that leaves production's
+    strategy."""
+    monkeypatch.setattr(ImageSpec, "cachefile_strategy", {"should_verify_existence": lambda file: False})
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,6 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.utils import timezone
-from imagekit.specs import ImageSpec
 
 from articles.models import Article, Image, RelatedArticle
 from articles.sanitize import sanitize_html
@@ -27,14 +26,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _renditions_when_asked(monkeypatch):
-    """Sizing the demo's 1600 px pictures for every rendition on save (the production strategy) was two
-    thirds of each load_demo here; these tests are about the demo's data, so a rendition is made when a page
-    asks for it (tests/articles/test_images.py holds the strategy of production)."""
-    monkeypatch.setattr(ImageSpec, "cachefile_strategy", "imagekit.cachefiles.strategies.JustInTime")
 
 
 Status = Article.Status

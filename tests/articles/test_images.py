@@ -18,6 +18,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
+def _renditions_drawn_where_looked_at():
+    """These tests look at the rendition files: drawn when an image is saved, as in production."""
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """imagekit remembers in the cache which renditions exist; each test has its own media folder."""
     cache.clear()

@@ -39,6 +39,11 @@ VIEWPORTS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _renditions_drawn_where_looked_at():
+    """The browser loads the pictures: renditions are drawn when an image is saved, as in production."""
+
+
 @pytest.fixture(scope="session")
 def chromium(django_db_setup):
     if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
