@@ -70,8 +70,8 @@ def _renditions_drawn_where_looked_at(monkeypatch):
     """An image's renditions are not drawn when it is saved, a third of the time of a test that uploads
     pictures, and their addresses are still written into pages, feeds and the API as production writes them
     (imagekit's Optimistic strategy never checks that a rendition exists). The tests that look at the files
-    (the browser's, tests/articles/test_images.py) override this fixture with one that leaves production's
-    strategy."""
+    (the browser's, tests/articles/test_images.py, the feeds' enclosure sizes) override this fixture with one
+    that leaves production's strategy."""
     monkeypatch.setattr(ImageSpec, "cachefile_strategy", {"should_verify_existence": lambda file: False})
 
 

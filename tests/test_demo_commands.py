@@ -6,7 +6,6 @@ import shutil
 import subprocess
 from datetime import timedelta
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -17,7 +16,7 @@ from articles.models import Article, Image, RelatedArticle
 from articles.sanitize import sanitize_html
 from authors.models import Author
 from comments.models import ReaderComment
-from tests.conftest import embedded_env
+from tests.conftest import ROOT, embedded_env
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -185,13 +184,12 @@ def test_make_demo_leaves_a_newsrooms_own_database_unmigrated_too(migrated_sqlit
     """`make demo` depended on `make migrate`, which ran before the refusal: a checkout newer than the
     newsroom's production applied its migrations to the newsroom's database, then said "Nothing was
     changed" (helper-55). Here one migration is not applied, as in a database of the release before."""
-    root = Path(__file__).resolve().parent.parent
     environ = embedded_env(migrated_sqlite)
 
     def manage(*args):
         return subprocess.run(  # noqa: S603 - this project's interpreter, fixed arguments
-            [str(root / ".venv" / "bin" / "python"), "manage.py", *args],
-            cwd=root, env=environ, capture_output=True, text=True, timeout=300, check=True,
+            [str(ROOT / ".venv" / "bin" / "python"), "manage.py", *args],
+            cwd=ROOT, env=environ, capture_output=True, text=True, timeout=300, check=True,
         ).stdout  # fmt: skip
 
     manage("shell", "-c", OWN_STORY)
@@ -201,8 +199,8 @@ def test_make_demo_leaves_a_newsrooms_own_database_unmigrated_too(migrated_sqlit
 
     for target in ("demo", "editor"):
         refused = subprocess.run(  # noqa: S603 - make with fixed arguments
-            ["make", "--no-print-directory", "-o", "install", f"BIN={root / '.venv' / 'bin'}", target],  # noqa: S607
-            cwd=root, env=environ, capture_output=True, text=True, timeout=300, check=False,
+            ["make", "--no-print-directory", "-o", "install", f"BIN={ROOT / '.venv' / 'bin'}", target],  # noqa: S607
+            cwd=ROOT, env=environ, capture_output=True, text=True, timeout=300, check=False,
         )  # fmt: skip
         assert refused.returncode != 0
         assert "This database holds 1 article and none of the demo's" in refused.stderr

@@ -13,13 +13,11 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import embedded_env
+from tests.conftest import ROOT, embedded_env
 
-ROOT = Path(__file__).resolve().parent.parent
 FIRST_SCHEDULED = "mayor-winter-transport-plan"
 
 COUNT_SCRIPT = """

@@ -10,10 +10,9 @@ from django.urls import reverse
 
 from comments import services
 from comments.models import CommentReport, HoldRule, ReaderComment
-from tests.comments.helpers import COMMITS, Client
 from tests.factories import UserFactory
 
-from .helpers import QUEUE, make_comment
+from .helpers import COMMITS, QUEUE, Client, make_comment
 
 pytestmark = pytest.mark.django_db
 

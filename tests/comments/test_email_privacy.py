@@ -13,11 +13,10 @@ from articles import services as articles
 from articles.models import Article
 from comments import services, tasks, tokens
 from comments.models import DataRequest, OutgoingMail, PendingComment, ReaderComment
-from tests.comments.helpers import COMMITS, Client
 from tests.factories import ArticleFactory
 
 from .conftest import confirm, confirmation_link
-from .helpers import make_comment
+from .helpers import COMMITS, Client, make_comment
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,8 @@ from django_comments.models import CommentFlag
 
 from comments import services
 from comments.models import CommentReport
-from tests.comments.helpers import Client
 
-from .helpers import make_comment
+from .helpers import Client, make_comment
 
 pytestmark = pytest.mark.django_db
 

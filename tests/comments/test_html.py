@@ -6,10 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.comments.helpers import Client
-
 from .conftest import Commenter
-from .helpers import make_comment
+from .helpers import Client, make_comment
 
 pytestmark = pytest.mark.django_db
 

@@ -8,11 +8,10 @@ from django.core import mail
 from django.utils import timezone
 
 from comments.models import AuthorNotificationSetting, OutgoingMail, ReaderComment
-from tests.comments.helpers import COMMITS, Client
 from tests.factories import ArticleFactory, AuthorFactory, UserFactory
 
 from .conftest import Commenter, confirm, confirmation_link
-from .helpers import make_comment
+from .helpers import COMMITS, Client, make_comment
 
 pytestmark = pytest.mark.django_db
 

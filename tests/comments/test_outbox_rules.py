@@ -11,11 +11,10 @@ from django.utils import timezone
 from comments import mail as outbox
 from comments import services, tasks
 from comments.models import AuthorNotificationSetting, OutgoingMail, PendingComment, ReaderComment
-from tests.comments.helpers import COMMITS, Client
 from tests.factories import ArticleFactory, AuthorFactory, UserFactory
 
 from .conftest import Commenter
-from .helpers import make_comment
+from .helpers import COMMITS, Client, make_comment
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,9 @@ import pytest
 from django.core import mail
 
 from comments.models import PendingComment, ReaderComment
-from tests.comments.helpers import COMMITS, Client
 
 from .conftest import confirm, confirmation_link
+from .helpers import COMMITS, Client
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,8 @@ from django.utils import timezone
 
 from comments import tasks
 from comments.models import CommentReport, ReaderComment
-from tests.comments.helpers import Client
 
-from .helpers import make_comment
+from .helpers import Client, make_comment
 
 pytestmark = pytest.mark.django_db
 

@@ -11,11 +11,10 @@ from django_comments.forms import CommentSecurityForm
 from rest_framework.test import APIClient
 
 from comments.models import HoldRule, OutgoingMail, PendingComment, ReaderComment
-from tests.comments.helpers import COMMITS, Client
 from tests.factories import ArticleFactory
 
 from .conftest import Commenter, form_fields
-from .helpers import make_comment
+from .helpers import COMMITS, Client, make_comment
 
 pytestmark = pytest.mark.django_db
 

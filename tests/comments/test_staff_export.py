@@ -9,10 +9,9 @@ from django.utils import timezone
 
 from comments import services
 from comments.models import OutgoingMail
-from tests.comments.helpers import Client
 from tests.factories import UserFactory
 
-from .helpers import QUEUE, make_comment
+from .helpers import QUEUE, Client, make_comment
 
 pytestmark = pytest.mark.django_db
 
