@@ -170,6 +170,47 @@ def test_a_keyboard_reaches_every_control_of_the_article_page_and_shows_where_it
     assert unseen == []
 
 
+RING_CONTRAST = """() => {
+    const rgb = value => value.match(/[\\d.]+/g).map(Number);
+    const luminance = value => rgb(value).slice(0, 3).map(c => c / 255).map(
+        c => c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4,
+    ).reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i], 0);
+    const element = document.activeElement;
+    let behind = element.parentElement;
+    while (behind && (rgb(getComputedStyle(behind).backgroundColor)[3] ?? 1) === 0) {
+        behind = behind.parentElement;
+    }
+    const [ring, ground] = [getComputedStyle(element).outlineColor, getComputedStyle(behind).backgroundColor]
+        .map(luminance).sort((a, b) => b - a);
+    return (ring + 0.05) / (ground + 0.05);
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_focus_ring_stands_out_from_what_is_behind_it(chromium, site, scheme):
+    """WCAG's 3:1 for what shows where the keyboard is, against the colour the ring is drawn on: on the home
+    page, whose breaking-news bar is red in both schemes, and on an article with its comment form."""
+    article = build_newsroom(4)["articles"][1]
+    make_comment(article, name="Ines Varga", text="Were the gates closed in time?")
+    context = chromium.new_context(color_scheme=scheme)
+    tab = context.new_page()
+    faint, seen = {}, 0
+    for path in ("/", article.get_absolute_url()):
+        tab.goto(site.url + path)
+        controls = tab.evaluate(MARK_CONTROLS)
+        for _ in range(controls):
+            tab.keyboard.press("Tab")
+            if tab.evaluate(FOCUSED)["control"] is None:
+                break
+            seen += 1
+            contrast = tab.evaluate(RING_CONTRAST)
+            if contrast < 3:
+                faint[tab.evaluate("document.activeElement.outerHTML.slice(0, 80)")] = round(contrast, 2)
+    assert tab.locator("form.comment-form button[type=submit]").count() == 1
+    assert seen > 20 and faint == {}
+    context.close()
+
+
 def test_the_comment_form_sent_with_a_mistake_puts_the_keyboard_on_it(chromium, site, mailbox):
     article = build_newsroom(2, images=False)["articles"][0]
     context = chromium.new_context()
