@@ -548,6 +548,8 @@ class WorkflowEvent(models.Model):
         SCHEDULED = "scheduled", "Scheduled"
         PUBLISHED = "published", "Published"
         UNPUBLISHED = "unpublished", "Unpublished"
+        # Deleting took it off the site if it was there; it comes back withdrawn, or a draft if it never ran.
+        RECOVERED = "recovered", "Recovered after deletion"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="workflow_events")
     action = models.CharField(max_length=20, choices=Action.choices)

@@ -14,8 +14,8 @@ def _last_withdrawal(article_id) -> int:
     recorded after a link was made, a recovery after a deletion included, always closes it."""
     from .models import WorkflowEvent
 
-    withdrawn = WorkflowEvent.Action.UNPUBLISHED
-    events = WorkflowEvent.objects.filter(article_id=article_id, action=withdrawn)
+    withdrawn = [WorkflowEvent.Action.UNPUBLISHED, WorkflowEvent.Action.RECOVERED]
+    events = WorkflowEvent.objects.filter(article_id=article_id, action__in=withdrawn)
     return events.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 

@@ -132,11 +132,10 @@ def _record(article, action, by, detail=""):
 
 
 def record_recovery(*, article: Article, by) -> None:
-    """A deleted article brought back (the admin's recover) is recorded as withdrawn: deleting it removed
-    its history, and preview links made before must stay closed (articles.previews)."""
-    WorkflowEvent.objects.create(
-        article=article, action=WorkflowEvent.Action.UNPUBLISHED, actor=by, detail="recovered after deletion"
-    )
+    """A deleted article brought back (the admin's recover): deleting it removed its history, and preview
+    links made before it stay closed, as after a withdrawal (articles.previews). Not "Unpublished": a draft
+    that never ran comes back too."""
+    WorkflowEvent.objects.create(article=article, action=WorkflowEvent.Action.RECOVERED, actor=by)
 
 
 @transaction.atomic

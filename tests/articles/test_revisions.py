@@ -249,12 +249,37 @@ def test_an_editor_recovers_a_deleted_article_off_the_site(client_as, editor, ra
         assert recovered.first_published_at is None
     assert recovered not in Article.objects.published()
     event = recovered.workflow_events.get()
-    assert (event.action, event.actor, event.detail) == ("unpublished", editor, "recovered after deletion")
+    assert (event.action, event.actor, event.detail) == ("recovered", editor, "")
+    assert "Recovered after deletion" in client.get(change_url(recovered)).content.decode()
     client.logout()
     assert client.get(recovered.get_absolute_url()).status_code == 404
     # A deletion took the story down: links sent before it stay closed, a new one works.
     assert client.get(old_preview).status_code == 404
     assert client.get(preview_url(recovered)).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # rows the migrations made stay
+def test_recoveries_recorded_as_unpublished_before_are_recoveries_after_the_migration():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = [("articles", "0021_removed_articles")], [("articles", "0022_workflow_event_recovered")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    apps = executor.loader.project_state(before).apps
+    section = apps.get_model("articles", "Section").objects.create(name="City", slug="city")
+    article = apps.get_model("articles", "Article").objects.create(
+        headline="Back from the bin", slug="back-from-the-bin", section=section
+    )
+    events = apps.get_model("articles", "WorkflowEvent").objects
+    events.create(article=article, action="unpublished", detail="recovered after deletion")
+    events.create(article=article, action="unpublished", detail="")  # a real withdrawal stays one
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    rows = services.WorkflowEvent.objects.filter(article_id=article.pk).order_by("pk")
+    assert list(rows.values_list("action", "detail")) == [("recovered", ""), ("unpublished", "")]
+    assert [event.get_action_display() for event in rows] == ["Recovered after deletion", "Unpublished"]
 
 
 def test_a_refusal_in_the_admin_is_a_page_in_the_site_s_look_that_leads_back(client_as, reporter, editor):
@@ -548,7 +573,7 @@ def test_recovering_an_article_naming_rows_deleted_since_opens_without_them_and_
     assert list(recovered.related_links.values_list("related__headline", flat=True)) == ["Kept link"]
     assert list(recovered.tags.values_list("name", flat=True)) == ["Harbour"]
     event = recovered.workflow_events.get()
-    assert (event.action, event.detail) == ("unpublished", "recovered after deletion")
+    assert (event.action, event.detail) == ("recovered", "")
 
 
 def test_recovering_an_article_whose_lead_image_was_deleted_since_brings_it_back_without_one(
