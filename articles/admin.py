@@ -504,6 +504,11 @@ class ArticleAdminForm(forms.ModelForm):
         self._check_no_one_saved_since()
         post = self.request.POST if self.request else {}
         action = next((name for name in WORKFLOW_ACTIONS if name in post), None)
+        if action and getattr(self.request, "article_restored", None) == "recover":
+            raise ValidationError(
+                "A recovered article comes back off the site: save to recover it, then take the workflow's "
+                "next step from its page."
+            )
         if action in PUBLISHER_ACTIONS and not services.can_publish(self.request.user):
             raise ValidationError(
                 "Only editors can send a story back to draft."

@@ -258,6 +258,33 @@ def test_an_editor_recovers_a_deleted_article_off_the_site(client_as, editor, ra
     assert client.get(preview_url(recovered)).status_code == 200
 
 
+def _buttons(response) -> list[str]:
+    return re.findall(r'<input type="submit" value="([^"]+)"', response.content.decode())
+
+
+def test_recovering_is_a_save_of_its_own_with_no_workflow_step(client_as, editor):
+    """A deleted article comes back off the site: publishing or scheduling it comes after, from its page.
+    Clicked with "Save and publish now", the recovered story went straight onto the site."""
+    article = ArticleFactory(headline="Pier opens", published=True)
+    client = client_as(editor)
+    save_headline(client, article, "Pier opens on Friday")
+    client.post(reverse("admin:articles_article_delete", args=[article.pk]), {"post": "yes"})
+    deleted = Version.objects.get_deleted(Article).get(object_id=str(article.pk))
+    recover = client.get(recover_url(deleted))
+    assert _buttons(recover) == ["Save"]  # no workflow step, and no preview of an article not there yet
+
+    for step in ("_publish", "_schedule", "_submit_review"):
+        response = client.post(recover_url(deleted), {**form_data(recover), step: "1"})
+        assert response.status_code == 200
+        assert "A recovered article comes back off the site: save to recover it" in response.content.decode()
+        assert not Article.objects.filter(pk=article.pk).exists()
+    response = client.post(recover_url(deleted), form_data(recover))
+    recovered = Article.objects.get(pk=article.pk)
+    assert (response.status_code, recovered.status) == (302, Status.UNPUBLISHED)
+    assert recovered not in Article.objects.published()
+    assert list(recovered.workflow_events.values_list("action", flat=True)) == ["recovered"]
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)  # rows the migrations made stay
 def test_recoveries_recorded_as_unpublished_before_are_recoveries_after_the_migration():
     from django.db import connection
