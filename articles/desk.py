@@ -1,21 +1,25 @@
 """The desk: what needs an editor's attention, on the admin index, in a fixed number of queries.
 
 One query counts every article pile (conditional aggregates), one lists the first few of each pile (a
-window function numbers the rows per pile), one counts held comments, one comments readers reported, one
+window function numbers the rows per pile; subqueries bring each draft's latest workflow event, so a story
+an editor sent back says so), one counts held comments, one comments readers reported, one
 failed shares and, for who may see commenters' addresses, one comment mail given up: at most six, however
 many articles and comments there are.
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
-from django.db.models import Case, Count, F, Q, Value, When, Window
+from django.contrib.auth import get_user_model
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Article
+from newsroom.users import display_name
+
+from .models import Article, WorkflowEvent
 
 ITEMS_PER_PILE = 5
 RECENT = timedelta(days=2)
@@ -39,6 +43,45 @@ def _changelist(name: str, **params) -> str:
 
 def _mine(user) -> Q:
     return Q(created_by=user) | Q(bylines__author__user=user)
+
+
+@dataclass
+class SentBack:
+    """A draft whose latest workflow event is an editor sending it back: who, when, and whether a note says
+    why (the event's detail, as `services.return_to_draft` writes it)."""
+
+    by: str
+    at: datetime
+    with_note: bool
+
+
+# The latest event's fields, annotated on a draft's row as `last_event_<name>`.
+LAST_EVENT_FIELDS = ["action", "at", "detail", "actor__first_name", "actor__last_name", "actor__username"]
+
+
+def _last_event_of_drafts() -> dict:
+    """One subquery per field of a draft's latest workflow event, inside the rows query; the CASE keeps the
+    database from running them for the other piles' rows."""
+    latest = WorkflowEvent.objects.filter(article=OuterRef("pk")).order_by("-at", "-pk")
+    return {
+        f"last_event_{name}": Case(When(status=Status.DRAFT, then=Subquery(latest.values(name)[:1])))
+        for name in LAST_EVENT_FIELDS
+    }
+
+
+def _sent_back(article) -> SentBack | None:
+    event = {name: getattr(article, f"last_event_{name}") for name in LAST_EVENT_FIELDS}
+    if event["action"] != WorkflowEvent.Action.RETURNED:
+        return None
+    by = ""
+    if event["actor__username"] is not None:  # None: the editor's account was deleted since
+        actor = get_user_model()(
+            first_name=event["actor__first_name"],
+            last_name=event["actor__last_name"],
+            username=event["actor__username"],
+        )
+        by = display_name(actor)
+    return SentBack(by=by, at=event["at"], with_note=event["detail"] == "with a note")
 
 
 def article_piles(user) -> list[Pile]:
@@ -78,11 +121,13 @@ def article_piles(user) -> list[Pile]:
             )
         )
         .filter(rank__lte=ITEMS_PER_PILE)
+        .annotate(**_last_event_of_drafts())
         .only("pk", "headline", "status", "publish_at", "published_at", "updated_at")
         .order_by("pile", "rank")
     )
     items = {key: [] for key in conditions}
     for article in rows:
+        article.sent_back = _sent_back(article)
         items[article.pile].append(article)
     return [
         Pile(

@@ -1,16 +1,19 @@
 """The desk on the admin index: each pile with its count, first items and a link into a filtered list."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from bs4 import BeautifulSoup
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles import services
+from articles.models import Article, WorkflowEvent
 from sharing.models import ShareRecord
 from tests.comments.helpers import make_comment
-from tests.factories import ArticleFactory, AuthorFactory, TagFactory
+from tests.factories import ArticleFactory, AuthorFactory, TagFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -99,11 +102,18 @@ def test_the_desk_costs_the_same_queries_however_many_articles(client_as, editor
     for n in range(12):
         ArticleFactory(headline=f"More {n}", in_review=True)
         ArticleFactory(headline=f"Out {n}", published=True)
+    for n in range(12):  # drafts of the editor's own sent back, half with a note: no query each
+        story = ArticleFactory(headline=f"Back {n}", created_by=editor, in_review=True)
+        services.return_to_draft(article=story, by=editor, note="Check it." if n % 2 else "")
     with CaptureQueriesContext(connection) as many:
-        client.get(INDEX)
+        response = client.get(INDEX)
     desk_queries = [q for q in many.captured_queries if "articles_article" in q["sql"]]
     assert len(many.captured_queries) == len(few.captured_queries)
     assert len(desk_queries) <= 3
+    # The drafts pile's latest events come with its rows, inside the same query.
+    assert [q for q in desk_queries if "articles_workflowevent" in q["sql"]]
+    badges = BeautifulSoup(response.content, "html.parser").select("#desk-drafts .desk-sent-back")
+    assert response.status_code == 200 and len(badges) == 5  # a full pile, each sent back
 
 
 def test_a_scheduled_story_well_past_its_time_is_flagged_overdue(client_as, editor):
@@ -119,7 +129,6 @@ def test_a_scheduled_story_well_past_its_time_is_flagged_overdue(client_as, edit
 
 def test_comment_mail_given_up_shows_only_to_who_may_see_commenters_addresses(client_as, editor, settings):
     from comments.models import OutgoingMail
-    from tests.factories import UserFactory
 
     settings.COMMENTS_MAIL_MAX_RETRIES = 3
     given_up = OutgoingMail.objects.create(
@@ -179,3 +188,89 @@ def test_an_author_or_tag_edited_leaves_the_drafts_and_review_pile_dated_by_thei
     for key, headline in (("drafts", "Quiet draft"), ("review", "Waiting story")):
         listed = pile(soup, key)
         assert dict(zip(listed["items"], listed["times"], strict=True)) == {headline: "changed 3\xa0days ago"}
+
+
+def sent_back_lines(client) -> dict:
+    """Each draft on the desk, by headline: its "Sent back" line as read, or None."""
+    response = client.get(INDEX)
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.content, "html.parser")
+    lines = {}
+    for li in soup.select("#desk-drafts li"):
+        line = li.select_one(".desk-sent-back")
+        # The markup's line breaks read as one space; timesince's no-break space stays.
+        lines[li.a.get_text(strip=True)] = re.sub(r"[ \n]+", " ", line.get_text()).strip() if line else None
+    return lines
+
+
+@pytest.fixture
+def sent_back(editor, reporter):
+    """A reporter's story in review, and the editor who reads it, named as the newsroom names him."""
+    editor.first_name, editor.last_name = "Eddie", "Marsh"
+    editor.save()
+    return ArticleFactory(headline="Council vote", created_by=reporter, in_review=True)
+
+
+def test_a_draft_sent_back_says_by_whom_when_and_that_a_note_waits(client_as, editor, reporter, sent_back):
+    services.return_to_draft(article=sent_back, by=editor, note="Needs a second source.")
+    WorkflowEvent.objects.filter(article=sent_back).update(at=timezone.now() - timedelta(hours=3))
+    without_note = ArticleFactory(headline="Ferry strike", created_by=reporter, in_review=True)
+    services.return_to_draft(article=without_note, by=editor)
+    ArticleFactory(headline="Fresh draft", created_by=reporter)
+    client = client_as(reporter)
+
+    lines = sent_back_lines(client)
+
+    assert lines == {
+        "Council vote": "Sent back by Eddie Marsh 3\xa0hours ago, with a note",
+        "Ferry strike": "Sent back by Eddie Marsh just now",
+        "Fresh draft": None,
+    }
+    soup = BeautifulSoup(client.get(INDEX).content, "html.parser")
+    desk = soup.select_one("#desk-drafts")
+    assert editor.email not in desk.get_text() and "@" not in str(desk)  # a name, never an address
+    badge = desk.select_one(".desk-sent-back .desk-badge")
+    assert badge.get_text() == "Sent back"  # words, not a colour
+    # "with a note" opens the story at its notes, which the reporter may read there.
+    note_link = desk.select_one(".desk-sent-back a")
+    change = reverse("admin:articles_article_change", args=[sent_back.pk])
+    assert note_link.get_text() == "with a note" and note_link["href"] == f"{change}#editorial_notes-group"
+    page = client.get(change)
+    assert page.status_code == 200
+    assert 'id="editorial_notes-group"' in page.content.decode()
+    assert "Needs a second source." in page.content.decode()
+
+
+def test_an_editor_without_a_full_name_is_named_by_username(client_as, editor, reporter):
+    story = ArticleFactory(headline="Harbour plan", created_by=reporter, in_review=True)
+    services.return_to_draft(article=story, by=editor)
+
+    assert sent_back_lines(client_as(reporter)) == {"Harbour plan": "Sent back by editor just now"}
+
+
+def test_the_flag_goes_once_the_reporter_submits_again_and_reads_only_the_latest_return(
+    client_as, editor, reporter, sent_back
+):
+    services.return_to_draft(article=sent_back, by=editor, note="Needs a second source.")
+    client = client_as(reporter)
+    assert sent_back_lines(client) == {"Council vote": "Sent back by Eddie Marsh just now, with a note"}
+
+    sent_back.refresh_from_db()
+    services.submit_for_review(article=sent_back, by=reporter)
+
+    assert sent_back_lines(client) == {}
+    soup = BeautifulSoup(client.get(INDEX).content, "html.parser")
+    assert pile(soup, "review")["items"] == ["Council vote"] and not soup.select(".desk-sent-back")
+
+    # Sent back again, this time without a note: the desk tells of this return, not the first one's note.
+    chief = UserFactory(username="chief", first_name="Ruth", last_name="Okafor", is_staff=True)
+    chief.groups.add(Group.objects.get(name="Editor"))
+    services.return_to_draft(article=sent_back, by=chief)
+    assert sent_back_lines(client) == {"Council vote": "Sent back by Ruth Okafor just now"}
+
+
+def test_a_sent_back_story_whose_editor_left_still_says_sent_back(client_as, editor, reporter, sent_back):
+    services.return_to_draft(article=sent_back, by=editor, note="Needs a second source.")
+    WorkflowEvent.objects.filter(article=sent_back).update(actor=None)  # the account deleted since
+
+    assert sent_back_lines(client_as(reporter)) == {"Council vote": "Sent back just now, with a note"}
