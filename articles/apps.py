@@ -29,4 +29,14 @@ class ArticlesConfig(AppConfig):
                 dispatch_uid=f"articles.shown-{model.__name__}",
             )
         pre_delete.connect(services.articles_losing_a_tag, sender=Tag, dispatch_uid="articles.tag-deleted")
+        # An article's headline or address as other articles list it under "Read more".
+        pre_save.connect(
+            services.note_what_related_show, sender=Article, dispatch_uid="articles.related-shows"
+        )
+        post_save.connect(
+            services.related_showing_changed, sender=Article, dispatch_uid="articles.related-shown"
+        )
+        pre_delete.connect(
+            services.articles_losing_a_related, sender=Article, dispatch_uid="articles.related-deleted"
+        )
         connection_created.connect(register_fold, dispatch_uid="articles.search.register_fold")

@@ -8,13 +8,15 @@ from itertools import count
 import reversion
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
+from newsroom import page_cache
 from newsroom.formats import moment
 
-from .models import Article, Correction, EditorialNote, RemovedArticle, WorkflowEvent
+from .models import Article, Correction, EditorialNote, RelatedArticle, RemovedArticle, WorkflowEvent
 
 Status = Article.Status
 logger = logging.getLogger(__name__)
@@ -304,10 +306,15 @@ SHOWN_IN_ARTICLES = {
     "Image": ("lead_image", ["file", "width", "height", "alt_text", "caption", "credit"]),
     "Author": ("bylines__author", ["display_name", "slug", "kind", "job_title"]),
 }
+# What its "Read more" entries (`related`, RelatedSummarySerializer) show of each published article they list:
+# its headline and its address (slug, section, the day it was published); and of that article's section, the
+# slug in the address.
+SHOWN_IN_RELATED = ["headline", "slug", "section_id", "published_at"]
+SHOWN_THROUGH_RELATED = {"Section": ("related_links__related__section", ["slug"])}
 
 
 def note_what_articles_show(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
-    """pre_save of a section, tag, image or author: whether this save changes what articles show of it
+    """pre_save of a section, tag, image or author: which of the fields articles show this save changes
     (read from the row as stored, one query), for `articles_showing_changed` after the save."""
     fields = SHOWN_IN_ARTICLES[sender.__name__][1]
     if update_fields is not None:
@@ -315,8 +322,8 @@ def note_what_articles_show(sender, instance, raw=False, update_fields=None, **k
     stored = None
     if not raw and instance.pk is not None and fields:
         stored = sender._default_manager.filter(pk=instance.pk).values(*fields).first()
-    instance._articles_see_a_change = stored is not None and any(
-        stored[f] != getattr(instance, f) for f in fields
+    instance._articles_see_a_change = (
+        set() if stored is None else {f for f in fields if stored[f] != getattr(instance, f)}
     )
 
 
@@ -325,9 +332,14 @@ def articles_showing_changed(sender, instance, created=False, raw=False, **kwarg
     title...): the published articles that show it are changed at this time. Their version stays: no one
     edited their words. Not a draft or a story in review: the desk dates those by their writer's last change
     ("changed just now"), and one that goes out later is changed then anyway."""
-    if created or raw or not getattr(instance, "_articles_see_a_change", False):
+    changed = getattr(instance, "_articles_see_a_change", set())
+    if created or raw or not changed:
         return
     _articles_showing(sender, instance).update(updated_at=timezone.now())
+    through, fields = SHOWN_THROUGH_RELATED.get(sender.__name__, ("", []))
+    if changed & set(fields):  # a section's new slug: the address of its articles in others' "Read more"
+        listed_in = {through: instance, "related_links__related__status": Status.PUBLISHED}
+        _changed_now(Article.objects.filter(**listed_in, status=Status.PUBLISHED))
 
 
 def articles_losing_a_tag(sender, instance, **kwargs) -> None:
@@ -339,6 +351,72 @@ def articles_losing_a_tag(sender, instance, **kwargs) -> None:
 def _articles_showing(sender, instance):
     relation = SHOWN_IN_ARTICLES[sender.__name__][0]
     return Article.objects.filter(**{relation: instance}, status=Status.PUBLISHED)
+
+
+def note_what_related_show(sender, instance: Article, update_fields=None, **kwargs) -> None:
+    """pre_save of an article: whether this save changes what the published articles that list it under
+    "Read more" show of it (SHOWN_IN_RELATED), or takes it off the site or puts it back (they list it only
+    while readers see it). One query: the row as stored, and whether any published article lists it.
+
+    Raw saves too: restoring a version from the History writes the row back raw, and the admin's save of
+    the form that follows finds the restored headline already stored."""
+    instance._listers_see_a_change = False
+    names = [*SHOWN_IN_RELATED, "status"]
+    saved = None
+    if update_fields is not None:  # "section" or "section_id" alike
+        saved = {Article._meta.get_field(name).attname for name in update_fields}
+        if saved.isdisjoint(names):
+            return
+    if instance.pk is None:
+        return
+    listed = RelatedArticle.objects.filter(related_id=OuterRef("pk"), article__status=Status.PUBLISHED)
+    stored = Article.objects.filter(pk=instance.pk).values(*names, listed=Exists(listed)).first()
+    if stored is None or not stored["listed"]:
+        return
+    after = {
+        name: stored[name] if saved is not None and name not in saved else getattr(instance, name)
+        for name in names
+    }
+    was_shown, is_shown = _on_site(stored), _on_site(after)
+    instance._listers_see_a_change = was_shown != is_shown or (
+        is_shown and any(stored[name] != after[name] for name in SHOWN_IN_RELATED)
+    )
+
+
+def related_showing_changed(sender, instance: Article, created=False, **kwargs) -> None:
+    """post_save of an article whose "Read more" entries changed (note_what_related_show): the published
+    articles that list it are changed now, as `articles_showing_changed` changes those that show a section.
+    Not their version, nor their "Updated" time: no one edited them, readers read the same story."""
+    if created or not getattr(instance, "_listers_see_a_change", False):
+        return
+    instance._listers_see_a_change = False
+    _changed_now(_articles_listing(instance))
+
+
+def articles_losing_a_related(sender, instance: Article, **kwargs) -> None:
+    """pre_delete of an article: one on the site leaves the "Read more" of the published articles that list
+    it (its links are deleted with it), so they are changed now."""
+    if _on_site({"status": instance.status, "published_at": instance.published_at}):
+        _changed_now(_articles_listing(instance))
+
+
+def _articles_listing(article: Article):
+    return Article.objects.filter(related_links__related=article, status=Status.PUBLISHED)
+
+
+def _on_site(row: dict) -> bool:
+    """As Article.objects.published() decides, for a row given as values."""
+    published_at = row["published_at"]
+    return row["status"] == Status.PUBLISHED and published_at is not None and published_at <= timezone.now()
+
+
+def _changed_now(articles) -> None:
+    """These articles changed now, in one UPDATE whatever their number; their cached API list entries,
+    which show `updated_at` and depend on `article:<id>` (newsroom/fragments.py), are built again."""
+    ids = list(articles.values_list("pk", flat=True))
+    if ids:
+        Article.objects.filter(pk__in=ids).update(updated_at=timezone.now())
+        page_cache.bump(*(f"article:{pk}" for pk in ids))
 
 
 def article_deleted(sender, instance: Article, **kwargs) -> None:

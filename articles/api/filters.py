@@ -114,8 +114,8 @@ class ArticleFilter(django_filters.FilterSet):
         field_name="updated_at",
         lookup_expr="gte",
         help_text="ISO 8601; changed at or after it: the article, or (a published one) what it shows of its "
-        "section, tags, authors or lead image (not its comment count). Articles that left the site are in "
-        "`articles/removed/`.",
+        'section, tags, authors, lead image or "Read more" articles (not its comment count). Articles that '
+        "left the site are in `articles/removed/`.",
     )
     featured = StrictBooleanFilter(field_name="is_featured", help_text="`true` or `false`.")
     breaking = StrictBooleanFilter(field_name="is_breaking", help_text="`true` or `false`.")
