@@ -1214,12 +1214,12 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
                     "Taken off the schedule." if was_scheduled else "Unpublished: readers no longer see it."
                 )
             elif "_return_to_draft" in post:
-                services.return_to_draft(article=article, by=request.user)
                 noted = any(  # the notes saved with this step (their formset was saved just before)
                     getattr(formset, "new_objects", None)
                     for formset in getattr(request, "article_formsets", [])
                     if formset.model is EditorialNote
                 )
+                services.return_to_draft(article=article, by=request.user, note_written=noted)
                 done = "Sent back to draft: its writer can edit it again" + (
                     "." if noted else " (add an editorial note to say why)."
                 )

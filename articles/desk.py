@@ -20,6 +20,7 @@ from django.utils import timezone
 from newsroom.users import display_name
 
 from .models import Article, WorkflowEvent
+from .services import RETURNED_WITH_A_NOTE
 
 ITEMS_PER_PILE = 5
 RECENT = timedelta(days=2)
@@ -81,7 +82,7 @@ def _sent_back(article) -> SentBack | None:
             username=event["actor__username"],
         )
         by = display_name(actor)
-    return SentBack(by=by, at=event["at"], with_note=event["detail"] == "with a note")
+    return SentBack(by=by, at=event["at"], with_note=event["detail"] == RETURNED_WITH_A_NOTE)
 
 
 def article_piles(user) -> list[Pile]:

@@ -159,10 +159,15 @@ def submit_for_review(*, article: Article, by) -> Article:
 NOTE_MAX_LENGTH = EditorialNote._meta.get_field("text").max_length
 
 
+# The workflow event's detail for a story sent back with its reason (the reporter's desk says so).
+RETURNED_WITH_A_NOTE = "with a note"
+
+
 @transaction.atomic
-def return_to_draft(*, article: Article, by, note: str = "") -> Article:
+def return_to_draft(*, article: Article, by, note: str = "", note_written: bool = False) -> Article:
     """An editor sends a story in review back to its writer, who may edit it again; the reason, if given,
-    is an editorial note on the story (staff only, like every note)."""
+    is an editorial note on the story (staff only, like every note). `note_written`: the editor wrote it
+    beside the step (the admin saves its notes before it takes the step)."""
     if not can_publish(by):
         raise PermissionDenied("Only editors can send a story back to draft.")
     note = note.strip()
@@ -179,7 +184,12 @@ def return_to_draft(*, article: Article, by, note: str = "") -> Article:
     article.save(update_fields=["status", "updated_at"])
     if note:
         EditorialNote.objects.create(article=article, text=note, written_by=by)
-    _record(article, WorkflowEvent.Action.RETURNED, by, detail="with a note" if note else "")
+    _record(
+        article,
+        WorkflowEvent.Action.RETURNED,
+        by,
+        detail=RETURNED_WITH_A_NOTE if note or note_written else "",
+    )
     return article
 
 

@@ -71,6 +71,8 @@ def test_the_admin_button_sends_it_back_with_the_note_written_beside_it(client_a
         ("Check the vote count.", editor.pk)
     ]
     assert 'name="_return_to_draft"' not in client.get(url).content.decode()  # a draft now
+    event = in_review.workflow_events.get()
+    assert (event.action, event.actor, event.detail) == (WorkflowEvent.Action.RETURNED, editor, "with a note")
 
 
 def test_sent_back_without_a_note_the_message_asks_for_one(client_as, editor, in_review):
@@ -83,6 +85,8 @@ def test_sent_back_without_a_note_the_message_asks_for_one(client_as, editor, in
     assert "Sent back to draft: its writer can edit it again (add an editorial note to say why)." in [
         str(m) for m in get_messages(response.wsgi_request)
     ]
+    event = in_review.workflow_events.get()
+    assert (event.action, event.actor, event.detail) == (WorkflowEvent.Action.RETURNED, editor, "")
 
 
 def test_the_api_sends_it_back_for_editors_only(editor, reporter, in_review):
