@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from reversion.models import Version
 
 from articles.models import Article, Image, RelatedArticle
 from articles.sanitize import sanitize_html
@@ -68,6 +69,23 @@ def test_load_demo_builds_a_believable_newsroom_once():
     assert wire and all("<blockquote>" in a.body or a.bylines.all()[0].author.is_agency for a in wire)
     assert RelatedArticle.objects.filter(article__in=articles).count() >= len(articles)
     assert Article.objects.filter(corrections__isnull=False).exists()
+
+
+def test_each_demo_storys_first_version_holds_its_read_more_links_tags_and_bylines():
+    """History and Recover bring a demo story back from its "Demo content loaded." version: that version
+    must hold what the story had, its "Read more" links included, which name stories loaded after it."""
+    run("load_demo")
+    linked = Article.objects.filter(related_links__isnull=False).distinct()
+    assert linked.count() >= 20
+    for article in linked.prefetch_related("related_links", "tags", "bylines"):
+        version = Version.objects.get_for_object(article).get()
+        assert version.revision.comment == "Demo content loaded."
+        held = {(v.content_type.model, v.object_id) for v in version.revision.version_set.all()}
+        for link in article.related_links.all():
+            assert ("relatedarticle", str(link.pk)) in held, article.slug
+        for byline in article.bylines.all():
+            assert ("byline", str(byline.pk)) in held, article.slug
+        assert sorted(version.field_dict["tags"]) == sorted(tag.pk for tag in article.tags.all())
 
 
 def test_load_demo_runs_again_after_an_editor_renamed_a_section_and_a_tag():

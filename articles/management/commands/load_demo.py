@@ -55,6 +55,7 @@ class Command(BaseCommand):
             authors = self._authors()
             created = self._articles(now, sections, tags, authors)
             self._related(created)
+            self._first_versions(created)
             self._comments(created)
         counts = {status.label: Article.objects.filter(status=status).count() for status in Status}
         summary = ", ".join(f"{n} {label.lower()}" for label, n in counts.items() if n)
@@ -153,18 +154,16 @@ class Command(BaseCommand):
             elif state == "review":
                 article.mark_in_review()
                 events.append((article, WorkflowEvent.Action.SUBMITTED, now - timedelta(hours=3)))
-            with reversion.create_revision():
-                reversion.set_comment("Demo content loaded.")
-                article.save()
-                article.tags.set([tags[slug] for slug in data["tags"]])
-                for position, slug in enumerate(data["authors"]):
-                    Byline.objects.create(article=article, author=authors[slug], position=position)
-                if data.get("correction"):
-                    Correction.objects.create(
-                        article=article,
-                        note=data["correction"],
-                        noted_at=article.published_at + timedelta(hours=4),
-                    )
+            article.save()
+            article.tags.set([tags[slug] for slug in data["tags"]])
+            for position, slug in enumerate(data["authors"]):
+                Byline.objects.create(article=article, author=authors[slug], position=position)
+            if data.get("correction"):
+                Correction.objects.create(
+                    article=article,
+                    note=data["correction"],
+                    noted_at=article.published_at + timedelta(hours=4),
+                )
             # Written some hours before it went out and untouched since (but for a correction), so the
             # admin's dates and the page's "Updated" look like a real desk's.
             written = (article.published_at or now) - timedelta(hours=6)
@@ -189,6 +188,14 @@ class Command(BaseCommand):
             for position, slug in enumerate(data.get("related", []))
             if slug in by_slug and slug != article.slug
         )
+
+    def _first_versions(self, created):
+        """Each story's first version in History, taken once its "Read more" links exist (they may name
+        stories loaded after it), so that recovering or restoring it brings the whole story back."""
+        for article, _data in created:
+            with reversion.create_revision():
+                reversion.set_comment("Demo content loaded.")
+                reversion.add_to_revision(article)
 
     def _comments(self, created):
         """The readers' comments of `demo_data.COMMENTS`, spread between the story's publication and now."""
