@@ -113,10 +113,10 @@ class TagAdmin(StrictInputMixin, admin.ModelAdmin):
 @admin.register(Image)
 class ImageAdmin(StrictInputMixin, admin.ModelAdmin):
     formfield_overrides = {models.ImageField: {"form_class": ImageUploadField}}
-    list_display = ["thumbnail", "title", "credit", "size", "uploaded_by", "created_at"]
+    list_display = ["thumbnail", "title", "credit", "size", "uploader", "created_at"]
     list_display_links = ["thumbnail", "title"]
     search_fields = ["title", "caption", "credit", "alt_text"]
-    readonly_fields = ["thumbnail", "size", "uploaded_by", "created_at", "where_used"]
+    readonly_fields = ["thumbnail", "size", "uploader", "created_at", "where_used"]
     list_select_related = ["uploaded_by"]
 
     def get_urls(self):
@@ -192,6 +192,11 @@ class ImageAdmin(StrictInputMixin, admin.ModelAdmin):
         return format_html(
             '<img src="{}" alt="{}" width="120" style="height:auto">', image.rendition_480.url, image.alt_text
         )
+
+    @admin.display(description="Uploaded by")
+    def uploader(self, image):
+        """The name, not a link: the user pages are the administrator's, and refused editors and reporters."""
+        return display_name(image.uploaded_by) if image.uploaded_by_id else "—"
 
     @admin.display(description="Size")
     def size(self, image):

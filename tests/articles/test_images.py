@@ -282,3 +282,22 @@ def test_editor_edits_an_author_who_has_a_photo_without_uploading_it_again(clien
     author.refresh_from_db()
     assert (author.job_title, author.bio) == ("Environment editor", "Follows the tides.")
     assert default_storage.exists(author.photo.name)
+
+
+def test_the_library_names_who_uploaded_a_picture_without_linking_to_their_user_page(
+    client_as, reporter, editor
+):
+    """User pages are the administrator's: a link there led editors and reporters to "not open to you"."""
+    reporter.first_name, reporter.last_name = "Marta", "Quillon"
+    reporter.save()
+    image = ImageFactory(uploaded_by=reporter, title="Cranes at dawn")
+    user_page = reverse("admin:auth_user_change", args=[reporter.pk])
+
+    for who in (reporter, editor):
+        client = client_as(who)
+        page = client.get(reverse("admin:articles_image_change", args=[image.pk])).content.decode()
+        listing = client.get(reverse("admin:articles_image_changelist")).content.decode()
+        for html in (page, listing):
+            assert "Marta Quillon" in html
+            assert user_page not in html
+        assert client.get(user_page).status_code == 403
