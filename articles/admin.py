@@ -74,16 +74,28 @@ class NamesTheSlugsHolder(forms.ModelForm):
     """A slug already taken is refused naming what has it: "Tag with this Slug already exists." left the
     editor to find the tag "Ferries" that "ferries" belonged to."""
 
+    advice = "use it, or choose another."
+
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
         model = type(self.instance)
         holder = model.objects.filter(slug=slug).exclude(pk=self.instance.pk).first()
         if holder is not None:
             name = model._meta.verbose_name
-            raise ValidationError(
-                f"The {name} “{holder}” already has the slug “{slug}”: use it, or choose another."
-            )
+            raise ValidationError(f"The {name} “{holder}” already has the slug “{slug}”: {self.advice}")
         return slug
+
+    def clean_name(self):
+        """A section or tag whose name differs from another's only in capitals is the same one twice
+        ("Ferries" and "ferries" on the site); the database's unique name tells only exact repeats."""
+        name = self.cleaned_data["name"]
+        model = type(self.instance)
+        holder = model.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).first()
+        if holder is not None:
+            raise ValidationError(
+                f"The {model._meta.verbose_name} “{holder}” already has this name: {self.advice}"
+            )
+        return name
 
 
 @admin.register(Section)
@@ -485,10 +497,11 @@ class MineFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ArticleAdminForm(forms.ModelForm):
+class ArticleAdminForm(NamesTheSlugsHolder):
     """Checks the workflow button pressed before anything is saved, so a refused action saves nothing."""
 
     request = None  # set by ArticleAdmin.get_form; the admin supplies Meta (model and fields)
+    advice = "choose another."  # two stories cannot share one address
     expected_version = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args, **kwargs):

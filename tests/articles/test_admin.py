@@ -105,6 +105,8 @@ def test_a_slug_someone_saved_while_the_form_was_being_saved_gets_the_field_erro
             check_unique(form)
 
     monkeypatch.setattr(ArticleAdminForm, "validate_unique", checked_before_the_rival_was_saved)
+    # the form's own look for a holder found it free too
+    monkeypatch.setattr(ArticleAdminForm, "clean_slug", lambda form: form.cleaned_data["slug"])
     client = client_as(editor)
     data = form_data(client.get(ADD_URL))
     data.update(headline="Strike called", slug="ferry-strike", body="<p>Crews walk out.</p>")
@@ -738,7 +740,9 @@ def test_duplicate_slug_gets_a_form_error_and_saves_nothing(client_as, editor):
     response = client.post(ADD_URL, data)
 
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors["slug"] == ["Article with this Slug already exists."]
+    assert response.context["adminform"].form.errors["slug"] == [
+        "The article “The first one” already has the slug “harbour-plan”: choose another."
+    ]
     assert list(Article.objects.values_list("headline", flat=True)) == ["The first one"]
 
 
@@ -1158,3 +1162,21 @@ def test_a_slug_already_taken_names_what_has_it(client_as, editor, kind):
         f"The {kind} “Ferries” already has the slug “ferries”: use it, or choose another."
     ]
     assert model.objects.count() == 1
+
+
+@pytest.mark.parametrize("kind", ["tag", "section"])
+def test_a_name_taken_in_other_capitals_names_what_has_it(client_as, editor, kind):
+    from articles.models import Section, Tag
+
+    model, factory = (Tag, TagFactory) if kind == "tag" else (Section, SectionFactory)
+    factory(name="Ferries", slug="ferries")
+    client = client_as(editor)
+    data = {"name": "ferries", "slug": "ferries-2", "position": "5", "description": ""}
+
+    response = client.post(reverse(f"admin:articles_{kind}_add"), data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["name"] == [
+        f"The {kind} “Ferries” already has this name: use it, or choose another."
+    ]
+    assert list(model.objects.values_list("name", flat=True)) == ["Ferries"]
