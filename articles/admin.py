@@ -31,6 +31,7 @@ from comments.queries import with_comment_counts
 from newsroom.admin import AutocompleteInputMixin, StrictInputMixin, error_message
 from newsroom.formats import moment
 from newsroom.users import display_name
+from sharing import services as sharing_services
 from sharing.admin import ShareRecordInline
 from sharing.models import ShareRecord
 
@@ -659,7 +660,7 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
         WorkflowEventInline,
         ShareRecordInline,
     ]
-    actions = ["publish_selected", "unpublish_selected"]
+    actions = ["publish_selected", "unpublish_selected", "share_selected"]
 
     def get_actions(self, request):
         """Django's "Delete selected" names the stories on the site first, as the delete page does."""
@@ -1282,6 +1283,21 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
     @admin.action(description="Unpublish selected articles", permissions=["publish"])
     def unpublish_selected(self, request, queryset):
         self._bulk(request, queryset, services.unpublish_article, "unpublished")
+
+    @admin.action(
+        description="Share selected articles on accounts that never had them", permissions=["publish"]
+    )
+    def share_selected(self, request, queryset):
+        """A story published with "Share on publish" off, or before an account was added, has no social post
+        to press "Share again" on: this posts it, once, to each configured account that never had it."""
+        for article in queryset:
+            try:
+                shares = sharing_services.share_where_never_posted(article=article, by=request.user)
+            except (PermissionDenied, ValidationError) as error:
+                self.message_user(request, f"“{article.headline}”: {error_message(error)}", messages.ERROR)
+                continue
+            where = ", ".join(share.account for share in shares)
+            self.message_user(request, f"“{article.headline}” is on its way to {where}.", messages.SUCCESS)
 
     def _bulk(self, request, queryset, service, verb):
         done, unchanged, refused = 0, [], []

@@ -1,5 +1,6 @@
 """Writes for social sharing. Publishing calls `queue_shares_for_publish` inside its transaction (the outbox);
-the task calls `deliver_share`; the admin calls `retry_share` and `share_again`."""
+the task calls `deliver_share`; the admin calls `retry_share`, `share_again` and
+`share_where_never_posted`."""
 
 import logging
 import random
@@ -308,3 +309,28 @@ def share_again(*, article, account: str, by) -> ShareRecord:
         raise ValidationError("Someone else asked to share this again just now.") from None
     enqueue_on_commit([share.pk])
     return share
+
+
+@transaction.atomic
+def share_where_never_posted(*, article, by) -> list[ShareRecord]:
+    """An editor's explicit first post of a published story to each configured account that never had it:
+    published with "Share on publish" off (forgotten, or changed one's mind), or before the account was
+    added. Accounts that had it keep their history: "Share again" posts there once more."""
+    _require_publisher(by)
+    if not article.is_published:
+        raise ValidationError("Only published articles can be shared.")
+    type(article).objects.select_for_update().filter(pk=article.pk).first()  # a double click shares once
+    done = set(ShareRecord.objects.filter(article=article).values_list("account", flat=True))
+    records = [
+        ShareRecord(article=article, account=account.name, network=account.network, requested_by=by)
+        for account in accounts.configured_accounts()
+        if account.name not in done
+    ]
+    if not records:
+        raise ValidationError(
+            "Every configured account already has it (or none is configured): use “Share again” on its "
+            "social posts to post it once more."
+        )
+    ShareRecord.objects.bulk_create(records)
+    enqueue_on_commit([record.pk for record in records])
+    return records

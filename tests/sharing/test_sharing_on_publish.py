@@ -676,3 +676,46 @@ def test_a_try_cut_off_mid_post_stays_counted_with_its_words(two_accounts, https
     stuck.refresh_from_db()
     assert stuck.state == State.FAILED and "attempts that never finished" in stuck.last_error
     assert len(httpserver.log) == 1
+
+
+def test_a_story_published_without_sharing_is_shared_later_from_the_article_list(
+    client_as, editor, reporter, two_accounts, django_capture_on_commit_callbacks
+):
+    """ "Share on publish" left off by mistake: no social post exists to press "Share again" on, so the
+    list's action posts the story once to each account that never had it, and a second press posts nothing."""
+    forgotten = ArticleFactory(in_review=True, share_on_publish=False, headline="Ferry fares frozen")
+    articles.publish_article(article=forgotten, by=editor)
+    draft = ArticleFactory(headline="Pier plan, unfinished")
+    changelist = reverse("admin:articles_article_changelist")
+    action = {"action": "share_selected", "index": "0"}
+    client = client_as(editor)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        done = client.post(changelist, {**action, "_selected_action": [forgotten.pk, draft.pk]}, follow=True)
+
+    text = done.content.decode()
+    assert "“Ferry fares frozen” is on its way to masto, dev-log." in text
+    assert "“Pier plan, unfinished”: Only published articles can be shared." in text
+    shares = ShareRecord.objects.order_by("account")
+    assert [(s.article, s.account, s.round, s.state, s.requested_by) for s in shares] == [
+        (forgotten, "dev-log", 1, State.PENDING, editor),
+        (forgotten, "masto", 1, State.PENDING, editor),
+    ]
+    assert len(sending(callbacks)) == 1
+
+    again = client.post(changelist, {**action, "_selected_action": [forgotten.pk]}, follow=True)
+    assert "Every configured account already has it" in again.content.decode()
+    assert ShareRecord.objects.count() == 2
+
+    reporter_list = client_as(reporter).get(changelist).content.decode()
+    assert "share_selected" not in reporter_list
+
+
+def test_sharing_later_posts_only_to_accounts_that_never_had_the_story(editor, two_accounts):
+    article = ArticleFactory(published=True)
+    _share(article=article, state=State.SENT, remote_id="5", account="masto")
+
+    shares = services.share_where_never_posted(article=article, by=editor)
+
+    assert [(s.account, s.network, s.round) for s in shares] == [("dev-log", "log", 1)]
+    assert sorted(ShareRecord.objects.values_list("account", "round")) == [("dev-log", 1), ("masto", 1)]
