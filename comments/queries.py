@@ -104,6 +104,23 @@ def comment_threads(article, *, page_number=1, per_page=None):
     return page, roots_out
 
 
+def comment_url(article, comment) -> str:
+    """The article's address at the comment page that shows this comment, and its anchor: a link to
+    `#c<id>` alone lands on the first page, where a comment of a later one is not."""
+    from .models import ReaderComment
+
+    roots = ReaderComment.objects.approved().for_article(article).filter(level=0)
+    root = roots.filter(pk=comment.thread_id).values("submit_date").first()
+    earlier = 0
+    if root is not None:
+        when = root["submit_date"]
+        before = Q(submit_date__lt=when) | Q(submit_date=when, pk__lt=comment.thread_id)
+        earlier = roots.filter(before).count()
+    number = earlier // settings.COMMENTS_PER_PAGE + 1
+    query = f"?comments_page={number}" if number > 1 else ""
+    return f"{article.get_absolute_url()}{query}#c{comment.pk}"
+
+
 def max_level() -> int:
     return settings.COMMENTS_XTD_MAX_THREAD_LEVEL
 

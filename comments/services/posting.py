@@ -24,7 +24,7 @@ from ..moderation import (
     normalised,
     posted_recently,
 )
-from ..queries import article_content_type, max_level
+from ..queries import article_content_type, comment_url, max_level
 from ..rendering import masked_name
 
 logger = logging.getLogger(__name__)
@@ -328,7 +328,7 @@ def _queue_notifications(comment):
                     "name": row.user_name,
                     "comment": comment,
                     "article": article,
-                    "link": mail.absolute(article.get_absolute_url() + f"#c{comment.pk}"),
+                    "link": mail.absolute(comment_url(article, comment)),
                     "unsubscribe": unsubscribe,
                 },
                 headers={
@@ -357,7 +357,7 @@ def _queue_notifications(comment):
             context={
                 "comment": comment,
                 "article": article,
-                "link": mail.absolute(article.get_absolute_url() + f"#c{comment.pk}"),
+                "link": mail.absolute(comment_url(article, comment)),
                 "settings_link": mail.absolute(reverse("comments-notifications")),
             },
             dedupe_key=f"author:{comment.pk}:{setting.user_id}",

@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
@@ -136,3 +137,28 @@ def test_a_reply_approved_after_its_article_was_withdrawn_mails_no_one(article, 
 
     assert ReaderComment.objects.get(comment="held reply").is_public
     assert mail.outbox == [] and not OutgoingMail.objects.exists()
+
+
+def test_the_reply_mail_links_to_the_comment_page_that_shows_the_reply(article, client, settings):
+    """A thread on the second page of comments: `#c<id>` alone landed on the first, without the reply."""
+    settings.COMMENTS_PER_PAGE = 2
+    for name in ("First", "Second"):
+        make_comment(article, name=name, email=f"{name.lower()}@example.net", when=earlier())
+    root = make_comment(article, name="Third", email="third@example.net", followup=True, when=earlier())
+
+    Commenter(Client(enforce_csrf_checks=True)).post(
+        f"/comments/reply/{root.pk}/", name="Replier", email="replier@example.net", comment="Agreed."
+    )
+    link = confirmation_link_from_db()
+    mail.outbox.clear()
+    confirm(client, link)
+
+    [message] = mail.outbox
+    assert message.to == ["third@example.net"]
+    reply = ReaderComment.objects.get(user_name="Replier")
+    url = re.search(r"http://\S+#c\d+", message.body).group()
+    assert url.endswith(f"{article.get_absolute_url()}?comments_page=2#c{reply.pk}")
+    address = urlsplit(url)
+    page = client.get(f"{address.path}?{address.query}")
+    assert page.status_code == 200
+    assert f'id="c{reply.pk}"' in page.content.decode()
