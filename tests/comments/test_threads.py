@@ -35,6 +35,8 @@ def test_threads_nest_oldest_first_and_hide_unapproved(client, article):
     assert "held text" not in page
     assert "4 comments" in page
     assert f'id="c{second.pk}"' in page
+    when = second.submit_date.strftime("%-d %B %Y, %H:%M")
+    assert f">{when} UTC</time>" in page  # with its zone, as the article's own times are
     # Depth 2 (the default): the level-2 reply offers no Reply link.
     assert f"/comments/reply/{reply.pk}/" in page
     deeper_id = reply.pk + 1
