@@ -325,11 +325,13 @@ def reply(request, comment_id):
             article=article,
         )
     form = ReaderCommentForm(article, comment=comment, user=request.user)
-    return render(
+    response = render(
         request,
         "comments/reply.html",
         {"title": "Reply", "comment": comment, "article": article, "form": form},
     )
+    response["Cache-Control"] = "private, no-store"  # the form holds the reader's CSRF token
+    return response
 
 
 def _reporter_key(request) -> str:

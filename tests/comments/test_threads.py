@@ -164,3 +164,14 @@ def test_a_reply_sent_back_with_an_error_still_shows_what_it_answers(commenter, 
     page = BeautifulSoup(response.content, "html.parser")
     assert page.select_one("blockquote.comment-quoted") is None
     assert page.select_one("#reply-title").get_text() == "Leave a Reply"
+
+
+def test_the_reply_page_holds_the_readers_token_and_is_never_stored(commenter, article):
+    parent = make_comment(article, name="Maren", text="The ferry ran late all week.")
+
+    response = commenter.client.get(f"/comments/reply/{parent.pk}/")
+
+    assert response.status_code == 200
+    assert "The ferry ran late all week." in response.content.decode()
+    assert 'name="csrfmiddlewaretoken"' in response.content.decode()
+    assert response["Cache-Control"] == "private, no-store"
