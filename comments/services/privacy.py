@@ -227,14 +227,16 @@ def email_key(email: str) -> str:
 def request_data(*, email: str, kind: str, remove_texts: bool = False) -> DataRequest | None:
     """Record the request and mail a signed link to the address; only its owner can go on.
 
-    Nothing is sent when we hold no comment from the address, or when a link went there in the last
-    15 minutes: the form must not become a way to mail strangers. The reader sees the same answer either way.
+    Nothing is sent when we hold no comment from the address, or when a link of the same kind went there in
+    the last 15 minutes: the form must not become a way to mail strangers. The window is per kind, so that a
+    stranger asking for an export of someone's address cannot hold back that person's own erasure (or the
+    reverse). The reader sees the same answer either way.
     """
     email = email.strip()
     key = email_key(email)
     holds_data = _by_email(email).exists() or PendingComment.objects.filter(user_email__iexact=email).exists()
     recent = DataRequest.objects.filter(
-        email_key=key, created_at__gte=timezone.now() - timezone.timedelta(minutes=15)
+        email_key=key, kind=kind, created_at__gte=timezone.now() - timezone.timedelta(minutes=15)
     ).exists()
     if not holds_data or recent:
         return None

@@ -420,7 +420,7 @@ def test_data_requests_do_not_mail_strangers_or_repeat(article):
     _request("export")
     _request_again = client.post(
         "/comments/my-data/",
-        {"csrfmiddlewaretoken": csrf_from(page), "email": "grace@example.net", "kind": "erase"},
+        {"csrfmiddlewaretoken": csrf_from(page), "email": "grace@example.net", "kind": "export"},
     )
     assert b"the link is on its way" in _request_again.content
     assert len(mail.outbox) == 1 and DataRequest.objects.count() == 1
@@ -495,16 +495,43 @@ def test_a_finished_request_still_holds_back_a_second_link_for_fifteen_minutes(a
     page = client.get("/comments/my-data/")
     again = client.post(
         "/comments/my-data/",
-        {"csrfmiddlewaretoken": csrf_from(page), "email": "GRACE@example.net", "kind": "erase"},
+        {"csrfmiddlewaretoken": csrf_from(page), "email": "GRACE@example.net", "kind": "export"},
     )
     assert again.status_code == 200 and b"the link is on its way" in again.content
     assert mail.outbox == [] and DataRequest.objects.count() == 1
     DataRequest.objects.update(created_at=timezone.now() - timedelta(minutes=16))
     client.post(
         "/comments/my-data/",
-        {"csrfmiddlewaretoken": csrf_from(page), "email": "grace@example.net", "kind": "erase"},
+        {"csrfmiddlewaretoken": csrf_from(page), "email": "grace@example.net", "kind": "export"},
     )
     assert [m.to for m in mail.outbox] == [["grace@example.net"]]
+
+
+def test_an_export_asked_by_a_stranger_does_not_hold_back_the_owner_s_erasure(article):
+    """The 15-minute window is per kind: an export asked for an address every 15 minutes by anyone must not
+    swallow its owner's erasure request (nor an erasure an export); the same kind is still held back."""
+    make_comment(article)
+    _request("export")
+    _request("erase")
+    assert [m.to for m in mail.outbox] == [["grace@example.net"], ["grace@example.net"]]
+    export_mail, erase_mail = mail.outbox
+    assert "send a copy of the comments" in export_mail.body and "erase" not in export_mail.body
+    assert "erase the personal data" in erase_mail.body
+    kinds = dict(DataRequest.objects.values_list("kind", "key"))
+    assert set(kinds) == {"export", "erase"}
+    for message, kind in ((export_mail, "export"), (erase_mail, "erase")):
+        token = re.search(r"/comments/my-data/(\S+)/", message.body).group(1)
+        assert services.data_request_from_token(token).kind == kind
+
+    client = Client(enforce_csrf_checks=True)
+    for kind in ("export", "erase"):  # a repeat of either kind within the window: the same answer, no mail
+        page = client.get("/comments/my-data/")
+        again = client.post(
+            "/comments/my-data/",
+            {"csrfmiddlewaretoken": csrf_from(page), "email": "grace@example.net", "kind": kind},
+        )
+        assert again.status_code == 200 and b"the link is on its way" in again.content
+    assert len(mail.outbox) == 2 and DataRequest.objects.count() == 2
 
 
 def test_a_confirmed_comment_s_pending_row_keeps_no_name_or_website(commenter, article, client):
