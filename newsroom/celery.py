@@ -32,10 +32,19 @@ def send_quickly(task, *args) -> None:
 
 def send_or_leave_to_sweeper(task, *args) -> bool:
     """`send_quickly`, for a request that must not fail because the broker is away: a failure is logged
-    (the arguments are ids, never an address) and the row the task works on waits for its sweeper."""
+    (the arguments are ids, never an address) and the row the task works on waits for its sweeper.
+
+    The broker being away is expected and handled, so it is one warning line naming the task and the error,
+    as for shares, not a traceback per mail."""
     try:
         send_quickly(task, *args)
-    except Exception:
-        logger.exception("Could not queue %s%r; its sweeper will send it", task.name, args)
+    except Exception as error:  # noqa: BLE001 - the broker's failures must not reach the reader
+        logger.warning(
+            "Could not queue %s %s (%s: %s); the sweeper will send it.",
+            task.name,
+            ", ".join(map(str, args)),
+            type(error).__name__,
+            error,
+        )
         return False
     return True

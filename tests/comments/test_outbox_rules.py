@@ -206,3 +206,31 @@ def test_unsubscribe_link_asks_first_and_the_one_click_post_mutes(article, reade
     again = scanner.get(link)  # the link opened again: it says where things stand, and offers nothing
     assert again.status_code == 200 and b"Already unsubscribed" in again.content
     assert b"Stop these emails" not in again.content
+
+
+def test_mail_the_broker_cannot_take_is_one_warning_line(commenter, article, monkeypatch, caplog):
+    """The broker being away is expected and handled (the sweeper sends the mail): one line naming the task
+    and the error, as for shares, never a traceback per mail and never the address."""
+    import logging
+
+    import newsroom.celery
+
+    def broker_down(task, *args):
+        raise ConnectionRefusedError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(newsroom.celery, "send_quickly", broker_down)
+    with caplog.at_level(logging.INFO, logger="newsroom.celery"):
+        response = commenter.post(article.get_absolute_url(), email="ada@example.net")
+
+    assert response.status_code == 200 and b"Check your email to confirm" in response.content
+    waiting = OutgoingMail.objects.get(sent_at__isnull=True)
+    assert waiting.to == "ada@example.net" and mail.outbox == []
+    records = [r for r in caplog.records if r.name == "newsroom.celery"]
+    assert len(records) == 1
+    record = records[0]
+    assert record.levelno == logging.WARNING and record.exc_info is None and not record.exc_text
+    assert record.getMessage() == (
+        f"Could not queue comments.tasks.send_comment_mail {waiting.pk} (ConnectionRefusedError: Error 111 "
+        "connecting to 127.0.0.1:6379. Connection refused.); the sweeper will send it."
+    )
+    assert "ada@example.net" not in caplog.text and "Traceback" not in caplog.text
