@@ -399,6 +399,13 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
         except (PermissionDenied, ValidationError) as error:
             self.message_user(request, error_message(error), messages.ERROR)
             return
+        if not count:  # e.g. Keep on held comments, which have no open reports: a green "0" would say done
+            self.message_user(
+                request,
+                f"Nothing {verb}: none of the selected comments could be {verb}.",
+                messages.WARNING,
+            )
+            return
         self.message_user(request, f"{count} comment{pluralize(count)} {verb}.", messages.SUCCESS)
 
     @admin.action(

@@ -5,6 +5,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Permission
+from django.contrib.messages import WARNING
 from django.core import mail
 from django.urls import reverse
 
@@ -454,7 +455,11 @@ def test_keeping_is_only_for_reported_comments_and_only_for_moderators(moderator
     held = make_comment(article, text="Still waiting", email="w@example.net", public=False)
     client = admin_client(moderator)
     response = client.post(QUEUE, {"action": "keep", "_selected_action": [held.pk]}, follow=True)
-    assert "0 comments kept." in response.content.decode()
+    assert response.status_code == 200
+    said = [(m.level, str(m)) for m in response.context["messages"]]
+    warning = "Nothing kept: none of the selected comments could be kept."
+    assert said == [(WARNING, warning)]
+    assert warning in response.content.decode() and "0 comments kept" not in response.content.decode()
     held.refresh_from_db()
     assert not held.is_public
 
