@@ -11,6 +11,7 @@ from .models import CommentReport, DataRequest
 from .moderation import NO_NAME, NO_TEXT, visible_field
 
 REQUIRED = "required"
+REPLY_TO_MAX = 2**31 - 1  # the highest comment id a reply_to may name: past it, no row and no query
 
 
 class ReaderCommentForm(XtdCommentForm):
@@ -31,7 +32,7 @@ class ReaderCommentForm(XtdCommentForm):
         max_length = settings.COMMENT_MAX_LENGTH
         # The comment replied to, as the API takes it: an id past any row is a form error, not a query
         # (SQLite cannot even compare an integer past 2**63 - 1).
-        self.fields["reply_to"].validators += [MinValueValidator(0), MaxValueValidator(2**31 - 1)]
+        self.fields["reply_to"].validators += [MinValueValidator(0), MaxValueValidator(REPLY_TO_MAX)]
         self.fields["name"] = forms.CharField(
             label="Name",
             max_length=50,

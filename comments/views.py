@@ -24,7 +24,7 @@ from newsroom.throttles import CommentPostThrottle, DataRequestThrottle
 from newsroom.views import seconds_to_wait, wait_in_words
 
 from . import services, tokens
-from .forms import DataRequestForm, NotificationSettingForm, ReaderCommentForm, ReportForm
+from .forms import REPLY_TO_MAX, DataRequestForm, NotificationSettingForm, ReaderCommentForm, ReportForm
 from .models import AuthorNotificationSetting, CommentReport, OutgoingMail, ReaderComment
 from .moderation import Refused, closed_reason
 from .queries import max_level
@@ -74,6 +74,17 @@ def _typed_text(request) -> str:
     return request.POST.get("comment", "")[: settings.COMMENT_MAX_LENGTH * 2]
 
 
+def _parent_id(request) -> int:
+    """The comment a post answers, from its reply_to field, for the page sent back with it: 0 (a comment of
+    its own) when the field is missing, not a whole number, or outside the ids the form takes (0 to
+    REPLY_TO_MAX): an id no row can have is refused as an invalid one is, and never reaches a query."""
+    try:
+        parent_id = int(request.POST.get("reply_to") or 0)
+    except ValueError:
+        return 0
+    return parent_id if 0 <= parent_id <= REPLY_TO_MAX else 0
+
+
 def _answering(article, parent_id, heading=None):
     """A form sent back with an error keeps what it answers: the comment it replies to, quoted above it."""
     parent = (
@@ -111,10 +122,7 @@ def resend_after_csrf_failure(request):
         article = _published_article(request.POST.get("content_type"), request.POST.get("object_pk"))
     except Http404:
         return None
-    try:
-        parent_id = int(request.POST.get("reply_to") or 0)
-    except ValueError:
-        parent_id = 0
+    parent_id = _parent_id(request)
     return _page(
         request,
         title="Please send your comment again",
@@ -155,10 +163,7 @@ def post_comment(request):
             kept_text=_typed_text(request),
         )
     form = ReaderCommentForm(article, data=request.POST, user=request.user)
-    try:
-        parent_id = int(request.POST.get("reply_to") or 0)
-    except ValueError:
-        parent_id = 0
+    parent_id = _parent_id(request)
     if form.security_errors():
         if "honeypot" in form.errors:
             return _page(

@@ -134,7 +134,9 @@ def test_count_without_annotation_is_one_query(article, django_assert_num_querie
     assert len(queries) <= 2  # the count, and the content type the first time
 
 
-@pytest.mark.parametrize("reply_to", ["9223372036854775808", "-1"])
+@pytest.mark.parametrize(
+    "reply_to", ["9223372036854775808", "99999999999999999999", "2147483648", "-1", "abc"]
+)
 def test_a_reply_to_an_id_past_any_row_is_a_form_error(commenter, article, reply_to):
     from comments.models import PendingComment, ReaderComment
 
@@ -175,3 +177,35 @@ def test_the_reply_page_holds_the_readers_token_and_is_never_stored(commenter, a
     assert "The ferry ran late all week." in response.content.decode()
     assert 'name="csrfmiddlewaretoken"' in response.content.decode()
     assert response["Cache-Control"] == "private, no-store"
+
+
+@pytest.mark.parametrize(
+    "reply_to", ["99999999999999999999", "9223372036854775808", "2147483648", "-5", "abc"]
+)
+@pytest.mark.parametrize("how", ["no current token", "expired form"])
+def test_a_reply_to_no_row_can_have_comes_back_as_a_comment_of_its_own(article, reply_to, how):
+    """The page that gives the text back to send again (the CSRF check failed, the form expired) reads
+    reply_to as an invalid one is read: a comment of its own, never an id the form will refuse next time."""
+    from bs4 import BeautifulSoup
+    from django.test import Client
+
+    from comments.models import PendingComment, ReaderComment
+
+    from .conftest import form_fields
+
+    client = Client(enforce_csrf_checks=True)
+    fields = form_fields(client.get(article.get_absolute_url()).content.decode())
+    if how == "no current token":
+        fields.pop("csrfmiddlewaretoken")
+    else:
+        fields["timestamp"] = "1"
+    fields.update(name="Ada Reader", email="ada@example.net", comment="A fair point.", reply_to=reply_to)
+    response = client.post("/comments/post/", fields, REMOTE_ADDR="203.0.113.10")
+
+    assert response.status_code == (403 if how == "no current token" else 400)
+    page = BeautifulSoup(response.content, "html.parser")
+    assert page.select_one("h1").get_text() == "Please send your comment again"
+    assert page.select_one("textarea[name=comment]").get_text().strip() == "A fair point."
+    assert page.select_one("input[name=reply_to]")["value"] in ("", "0")
+    assert page.select_one("blockquote.comment-quoted") is None
+    assert not ReaderComment.objects.exists() and not PendingComment.objects.exists()
