@@ -27,7 +27,7 @@ from . import services, tokens
 from .forms import REPLY_TO_MAX, DataRequestForm, NotificationSettingForm, ReaderCommentForm, ReportForm
 from .models import AuthorNotificationSetting, CommentReport, OutgoingMail, ReaderComment
 from .moderation import Refused, closed_reason
-from .queries import max_level
+from .queries import comment_url, max_level
 
 OUTCOME_MESSAGES = {
     services.PUBLISHED: ("Your comment is published", "Thank you. Your comment is published."),
@@ -269,10 +269,11 @@ def posted(request, token):
 
 def _outcome_page(request, status, article, comment_id=None):
     title, message = OUTCOME_MESSAGES[status]
-    anchor = comment_id if status == services.PUBLISHED else None
-    return _page(
-        request, title=title, message=message, tone="success", article=article, comment_anchor=anchor
-    )
+    comment = None
+    if status == services.PUBLISHED and comment_id:
+        comment = ReaderComment.objects.approved().filter(pk=comment_id).only("pk", "thread_id").first()
+    back = comment_url(article, comment) if comment else None
+    return _page(request, title=title, message=message, tone="success", article=article, back_url=back)
 
 
 @csrf_protect
@@ -424,7 +425,7 @@ def react(request, comment_id, kind):
             CommentFlag.objects.create(
                 comment=comment, user=request.user, flag=flag, flag_date=timezone.now()
             )
-    return HttpResponseRedirect(article.get_absolute_url() + f"#c{comment.pk}", status=303)
+    return HttpResponseRedirect(comment_url(article, comment), status=303)
 
 
 # The signed token is the whole authority, and muting is all a POST can do: mail providers send the RFC 8058
@@ -538,11 +539,15 @@ def data_confirm(request, token):
             else "Your comment data is being erased."
         )
         return _page(request, title="Done", message=done, tone="success")
-    what = (
-        "erase the personal data of your comments"
-        if data_request.kind == "erase"
-        else "email you a copy of your comment data"
-    )
+    if data_request.kind != "erase":
+        what = "email you a copy of your comment data"
+    elif data_request.remove_texts:
+        what = "erase the personal data of your comments and remove their texts from the site"
+    else:
+        what = (
+            "erase the personal data of your comments; their texts stay on the site, under the name "
+            f"“{services.ANONYMOUS}”"
+        )
     response = render(
         request,
         "comments/data_confirm.html",

@@ -250,7 +250,12 @@ def request_data(*, email: str, kind: str, remove_texts: bool = False) -> DataRe
             to=request.email,
             subject=f"Your comment data on {settings.SITE_NAME}",
             template="comments/email/data_link.txt",
-            context={"request": request, "link": link, "days": settings.COMMENTS_CONFIRM_DAYS},
+            context={
+                "request": request,
+                "link": link,
+                "days": settings.COMMENTS_CONFIRM_DAYS,
+                "anonymous": ANONYMOUS,
+            },
             dedupe_key=f"data:{request.pk}",
         )
     return request

@@ -601,3 +601,31 @@ def test_deleting_a_story_deletes_its_comments_and_what_hangs_on_them(client, ed
     assert response.status_code == 302 and not Article.objects.filter(pk=story.pk).exists()
     assert list(ReaderComment.objects.values_list("pk", "user_email")) == [(kept.pk, "cy@example.net")]
     assert not CommentReport.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("remove", "promise"),
+    [
+        ("on", "remove their texts from the site"),
+        ("", "their texts stay on the site, under the name “Anonymous”"),
+    ],
+)
+def test_the_erasure_link_and_its_page_say_whether_the_texts_go_too(article, remove, promise):
+    """Ticked or not, "also remove the texts" read the same in the mail and on the button's page, and the
+    reader could not check their choice before pressing."""
+    make_comment(article, text="mine")
+    extra = {"remove_texts": remove} if remove else {}
+
+    client, link = _request("erase", **extra)
+
+    body = mail.outbox[-1].body
+    if remove:
+        assert "The texts of those comments will be removed too" in body
+        assert "[removed at the commenter's request]" in body
+    else:
+        assert 'The texts of those comments stay on the site, under the name "Anonymous".' in body
+        assert "removed too" not in body
+    page = client.get(link)
+    assert page.status_code == 200
+    assert "Press the button to erase the personal data of your comments" in page.content.decode()
+    assert promise in page.content.decode()

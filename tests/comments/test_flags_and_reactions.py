@@ -1,7 +1,9 @@
 import re
+from datetime import timedelta
 
 import pytest
 from bs4 import BeautifulSoup
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django_comments.models import CommentFlag
 
@@ -161,3 +163,21 @@ def test_a_report_names_its_reason_chosen_by_the_reader(article):
 
     assert response.status_code == 400 and "Choose a reason." in response.content.decode()
     assert not CommentReport.objects.exists()
+
+
+def test_a_reaction_on_a_later_comment_page_leads_back_to_that_page(article, reader, settings):
+    settings.COMMENTS_PER_PAGE = 1
+    make_comment(article, name="First", when=timezone.now() - timedelta(hours=2))
+    later = make_comment(
+        article, name="Second", text="on the second page", when=timezone.now() - timedelta(hours=1)
+    )
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(reader)
+    page = client.get(article.get_absolute_url(), {"comments_page": "2"})
+
+    response = client.post(f"/comments/react/{later.pk}/like/", {"csrfmiddlewaretoken": csrf_from(page)})
+
+    assert response.status_code == 303
+    assert response["Location"] == f"{article.get_absolute_url()}?comments_page=2#c{later.pk}"
+    back = client.get(response["Location"]).content.decode()
+    assert f'id="c{later.pk}"' in back and "on the second page" in back

@@ -193,3 +193,25 @@ def test_a_name_of_several_short_addresses_is_masked_within_the_names_length(com
     name = ReaderComment.objects.get().user_name
     assert len(name) <= 50 and name.startswith("[email hidden] [email hidden] [email hidden]")
     assert "@" not in name
+
+
+def test_the_published_page_links_to_the_comment_page_that_shows_the_comment(
+    csrf_client, reader, article, settings
+):
+    """With more comments than a page holds, "#c<id>" alone landed on the first page, without the comment."""
+    from .conftest import Commenter
+    from .helpers import make_comment
+
+    settings.COMMENTS_PER_PAGE = 1
+    make_comment(article, name="Earlier")
+    csrf_client.force_login(reader)
+
+    response = Commenter(csrf_client).post(
+        article.get_absolute_url(), name="Reader", email="reader@example.org"
+    )
+
+    assert b"Your comment is published" in response.content
+    mine = ReaderComment.objects.get(user_name="Reader")
+    back = f"{article.get_absolute_url()}?comments_page=2#c{mine.pk}"
+    assert f'href="{back}"' in response.content.decode().replace("&amp;", "&")
+    assert f'id="c{mine.pk}"' in csrf_client.get(back).content.decode()
