@@ -14,6 +14,7 @@ from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFill, ResizeToFit
 
 from newsroom.formats import moment
+from newsroom.users import display_name
 
 from .fields import OneLineCharField
 from .images import image_upload_to, validate_image_upload
@@ -570,7 +571,7 @@ class WorkflowEvent(models.Model):
         at = moment(self.at)  # the newsroom's time in the house format, as everywhere else staff read one
         if self.actor is None and self.detail:  # set-up data ("Demo content"), not the schedule's doing
             return f"{self.get_action_display()} ({self.detail}) at {at}"
-        who = self.actor or "the schedule"
+        who = display_name(self.actor) if self.actor else "the schedule"  # "Erin Desk", as the By column says
         return f"{self.get_action_display()} by {who} at {at}"
 
 

@@ -154,14 +154,17 @@ def test_no_one_publishes_a_draft_as_the_schedule():
 
 
 def test_the_history_says_who_moved_an_article(editor):
-    """An editor by name, the schedule when no one did, and set-up data as what it is."""
+    """An editor by name ("Erin Desk", as the By column says, not the login), the schedule when no one did,
+    and set-up data as what it is."""
+    editor.first_name, editor.last_name = "Erin", "Desk"
+    editor.save()
     article = ArticleFactory(in_review=True)
     services.publish_article(article=article, by=editor)
     by_editor = WorkflowEvent.objects.get(article=article, action=WorkflowEvent.Action.PUBLISHED)
     by_schedule = WorkflowEvent(article=article, action=WorkflowEvent.Action.PUBLISHED)
     demo = WorkflowEvent(article=article, action=WorkflowEvent.Action.PUBLISHED, detail="Demo content")
 
-    assert str(by_editor).startswith(f"Published by {editor} at ")
+    assert str(by_editor).startswith("Published by Erin Desk at ")
     assert str(by_schedule).startswith("Published by the schedule at ")
     assert str(demo).startswith("Published (Demo content) at ")
 
