@@ -2,6 +2,7 @@
 
 import html
 import logging
+import unicodedata
 from datetime import datetime, timedelta
 from itertools import count
 
@@ -252,7 +253,15 @@ def _require_ready(article: Article, verb: str) -> None:
 
 
 def has_content(body: str) -> bool:
-    return bool(html.unescape(strip_tags(body or "")).strip()) or "<img" in (body or "")
+    """Text a reader can see, or a picture. `.strip()` keeps the characters that show nothing (a zero-width
+    space, a soft hyphen, a word joiner: format characters, category Cf), so `<p>\u200b</p>` went out as a
+    headline over an empty page."""
+    text = html.unescape(strip_tags(body or ""))
+    return any(not _shows_nothing(char) for char in text) or "<img" in (body or "")
+
+
+def _shows_nothing(char: str) -> bool:
+    return char.isspace() or unicodedata.category(char) in ("Cf", "Zs")
 
 
 def _publication_time(article, by):

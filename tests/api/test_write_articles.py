@@ -405,6 +405,53 @@ def test_a_slug_with_capitals_is_refused_with_the_rule(api_as, editor):
 # --- Corrections --------------------------------------------------------------------------------------
 
 
+# Characters that show nothing but that `.strip()` keeps: zero-width space, non-joiner and joiner, word
+# joiner, byte-order mark, soft hyphen (and a mix with an ideographic space and an entity).
+UNSEEN_BODIES = [
+    "<p>\u200b</p>",
+    "<p>\u200c\u200d</p>",
+    "<p>\u2060</p>",
+    "<p>\ufeff</p>",
+    "<p>\u00ad</p>",
+    "<p>\u3000&#8203;\u200b&nbsp;</p>",
+]
+
+
+@pytest.mark.parametrize("body", UNSEEN_BODIES)
+def test_a_body_of_characters_that_show_nothing_is_not_published(api_as, editor, body):
+    article = ArticleFactory(in_review=True)
+    assert api_as(editor).patch(f"{LIST}{article.pk}/", {"body": body}, format="json").status_code == 200
+    before = database_state()
+
+    response = api_as(editor).post(f"{LIST}{article.pk}/publish/")
+
+    assert response.status_code == 400
+    assert response.json()["message"] == (
+        "An article needs a body with text or a picture before it is published."
+    )
+    assert database_state() == before
+    article.refresh_from_db()
+    assert article.status == Article.Status.IN_REVIEW and article.published_at is None
+
+
+@pytest.mark.parametrize("body", UNSEEN_BODIES)
+def test_a_published_story_is_not_emptied_to_characters_that_show_nothing(api_as, editor, body):
+    article = ArticleFactory(published=True, body="<p>The ferry runs again.</p>")
+    before = database_state()
+
+    response = api_as(editor).patch(f"{LIST}{article.pk}/", {"body": body}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"body": [services.BODY_KEPT]}
+    assert database_state() == before
+    assert api_as(editor).get(f"{LIST}{article.pk}/").json()["body"] == "<p>The ferry runs again.</p>"
+
+
+def test_a_body_with_a_word_among_unseen_characters_has_content():
+    assert services.has_content("<p>\u200bFerry\u00ad</p>")
+    assert not services.has_content("<p>\u200b\u2060</p><p>&shy;</p>")
+
+
 @pytest.mark.parametrize("state", ["published", "scheduled"])
 def test_a_story_out_or_due_keeps_a_body(api_as, editor, state):
     article = ArticleFactory(**{state: True}, body="<p>The ferry runs again.</p>")

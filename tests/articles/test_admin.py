@@ -466,9 +466,12 @@ def test_emptying_the_body_of_a_story_out_or_due_is_refused_next_to_the_body(cli
     client = client_as(editor)
 
     response = client.post(change_url(article), edit(client, article, body="<p></p><p>   </p><p></p>"))
+    unseen = client.post(change_url(article), edit(client, article, body="<p>\u200b\u00ad</p>"))
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["body"] == [services.BODY_KEPT]
+    assert unseen.status_code == 200
+    assert unseen.context["adminform"].form.errors["body"] == [services.BODY_KEPT]
     assert (*snapshot(article), article.body) == before
     unpublished = client.post(change_url(article), edit(client, article, body="<p></p>", _unpublish="1"))
     assert unpublished.status_code == 302 and snapshot(article)[1] == Status.UNPUBLISHED
