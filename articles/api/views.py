@@ -33,6 +33,7 @@ from newsroom.api import (
     SlugLookupMixin,
     StrictCursorPagination,
     refuse_any_body,
+    refuse_unknown_parameters,
 )
 from newsroom.security import client_ip
 from newsroom.throttles import CommentPostThrottle
@@ -474,6 +475,8 @@ class ArticleViewSet(
     def comments(self, request, pk=None):
         if request.method == "POST":
             return self._post_comment(request, pk)
+        # It takes no filter, and its own backends are none: `?page=2` or `?foo=1` is a 400, as on /articles/.
+        refuse_unknown_parameters(request, set(), self.paginator)
         article = self._published_or_404(pk)
         comments = (
             public_comments()

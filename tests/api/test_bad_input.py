@@ -351,6 +351,23 @@ def test_invalid_comment_cursor(api):
     assert "cursor" in body["errors"]
 
 
+def test_the_comments_list_refuses_unknown_and_repeated_parameters_like_every_list(api, make_comment):
+    article = ArticleFactory(published=True)
+    make_comment(article)
+    url = f"{LIST}{article.pk}/comments/"
+    takes = "This list takes no such parameter; it takes `cursor`, `format`, `page_size`."
+
+    unknown = assert_error(api.get(f"{url}?foo=1"), 400, "invalid_query")
+    page = assert_error(api.get(f"{url}?page=2"), 400, "invalid_query")
+    twice = assert_error(api.get(f"{url}?page_size=2&page_size=3"), 400, "invalid_query")
+
+    assert unknown["errors"] == {"foo": [takes]}
+    assert page["errors"] == {"page": ["This list pages with a cursor: follow the `next` link."]}
+    assert twice["errors"] == {"page_size": ["Give this parameter once; it takes one value."]}
+    listed = api.get(f"{url}?page_size=1&format=json")
+    assert listed.status_code == 200 and len(listed.json()["results"]) == 1
+
+
 def test_unknown_addresses_and_methods_answer_in_the_error_format(api, api_as, editor, draft):
     assert_error(api.get("/api/v1/nothing-here/"), 404, "not_found")
     assert_error(api.get(f"{LIST}999999999999999999999/"), 404, "not_found")
