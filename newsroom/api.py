@@ -234,6 +234,8 @@ class StrictCursorPagination(CursorPagination):
 
     def decode_cursor(self, request):
         encoded = request.query_params.get(self.cursor_query_param)
+        if encoded == "":  # DRF reads `?cursor=` as the first page; the README promises a 400 for it
+            raise InvalidQuery({"cursor": ["Give a value, or leave the parameter out."]})
         if encoded and not _is_a_cursor(encoded):
             raise InvalidQuery({"cursor": ["This cursor is not valid; use the `next` or `previous` link."]})
         try:

@@ -343,6 +343,29 @@ def test_a_cursor_time_with_an_offset_postgresql_refuses_pages_from_that_moment(
     assert [item["id"] for item in response.json()["results"]] == [older.pk]
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        LIST,
+        "/api/v1/sections/",
+        "/api/v1/tags/",
+        "/api/v1/authors/",
+        "/api/v1/authors/ada/articles/",
+        "/api/v1/articles/removed/",
+        "comments",
+    ],
+)
+def test_an_empty_cursor_is_a_400_not_the_first_page(api, make_comment, url):
+    article = ArticleFactory(published=True, authors=[AuthorFactory(slug="ada")])
+    make_comment(article)
+    url = f"{LIST}{article.pk}/comments/" if url == "comments" else url
+
+    body = assert_error(api.get(f"{url}?cursor="), 400, "invalid_query")
+
+    assert body["errors"] == {"cursor": ["Give a value, or leave the parameter out."]}
+    assert api.get(url).status_code == 200
+
+
 def test_invalid_comment_cursor(api):
     article = ArticleFactory(published=True)
     body = assert_error(
