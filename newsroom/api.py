@@ -11,7 +11,7 @@ from urllib.parse import parse_qs
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404, JsonResponse, QueryDict
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.dateparse import parse_datetime
@@ -177,27 +177,44 @@ def refuse_any_body(request):
 
 
 # Unknown fields are refused, not ignored; text fields take JSON strings only (DRF's CharField would store
-# `123` or `1.5` as the text "123", so a client's mix-up of fields would pass unnoticed). These errors come in
+# `123` or `1.5` as the text "123", so a client's mix-up of fields would pass unnoticed). In the same way a
+# yes-or-no field takes only `true` or `false` (DRF's BooleanField reads "yes", "no", 1 and 0), and a list
+# only a JSON array (DRF's list of related rows took an object's keys as the list). These errors come in
 # the same answer as the fields' own, so a client fixes everything in one go.
 # A comment, not a docstring: drf-spectacular describes a component by the first docstring in its
 # serializer's classes, so a serializer without its own showed this one to clients.
 class StrictFieldsMixin:
     UNKNOWN = "Unknown or read-only field; it cannot be set here."
     NOT_TEXT = "Must be text (a JSON string), not a number."
+    NOT_BOOLEAN = "Must be true or false (a JSON boolean), not {}."
+    NOT_A_LIST = "Must be a list (a JSON array), not {}."
 
     def shape_errors(self, data) -> dict:
-        """Unknown fields and numbers for text: found without a query, whatever else is wrong."""
+        """Unknown fields and values of the wrong JSON type: found without a query, whatever else is wrong."""
         if not isinstance(data, dict):
             return {}
         writable = {name: field for name, field in self.fields.items() if not field.read_only}
         errors = {name: [self.UNKNOWN] for name in sorted(set(data) - set(writable))}
-        return errors | {
+        errors |= {
             name: [self.NOT_TEXT]
             for name, field in writable.items()
             if isinstance(field, serializers.CharField)
             and isinstance(data.get(name), int | float)
             and not isinstance(data.get(name), bool)
         }
+        if isinstance(data, QueryDict):  # a form (an image upload) sends every value as text
+            return errors
+        for name, field in writable.items():
+            value = data.get(name)
+            if value is None:  # absent, or null: the field's own rules answer
+                continue
+            if isinstance(field, serializers.BooleanField) and not isinstance(value, bool):
+                errors[name] = [self.NOT_BOOLEAN.format(_json_kind(value))]
+            elif isinstance(field, serializers.ManyRelatedField | serializers.ListField) and not isinstance(
+                value, list
+            ):
+                errors[name] = [self.NOT_A_LIST.format(_json_kind(value))]
+        return errors
 
     def to_internal_value(self, data):
         errors = self.shape_errors(data)
@@ -212,13 +229,36 @@ class StrictFieldsMixin:
         return value
 
 
+def _json_kind(value) -> str:
+    """What a client sent, in JSON's words, for a message: "text", "a number", "an object"..."""
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
+
+
+NULL_ITEM = "An item of this list may not be null."
+
+
 class IdField(serializers.PrimaryKeyRelatedField):
-    """A row by its id. A JSON number with a fraction (`1.5`) is refused: the database would round it to
-    another row's id (DRF's own field refuses booleans and "1.5" as text, but passes 1.5 on)."""
+    """A row by its id, a JSON number. A number with a fraction (`1.5`) is refused: the database would round
+    it to another row's id (DRF's own field refuses booleans and "1.5" as text, but passes 1.5 on); so is
+    an id as text ("1"), which DRF takes, and a null in a list, which DRF looked up as the id "None"."""
 
     def to_internal_value(self, data):
+        if data is None:  # only a list's item gets here: the field's own null is answered before
+            raise serializers.ValidationError(NULL_ITEM, code="null")
         if isinstance(data, float):
             self.fail("incorrect_type", data_type="a number with a fraction")
+        if isinstance(data, str):
+            self.fail("incorrect_type", data_type="text")
         return super().to_internal_value(data)
 
 

@@ -15,7 +15,7 @@ from authors.models import Author
 from comments.moderation import NO_NAME, NO_TEXT, visible_field
 from comments.rendering import public_name, public_text, public_url
 from newsroom import fragments, page_cache
-from newsroom.api import IdField, StrictFieldsMixin
+from newsroom.api import NULL_ITEM, IdField, StrictFieldsMixin
 
 from .. import services
 from ..fields import OneLineCharField, one_line
@@ -323,7 +323,9 @@ class SlugField(serializers.SlugRelatedField):
             )
 
     def to_internal_value(self, data):
-        if isinstance(data, dict | list):  # `{"slug": ...}`: the message quoted it back as Python
+        if data is None:  # only a list's item gets here; it was looked up as the slug "None"
+            raise serializers.ValidationError(NULL_ITEM, code="null")
+        if isinstance(data, dict | list | bool):  # `{"slug": ...}`, `true`: the message quoted it as Python
             raise serializers.ValidationError(
                 f'Give the {self.queryset.model._meta.verbose_name}\'s slug as text, such as "harbour".'
             )

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from articles.models import Article
-from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory
+from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory, TagFactory
 
 from .snapshots import database_state
 
@@ -126,6 +126,77 @@ def test_headline_standfirst_and_caption_are_kept_on_one_line_without_unseen_cha
         "The port says so.",
         "Quay at dawn",
     )
+
+
+NOT_A_LIST = "Must be a list (a JSON array), not an object."
+TEXT_ID = "Incorrect type. Expected pk value, received text."
+NULL_ITEM = "An item of this list may not be null."
+
+
+@pytest.mark.parametrize(
+    ("payload", "errors"),
+    [
+        ({"tags": {"ferries": 1, "storms": 2}}, {"tags": [NOT_A_LIST]}),
+        ({"bylines": {"marta-quillon": True}}, {"bylines": [NOT_A_LIST]}),
+        ({"related": {"1": 1}}, {"related": [NOT_A_LIST]}),
+        ({"tags": "ferries"}, {"tags": ["Must be a list (a JSON array), not text."]}),
+        ({"is_featured": "yes"}, {"is_featured": ["Must be true or false (a JSON boolean), not text."]}),
+        ({"is_featured": "true"}, {"is_featured": ["Must be true or false (a JSON boolean), not text."]}),
+        ({"is_featured": "no"}, {"is_featured": ["Must be true or false (a JSON boolean), not text."]}),
+        ({"is_featured": 1}, {"is_featured": ["Must be true or false (a JSON boolean), not a number."]}),
+        ({"is_breaking": 0}, {"is_breaking": ["Must be true or false (a JSON boolean), not a number."]}),
+        (
+            {"comments_enabled": "false"},
+            {"comments_enabled": ["Must be true or false (a JSON boolean), not text."]},
+        ),
+        ({"lead_image": "1", "related": ["1"]}, {"lead_image": [TEXT_ID], "related": [TEXT_ID]}),
+        ({"tags": ["ferries", None]}, {"tags": [NULL_ITEM]}),
+        ({"bylines": [None]}, {"bylines": [NULL_ITEM]}),
+        ({"related": [None]}, {"related": [NULL_ITEM]}),
+        ({"tags": [True]}, {"tags": ['Give the tag\'s slug as text, such as "harbour".']}),
+    ],
+)
+def test_a_value_of_the_wrong_json_type_is_refused_not_converted(api_as, editor, draft, payload, errors):
+    """DRF's fields take an object's keys as a list, "yes" or 1 as true, "1" as an id and a null item as
+    the slug "None"; a client that mixed up its types hears of it, and nothing is saved."""
+    AuthorFactory(slug="marta-quillon")
+    TagFactory(slug="ferries")
+    TagFactory(slug="storms")
+    other = ArticleFactory(published=True)
+    image = ImageFactory()
+    payload = json.loads(json.dumps(payload).replace('"1"', f'"{other.pk}"'))
+    if "lead_image" in payload:
+        payload["lead_image"] = str(image.pk)
+    before = database_state()
+    read_before = api_as(editor).get(f"{LIST}{draft.pk}/").json()
+
+    response = api_as(editor).patch(f"{LIST}{draft.pk}/", payload, format="json")
+
+    body = assert_error(response, 400, "invalid")
+    assert body["errors"] == errors
+    assert database_state() == before
+    assert api_as(editor).get(f"{LIST}{draft.pk}/").json() == read_before
+
+
+def test_values_of_the_right_json_type_are_taken(api_as, editor, draft):
+    TagFactory(slug="ferries")
+    other = ArticleFactory(published=True)
+    image = ImageFactory()
+    payload = {
+        "tags": ["ferries"],
+        "related": [other.pk],
+        "lead_image": image.pk,
+        "is_featured": True,
+        "comments_enabled": False,
+    }
+
+    response = api_as(editor).patch(f"{LIST}{draft.pk}/", payload, format="json")
+
+    assert response.status_code == 200, response.content
+    article = Article.objects.get(pk=draft.pk)
+    assert [tag.slug for tag in article.tags.all()] == ["ferries"]
+    assert (article.lead_image_id, article.is_featured, article.comments_enabled) == (image.pk, True, False)
+    assert [link.related_id for link in article.related_links.all()] == [other.pk]
 
 
 def test_an_id_with_a_fraction_is_refused_not_rounded_to_another_row(api_as, editor, draft):
