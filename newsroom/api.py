@@ -709,6 +709,9 @@ SCHEMA_EXAMPLES: dict[str, dict] = {}
 
 
 def _example_for(schema):
+    if schema.get("type") == "array":  # a plain list of items (no pagination): one item's example in it
+        item = _example_for(schema.get("items", {}))
+        return None if item is None else [item]
     name = schema.get("$ref", "").rsplit("/", 1)[-1]
     if name in SCHEMA_EXAMPLES:
         return SCHEMA_EXAMPLES[name]

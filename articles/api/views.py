@@ -37,6 +37,8 @@ from newsroom.api import (
 )
 from newsroom.security import client_ip
 from newsroom.throttles import CommentPostThrottle
+from sharing import services as sharing_services
+from sharing.api import ShareSerializer, ShareViewSet
 
 from .. import services
 from ..conflicts import EditConflict, last_change, lock_version
@@ -248,6 +250,7 @@ class ArticleViewSet(
         "schedule": ["articles.change_article"],
         "unpublish": ["articles.change_article"],
         "add_correction": ["articles.change_article", "articles.add_correction"],
+        "share": ["sharing.change_sharerecord"],
     }
 
     def get_queryset(self):
@@ -618,6 +621,24 @@ class ArticleViewSet(
     def unpublish(self, request, pk=None):
         refuse_any_body(request)
         return self._workflow(services.unpublish_article)
+
+    @extend_schema(
+        summary="Share where never posted",
+        description="Posts a published article once to each configured account that never had it: one "
+        "published with `share_on_publish` false, or before the account was added. Answered with 201 and "
+        "the new shares (see `/api/v1/shares/`); an account that had it is left alone (a share's "
+        "`share-again` posts there once more), and when every account had it the answer is 400. Editors "
+        "only, as the admin's action on the article list.",
+        request=None,
+        responses={201: ShareSerializer(many=True)},
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def share(self, request, pk=None):
+        refuse_any_body(request)
+        shares = sharing_services.share_where_never_posted(article=self.get_object(), by=request.user)
+        made = ShareViewSet.queryset.filter(pk__in=[share.pk for share in shares]).order_by("account")
+        data = ShareSerializer(made, many=True, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Add a correction or update",

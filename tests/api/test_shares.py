@@ -169,3 +169,40 @@ def test_the_contract_says_a_post_s_address_is_a_url_or_null(client):
         "nullable": True,
         "readOnly": True,
     }
+
+
+def test_a_story_published_without_sharing_is_shared_later_once(
+    api_as, editor, reporter, django_capture_on_commit_callbacks, settings
+):
+    """The admin's "Share selected articles where they were never posted", for API clients: a post to each
+    account that never had the story, 201 with them; a second call, a reporter or a draft change nothing."""
+    settings.SHARING_ACCOUNTS = json.dumps(
+        [{"name": "desk-log", "network": "log"}, {"name": "night-log", "network": "log"}]
+    )
+    story = ArticleFactory(published=True, share_on_publish=False, headline="Ferry fares frozen")
+    share(story, account="night-log", state=State.SENT, remote_id="log:1")  # an account that had it
+    draft = ArticleFactory(headline="Pier plan")
+    url = f"/api/v1/articles/{story.pk}/share/"
+    before = database_state()
+
+    refused = api_as(reporter).post(url)
+    assert refused.status_code == 403 and refused.json()["code"] == "permission_denied"
+    on_a_draft = api_as(editor).post(f"/api/v1/articles/{draft.pk}/share/")
+    assert on_a_draft.status_code == 400
+    assert on_a_draft.json()["message"] == "Only published articles can be shared."
+    assert database_state() == before
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_as(editor).post(url)
+
+    assert response.status_code == 201, response.content
+    [made] = response.json()
+    assert (made["account"], made["round"], made["article"]["id"]) == ("desk-log", 1, story.pk)
+    assert ShareRecord.objects.get(pk=made["id"]).state == State.SENT  # the log network posted it
+    assert sorted(ShareRecord.objects.filter(article=story).values_list("account", "round")) == [
+        ("desk-log", 1),
+        ("night-log", 1),
+    ]
+    again = api_as(editor).post(url)
+    assert again.status_code == 400 and "Every configured account already has it" in again.json()["message"]
+    assert ShareRecord.objects.filter(article=story).count() == 2
