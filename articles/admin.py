@@ -1284,9 +1284,7 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
     def unpublish_selected(self, request, queryset):
         self._bulk(request, queryset, services.unpublish_article, "unpublished")
 
-    @admin.action(
-        description="Share selected articles on accounts that never had them", permissions=["publish"]
-    )
+    @admin.action(description="Share selected articles where they were never posted", permissions=["publish"])
     def share_selected(self, request, queryset):
         """A story published with "Share on publish" off, or before an account was added, has no social post
         to press "Share again" on: this posts it, once, to each configured account that never had it."""

@@ -707,6 +707,8 @@ def test_a_story_published_without_sharing_is_shared_later_from_the_article_list
     assert "Every configured account already has it" in again.content.decode()
     assert ShareRecord.objects.count() == 2
 
+    editor_list = client.get(changelist).content.decode()
+    assert "Share selected articles where they were never posted" in editor_list
     reporter_list = client_as(reporter).get(changelist).content.decode()
     assert "share_selected" not in reporter_list
 
