@@ -35,7 +35,7 @@ from django.http import HttpResponse, JsonResponse, parse_cookie
 from django.middleware.csrf import get_token
 from django.middleware.http import ConditionalGetMiddleware
 from django.urls import Resolver404, resolve
-from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
 from django.utils.decorators import decorator_from_middleware
 from django.utils.http import http_date, urlencode
 from django.views.decorators.cache import never_cache
@@ -281,6 +281,13 @@ def public_revalidated(view):
         if request.method in ("GET", "HEAD") and response.status_code == 200:
             response.headers.setdefault("Cache-Control", PUBLIC_CACHE_CONTROL)
             response.headers.pop("Last-Modified", None)
+            if request.method == "HEAD":
+                # ConditionalGetMiddleware answers GET only; a HEAD is rendered whole here (the server drops
+                # the body), so it gets the GET's ETag, and its 304, as the pages' HEAD does.
+                if hasattr(response, "render"):
+                    response.render()
+                set_response_etag(response)
+                return get_conditional_response(request, etag=response["ETag"], response=response)
         return response
 
     return decorator_from_middleware(ConditionalGetMiddleware)(public)

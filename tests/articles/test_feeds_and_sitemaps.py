@@ -200,6 +200,10 @@ def test_feeds_and_sitemaps_are_revalidated_like_the_pages(client, newsroom, pat
     again = client.get(path, HTTP_IF_NONE_MATCH=response["ETag"])
     assert again.status_code == 304 and again.content == b""
     assert client.get(path, HTTP_IF_NONE_MATCH='"other"').status_code == 200
+    head = client.head(path)  # what a CDN or a link checker asks first
+    assert head.status_code == 200 and head["ETag"] == response["ETag"]
+    assert head["Cache-Control"] == "public, max-age=0, must-revalidate"
+    assert client.head(path, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
 
 
 @pytest.mark.parametrize(
