@@ -2,7 +2,7 @@
 itself sends to the current version."""
 
 from django.urls import include, path, re_path, reverse
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import patch_cache_control
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import APIRootView, DefaultRouter
@@ -13,16 +13,17 @@ from authors.api import AuthorViewSet
 from comments.api import ModerationCommentViewSet
 from sharing.api import ShareViewSet
 
-from .api import is_staff_user, not_found
+from .api import HttpCachingMixin, is_staff_user, not_found
 
 
-class NewsroomAPIRoot(APIRootView):
+class NewsroomAPIRoot(HttpCachingMixin, APIRootView):
     """GET /api/v1/: a link to every list the client may read, to the OpenAPI contract and to its docs
     (Swagger UI, Redoc). A staff-only list (images, the moderation queue, shares) is offered only to a
     client whose account may read it: to others it was a link that answered 401 or 403.
 
     The lists' links carry the root's `?format=` on (DRF's `reverse`); the schema's and the docs' do not, as
-    they have formats of their own (the docs are HTML only: `/api/docs/?format=json` is a 406)."""
+    they have formats of their own (the docs are HTML only: `/api/docs/?format=json` is a 406). Cached and
+    revalidated as every public GET is (ETag, 304)."""
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
@@ -32,8 +33,7 @@ class NewsroomAPIRoot(APIRootView):
                 del response.data[prefix]
         for name in ("schema", "docs", "redoc"):
             response.data[name] = request.build_absolute_uri(reverse(f"api:{name}"))
-        patch_vary_headers(response, ["Authorization", "Cookie"])
-        if request.user.is_authenticated:
+        if request.user.is_authenticated:  # the lists offered are the account's own
             patch_cache_control(response, private=True, no_store=True)
         return response
 

@@ -319,7 +319,9 @@ def test_the_api_root_links_every_list_and_the_contract(api):
     for name in ("articles", "articles/removed", "sections", "tags", "authors", "schema", "redoc"):
         assert api.get(links[name]).status_code == 200, name
     assert api.get("/api/v1/images/").status_code == 401
-    assert "Authorization" in response["Vary"] and "private" not in response.get("Cache-Control", "")
+    assert "Authorization" in response["Vary"]
+    assert response["Cache-Control"] == "public, max-age=0, must-revalidate"  # as every public GET
+    assert api.get("/api/v1/", HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
 
 
 @pytest.mark.parametrize(
