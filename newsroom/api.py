@@ -179,7 +179,8 @@ def refuse_any_body(request):
 # Unknown fields are refused, not ignored; text fields take JSON strings only (DRF's CharField would store
 # `123` or `1.5` as the text "123", so a client's mix-up of fields would pass unnoticed). In the same way a
 # yes-or-no field takes only `true` or `false` (DRF's BooleanField reads "yes", "no", 1 and 0), and a list
-# only a JSON array (DRF's list of related rows took an object's keys as the list). These errors come in
+# only a JSON array (DRF's list of related rows took an object's keys as the list), and a number only a JSON
+# number (DRF's IntegerField reads "12" as 12 and true as 1). These errors come in
 # the same answer as the fields' own, so a client fixes everything in one go.
 # A comment, not a docstring: drf-spectacular describes a component by the first docstring in its
 # serializer's classes, so a serializer without its own showed this one to clients.
@@ -188,6 +189,7 @@ class StrictFieldsMixin:
     NOT_TEXT = "Must be text (a JSON string), not a number."
     NOT_BOOLEAN = "Must be true or false (a JSON boolean), not {}."
     NOT_A_LIST = "Must be a list (a JSON array), not {}."
+    NOT_A_NUMBER = "Must be a number (a JSON number), not {}."
 
     def shape_errors(self, data) -> dict:
         """Unknown fields and values of the wrong JSON type: found without a query, whatever else is wrong."""
@@ -214,6 +216,10 @@ class StrictFieldsMixin:
                 value, list
             ):
                 errors[name] = [self.NOT_A_LIST.format(_json_kind(value))]
+            elif isinstance(field, serializers.IntegerField) and (
+                isinstance(value, bool) or not isinstance(value, int | float)
+            ):  # DRF's IntegerField reads "12" as 12, and true as 1
+                errors[name] = [self.NOT_A_NUMBER.format(_json_kind(value))]
         return errors
 
     def to_internal_value(self, data):

@@ -97,6 +97,22 @@ def test_invalid_posts_are_refused_and_saved_nowhere(api, article, payload, fiel
     assert not PendingComment.objects.exists() and not ReaderComment.objects.exists()
 
 
+@pytest.mark.parametrize(("given", "kind"), [("text", "text"), (True, "true or false")])
+def test_a_parent_id_that_is_not_a_json_number_is_refused(api_as, reader, article, given, kind):
+    """DRF reads "12" as 12 and true as 1: a client that sent the wrong type would post a reply it did not
+    mean, or a reply to the comment numbered 1."""
+    first = api_as(reader).post(url(article), {"name": "R", "comment": "First."}, format="json").json()
+    parent = str(first["comment"]["id"]) if given == "text" else given
+
+    response = api_as(reader).post(
+        url(article), {"name": "R", "comment": "A reply.", "parent_id": parent}, format="json"
+    )
+
+    assert response.status_code == 400, response.json()
+    assert response.json()["errors"] == {"parent_id": [f"Must be a number (a JSON number), not {kind}."]}
+    assert list(ReaderComment.objects.values_list("comment", flat=True)) == ["First."]
+
+
 def test_refusals_of_the_comment_rules_keep_their_status(api_as, reader, article, settings):
     client = api_as(reader)
     response = client.post(url(article), {"name": "R", "comment": "a badword here"}, format="json")
