@@ -1,5 +1,6 @@
 """The articles API views: public reads from Article.objects.published(), staff writes through services.py."""
 
+import copy
 import datetime
 import hashlib
 import re
@@ -20,7 +21,9 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from comments import services as comment_services
 from comments.moderation import Refused
@@ -110,6 +113,22 @@ class PreconditionFailed(exceptions.APIException):
 
 
 VERSION_TAG = re.compile(r'"v(\d{1,18})"')
+FORMAT = api_settings.URL_FORMAT_OVERRIDE  # "format": DRF repeats it in the links it writes
+
+
+def _as_if_asked(request, format_asked):
+    """The request as if its query had said `?format=<format_asked>`, or had no `format` if None."""
+    if request.query_params.get(FORMAT) == format_asked:
+        return request
+    query = request.query_params.copy()
+    query.pop(FORMAT, None)
+    if format_asked:
+        query[FORMAT] = format_asked
+    django_request = copy.copy(request._request)
+    django_request.GET = query
+    asked = copy.copy(request)
+    asked._request = django_request
+    return asked
 
 
 def version_etag(article) -> str:
@@ -368,7 +387,7 @@ class ArticleViewSet(
         if parsed == ["*"]:
             return
         tags = {tag.removeprefix("W/") for tag in parsed}
-        if version_etag(article) in tags or self._representation_etag(article) in tags:
+        if version_etag(article) in tags or any(etag in tags for etag in self._representation_etags(article)):
             return
         versions = [VERSION_TAG.fullmatch(tag) for tag in tags]
         if all(versions) and all(int(found[1]) > article.version for found in versions):
@@ -383,12 +402,16 @@ class ArticleViewSet(
             EditConflict(current_version=article.version, changed_by=changed_by, changed_at=changed_at)
         )
 
-    def _representation_etag(self, article):
-        """The ETag a GET of this article answers with now (its body hashed, as HttpCachingMixin does)."""
-        data = ArticleDetailSerializer(article, context=self.get_serializer_context()).data
-        renderer = self.request.accepted_renderer
-        content = renderer.render(data, self.request.accepted_media_type, self.get_renderer_context())
-        return f'"{hashlib.sha256(content).hexdigest()[:32]}"'
+    def _representation_etags(self, article):
+        """The ETags a GET of this article answers with now (its body hashed, as HttpCachingMixin does), as
+        asked with this request's `?format=` and the other way: DRF's links repeat `?format=json`, so a client
+        may read with it and write without it. The second is worked out only if the first does not match."""
+        given = self.request.query_params.get(FORMAT)
+        for format_asked in (given, None if given else "json"):
+            context = self.get_serializer_context() | {"request": _as_if_asked(self.request, format_asked)}
+            data = ArticleDetailSerializer(article, context=context).data
+            content = JSONRenderer().render(data, "application/json", self.get_renderer_context())
+            yield f'"{hashlib.sha256(content).hexdigest()[:32]}"'
 
     @extend_schema(
         summary="Get an article by its address",

@@ -558,6 +558,33 @@ def test_a_correction_made_from_a_stale_read_is_a_412(api_as, editor, parts):
     assert response.status_code == 201
 
 
+@pytest.mark.parametrize(
+    ("read_query", "write_query"),
+    [("?format=json", ""), ("", "?format=json"), ("?format=json", "?format=json")],
+)
+def test_the_etag_of_a_get_with_or_without_format_json_matches_an_edit_either_way(
+    api_as, editor, parts, read_query, write_query
+):
+    """The links of a `?format=json` answer carry it, so its ETag hashes another body: an edit sent
+    without it got "someone changed this article" when no one had."""
+    article = parts["older"]
+    client = api_as(editor)
+    read = client.get(f"{LIST}{article.pk}/{read_query}")
+    assert read.status_code == 200 and read["ETag"] != f'"v{article.version}"'
+
+    edited = client.patch(
+        f"{LIST}{article.pk}/{write_query}", {"dek": "New."}, format="json", HTTP_IF_MATCH=read["ETag"]
+    )
+
+    assert edited.status_code == 200, edited.json()
+    assert Article.objects.get(pk=article.pk).dek == "New."
+    stale = client.patch(
+        f"{LIST}{article.pk}/{write_query}", {"dek": "Newer."}, format="json", HTTP_IF_MATCH=read["ETag"]
+    )
+    assert stale.status_code == 412 and stale.json()["code"] == "edit_conflict"
+    assert Article.objects.get(pk=article.pk).dek == "New."
+
+
 @pytest.mark.parametrize("if_match", ["v1", "1", "W/v1", "garbage, more"])
 def test_an_if_match_that_is_no_etag_is_a_400_that_shows_the_form_and_saves_nothing(
     api_as, editor, parts, if_match
