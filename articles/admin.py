@@ -701,7 +701,10 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "body":
             return body_form_field(
-                label="Body", help_text=db_field.help_text, widget=AdminProseEditorWidget(attrs={"rows": 20})
+                label="Body",
+                help_text=db_field.help_text,
+                max_length=db_field.max_length,
+                widget=AdminProseEditorWidget(attrs={"rows": 20}),
             )
         if db_field.name == "dek":
             kwargs["widget"] = forms.Textarea(attrs={"rows": 4, "class": "vLargeTextField"})

@@ -224,6 +224,9 @@ SCHEDULE_TOO_FAR = "The scheduled time must be within ten years from now."
 
 # A revision this soon after a story went out (a typo fixed at once) does not mark it "Updated".
 UPDATE_SHOWN_AFTER = timedelta(minutes=5)
+# About 150,000 words of text, or a long read with its markup: past it the editor takes seconds to open and
+# every save sanitises and indexes megabytes. Counted as sent, before the sanitiser.
+BODY_MAX_LENGTH = 1_000_000
 
 # What a reader reads of the article row itself: a change to any of them is an update (`revised_at`).
 READER_FIELDS = frozenset(
@@ -257,7 +260,8 @@ class Article(models.Model):
         help_text="One or two sentences under the headline; also the summary in feeds and social cards.",
     )
     body = models.TextField(
-        help_text="The story. Formatting is kept; scripts and styles are removed on save."
+        max_length=BODY_MAX_LENGTH,
+        help_text="The story. Formatting is kept; scripts and styles are removed on save.",
     )
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles")

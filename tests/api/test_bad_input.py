@@ -259,6 +259,17 @@ def test_a_huge_payload_is_refused_before_it_is_read(api_as, editor, draft, sett
     assert database_state() == before
 
 
+def test_a_body_past_the_limit_is_refused_under_the_size_of_a_request(api_as, editor, draft):
+    before = database_state()
+    body = "x" * 1_000_001
+
+    response = api_as(editor).patch(f"{LIST}{draft.pk}/", {"body": body}, format="json")
+
+    errors = assert_error(response, 400, "invalid")["errors"]
+    assert errors == {"body": ["Ensure this field has no more than 1000000 characters."]}
+    assert database_state() == before
+
+
 def test_json_nested_too_deeply_is_a_400(api, api_as, editor, draft):
     """Deeper than Python's decoder goes, in a body well under the size limit: refused, nothing saved."""
     deep = "[" * 50_000 + "]" * 50_000

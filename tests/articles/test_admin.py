@@ -477,6 +477,29 @@ def test_emptying_the_body_of_a_story_out_or_due_is_refused_next_to_the_body(cli
     assert unpublished.status_code == 302 and snapshot(article)[1] == Status.UNPUBLISHED
 
 
+def test_a_body_past_the_limit_is_refused_next_to_the_body_and_kept_in_the_form(client_as, editor):
+    """A 3 MB paste saved, and the editor then took seconds to open the story; past a million characters
+    the form says so and saves nothing."""
+    article = ArticleFactory(published=True, body="<p>The ferry runs again.</p>")
+    before = (*snapshot(article), article.body)
+    client = client_as(editor)
+    huge = "<p>" + "Tide tables. " * 80_000 + "</p>"  # 1,040,007 characters
+
+    response = client.post(change_url(article), edit(client, article, headline="Ferry back", body=huge))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["body"] == [
+        f"Ensure this value has at most 1000000 characters (it has {len(huge)})."
+    ]
+    assert response.context["adminform"].form["headline"].value() == "Ferry back"
+    assert (*snapshot(article), article.body) == before
+    at_the_limit = "<p>" + "x" * (1_000_000 - 7) + "</p>"
+    saved = client.post(change_url(article), edit(client, article, body=at_the_limit))
+    assert saved.status_code == 302
+    article.refresh_from_db()
+    assert article.body == at_the_limit
+
+
 PUBLISH_NOW_REFUSED = "but Publish now puts the story out at once. Press Save and schedule"
 NOT_SCHEDULED_BY_THAT = (
     "A time here schedules the story only with Save and schedule: press that to publish it at"
