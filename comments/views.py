@@ -296,7 +296,15 @@ def confirm(request, token):
         )
     comment = outcome.comment
     article = Article.objects.published().filter(pk=comment.object_pk).first() if comment else None
-    return _outcome_page(request, outcome.status, article, comment.pk if comment else None)
+    if article is None:  # a used link opened again after the story was withdrawn: its headline is not shown
+        return _page(
+            request,
+            title="This story is not on the site",
+            message="The story you commented on is no longer on the site.",
+            status=404,
+            tone="error",
+        )
+    return _outcome_page(request, outcome.status, article, comment.pk)
 
 
 def _confirm_page(request, pending):

@@ -82,6 +82,26 @@ def test_a_withdrawn_article_takes_no_confirmed_comment_and_its_comment_pages_na
     assert "Retracted after legal review" in client.get(posted).content.decode()
 
 
+def test_a_used_link_opened_again_after_the_article_is_withdrawn_is_a_404_not_a_server_error(
+    commenter, article, client, editor
+):
+    """The reader confirmed, the story was then withdrawn and renamed, and the reader opens the mail's link
+    again (or presses the button on a tab left open): the page says nothing of the story. It was a 500."""
+    commenter.post(article.get_absolute_url())
+    link = confirmation_link(mail.outbox[0])
+    assert confirm(client, link).status_code == 200
+    articles.unpublish_article(article=article, by=editor)
+    Article.objects.filter(pk=article.pk).update(headline="Retracted after legal review")
+
+    client.raise_request_exception = False
+    token = client.get("/comments/csrf/").json()["token"]
+    for page in (client.get(link), client.post(link, {"csrfmiddlewaretoken": token})):
+        assert page.status_code == 404, page.request["REQUEST_METHOD"]
+        assert "Retracted" not in page.content.decode()
+        assert "no longer on the site" in page.content.decode()
+    assert ReaderComment.objects.count() == 1
+
+
 def test_confirming_twice_at_once_creates_one_comment(commenter, article):
     commenter.post(article.get_absolute_url())
     token = confirmation_link(mail.outbox[0]).split("/")[-2]
