@@ -18,6 +18,10 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
     return f"sha256={digest}"
 
 
+def _slack_escaped(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 class Webhook(Network):
     name = "webhook"
     label = "Webhook"
@@ -25,9 +29,13 @@ class Webhook(Network):
     rule = "graphemes"
 
     def payload(self, post: Post) -> dict:
-        slack = {"text": post.text, "unfurl_links": True}
+        # Slack reads `<...>` as a link or a mention (`<!channel>` pings everyone) and wants &, < and >
+        # escaped: "Rents rise <5% as supply > demand" came out garbled. Discord pings @everyone, @here and
+        # roles named in `content` unless told not to; a headline is never meant to.
+        slack = {"text": _slack_escaped(post.text), "unfurl_links": True}
         discord = {
             "content": post.text,
+            "allowed_mentions": {"parse": []},
             "embeds": [{"title": post.title[:256], "url": post.url, "description": post.description[:4096]}],
         }
         return {"slack": slack, "discord": discord, "both": {**slack, **discord}}[self.account.format]

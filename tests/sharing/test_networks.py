@@ -325,6 +325,24 @@ def test_webhook_posts_slack_and_discord_payload_signed_with_hmac(httpserver):
     assert payload["embeds"][0]["url"] == ARTICLE_URL
 
 
+def test_webhook_text_shows_as_written_and_pings_no_one(httpserver):
+    """Slack took `<5% as supply >` for a link and `<!channel>` for a ping of everyone; Discord pings
+    @everyone named in a headline. Both now show the words as the editor wrote them."""
+    httpserver.expect_oneshot_request("/hook", method="POST").respond_with_data("ok")
+    hook = network({"name": "w", "network": "webhook", "url": httpserver.url_for("/hook"), "secret": "k"})
+    words = "Rents rise <5% as supply > demand & <!channel> @everyone"
+
+    hook.post(make_post(type(hook), body=words, tags=()))
+
+    ((request, _),) = httpserver.log
+    payload = json.loads(request.get_data())
+    assert payload["text"] == (
+        f"Rents rise &lt;5% as supply &gt; demand &amp; &lt;!channel&gt; @everyone\n\n{ARTICLE_URL}"
+    )
+    assert payload["content"] == f"{words}\n\n{ARTICLE_URL}"
+    assert payload["allowed_mentions"] == {"parse": []}
+
+
 def test_webhook_errors_never_show_its_secret_url(httpserver):
     httpserver.expect_request("/hooks/T000/SECRETPATH").respond_with_data("gone", status=404)
     hook = network(
