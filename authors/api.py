@@ -98,7 +98,7 @@ class AuthorViewSet(SlugLookupMixin, NewsroomViewMixin, viewsets.ReadOnlyModelVi
 
     def get_queryset(self):
         """Staff who see drafts see every author; readers those on a published story's byline."""
-        return self.queryset if sees_unpublished(self.request.user) else self.queryset.bylined()
+        return self.queryset.all() if sees_unpublished(self.request.user) else self.queryset.bylined()
 
     @extend_schema(
         summary="List an author's articles",
