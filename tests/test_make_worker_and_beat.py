@@ -6,8 +6,10 @@ how it was called, so no worker or scheduler really starts."""
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -221,3 +223,38 @@ def test_make_serve_counts_only_dot_env_lines_the_settings_read(tmp_path, line, 
     else:
         assert served.returncode != 0 and "make serve needs SITE_URL" in served.stdout
         assert "honcho" not in served.stdout
+
+
+def test_make_serves_worker_is_started_again_after_a_clean_stop(tmp_path):
+    """A worker told to stop (SIGTERM from an operator, `celery control shutdown`) ends with status 0: the
+    Procfile's `until` took that for the end of the loop, and honcho then stopped the site and beat with it.
+    It is started again whatever its status, as systemd's Restart=always does; stopping honcho still ends it.
+    The real honcho runs the project's Procfile here, with a stand-in celery that stops cleanly at once."""
+    starts = tmp_path / "starts"
+    celery = tmp_path / ".venv" / "bin" / "celery"
+    celery.parent.mkdir(parents=True)
+    celery.write_text(f'#!/bin/sh\necho "$*" >> {starts}\nexit 0\n')
+    celery.chmod(0o755)
+    shutil.copy(ROOT / "Procfile", tmp_path / "Procfile")
+    environ = {k: v for k, v in os.environ.items() if k != "MAKEFLAGS"} | {"WORKER_RESTART_SECONDS": "0.1"}
+    honcho = subprocess.Popen(  # noqa: S603 - the project's honcho and Procfile
+        [str(ROOT / ".venv" / "bin" / "honcho"), "start", "--env", "/dev/null", "worker"],
+        cwd=tmp_path, env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and honcho.poll() is None:
+            if starts.exists() and len(starts.read_text().splitlines()) >= 3:
+                break
+            time.sleep(0.1)
+        still_running = honcho.poll() is None
+        honcho.terminate()
+        output = honcho.communicate(timeout=20)[0]
+    finally:
+        if honcho.poll() is None:
+            os.killpg(honcho.pid, signal.SIGKILL)
+
+    assert still_running, output
+    assert starts.read_text().splitlines()[:3] == ["-A newsroom worker --loglevel=INFO"] * 3
+    assert "The Celery worker stopped (exit 0): starting it again in 0.1 s." in output
