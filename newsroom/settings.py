@@ -120,6 +120,10 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+if "ENGINE" not in DATABASES["default"]:  # no scheme: "127.0.0.1:5432/newsroom" (it was a KeyError below)
+    raise ImproperlyConfigured(
+        "DATABASE_URL is not a database address: write it as postgresql://user:password@host:5432/name."
+    )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -136,7 +140,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
+try:
+    CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
+except ImproperlyConfigured as error:  # "Invalid cache schema", naming no setting
+    raise ImproperlyConfigured(
+        f"CACHE_URL is not a cache address ({error}): write it as redis://host:6379/1."
+    ) from None
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # While Redis is out of reach the site serves without the cache, logging it, instead of failing with 500
     # (newsroom/cache.py); socket timeouts of 1 s unless CACHE_URL says otherwise (?socket_timeout=...).
