@@ -3,7 +3,7 @@
 import logging
 import os
 
-from celery import Celery
+from celery import Celery, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 
@@ -11,6 +11,16 @@ app = Celery("newsroom")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 logger = logging.getLogger(__name__)
+
+
+@signals.after_setup_logger.connect
+@signals.after_setup_task_logger.connect
+def take_the_log_level_from_the_settings(logger, **kwargs) -> None:
+    """LOG_LEVEL counts in the worker and beat as on the site: Celery sets its loggers to the command line's
+    `--loglevel=INFO` (the Makefile's and the Procfile's), which left LOG_LEVEL=WARNING logging every task."""
+    from django.conf import settings
+
+    logger.setLevel(settings.LOGGING["root"]["level"])
 
 
 # A request's own broker connection gives up within about a second, whether the broker refuses (closed port)

@@ -58,3 +58,31 @@ def test_a_refused_request_is_one_line_and_a_server_error_keeps_its_traceback(tm
     assert refused.rstrip().endswith("\nAnswered 403: /admin/articles/section/add/")
     assert "Traceback" not in refused and "PermissionDenied" not in refused
     assert "Traceback" in failed and "ZeroDivisionError: in a view" in failed
+
+
+CELERY_LOGGING = """
+import logging
+import django
+django.setup()
+from newsroom.celery import app
+app.log.setup_logging_subsystem(loglevel="INFO")  # what `celery worker --loglevel=INFO` and beat do
+for name in ("", "celery.task", "sharing.tasks"):
+    print(name or "root", logging.getLevelName(logging.getLogger(name).getEffectiveLevel()))
+"""
+
+
+@pytest.mark.parametrize(("level", "expected"), [("WARNING", "WARNING"), (None, "INFO")])
+def test_the_worker_and_beat_log_at_log_level(tmp_path, level, expected):
+    """The Makefile's and the Procfile's `--loglevel=INFO` set Celery's loggers to INFO whatever LOG_LEVEL
+    said: with LOG_LEVEL=WARNING the worker still logged every task it received and finished."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "LOG_LEVEL"}}
+    env |= {"DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    env |= {"LOG_LEVEL": level} if level else {}
+    result = subprocess.run(  # noqa: S603 - this interpreter, fixed arguments
+        [sys.executable, "-c", CELERY_LOGGING],
+        cwd=ROOT, env=env | {"DJANGO_SETTINGS_MODULE": "newsroom.settings"},
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["root", expected, "celery.task", expected, "sharing.tasks", expected]
