@@ -185,4 +185,6 @@ test: install-dev lint browser
 
 # media/ stays: uploads are kept there wherever MEDIA_ROOT is left at its default.
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles .pytest_cache .demo-logins.json
+	rm -rf $(VENV) $(BENCH_VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles .pytest_cache .demo-logins.json \
+		.hypothesis .ruff_cache test-output *.egg-info
+	find $(APPS) tests bench -name __pycache__ -type d -prune -exec rm -rf {} +
