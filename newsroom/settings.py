@@ -5,6 +5,7 @@ folder, Celery in-process, local-memory cache, email to the console). Production
 CELERY_BROKER_URL, CACHE_URL, SECRET_KEY and ALLOWED_HOSTS. `.env.example` lists every variable.
 """
 
+import warnings
 from datetime import timedelta
 from pathlib import Path
 
@@ -119,8 +120,10 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-if "ENGINE" not in DATABASES["default"]:  # no scheme: "127.0.0.1:5432/newsroom" (it was a KeyError below)
+with warnings.catch_warnings():  # django-environ's two-line warning, with its path, said again below
+    warnings.filterwarnings("ignore", "Engine not recognized", UserWarning)
+    DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+if not DATABASES["default"].get("ENGINE"):  # no scheme: "127.0.0.1:5432/newsroom" (it was a KeyError below)
     raise ImproperlyConfigured(
         "DATABASE_URL is not a database address: write it as postgresql://user:password@host:5432/name."
     )
@@ -298,6 +301,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "newsroom.security.client_ip"
 AXES_LOCKOUT_CALLABLE = "newsroom.security.lockout_response"
 AXES_SENSITIVE_PARAMETERS = ["password"]
+AXES_VERBOSE = False  # no "AXES: BEGIN version ..." from every process that starts; lockouts are still logged
 
 # Reader search: searches per client address (newsroom.throttles.SearchThrottle; 429 beyond it).
 SEARCH_RATE = env.str("SEARCH_RATE", default="30/minute")
