@@ -123,7 +123,8 @@ TEMPLATES = [
 with warnings.catch_warnings():  # django-environ's two-line warning, with its path, said again below
     warnings.filterwarnings("ignore", "Engine not recognized", UserWarning)
     DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-if not DATABASES["default"].get("ENGINE"):  # no scheme: "127.0.0.1:5432/newsroom" (it was a KeyError below)
+# No scheme ("127.0.0.1:5432/x") or a misspelt one ("postgressql://..."): django-environ guesses an engine.
+if DATABASES["default"].get("ENGINE") not in environ.Env.DB_SCHEMES.values():
     raise ImproperlyConfigured(
         "DATABASE_URL is not a database address: write it as postgresql://user:password@host:5432/name."
     )

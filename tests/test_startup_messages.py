@@ -55,6 +55,7 @@ def test_a_missing_secret_key_is_one_line(command):
     ("setting", "value", "message"),
     [
         ("DATABASE_URL", "127.0.0.1:5432/newsroom", "DATABASE_URL is not a database address: write it as"),
+        ("DATABASE_URL", "postgressql://u@h/n", "DATABASE_URL is not a database address: write it as"),
         ("CACHE_URL", "127.0.0.1:6379/1", "CACHE_URL is not a cache address (Invalid cache schema ):"),
         ("SHARING_ACCOUNTS", '[{"name": "m", "network": "mastodon"}]', 'account "m": field "base_url" is'),
     ],
