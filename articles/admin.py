@@ -244,6 +244,9 @@ def _labelled(form, name, messages) -> str:
     return f"{capfirst(field.label)}: {text}" if field is not None and field.label else text
 
 
+REPORTERS_DELETE = "you may delete only your own drafts that were never published."
+
+
 def delete_selected_articles(modeladmin, request, queryset):
     response = delete_selected(modeladmin, request, queryset)
     if isinstance(response, TemplateResponse):  # the question, not the deletion done
@@ -1092,6 +1095,15 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
         The links to tags go with a story, the tags stay: they are not listed ("Article-tag relationship:
         Article_tags object (1)" told an editor nothing)."""
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if Article._meta.verbose_name in perms_needed:
+            # "Delete selected" with a story the user may not delete (a reporter, someone else's story or
+            # one past the draft stage): name it, not the type "article" under "related objects".
+            perms_needed.discard(Article._meta.verbose_name)
+            perms_needed.update(
+                f"“{article.headline}”: {REPORTERS_DELETE}"
+                for article in objs
+                if not services.can_delete(article=article, user=request.user)
+            )
         tag_link = Article.tags.through._meta
         deleted = _without_items_of(deleted, f"{capfirst(tag_link.verbose_name)}: ")
         counts.pop(tag_link.verbose_name_plural, None)

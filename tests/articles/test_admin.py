@@ -27,6 +27,7 @@ Status = Article.Status
 ADD_URL = reverse("admin:articles_article_add")
 CHANGELIST_URL = reverse("admin:articles_article_changelist")
 ONLY_EDITORS = "Only editors can publish, schedule or unpublish articles."
+REPORTERS_DELETE = "you may delete only your own drafts that were never published."
 
 
 def change_url(article):
@@ -286,9 +287,38 @@ def test_a_reporter_deletes_nothing_but_their_own_draft_that_never_ran(
     question = client.post(CHANGELIST_URL, bulk)
     assert question.status_code == 200
     refused = " ".join(page(question).select_one("#content").get_text(" ").split())
-    assert "your account doesn't have permission to delete the following types of objects: article" in refused
+    assert f"Nothing was deleted: “{article.headline}”: {REPORTERS_DELETE}" in refused
     assert client.post(CHANGELIST_URL, {**bulk, "post": "yes"}).status_code == 403
     assert Article.objects.filter(pk=article.pk).exists()
+
+
+def test_a_reporter_deleting_several_stories_is_told_which_are_not_theirs_to_delete(
+    client_as, reporter, other_reporter
+):
+    """Django's "would result in deleting related objects ... the following types of objects: article" named
+    no story: a reporter who ticked their own draft and a colleague's could not tell which to untick."""
+    own = ArticleFactory(created_by=reporter, headline="My abandoned pier story")
+    theirs = ArticleFactory(created_by=other_reporter, headline="Their harbour draft")
+    client = client_as(reporter)
+    bulk = {"action": "delete_selected", "_selected_action": [own.pk, theirs.pk], "index": "0"}
+
+    question = client.post(CHANGELIST_URL, bulk)
+
+    assert question.status_code == 200
+    content = page(question).select_one("#content")
+    text = " ".join(content.get_text(" ").split())
+    assert "related objects" not in text and "types of objects" not in text
+    assert [" ".join(li.get_text(" ").split()) for li in content.select("ul li")] == [
+        f"“Their harbour draft”: {REPORTERS_DELETE}"
+    ]
+    assert "My abandoned pier story" not in text
+    assert content.select_one("a.cancel-link").get_text(strip=True) == "No, take me back"
+    assert not content.select("input[name=post]")  # nothing to confirm
+    assert client.post(CHANGELIST_URL, {**bulk, "post": "yes"}).status_code == 403
+    assert set(Article.objects.values_list("headline", flat=True)) == {
+        "My abandoned pier story",
+        "Their harbour draft",
+    }
 
 
 def test_reporter_sees_someone_elses_draft_read_only_without_any_save_or_workflow_button(
