@@ -609,7 +609,9 @@ class EditorialNote(models.Model):
         ordering = ["written_at", "id"]
 
     def __str__(self):
-        return f"Note by {self.written_by or 'someone'} on {self.article}"
+        # The colleague's name, as "Written by" shows it (the admin's heading and the history read this).
+        writer = display_name(self.written_by) if self.written_by_id else "someone"
+        return f"Note by {writer} on {self.article}"
 
 
 class RemovedArticle(models.Model):

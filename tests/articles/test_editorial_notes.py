@@ -82,6 +82,35 @@ def test_staff_see_and_write_notes_in_the_admin(client_as, editor, article_with_
     assert notes == [(SECRET, editor.pk), ("Check the ferry times.", editor.pk)]
 
 
+def test_a_note_is_headed_and_logged_with_its_writers_name_not_their_login(
+    client_as, editor, article_with_note
+):
+    """The inline's heading and the history read "Note by editor on ...": the login, where every other place
+    (the note's "Written by", the workflow history) names the colleague."""
+    from .admin_forms import add_inline_rows, form_data
+
+    editor.first_name, editor.last_name = "Erin", "Desk"
+    editor.save()
+    client = client_as(editor)
+    url = reverse("admin:articles_article_change", args=[article_with_note.pk])
+    data = add_inline_rows(
+        form_data(client.get(url)), "editorial_notes", [{"text": "Check the ferry times."}]
+    )
+    data["dek"] = "Winter sailings change."  # with a change to the story, so the history has the save
+    assert client.post(url, data).status_code == 302
+
+    response = client.get(url)
+    assert response.status_code == 200
+    notes = page(response).select("#editorial_notes-group .inline-related:not(.empty-form) .inline_label")
+    heading = "Note by Erin Desk on Ferry timetable changes"
+    assert [label.get_text(strip=True) for label in notes] == [heading, heading]
+    history = client.get(reverse("admin:articles_article_history", args=[article_with_note.pk]))
+    assert history.status_code == 200
+    rows = [" ".join(row.get_text(" ").split()) for row in page(history).select("#change-history tbody tr")]
+    assert len(rows) == 1 and f"Added editorial note “{heading}”." in rows[0]
+    assert "Note by editor" not in history.content.decode()
+
+
 def test_a_note_leaves_the_story_its_version_and_updated_time(client, client_as, editor, article_with_note):
     """Readers see "Updated" when the story changed; a note between staff is not a change to the story.
     Anything else saved with the note (here the headline) still is."""
