@@ -12,12 +12,16 @@ from django.utils import timezone
 from PIL import Image as PILImage
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+NOT_AN_IMAGE = "This file is not an image we can read. Upload a JPEG, PNG, WebP or GIF."
 
 
 class ImageUploadField(forms.ImageField):
     """Django's image form field, which calls an image with more pixels than Pillow will open (its guard
     against decompression bombs) "not an image or a corrupted image": here it is called too large, which is
-    what the person uploading it can act on."""
+    what the person uploading it can act on. A file that is no image at all gets our words, not Django's
+    "Upload a valid image. The file you uploaded was either not an image or a corrupted image." """
+
+    default_error_messages = {"invalid_image": NOT_AN_IMAGE}
 
     def to_python(self, data):
         try:
@@ -60,9 +64,7 @@ def validate_image_upload(file):
                 width, height = image.size
                 image.verify()
         except UNREADABLE as error:
-            raise ValidationError(
-                "This file is not an image we can read. Upload a JPEG, PNG, WebP or GIF.", code="not_an_image"
-            ) from error
+            raise ValidationError(NOT_AN_IMAGE, code="not_an_image") from error
     if image_format not in ALLOWED_FORMATS:
         raise ValidationError(
             "Images must be JPEG, PNG, WebP or GIF; this one is %(format)s.",

@@ -19,7 +19,7 @@ from newsroom.api import NULL_ITEM, IdField, StrictFieldsMixin
 
 from .. import services
 from ..fields import OneLineCharField, one_line
-from ..images import ImageUploadField, validate_image_upload
+from ..images import NOT_AN_IMAGE, ImageUploadField, validate_image_upload
 from ..models import Article, Byline, Correction, Image, RelatedArticle, Section, Tag
 from ..sanitize import sanitize_html
 from .queries import for_api_listing, listing_prefetches
@@ -674,6 +674,7 @@ class ImageSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         write_only=True,
         help_text="JPEG, PNG, WebP or GIF, 200 to 8000 pixels a side.",
         _DjangoImageField=ImageUploadField,
+        error_messages={"invalid_image": NOT_AN_IMAGE},  # DRF hands its own messages to the form field
     )
     renditions = serializers.SerializerMethodField()
 

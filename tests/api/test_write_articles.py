@@ -258,7 +258,7 @@ def test_image_upload(api_as, reporter):
 @pytest.mark.parametrize(
     ("upload", "message"),
     [
-        (lambda: _file(b"%PDF-1.4 not an image", "doc.pdf"), "Upload a valid image"),
+        (lambda: _file(b"%PDF-1.4 not an image", "doc.pdf"), "This file is not an image we can read."),
         (lambda: _file(image_bytes(width=100, height=100), "tiny.jpg"), "at least 200"),
         (
             lambda: _file(image_bytes(width=400, height=300) + b"\0" * 4000, "big.jpg"),

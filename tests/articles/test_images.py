@@ -87,7 +87,7 @@ def test_a_text_file_pretending_to_be_a_jpeg_is_refused(client_as, editor):
 
     errors = form_errors(post_image(client_as(editor), fake))
 
-    assert errors and "image" in errors[0].lower()
+    assert errors == ["This file is not an image we can read. Upload a JPEG, PNG, WebP or GIF."]
     assert not Image.objects.exists()
 
 
