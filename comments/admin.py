@@ -167,10 +167,18 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
             queryset.annotate(report_count=Count("reports", distinct=True)), request.user
         )
 
+    # The page's heading by the state shown: "Moderation queue" over published comments misled.
+    TITLES = {
+        "reported": "Comments reported by readers",
+        "published": "Published comments",
+        "removed": "Removed comments",
+        "spam": "Comments marked as spam",
+        "all": "All comments",
+    }
+
     def changelist_view(self, request, extra_context=None):
-        return super().changelist_view(
-            request, extra_context={"title": "Moderation queue", **(extra_context or {})}
-        )
+        title = self.TITLES.get(request.GET.get(StateFilter.parameter_name), "Moderation queue")
+        return super().changelist_view(request, extra_context={"title": title, **(extra_context or {})})
 
     def get_search_fields(self, request):
         fields = list(super().get_search_fields(request))
@@ -367,35 +375,26 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
 
     @admin.action(description="Approve selected comments", permissions=["moderate"])
     def approve(self, request, queryset):
-        self._decide(
-            request, lambda: services.approve_comments(comments=list(queryset), by=request.user), "approved"
-        )
+        self._decide(request, queryset, services.approve_comments, "approved")
 
     @admin.action(
         description="Keep selected reported comments (close their reports)", permissions=["moderate"]
     )
     def keep(self, request, queryset):
-        self._decide(
-            request, lambda: services.keep_comments(comments=list(queryset), by=request.user), "kept"
-        )
+        self._decide(request, queryset, services.keep_comments, "kept")
 
     @admin.action(description="Remove selected comments", permissions=["moderate"])
     def remove(self, request, queryset):
-        self._decide(
-            request, lambda: services.remove_comments(comments=list(queryset), by=request.user), "removed"
-        )
+        self._decide(request, queryset, services.remove_comments, "removed")
 
     @admin.action(description="Mark selected comments as spam", permissions=["moderate"])
     def mark_spam(self, request, queryset):
-        self._decide(
-            request,
-            lambda: services.remove_comments(comments=list(queryset), by=request.user, spam=True),
-            "marked as spam",
-        )
+        self._decide(request, queryset, services.remove_comments, "marked as spam", spam=True)
 
-    def _decide(self, request, action, verb):
+    def _decide(self, request, queryset, decide, verb, **options):
+        selected = list(queryset)
         try:
-            count = action()
+            count = decide(comments=selected, by=request.user, **options)
         except (PermissionDenied, ValidationError) as error:
             self.message_user(request, error_message(error), messages.ERROR)
             return
@@ -406,7 +405,11 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
                 messages.WARNING,
             )
             return
-        self.message_user(request, f"{count} comment{pluralize(count)} {verb}.", messages.SUCCESS)
+        done = f"{count} comment{pluralize(count)} {verb}"
+        if (left := len(selected) - count) > 0:  # five approved, one held: not just "1 approved."
+            unchanged = pluralize(left, "was left as it was,were left as they were")
+            done += f"; the {left} other{pluralize(left)} selected {unchanged}"
+        self.message_user(request, f"{done}.", messages.SUCCESS)
 
     @admin.action(
         description="Export all comment data of the selected commenters (JSON)", permissions=["personal_data"]

@@ -5,7 +5,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Permission
-from django.contrib.messages import WARNING
+from django.contrib.messages import SUCCESS, WARNING
 from django.core import mail
 from django.urls import reverse
 
@@ -37,6 +37,18 @@ def test_queue_lists_held_comments_with_article_excerpt_age_and_rule(moderator, 
     assert "minute" in html or "0\xa0minutes" in html
     assert "grace@example.net" not in html and "198.51.100.7" not in html
     assert "withdrawn" not in html
+
+
+@pytest.mark.parametrize(
+    ("state", "title"),
+    [("held", "Moderation queue"), ("published", "Published comments"), ("spam", "Comments marked as spam")],
+)
+def test_the_list_is_headed_by_the_state_it_shows(moderator, article, state, title):
+    page = admin_client(moderator).get(f"{QUEUE}?state={state}")
+    assert page.status_code == 200
+    soup = BeautifulSoup(page.content, "html.parser")
+    assert soup.h1.get_text(strip=True) == title
+    assert soup.title.get_text().startswith(title)
 
 
 def test_a_withdrawn_storys_headline_is_named_to_who_may_read_drafts_only(moderator, editor, article):
@@ -344,6 +356,28 @@ def test_a_reply_is_approved_with_the_comment_it_answers_or_not_at_all(moderator
     assert "2 comments approved." in both.content.decode()
     page = client.get(article.get_absolute_url()).content.decode()
     assert "parent words" in page and "reply words" in page
+
+
+def test_a_bulk_decision_says_how_many_of_those_selected_it_left_as_they_were(moderator, article):
+    """ "Approve" on three comments, one of them held, said "1 comment approved." and nothing of the rest."""
+    held = make_comment(article, text="Waiting", email="w@example.net", public=False)
+    shown = [make_comment(article, text=f"Up {n}", email=f"u{n}@example.net") for n in range(2)]
+    queue = admin_client(moderator)
+
+    response = queue.post(
+        QUEUE + "?state=all",
+        {"action": "approve", "_selected_action": [held.pk, *(c.pk for c in shown)]},
+        follow=True,
+    )
+
+    said = [(m.level, str(m)) for m in response.context["messages"]]
+    assert said == [(SUCCESS, "1 comment approved; the 2 others selected were left as they were.")]
+    held.refresh_from_db()
+    assert held.is_public
+    one_left = queue.post(
+        QUEUE + "?state=all", {"action": "remove", "_selected_action": [shown[0].pk]}, follow=True
+    )
+    assert [str(m) for m in one_left.context["messages"]] == ["1 comment removed."]
 
 
 def test_only_moderators_can_decide(reader, article):
