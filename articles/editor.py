@@ -1,9 +1,10 @@
 """The article body's rich-text editor (django-prose-editor, served from our static files, no CDN).
 
 `EDITOR_EXTENSIONS` is everything the editor can make: paragraphs, h2-h4, bold, italic, links, lists,
-block quotes and pull quotes (a block quote with the class `pullquote`), figures with captions and
-horizontal rules. The sanitiser's allow-list (articles/sanitize.py) admits all of it, so nothing an editor
-makes is removed on save; tests/articles/test_editor.py checks both sides against each other.
+block quotes and pull quotes (a block quote with the class `pullquote`), tables with header cells, figures
+with captions and horizontal rules. The sanitiser's allow-list (articles/sanitize.py) admits all of it, so
+nothing an editor makes is removed on save; tests/articles/test_editor.py checks both sides against each
+other.
 Figures take their pictures from the media library through the "Browse..." picker (ImageAdmin.pick_view),
 which records the image's id in `data-file`, so the library knows where each image is used.
 """
@@ -32,6 +33,12 @@ EDITOR_EXTENSIONS = {
     "NodeClass": {"cssClasses": {"blockquote": [{"className": "pullquote", "title": "Pull quote"}]}},
     "HorizontalRule": True,
     "HardBreak": True,
+    # Tables (results, timetables, budgets), with header cells; a table pasted from a word processor or a web
+    # page keeps its rows and cells (without it, the cells' words ran together in one paragraph).
+    "Table": True,
+    "TableRow": True,
+    "TableHeader": True,
+    "TableCell": True,
     "Figure": {"pickerUrl": reverse_lazy("admin:articles_image_pick")},
     "Caption": True,
     "Image": True,

@@ -8,7 +8,7 @@ import nh3
 # two equal), so nothing an editor writes is stripped on save and nothing else gets through.
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "strong", "em", "a", "ul", "ol", "li",
-    "blockquote", "figure", "figcaption", "img",
+    "blockquote", "figure", "figcaption", "img", "table", "thead", "tbody", "tr", "th", "td",
 }  # fmt: skip
 
 ALLOWED_ATTRIBUTES = {
@@ -16,6 +16,8 @@ ALLOWED_ATTRIBUTES = {
     # data-file: the media library image a figure shows (set by the editor's picker; see articles/editor.py)
     "img": {"src", "alt", "width", "height", "data-file"},
     "ol": {"start"},
+    "th": {"colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
 }
 
 # The editor marks pull quotes as blockquote.pullquote and gives figures and captions a class of their own.

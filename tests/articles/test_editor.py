@@ -22,6 +22,9 @@ EDITOR_HTML = (
     '<figure class="figure"><img src="/media/CACHE/images/harbour/a1b2.jpg" alt="The harbour" data-file="7">'
     '<figcaption class="figure-caption">The harbour at dawn.</figcaption></figure>'
     "<hr><p>After the rule.</p>"
+    '<table><tbody><tr><th><p>Berth</p></th><th colspan="2"><p>Status</p></th></tr>'
+    '<tr><td rowspan="2"><p>North</p></td><td><p>Closed</p></td><td><p><em>until Monday</em></p></td></tr>'
+    "</tbody></table>"
 )
 
 
@@ -33,7 +36,7 @@ def test_every_tag_the_editor_can_make_is_allowed():
     made = editor_allowlist()["tags"]
     assert made == {
         "p", "br", "h2", "h3", "h4", "strong", "em", "a", "ul", "ol", "li",
-        "blockquote", "figure", "figcaption", "img", "hr",
+        "blockquote", "figure", "figcaption", "img", "hr", "table", "tbody", "thead", "tr", "th", "td",
     }  # fmt: skip
     assert made == ALLOWED_TAGS
 

@@ -251,6 +251,57 @@ def test_headings_pasted_from_elsewhere_stay_headings_in_the_body(editor_tab, si
     assert not tab.console_errors
 
 
+def test_a_table_pasted_from_a_word_processor_keeps_its_rows_and_cells_to_the_page(
+    editor_tab, site, desk_editor
+):
+    """Without tables in the editor, a pasted timetable's cells ran together ("BerthClosed") in one paragraph.
+    Now its header and data cells are kept through the save and shown on the story's page as a table."""
+    tab = editor_tab
+    article = ArticleFactory(published=True, headline="Ferry berths this week", body="<p>Draft.</p>")
+    sign_in(tab, site, "desk_editor")
+    tab.wait_for_url(re.compile(r"/admin/$"))
+    tab.goto(site.url + f"/admin/articles/article/{article.pk}/change/")
+    body = tab.locator(EDITABLE)
+    body.wait_for()
+    body.click()
+    tab.keyboard.press("Control+A")
+    pasted = (
+        '<table class="MsoTableGrid" style="border:solid" border="1"><tr><td><b>Berth</b></td>'
+        '<td style="mso-x:1"><b>Status</b></td></tr><tr><td>North</td><td>Closed</td></tr>'
+        "<tr><td>South</td><td>Open <i>from Monday</i></td></tr></table>"
+    )
+    tab.eval_on_selector(
+        EDITABLE,
+        """(el, html) => {
+            const data = new DataTransfer();
+            data.setData("text/html", html);
+            data.setData("text/plain", "Berth Status");
+            const init = {clipboardData: data, bubbles: true, cancelable: true};
+            el.dispatchEvent(new ClipboardEvent("paste", init));
+        }""",
+        pasted,
+    )
+    shot(tab, "editor-with-table")
+    tab.click("input[name=_save]")
+    tab.wait_for_url(re.compile(r"/admin/articles/article/(\?.*)?$"))
+
+    article.refresh_from_db()
+    assert article.body == (
+        "<table><tbody>"
+        "<tr><td><p><strong>Berth</strong></p></td><td><p><strong>Status</strong></p></td></tr>"
+        "<tr><td><p>North</p></td><td><p>Closed</p></td></tr>"
+        "<tr><td><p>South</p></td><td><p>Open <em>from Monday</em></p></td></tr>"
+        "</tbody></table>"
+    )
+    tab.goto(site.url + article.get_absolute_url())
+    cells = tab.eval_on_selector_all(
+        ".story-body table tr", "rows => rows.map(r => [...r.cells].map(c => c.innerText.trim()))"
+    )
+    assert cells == [["Berth", "Status"], ["North", "Closed"], ["South", "Open from Monday"]]
+    shot(tab, "article-with-table")
+    assert not tab.console_errors
+
+
 def test_a_byline_added_with_add_another_comes_last(editor_tab, site, desk_editor):
     """Django's blank row says position 0, which put a third byline second: it is numbered after the rest."""
     tab = editor_tab
