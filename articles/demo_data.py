@@ -30,6 +30,16 @@ def UL(*items):
     return "<ul>" + "".join(f"<li>{escape(item, quote=False)}</li>" for item in items) + "</ul>"
 
 
+def TABLE(header, *rows):
+    """A table as the body's editor writes one: header cells first, each cell's text a paragraph."""
+
+    def row(cells, tag):
+        return "<tr>" + "".join(f"<{tag}><p>{escape(c, quote=False)}</p></{tag}>" for c in cells) + "</tr>"
+
+    body = row(header, "th") + "".join(row(cells, "td") for cells in rows)
+    return f"<table><tbody>{body}</tbody></table>"
+
+
 def OL(*items):
     return "<ol>" + "".join(f"<li>{escape(item, quote=False)}</li>" for item in items) + "</ol>"
 
@@ -507,11 +517,12 @@ ARTICLES = [
                 "city had received more than 3,000 pothole reports since January."
             ),
             H("Where the money goes"),
-            UL(
-                "4.2 million for road and pavement repairs.",
-                "1.1 million for the sea wall at Saltgate, on top of national funding.",
-                "0.6 million for libraries, including longer opening hours.",
-                "Nothing for the tram study, which was budgeted at 0.4 million last year.",
+            TABLE(
+                ("Spending", "This year", "Next year (draft)"),
+                ("Road and pavement repairs", "2.7 million", "4.2 million"),
+                ("Sea wall at Saltgate, on top of national funding", "0.8 million", "1.1 million"),
+                ("Libraries, including longer opening hours", "0.5 million", "0.6 million"),
+                ("Harbour tram feasibility study", "0.4 million", "nothing"),
             ),
             P("The draft goes to a public consultation before the final vote in February."),
         ],

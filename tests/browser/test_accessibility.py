@@ -7,6 +7,8 @@ import pytest
 from django.core import mail
 from django.template.loader import render_to_string
 
+from articles.demo_data import TABLE
+from articles.models import Article
 from tests.browser.conftest import VIEWPORTS, screenshot
 from tests.comments.helpers import make_comment
 from tests.site_data import build_newsroom
@@ -30,6 +32,9 @@ def reader_pages(site):
     """Every kind of page a reader meets, by name: (address, expected status)."""
     data = build_newsroom(4)
     article = data["articles"][0]
+    # A table, as the editor and the demo write one (header cells first), on the article page.
+    table = TABLE(("Gate", "Closed at"), ("North Basin", "06:10"), ("Saltgate", "06:25"))
+    Article.objects.filter(pk=article.pk).update(body=article.body + table)
     first = make_comment(article, name="Ines Varga", text="Were the gates closed in time?")
     make_comment(article, name="Tomas Brede", text="They close on the forecast.", parent=first)
     tag = article.tags.first()
