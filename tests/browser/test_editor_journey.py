@@ -81,6 +81,21 @@ def choose_action(tab, pk, action):
     tab.select_option("select[name=action]", action)
 
 
+def paste(tab, html):
+    """Paste HTML into the body's editor, as a browser does from another program's clipboard."""
+    tab.eval_on_selector(
+        EDITABLE,
+        """(el, html) => {
+            const data = new DataTransfer();
+            data.setData("text/html", html);
+            data.setData("text/plain", html.replace(/<[^>]*>/g, ""));
+            const init = {clipboardData: data, bubbles: true, cancelable: true};
+            el.dispatchEvent(new ClipboardEvent("paste", init));
+        }""",
+        html,
+    )
+
+
 def story_body(tab):
     """The body as the page holds it, as HTML."""
     return tab.eval_on_selector(".story-body", "el => el.innerHTML").strip()
@@ -233,17 +248,7 @@ def test_headings_pasted_from_elsewhere_stay_headings_in_the_body(editor_tab, si
     body.click()
     tab.keyboard.press("Control+A")
     pasted = '<h1 id="x">Who pays</h1><p>The council, <b>mostly</b>.</p><h6>Figures from the port</h6>'
-    tab.eval_on_selector(
-        EDITABLE,
-        """(el, html) => {
-            const data = new DataTransfer();
-            data.setData("text/html", html);
-            data.setData("text/plain", "Who pays");
-            const init = {clipboardData: data, bubbles: true, cancelable: true};
-            el.dispatchEvent(new ClipboardEvent("paste", init));
-        }""",
-        pasted,
-    )
+    paste(tab, pasted)
 
     html = tab.eval_on_selector(EDITABLE, "el => el.innerHTML")
     assert "<h2>Who pays</h2>" in html and "<h4>Figures from the port</h4>" in html, html
@@ -270,17 +275,7 @@ def test_a_table_pasted_from_a_word_processor_keeps_its_rows_and_cells_to_the_pa
         '<td style="mso-x:1"><b>Status</b></td></tr><tr><td>North</td><td>Closed</td></tr>'
         "<tr><td>South</td><td>Open <i>from Monday</i></td></tr></table>"
     )
-    tab.eval_on_selector(
-        EDITABLE,
-        """(el, html) => {
-            const data = new DataTransfer();
-            data.setData("text/html", html);
-            data.setData("text/plain", "Berth Status");
-            const init = {clipboardData: data, bubbles: true, cancelable: true};
-            el.dispatchEvent(new ClipboardEvent("paste", init));
-        }""",
-        pasted,
-    )
+    paste(tab, pasted)
     shot(tab, "editor-with-table")
     tab.click("input[name=_save]")
     tab.wait_for_url(re.compile(r"/admin/articles/article/(\?.*)?$"))
