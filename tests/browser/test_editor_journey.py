@@ -81,6 +81,17 @@ def choose_action(tab, pk, action):
     tab.select_option("select[name=action]", action)
 
 
+def select_the_body(tab, site, article):
+    """Signed in as the desk's editor, the article's body in the editor, all of it selected."""
+    sign_in(tab, site, "desk_editor")
+    tab.wait_for_url(re.compile(r"/admin/$"))
+    tab.goto(site.url + f"/admin/articles/article/{article.pk}/change/")
+    body = tab.locator(EDITABLE)
+    body.wait_for()
+    body.click()
+    tab.keyboard.press("Control+A")
+
+
 def paste(tab, html):
     """Paste HTML into the body's editor, as a browser does from another program's clipboard."""
     tab.eval_on_selector(
@@ -240,13 +251,7 @@ def test_headings_pasted_from_elsewhere_stay_headings_in_the_body(editor_tab, si
     to h4 only, and made them plain paragraphs; they come in as the sanitiser renames them on save."""
     tab = editor_tab
     article = ArticleFactory(headline="Who pays for the pier", body="<p>Draft.</p>")
-    sign_in(tab, site, "desk_editor")
-    tab.wait_for_url(re.compile(r"/admin/$"))
-    tab.goto(site.url + f"/admin/articles/article/{article.pk}/change/")
-    body = tab.locator(EDITABLE)
-    body.wait_for()
-    body.click()
-    tab.keyboard.press("Control+A")
+    select_the_body(tab, site, article)
     pasted = '<h1 id="x">Who pays</h1><p>The council, <b>mostly</b>.</p><h6>Figures from the port</h6>'
     paste(tab, pasted)
 
@@ -263,13 +268,7 @@ def test_a_table_pasted_from_a_word_processor_keeps_its_rows_and_cells_to_the_pa
     Now its header and data cells are kept through the save and shown on the story's page as a table."""
     tab = editor_tab
     article = ArticleFactory(published=True, headline="Ferry berths this week", body="<p>Draft.</p>")
-    sign_in(tab, site, "desk_editor")
-    tab.wait_for_url(re.compile(r"/admin/$"))
-    tab.goto(site.url + f"/admin/articles/article/{article.pk}/change/")
-    body = tab.locator(EDITABLE)
-    body.wait_for()
-    body.click()
-    tab.keyboard.press("Control+A")
+    select_the_body(tab, site, article)
     pasted = (
         '<table class="MsoTableGrid" style="border:solid" border="1"><tr><td><b>Berth</b></td>'
         '<td style="mso-x:1"><b>Status</b></td></tr><tr><td>North</td><td>Closed</td></tr>'
