@@ -14,7 +14,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from .models import HoldRule, PendingComment, ReaderComment
-from .rendering import INVISIBLE
+from .rendering import INVISIBLE, JOINERS
 
 LINK_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 
@@ -64,11 +64,29 @@ NO_NAME = "Tell us the name to show with your comment."
 NO_TEXT = "Write something before you post."
 
 
+# Characters that show nothing on their own yet are neither spaces nor taken out: the joiners (kept, they
+# shape emoji), fillers Unicode counts as letters (Hangul) or symbols (the Braille blank), the combining
+# grapheme joiner and the variation selectors.
+BLANKS = frozenset(
+    [*JOINERS, 0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x2800, 0x3164, 0xFFA0, *range(0xFE00, 0xFE10)]
+    + [*range(0xE0100, 0xE01F0)]
+)
+
+
+def shows_something(text: str) -> bool:
+    """Whether any character of the text is seen: not a space, a control or format character, nor a blank."""
+    return any(
+        not ch.isspace() and ord(ch) not in BLANKS and unicodedata.category(ch) not in ("Cc", "Cf")
+        for ch in text
+    )
+
+
 def visible_field(value: str, empty_message: str, error_class):
     """A name or comment as the site's form and the API take it: visible_text, trimmed, and refused with
-    `error_class(empty_message)` when nothing is left."""
+    `error_class(empty_message)` when nothing that shows is left (joiners or fillers alone were posted as
+    an empty comment, or a name with nothing in it)."""
     value = visible_text(value).strip()
-    if not value:
+    if not shows_something(value):
         raise error_class(empty_message)
     return value
 

@@ -258,6 +258,41 @@ def test_a_comment_of_invisible_characters_is_empty(commenter, article):
     assert nothing_saved()
 
 
+BLANKS = {
+    "zero-width joiners": "\u200d\u200d",
+    "zero-width non-joiner": "\u200c",
+    "Hangul filler": "\u3164\u3164",
+    "Braille blank": "\u2800",
+    "combining grapheme joiner": "\u034f",
+    "variation selector": "\ufe0f",
+    "control characters": "\x01\x7f",
+}
+
+
+@pytest.mark.parametrize("blank", BLANKS.values(), ids=BLANKS.keys())
+def test_a_comment_or_name_of_characters_that_show_nothing_is_empty(commenter, article, blank):
+    """The joiners are kept inside a comment (they shape emoji), and a filler counts as a letter: a comment
+    or a name of them alone was posted, and shown as an empty comment or a name with nothing in it."""
+    response = commenter.post(article.get_absolute_url(), comment=f" {blank} ")
+    assert response.status_code == 400 and "Write something before you post." in response.content.decode()
+    response = commenter.post(article.get_absolute_url(), name=blank)
+    assert response.status_code == 400
+    assert "Tell us the name to show with your comment." in response.content.decode()
+    assert nothing_saved()
+
+    api = APIClient().post(
+        f"/api/v1/articles/{article.pk}/comments/",
+        {"name": "Ada", "email": "ada@example.net", "comment": blank},
+        format="json",
+    )
+    assert api.status_code == 400 and api.json()["errors"]["comment"] == ["Write something before you post."]
+    assert nothing_saved()
+
+    kept = commenter.post(article.get_absolute_url(), comment="Well done \U0001f469\u200d\U0001f692\ufe0f")
+    assert kept.status_code == 200  # followed to "check your email": a joiner inside text stays
+    assert PendingComment.objects.get().comment == "Well done \U0001f469\u200d\U0001f692\ufe0f"
+
+
 @pytest.mark.parametrize("email", ["someone@spam.example", "Someone@Mail.SPAM.example"])
 def test_an_address_at_a_blocked_domain_is_refused_and_nothing_is_saved(commenter, article, email):
     """Moderators block a domain under "Blacklisted domains"; it and the domains below it are refused."""
