@@ -286,13 +286,22 @@ def confirm(request, token):
             pending = services.pending_from_token(token)
             if not pending.confirmed_at:
                 services.require_published(pending.article)
+                if reason := closed_reason(pending.article):  # no button that cannot work
+                    raise Refused(reason, status=403, code="closed")
                 return _confirm_page(request, pending)
         outcome = services.confirm_pending(token=token)
     except services.LinkExpired as error:
         return _page(request, title="This link does not work", message=str(error), status=404, tone="error")
     except Refused as refusal:
+        # Comments closed since the post: the reader's words, which only this link's holder wrote, to copy.
+        kept = services.pending_from_token(token).comment if refusal.code == "closed" else ""
         return _page(
-            request, title="Comment not posted", message=refusal.message, status=refusal.status, tone="error"
+            request,
+            title="Comment not posted",
+            message=refusal.message,
+            status=refusal.status,
+            tone="error",
+            kept_text=kept,
         )
     comment = outcome.comment
     article = Article.objects.published().filter(pk=comment.object_pk).first() if comment else None

@@ -102,6 +102,34 @@ def test_a_used_link_opened_again_after_the_article_is_withdrawn_is_a_404_not_a_
     assert ReaderComment.objects.count() == 1
 
 
+def test_a_link_opened_after_comments_closed_offers_no_button_and_gives_the_text_back(
+    commenter, article, client, settings
+):
+    """Comments on the story closed between the post and the mailed link (switched off, or past
+    COMMENTS_CLOSE_AFTER_DAYS): the page offered "Post my comment", and pressing it said only that comments
+    are closed, the reader's text gone from the page."""
+    commenter.post(article.get_absolute_url(), comment="My long, careful answer.")
+    link = confirmation_link(mail.outbox[0])
+    token = client.get("/comments/csrf/").json()["token"]
+    Article.objects.filter(pk=article.pk).update(comments_enabled=False)
+
+    for page in (client.get(link), client.post(link, {"csrfmiddlewaretoken": token})):
+        html = page.content.decode()
+        assert page.status_code == 403, page.request["REQUEST_METHOD"]
+        assert "Comments are closed on this article." in html and "Post my comment" not in html
+        assert 'id="kept-text" readonly' in html and "My long, careful answer.</textarea>" in html
+        assert "ada@example.net" not in html
+    assert ReaderComment.objects.count() == 0 and len(mail.outbox) == 1
+
+    Article.objects.filter(pk=article.pk).update(comments_enabled=True)
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 1
+    Article.objects.filter(pk=article.pk).update(first_published_at=timezone.now() - timedelta(days=2))
+    page = client.get(link)
+    assert page.status_code == 403 and "Comments close 1 days after" in page.content.decode()
+    assert "My long, careful answer.</textarea>" in page.content.decode()
+    assert ReaderComment.objects.count() == 0
+
+
 def test_confirming_twice_at_once_creates_one_comment(commenter, article):
     commenter.post(article.get_absolute_url())
     token = confirmation_link(mail.outbox[0]).split("/")[-2]
