@@ -58,6 +58,27 @@ def test_reply_notifies_each_follower_once_and_nobody_else(article, client):
     assert set(OutgoingMail.objects.values_list("to", "body")) == {("", "")}  # sent, then blanked
 
 
+def test_reply_and_author_mail_quote_the_comment_as_written_not_with_its_angle_brackets_cut(reader):
+    """The mails are plain text, where nothing is markup: they ran the comment through striptags, so a
+    reader's "the gates say <closed until noon>" reached the thread's followers as "the gates say ", and
+    "<b>sic</b>" as "sic", not as the page shows them."""
+    author = UserFactory(username="wants", email="wants@example.org")
+    article = ArticleFactory(published=True, authors=[AuthorFactory(user=author)])
+    AuthorNotificationSetting.objects.create(user=author, notify_new_comments=True)
+    root = make_comment(article, email="root@example.net", followup=True, when=earlier())
+    poster = Client(enforce_csrf_checks=True)
+    poster.force_login(reader)
+    written = "The gates say <closed until noon> and the sign <b>sic</b> & nobody knows why."
+
+    Commenter(poster).post(f"/comments/reply/{root.pk}/", comment=written)
+
+    assert sorted(m.to[0] for m in mail.outbox) == ["root@example.net", "wants@example.org"]
+    for message in mail.outbox:
+        assert written in message.body, message.body
+    page = Client().get(article.get_absolute_url()).content.decode()
+    assert "The gates say &lt;closed until noon&gt; and the sign &lt;b&gt;sic&lt;/b&gt; &amp; nobody" in page
+
+
 def confirmation_link_from_db():
     return confirmation_link(mail.outbox[0]) if mail.outbox else pytest.fail("no confirmation mail")
 
