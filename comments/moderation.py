@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from .models import HoldRule, PendingComment, ReaderComment
@@ -51,7 +52,8 @@ def closed_reason(article) -> str:
     # From the first publication: withdrawing an old story and putting it back does not open it again.
     published = article.first_published_at or article.published_at
     if days and published and timezone.now() - published > timedelta(days=days):
-        return f"Comments close {days} days after an article is published; this one is closed."
+        after = f"{days} day{pluralize(days)}"
+        return f"Comments close {after} after an article is published; this one is closed."
     return ""
 
 

@@ -125,7 +125,7 @@ def test_a_link_opened_after_comments_closed_offers_no_button_and_gives_the_text
     settings.COMMENTS_CLOSE_AFTER_DAYS = 1
     Article.objects.filter(pk=article.pk).update(first_published_at=timezone.now() - timedelta(days=2))
     page = client.get(link)
-    assert page.status_code == 403 and "Comments close 1 days after" in page.content.decode()
+    assert page.status_code == 403 and "Comments close 1 day after" in page.content.decode()
     assert "My long, careful answer.</textarea>" in page.content.decode()
     assert ReaderComment.objects.count() == 0
 
