@@ -563,7 +563,7 @@ def data_confirm(request, token):
     else:
         what = (
             "erase the personal data of your comments; their texts stay on the site, under the name "
-            f"“{services.ANONYMOUS}”"
+            f"“{services.ANONYMOUS}”, with any email address typed in them hidden"
         )
     response = render(
         request,

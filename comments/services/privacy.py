@@ -14,6 +14,7 @@ from django.utils.crypto import salted_hmac
 
 from .. import mail, tokens
 from ..models import CommentReport, DataRequest, OutgoingMail, PendingComment, ReaderComment
+from ..rendering import mask_emails
 from .posting import LinkExpired
 
 ANONYMOUS = "Anonymous"
@@ -195,18 +196,19 @@ def _erase(comments, *, emails, remove_texts: bool) -> int:
     nothing left to erase is not saved, nor counted: the count tells staff what was done.
     """
     fields = {"user_name": ANONYMOUS, "user_email": "", "user_url": "", "ip_address": None, "user_id": None}
-    if remove_texts:
-        fields["comment"] = "[removed at the commenter's request]"
     rows = list(comments.select_for_update())
     emails = {e.strip().lower() for e in emails} | {row.user_email.strip().lower() for row in rows}
     emails.discard("")
     changed = 0
     for row in rows:
-        if all(getattr(row, name) == value for name, value in fields.items()):
+        # A text that stays keeps no address typed into it (readers saw it masked; staff saw it whole).
+        text = "[removed at the commenter's request]" if remove_texts else mask_emails(row.comment)
+        erased = fields | {"comment": text}
+        if all(getattr(row, name) == value for name, value in erased.items()):
             continue
-        for name, value in fields.items():
+        for name, value in erased.items():
             setattr(row, name, value)
-        row.save(update_fields=list(fields))
+        row.save(update_fields=list(erased))
         changed += 1
     ids = [row.pk for row in rows]
     PendingComment.objects.filter(_any_iexact("user_email", emails) | Q(confirmed_comment__in=ids)).delete()

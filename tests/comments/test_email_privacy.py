@@ -655,7 +655,11 @@ def test_deleting_a_story_deletes_its_comments_and_what_hangs_on_them(client, ed
     ("remove", "promise"),
     [
         ("on", "remove their texts from the site"),
-        ("", "their texts stay on the site, under the name “Anonymous”"),
+        (
+            "",
+            "their texts stay on the site, under the name “Anonymous”, with any email address typed in "
+            "them hidden",
+        ),
     ],
 )
 def test_the_erasure_link_and_its_page_say_whether_the_texts_go_too(article, remove, promise):
@@ -671,7 +675,10 @@ def test_the_erasure_link_and_its_page_say_whether_the_texts_go_too(article, rem
         assert "The texts of those comments will be removed too" in body
         assert "[removed at the commenter's request]" in body
     else:
-        assert 'The texts of those comments stay on the site, under the name "Anonymous".' in body
+        assert (
+            'The texts of those comments stay on the site, under the name "Anonymous", with any email '
+            'address typed in them replaced by "[email hidden]".'
+        ) in body
         assert "removed too" not in body
     page = client.get(link)
     assert page.status_code == 200

@@ -74,3 +74,20 @@ def test_erasing_a_comment_with_nothing_left_to_erase_says_so(article, boss):
         "Nothing to erase: the selected comments hold no name, email, website or IP any more."
     ]
     assert personal_data(comment) == ("Anonymous", "", "", None, None)
+
+
+def test_an_address_typed_into_a_text_that_stays_is_masked_by_the_erasure(article, boss):
+    """Readers saw it masked, but the row kept it, and moderators saw it whole in the queue."""
+    typed = make_comment(
+        article, email="ada@example.net", text="Write to me at ada.home@example.org or the desk@port.example."
+    )
+    plain = make_comment(article, email="ada@example.net", text="No address here.")
+
+    messages = erase(boss, typed)
+
+    typed.refresh_from_db()
+    plain.refresh_from_db()
+    assert typed.comment == "Write to me at [email hidden] or the [email hidden]."
+    assert plain.comment == "No address here."
+    assert personal_data(typed) == personal_data(plain) == ("Anonymous", "", "", None, None)
+    assert messages[0].startswith("Erased: 2 comments")
