@@ -141,6 +141,7 @@ def _export(comments, *, emails) -> list[dict]:
             if r.object_pk in articles
             else None,
             "state": r.state,
+            "email_me_replies": r.followup,
             "text": r.comment,
         }
         for r in rows
@@ -156,6 +157,7 @@ def _export(comments, *, emails) -> list[dict]:
             "article": articles[str(p.article_id)].headline if str(p.article_id) in articles else None,
             "article_url": None,
             "state": "unconfirmed",
+            "email_me_replies": p.followup,
             "text": p.comment,
         }
         for p in pending

@@ -363,6 +363,24 @@ def test_export_names_only_stories_readers_can_see(article, editor):
     assert "secret deal" not in json.dumps(list(rows.values()))
 
 
+def test_the_export_says_which_comments_still_send_their_writer_reply_mail(article):
+    """Whether a comment still mails its writer the replies is data kept about them; it was left out."""
+    following = make_comment(article, text="tell me")
+    ReaderComment.objects.filter(pk=following.pk).update(followup=True)
+    make_comment(article, text="quiet")
+    PendingComment.objects.create(
+        article=article, user_name="Grace", user_email="grace@example.net", comment="waiting", followup=True
+    )
+
+    rows = {row["text"]: row for row in services.export_commenter_data(email="grace@example.net")}
+
+    assert {text: row["email_me_replies"] for text, row in rows.items()} == {
+        "tell me": True,
+        "quiet": False,
+        "waiting": True,
+    }
+
+
 def test_erasure_by_email_anonymises_every_comment_including_held(article):
     make_comment(article, text="public one")
     make_comment(article, text="held one", public=False)
