@@ -267,8 +267,12 @@ def posted(request, token):
     return _outcome_page(request, value["s"], article, value.get("c"))
 
 
-def _outcome_page(request, status, article, comment_id=None):
+NEW_THREAD = "The comment you replied to is no longer on the site, so yours starts a conversation of its own."
+
+
+def _outcome_page(request, status, article, comment_id=None, note=""):
     title, message = OUTCOME_MESSAGES[status]
+    message = f"{message} {note}" if note else message
     comment = None
     if status == services.PUBLISHED and comment_id:
         comment = ReaderComment.objects.approved().filter(pk=comment_id).only("pk", "thread_id").first()
@@ -313,7 +317,9 @@ def confirm(request, token):
             status=404,
             tone="error",
         )
-    return _outcome_page(request, outcome.status, article, comment.pk)
+    # A reply whose comment was taken off the site before the link was pressed was posted as a new thread.
+    note = NEW_THREAD if outcome.pending.parent_id and comment.parent_id == comment.pk else ""
+    return _outcome_page(request, outcome.status, article, comment.pk, note=note)
 
 
 def _confirm_page(request, pending):

@@ -82,6 +82,35 @@ def test_a_withdrawn_article_takes_no_confirmed_comment_and_its_comment_pages_na
     assert "Retracted after legal review" in client.get(posted).content.decode()
 
 
+def test_a_reply_whose_comment_left_the_site_before_the_link_was_pressed_says_it_starts_a_thread(
+    commenter, article, client, moderator
+):
+    """It was posted as a conversation of its own, as it should be, and the page said only "published"."""
+    answered = make_comment(article, name="Tomas", email="tomas@example.net", text="The gates were late.")
+    commenter.post(article.get_absolute_url(), reply_to=answered.pk, comment="They were not.")
+    services.remove_comments(comments=[answered], by=moderator)
+
+    page = confirm(client, confirmation_link(mail.outbox[-1]))
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Your comment is published." in html
+    assert "The comment you replied to is no longer on the site, so yours starts a conversation" in html
+    reply = ReaderComment.objects.get(comment="They were not.")
+    assert (reply.parent_id, reply.level, reply.is_public) == (reply.pk, 0, True)
+
+
+def test_a_reply_to_a_comment_still_there_says_nothing_of_a_new_conversation(commenter, article, client):
+    answered = make_comment(article, name="Tomas", email="tomas@example.net", text="The gates were late.")
+    commenter.post(article.get_absolute_url(), reply_to=answered.pk, comment="They were not.")
+
+    page = confirm(client, confirmation_link(mail.outbox[-1]))
+
+    assert page.status_code == 200 and "Your comment is published." in page.content.decode()
+    assert "no longer on the site" not in page.content.decode()
+    assert ReaderComment.objects.get(comment="They were not.").parent_id == answered.pk
+
+
 def test_a_used_link_opened_again_after_the_article_is_withdrawn_is_a_404_not_a_server_error(
     commenter, article, client, editor
 ):
