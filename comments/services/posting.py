@@ -82,7 +82,13 @@ def post_comment(
         _one_at_a_time(email, ip)
         if needs_link:
             if outcome := _unproven_address(
-                article=article, name=name, email=email, url=url, text=text, ip=ip
+                article=article,
+                name=name,
+                email=email,
+                url=url,
+                text=text,
+                ip=ip,
+                choices={"parent_id": parent_id or 0, "followup": followup},
             ):
                 return outcome
         else:
@@ -117,14 +123,18 @@ def post_comment(
         return PostOutcome(CONFIRM, pending=pending)
 
 
-def _unproven_address(*, article, name, email, url, text, ip) -> PostOutcome | None:
+def _unproven_address(*, article, name, email, url, text, ip, choices) -> PostOutcome | None:
     """The rules for a reader who has not yet shown the address is theirs. The answer must not tell
     whether that address wrote here (a guessed address with a comment's exact words was a 409 for its
     writer only), so what the address has done gets the same answer as a new post, "check your email",
     and only its owner's mailbox tells the difference. None: go on and save a new unconfirmed comment."""
     if waiting := _waiting_twin(article, email, text):
         # A double click, or the mail was lost: the same link again (capped, see below). Only the writer
-        # knows an unconfirmed comment's words, so this answer tells nobody else anything.
+        # knows an unconfirmed comment's words, so this answer tells nobody else anything. The post sent last
+        # says what the link posts: "email me replies" ticked, or another comment answered, the second time.
+        changed = {field: value for field, value in choices.items() if getattr(waiting, field) != value}
+        if changed:
+            PendingComment.objects.filter(pk=waiting.pk).update(**changed)
         _send_again(waiting)
         return PostOutcome(CONFIRM, pending=waiting)
     check_wording(user=None, name=name, email=email, url=url, text=text)

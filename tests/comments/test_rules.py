@@ -446,6 +446,25 @@ def test_posting_an_unconfirmed_comment_again_sends_its_link_again_three_mails_a
     assert ReaderComment.objects.count() == 1
 
 
+def test_the_same_words_posted_again_with_other_choices_post_with_the_choices_sent_last(
+    commenter, article, client
+):
+    """The second post ticked "email me replies" and answered a comment; the link sent again posted the
+    first post's choices, and the reader never heard of the replies they asked for."""
+    from .conftest import confirm, confirmation_link
+
+    answered = make_comment(article, name="Tomas", email="tomas@example.net", text="The gates were late.")
+    commenter.post(article.get_absolute_url(), comment="They were not.")
+    OutgoingMail.objects.update(created_at=timezone.now() - timedelta(minutes=1))
+    PendingComment.objects.update(submit_date=timezone.now() - timedelta(minutes=1))
+    commenter.post(article.get_absolute_url(), comment="They were not.", followup="on", reply_to=answered.pk)
+
+    assert PendingComment.objects.count() == 1 and len(mail.outbox) == 2
+    assert b"Your comment is published" in confirm(client, confirmation_link(mail.outbox[0])).content
+    posted = ReaderComment.objects.get(comment="They were not.")
+    assert (posted.parent_id, posted.followup) == (answered.pk, True)
+
+
 def test_same_words_by_someone_else_are_fine(logged_in, article):
     make_comment(
         article, email="other@example.net", text="Agreed.", when=timezone.now() - timedelta(minutes=5)
