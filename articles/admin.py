@@ -244,9 +244,6 @@ def _labelled(form, name, messages) -> str:
     return f"{capfirst(field.label)}: {text}" if field is not None and field.label else text
 
 
-REPORTERS_DELETE = "you may delete only your own drafts that were never published."
-
-
 def delete_selected_articles(modeladmin, request, queryset):
     response = delete_selected(modeladmin, request, queryset)
     if isinstance(response, TemplateResponse):  # the question, not the deletion done
@@ -1100,7 +1097,7 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
             # one past the draft stage): name it, not the type "article" under "related objects".
             perms_needed.discard(Article._meta.verbose_name)
             perms_needed.update(
-                f"“{article.headline}”: {REPORTERS_DELETE}"
+                f"“{article.headline}”: {services.REPORTERS_DELETE}"
                 for article in objs
                 if not services.can_delete(article=article, user=request.user)
             )
@@ -1109,10 +1106,7 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
         counts.pop(tag_link.verbose_name_plural, None)
         if ShareRecord._meta.verbose_name in perms_needed:
             perms_needed.discard(ShareRecord._meta.verbose_name)
-            perms_needed.add(
-                "shares: a story posted (or queued to be posted) on social networks stays in the archive, "
-                "because the posts link to it. Unpublish it instead."
-            )
+            perms_needed.add(f"shares: {services.SHARED_STAYS}")
         return deleted, counts, perms_needed, protected
 
     def changelist_view(self, request, extra_context=None):

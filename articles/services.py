@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from itertools import count
 
 import reversion
+from django.contrib.admin.models import DELETION, LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -48,6 +49,13 @@ def can_edit(*, article: Article, user) -> bool:
     return is_own(article=article, user=user) and article.status == Status.DRAFT
 
 
+REPORTERS_DELETE = "you may delete only your own drafts that were never published."
+SHARED_STAYS = (
+    "a story posted (or queued to be posted) on social networks stays in the archive, because the posts link "
+    "to it. Unpublish it instead."
+)
+
+
 def can_delete(*, article: Article, user) -> bool:
     """Editors delete any story (the delete page warns of one on the site); a reporter only a draft of their
     own that never ran, so nothing readers saw goes with it (an editor can still recover it)."""
@@ -61,6 +69,19 @@ def can_delete(*, article: Article, user) -> bool:
         and article.first_published_at is None
         and is_own(article=article, user=user)
     )
+
+
+def delete_article(*, article: Article, by) -> None:
+    """Delete a story outside the admin (the API), as the admin's delete page does: only where can_delete
+    allows it and no social post links to it, and logged as the admin logs it, so "Recover deleted
+    articles" says when and by whom. What leaves the site with it is the signals' work (article_deleted)."""
+    if not can_delete(article=article, user=by):
+        raise PermissionDenied(f"You may not delete this article: {REPORTERS_DELETE}")
+    if article.shares.exists():
+        raise ValidationError(f"This article cannot be deleted: {SHARED_STAYS}", code="shared")
+    with transaction.atomic():
+        LogEntry.objects.log_actions(by.pk, [article], DELETION, single_object=True)
+        article.delete()
 
 
 def is_own(*, article: Article, user) -> bool:

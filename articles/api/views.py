@@ -91,6 +91,13 @@ class ImageInUse(exceptions.APIException):
         self.articles = articles
 
 
+class Shared(exceptions.APIException):
+    """The article was posted (or is queued) to social networks, so it stays: 409, as the admin refuses."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "shared"
+
+
 class Gone(exceptions.APIException):
     """The article was on the site and has left it (RemovedArticle): 410, so a client drops its copy."""
 
@@ -227,6 +234,13 @@ PATH_PARAMETERS = [
         responses={200: ArticleDetailSerializer},
         examples=[OpenApiExample("new bylines", value=BYLINES_EXAMPLE, request_only=True)],
     ),
+    destroy=extend_schema(
+        summary="Delete an article",
+        description="Allowed where the admin allows it: editors delete any story, reporters only a draft of "
+        "their own that never ran. A story posted (or queued to be posted) on social networks is kept (409): "
+        "unpublish it instead. A story readers could read leaves the site at once and is listed by "
+        "`articles/removed/`. Editors can recover it in the admin (Articles > Recover deleted articles).",
+    ),
 )
 class ArticleViewSet(
     NewsroomViewMixin,
@@ -234,6 +248,7 @@ class ArticleViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
     queryset = Article.objects.none()  # names the model for the schema; get_queryset() serves
@@ -245,6 +260,7 @@ class ArticleViewSet(
     schema_read_error_codes = {"retrieve": ["410"]}
     schema_error_codes = {
         "comments": ["409"],
+        "destroy": ["409", "412"],
         **dict.fromkeys(
             [
                 "update",
@@ -263,6 +279,7 @@ class ArticleViewSet(
         "create": ["articles.add_article"],
         "update": ["articles.change_article"],
         "partial_update": ["articles.change_article"],
+        "destroy": ["articles.change_article"],  # and services.can_delete: reporters their own drafts
         "submit": ["articles.change_article"],
         "return_to_draft": ["articles.change_article"],
         "publish": ["articles.change_article"],
@@ -371,6 +388,20 @@ class ArticleViewSet(
         response = self._detail_response(self._reload(article))
         response["ETag"] = version_etag(article)
         return response
+
+    def destroy(self, request, *args, **kwargs):
+        """With `If-Match`, as for an edit: a story changed since it was read is not deleted (412)."""
+        with transaction.atomic():
+            lock_version(_int_or_none(kwargs.get(self.lookup_url_kwarg or "pk")))
+            article = self.get_object()
+            if not services.can_delete(article=article, user=request.user):
+                raise PermissionDenied(f"You may not delete this article: {services.REPORTERS_DELETE}")
+            self._check_if_match(article)
+            try:
+                services.delete_article(article=article, by=request.user)
+            except DjangoValidationError as error:
+                raise Shared(error.messages[0]) from error
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _check_if_match(self, article):
         if_match = self.request.headers.get("If-Match")

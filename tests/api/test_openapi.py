@@ -200,6 +200,7 @@ def test_the_conditional_headers_are_documented_where_they_are_honoured(served_s
         for method, step in [
             ("PUT", ""),
             ("PATCH", ""),
+            ("DELETE", ""),
             *[
                 ("POST", f"{action}/")
                 for action in ("submit", "return", "publish", "schedule", "unpublish", "corrections")
