@@ -36,7 +36,7 @@ class ShareFilter(django_filters.FilterSet):
 
 class ArticleOfShareSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    headline = serializers.CharField()
+    headline = serializers.CharField(help_text="The article's headline now.")
 
 
 class OptionalURLField(serializers.URLField):

@@ -76,7 +76,7 @@ def _api_url(context, name, suffix=""):
 
 
 class RenditionSerializer(serializers.Serializer):
-    url = serializers.URLField()
+    url = serializers.URLField(help_text="The JPEG file at this width.")
     width = serializers.IntegerField(help_text="Pixels; for `srcset`.")
 
 

@@ -138,6 +138,22 @@ def test_every_field_is_described(served_schema):
             assert prop.get("description"), f"{component}.{field}"
 
 
+def test_a_field_whose_name_means_something_else_here_is_not_given_the_shared_description(served_schema):
+    """The shared descriptions (newsroom/api.py FIELD_DESCRIPTIONS) fill in fields left undescribed: a
+    rendition's `url` read "This object in the API." (it is the picture's file) and a social post's
+    article's `headline` "The related article's headline."."""
+    components = served_schema["components"]["schemas"]
+
+    described = {
+        (name, field): components[name]["properties"][field]["description"]
+        for name, field in [("Rendition", "url"), ("ArticleOfShare", "headline")]
+    }
+    assert described == {
+        ("Rendition", "url"): "The JPEG file at this width.",
+        ("ArticleOfShare", "headline"): "The article's headline now.",
+    }
+
+
 def test_descriptions_are_written_for_clients_not_taken_from_the_code(served_schema):
     """Operation descriptions come from `extend_schema(description=...)` only: no docstring of a view (nor
     one inherited from a base class) reaches the contract; the full article is not called the light one."""
