@@ -25,6 +25,14 @@ class _SettingsRate:
     def get_ident(self, request):
         return client_ip(request) or "unknown"
 
+    def wait(self):
+        """Until enough requests leave the window to let one more in. DRF's answer is None (so the 429 had
+        no Retry-After) when more are on record than the rate allows now: after it was lowered, say, and the
+        processes restarted with the counts kept in Redis."""
+        if self.history and len(self.history) >= self.num_requests:
+            return max(self.duration - (self.now - self.history[self.num_requests - 1]), 0)
+        return super().wait()
+
 
 class AnonymousThrottle(_SettingsRate, AnonRateThrottle):
     scope = "anon"

@@ -29,6 +29,22 @@ def test_the_fourth_anonymous_request_in_a_minute_is_refused(api, three_a_minute
     assert int(response["Retry-After"]) > 0
 
 
+def test_a_rate_lowered_under_the_requests_on_record_still_says_when_to_come_back(api, three_a_minute):
+    """Counts live in the cache, across restarts: with 3 on record and the rate now 1 a minute, the 429
+    came with no Retry-After (DRF's wait was None)."""
+    for _ in range(3):
+        assert api.get(URL).status_code == 200
+    three_a_minute.REST_FRAMEWORK = {
+        **three_a_minute.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "1/min", "user": "5/min"},
+    }
+
+    response = api.get(URL)
+
+    assert response.status_code == 429
+    assert 55 <= int(response["Retry-After"]) <= 60  # all three must leave the window, the newest last
+
+
 def test_a_forged_forwarded_for_header_does_not_reset_the_count(api, three_a_minute):
     """NUM_PROXIES = 0 (the default): the header is ignored; REMOTE_ADDR identifies the client."""
     assert three_a_minute.REST_FRAMEWORK["NUM_PROXIES"] == 0
