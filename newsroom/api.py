@@ -588,6 +588,45 @@ IF_NONE_MATCH = OpenApiParameter(
     "304 with no body.",
 )
 
+# The headers answers carry, declared where they are sent (OpenApiParameter with `response`).
+ETAG = OpenApiParameter(
+    "ETag",
+    str,
+    OpenApiParameter.HEADER,
+    response=["200"],
+    description="A tag of this answer's body: send it in `If-None-Match` to be answered 304 while it "
+    "matches.",
+)
+VERSION_ETAG = OpenApiParameter(
+    "ETag",
+    str,
+    OpenApiParameter.HEADER,
+    response=["200", "201"],
+    description='The article\'s version after this write, such as `"v13"`: send it in `If-Match` with the '
+    "next one.",
+)
+CREATED_LOCATION = OpenApiParameter(
+    "Location",
+    str,
+    OpenApiParameter.HEADER,
+    response=["201"],
+    description="The new article's address in the API.",
+)
+MOVED_LOCATION = OpenApiParameter(
+    "Location",
+    str,
+    OpenApiParameter.HEADER,
+    response=["301"],
+    description="Where the article is now, by the same kind of address.",
+)
+RETRY_AFTER = OpenApiParameter(
+    "Retry-After",
+    int,
+    OpenApiParameter.HEADER,
+    response=["429"],
+    description="Seconds to wait before asking again.",
+)
+
 
 class NewsroomAutoSchema(AutoSchema):
     def _resolve_path_parameters(self, variables):
@@ -603,13 +642,16 @@ class NewsroomAutoSchema(AutoSchema):
     def get_override_parameters(self):
         """The conditional headers the API honours, where it honours them: `If-Match` on the writes that
         answer 412 for an older version (an edit conflict is only caught when the client sends it), and
-        `If-None-Match` on the reads that answer 304."""
+        `If-None-Match` on the reads that answer 304; and the ETag and Retry-After headers of the answers
+        (the views declare the rest: a new article's Location)."""
         parameters = list(super().get_override_parameters())
         if "412" in getattr(self.view, "schema_error_codes", {}).get(getattr(self.view, "action", None), []):
             parameters.append(IF_MATCH)
+            if self.method != "DELETE":
+                parameters.append(VERSION_ETAG)
         if self.method == "GET" and isinstance(self.view, HttpCachingMixin):
-            parameters.append(IF_NONE_MATCH)
-        return parameters
+            parameters += [IF_NONE_MATCH, ETAG]
+        return [*parameters, RETRY_AFTER]
 
     def get_description(self):
         """An operation says only what its `extend_schema(description=...)` says. Docstrings are written for

@@ -29,7 +29,10 @@ from comments import services as comment_services
 from comments.moderation import Refused
 from newsroom import fragments
 from newsroom.api import (
+    CREATED_LOCATION,
     ID_PATTERN,
+    MOVED_LOCATION,
+    VERSION_ETAG,
     CommentRefused,
     LimitedJSONParser,
     NewsroomViewMixin,
@@ -216,6 +219,7 @@ PATH_PARAMETERS = [
         "move it through the workflow. Only editors may set `is_featured` and `is_breaking`.",
         request=ArticleWriteSerializer,
         responses={201: ArticleDetailSerializer},
+        parameters=[CREATED_LOCATION, VERSION_ETAG],
         examples=[OpenApiExample("a new draft", value=WRITE_EXAMPLE, request_only=True)],
     ),
     update=extend_schema(
@@ -447,7 +451,7 @@ class ArticleViewSet(
     @extend_schema(
         summary="Get an article by its address",
         description="The same path as the article's page on the site: section/yyyy/mm/dd/slug.",
-        parameters=PATH_PARAMETERS,
+        parameters=[*PATH_PARAMETERS, MOVED_LOCATION],
         responses={
             200: ArticleDetailSerializer,
             301: OpenApiResponse(

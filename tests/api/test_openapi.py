@@ -7,6 +7,7 @@ from hypothesis import settings as hypothesis_settings
 from rest_framework.authtoken.models import Token
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from articles.models import Article
 from newsroom.wsgi import application
 from tests.factories import (
     ArticleFactory,
@@ -136,6 +137,52 @@ def test_every_field_is_described(served_schema):
     for component, body in served_schema["components"]["schemas"].items():
         for field, prop in body.get("properties", {}).items():
             assert prop.get("description"), f"{component}.{field}"
+
+
+def test_the_headers_answers_carry_are_declared_where_they_are_sent(
+    served_schema, api, api_as, editor, settings
+):
+    """A client generated from the contract reads the ETag of a GET, the version ETag and Location of a
+    write, the Location of a moved address and the Retry-After of a 429: each is sent and each is declared."""
+    ops = dict(operations(served_schema))
+
+    def declared(operation, code):
+        return set(ops[operation]["responses"][code].get("headers", {}))
+
+    desk = api_as(editor)
+    new = {"headline": "Pier opens", "body": "<p>Open.</p>", "section": "city"}
+    created = desk.post("/api/v1/articles/", new, format="json")
+    assert created.status_code == 201, created.content
+    article_id = created.json()["id"]
+    version = Article.objects.get(pk=article_id).version
+    assert created["ETag"] == f'"v{version}"' and created["Location"].endswith(
+        f"/api/v1/articles/{article_id}/"
+    )
+    assert declared("POST /api/v1/articles/", "201") == {"ETag", "Location"}
+
+    edited = desk.patch(f"/api/v1/articles/{article_id}/", {"headline": "Pier opens at last"}, format="json")
+    assert edited.status_code == 200 and edited["ETag"] == f'"v{version + 1}"'
+    assert declared("PATCH /api/v1/articles/{id}/", "200") == {"ETag"}
+
+    read = api.get("/api/v1/sections/")
+    assert read.status_code == 200 and read["ETag"].startswith('"')
+    assert declared("GET /api/v1/sections/", "200") == {"ETag"}
+
+    story = ArticleFactory(published=True, slug="old-name")
+    old_path = f"{story.section.slug}/{story.published_at:%Y/%m/%d}/old-name/"
+    story.slug = "new-name"
+    story.save()
+    moved = api.get(f"/api/v1/articles/by-path/{old_path}")
+    assert moved.status_code == 301 and moved["Location"].endswith(f"/by-path{story.get_absolute_url()}")
+    assert declared("GET /api/v1/articles/by-path/{section}/{year}/{month}/{day}/{slug}/", "301") == {
+        "Location"
+    }
+
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "1/min"}}
+    api.get("/api/v1/tags/")
+    throttled = api.get("/api/v1/tags/")
+    assert throttled.status_code == 429 and int(throttled["Retry-After"]) > 0
+    assert all(declared(name, "429") == {"Retry-After"} for name in ops)
 
 
 def test_a_field_whose_name_means_something_else_here_is_not_given_the_shared_description(served_schema):
