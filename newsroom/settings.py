@@ -308,8 +308,12 @@ AXES_VERBOSE = False  # no "AXES: BEGIN version ..." from every process that sta
 SEARCH_RATE = env.str("SEARCH_RATE", default="30/minute")
 COMMENTS_DATA_REQUEST_RATE = env.str("COMMENTS_DATA_REQUEST_RATE", default="5/hour")
 
-# Email: the console by default; EMAIL_URL (smtp://user:pass@host:587/?tls=True) in production.
+# Email: the console by default; EMAIL_URL (smtp+tls://user:pass@host:587, smtps://...:465) in production.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+if vars().get("EMAIL_PORT") == 465 and vars().get("EMAIL_USE_TLS"):
+    # Port 465 speaks TLS from the first byte (RFC 8314). django-environ reads `smtps://` as STARTTLS, and
+    # a server on 465 never answers STARTTLS's plain greeting: each mail would wait out EMAIL_TIMEOUT, fail.
+    EMAIL_USE_TLS, EMAIL_USE_SSL = False, True
 # A mail server that takes the connection and never answers must not hold a worker (and the outbox row it
 # has locked) for ever: each SMTP step gives up after this many seconds, and the mail is retried.
 EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10.0)
