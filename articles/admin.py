@@ -28,7 +28,7 @@ from reversion.models import Version
 
 from authors.models import Author
 from comments.queries import with_comment_counts
-from newsroom.admin import AutocompleteInputMixin, StrictInputMixin, error_message
+from newsroom.admin import AutocompleteInputMixin, InlineRowsReadOnce, StrictInputMixin, error_message
 from newsroom.formats import moment
 from newsroom.users import display_name
 from sharing import services as sharing_services
@@ -251,7 +251,7 @@ def delete_selected_articles(modeladmin, request, queryset):
     return response
 
 
-class RowsGoneFormSet(forms.BaseInlineFormSet):
+class RowsGoneFormSet(InlineRowsReadOnce):
     """An inline whose page shows a row someone else deleted since it was opened. Django would refuse the
     row's hidden id as "not one of the available choices", an error no one sees, on every save, so the
     editor could never save again. Here such a row is written again as a new one, as the page shows it:
@@ -357,6 +357,9 @@ class BylineInline(AutocompleteInputMixin, FollowsArticlePermissions, admin.Tabu
     verbose_name = "byline"
     verbose_name_plural = "bylines (in order)"
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")  # each row's heading names them
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "author":
@@ -383,6 +386,9 @@ class RelatedArticleInline(AutocompleteInputMixin, FollowsArticlePermissions, ad
     autocomplete_fields = ["related"]
     verbose_name = "related article"
     verbose_name_plural = "related articles, shown first under “Read more”"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("related")  # each row's heading names it
 
 
 class CorrectionsFormSet(DropsRowsGoneFormSet):

@@ -8,7 +8,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from newsroom import converters  # noqa: F401 - registers <id:>
-from newsroom.admin import StrictInputMixin
+from newsroom.admin import InlineRowsReadOnce, StrictInputMixin
 
 from . import services
 from .models import ShareRecord
@@ -65,6 +65,7 @@ class ShareRecordInline(admin.TabularInline):
     """On the article page; read-only. The buttons leave unsaved edits to the article behind."""
 
     model = ShareRecord
+    formset = InlineRowsReadOnce  # each row's heading names the story: the page's, not read again
     extra = 0
     can_delete = False
     fields = ["account", "network", "round", "status", "attempts", "updated_at", "actions"]

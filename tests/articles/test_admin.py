@@ -1005,6 +1005,56 @@ def test_changelist_queries_do_not_grow_with_the_number_of_articles(
     assert response.context["cl"].result_count == 30
 
 
+def story_with_rows(rows, **fields):
+    """A published story with `rows` rows in each inline: bylines, "Read more" links, corrections, notes,
+    social posts and workflow events."""
+    from sharing.models import ShareRecord
+
+    authors = [AuthorFactory(display_name=f"Writer {rows}-{n}") for n in range(rows)]
+    story = ArticleFactory(published=True, authors=authors, **fields)
+    for n in range(rows):
+        linked = ArticleFactory(published=True, headline=f"Read more {rows}-{n}")
+        story.related_links.create(related=linked, position=n)
+        story.corrections.create(note=f"Correction {rows}-{n}")
+        EditorialNote.objects.create(
+            article=story, text=f"Note {rows}-{n}", written_by=fields.get("created_by")
+        )
+        ShareRecord.objects.create(article=story, account=f"account-{n}", network="log")
+        WorkflowEvent.objects.create(article=story, action=WorkflowEvent.Action.PUBLISHED)
+    return story, authors
+
+
+# Queries of the article page however many rows its inlines have: 21 today with one row of each as with 12.
+CHANGE_PAGE_BUDGET = 22
+
+
+def test_the_article_page_costs_the_same_queries_with_one_row_as_with_many(
+    client_as, editor, django_assert_max_num_queries
+):
+    """Each byline and "Read more" row read its author or story twice (its heading and its autocomplete),
+    and each row of every inline read the story again: 28 queries with one row of each, 127 with twelve."""
+    client = client_as(editor)
+    few, _ = story_with_rows(1, created_by=editor)
+    many, many_authors = story_with_rows(12, created_by=editor)
+    client.get(change_url(few))  # warm the content-type and session caches
+
+    with django_assert_max_num_queries(CHANGE_PAGE_BUDGET) as one_row:
+        response = client.get(change_url(few))
+    assert response.status_code == 200
+    with django_assert_max_num_queries(CHANGE_PAGE_BUDGET) as twelve_rows:
+        response = client.get(change_url(many))
+
+    assert response.status_code == 200
+    assert len(twelve_rows) == len(one_row)
+    html = response.content.decode()
+    for n, author in enumerate(many_authors):  # each row's autocomplete shows its author, chosen
+        assert f'<option value="{author.pk}" selected>{author.display_name}</option>' in html
+        assert f"{author.display_name} on {many.headline}" in html  # and its heading
+        linked = many.related_links.get(position=n).related
+        assert f'<option value="{linked.pk}" selected>Read more 12-{n}</option>' in html
+        assert f"Note 12-{n}" in html and f"Correction 12-{n}" in html
+
+
 def test_a_reporters_new_article_starts_with_their_own_byline(client_as, reporter, editor):
     me = AuthorFactory(display_name="Rita Porter", user=reporter)
     section = SectionFactory(name="City", slug="city")
