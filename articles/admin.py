@@ -221,7 +221,18 @@ class FollowsArticlePermissions:
     submitted) article sees its bylines and links read-only, not as a form that would then 403."""
 
     def _article_editable(self, request, obj):
-        return obj is None or services.can_edit(article=obj, user=request.user)
+        """Asked for each inline several times, and for each row of a read-only one (Django's
+        `user_deleted_form`): the answer is kept on the request, for its user and this state of the article,
+        so a reporter opening a colleague's story no longer asks the database again for every row."""
+        if obj is None:
+            return True
+        key = (request.user.pk, obj.pk, obj.status, obj.created_by_id)
+        answers = getattr(request, "article_editable_answers", None)
+        if answers is None:
+            answers = request.article_editable_answers = {}
+        if key not in answers:
+            answers[key] = services.can_edit(article=obj, user=request.user)
+        return answers[key]
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and self._article_editable(request, obj)

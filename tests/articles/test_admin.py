@@ -1055,6 +1055,37 @@ def test_the_article_page_costs_the_same_queries_with_one_row_as_with_many(
         assert f"Note 12-{n}" in html and f"Correction 12-{n}" in html
 
 
+# A colleague's story, read-only to a reporter: 26 queries today with one row of each inline as with 12.
+READ_ONLY_PAGE_BUDGET = 27
+
+
+def test_a_colleagues_story_read_only_costs_the_same_queries_with_one_row_as_with_many(
+    client_as, reporter, other_reporter, editor, django_assert_max_num_queries
+):
+    """Whether the reporter may edit the story (is it theirs?) was asked again for every row of an inline:
+    61 queries with one row of each, 83 with twelve."""
+    client = client_as(reporter)
+    few, _ = story_with_rows(1, created_by=other_reporter)
+    many, many_authors = story_with_rows(12, created_by=other_reporter)
+    client.get(change_url(few))  # warm the content-type and session caches
+
+    with django_assert_max_num_queries(READ_ONLY_PAGE_BUDGET) as one_row:
+        response = client.get(change_url(few))
+    assert response.status_code == 200
+    with django_assert_max_num_queries(READ_ONLY_PAGE_BUDGET) as twelve_rows:
+        response = client.get(change_url(many))
+
+    assert response.status_code == 200
+    assert len(twelve_rows) == len(one_row)
+    html = response.content.decode()
+    assert 'name="bylines-0-author"' not in html  # shown, not offered to edit
+    for n, author in enumerate(many_authors):
+        assert f">{author.display_name}</a></p>" in html
+        assert f">Read more 12-{n}</a></p>" in html
+    # The answer was kept for that request alone: the next one, an editor's, may edit the rows.
+    assert 'name="bylines-0-author"' in client_as(editor).get(change_url(many)).content.decode()
+
+
 def test_a_reporters_new_article_starts_with_their_own_byline(client_as, reporter, editor):
     me = AuthorFactory(display_name="Rita Porter", user=reporter)
     section = SectionFactory(name="City", slug="city")
