@@ -11,6 +11,7 @@ from urllib.parse import parse_qs
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
 from django.http import Http404, JsonResponse, QueryDict
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
@@ -292,11 +293,10 @@ class StrictCursorPagination(CursorPagination):
             ) from error
         if cursor is None or cursor.position is None:
             return cursor
-        if not self._position_is_valid(cursor.position):
+        position = self.clean_position(cursor.position)
+        if position is None:
             raise InvalidQuery({"cursor": ["This cursor is not valid; use the `next` or `previous` link."]})
-        if self.position_type == "datetime":
-            return cursor._replace(position=str(self._moment_in_utc(cursor.position)))
-        return cursor
+        return cursor._replace(position=position)
 
     @staticmethod
     def _moment_in_utc(position: str):
@@ -313,14 +313,16 @@ class StrictCursorPagination(CursorPagination):
         except (OverflowError, ValueError):
             return None
 
-    def _position_is_valid(self, position: str) -> bool:
+    def clean_position(self, position: str) -> str | None:
+        """The cursor's position as the query compares it (a time in UTC), or None if it is not valid."""
         if "\x00" in position:
-            return False
+            return None
         if self.position_type == "datetime":
-            return self._moment_in_utc(position) is not None
+            moment = self._moment_in_utc(position)
+            return None if moment is None else str(moment)
         if self.position_type is int:
-            return position.lstrip("-").isdigit() and abs(int(position)) < 2**63
-        return True
+            return position if position.lstrip("-").isdigit() and abs(int(position)) < 2**63 else None
+        return position
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
@@ -348,6 +350,67 @@ class StrictCursorPagination(CursorPagination):
                     f"Results per page, 1 to {self.max_page_size}; {self.page_size} by default."
                 )
         return parameters
+
+
+class TimeAndIdCursorPagination(StrictCursorPagination):
+    """For a list ordered by a time, then by id (`ordering = ("-published_at", "-id")`): a cursor holds both,
+    `2026-11-28 10:00:00+00:00|29`, and the next page starts strictly after that pair.
+
+    DRF's cursor holds the time alone and steps over the rows that share it by counting them (its offset):
+    when one of those leaves the list (a story withdrawn) or joins it between two pages, the count lands on
+    the wrong row, and a client walking the pages misses a story or gets one twice. A cursor holding a time
+    alone (a link given out before) still pages DRF's way.
+    """
+
+    position_type = "datetime"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        after = self._time_and_id_cursor(request)
+        if after is None:
+            return super().paginate_queryset(queryset, request, view)
+        page = super().paginate_queryset(queryset.filter(self._beyond(after)), request, view)
+        # DRF paged from the cursor without its position (decode_cursor), as from an end of the list.
+        if after.reverse:
+            self.has_next, self.next_position = True, after.position
+        else:
+            self.has_previous, self.previous_position = True, after.position
+        self.display_page_controls = self.template is not None
+        return page
+
+    def decode_cursor(self, request):
+        """DRF filters on the time alone: it gets a (time, id) cursor without its position, and
+        paginate_queryset filters on both."""
+        cursor = super().decode_cursor(request)
+        return cursor._replace(position=None) if self._holds_an_id(cursor) else cursor
+
+    def _time_and_id_cursor(self, request):
+        cursor = super().decode_cursor(request)  # ours, with the position
+        return cursor if self._holds_an_id(cursor) else None
+
+    @staticmethod
+    def _holds_an_id(cursor) -> bool:
+        return cursor is not None and "|" in (cursor.position or "")
+
+    def _beyond(self, cursor) -> Q:
+        """The rows after the cursor's (time, id) in the direction it pages."""
+        moment, pk = cursor.position.split("|")
+        time, id_ = (name.lstrip("-") for name in self.ordering)
+        # As DRF decides: (cursor reversed) XOR (list newest first).
+        lookup = "lt" if cursor.reverse != self.ordering[0].startswith("-") else "gt"
+        return Q(**{f"{time}__{lookup}": moment}) | Q(**{time: moment, f"{id_}__{lookup}": pk})
+
+    def clean_position(self, position: str) -> str | None:
+        moment, bar, pk = position.rpartition("|")
+        if not bar:  # a time alone: a link given out before ids were added
+            return super().clean_position(position)
+        if not (pk.isascii() and pk.isdigit() and len(pk) < 20 and int(pk) < 2**63):
+            return None
+        moment = super().clean_position(moment)
+        return None if moment is None else f"{moment}|{int(pk)}"
+
+    def _get_position_from_instance(self, instance, ordering):
+        moment = super()._get_position_from_instance(instance, ordering)
+        return f"{moment}|{super()._get_position_from_instance(instance, ordering[1:])}"
 
 
 def _is_a_cursor(encoded: str) -> bool:

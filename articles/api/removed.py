@@ -6,7 +6,7 @@ import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 
-from newsroom.api import SCHEMA_EXAMPLES, NewsroomViewMixin, StrictCursorPagination
+from newsroom.api import SCHEMA_EXAMPLES, NewsroomViewMixin, TimeAndIdCursorPagination
 
 from ..models import RemovedArticle
 from .filters import StrictIsoDateTimeFilter
@@ -38,9 +38,8 @@ class RemovedArticleFilter(django_filters.FilterSet):
         fields = []
 
 
-class RemovedArticleCursorPagination(StrictCursorPagination):
+class RemovedArticleCursorPagination(TimeAndIdCursorPagination):
     ordering = ("-removed_at", "-article_id")
-    position_type = "datetime"
 
 
 @extend_schema_view(

@@ -38,6 +38,7 @@ from newsroom.api import (
     NewsroomViewMixin,
     SlugLookupMixin,
     StrictCursorPagination,
+    TimeAndIdCursorPagination,
     refuse_any_body,
     refuse_unknown_parameters,
 )
@@ -152,11 +153,10 @@ def _int_or_none(value):
         return None
 
 
-class ArticleCursorPagination(StrictCursorPagination):
-    """Newest first by publication time; drafts (staff only) sort by when they were created."""
+class ArticleCursorPagination(TimeAndIdCursorPagination):
+    """Newest first by publication time, then id; drafts (staff only) sort by when they were created."""
 
     ordering = ("-sort_at", "-id")
-    position_type = "datetime"
 
 
 class CommentCursorPagination(StrictCursorPagination):
@@ -204,7 +204,9 @@ PATH_PARAMETERS = [
             OpenApiParameter("featured", bool, description="`true`: featured stories only; `false`: others."),
             OpenApiParameter("breaking", bool, description="`true`: breaking news only; `false`: others."),
         ],
-        description="Newest first by publication time, with cursor pagination. Anonymous clients and readers "
+        description="Newest first by publication time, then by id, with cursor pagination: the `next` link "
+        "starts after the last article's time and id, so articles that share a time are neither skipped nor "
+        "repeated at a page's edge. Anonymous clients and readers "
         "see published articles only; staff see every state (filter with `status`).",
         examples=[OpenApiExample("an article in a list", value=ARTICLE_EXAMPLE, response_only=True)],
     ),
