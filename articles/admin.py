@@ -537,6 +537,7 @@ class ArticleAdminForm(NamesTheSlugsHolder):
 
     def clean(self):
         cleaned = super().clean()
+        self._explain_a_missing_slug(cleaned.get("headline"))
         self._check_no_one_saved_since()
         post = self.request.POST if self.request else {}
         action = next((name for name in WORKFLOW_ACTIONS if name in post), None)
@@ -579,6 +580,14 @@ class ArticleAdminForm(NamesTheSlugsHolder):
             self.add_error("publish_at", SCHEDULE_TOO_FAR)
         self._check_a_time_typed_is_not_ignored(at, action)
         return cleaned
+
+    def _explain_a_missing_slug(self, headline):
+        """The browser fills the slug as the headline is typed (Django's URLify knows Greek and Cyrillic,
+        not emoji or most scripts); the server makes none from a headline without Latin letters or digits.
+        "This field is required." left the editor to wonder why the slug stayed empty."""
+        if headline and self.has_error("slug", "required") and not services.slug_base(headline):
+            del self.errors["slug"]
+            self.add_error("slug", ValidationError(services.NO_SLUG_FROM_HEADLINE, code="required"))
 
     def _check_a_time_typed_is_not_ignored(self, at, action):
         """A "Publish at" does something only with Save and schedule (or on a story already scheduled).

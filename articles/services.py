@@ -26,10 +26,22 @@ logger = logging.getLogger(__name__)
 SCHEDULE_ON_TIME = timedelta(minutes=5)
 
 
+# slugify keeps a-z, 0-9 and hyphens (é gives e): a headline in Greek, Cyrillic or emoji gives no slug at all.
+NO_SLUG_FROM_HEADLINE = (
+    "Give a slug (a-z, 0-9 and hyphens, such as “harbour-vote”): one is made only from a headline's Latin "
+    "letters and digits, and this headline has none."
+)
+
+
+def slug_base(headline: str) -> str:
+    """The slug the headline makes, or "" when it has no Latin letter or digit (NO_SLUG_FROM_HEADLINE)."""
+    return slugify(headline)[:190].strip("-")
+
+
 def free_slug(headline: str) -> str:
     """A slug made from the headline that no article has yet: `night-ferry`, else `night-ferry-2`, `-3`...
-    Empty when the headline has no letter or digit to make one from."""
-    base = slugify(headline)[:190].strip("-")
+    Empty when the headline has no Latin letter or digit to make one from."""
+    base = slug_base(headline)
     if not base:
         return ""
     taken = set(Article.objects.filter(slug__startswith=base).values_list("slug", flat=True))

@@ -385,7 +385,8 @@ class ArticleWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             "slug": {
                 "required": False,
                 "help_text": "The last part of the article's address; unique. Left out when creating, it is "
-                "made from the headline (`night-ferry`, or `night-ferry-2` when that is taken).",
+                "made from the headline's Latin letters and digits (`night-ferry`, or `night-ferry-2` when "
+                "that is taken); a headline with none (Greek, Cyrillic, only emoji) needs a slug given.",
             }
         }
         fields = [
@@ -463,9 +464,7 @@ class ArticleWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             if not chosen:
                 data["slug"] = services.free_slug(data["headline"])
                 if not data["slug"]:
-                    raise serializers.ValidationError(
-                        {"slug": ["The headline has no letters or digits to make a slug from: give one."]}
-                    )
+                    raise serializers.ValidationError({"slug": [services.NO_SLUG_FROM_HEADLINE]})
             try:
                 return self._save(Article(created_by=self.context["request"].user), data)
             except SlugTaken:

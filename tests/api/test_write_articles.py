@@ -100,6 +100,29 @@ def test_without_a_slug_one_is_made_from_the_headline_and_kept_unique(api_as, ed
     assert Article.objects.filter(headline__in=["?!", payload["headline"]]).count() == 2
 
 
+@pytest.mark.parametrize("headline", ["Ειδήσεις", "Новости дня", "🚢🌊", "?!"])
+def test_a_headline_with_no_latin_letters_or_digits_and_no_slug_is_refused_asking_for_a_slug(
+    api_as, editor, parts, headline
+):
+    """slugify keeps a-z, 0-9 and hyphens (é gives e) and nothing of Greek, Cyrillic or emoji: there is no
+    slug to make, and the client is told to give one, not that the headline has no letters."""
+    payload = draft_payload(parts, headline=headline)
+    del payload["slug"]
+    before = database_state()
+
+    response = api_as(editor).post(LIST, payload, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    [message] = response.json()["errors"]["slug"]
+    assert message.startswith("Give a slug") and "Latin letters" in message
+    assert list(response.json()["errors"]) == ["slug"]
+    assert database_state() == before
+    assert not Article.objects.filter(headline=headline).exists()
+    given = api_as(editor).post(LIST, payload | {"slug": "news-of-the-day"}, format="json")
+    assert given.status_code == 201 and given.json()["headline"] == headline
+
+
 def test_a_patch_replaces_lists_in_the_given_order(api_as, editor, parts):
     article = ArticleFactory(authors=[parts["ada"]])
     response = api_as(editor).patch(
