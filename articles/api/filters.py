@@ -4,6 +4,10 @@ import datetime
 
 import django_filters
 from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     extend_schema_field,
@@ -73,7 +77,8 @@ class ArticleIdFilter(django_filters.Filter):
 
 
 class StrictIsoDateTimeField(django_filters.fields.IsoDateTimeField):
-    """A date and time, or no parameter at all: `?updated_since=` is a mistake to report, not "no filter"."""
+    """A date and time, or no parameter at all: `?updated_since=` is a mistake to report, not "no filter".
+    Without an offset it is read in the site's TIME_ZONE (Django's forms; nothing activates another zone)."""
 
     def to_python(self, value):
         if value == "":
@@ -81,6 +86,9 @@ class StrictIsoDateTimeField(django_filters.fields.IsoDateTimeField):
         try:
             moment = super().to_python(value)
         except forms.ValidationError as error:
+            if error.code == "ambiguous_timezone":  # no offset, and the zone's clocks skip or repeat it
+                params = {"zone": timezone.get_current_timezone_name(), "plus": "%2B"}
+                raise forms.ValidationError(self.CLOCK_CHANGE, params=params) from error
             # `+02:00` typed into a query string arrives as ` 02:00`: a `+` there means a space.
             lost_plus = isinstance(value, str) and " " in value.strip()
             message = self.EXPECTED + (self.PLUS if lost_plus else "")
@@ -94,6 +102,23 @@ class StrictIsoDateTimeField(django_filters.fields.IsoDateTimeField):
 
     EXPECTED = "Give a date and time in ISO 8601, e.g. 2026-11-01T00:00:00Z."
     PLUS = " A + in a query string is read as a space: send an offset's + as %(plus)s (09:00%(plus)s02:00)."
+    CLOCK_CHANGE = (
+        "Without an offset this time is read in the site's time zone, %(zone)s, whose clocks change then: "
+        "there it happens twice or not at all. Give its offset (send the + as %(plus)s) or the time in UTC "
+        "(ending in Z)."
+    )
+
+
+def time_parameter(what: str):
+    """What a date-and-time parameter says of itself in the contract (README "REST API" says the same),
+    naming the time zone when the contract is made, not when this module is imported."""
+    return format_lazy(
+        "{} ISO 8601, e.g. 2026-11-01T00:00:00Z. Without an offset (2026-11-01T09:00, or a date alone: its "
+        "midnight) it is read in the site's time zone, {}. In a query string send an offset's `+` as `%2B` "
+        "(`09:00%2B02:00`): a `+` is read as a space, and refused.",
+        what,
+        lazy(lambda: settings.TIME_ZONE, str)(),
+    )
 
 
 class StrictIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
@@ -105,17 +130,23 @@ class ArticleFilter(django_filters.FilterSet):
     tag = StrictCharFilter(field_name="tags__slug", max_length=60, help_text="Tag slug.")
     author = StrictCharFilter(field_name="bylines__author__slug", max_length=140, help_text="Author slug.")
     published_after = StrictIsoDateTimeFilter(
-        field_name="published_at", lookup_expr="gte", help_text="ISO 8601, e.g. 2026-11-01T00:00:00Z."
+        field_name="published_at",
+        lookup_expr="gte",
+        help_text=time_parameter("Articles published at or after it."),
     )
     published_before = StrictIsoDateTimeFilter(
-        field_name="published_at", lookup_expr="lt", help_text="ISO 8601; articles published before it."
+        field_name="published_at",
+        lookup_expr="lt",
+        help_text=time_parameter("Articles published before it."),
     )
     updated_since = StrictIsoDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
-        help_text="ISO 8601; changed at or after it: the article, or (a published one) what it shows of its "
-        'section, tags, authors, lead image or "Read more" articles (not its comment count). Articles that '
-        "left the site are in `articles/removed/`.",
+        help_text=time_parameter(
+            "Articles changed at or after it: the article, or (a published one) what it shows of its "
+            'section, tags, authors, lead image or "Read more" articles (not its comment count). Articles '
+            "that left the site are in `articles/removed/`."
+        ),
     )
     featured = StrictBooleanFilter(field_name="is_featured", help_text="`true` or `false`.")
     breaking = StrictBooleanFilter(field_name="is_breaking", help_text="`true` or `false`.")

@@ -9,7 +9,7 @@ from rest_framework import mixins, serializers, viewsets
 from newsroom.api import SCHEMA_EXAMPLES, NewsroomViewMixin, TimeAndIdCursorPagination
 
 from ..models import RemovedArticle
-from .filters import StrictIsoDateTimeFilter
+from .filters import StrictIsoDateTimeFilter, time_parameter
 
 REMOVED_EXAMPLE = {"id": 42, "slug": "harbour-bridge-vote", "removed_at": "2026-11-26T09:15:00Z"}
 SCHEMA_EXAMPLES["RemovedArticle"] = REMOVED_EXAMPLE
@@ -29,8 +29,10 @@ class RemovedArticleFilter(django_filters.FilterSet):
     since = StrictIsoDateTimeFilter(
         field_name="removed_at",
         lookup_expr="gte",
-        help_text="ISO 8601, e.g. 2026-11-01T00:00:00Z; those that left the site at or after it. Give the "
-        "time of your last sync, as for `articles/?updated_since=`.",
+        help_text=time_parameter(
+            "Those that left the site at or after it: give the time of your last sync, as for "
+            "`articles/?updated_since=`."
+        ),
     )
 
     class Meta:
