@@ -397,7 +397,10 @@ class TimeAndIdCursorPagination(StrictCursorPagination):
         time, id_ = (name.lstrip("-") for name in self.ordering)
         # As DRF decides: (cursor reversed) XOR (list newest first).
         lookup = "lt" if cursor.reverse != self.ordering[0].startswith("-") else "gt"
-        return Q(**{f"{time}__{lookup}": moment}) | Q(**{time: moment, f"{id_}__{lookup}": pk})
+        # Bounded by the time itself too, so the index on it starts the scan at the cursor: with only the OR,
+        # PostgreSQL read the list from its start, past every earlier page, to find where this one begins.
+        past_the_id = Q(**{f"{time}__{lookup}": moment}) | Q(**{f"{id_}__{lookup}": pk})
+        return Q(**{f"{time}__{lookup}e": moment}) & past_the_id
 
     def clean_position(self, position: str) -> str | None:
         moment, bar, pk = position.rpartition("|")

@@ -94,3 +94,34 @@ def test_fixed_queries_at_1000_articles_and_every_big_table_read_through_an_inde
                 scans += [(path, table, sql[:200]) for table in BIG_TABLES if f"Seq Scan on {table} " in plan]
         cursor.execute("SET enable_seqscan = on")
     assert not scans, scans
+
+
+def test_a_deep_page_of_the_article_list_starts_reading_at_its_cursor(client):
+    """A mirror walks the whole list by its `next` links: each page's query starts where the cursor points,
+    not at the newest story, so page 9 reads what page 1 reads. Bounded by an OR alone, the page after 800
+    stories was read by a bitmap scan of the whole list and a sort (or an index scan dropping those 800)."""
+    bulk_articles(build_newsroom(3, images=False, **RICH), 1000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    url = "/api/v1/articles/?page_size=100"
+    for _ in range(8):
+        url = client.get(url).json()["next"]
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+
+    assert response.status_code == 200 and len(response.json()["results"]) == 100
+    [sql] = [q["sql"] for q in queries if 'FROM "articles_article"' in q["sql"] and "LIMIT" in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
+        plan = cursor.fetchone()[0][0]["Plan"]
+
+    def article_scans(node):
+        if node.get("Relation Name") == "articles_article":
+            yield node
+        for child in node.get("Plans", []):
+            yield from article_scans(child)
+
+    [scan] = article_scans(plan)
+    assert scan["Node Type"] == "Index Scan", scan
+    assert scan.get("Rows Removed by Filter", 0) <= 3, scan  # at most the stories at the cursor's own time
