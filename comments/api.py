@@ -15,7 +15,7 @@ from newsroom.api import (
     ID_PATTERN,
     SCHEMA_EXAMPLES,
     NewsroomViewMixin,
-    StrictCursorPagination,
+    TimeAndIdCursorPagination,
     refuse_any_body,
 )
 
@@ -103,11 +103,10 @@ class ModerationCommentSerializer(serializers.Serializer):
         return serializers.DateTimeField().to_representation(decided) if decided else None
 
 
-class ModerationCursorPagination(StrictCursorPagination):
-    """Oldest first, as the queue is worked."""
+class ModerationCursorPagination(TimeAndIdCursorPagination):
+    """Oldest first, as the queue is worked; a comment decided on between two pages moves no other."""
 
     ordering = ("submit_date", "id")
-    position_type = "datetime"
     page_size = 50
     max_page_size = 200
 

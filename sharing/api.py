@@ -13,7 +13,7 @@ from newsroom.api import (
     ID_PATTERN,
     SCHEMA_EXAMPLES,
     NewsroomViewMixin,
-    StrictCursorPagination,
+    TimeAndIdCursorPagination,
     refuse_any_body,
 )
 from newsroom.users import display_name
@@ -68,11 +68,10 @@ class ShareSerializer(serializers.ModelSerializer):
         return display_name(user) if user else ""
 
 
-class ShareCursorPagination(StrictCursorPagination):
+class ShareCursorPagination(TimeAndIdCursorPagination):
     """Newest first, as the admin lists them."""
 
     ordering = ("-created_at", "-id")
-    position_type = "datetime"
 
 
 SHARE_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The share's id.")

@@ -179,9 +179,8 @@ class SectionCursorPagination(StrictCursorPagination):
     page_size = 50
 
 
-class ImageCursorPagination(StrictCursorPagination):
+class ImageCursorPagination(TimeAndIdCursorPagination):
     ordering = ("-created_at", "-id")
-    position_type = "datetime"
 
 
 def SLUG(what):  # noqa: N802 - reads like the constant it stands for

@@ -224,3 +224,27 @@ def test_bad_queries_are_a_400_naming_the_parameter(api_as, moderator, query, fi
 def test_an_unknown_comment_is_a_404(api_as, moderator):
     assert api_as(moderator).post(f"{QUEUE}999999/approve/").status_code == 404
     assert api_as(moderator).get(f"{QUEUE}12abc/").status_code == 404
+
+
+def test_a_moderator_paging_through_the_queue_while_deciding_misses_no_comment(
+    api_as, moderator, story, make_comment
+):
+    """Comments held in the same instant (a burst from one thread): approving one already read between two
+    pages made the next page start one too far, and a held comment was never shown."""
+    from datetime import UTC, datetime
+
+    at = datetime(2026, 11, 28, 21, 30, tzinfo=UTC)
+    queue = [held(make_comment, story, f"Held {n}", submit_date=at).pk for n in range(5)]
+    client = api_as(moderator)
+    first = client.get(f"{QUEUE}?page_size=2")
+    assert [c["id"] for c in first.json()["results"]] == queue[:2]
+
+    assert client.post(f"{QUEUE}{queue[0]}/approve/").status_code == 200
+
+    seen, url = [], first.json()["next"]
+    while url:
+        page = client.get(url)
+        assert page.status_code == 200, page.content
+        seen += [c["id"] for c in page.json()["results"]]
+        url = page.json()["next"]
+    assert seen == queue[2:]
