@@ -67,28 +67,69 @@
     update();
   }
 
-  // Headings pasted from elsewhere (a web page, a word processor's "Heading 1") stay headings: the body's
-  // editor knows h2 to h4 only (the headline is the page's h1) and made an h1, h5 or h6 a plain paragraph.
-  // The paste is handed on to the editor with them renamed as the sanitiser renames them on save.
+  // What other programs put on the clipboard, made into what the body's editor knows before it reads it.
+  // Headings (a web page's, a word processor's "Heading 1"): the editor knows h2 to h4 only (the headline is
+  // the page's h1) and made an h1, h5 or h6 a plain paragraph; they are renamed as the sanitiser renames
+  // them on save. Word's lists: Word writes each item as a paragraph of its own, its bullet or number typed
+  // in (`mso-list`), and they came in as paragraphs starting "·" or "1."; they become lists again.
   var RENAMED_HEADING = /<(\/?)h([156])(?=[\s>])/gi;
+  var WORD_LIST_ITEM = /mso-list:\s*(l\d+)\s+level(\d+)/i;
+  var NUMBERED = /^\s*\(?[0-9a-z]{1,4}[.)]/i;
 
-  function pastedHeadings() {
+  function renameHeadings(html) {
+    return html.replace(RENAMED_HEADING, function (tag, slash, level) {
+      return "<" + slash + "h" + (level === "1" ? "2" : "4");
+    });
+  }
+
+  function wordLists(html) {
+    if (html.indexOf("mso-list") < 0) return html;
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    var open = [];  // the lists being filled, outermost first, each with its level and its last item
+    Array.prototype.slice.call(doc.body.querySelectorAll("p")).forEach(function (p) {
+      var found = WORD_LIST_ITEM.exec(p.getAttribute("style") || "");
+      if (!found) return;
+      var level = parseInt(found[2], 10);
+      var marker = p.querySelector("[style*='mso-list:Ignore'], [style*='mso-list: Ignore']");
+      var ordered = Boolean(marker) && NUMBERED.test(marker.textContent);
+      if (marker) marker.remove();
+      if (!open.length || p.previousElementSibling !== open[0].list) open = [];  // another list begins
+      while (open.length && open[open.length - 1].level > level) open.pop();
+      var current = open[open.length - 1];
+      if (!current || current.level < level) {
+        var list = doc.createElement(ordered ? "ol" : "ul");
+        if (current) current.item.appendChild(list);
+        else p.parentNode.insertBefore(list, p);
+        current = { list: list, level: level, item: null };
+        open.push(current);
+      }
+      var paragraph = doc.createElement("p");
+      while (p.firstChild) paragraph.appendChild(p.firstChild);
+      paragraph.innerHTML = paragraph.innerHTML.replace(/^(\s|&nbsp;)+/, "");
+      current.item = doc.createElement("li");
+      current.item.appendChild(paragraph);
+      current.list.appendChild(current.item);
+      p.remove();
+    });
+    return doc.body.innerHTML;
+  }
+
+  function pastedFromElsewhere() {
     document.addEventListener("paste", function (event) {
       var editor = event.target.closest && event.target.closest(".prose-editor");
       if (!editor || !editor.querySelector("#id_body")) return;
       var data = event.clipboardData;
-      var html = data && !event.headingsRenamed ? data.getData("text/html") : "";
-      if (!html || !RENAMED_HEADING.test(html)) return;
-      RENAMED_HEADING.lastIndex = 0;
+      var html = data && !event.madeOurs ? data.getData("text/html") : "";
+      if (!html) return;
+      var ours = wordLists(renameHeadings(html));
+      if (ours === html) return;
       event.preventDefault();
       event.stopImmediatePropagation();
       var renamed = new DataTransfer();
       renamed.setData("text/plain", data.getData("text/plain"));
-      renamed.setData("text/html", html.replace(RENAMED_HEADING, function (tag, slash, level) {
-        return "<" + slash + (level === "1" ? "h2" : "h4");
-      }));
+      renamed.setData("text/html", ours);
       var again = new ClipboardEvent("paste", { clipboardData: renamed, bubbles: true, cancelable: true });
-      again.headingsRenamed = true;
+      again.madeOurs = true;
       event.target.dispatchEvent(again);
     }, true);  // the capture phase: before the editor itself reads the paste
   }
@@ -120,7 +161,7 @@
       var input = document.getElementById(id);
       if (input) lengths(input);
     });
-    if (document.getElementById("id_body")) pastedHeadings();
+    if (document.getElementById("id_body")) pastedFromElsewhere();
     bodyCounter(50);
   }
 

@@ -261,6 +261,57 @@ def test_headings_pasted_from_elsewhere_stay_headings_in_the_body(editor_tab, si
     assert not tab.console_errors
 
 
+def word_item(text, marker, level=1, position="Middle"):
+    """A list item as Word puts it on the clipboard: a paragraph with its bullet or number typed in."""
+    return (
+        f"<p class=MsoListParagraphCxSp{position} style='text-indent:-18.0pt;mso-list:l0 level{level} lfo1'>"
+        "<!--[if !supportLists]--><span style='font-family:Symbol'><span style='mso-list:Ignore'>"
+        f"{marker}<span style='font:7.0pt \"Times New Roman\"'>&nbsp;&nbsp;&nbsp; </span></span></span>"
+        f"<!--[endif]-->{text}<o:p></o:p></p>"
+    )
+
+
+def test_lists_pasted_from_word_stay_lists_to_the_page(editor_tab, site, desk_editor):
+    """Word writes each list item as a paragraph with its bullet or number typed in: they came into the body
+    as paragraphs reading "·   Ferries" and "1.   Vote", and the page showed no list."""
+    tab = editor_tab
+    article = ArticleFactory(published=True, headline="What the council decided", body="<p>Draft.</p>")
+    select_the_body(tab, site, article)
+    pasted = (
+        "<p class=MsoNormal>Decided:<o:p></o:p></p>"
+        + word_item("Ferries run <b>hourly</b>", "·", position="First")
+        + word_item("From the north pier", "o", level=2)
+        + word_item("Fares stay", "·", position="Last")
+        + "<p class=MsoNormal>Next steps:<o:p></o:p></p>"
+        + word_item("Vote in March", "1.", position="First")
+        + word_item("Works begin", "2.", position="Last")
+    )
+    paste(tab, pasted)
+    tab.click("input[name=_save]")
+    tab.wait_for_url(re.compile(r"/admin/articles/article/(\?.*)?$"))
+
+    article.refresh_from_db()
+    assert article.body == (
+        "<p>Decided:</p>"
+        "<ul><li><p>Ferries run <strong>hourly</strong></p><ul><li><p>From the north pier</p></li></ul></li>"
+        "<li><p>Fares stay</p></li></ul>"
+        "<p>Next steps:</p>"
+        "<ol><li><p>Vote in March</p></li><li><p>Works begin</p></li></ol>"
+    )
+    tab.goto(site + article.get_absolute_url())
+    shot(tab, "story-with-lists-from-word")
+    items = tab.eval_on_selector_all(".story-body li > p", "els => els.map(el => el.textContent)")
+    assert items == [
+        "Ferries run hourly",
+        "From the north pier",
+        "Fares stay",
+        "Vote in March",
+        "Works begin",
+    ]
+    assert tab.eval_on_selector_all(".story-body ol > li", "els => els.length") == 2
+    assert not tab.console_errors
+
+
 def test_a_table_pasted_from_a_word_processor_keeps_its_rows_and_cells_to_the_page(
     editor_tab, site, desk_editor
 ):
