@@ -244,7 +244,8 @@ PATH_PARAMETERS = [
         description="Allowed where the admin allows it: editors delete any story, reporters only a draft of "
         "their own that never ran. A story posted (or queued to be posted) on social networks is kept (409): "
         "unpublish it instead. A story readers could read leaves the site at once and is listed by "
-        "`articles/removed/`. Editors can recover it in the admin (Articles > Recover deleted articles).",
+        "`articles/removed/`; its readers' comments are deleted with it, as the admin's delete page warns. "
+        "Editors can recover the story in the admin (Articles > Recover deleted articles), not its comments.",
     ),
 )
 class ArticleViewSet(

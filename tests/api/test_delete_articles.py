@@ -9,6 +9,7 @@ from django.urls import reverse
 from reversion.models import Version
 
 from articles.models import Article, RemovedArticle
+from comments.models import ReaderComment
 from sharing.models import ShareRecord
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
@@ -34,7 +35,7 @@ def assert_refused(response, status, code, message):
 
 
 def test_an_editor_deletes_a_published_story_which_leaves_the_site_and_can_be_recovered(
-    api, api_as, client_as, editor
+    api, api_as, client_as, editor, make_comment
 ):
     editor.first_name, editor.last_name = "Erin", "Desk"
     editor.save()
@@ -43,6 +44,8 @@ def test_an_editor_deletes_a_published_story_which_leaves_the_site_and_can_be_re
     published = desk.post(f"{LIST}{article.pk}/publish/")
     assert published.status_code == 200, published.content
     assert api.get(f"{LIST}{article.pk}/").status_code == 200
+    make_comment(article, "Good news for the quay.")
+    kept = make_comment(ArticleFactory(published=True), "Another story's comment.")
 
     response = desk.delete(f"{LIST}{article.pk}/")
 
@@ -50,6 +53,7 @@ def test_an_editor_deletes_a_published_story_which_leaves_the_site_and_can_be_re
     assert not Article.objects.filter(pk=article.pk).exists()
     assert api.get(f"{LIST}{article.pk}/").status_code == 410
     assert list(RemovedArticle.objects.values_list("article_id", "slug")) == [(article.pk, "quay-reopens")]
+    assert list(ReaderComment.objects.values_list("pk", flat=True)) == [kept.pk]  # its comments went with it
     [entry] = LogEntry.objects.filter(action_flag=DELETION)
     assert (entry.user, entry.object_id, entry.object_repr) == (editor, str(article.pk), "Quay reopens")
     page = client_as(editor).get(reverse("admin:articles_article_recoverlist"))
