@@ -64,8 +64,15 @@ class StrictCharFilter(django_filters.CharFilter):
 
 
 class PositiveIdFormField(forms.IntegerField):
+    """An id, or no parameter at all: `?article=` is a mistake to report, not "every article"."""
+
     def __init__(self, **kwargs):
         super().__init__(min_value=1, max_value=2**63 - 1, **kwargs)
+
+    def to_python(self, value):
+        if value is not None and not str(value).strip():
+            raise forms.ValidationError("Give an id, or leave the parameter out.", code="required")
+        return super().to_python(value)
 
 
 # The schema given whole (drf-spectacular takes no help_text beside an override).

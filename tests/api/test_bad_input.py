@@ -339,6 +339,15 @@ def test_invalid_cursors_and_filters(api, query):
     assert list(body["errors"]) == [query.split("=")[0]]
 
 
+@pytest.mark.parametrize("url", ["/api/v1/shares/", "/api/v1/moderation/comments/"])
+@pytest.mark.parametrize("query", ["article=", "article=%20", "state=failed&article="])
+def test_an_empty_article_filter_is_a_400_not_every_article(api_as, editor, url, query):
+    """`?article=` listed the posts (or held comments) of every article, as if it were not there."""
+    query = query.replace("failed", "held") if "moderation" in url else query
+    body = assert_error(api_as(editor).get(f"{url}?{query}"), 400, "invalid_query")
+    assert body["errors"] == {"article": ["Give an id, or leave the parameter out."]}
+
+
 @pytest.mark.parametrize(("url", "name"), [(LIST, "updated_since"), ("/api/v1/articles/removed/", "since")])
 def test_a_time_whose_plus_was_read_as_a_space_says_to_send_it_as_2b(api, url, name):
     """`+02:00` pasted into a URL arrives as ` 02:00`; the client hears why, not just "not valid"."""
