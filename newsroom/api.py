@@ -631,6 +631,15 @@ ERROR_EXAMPLES = {
             "errors": {},
         },
     ),
+    "503": (
+        "The database is briefly out of reach (a restart, a failover); retry after the number of seconds in "
+        "`Retry-After`.",
+        {
+            "code": "unavailable",
+            "message": "The service is briefly unavailable; retry in 10 seconds.",
+            "errors": {},
+        },
+    ),
 }
 
 
@@ -689,7 +698,7 @@ RETRY_AFTER = OpenApiParameter(
     "Retry-After",
     int,
     OpenApiParameter.HEADER,
-    response=["429"],
+    response=["429", "503"],
     description="Seconds to wait before asking again.",
 )
 
@@ -725,7 +734,7 @@ class NewsroomAutoSchema(AutoSchema):
         return ""
 
     def _error_codes(self) -> list[str]:
-        codes = ["400", "429"]
+        codes = ["400", "429", "503"]
         if self.method not in SAFE_METHODS or self.view.required_permissions_for_schema(self.method):
             codes += ["401", "403"]
         if self.method not in SAFE_METHODS and self.method != "DELETE":
@@ -755,7 +764,7 @@ class NewsroomAutoSchema(AutoSchema):
         for code in sorted(self._error_codes()):
             if code in responses:
                 continue
-            description, example = ERROR_EXAMPLES[code]
+            description, example = self._error_example(code)
             responses[code] = self._get_response_for_code(
                 OpenApiResponse(
                     ErrorSerializer,
@@ -768,6 +777,12 @@ class NewsroomAutoSchema(AutoSchema):
         if "200" in responses and self.method == "GET":
             responses["304"] = {"description": "Not modified: the `If-None-Match` ETag still matches."}
         return responses
+
+    def _error_example(self, code):
+        """The view's own words for an error of this action (`schema_error_examples`: a 409 means one thing
+        when deleting an image, another when posting a comment), else the API's."""
+        own = getattr(self.view, "schema_error_examples", {}).get(getattr(self.view, "action", None), {})
+        return own.get(code) or ERROR_EXAMPLES[code]
 
 
 # Fields whose meaning is the same wherever they appear, described once for the whole schema.

@@ -264,6 +264,18 @@ class ArticleViewSet(
     parser_classes = [LimitedJSONParser]
     open_actions = {"comments"}  # readers post comments; the comments app's rules decide
     schema_read_error_codes = {"retrieve": ["410"]}
+    schema_error_examples = {
+        "destroy": {
+            "409": (
+                "The story was posted (or is queued) on social networks, so it stays: unpublish it instead.",
+                {
+                    "code": "shared",
+                    "message": f"This article cannot be deleted: {services.SHARED_STAYS}",
+                    "errors": {},
+                },
+            )
+        }
+    }
     schema_error_codes = {
         "comments": ["409"],
         "destroy": ["409", "412"],
@@ -789,6 +801,18 @@ class ImageViewSet(
     parser_classes = [MultiPartParser, FormParser, LimitedJSONParser]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     schema_error_codes = {"destroy": ["409"]}
+    schema_error_examples = {
+        "destroy": {
+            "409": (
+                "Articles show the image (as lead image or in the body): `used_by` names them.",
+                {
+                    "code": "image_in_use",
+                    "message": "This image is used by 2 article(s); remove it from them first.",
+                    "errors": {"used_by": ["12: Ferry timetable changes", "15: Pier opens"]},
+                },
+            )
+        }
+    }
     permission_map = {
         "list": ["articles.view_image"],
         "retrieve": ["articles.view_image"],

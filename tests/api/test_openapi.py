@@ -1,5 +1,7 @@
 """The contract: the schema and docs are served, and schemathesis finds no 500 and no answer outside it."""
 
+import json
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase
@@ -9,6 +11,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from articles.models import Article
 from newsroom.wsgi import application
+from sharing.models import ShareRecord
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -182,7 +185,50 @@ def test_the_headers_answers_carry_are_declared_where_they_are_sent(
     api.get("/api/v1/tags/")
     throttled = api.get("/api/v1/tags/")
     assert throttled.status_code == 429 and int(throttled["Retry-After"]) > 0
-    assert all(declared(name, "429") == {"Retry-After"} for name in ops)
+    assert all(declared(name, "429") == declared(name, "503") == {"Retry-After"} for name in ops)
+
+
+def documented_error(schema, operation, code):
+    method, path = operation.split(" ", 1)
+    answer = schema["paths"][path][method.lower()]["responses"][code]
+    [example] = answer["content"]["application/json"]["examples"].values()
+    return answer["description"], example["value"]
+
+
+def test_each_409_is_documented_as_what_that_operation_answers(served_schema, api_as, editor):
+    """A 409 read "The same comment was already posted." on every operation, deleting an image included."""
+    story = ArticleFactory(published=True)
+    ShareRecord.objects.create(article=story, account="desk-log", network="log")
+    picture = ImageFactory(file=uploaded_image(width=200, height=200))
+    ArticleFactory(lead_image=picture)
+    desk = api_as(editor)
+    answers = {
+        "DELETE /api/v1/articles/{id}/": desk.delete(f"/api/v1/articles/{story.pk}/"),
+        "DELETE /api/v1/images/{id}/": desk.delete(f"/api/v1/images/{picture.pk}/"),
+    }
+
+    for operation, answer in answers.items():
+        description, example = documented_error(served_schema, operation, "409")
+        assert answer.status_code == 409, answer.content
+        assert answer.json()["code"] == example["code"], operation
+        assert set(answer.json()["errors"]) == set(example["errors"]), operation
+        assert "comment" not in description, operation
+
+
+def test_the_503_of_a_database_out_of_reach_is_the_one_documented(served_schema):
+    from django.db import OperationalError
+    from django.test import RequestFactory
+
+    from newsroom.views import server_error
+
+    try:
+        raise OperationalError("connection refused")
+    except OperationalError:
+        answer = server_error(RequestFactory().get("/api/v1/articles/"))
+
+    _, example = documented_error(served_schema, "GET /api/v1/articles/", "503")
+    assert answer.status_code == 503 and json.loads(answer.content) == example
+    assert answer["Retry-After"] == "10"
 
 
 def test_a_field_whose_name_means_something_else_here_is_not_given_the_shared_description(served_schema):
