@@ -30,6 +30,7 @@ from comments.moderation import Refused
 from newsroom import fragments
 from newsroom.api import (
     CREATED_LOCATION,
+    ERROR_EXAMPLES,
     ID_PATTERN,
     MOVED_LOCATION,
     VERSION_ETAG,
@@ -266,6 +267,25 @@ class ArticleViewSet(
     schema_read_error_codes = {"retrieve": ["410"]}
     schema_error_examples = {
         "destroy": {
+            "400": (
+                "`If-Match` is not an ETag (its quotes missing?).",
+                {
+                    "code": "malformed_if_match",
+                    "message": "If-Match must hold the article's ETag as its ETag header gives it, quotes "
+                    'and all (such as "v7"); what was sent, v7 (its quotes missing?), is not one. Nothing '
+                    "was saved.",
+                    "errors": {},
+                },
+            ),
+            "403": (
+                "Not this account's to delete: reporters delete only their own drafts that never ran.",
+                {
+                    "code": "permission_denied",
+                    "message": f"You may not delete this article: {services.REPORTERS_DELETE}",
+                    "errors": {},
+                },
+            ),
+            "410": ERROR_EXAMPLES["410"],
             "409": (
                 "The story was posted (or is queued) on social networks, so it stays: unpublish it instead.",
                 {
@@ -273,12 +293,12 @@ class ArticleViewSet(
                     "message": f"This article cannot be deleted: {services.SHARED_STAYS}",
                     "errors": {},
                 },
-            )
+            ),
         }
     }
     schema_error_codes = {
         "comments": ["409"],
-        "destroy": ["409", "412"],
+        "destroy": ["409", "410", "412"],
         **dict.fromkeys(
             [
                 "update",
@@ -329,14 +349,18 @@ class ArticleViewSet(
         try:
             return self._retrieve(request, *args, **kwargs)
         except Http404:
-            article_id = _int_or_none(kwargs.get(self.lookup_url_kwarg or self.lookup_field))
-            removal = RemovedArticle.objects.filter(article_id=article_id).first() if article_id else None
-            if removal is not None:
-                raise Gone(
-                    f"This article was taken off the site at {removal.removed_at:%Y-%m-%d %H:%M} UTC; drop "
-                    "your copy. articles/removed/ lists every such article."
-                ) from None
-            raise
+            self._gone_or_404(kwargs)
+
+    def _gone_or_404(self, kwargs):
+        """Raise the 410 of an article that was on the site and has left it, else the 404."""
+        article_id = _int_or_none(kwargs.get(self.lookup_url_kwarg or self.lookup_field))
+        removal = RemovedArticle.objects.filter(article_id=article_id).first() if article_id else None
+        if removal is not None:
+            raise Gone(
+                f"This article was taken off the site at {removal.removed_at:%Y-%m-%d %H:%M} UTC; drop "
+                "your copy. articles/removed/ lists every such article."
+            ) from None
+        raise Http404
 
     def _retrieve(self, request, *args, **kwargs):
         """Anonymous clients get the detail from the cache while everything it shows is unchanged
@@ -411,7 +435,10 @@ class ArticleViewSet(
         """With `If-Match`, as for an edit: a story changed since it was read is not deleted (412)."""
         with transaction.atomic():
             lock_version(_int_or_none(kwargs.get(self.lookup_url_kwarg or "pk")))
-            article = self.get_object()
+            try:
+                article = self.get_object()
+            except Http404:
+                self._gone_or_404(kwargs)  # deleted already: 410, as a GET says
             if not services.can_delete(article=article, user=request.user):
                 raise PermissionDenied(f"You may not delete this article: {services.REPORTERS_DELETE}")
             self._check_if_match(article)

@@ -52,6 +52,8 @@ def test_an_editor_deletes_a_published_story_which_leaves_the_site_and_can_be_re
     assert response.status_code == 204 and response.content == b""
     assert not Article.objects.filter(pk=article.pk).exists()
     assert api.get(f"{LIST}{article.pk}/").status_code == 410
+    again = desk.delete(f"{LIST}{article.pk}/")  # gone, as a GET says, not "not found"
+    assert again.status_code == 410 and again.json()["code"] == "gone"
     assert list(RemovedArticle.objects.values_list("article_id", "slug")) == [(article.pk, "quay-reopens")]
     assert list(ReaderComment.objects.values_list("pk", flat=True)) == [kept.pk]  # its comments went with it
     [entry] = LogEntry.objects.filter(action_flag=DELETION)

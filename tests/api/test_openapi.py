@@ -203,8 +203,9 @@ def documented_error(schema, operation, code):
     return answer["description"], example["value"]
 
 
-def test_each_409_is_documented_as_what_that_operation_answers(served_schema, api_as, editor):
-    """A 409 read "The same comment was already posted." on every operation, deleting an image included."""
+def test_each_refusal_of_a_delete_is_documented_as_answered(served_schema, api_as, editor, reporter):
+    """A 409 read "The same comment was already posted." on every operation, deleting an image included,
+    and a refused delete's 403 the example of a refused publish."""
     story = ArticleFactory(published=True)
     ShareRecord.objects.create(article=story, account="desk-log", network="log")
     picture = ImageFactory(file=uploaded_image(width=200, height=200))
@@ -214,6 +215,11 @@ def test_each_409_is_documented_as_what_that_operation_answers(served_schema, ap
         "DELETE /api/v1/articles/{id}/": desk.delete(f"/api/v1/articles/{story.pk}/"),
         "DELETE /api/v1/images/{id}/": desk.delete(f"/api/v1/images/{picture.pk}/"),
     }
+
+    mine = ArticleFactory(created_by=editor)
+    refused = api_as(reporter).delete(f"/api/v1/articles/{mine.pk}/")
+    _, example = documented_error(served_schema, "DELETE /api/v1/articles/{id}/", "403")
+    assert refused.status_code == 403 and refused.json() == example
 
     for operation, answer in answers.items():
         description, example = documented_error(served_schema, operation, "409")
