@@ -455,7 +455,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": f"{SITE_NAME} API",
     "DESCRIPTION": (
         "Everything public on the site, readable by anyone; staff write with `Authorization: Token <key>` "
-        "(tokens are made and revoked in the admin) under the same rules as the admin. Every 4xx answer has "
+        "(an administrator issues them: `manage.py drf_create_token <username>`, or a superuser in the "
+        "admin; deleting one revokes it) under the same rules as the admin. Every 4xx answer has "
         'the form `{"code": ..., "message": ..., "errors": {field: [...]}}`.'
     ),
     "VERSION": "1",

@@ -164,7 +164,7 @@ class ArticleFilter(django_filters.FilterSet):
     q = StrictCharFilter(
         method="search",
         max_length=200,
-        help_text='Full-text search of headline, standfirst and body ("a phrase", or, -word).',
+        help_text='Full-text search of headline, standfirst, body, bylines and tags ("a phrase", or, -word).',
     )
 
     class Meta:
