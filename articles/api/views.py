@@ -30,7 +30,6 @@ from comments.moderation import Refused
 from newsroom import fragments
 from newsroom.api import (
     CREATED_LOCATION,
-    ERROR_EXAMPLES,
     ID_PATTERN,
     MOVED_LOCATION,
     VERSION_ETAG,
@@ -285,7 +284,6 @@ class ArticleViewSet(
                     "errors": {},
                 },
             ),
-            "410": ERROR_EXAMPLES["410"],
             "409": (
                 "The story was posted (or is queued) on social networks, so it stays: unpublish it instead.",
                 {

@@ -1047,6 +1047,19 @@ def story_with_rows(rows, **fields):
     return story, authors
 
 
+def html_of_many_at_the_cost_of_one(client, few, many, budget, assert_max_queries) -> str:
+    """The change page of `many` (twelve rows of each inline), which must cost what `few`'s (one of each)
+    does, within `budget`."""
+    client.get(change_url(few))  # warm the content-type and session caches
+    with assert_max_queries(budget) as one_row:
+        assert client.get(change_url(few)).status_code == 200
+    with assert_max_queries(budget) as twelve_rows:
+        response = client.get(change_url(many))
+    assert response.status_code == 200
+    assert len(twelve_rows) == len(one_row)
+    return response.content.decode()
+
+
 # Queries of the article page however many rows its inlines have: 21 today with one row of each as with 12.
 CHANGE_PAGE_BUDGET = 22
 
@@ -1056,20 +1069,13 @@ def test_the_article_page_costs_the_same_queries_with_one_row_as_with_many(
 ):
     """Each byline and "Read more" row read its author or story twice (its heading and its autocomplete),
     and each row of every inline read the story again: 28 queries with one row of each, 127 with twelve."""
-    client = client_as(editor)
     few, _ = story_with_rows(1, created_by=editor)
     many, many_authors = story_with_rows(12, created_by=editor)
-    client.get(change_url(few))  # warm the content-type and session caches
 
-    with django_assert_max_num_queries(CHANGE_PAGE_BUDGET) as one_row:
-        response = client.get(change_url(few))
-    assert response.status_code == 200
-    with django_assert_max_num_queries(CHANGE_PAGE_BUDGET) as twelve_rows:
-        response = client.get(change_url(many))
+    html = html_of_many_at_the_cost_of_one(
+        client_as(editor), few, many, CHANGE_PAGE_BUDGET, django_assert_max_num_queries
+    )
 
-    assert response.status_code == 200
-    assert len(twelve_rows) == len(one_row)
-    html = response.content.decode()
     for n, author in enumerate(many_authors):  # each row's autocomplete shows its author, chosen
         assert f'<option value="{author.pk}" selected>{author.display_name}</option>' in html
         assert f"{author.display_name} on {many.headline}" in html  # and its heading
@@ -1087,20 +1093,13 @@ def test_a_colleagues_story_read_only_costs_the_same_queries_with_one_row_as_wit
 ):
     """Whether the reporter may edit the story (is it theirs?) was asked again for every row of an inline:
     61 queries with one row of each, 83 with twelve."""
-    client = client_as(reporter)
     few, _ = story_with_rows(1, created_by=other_reporter)
     many, many_authors = story_with_rows(12, created_by=other_reporter)
-    client.get(change_url(few))  # warm the content-type and session caches
 
-    with django_assert_max_num_queries(READ_ONLY_PAGE_BUDGET) as one_row:
-        response = client.get(change_url(few))
-    assert response.status_code == 200
-    with django_assert_max_num_queries(READ_ONLY_PAGE_BUDGET) as twelve_rows:
-        response = client.get(change_url(many))
+    html = html_of_many_at_the_cost_of_one(
+        client_as(reporter), few, many, READ_ONLY_PAGE_BUDGET, django_assert_max_num_queries
+    )
 
-    assert response.status_code == 200
-    assert len(twelve_rows) == len(one_row)
-    html = response.content.decode()
     assert 'name="bylines-0-author"' not in html  # shown, not offered to edit
     for n, author in enumerate(many_authors):
         assert f">{author.display_name}</a></p>" in html

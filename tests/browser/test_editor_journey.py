@@ -107,6 +107,13 @@ def paste(tab, html):
     )
 
 
+def save_and_reread(tab, article):
+    """Save the form open in the tab, and read the article as it was saved."""
+    tab.click("input[name=_save]")
+    tab.wait_for_url(re.compile(r"/admin/articles/article/(\?.*)?$"))
+    article.refresh_from_db()
+
+
 def story_body(tab):
     """The body as the page holds it, as HTML."""
     return tab.eval_on_selector(".story-body", "el => el.innerHTML").strip()
@@ -287,10 +294,7 @@ def test_lists_pasted_from_word_stay_lists_to_the_page(editor_tab, site, desk_ed
         + word_item("Works begin", "2.", position="Last")
     )
     paste(tab, pasted)
-    tab.click("input[name=_save]")
-    tab.wait_for_url(re.compile(r"/admin/articles/article/(\?.*)?$"))
-
-    article.refresh_from_db()
+    save_and_reread(tab, article)
     assert article.body == (
         "<p>Decided:</p>"
         "<ul><li><p>Ferries run <strong>hourly</strong></p><ul><li><p>From the north pier</p></li></ul></li>"
@@ -327,10 +331,7 @@ def test_a_table_pasted_from_a_word_processor_keeps_its_rows_and_cells_to_the_pa
     )
     paste(tab, pasted)
     shot(tab, "editor-with-table")
-    tab.click("input[name=_save]")
-    tab.wait_for_url(re.compile(r"/admin/articles/article/(\?.*)?$"))
-
-    article.refresh_from_db()
+    save_and_reread(tab, article)
     assert article.body == (
         "<table><tbody>"
         "<tr><td><p><strong>Berth</strong></p></td><td><p><strong>Status</strong></p></td></tr>"
