@@ -350,8 +350,9 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.body = sanitize_html(self.body)
-        # Every save is a new version, workflow steps included, so a form opened before it is stale.
-        self.version = (self.version or 0) + 1
+        # Every save is a new version, workflow steps included, so a form opened before it is stale; a new
+        # story is version 1.
+        self.version = 1 if self._state.adding else self.version + 1
         revised = self._readers_read_a_change(kwargs.get("update_fields"))
         if revised:
             self.revised_at = timezone.now()

@@ -67,6 +67,7 @@ def test_a_reporter_creates_a_draft_with_ordered_bylines_and_related(api_as, rep
     assert sorted(article.tags.values_list("slug", flat=True)) == ["ferries", "harbour"]
     body = response.json()
     assert body["id"] == article.pk and body["status"] == "draft"
+    assert article.version == body["version"] == 1 and response["ETag"] == '"v1"'  # a new story is version 1
     assert [b["slug"] for b in body["bylines"]] == ["ben", "ada"]
     assert [r["id"] for r in body["related"]] == [parts["oldest"].pk, parts["older"].pk]
     assert body["lead_image"]["caption"] == "The new pier"

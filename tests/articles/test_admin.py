@@ -88,6 +88,7 @@ def test_reporter_creates_a_draft_with_byline_section_and_tags(client_as, report
     assert [b.author for b in article.bylines.all()] == [me]
     assert article.body == "<p>The council voted.</p>"
     assert article.published_at is None and not article.workflow_events.exists()
+    assert article.version == 1  # its first edit will be version 2
 
 
 def test_a_slug_someone_saved_while_the_form_was_being_saved_gets_the_field_error(
