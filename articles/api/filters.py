@@ -90,6 +90,8 @@ class StrictIsoDateTimeField(django_filters.fields.IsoDateTimeField):
     def to_python(self, value):
         if value == "":
             raise forms.ValidationError(self.EXPECTED)
+        if isinstance(value, str):  # RFC 3339 allows `t` and `z`, which Python reads only as capitals
+            value = value.upper()
         try:
             moment = super().to_python(value)
         except forms.ValidationError as error:

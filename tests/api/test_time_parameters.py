@@ -105,3 +105,15 @@ def test_the_contract_says_how_times_are_read(api):
     ]:
         assert f"read in the site's time zone, {settings.TIME_ZONE}" in described[key], key
         assert "`%2B`" in described[key], key
+
+
+def test_rfc_3339_s_lowercase_t_and_z_are_read_as_their_capitals(api):
+    """RFC 3339 allows `t` and `z`; feeds and JavaScript's toISOString() never write them, but some clients
+    do."""
+    at_eight = ArticleFactory(published=True, published_at=datetime(2026, 11, 1, 8, 0, tzinfo=UTC))
+    ArticleFactory(published=True, published_at=datetime(2026, 11, 1, 7, 59, tzinfo=UTC))
+
+    assert ids(api.get(f"{LIST}?published_after=2026-11-01t08:00:00z")) == [at_eight.pk]
+    assert ids(api.get(f"{LIST}?published_after=2026-11-01T08:00:00z")) == [at_eight.pk]
+    assert ids(api.get(f"{REMOVED}?since=2026-11-01t08:00z")) == []
+    assert_error(api.get(f"{LIST}?published_after=2026-11-01t25:00:00z"), 400, "invalid_query")
