@@ -627,7 +627,17 @@ class RemovedArticle(models.Model):
 
     class Meta:
         ordering = ["-removed_at", "-article_id"]
-        indexes = [models.Index(fields=["-removed_at", "-article_id"], name="removed_article_newest")]
+        indexes = [
+            models.Index(fields=["-removed_at", "-article_id"], name="removed_article_newest"),
+            models.Index(fields=["slug"], name="removed_article_slug"),
+        ]
 
     def __str__(self):
         return f"{self.slug} (left the site {moment(self.removed_at)})"
+
+    @classmethod
+    def last_with_slug(cls, slug):
+        """The latest article to leave the site with this slug, or None: its page and its API by-path
+        address answer 410 while no published article holds the slug (a deleted story's can be taken
+        again, so there may be several)."""
+        return cls.objects.filter(slug=slug).first()

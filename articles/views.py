@@ -6,7 +6,7 @@ from django.db import connection
 from django.db.models import F, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,7 @@ from newsroom.page_cache import article_deps, list_deps
 from newsroom.throttles import SearchThrottle
 from newsroom.views import throttled
 
-from .models import Article, ArticleRedirect, Section, Tag
+from .models import Article, ArticleRedirect, RemovedArticle, Section, Tag
 from .navigation import browse_by
 from .pagination import ArticleListMixin, FragmentPagesMixin
 from .previews import article_id_from_token
@@ -266,7 +266,12 @@ class ArticleView(DetailView):
             return super().get(request, *args, **kwargs)
         except Http404:
             target = self.moved_article(request.path, kwargs["slug"])
-            if target is None or target.get_absolute_url() == request.path:
+            if target is None:
+                removal = RemovedArticle.last_with_slug(kwargs["slug"])
+                if removal is None:
+                    raise
+                return render(request, "410.html", {"removal": removal}, status=410)
+            if target.get_absolute_url() == request.path:
                 raise
             return HttpResponsePermanentRedirect(target.get_absolute_url())
 

@@ -109,6 +109,13 @@ class Gone(exceptions.APIException):
     default_code = "gone"
 
 
+def _gone(removal: RemovedArticle) -> Gone:
+    return Gone(
+        f"This article was taken off the site at {removal.removed_at:%Y-%m-%d %H:%M} UTC; drop your copy. "
+        "articles/removed/ lists every such article."
+    )
+
+
 class PreconditionFailed(exceptions.APIException):
     """`If-Match` named a version of the article that is no longer the current one."""
 
@@ -263,7 +270,7 @@ class ArticleViewSet(
     filterset_class = ArticleFilter
     parser_classes = [LimitedJSONParser]
     open_actions = {"comments"}  # readers post comments; the comments app's rules decide
-    schema_read_error_codes = {"retrieve": ["410"]}
+    schema_read_error_codes = {"retrieve": ["410"], "by_path": ["410"]}
     schema_error_examples = {
         "destroy": {
             "400": (
@@ -354,10 +361,7 @@ class ArticleViewSet(
         article_id = _int_or_none(kwargs.get(self.lookup_url_kwarg or self.lookup_field))
         removal = RemovedArticle.objects.filter(article_id=article_id).first() if article_id else None
         if removal is not None:
-            raise Gone(
-                f"This article was taken off the site at {removal.removed_at:%Y-%m-%d %H:%M} UTC; drop "
-                "your copy. articles/removed/ lists every such article."
-            ) from None
+            raise _gone(removal) from None
         raise Http404
 
     def _retrieve(self, request, *args, **kwargs):
@@ -489,7 +493,9 @@ class ArticleViewSet(
 
     @extend_schema(
         summary="Get an article by its address",
-        description="The same path as the article's page on the site: section/yyyy/mm/dd/slug.",
+        description="The same path as the article's page on the site: section/yyyy/mm/dd/slug. The "
+        "address of an article that was on the site and has left it (unpublished or deleted) answers 410, as "
+        "its page does.",
         parameters=[*PATH_PARAMETERS, MOVED_LOCATION],
         responses={
             200: ArticleDetailSerializer,
@@ -525,6 +531,9 @@ class ArticleViewSet(
 
         moved = ArticleView.moved_article(path, slug)
         if moved is None:
+            removal = RemovedArticle.last_with_slug(slug)
+            if removal is not None:
+                raise _gone(removal)
             raise Http404
         query = request.META.get("QUERY_STRING", "")
         target = request.build_absolute_uri(

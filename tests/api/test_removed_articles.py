@@ -16,7 +16,8 @@ from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
-URL = "/api/v1/articles/removed/"
+LIST = "/api/v1/articles/"
+URL = f"{LIST}removed/"
 CHANGELIST_URL = reverse("admin:articles_article_changelist")
 
 
@@ -260,9 +261,35 @@ def test_an_article_that_left_the_site_answers_410_a_draft_that_never_ran_404(ap
     assert api.get(f"/api/v1/articles/{withdrawn.pk}/").status_code == 200
 
 
+def test_the_by_path_address_of_an_article_that_left_the_site_answers_410_as_its_id_does(api, editor):
+    withdrawn = ArticleFactory(published=True, slug="pier-sold")
+    deleted = ArticleFactory(published=True, slug="ferry-fares-rise")
+    paths = {story.pk: f"{LIST}by-path{story.get_absolute_url()}" for story in (withdrawn, deleted)}
+    assert api.get(paths[withdrawn.pk]).status_code == 200
+    services.unpublish_article(article=withdrawn, by=editor)
+    deleted.delete()
+
+    for path in paths.values():
+        response = api.get(path)
+        assert response.status_code == 410, path
+        body = response.json()
+        assert body["code"] == "gone" and "drop your copy" in body["message"]
+        assert "articles/removed/" in body["message"] and "no-store" in response["Cache-Control"]
+    unknown = api.get(paths[withdrawn.pk].replace("pier-sold", "no-such-story"))
+    assert (unknown.status_code, unknown.json()["code"]) == (404, "not_found")
+
+    services.publish_article(article=withdrawn, by=editor)
+    withdrawn.refresh_from_db()
+
+    again = api.get(f"{LIST}by-path{withdrawn.get_absolute_url()}")
+    assert again.status_code == 200 and again.json()["id"] == withdrawn.pk
+
+
 def test_the_contract_documents_the_410(api):
     schema = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
 
     responses = schema["paths"]["/api/v1/articles/{id}/"]["get"]["responses"]
     assert "410" in responses and "404" in responses
+    by_path = schema["paths"]["/api/v1/articles/by-path/{section}/{year}/{month}/{day}/{slug}/"]["get"]
+    assert by_path["responses"]["410"]["content"]["application/json"]["examples"]
     assert "410" not in schema["paths"]["/api/v1/articles/"]["get"]["responses"]

@@ -1,10 +1,10 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
 
 from articles import services
-from articles.models import ArticleRedirect
+from articles.models import ArticleRedirect, RemovedArticle
 from tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +129,32 @@ def test_the_slug_of_an_unpublished_article_leads_nowhere(client, fresh_cache):
     response = client.get(f"/{draft.section.slug}/2001/01/01/draft-story/")
 
     assert response.status_code == 404
+
+
+def test_the_page_of_a_story_taken_off_the_site_says_so_with_a_410(client, editor, fresh_cache, settings):
+    """Unpublished or deleted, a story readers could read says it is gone and when (search engines drop a
+    410), not "we couldn't find that page"; a draft that never ran, or a mistyped slug, is still a 404."""
+    settings.TIME_ZONE = "Europe/Athens"
+    withdrawn = ArticleFactory(published=True, slug="pier-sold", headline="Pier sold to harbour chief")
+    deleted = ArticleFactory(published=True, slug="ferry-fares-rise", headline="Ferry fares rise")
+    urls = [withdrawn.get_absolute_url(), deleted.get_absolute_url()]
+    assert client.get(urls[0]).status_code == 200
+    services.unpublish_article(article=withdrawn, by=editor)
+    deleted.delete()
+    RemovedArticle.objects.update(removed_at=datetime(2026, 11, 12, 22, 30, tzinfo=UTC))
+
+    for url in urls:
+        response = client.get(url)
+        page = response.content.decode()
+        assert response.status_code == 410, url
+        assert "This story is no longer available" in page
+        when = '<time datetime="2026-11-13T00:30:00+02:00">13 November 2026</time>'
+        assert f"taken off the site on {when}" in page
+        assert "Pier sold" not in page and "Ferry fares" not in page
+        assert '<meta name="robots" content="noindex">' in page
+    assert client.get(urls[0].replace("pier-sold", "no-such-story")).status_code == 404
+
+    services.publish_article(article=withdrawn, by=editor)
+    withdrawn.refresh_from_db()
+
+    assert client.get(withdrawn.get_absolute_url()).status_code == 200
