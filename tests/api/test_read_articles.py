@@ -157,13 +157,14 @@ def test_an_old_address_of_a_renamed_article_answers_301_to_where_it_is_now(api,
     assert followed.status_code == 200 and followed.json()["slug"] == "ferry-timetable-audit"
 
 
-def test_an_old_address_of_a_withdrawn_article_is_a_404(api, editor):
+def test_a_withdrawn_article_s_address_is_a_410_and_leads_nowhere(api, editor):
     from articles import services
 
     article = ArticleFactory(published=True, slug="ferry-audit")
     old = f"{LIST}by-path{article.get_absolute_url()}".replace("ferry-audit", "ferry-audit-old")
     services.unpublish_article(article=article, by=editor)
-    assert api.get(f"{LIST}by-path{article.get_absolute_url()}").status_code == 404
+    gone = api.get(f"{LIST}by-path{article.get_absolute_url()}")
+    assert gone.status_code == 410 and "Location" not in gone
     assert api.get(old).status_code == 404
 
 
