@@ -18,7 +18,9 @@ from django.utils.safestring import mark_safe
 
 from .page_cache import is_public_request, read_many_versioned, read_versioned, write_versioned
 
-PREFIX = "frag:v3:"  # raised when what a fragment holds changes (v2: comments_enabled, v3: avatar colours)
+# Raised when what a fragment holds changes (v2: comments_enabled, v3: avatar colours, v4: cards without a
+# picture marked card-text-only).
+PREFIX = "frag:v4:"
 
 
 def enabled() -> bool:

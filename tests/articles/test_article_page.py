@@ -216,6 +216,28 @@ def test_related_articles_put_editor_choices_first_then_the_closest_published(cl
     ]
 
 
+def test_a_related_story_without_a_picture_is_marked_text_only_beside_the_pictured_ones(client, fresh_cache):
+    """A "Read more" card without a picture started its text where its neighbours' pictures start: it is
+    marked `card-text-only`, which the stylesheet gives a plain panel the size of their pictures on wide
+    screens and the whole width on a phone."""
+    world = SectionFactory(slug="world")
+    article = ArticleFactory(published=True, section=world)
+    pictured = ArticleFactory(published=True, section=world, lead_image=ImageFactory(), headline="Pictured")
+    ArticleFactory(published=True, section=world, headline="Without a picture")
+
+    soup = page(client.get(article.get_absolute_url()))
+
+    cards = {
+        card.select_one(".card-headline").get_text(strip=True): card
+        for card in soup.select(".read-more .card")
+    }
+    assert set(cards) == {"Without a picture", pictured.headline}
+    assert cards["Without a picture"]["class"] == ["card", "card-text-only"]
+    assert cards["Without a picture"].select_one(".card-image") is None
+    assert cards[pictured.headline]["class"] == ["card"]
+    assert cards[pictured.headline].select_one(".card-image img") is not None
+
+
 def test_related_articles_never_include_the_article_itself(fresh_cache):
     from articles.models import Article
     from articles.related import related_articles

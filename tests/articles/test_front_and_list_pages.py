@@ -3,7 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Section
-from tests.factories import ArticleFactory, SectionFactory, TagFactory
+from tests.factories import ArticleFactory, ImageFactory, SectionFactory, TagFactory
 from tests.site_data import page, text_of
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +73,32 @@ def test_breaking_banner_ends_a_day_after_publication(client, fresh_cache):
 
     assert soup.select_one(".breaking") is None
     assert "Yesterday's breaking story" in soup.get_text(), "still listed, just not as breaking news"
+
+
+def test_a_lead_story_without_a_picture_is_laid_out_as_text_alone(client, fresh_cache):
+    """A lead story without a picture kept the two columns of one with a picture, its text in the first and
+    the second left empty: it is marked `card-text-only`, which the stylesheet sets across the whole row."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    lead = ArticleFactory(published=True, is_featured=True, published_at=now - timedelta(hours=1))
+    pictured = ArticleFactory(
+        published=True, is_featured=True, lead_image=ImageFactory(), published_at=now - timedelta(hours=2)
+    )
+
+    soup = page(client.get("/"))
+
+    lead_card, pictured_card = soup.select(".top-grid > .card")
+    assert lead_card.select_one(".card-headline").get_text(strip=True) == lead.headline
+    assert lead_card["class"] == ["card", "card-lead", "card-text-only"]
+    assert lead_card.select_one(".card-image") is None
+    assert pictured_card.select_one(".card-headline").get_text(strip=True) == pictured.headline
+    assert pictured_card["class"] == ["card", "card-small"]
+    assert pictured_card.select_one(".card-image img") is not None
+    block_lead = soup.select_one(f"#section-{lead.section.slug}").find_parent("section").select_one(".card")
+    assert block_lead["class"] == ["card", "card-block-lead", "card-text-only"], "its section's block too"
 
 
 def test_empty_site_has_a_friendly_front_page(client, fresh_cache):

@@ -188,3 +188,50 @@ def test_the_header_fits_a_small_phone_and_a_zoomed_one(chromium, site, width):
     assert tab.locator(".site-name").bounding_box()["width"] <= width
     screenshot(tab, f"header-{width}")
     context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 900, 390], ids=["desktop", "tablet", "phone"])
+def test_a_story_without_a_picture_keeps_no_empty_space_for_one(chromium, site, width):
+    """A lead story without a picture kept the picture's column, empty, beside its text (tablet width); a
+    "Read more" card without one began its text where its neighbours' pictures begin (wide screens), or
+    beside an empty thumbnail column (phone)."""
+    from articles.models import Article
+    from articles.related import related_articles
+
+    data = build_newsroom(8)
+    lead = data["articles"][0]
+    related = related_articles(lead)
+    text_only = related[1]
+    Article.objects.filter(pk__in=[lead.pk, text_only.pk]).update(lead_image=None)
+    context = chromium.new_context(viewport={"width": width, "height": 900})
+    try:
+        tab = context.new_page()
+        tab.viewport_name = f"{width}px"
+
+        tab.goto(site.url + "/")
+        grid = tab.locator(".top-grid").bounding_box()
+        lead_text = tab.locator(".top-grid .card-lead .card-text").bounding_box()
+        assert tab.locator(".top-grid .card-lead .card-headline").inner_text() == lead.headline
+        assert abs(lead_text["x"] - grid["x"]) <= 1 and abs(lead_text["width"] - grid["width"]) <= 1, (
+            lead_text,
+            grid,
+        )
+        screenshot(tab, "lead-without-a-picture")
+
+        tab.goto(site.url + lead.get_absolute_url())
+        cards = tab.locator(".read-more .card")
+        assert cards.nth(1).locator(".card-headline").inner_text() == text_only.headline
+        assert cards.nth(1).locator(".card-image").count() == 0
+        card, text = cards.nth(1).bounding_box(), cards.nth(1).locator(".card-text").bounding_box()
+        if width >= 768:  # three cards to a row: the headline lines up with its neighbours' headlines
+            for neighbour in (cards.nth(0), cards.nth(2)):
+                assert neighbour.locator(".card-image img").count() == 1
+                assert abs(neighbour.bounding_box()["y"] - card["y"]) <= 1, "the same row"
+                headline_top = neighbour.locator(".card-headline").bounding_box()["y"]
+                assert abs(cards.nth(1).locator(".card-headline").bounding_box()["y"] - headline_top) <= 1
+        else:  # one card to a row, its picture at the side: without one, the text takes the width
+            assert abs(text["width"] - card["width"]) <= 1, (text, card)
+        assert no_sideways_scrolling(tab)
+        screenshot(tab, "read-more-without-a-picture")
+    finally:
+        context.close()
