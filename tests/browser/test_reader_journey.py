@@ -190,6 +190,45 @@ def test_the_header_fits_a_small_phone_and_a_zoomed_one(chromium, site, width):
     context.close()
 
 
+ROWS_OF_CARDS = """grid => {
+    const edges = {};
+    for (const card of grid.querySelectorAll(":scope > .card")) {
+        const box = card.getBoundingClientRect();
+        const row = edges[Math.round(box.top)] ??= {left: box.left, right: box.right};
+        row.left = Math.min(row.left, box.left);
+        row.right = Math.max(row.right, box.right);
+    }
+    return Object.values(edges);
+}"""
+
+
+@pytest.mark.parametrize("featured", [3, 4], ids=["two-under-the-lead", "three-under-the-lead"])
+def test_the_top_stories_under_the_lead_fill_their_rows_on_a_tablet(chromium, site, featured):
+    """At tablet widths the top stories were laid out three to a row: two under the lead left a third of the
+    row empty."""
+    from articles.models import Article
+
+    data = build_newsroom(6)
+    Article.objects.filter(pk=data["articles"][3].pk).update(is_featured=featured == 4)
+    context = chromium.new_context(viewport={"width": 900, "height": 1200})
+    try:
+        tab = context.new_page()
+        tab.viewport_name = "900px"
+        tab.goto(site.url + "/")
+        grid = tab.locator(".top-grid")
+        assert grid.locator(":scope > .card").count() == featured
+        box = grid.bounding_box()
+        rows = grid.evaluate(ROWS_OF_CARDS)
+        assert len(rows) == 1 + (featured - 1 + 1) // 2, rows  # the lead, then two to a row
+        for row in rows:
+            assert abs(row["left"] - box["x"]) <= 1 and abs(row["right"] - (box["x"] + box["width"])) <= 1, (
+                rows
+            )
+        screenshot(tab, f"top-stories-{featured}")
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("width", [1280, 900, 390], ids=["desktop", "tablet", "phone"])
 def test_a_story_without_a_picture_keeps_no_empty_space_for_one(chromium, site, width):
     """A lead story without a picture kept the picture's column, empty, beside its text (tablet width); a
