@@ -28,7 +28,13 @@ from reversion.models import Version
 
 from authors.models import Author
 from comments.queries import with_comment_counts
-from newsroom.admin import AutocompleteInputMixin, InlineRowsReadOnce, StrictInputMixin, error_message
+from newsroom.admin import (
+    AutocompleteInputMixin,
+    InlineRowsReadOnce,
+    StrictInputMixin,
+    error_message,
+    show_as_text,
+)
 from newsroom.formats import moment
 from newsroom.users import display_name
 from sharing import services as sharing_services
@@ -403,14 +409,15 @@ class RelatedArticleInline(AutocompleteInputMixin, FollowsArticlePermissions, ad
 
 
 class CorrectionsFormSet(DropsRowsGoneFormSet):
-    """A correction once saved stays as readers saw it: shown read-only and without a delete box, as the API
-    neither changes nor removes one (a newsroom's record of what it got wrong). A further one is added."""
+    """A correction once saved stays as readers saw it: shown read-only (as text, not a greyed-out box that
+    looks editable) and without a delete box, as the API neither changes nor removes one (a newsroom's record
+    of what it got wrong). A further one is added."""
 
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)
         if form.instance.pk is not None:
             for name in ("kind", "note"):
-                form.fields[name].disabled = True
+                show_as_text(form.fields[name])
         return form
 
     def _should_delete_form(self, form):
@@ -447,7 +454,7 @@ class NotesFormSet(DropsRowsGoneFormSet):
         form = super()._construct_form(i, **kwargs)
         note = form.instance
         if note.pk is not None and note.written_by_id != self.user.pk:
-            form.fields["text"].disabled = True
+            show_as_text(form.fields["text"])
         return form
 
 

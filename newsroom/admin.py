@@ -8,11 +8,40 @@ from django.contrib.admin.views.main import SEARCH_VAR
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import BadRequest, ValidationError
 from django.db import IntegrityError
+from django.template.defaultfilters import linebreaksbr
+from django.utils.html import format_html
 
 # A row id has at most 18 digits (newsroom/converters.py); SQLite fails on a longer number, not filters.
 MAX_ID_DIGITS = 18
 # The date hierarchy's parameters and the most digits each can hold.
 DATE_PARTS = {"__year": 4, "__month": 2, "__day": 2}
+
+
+class ShownAsText(forms.Widget):
+    """A field's value as Django admin shows a read-only field: text in a `div.readonly`, not a control. A
+    disabled textarea kept the border and white ground of one that can be typed in, and read as editable."""
+
+    def __init__(self, choices=()):
+        super().__init__()
+        self.choices = {str(value): label for value, label in choices}
+
+    def render(self, name, value, attrs=None, renderer=None):
+        shown = self.choices.get(str(value), value)
+        return format_html('<div class="readonly">{}</div>', linebreaksbr(shown) if shown else "-")
+
+    def id_for_label(self, id_):
+        return ""  # nothing to focus: the label stands without `for`, as a read-only field's does
+
+    def value_from_datadict(self, data, files, name):
+        return None  # a disabled field is never read from the post (Django takes its initial value)
+
+
+def show_as_text(field):
+    """Make a form field of an editable form read-only: disabled (what is posted for it is ignored), and
+    shown as text with a label that does not mark it required, as the admin shows its read-only fields."""
+    field.disabled = True
+    field.required = False
+    field.widget = ShownAsText(getattr(field, "choices", ()))
 
 
 class KnownValuesOnly:

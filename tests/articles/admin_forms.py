@@ -2,7 +2,7 @@
 
 `form_data(response)` turns the rendered form (main form and every inline formset, with its
 management form) into POST data; `add_inline_rows` appends new rows to an inline as the "Add another"
-link does.
+link does. `assert_shown_as_read_only_text` checks that fields of a row read as read-only text.
 """
 
 from django import forms
@@ -58,3 +58,15 @@ def add_inline_rows(data: dict, prefix: str, rows: list[dict]) -> dict:
             data[f"{prefix}-{initial + offset}-{field}"] = value
     data[f"{prefix}-TOTAL_FORMS"] = str(initial + len(rows))
     return data
+
+
+def assert_shown_as_read_only_text(row, values):
+    """Each field of `values` in the inline row reads as Django admin shows a read-only field: its value as
+    text in a `div.readonly`, under a label not marked required, with no control to type in (a disabled
+    textarea kept the border and white of an editable one)."""
+    for name, text in values.items():
+        field = row.select_one(f".field-{name}")
+        assert field.select("textarea, select, input") == [], field
+        label = field.select_one("label")
+        assert "required" not in label.get("class", []) and not label.get("for")
+        assert field.select_one("label + div.readonly").get_text() == text

@@ -19,7 +19,7 @@ from articles.models import Article, EditorialNote, WorkflowEvent
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TagFactory
 from tests.site_data import page
 
-from .admin_forms import add_inline_rows, form_data
+from .admin_forms import add_inline_rows, assert_shown_as_read_only_text, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -1256,8 +1256,11 @@ def test_a_saved_correction_is_shown_read_only_and_cannot_be_changed_or_removed(
     response = client.get(change_url(article))
     shown = page(response).select_one("#corrections-group")
     assert "The pier is 120 m long, not 90 m." in shown.get_text()
-    assert shown.select_one("textarea[name='corrections-0-note'][disabled]") is not None
+    saved = {"kind": "Correction", "note": "The pier is 120 m long, not 90 m."}
+    assert_shown_as_read_only_text(shown.select_one("#corrections-0"), saved)
     assert shown.select_one("input[name='corrections-0-DELETE']") is None
+    # A further one is typed in as before.
+    assert shown.select_one("#corrections-empty textarea[name='corrections-__prefix__-note']") is not None
 
     data = form_data(response)
     data["corrections-0-note"], data["corrections-0-DELETE"] = "The pier is 90 m long.", "on"

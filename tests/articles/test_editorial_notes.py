@@ -156,7 +156,7 @@ def test_a_note_leaves_the_story_its_version_and_updated_time(client, client_as,
 def test_a_reporter_cannot_rewrite_the_note_an_editor_left_on_their_draft(client_as, editor, reporter):
     """Sent back to draft with an editor's note, the story is the reporter's to edit again: the editor's
     note stays the editor's words. The reporter still adds notes of their own and changes them."""
-    from .admin_forms import add_inline_rows, form_data
+    from .admin_forms import add_inline_rows, assert_shown_as_read_only_text, form_data
 
     author = AuthorFactory(user=reporter)
     draft = ArticleFactory(authors=[author], created_by=reporter)
@@ -165,7 +165,12 @@ def test_a_reporter_cannot_rewrite_the_note_an_editor_left_on_their_draft(client
     client = client_as(reporter)
     url = reverse("admin:articles_article_change", args=[draft.pk])
 
-    data = form_data(client.get(url))
+    form = client.get(url)
+    notes = page(form).select("#editorial_notes-group .inline-related:not(.empty-form)")
+    assert_shown_as_read_only_text(notes[0], {"text": "Needs a second source."})  # the editor's
+    own_text = notes[1].select_one("textarea[name='editorial_notes-1-text']")  # their own, to change
+    assert own_text.get_text().strip() == "Asked the port authority."
+    data = form_data(form)
     data.update(
         {"editorial_notes-0-text": "Fine to publish as is.", "editorial_notes-1-text": "They answered."}
     )
