@@ -37,6 +37,7 @@ from newsroom.admin import (
 )
 from newsroom.formats import moment
 from newsroom.users import display_name
+from sharing import admin as sharing_admin
 from sharing import services as sharing_services
 from sharing.admin import ShareRecordInline
 from sharing.models import ShareRecord
@@ -1326,7 +1327,7 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
     def unpublish_selected(self, request, queryset):
         self._bulk(request, queryset, services.unpublish_article, "unpublished")
 
-    @admin.action(description="Share selected articles where they were never posted", permissions=["publish"])
+    @admin.action(description=sharing_admin.SHARE_WHERE_NEVER_POSTED, permissions=["publish"])
     def share_selected(self, request, queryset):
         """A story published with "Share on publish" off, or before an account was added, has no social post
         to press "Share again" on: this posts it, once, to each configured account that never had it."""

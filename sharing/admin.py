@@ -10,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 from newsroom import converters  # noqa: F401 - registers <id:>
 from newsroom.admin import InlineRowsReadOnce, StrictInputMixin
 
-from . import services
+from . import accounts, services
 from .models import ShareRecord
 
 State = ShareRecord.State
@@ -61,11 +61,39 @@ def action_buttons(share: ShareRecord) -> str:
     )
 
 
+# The article list's action that posts a story published without sharing (articles.admin.share_selected).
+SHARE_WHERE_NEVER_POSTED = "Share selected articles where they were never posted"
+
+
+def none_yet(article) -> str:
+    """What the article page says where the story has no social posts: when they come, if they ever do
+    (services.queue_shares_for_publish posts on the first publication only, with "Share on publish")."""
+    if article is None or article.first_published_at is None:
+        configured = accounts.configured_accounts()
+        if not configured:
+            return (
+                "Not posted to any social network, and publishing will not post it: the newsroom has no "
+                "social accounts set up."
+            )
+        return (
+            "Not posted to any social network yet. When the story is first published with “Share on "
+            f"publish” ticked (under Social sharing), it is posted to the newsroom's accounts: "
+            f"{', '.join(map(str, configured))}."
+        )
+    return (
+        "Not posted to any social network: it was first published with “Share on publish” off, or before "
+        "the newsroom's accounts were set up. While it is on the site, an editor can post it from the "
+        f"article list: tick it and choose “{SHARE_WHERE_NEVER_POSTED}”."
+    )
+
+
 class ShareRecordInline(admin.TabularInline):
-    """On the article page; read-only. The buttons leave unsaved edits to the article behind."""
+    """On the article page; read-only. The buttons leave unsaved edits to the article behind. With no
+    posts, it says so and when they come, not an empty table (its template)."""
 
     model = ShareRecord
     formset = InlineRowsReadOnce  # each row's heading names the story: the page's, not read again
+    template = "sharing/admin/share_records_inline.html"
     extra = 0
     can_delete = False
     fields = ["account", "network", "round", "status", "attempts", "updated_at", "actions"]
@@ -82,6 +110,10 @@ class ShareRecordInline(admin.TabularInline):
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("sharing.view_sharerecord")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (formset,), {"none_yet": none_yet(obj)})
 
     def get_fields(self, request, obj=None):
         """The buttons only for who may press them (editors); a reporter saw them, then a refusal."""

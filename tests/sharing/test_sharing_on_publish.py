@@ -427,6 +427,52 @@ def test_article_admin_shows_each_share_with_link_error_and_actions(client_as, e
     assert TOKEN not in page
 
 
+def test_a_story_with_no_social_posts_says_so_and_when_they_come_not_an_empty_table(
+    client_as, editor, reporter, two_accounts, sharing_accounts
+):
+    """The inline showed its column headings over no rows and said nothing: not posted yet, or never?"""
+    draft, ran = ArticleFactory(created_by=reporter), ArticleFactory(published=True)
+
+    def social_posts(article, user=editor):
+        response = client_as(user).get(reverse("admin:articles_article_change", args=[article.pk]))
+        assert response.status_code == 200
+        group = page_of(response).select_one("#shares-group")
+        # Posted with the article's form all the same: Django refuses a form without the management form.
+        assert group.select_one("input[name='shares-TOTAL_FORMS']")["value"] == "0"
+        assert group.select("table") == [] and group.select_one("h2").get_text(strip=True) == "Social posts"
+        return " ".join(group.select_one("p.inline-none-yet").get_text().split())
+
+    first_publication = (
+        "Not posted to any social network yet. When the story is first published with “Share on publish” "
+        "ticked (under Social sharing), it is posted to the newsroom's accounts: masto (mastodon), "
+        "dev-log (log)."
+    )
+    assert social_posts(draft) == first_publication
+    assert social_posts(draft, user=reporter) == first_publication
+    action = "Share selected articles where they were never posted"
+    assert social_posts(ran) == (
+        "Not posted to any social network: it was first published with “Share on publish” off, or before the "
+        "newsroom's accounts were set up. While it is on the site, an editor can post it from the article "
+        f"list: tick it and choose “{action}”."
+    )
+    changelist = client_as(editor).get(reverse("admin:articles_article_changelist"))
+    assert action in [option.get_text() for option in page_of(changelist).select("[name=action] option")]
+    sharing_accounts()  # none set up
+    assert social_posts(draft) == (
+        "Not posted to any social network, and publishing will not post it: the newsroom has no social "
+        "accounts set up."
+    )
+
+    sharing_accounts({"name": "dev-log", "network": "log"})
+    articles.publish_article(article=draft, by=editor)
+    response = client_as(editor).get(reverse("admin:articles_article_change", args=[draft.pk]))
+    group = page_of(response).select_one("#shares-group")
+    assert [row.select_one(".field-account").get_text(strip=True) for row in group.select("tbody tr")] == [
+        "dev-log"
+    ]
+    assert "Not posted" not in group.get_text()
+
+
 def test_admin_retry_button_queues_the_share(
     client_as, editor, two_accounts, django_capture_on_commit_callbacks
 ):
