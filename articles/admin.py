@@ -263,6 +263,13 @@ def _labelled(form, name, messages) -> str:
 
 
 def delete_selected_articles(modeladmin, request, queryset):
+    if request.POST.get("post"):
+        # "Yes, I'm sure" for stories that may not go (the question named them and offered no Yes, or one of
+        # them changed since it was asked): Django answered a bare 403. Back to the list, saying why.
+        refused = modeladmin.deletion_refusals(request, queryset)
+        if refused:
+            modeladmin.message_user(request, f"Nothing was deleted: {' '.join(refused)}", messages.ERROR)
+            return None
     response = delete_selected(modeladmin, request, queryset)
     if isinstance(response, TemplateResponse):  # the question, not the deletion done
         response.context_data["live_stories"] = list(queryset.filter(status=Article.Status.PUBLISHED))
@@ -1105,8 +1112,21 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
 
     def delete_view(self, request, object_id, extra_context=None):
         """Deleting a story readers can see now says so first: what it takes off the site with it, and that
-        Unpublish keeps it (deleting is for stories that should never have existed)."""
+        Unpublish keeps it (deleting is for stories that should never have existed).
+
+        A story the user may not delete (a reporter, someone else's or one past the draft stage) takes them
+        back to its page with the rule, the API's words (services): Django answered a bare 403. So does a
+        "Yes, I'm sure" sent for a story with social posts, whose delete page says why and offers no Yes."""
         article = self.get_object(request, unquote(object_id))
+        if article is not None and self.has_view_or_change_permission(request, article):
+            refusal = ""
+            if not self.has_delete_permission(request, article):
+                refusal = services.NOT_YOURS_TO_DELETE
+            elif request.method == "POST" and article.shares.exists():
+                refusal = services.SHARED_NOT_DELETED
+            if refusal:
+                self.message_user(request, refusal, messages.ERROR)
+                return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
         if article is not None and article.status == Article.Status.PUBLISHED:
             from comments.queries import comment_count
 
@@ -1142,6 +1162,20 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
             perms_needed.discard(ShareRecord._meta.verbose_name)
             perms_needed.add(f"shares: {services.SHARED_STAYS}")
         return deleted, counts, perms_needed, protected
+
+    def deletion_refusals(self, request, queryset) -> list[str]:
+        """Each selected story that may not be deleted, and why, as the "Delete selected" question names it
+        (get_deleted_objects)."""
+        articles = list(queryset)
+        posted = ShareRecord.objects.filter(article__in=[article.pk for article in articles])
+        shared = set(posted.values_list("article_id", flat=True))
+        refusals = []
+        for article in articles:
+            if not services.can_delete(article=article, user=request.user):
+                refusals.append(f"“{article.headline}”: {services.REPORTERS_DELETE}")
+            elif article.pk in shared:
+                refusals.append(f"“{article.headline}”: {services.SHARED_STAYS}")
+        return refusals
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {"can_recover": can_recover(request.user), **(extra_context or {})}

@@ -66,6 +66,9 @@ SHARED_STAYS = (
     "a story posted (or queued to be posted) on social networks stays in the archive, because the posts link "
     "to it. Unpublish it instead."
 )
+# What a refused deletion answers, in the admin and the API alike.
+NOT_YOURS_TO_DELETE = f"You may not delete this article: {REPORTERS_DELETE}"
+SHARED_NOT_DELETED = f"This article cannot be deleted: {SHARED_STAYS}"
 
 
 def can_delete(*, article: Article, user) -> bool:
@@ -88,9 +91,9 @@ def delete_article(*, article: Article, by) -> None:
     allows it and no social post links to it, and logged as the admin logs it, so "Recover deleted
     articles" says when and by whom. What leaves the site with it is the signals' work (article_deleted)."""
     if not can_delete(article=article, user=by):
-        raise PermissionDenied(f"You may not delete this article: {REPORTERS_DELETE}")
+        raise PermissionDenied(NOT_YOURS_TO_DELETE)
     if article.shares.exists():
-        raise ValidationError(f"This article cannot be deleted: {SHARED_STAYS}", code="shared")
+        raise ValidationError(SHARED_NOT_DELETED, code="shared")
     with transaction.atomic():
         LogEntry.objects.log_actions(by.pk, [article], DELETION, single_object=True)
         article.delete()

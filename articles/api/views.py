@@ -287,7 +287,7 @@ class ArticleViewSet(
                 "Not this account's to delete: reporters delete only their own drafts that never ran.",
                 {
                     "code": "permission_denied",
-                    "message": f"You may not delete this article: {services.REPORTERS_DELETE}",
+                    "message": services.NOT_YOURS_TO_DELETE,
                     "errors": {},
                 },
             ),
@@ -295,7 +295,7 @@ class ArticleViewSet(
                 "The story was posted (or is queued) on social networks, so it stays: unpublish it instead.",
                 {
                     "code": "shared",
-                    "message": f"This article cannot be deleted: {services.SHARED_STAYS}",
+                    "message": services.SHARED_NOT_DELETED,
                     "errors": {},
                 },
             ),
@@ -442,7 +442,7 @@ class ArticleViewSet(
             except Http404:
                 self._gone_or_404(kwargs)  # deleted already: 410, as a GET says
             if not services.can_delete(article=article, user=request.user):
-                raise PermissionDenied(f"You may not delete this article: {services.REPORTERS_DELETE}")
+                raise PermissionDenied(services.NOT_YOURS_TO_DELETE)
             self._check_if_match(article)
             try:
                 services.delete_article(article=article, by=request.user)

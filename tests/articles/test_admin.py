@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.conf import settings
+from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -48,6 +49,12 @@ def split_datetime(when):
 
 def messages_of(response):
     return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def error_messages_on(response) -> list[str]:
+    """The error messages the page shows its user (the admin's message list)."""
+    assert response.status_code == 200, response.status_code
+    return [" ".join(li.get_text().split()) for li in page(response).select(".messagelist li.error")]
 
 
 def snapshot(article):
@@ -299,21 +306,38 @@ def test_a_reporter_deletes_their_own_draft_with_its_note_and_history(client_as,
     ids=["someone-elses-draft", "own-article-in-review", "own-published-article", "own-draft-that-ran"],
 )
 def test_a_reporter_deletes_nothing_but_their_own_draft_that_never_ran(
-    client_as, reporter, other_reporter, make_article
+    client_as, reporter, other_reporter, moderator, make_article
 ):
+    """Refused, the reporter is told the rule, in the API's words, on the story's page or the list: Django
+    answered the delete page, or its "Yes, I'm sure", with a bare 403."""
     article = make_article(reporter, other_reporter)
+    before = snapshot(article)
     client = client_as(reporter)
     url = reverse("admin:articles_article_delete", args=[article.pk])
 
-    assert client.get(url).status_code == 403
-    assert client.post(url, {"post": "yes"}).status_code == 403
+    story_page = client.get(change_url(article))
+    assert story_page.status_code == 200
+    assert url not in story_page.content.decode() and not page(story_page).select(".deletelink")
+    for ask in (lambda: client.get(url), lambda: client.post(url, {"post": "yes"})):
+        response = ask()
+        assert response.status_code == 302 and response["Location"] == change_url(article)
+        assert error_messages_on(client.get(response["Location"])) == [
+            f"You may not delete this article: {REPORTERS_DELETE}"
+        ]
     bulk = {"action": "delete_selected", "_selected_action": [article.pk]}
     question = client.post(CHANGELIST_URL, bulk)
     assert question.status_code == 200
     refused = " ".join(page(question).select_one("#content").get_text(" ").split())
     assert f"Nothing was deleted: “{article.headline}”: {REPORTERS_DELETE}" in refused
-    assert client.post(CHANGELIST_URL, {**bulk, "post": "yes"}).status_code == 403
-    assert Article.objects.filter(pk=article.pk).exists()
+    confirmed = client.post(CHANGELIST_URL, {**bulk, "post": "yes"})  # sent all the same (an older tab)
+    assert confirmed.status_code == 302 and confirmed["Location"] == CHANGELIST_URL
+    assert error_messages_on(client.get(CHANGELIST_URL)) == [
+        f"Nothing was deleted: “{article.headline}”: {REPORTERS_DELETE}"
+    ]
+    assert snapshot(article) == before
+    assert not LogEntry.objects.filter(action_flag=DELETION).exists()
+    # Who may not see the story at all learns nothing of it.
+    assert client_as(moderator).get(url).status_code == 403
 
 
 def test_a_reporter_deleting_several_stories_is_told_which_are_not_theirs_to_delete(
@@ -338,7 +362,11 @@ def test_a_reporter_deleting_several_stories_is_told_which_are_not_theirs_to_del
     assert "My abandoned pier story" not in text
     assert content.select_one("a.cancel-link").get_text(strip=True) == "No, take me back"
     assert not content.select("input[name=post]")  # nothing to confirm
-    assert client.post(CHANGELIST_URL, {**bulk, "post": "yes"}).status_code == 403
+    confirmed = client.post(CHANGELIST_URL, {**bulk, "post": "yes"})
+    assert confirmed.status_code == 302
+    assert error_messages_on(client.get(CHANGELIST_URL)) == [
+        f"Nothing was deleted: “Their harbour draft”: {REPORTERS_DELETE}"
+    ]
     assert set(Article.objects.values_list("headline", flat=True)) == {
         "My abandoned pier story",
         "Their harbour draft",
@@ -1197,8 +1225,20 @@ def test_a_story_shared_on_social_networks_is_unpublished_not_deleted(client_as,
 
     assert page.status_code == 200
     assert "stays in the archive, because the posts link to it. Unpublish it instead" in page.content.decode()
-    assert client.post(url, {"post": "yes"}).status_code == 403
-    assert Article.objects.filter(pk=shared.pk).exists()
+    # "Yes, I'm sure" sent all the same (the page offers none): back to the story, saying why.
+    refused = client.post(url, {"post": "yes"})
+    assert refused.status_code == 302 and refused["Location"] == change_url(shared)
+    assert error_messages_on(client.get(change_url(shared))) == [
+        "This article cannot be deleted: a story posted (or queued to be posted) on social networks stays in "
+        "the archive, because the posts link to it. Unpublish it instead."
+    ]
+    bulk = {"action": "delete_selected", "_selected_action": [shared.pk, plain.pk], "post": "yes"}
+    assert client.post(CHANGELIST_URL, bulk).status_code == 302
+    assert error_messages_on(client.get(CHANGELIST_URL)) == [
+        "Nothing was deleted: “Ferry strike ends”: a story posted (or queued to be posted) on social "
+        "networks stays in the archive, because the posts link to it. Unpublish it instead."
+    ]
+    assert Article.objects.filter(pk__in=[shared.pk, plain.pk]).count() == 2
     assert ShareRecord.objects.filter(article=shared).exists()
     deleted = client.post(reverse("admin:articles_article_delete", args=[plain.pk]), {"post": "yes"})
     assert deleted.status_code == 302 and not Article.objects.filter(pk=plain.pk).exists()
