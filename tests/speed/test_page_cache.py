@@ -145,7 +145,7 @@ def test_unpublishing_removes_it_everywhere(client, story, editor):
     paths = pages_showing(story)
     warm(client, paths)
     services.unpublish_article(article=story, by=editor)
-    assert client.get(paths[0]).status_code == 404
+    assert client.get(paths[0]).status_code == 410  # gone from the site
     for path in paths[1:]:
         assert story.headline not in client.get(path).content.decode(), path
 

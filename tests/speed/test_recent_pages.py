@@ -92,7 +92,7 @@ def test_a_change_is_shown_at_once(story, editor, django_requests):
 
     assert wsgi(url).headers["X-Page-Cache"] == "hit"  # kept in memory again
     services.unpublish_article(article=story, by=editor)
-    assert wsgi(url).status.startswith("404")
+    assert wsgi(url).status.startswith("410")  # gone from the site
 
 
 def test_an_expired_copy_goes_back_to_django(story, settings, django_requests):
