@@ -15,9 +15,7 @@ from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from .models import HoldRule, PendingComment, ReaderComment
-from .rendering import INVISIBLE, JOINERS
-
-LINK_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+from .rendering import INVISIBLE, JOINERS, public_text
 
 
 class Refused(Exception):
@@ -205,6 +203,11 @@ def awaiting_confirmation(*, email) -> bool:
     return bool(limit) and waiting.count() >= limit
 
 
+def link_count(text: str) -> int:
+    """The links the page makes of this text: `https://…`, `www.…` and a bare `name.com/…` alike."""
+    return str(public_text(text)).count("<a ")
+
+
 def hold_reason(*, user, name, email, url, text) -> str:
     """The rule that holds this comment for a moderator, or "" to publish it."""
     if is_exempt(user):
@@ -212,7 +215,7 @@ def hold_reason(*, user, name, email, url, text) -> str:
     if _matches(settings.COMMENTS_MODERATION_WORDS, name, email, url, text):
         return HoldRule.WORDS
     min_links = settings.COMMENTS_HOLD_MIN_LINKS
-    if min_links and len(LINK_RE.findall(text)) >= min_links:
+    if min_links and link_count(text) >= min_links:
         return HoldRule.LINKS
     if settings.COMMENTS_HOLD_FIRST_TIME:
         approved = ReaderComment.objects.approved()

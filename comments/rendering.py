@@ -24,9 +24,13 @@ JOINERS = (0x200C, 0x200D)
 # SMTP error) and `'sam@example.org'` (a quote in prose) keep what surrounds the address. Characters that do
 # not show, the joiners too, may sit anywhere inside one: `sam\u200d@example.org` reads as an address.
 _UNSEEN = "".join(re.escape(chr(code)) for code in sorted([*INVISIBLE, *JOINERS]))
+# The at sign, or what reads as one: percent-encoded (`%40`, `%2540`), an HTML character reference (`&#64;`,
+# `&#x40;`, `&amp;#64;`), full-width or small. Django's urlize takes `sam%40example.net` for a web address and
+# decodes it into `href="http://sam@example.net"`.
+_AT = r"(?:@|%(?:25)*40|&(?:amp;)*#(?:0*64|[xX]0*40);|\uff20|\ufe6b)"
 EMAIL_RE = re.compile(
     rf"[\w!#$%&*+/=?^~-][\w.!#$%&'*+/=?^`{{|}}~{_UNSEEN}-]*"
-    rf"[{_UNSEEN}]*@[{_UNSEEN}]*"
+    rf"[{_UNSEEN}]*{_AT}[{_UNSEEN}]*"
     rf"[\w{_UNSEEN}-]+(?:[{_UNSEEN}]*\.[{_UNSEEN}]*[\w{_UNSEEN}-]+)+",
     re.UNICODE,
 )

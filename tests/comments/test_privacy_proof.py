@@ -170,6 +170,22 @@ def test_no_public_url_reveals_an_email_an_ip_or_an_email_hash(seeded, client):
     assert "Commenter 1" in article_page and "[email hidden]" in article_page
 
 
+@pytest.mark.parametrize(
+    "at", ["%40", "%2540", "&#64;", "&#064;", "&#x40;", "&#X40;", "&amp;#64;", "\uff20", "\ufe6b"]
+)
+def test_an_address_typed_with_its_at_sign_encoded_is_masked_and_never_made_a_link(at):
+    """Django's urlize took `sam%40example.net` for a web address and wrote `href="http://sam@example.net"`;
+    a full-width at sign read as one. Masked like a plain address, in the text, the name and an erasure."""
+    from comments.rendering import mask_emails, public_name, public_text
+
+    typed = f"Write to tomas.brede{at}example.net today"
+
+    assert mask_emails(typed) == "Write to [email hidden] today"
+    html = public_text(typed)
+    assert "tomas" not in html and "example.net" not in html and "href" not in html, html
+    assert public_name(f"tomas.brede{at}example.net") == "[email hidden]"
+
+
 def test_public_text_masks_typed_emails_and_escapes_html():
     from comments.rendering import mask_emails, public_name, public_text, public_url
 

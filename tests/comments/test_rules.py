@@ -169,6 +169,17 @@ def test_two_links_hold_the_comment(logged_in, article):
     assert ReaderComment.objects.get().moderation.held_reason == HoldRule.LINKS
 
 
+def test_addresses_the_page_makes_links_of_count_as_links_written_in_full(logged_in, article, client):
+    """The page links `quay-offers.net` as it links `https://quay-offers.net`: bare names held no comment."""
+    text = "Great deals at harbour-deals.com and quay-offers.net, and also pier-shop.org/apply"
+    response = logged_in.post(article.get_absolute_url(), comment=text)
+
+    assert b"held for moderation" in response.content
+    comment = ReaderComment.objects.get()
+    assert not comment.is_public and comment.moderation.held_reason == HoldRule.LINKS
+    assert "harbour-deals" not in client.get(article.get_absolute_url()).content.decode()
+
+
 def test_one_link_is_published_with_nofollow_ugc(logged_in, article, client):
     logged_in.post(article.get_absolute_url(), comment="Source: https://example.com/report")
     comment = ReaderComment.objects.get()
