@@ -40,6 +40,15 @@ OUTCOME_MESSAGES = {
         "We sent you an email with a link. Open it and press “Post my comment” to post your comment; "
         "it may then wait for a moderator before it appears.",
     ),
+    # A confirmation link opened again after a moderator decided: what the writer may know, and no promise.
+    services.NOT_PUBLISHED: (
+        "Your comment is not on the site",
+        "A moderator decided not to publish this comment, so it will not appear on the site.",
+    ),
+    services.PARENT_OFF_SITE: (
+        "Your reply is not on the site",
+        "The comment your reply answers is no longer on the site, so your reply does not appear either.",
+    ),
 }
 FIELD_KEYS = ("name", "email", "url", "comment", "followup", "reply_to")
 
@@ -277,7 +286,8 @@ def _outcome_page(request, status, article, comment_id=None, note=""):
     if status == services.PUBLISHED and comment_id:
         comment = ReaderComment.objects.approved().filter(pk=comment_id).only("pk", "thread_id").first()
     back = comment_url(article, comment) if comment else None
-    return _page(request, title=title, message=message, tone="success", article=article, back_url=back)
+    tone = "success" if status in (services.PUBLISHED, services.HELD, services.CONFIRM) else "info"
+    return _page(request, title=title, message=message, tone=tone, article=article, back_url=back)
 
 
 @csrf_protect
@@ -307,8 +317,8 @@ def confirm(request, token):
             tone="error",
             kept_text=kept,
         )
-    comment = outcome.comment
-    article = Article.objects.published().filter(pk=comment.object_pk).first() if comment else None
+    comment = outcome.comment  # None when a moderator deleted it since
+    article = Article.objects.published().filter(pk=outcome.pending.article_id).first()
     if article is None:  # a used link opened again after the story was withdrawn: its headline is not shown
         return _page(
             request,
@@ -318,8 +328,11 @@ def confirm(request, token):
             tone="error",
         )
     # A reply whose comment was taken off the site before the link was pressed was posted as a new thread.
-    note = NEW_THREAD if outcome.pending.parent_id and comment.parent_id == comment.pk else ""
-    return _outcome_page(request, outcome.status, article, comment.pk, note=note)
+    waits_or_shows = outcome.status in (services.PUBLISHED, services.HELD)
+    note = (
+        NEW_THREAD if waits_or_shows and outcome.pending.parent_id and comment.parent_id == comment.pk else ""
+    )
+    return _outcome_page(request, outcome.status, article, comment.pk if comment else None, note=note)
 
 
 def _confirm_page(request, pending):

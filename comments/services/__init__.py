@@ -4,6 +4,8 @@ from .moderating import approve_comments, can_moderate, keep_comments, queue_hel
 from .posting import (
     CONFIRM,
     HELD,
+    NOT_PUBLISHED,
+    PARENT_OFF_SITE,
     PUBLISHED,
     LinkExpired,
     PostOutcome,
@@ -32,7 +34,8 @@ from .privacy import (
 )
 
 __all__ = [
-    "ANONYMOUS", "CONFIRM", "HELD", "LinkExpired", "PUBLISHED", "PostOutcome",
+    "ANONYMOUS", "CONFIRM", "HELD", "LinkExpired", "NOT_PUBLISHED", "PARENT_OFF_SITE", "PUBLISHED",
+    "PostOutcome",
     "anonymise_expired_commenters", "approve_comments", "can_moderate", "confirm_data_request",
     "confirm_pending", "data_request_from_token", "data_requests_left_behind", "delete_expired_pending",
     "erase_commenter_data", "erase_writers_of", "export_commenter_data", "export_writers_of",

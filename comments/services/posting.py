@@ -30,11 +30,14 @@ from ..rendering import masked_name
 logger = logging.getLogger(__name__)
 
 PUBLISHED, HELD, CONFIRM = "published", "held", "confirm"
+# What a confirmation link opened again can find besides those: a moderator took the comment off (removed it,
+# marked it as spam or deleted it), or it is a reply off the site because the comment it answers is.
+NOT_PUBLISHED, PARENT_OFF_SITE = "not_published", "parent_off_site"
 
 
 @dataclass
 class PostOutcome:
-    status: str  # PUBLISHED, HELD or CONFIRM
+    status: str  # PUBLISHED, HELD or CONFIRM; for a link opened again, also NOT_PUBLISHED or PARENT_OFF_SITE
     comment: ReaderComment | None = None
     pending: PendingComment | None = None
 
@@ -263,8 +266,7 @@ def confirm_pending(*, token: str) -> PostOutcome:
     pending = pending_from_token(token, lock=True)
     if pending.confirmed_at:
         comment = ReaderComment.objects.filter(pk=pending.confirmed_comment_id).first()
-        status = PUBLISHED if comment and comment.is_public else HELD
-        return PostOutcome(status, comment=comment, pending=pending)
+        return PostOutcome(_where_it_stands(comment), comment=comment, pending=pending)
     article = pending.article
     require_published(article)
     reason = closed_reason(article)
@@ -296,6 +298,24 @@ def confirm_pending(*, token: str) -> PostOutcome:
         comment="",
     )
     return PostOutcome(HELD if pending.held_reason else PUBLISHED, comment=comment, pending=pending)
+
+
+def _where_it_stands(comment) -> str:
+    """What became of a confirmed comment since, as its writer may be told when they open the link again: a
+    held comment waits for a moderator only while a moderator can still approve it. One removed or marked
+    as spam (the writer is not told which) or deleted will not appear; nor will a reply while the comment it
+    answers is off the site, whether it left with that comment or was held for itself (approving it is
+    refused then, see moderating._refuse_orphans)."""
+    if comment is None or comment.is_removed:
+        return NOT_PUBLISHED
+    if comment.is_public:
+        return PUBLISHED
+    if (
+        comment.parent_id != comment.pk
+        and not ReaderComment.objects.approved().filter(pk=comment.parent_id).exists()
+    ):
+        return PARENT_OFF_SITE
+    return HELD
 
 
 def _published_article_of(comment):

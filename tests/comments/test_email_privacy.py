@@ -131,6 +131,75 @@ def test_a_used_link_opened_again_after_the_article_is_withdrawn_is_a_404_not_a_
     assert ReaderComment.objects.count() == 1
 
 
+def _reopened(client, link):
+    """The mailed link opened again, and the button pressed again on a tab left open: the same page."""
+    token = client.get("/comments/csrf/").json()["token"]
+    pages = [client.get(link), client.post(link, {"csrfmiddlewaretoken": token})]
+    for page in pages:
+        assert page.status_code == 200, page.request["REQUEST_METHOD"]
+    return [page.content.decode() for page in pages]
+
+
+@pytest.mark.parametrize("spam", [False, True], ids=["removed", "spam"])
+def test_a_link_opened_again_after_a_moderator_took_the_comment_off_promises_nothing(
+    commenter, article, client, moderator, settings, spam
+):
+    """It said "held for moderation and will appear once a moderator approves it": it never will."""
+    settings.COMMENTS_HOLD_FIRST_TIME = True
+    commenter.post(article.get_absolute_url(), comment="The ferry was late again.")
+    link = confirmation_link(mail.outbox[0])
+    assert "Your comment is awaiting moderation" in confirm(client, link).content.decode()
+    for html in _reopened(client, link):  # still waiting: still true
+        assert "will appear once a moderator approves it" in html
+
+    comment = ReaderComment.objects.get()
+    services.remove_comments(comments=[comment], by=moderator, spam=spam)
+
+    for html in _reopened(client, link):
+        assert "Your comment is not on the site" in html
+        assert "A moderator decided not to publish this comment, so it will not appear on the site." in html
+        assert "awaiting moderation" not in html and "will appear once" not in html
+        assert "spam" not in html.lower() and "ada@example.net" not in html
+        assert f'href="{article.get_absolute_url()}#comments">Back to “{article.headline}”' in html
+    assert ReaderComment.objects.get().is_removed and ReaderComment.objects.count() == 1
+
+
+def test_a_link_opened_again_after_a_moderator_approved_the_comment_links_to_it(
+    commenter, article, client, moderator, settings
+):
+    settings.COMMENTS_HOLD_FIRST_TIME = True
+    commenter.post(article.get_absolute_url(), comment="The ferry was late again.")
+    link = confirmation_link(mail.outbox[0])
+    confirm(client, link)
+    comment = ReaderComment.objects.get()
+    services.approve_comments(comments=[comment], by=moderator)
+
+    for html in _reopened(client, link):
+        assert "Your comment is published" in html and "awaiting moderation" not in html
+        assert f'<a href="{article.get_absolute_url()}#c{comment.pk}">See your comment under “' in html
+    assert client.get(article.get_absolute_url()).content.decode().count("The ferry was late again.") == 1
+
+
+def test_a_reply_s_link_opened_again_after_the_comment_it_answers_was_removed_says_it_is_off_the_site(
+    commenter, article, client, moderator
+):
+    """The reply left the page with the comment it answers; no moderator can approve it on its own."""
+    answered = make_comment(article, name="Tomas", email="tomas@example.net", text="The gates were late.")
+    commenter.post(article.get_absolute_url(), reply_to=answered.pk, comment="They were not.")
+    link = confirmation_link(mail.outbox[-1])
+    assert "Your comment is published" in confirm(client, link).content.decode()
+    services.remove_comments(comments=[answered], by=moderator)
+
+    for html in _reopened(client, link):
+        assert "Your reply is not on the site" in html
+        assert (
+            "The comment your reply answers is no longer on the site, so your reply does not appear" in html
+        )
+        assert "Your comment is published" not in html and "will appear once" not in html
+    reply = ReaderComment.objects.get(comment="They were not.")
+    assert (reply.is_public, reply.is_removed, reply.parent_id) == (False, False, answered.pk)
+
+
 def test_a_link_opened_after_comments_closed_offers_no_button_and_gives_the_text_back(
     commenter, article, client, settings
 ):
