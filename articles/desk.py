@@ -175,7 +175,7 @@ def comment_piles(user) -> list[Pile]:
         Pile(
             "comments",
             "Comments held for moderation",
-            ReaderComment.objects.held().count(),
+            ReaderComment.objects.awaiting_decision().count(),  # as the hourly digest counts them
             _changelist("newsroom_comments_readercomment", state="held"),
             empty="No comment is waiting.",
         ),

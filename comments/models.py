@@ -30,6 +30,12 @@ class CommentQuerySet(models.QuerySet):
     def held(self):
         return self.filter(is_public=False, is_removed=False)
 
+    def awaiting_decision(self):
+        """Held comments a moderator is asked to decide on: the hourly digest lists them and the admin's desk
+        counts them. Not the replies hidden with the comment they answer (HoldRule.THREAD_REMOVED): nobody
+        held those, approving one alone is refused, and they come back when that comment is approved."""
+        return self.held().exclude(moderation__held_reason=HoldRule.THREAD_REMOVED)
+
     def in_state(self, state):
         """One state of the moderation queue (the admin's filter and the API's): held when none is named."""
         if state == "reported":

@@ -142,8 +142,7 @@ def remove_comments(*, comments, by, spam: bool = False) -> int:
 
 def queue_held_digest() -> int:
     """One digest per editor or moderator when comments are waiting; nothing when the queue is empty."""
-    held = ReaderComment.objects.held().exclude(moderation__held_reason=HoldRule.THREAD_REMOVED)
-    held = held.order_by("submit_date")
+    held = ReaderComment.objects.awaiting_decision().order_by("submit_date")
     total = held.count()
     if not total:
         return 0

@@ -91,6 +91,31 @@ def test_a_moderator_sees_only_the_comment_piles(client_as, moderator, desk_rows
     assert comments["link"] == reverse("admin:newsroom_comments_readercomment_changelist") + "?state=held"
 
 
+def test_held_comments_are_counted_as_the_digest_counts_them(
+    client_as, editor, moderator, desk_rows, django_capture_on_commit_callbacks
+):
+    """A reply hidden with the comment it answers (a moderator removed that one) cannot be approved ("A reply
+    cannot be on the site while the comment it answers is not"): the desk counted it as waiting."""
+    from django.core import mail
+
+    from comments import services
+
+    removed = make_comment(desk_rows, text="Rude words here.", email="rude@example.net")
+    make_comment(desk_rows, text="Agreed!", email="agrees@example.net", parent=removed)
+    services.remove_comments(comments=[removed], by=moderator)
+
+    soup = BeautifulSoup(client_as(moderator).get(INDEX).content, "html.parser")
+
+    comments = pile(soup, "comments")
+    assert comments["count"] == 1  # the first-time commenter's, held by desk_rows
+    assert "Comments held for moderation" in soup.select_one("#desk-comments").get_text()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.queue_held_digest() == 2
+    assert sorted((m.to[0], m.subject) for m in mail.outbox) == sorted(
+        (user.email, "1 comment waiting for moderation") for user in (editor, moderator)
+    )
+
+
 def test_the_desk_costs_the_same_queries_however_many_articles(client_as, editor, desk_rows):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
