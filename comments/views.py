@@ -51,6 +51,7 @@ OUTCOME_MESSAGES = {
     ),
 }
 FIELD_KEYS = ("name", "email", "url", "comment", "followup", "reply_to")
+AS_ITS_OWN = "Your text is below, to send as a comment of its own."
 
 
 def client_ip(request) -> str | None:
@@ -107,18 +108,20 @@ def _answering(article, parent_id, heading=None):
     }
 
 
-def _fresh_form(article, request, *, parent_id=0, error=None):
+def _fresh_form(article, request, *, parent_id=0, error=None, check=False):
     """A new form (new timestamp and hash) holding what the reader typed, so nothing they wrote is lost;
-    with `error`, a (field, message) pair, that field is marked with the message."""
+    with `error`, a (field, message) pair, that field is marked with the message; with `check`, the fields
+    that are not valid are marked."""
     initial = {key: request.POST.get(key, "") for key in FIELD_KEYS if key in request.POST}
     initial["followup"] = bool(request.POST.get("followup"))
     initial["reply_to"] = parent_id
     form = ReaderCommentForm(article, initial=initial, user=request.user)
-    if error is None:
+    if error is None and not check:
         return form
     marked = ReaderCommentForm(article, data={**initial, **form.generate_security_data()}, user=request.user)
     marked.is_valid()
-    marked.add_error(*error)
+    if error is not None:
+        marked.add_error(*error)
     return marked
 
 
@@ -194,6 +197,23 @@ def post_comment(request):
             form=_fresh_form(article, request, parent_id=parent_id),
             **_answering(article, parent_id, heading="Send again"),
         )
+    if "reply_to" in form.errors:
+        # An id no comment can have (not a whole number, or outside 0 to REPLY_TO_MAX): the field is hidden,
+        # so marking it helps nobody, and the form sent back with it would fail the same way for ever. Read
+        # as an id of no comment on this article is (bad_parent, below): nothing saved, the text back to send
+        # as a comment of its own, any other field at fault marked.
+        fix_too = set(form.errors) != {"reply_to"}
+        message = f"{services.PARENT_NOT_AVAILABLE} {AS_ITS_OWN}"
+        return _page(
+            request,
+            title="Comment not posted",
+            status=400,
+            tone="error",
+            article=article,
+            message=f"{message} Please correct the fields marked below." if fix_too else message,
+            form=_fresh_form(article, request, parent_id=0, check=fix_too),
+            **_answering(article, 0),
+        )
     if not form.is_valid():
         return _page(
             request,
@@ -236,12 +256,12 @@ def post_comment(request):
         )
     except Refused as refusal:
         keep = refusal.code in ("flood", "disallowed_words", "blocked_domain")  # the reader can fix these
-        if refusal.code in ("bad_parent", "too_deep"):
-            # The comment answered was removed or held meanwhile (or the thread is as deep as it goes):
-            # the text comes back as a comment of its own, to send as it is.
-            keep, parent_id = True, 0
-            refusal.message += " Your text is below, to send as a comment of its own."
         marked = (refusal.field, refusal.message) if refusal.field else None
+        if refusal.code in ("bad_parent", "too_deep"):
+            # The comment answered was removed or held meanwhile, or is not on this article (or the thread is
+            # as deep as it goes): the text comes back as a comment of its own, to send as it is.
+            keep, parent_id, marked = True, 0, None
+            refusal.message += f" {AS_ITS_OWN}"
         response = _page(
             request,
             title="Comment not posted",

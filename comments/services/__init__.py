@@ -5,6 +5,7 @@ from .posting import (
     CONFIRM,
     HELD,
     NOT_PUBLISHED,
+    PARENT_NOT_AVAILABLE,
     PARENT_OFF_SITE,
     PUBLISHED,
     LinkExpired,
@@ -34,7 +35,8 @@ from .privacy import (
 )
 
 __all__ = [
-    "ANONYMOUS", "CONFIRM", "HELD", "LinkExpired", "NOT_PUBLISHED", "PARENT_OFF_SITE", "PUBLISHED",
+    "ANONYMOUS", "CONFIRM", "HELD", "LinkExpired", "NOT_PUBLISHED", "PARENT_NOT_AVAILABLE", "PARENT_OFF_SITE",
+    "PUBLISHED",
     "PostOutcome",
     "anonymise_expired_commenters", "approve_comments", "can_moderate", "confirm_data_request",
     "confirm_pending", "data_request_from_token", "data_requests_left_behind", "delete_expired_pending",

@@ -42,14 +42,19 @@ class PostOutcome:
     pending: PendingComment | None = None
 
 
+PARENT_NOT_AVAILABLE = "The comment you are replying to is not available."
+
+
 def _parent(article, parent_id: int):
+    """The comment a post answers: one on the site, on this article, not at the deepest level. The field
+    at fault is named as the API takes it (the site's form calls it reply_to, and gives the text back)."""
     if not parent_id:
         return None
     parent = ReaderComment.objects.approved().for_article(article).filter(pk=parent_id).first()
     if parent is None:
-        raise Refused("The comment you are replying to is not available.", code="bad_parent")
+        raise Refused(PARENT_NOT_AVAILABLE, code="bad_parent", field="parent_id")
     if parent.level >= max_level():
-        raise Refused("Replies cannot be nested any deeper here.", code="too_deep")
+        raise Refused("Replies cannot be nested any deeper here.", code="too_deep", field="parent_id")
     return parent
 
 

@@ -113,6 +113,37 @@ def test_a_parent_id_that_is_not_a_json_number_is_refused(api_as, reader, articl
     assert list(ReaderComment.objects.values_list("comment", flat=True)) == ["First."]
 
 
+@pytest.mark.parametrize("parent", ["none", "another story", "held", "removed"])
+def test_a_parent_id_of_no_comment_on_the_site_under_the_story_is_a_400_naming_the_field(
+    api_as, reader, article, parent
+):
+    """It was a 400 with no field named (`errors: {}`)."""
+    from tests.comments.helpers import make_comment
+
+    answered = {
+        "none": None,
+        "another story": make_comment(ArticleFactory(published=True), text="Elsewhere."),
+        "held": make_comment(article, text="Waiting.", public=False),
+        "removed": make_comment(article, text="Gone."),
+    }[parent]
+    if parent == "removed":
+        ReaderComment.objects.filter(pk=answered.pk).update(is_public=False, is_removed=True)
+    before = ReaderComment.objects.count()
+    parent_id = answered.pk if answered else 1_000_000
+
+    response = api_as(reader).post(
+        url(article), {"name": "R", "comment": "A reply.", "parent_id": parent_id}, format="json"
+    )
+
+    assert response.status_code == 400, response.json()
+    assert response.json() == {
+        "code": "bad_parent",
+        "message": "The comment you are replying to is not available.",
+        "errors": {"parent_id": ["The comment you are replying to is not available."]},
+    }
+    assert ReaderComment.objects.count() == before and not PendingComment.objects.exists()
+
+
 def test_refusals_of_the_comment_rules_keep_their_status(api_as, reader, article, settings):
     client = api_as(reader)
     response = client.post(url(article), {"name": "R", "comment": "a badword here"}, format="json")

@@ -135,15 +135,64 @@ def test_count_without_annotation_is_one_query(article, django_assert_num_querie
 
 
 @pytest.mark.parametrize(
-    "reply_to", ["9223372036854775808", "99999999999999999999", "2147483648", "-1", "abc"]
+    "reply_to",
+    ["1099511627776", "9223372036854775808", "99999999999999999999", "2147483648", "-1", "abc", "another"],
 )
-def test_a_reply_to_an_id_past_any_row_is_a_form_error(commenter, article, reply_to):
+def test_a_reply_to_no_comment_of_the_article_gives_the_text_back_as_a_comment_of_its_own(
+    commenter, article, reply_to
+):
+    """A tampered reply_to was a 400 "please correct the fields marked below" with no field marked (it is
+    hidden), and the form sent back kept it, so sending again failed for ever."""
+    from bs4 import BeautifulSoup
+
     from comments.models import PendingComment, ReaderComment
 
-    response = commenter.post(article.get_absolute_url(), reply_to=reply_to, follow=False)
+    from .conftest import form_fields
+
+    if reply_to == "another":  # a comment on the site, under another story
+        reply_to = str(make_comment(ArticleFactory(published=True), text="Elsewhere.").pk)
+    before = ReaderComment.objects.count()
+
+    response = commenter.post(article.get_absolute_url(), reply_to=reply_to, comment="Mine.", follow=False)
 
     assert response.status_code == 400
-    assert b"Please correct your comment" in response.content
+    page = BeautifulSoup(response.content, "html.parser")
+    assert page.select_one("h1").get_text() == "Comment not posted"
+    assert page.select_one(".comments-message").get_text() == (
+        "The comment you are replying to is not available. "
+        "Your text is below, to send as a comment of its own."
+    )
+    assert page.select_one("textarea[name=comment]").get_text().strip() == "Mine."
+    assert page.select_one("input[name=reply_to]")["value"] == "0"
+    assert page.select_one("#reply-title").get_text() == "Leave a Reply" and not page.select(".field-error")
+    assert ReaderComment.objects.count() == before and not PendingComment.objects.exists()
+
+    fields = form_fields(response.content.decode())
+    fields.update(name="Ada Reader", email="ada@example.net", comment="Mine.")
+    sent = commenter.client.post("/comments/post/", fields, REMOTE_ADDR="203.0.113.10")
+    assert sent.status_code == 303
+    assert PendingComment.objects.values_list("comment", "parent_id").get() == ("Mine.", 0)
+
+
+def test_a_tampered_reply_to_with_a_field_at_fault_too_marks_that_field(commenter, article):
+    from bs4 import BeautifulSoup
+
+    from comments.models import PendingComment, ReaderComment
+
+    response = commenter.post(
+        article.get_absolute_url(), reply_to="1099511627776", email="not an address", follow=False
+    )
+
+    assert response.status_code == 400
+    page = BeautifulSoup(response.content, "html.parser")
+    assert (
+        page.select_one(".comments-message")
+        .get_text()
+        .endswith("to send as a comment of its own. Please correct the fields marked below.")
+    )
+    assert [e["id"] for e in page.select(".field-error")] == ["id_email_error"]
+    assert page.select_one("input[name=reply_to]")["value"] == "0"
+    assert page.select_one("input[name=email]")["value"] == "not an address"
     assert not ReaderComment.objects.exists() and not PendingComment.objects.exists()
 
 
