@@ -191,7 +191,8 @@ def _any_iexact(field: str, values) -> Q:
 
 
 def _erase(comments, *, emails, remove_texts: bool) -> int:
-    """Anonymise these comments, and delete pending comments and unsent mail to or about their writers.
+    """Anonymise these comments, and delete pending comments, unconfirmed data requests and unsent mail to or
+    about their writers.
 
     Row by row (one person's comments are few) so that post_save fires: cached pages showing the old name
     are invalidated (newsroom/page_cache.py listens), where a bulk UPDATE would leave them stale. A row with
@@ -214,6 +215,9 @@ def _erase(comments, *, emails, remove_texts: bool) -> int:
         changed += 1
     ids = [row.pk for row in rows]
     PendingComment.objects.filter(_any_iexact("user_email", emails) | Q(confirmed_comment__in=ids)).delete()
+    # The address's data requests nobody confirmed (an export asked for and left) held it until they expired;
+    # they go, and their links stop working. A confirmed one is a promise, carried out and blanked as usual.
+    DataRequest.objects.filter(_any_iexact("email", emails), confirmed_at__isnull=True).delete()
     # Unsent mail to the address, and unsent mail to others quoting their comments under the old name
     # (reply and new-comment mail, and moderators' digests listing them).
     OutgoingMail.objects.filter(

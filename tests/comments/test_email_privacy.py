@@ -497,6 +497,30 @@ def test_erasure_by_email_anonymises_every_comment_including_held(article):
     assert "Already done" in again and "Your comment data was erased on " in again
 
 
+def test_a_confirmed_erasure_deletes_the_address_s_unconfirmed_requests(article):
+    """An export asked for and never confirmed (by the reader, or by anyone typing their address) kept the
+    address in plain text until it expired, after the erasure was done."""
+    make_comment(article, text="mine")
+    make_comment(article, text="theirs", email="other@example.net")
+    _, export_link = _request("export", email="Grace@Example.net")
+    _request("export", email="other@example.net")
+    client, erase_link = _request("erase")
+    erasure = DataRequest.objects.get(kind="erase")
+
+    client.post(erase_link, {"csrfmiddlewaretoken": csrf_from(client.get(erase_link))})
+
+    rows = DataRequest.objects.order_by("pk").values("pk", "kind", "email", "confirmed_at", "done_at")
+    assert [(r["pk"], r["kind"], r["email"]) for r in rows] == [
+        (erasure.pk - 1, "export", "other@example.net"),  # another address's request stays as it was
+        (erasure.pk, "erase", ""),
+    ]
+    assert rows[0]["confirmed_at"] is None and rows[1]["confirmed_at"] and rows[1]["done_at"]
+    assert not DataRequest.objects.filter(email__icontains="grace").exists()
+    gone = client.get(export_link)
+    assert gone.status_code == 404 and "This link is not valid or has expired." in gone.content.decode()
+    assert ReaderComment.objects.get(comment="mine").user_email == ""
+
+
 def test_an_export_whose_mail_has_not_gone_yet_is_not_said_to_be_sent(article, monkeypatch):
     from comments import mail as comment_mail
 
