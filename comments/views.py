@@ -502,23 +502,35 @@ def mute(request, token):
             status=404,
             tone="error",
         )
+    # The story is named (and linked) while readers can see it; a withdrawn one's headline is not theirs.
+    article = _published_article_of(comment)
+    conversation = f"this conversation on “{article.headline}”" if article else "this conversation"
     if not posted and not services.follows_thread(comment):
         return _page(
             request,
             title="Already unsubscribed",
             tone="success",
-            message="You get no emails about replies in this conversation.",
+            message=f"You get no emails about replies in {conversation}.",
+            article=article,
         )
     if not posted:
-        response = render(request, "comments/mute.html", {"title": "Stop reply emails"})
+        response = render(request, "comments/mute.html", {"title": "Stop reply emails", "article": article})
         response["Cache-Control"] = "private, no-store"
         return response
     return _page(
         request,
         title="Unsubscribed",
         tone="success",
-        message="You will get no more emails about replies in this conversation.",
+        message=f"You will get no more emails about replies in {conversation}.",
+        article=article,
     )
+
+
+def _published_article_of(comment):
+    """The story a comment is under, when readers can see it; None otherwise."""
+    if comment.content_type_id != ContentType.objects.get_for_model(Article).pk:
+        return None
+    return Article.objects.published().filter(pk=comment.object_pk).first()
 
 
 @csrf_protect

@@ -208,6 +208,42 @@ def test_unsubscribe_link_asks_first_and_the_one_click_post_mutes(article, reade
     assert b"Stop these emails" not in again.content
 
 
+def test_the_unsubscribe_pages_name_the_story_and_link_it_while_it_is_on_the_site(article, reader, editor):
+    """They said only "this conversation": a reader who follows several could not tell which."""
+    from bs4 import BeautifulSoup
+
+    from articles import services as articles
+
+    root = make_comment(article, email="root@example.net", followup=True, when=earlier())
+    poster = Client(enforce_csrf_checks=True)
+    poster.force_login(reader)
+    Commenter(poster).post(f"/comments/reply/{root.pk}/", comment="a reply")
+    link = re.search(r"https?://[^/]+(/comments/unsubscribe/\S+/)", mail.outbox[0].body).group(1)
+    client = Client(enforce_csrf_checks=True)
+    story = f"{article.get_absolute_url()}#comments"
+
+    page = BeautifulSoup(client.get(link).content, "html.parser")
+    asks = page.select_one(".comments-page p")
+    said = " ".join(asks.get_text().split())
+    assert said.endswith(f"stop them for this conversation on “{article.headline}”.")
+    assert asks.a["href"] == story and asks.a.get_text() == article.headline
+
+    done = client.post(link).content.decode()
+    assert f"You will get no more emails about replies in this conversation on “{article.headline}”." in done
+    assert f'<a href="{story}">Back to “{article.headline}”</a>' in done
+    again = client.get(link).content.decode()
+    assert f"You get no emails about replies in this conversation on “{article.headline}”." in again
+
+    articles.unpublish_article(article=article, by=editor)
+    type(article).objects.filter(pk=article.pk).update(headline="Retracted after legal review")
+    ReaderComment.objects.filter(pk=root.pk).update(followup=True)
+    for page in (client.get(link), client.post(link), client.get(link)):
+        html = page.content.decode()
+        assert page.status_code == 200 and "this conversation." in html
+        assert "Retracted" not in html and article.get_absolute_url() not in html
+    assert not ReaderComment.objects.get(pk=root.pk).followup
+
+
 def test_mail_the_broker_cannot_take_is_one_warning_line(commenter, article, monkeypatch, caplog):
     """The broker being away is expected and handled (the sweeper sends the mail): one line naming the task
     and the error, as for shares, never a traceback per mail and never the address."""
