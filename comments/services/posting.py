@@ -177,6 +177,7 @@ def _send_confirmation(pending, *, dedupe_key):
             "article": pending.article,
             "link": link,
             "days": settings.COMMENTS_CONFIRM_DAYS,
+            "held": bool(pending.held_reason),  # what pressing the button does: confirm_pending decides so
         },
         dedupe_key=dedupe_key,
     )

@@ -37,6 +37,27 @@ def test_confirmation_link_carries_no_email_and_no_pickle(commenter, article):
     assert json.loads(payload) == str(PendingComment.objects.get().key)
 
 
+def test_the_confirmation_mail_says_what_pressing_the_button_does(commenter, article, client, settings):
+    """It said "press “Post my comment” to publish it" to first-time commenters, whose comment then waits
+    for a moderator."""
+    settings.COMMENTS_HOLD_FIRST_TIME = True
+    commenter.post(article.get_absolute_url(), comment="My first words here.")
+    (first,) = mail.outbox
+    assert "press “Post my comment” to send it:" in first.body and "publish it" not in first.body
+    assert "\nA moderator reads it before it appears on the site.\n" in first.body
+    assert "Your comment is awaiting moderation" in confirm(client, confirmation_link(first)).content.decode()
+
+    earlier = timezone.now() - timedelta(days=1)
+    make_comment(article, name="Known", email="known@example.net", text="Approved before.", when=earlier)
+    commenter.post(
+        article.get_absolute_url(), email="known@example.net", comment="Known words.", ip="203.0.113.99"
+    )
+    second = mail.outbox[-1]
+    assert second.to == ["known@example.net"]
+    assert "press “Post my comment” to publish it:" in second.body and "moderator" not in second.body
+    assert "Your comment is published" in confirm(client, confirmation_link(second)).content.decode()
+
+
 def test_confirmation_link_expires(commenter, article, client, monkeypatch, settings):
     settings.COMMENTS_CONFIRM_DAYS = 3
     commenter.post(article.get_absolute_url())
