@@ -616,6 +616,30 @@ def test_digest_goes_to_editors_and_moderators_when_comments_wait(article, edito
     assert tasks.send_held_digest() == 0  # once per hour
 
 
+def test_the_digest_says_just_now_for_a_comment_of_the_last_minute(
+    article, moderator, django_capture_on_commit_callbacks
+):
+    """It said "(0 minutes ago, held)", as Django's timesince counts the last minute."""
+    now = timezone.now()
+    make_comment(article, name="Fresh", text="fresh words", public=False, when=now - timedelta(seconds=20))
+    make_comment(
+        article,
+        name="Older",
+        text="older words",
+        public=False,
+        held_reason="links",
+        when=now - timedelta(hours=2),
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.send_held_digest() == 1
+
+    (digest,) = mail.outbox
+    assert digest.to == [moderator.email]
+    assert "- Older (2\xa0hours ago, Too many links): older words\n" in digest.body
+    assert "- Fresh (just now, held): fresh words\n" in digest.body and "0\xa0minutes" not in digest.body
+
+
 def test_data_requests_do_not_mail_strangers_or_repeat(article):
     client = Client(enforce_csrf_checks=True)
     page = client.get("/comments/my-data/")
