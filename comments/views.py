@@ -503,7 +503,7 @@ def mute(request, token):
             tone="error",
         )
     # The story is named (and linked) while readers can see it; a withdrawn one's headline is not theirs.
-    article = _published_article_of(comment)
+    article = services.published_article_of(comment)
     conversation = f"this conversation on “{article.headline}”" if article else "this conversation"
     if not posted and not services.follows_thread(comment):
         return _page(
@@ -524,13 +524,6 @@ def mute(request, token):
         message=f"You will get no more emails about replies in {conversation}.",
         article=article,
     )
-
-
-def _published_article_of(comment):
-    """The story a comment is under, when readers can see it; None otherwise."""
-    if comment.content_type_id != ContentType.objects.get_for_model(Article).pk:
-        return None
-    return Article.objects.published().filter(pk=comment.object_pk).first()
 
 
 @csrf_protect

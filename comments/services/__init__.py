@@ -16,6 +16,7 @@ from .posting import (
     mute_thread,
     pending_from_token,
     post_comment,
+    published_article_of,
     require_published,
 )
 from .privacy import (
@@ -36,8 +37,7 @@ from .privacy import (
 
 __all__ = [
     "ANONYMOUS", "CONFIRM", "HELD", "LinkExpired", "NOT_PUBLISHED", "PARENT_NOT_AVAILABLE", "PARENT_OFF_SITE",
-    "PUBLISHED",
-    "PostOutcome",
+    "PUBLISHED", "PostOutcome", "published_article_of",
     "anonymise_expired_commenters", "approve_comments", "can_moderate", "confirm_data_request",
     "confirm_pending", "data_request_from_token", "data_requests_left_behind", "delete_expired_pending",
     "erase_commenter_data", "erase_writers_of", "export_commenter_data", "export_writers_of",

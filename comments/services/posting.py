@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -324,9 +325,12 @@ def _where_it_stands(comment) -> str:
     return HELD
 
 
-def _published_article_of(comment):
+def published_article_of(comment):
+    """The story a comment is under, while readers can see it; None otherwise."""
     from articles.models import Article
 
+    if comment.content_type_id != ContentType.objects.get_for_model(Article).pk:
+        return None
     return Article.objects.published().filter(pk=comment.object_pk).first()
 
 
@@ -334,7 +338,7 @@ def _queue_notifications(comment):
     """Reply mail to the thread's followers and new-comment mail to authors who asked; one per recipient.
     None while the article is off the site: the mail would name a withdrawn story (a reply approved after
     the withdrawal)."""
-    article = _published_article_of(comment)
+    article = published_article_of(comment)
     if article is None:
         return
     author_email = (comment.user_email or "").lower()
