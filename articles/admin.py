@@ -263,14 +263,15 @@ def _labelled(form, name, messages) -> str:
 
 
 def delete_selected_articles(modeladmin, request, queryset):
-    if request.POST.get("post"):
+    try:
+        response = delete_selected(modeladmin, request, queryset)
+    except PermissionDenied:
         # "Yes, I'm sure" for stories that may not go (the question named them and offered no Yes, or one of
-        # them changed since it was asked): Django answered a bare 403. Back to the list, saying why.
-        refused = modeladmin.deletion_refusals(request, queryset)
-        if refused:
-            modeladmin.message_user(request, f"Nothing was deleted: {' '.join(refused)}", messages.ERROR)
-            return None
-    response = delete_selected(modeladmin, request, queryset)
+        # them changed since it was asked): Django answers a bare 403. Back to the list, naming each story
+        # and why, as the question did (get_deleted_objects).
+        _, _, refused, _ = modeladmin.get_deleted_objects(queryset, request)
+        modeladmin.message_user(request, f"Nothing was deleted: {' '.join(sorted(refused))}", messages.ERROR)
+        return None
     if isinstance(response, TemplateResponse):  # the question, not the deletion done
         response.context_data["live_stories"] = list(queryset.filter(status=Article.Status.PUBLISHED))
     return response
@@ -1159,23 +1160,13 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
         deleted = _without_items_of(deleted, f"{capfirst(tag_link.verbose_name)}: ")
         counts.pop(tag_link.verbose_name_plural, None)
         if ShareRecord._meta.verbose_name in perms_needed:
+            # Each story that was posted, by its headline, as for the stories above.
             perms_needed.discard(ShareRecord._meta.verbose_name)
-            perms_needed.add(f"shares: {services.SHARED_STAYS}")
+            shared = set(ShareRecord.objects.filter(article__in=objs).values_list("article_id", flat=True))
+            perms_needed.update(
+                f"“{article.headline}”: {services.SHARED_STAYS}" for article in objs if article.pk in shared
+            )
         return deleted, counts, perms_needed, protected
-
-    def deletion_refusals(self, request, queryset) -> list[str]:
-        """Each selected story that may not be deleted, and why, as the "Delete selected" question names it
-        (get_deleted_objects)."""
-        articles = list(queryset)
-        posted = ShareRecord.objects.filter(article__in=[article.pk for article in articles])
-        shared = set(posted.values_list("article_id", flat=True))
-        refusals = []
-        for article in articles:
-            if not services.can_delete(article=article, user=request.user):
-                refusals.append(f"“{article.headline}”: {services.REPORTERS_DELETE}")
-            elif article.pk in shared:
-                refusals.append(f"“{article.headline}”: {services.SHARED_STAYS}")
-        return refusals
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {"can_recover": can_recover(request.user), **(extra_context or {})}
