@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "csp",
     "axes",
+    "watchman",  # health checks: /health/ and `manage.py watchman` (newsroom/health.py)
     "newsroom",
     "authors",
     "articles",
@@ -227,6 +228,8 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 # this, every request looks like http and SECURE_SSL_REDIRECT would redirect for ever.
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# A load balancer asks for /health/ over plain http, inside the network: a redirect would read as a failure.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = env.str("SECURE_REFERRER_POLICY", default="strict-origin-when-cross-origin")
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -330,6 +333,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Generate renditions when the image is saved, never while serving a page.
 IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
 IMAGEKIT_CACHEFILE_DIR = "renditions"
+
+# Health checks (django-watchman, newsroom/health.py): /health/ answers a load balancer from the database
+# alone; /health/status/ (staff) and `manage.py watchman` check the cache and the broker too.
+WATCHMAN_CHECKS = ("watchman.checks.databases", "newsroom.health.cache", "newsroom.health.broker")
+WATCHMAN_ERROR_CODE = 503
+WATCHMAN_AUTH_DECORATOR = "django.contrib.admin.views.decorators.staff_member_required"
 
 # Signed preview links for drafts (articles.previews).
 PREVIEW_LINK_MAX_AGE = timedelta(hours=env.int("PREVIEW_LINK_HOURS", default=72))

@@ -3,11 +3,13 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.templatetags.static import static as static_url
 from django.urls import include, path
+from django.views.decorators.cache import never_cache
 from django.views.generic import RedirectView
+from watchman import views as watchman_views
 
 from articles import sitemaps
 from articles.views import robots_txt
-from newsroom import converters, views  # noqa: F401 - converters registers <id:>
+from newsroom import converters, health, views  # noqa: F401 - converters registers <id:>
 from newsroom.admin import LabelledAutocompleteJsonView
 from newsroom.page_cache import csrf_token_view, public_revalidated
 
@@ -50,6 +52,8 @@ urlpatterns = [
     path("comments/", include("comments.urls")),  # our views; xtd's pickle links stay unmounted
     path("authors/", include("authors.urls")),
     path("robots.txt", robots_txt, name="robots-txt"),
+    path("health/", health.serving, name="health"),  # newsroom/health.py
+    path("health/status/", never_cache(watchman_views.status), name="health-status"),  # staff
     path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("sitemap.xml", public_revalidated(sitemaps.sitemap_index), name="sitemap-index"),
     path(

@@ -137,11 +137,15 @@ def test_requests_during_a_postgresql_restart_get_503_and_the_site_recovers_by_i
     send_task(broker.url(1), "articles.tasks.publish_due_articles")  # the worker holds a connection too
     wait_for(lambda: article_status(cluster, data["due"]) == "published", what="the first scheduled story")
 
+    health = httpx.Client(base_url=web.base_url, timeout=10)
+    assert (health.get("/health/").status_code, health.get("/health/").content) == (200, b"")
     with Load(web.base_url, paths) as load:
         wait_for(lambda: len(load.answers) >= 30, what="the load to start")
         assert {a[2] for a in load.answers} == {200}, "the site was not healthy before the restart"
         cluster.stop()
         down_at = time.monotonic()
+        # What a load balancer asks (newsroom/health.py): out of rotation while the database is away.
+        assert (health.get("/health/").status_code, health.get("/health/").content) == (503, b"")
         time.sleep(DOWN_SECONDS)
         cluster.start()
         up_at = time.monotonic()
@@ -166,6 +170,8 @@ def test_requests_during_a_postgresql_restart_get_503_and_the_site_recovers_by_i
     # The same processes answer again within seconds, every page, none of them replaced.
     with httpx.Client(base_url=web.base_url, timeout=10) as client:
         wait_for(lambda: all(client.get(p).status_code == 200 for p in paths), timeout=5, what="recovery")
+    assert health.get("/health/").status_code == 200
+    health.close()
     recovered = [a for a in load.since(up_at) if a[2] == 200]
     assert recovered and recovered[0][0] - up_at < 3, "the load did not get through soon after the restart"
     assert web.process.poll() is None and worker.process.poll() is None

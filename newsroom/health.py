@@ -1,0 +1,50 @@
+"""Health checks, through django-watchman (settings: WATCHMAN_CHECKS).
+
+- /health/ answers a load balancer or an uptime monitor: 200, or 503 while the database is out of reach, with
+  no body. Only the database counts there: without Redis the site serves uncached (newsroom/cache.py), and
+  without the broker the sweepers queue the mail and the shares once it is back, so neither outage is a reason
+  to take a server out of rotation.
+- /health/status/ (staff) and `manage.py watchman` check the database, the cache and the broker, and say which
+  one failed and how.
+"""
+
+from django.core.cache import cache as default_cache
+from django.http import HttpResponse
+from django.views.decorators.cache import never_cache
+from watchman import checks
+from watchman.decorators import check
+
+
+@check
+def _cache_answers():
+    ping = getattr(default_cache, "ping", None)  # Redis; the local-memory cache of `make run` is in-process
+    if ping is not None:
+        ping()
+    return {"ok": True}
+
+
+def cache():
+    """The default cache, asked past its failing open: a Redis out of reach fails here, not as misses."""
+    return {"cache": _cache_answers()}
+
+
+@check
+def _broker_answers():
+    from newsroom.celery import quick_connection
+
+    with quick_connection() as connection:
+        connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=1)
+    return {"ok": True}
+
+
+def broker():
+    """Celery's broker, within about a second: the one a request queues mail and shares on."""
+    return {"broker": _broker_answers()}
+
+
+@never_cache
+def serving(request):
+    """200 while this server can serve pages (its database answers), 503 otherwise; no body."""
+    databases = checks.databases()["databases"]
+    ok = all(status["ok"] for result in databases for status in result.values())
+    return HttpResponse(status=200 if ok else 503, content_type="text/plain")

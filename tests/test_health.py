@@ -1,0 +1,81 @@
+"""/health/ for a load balancer, /health/status/ and `manage.py watchman` for the people on call
+(newsroom/health.py). The services are the real ones; a service "down" is an address where nothing listens.
+(The database going away under a running server: tests/faults/test_database_restart.py.)"""
+
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from newsroom.celery import app as celery_app
+
+NOTHING_LISTENS = "redis://127.0.0.1:1/0"
+DEAD_CACHE = {"default": {"BACKEND": "newsroom.cache.FailOpenRedisCache", "LOCATION": NOTHING_LISTENS}}
+
+
+@pytest.fixture
+def dead_broker(monkeypatch):
+    monkeypatch.setitem(celery_app.conf, "broker_write_url", NOTHING_LISTENS)  # what a request sends on
+
+
+def status_of(client):
+    response = client.get("/health/status/")
+    return response.status_code, json.loads(response.content)
+
+
+def test_health_answers_200_with_no_body_and_is_never_stored(client, db):
+    for _ in range(2):  # the second one too: no cache along the way kept the first
+        response = client.get("/health/")
+        assert (response.status_code, response.content) == (200, b"")
+        assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+def test_health_is_answered_over_plain_http_where_pages_redirect_to_https(client, db, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/").status_code == 301
+    assert client.get("/health/").status_code == 200
+
+
+def test_the_detailed_status_is_for_staff_only(client, db, editor):
+    anonymous = client.get("/health/status/")
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/admin/login/")
+
+    client.force_login(editor)
+    assert status_of(client) == (
+        200,
+        {"databases": [{"default": {"ok": True}}], "cache": {"ok": True}, "broker": {"ok": True}},
+    )
+
+
+def test_a_cache_out_of_reach_is_named_but_the_site_stays_in_rotation(client, db, editor, settings):
+    client.force_login(editor)
+    settings.CACHES = DEAD_CACHE
+
+    code, report = status_of(client)
+    assert code == 503
+    assert report["cache"]["ok"] is False and "Connection refused" in report["cache"]["error"]
+    assert report["databases"] == [{"default": {"ok": True}}] and report["broker"] == {"ok": True}
+    # The pages are served without the cache meanwhile (newsroom/cache.py), so the load balancer keeps us.
+    assert client.get("/health/").status_code == 200
+
+
+def test_a_broker_out_of_reach_is_named_in_the_status_and_by_the_command(client, db, editor, dead_broker):
+    client.force_login(editor)
+    code, report = status_of(client)
+    assert code == 503
+    assert report["broker"]["ok"] is False and "Connection refused" in report["broker"]["error"]
+    assert report["cache"] == {"ok": True}
+    assert client.get("/health/").status_code == 200
+
+    with pytest.raises(CommandError, match="broker") as failed:
+        call_command("watchman")
+    assert json.loads(str(failed.value))["broker"]["ok"] is False
+
+
+def test_the_command_is_quiet_when_every_service_answers(db, capsys):
+    call_command("watchman", verbosity=2)
+    printed = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert sorted(printed, key=str) == sorted(
+        [{"databases": [{"default": {"ok": True}}]}, {"cache": {"ok": True}}, {"broker": {"ok": True}}],
+        key=str,
+    )
