@@ -546,7 +546,13 @@ class SearchDocument(models.Model):
 
 
 class WorkflowEvent(models.Model):
-    """Who moved an article through the workflow, and when; written by the services only."""
+    """Who moved an article through the workflow, and when; written by the services only.
+
+    Kept when its article is deleted, as RemovedArticle is (the article's id, no foreign-key constraint):
+    the newsroom's record of who published a story outlives it, and a story recovered from "Recover deleted
+    articles" comes back with its id, and so with its history. Not in its versions (django-reversion's
+    `follow`): restoring an old version reverts with `delete=True`, which would delete every event recorded
+    since."""
 
     class Action(models.TextChoices):
         SUBMITTED = "submitted", "Submitted for review"
@@ -557,7 +563,9 @@ class WorkflowEvent(models.Model):
         # Deleting took it off the site if it was there; it comes back withdrawn, or a draft if it never ran.
         RECOVERED = "recovered", "Recovered after deletion"
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="workflow_events")
+    article = models.ForeignKey(
+        Article, on_delete=models.DO_NOTHING, db_constraint=False, related_name="workflow_events"
+    )
     action = models.CharField(max_length=20, choices=Action.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

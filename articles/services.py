@@ -171,9 +171,9 @@ def _record(article, action, by, detail=""):
 
 
 def record_recovery(*, article: Article, by) -> None:
-    """A deleted article brought back (the admin's recover): deleting it removed its history, and preview
-    links made before it stay closed, as after a withdrawal (articles.previews). Not "Unpublished": a draft
-    that never ran comes back too."""
+    """A deleted article brought back (the admin's recover): its history, kept through the deletion
+    (WorkflowEvent), says so, and preview links made before it stay closed, as after a withdrawal
+    (articles.previews). Not "Unpublished": a draft that never ran comes back too."""
     WorkflowEvent.objects.create(article=article, action=WorkflowEvent.Action.RECOVERED, actor=by)
 
 

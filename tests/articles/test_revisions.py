@@ -10,6 +10,7 @@ from reversion.models import Version
 from articles import services
 from articles.models import Article, Correction, Section
 from articles.previews import preview_url
+from newsroom.users import display_name
 from tests.factories import ArticleFactory
 
 from .admin_forms import form_data
@@ -256,6 +257,43 @@ def test_an_editor_recovers_a_deleted_article_off_the_site(client_as, editor, ra
     # A deletion took the story down: links sent before it stay closed, a new one works.
     assert client.get(old_preview).status_code == 404
     assert client.get(preview_url(recovered)).status_code == 200
+
+
+def test_a_recovered_article_comes_back_with_its_workflow_history(client_as, reporter, editor):
+    """Deleting a story took its workflow events with it (a cascade), and recovering it brings back only
+    what its version holds (django-reversion follows bylines, corrections and "Read more" links): the story
+    came back as if no one had ever submitted or published it. The events outlive the row, as
+    RemovedArticle does, and are the recovered story's again."""
+    from articles.models import WorkflowEvent
+    from tests.factories import AuthorFactory
+
+    writer = AuthorFactory(user=reporter)
+    # Not shared: a story posted to social networks is never deleted.
+    article = ArticleFactory(
+        headline="Pier opens", created_by=reporter, authors=[writer], share_on_publish=False
+    )
+    services.submit_for_review(article=article, by=reporter)
+    services.publish_article(article=article, by=editor)
+    client = client_as(editor)
+    save_headline(client, article, "Pier opens on Friday")
+    delete_in_admin(client, article)
+    kept = WorkflowEvent.objects.filter(article_id=article.pk)
+    assert list(kept.values_list("action", "actor")) == [("published", editor.pk), ("submitted", reporter.pk)]
+
+    version = deleted_article_version(client, article)
+    form = client.get(recover_url(version))
+    shown = [str(event) for event in form.context["inline_admin_formsets"][4].formset.queryset]
+    assert [text.split(" at ")[0] for text in shown] == [
+        f"Published by {display_name(editor)}",
+        f"Submitted for review by {display_name(reporter)}",
+    ]
+    assert client.post(recover_url(version), form_data(form)).status_code == 302
+
+    recovered = Article.objects.get(pk=article.pk)
+    assert (recovered.headline, recovered.status) == ("Pier opens on Friday", Status.UNPUBLISHED)
+    events = recovered.workflow_events.values_list("action", "actor")
+    assert list(events) == [("recovered", editor.pk), ("published", editor.pk), ("submitted", reporter.pk)]
+    assert "Published by" in client.get(change_url(recovered)).content.decode()
 
 
 def _buttons(response) -> list[str]:
