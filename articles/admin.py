@@ -1013,8 +1013,14 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
             corrections = before["corrections"]
             kept = [correction.pk for correction in corrections]
             Correction.objects.filter(article_id=before["pk"]).exclude(pk__in=kept).delete()
-            for correction in corrections:
-                correction.save()
+            # Written back as they are today, those the revert deleted too, in one query whatever their
+            # number (a save each made the page's queries grow with them).
+            Correction.objects.bulk_create(
+                corrections,
+                update_conflicts=True,
+                unique_fields=["pk"],
+                update_fields=["kind", "note", "noted_at"],
+            )
         restored = Article.objects.get(pk=before["pk"])
         request.article_gone = drop_what_is_gone(restored, live=before["article"])
         if request.article_gone and request.method == "GET":
