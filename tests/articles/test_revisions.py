@@ -323,8 +323,22 @@ def test_recovering_is_a_save_of_its_own_with_no_workflow_step(client_as, editor
     assert list(recovered.workflow_events.values_list("action", flat=True)) == ["recovered"]
 
 
+@pytest.fixture
+def migrated_to_the_latest_after():
+    """A test that migrates back leaves the database at the latest migrations: the transactional tests that
+    run after it (pytest-django runs them last) ran on the schema it stopped at."""
+    yield
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)  # rows the migrations made stay
-def test_recoveries_recorded_as_unpublished_before_are_recoveries_after_the_migration():
+def test_recoveries_recorded_as_unpublished_before_are_recoveries_after_the_migration(
+    migrated_to_the_latest_after,
+):
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
