@@ -164,7 +164,8 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
             )
         )
         return with_article_names(
-            queryset.annotate(report_count=Count("reports", distinct=True)), request.user
+            queryset.with_answered_on_site().annotate(report_count=Count("reports", distinct=True)),
+            request.user,
         )
 
     # The page's heading by the state shown: "Moderation queue" over published comments misled.
@@ -236,8 +237,19 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
 
     @admin.display(description="Held by rule")
     def rule(self, comment):
+        """A held reply whose comment left the site since is listed with the held ones but not counted on
+        the desk or in the digest (ReaderComment.objects.awaiting_decision()): the column says why."""
         moderation = getattr(comment, "moderation", None)
-        return moderation.get_held_reason_display() if moderation and moderation.held_reason else "—"
+        if not (moderation and moderation.held_reason):
+            return "—"
+        rule = moderation.get_held_reason_display()
+        if (
+            comment.state == "held"
+            and not comment.answered_on_site
+            and moderation.held_reason != HoldRule.THREAD_REMOVED
+        ):
+            return f"{rule}; not counted as waiting while the comment it answers is off the site"
+        return rule
 
     @admin.display(description="Age", ordering="submit_date")
     def age(self, comment):

@@ -30,11 +30,18 @@ class CommentQuerySet(models.QuerySet):
     def held(self):
         return self.filter(is_public=False, is_removed=False)
 
+    def with_answered_on_site(self):
+        """`answered_on_site`: a new thread, or a reply to a comment readers see. A reply to one off the site
+        cannot be approved (services.moderating._refuse_orphans) until that comment is approved again."""
+        shown = ReaderComment.objects.approved().filter(pk=models.OuterRef("parent_id"))
+        return self.annotate(answered_on_site=models.Q(parent_id=models.F("pk")) | models.Exists(shown))
+
     def awaiting_decision(self):
         """Held comments a moderator is asked to decide on: the hourly digest lists them and the admin's desk
-        counts them. Not the replies hidden with the comment they answer (HoldRule.THREAD_REMOVED): nobody
-        held those, approving one alone is refused, and they come back when that comment is approved."""
-        return self.held().exclude(moderation__held_reason=HoldRule.THREAD_REMOVED)
+        counts them. Not a reply while the comment it answers is off the site, whether hidden with it
+        (HoldRule.THREAD_REMOVED) or held for itself: approving it alone is refused, and it waits again
+        when that comment is approved."""
+        return self.held().with_answered_on_site().filter(answered_on_site=True)
 
     def in_state(self, state):
         """One state of the moderation queue (the admin's filter and the API's): held when none is named."""
