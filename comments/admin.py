@@ -13,16 +13,14 @@ from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
-from django.utils.timesince import timesince
 from django_comments.models import CommentFlag
 from django_comments_xtd.models import BlackListedDomain, XtdComment
 
 from articles.models import Article
 from newsroom.admin import StrictInputMixin, error_message
-from newsroom.formats import moment
+from newsroom.formats import ago, moment
 from newsroom.users import display_name
 
 from . import services
@@ -251,9 +249,9 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
             return f"{rule}; not counted as waiting while the comment it answers is off the site"
         return rule
 
-    @admin.display(description="Age", ordering="submit_date")
+    @admin.display(description="Posted", ordering="submit_date")
     def age(self, comment):
-        return timesince(comment.submit_date, timezone.now())
+        return ago(comment.submit_date)
 
     @admin.display(description="Reports", ordering="report_count")
     def reports(self, comment):

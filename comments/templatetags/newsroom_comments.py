@@ -1,15 +1,12 @@
-from datetime import timedelta
-
 from django import template
 from django.template import Context
 from django.template.defaulttags import CsrfTokenNode
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
-from django.utils.timesince import timesince
 from django_comments.forms import CommentSecurityForm
 
 from newsroom import fragments
+from newsroom.formats import ago
 
 from .. import queries, rendering
 from ..forms import ReaderCommentForm
@@ -39,13 +36,7 @@ def public_url(url):
     return rendering.public_url(url)
 
 
-@register.filter
-def ago(moment):
-    """How long ago, in Django's timesince words ("5 minutes ago"), but "just now" in the last minute, for
-    which timesince says "0 minutes" (the desk, templates/admin/desk.html, says "just now" there too)."""
-    if timezone.now() - moment < timedelta(minutes=1):
-        return "just now"
-    return f"{timesince(moment)} ago"
+register.filter("ago", ago)  # the digest's; the queue's "Posted" column uses the same words
 
 
 @register.filter
