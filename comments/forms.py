@@ -9,13 +9,18 @@ from newsroom.users import display_name
 
 from .models import CommentReport, DataRequest
 from .moderation import NO_NAME, NO_TEXT, visible_field
+from .rendering import masked_name
 
 REQUIRED = "required"
 REPLY_TO_MAX = 2**31 - 1  # the highest comment id a reply_to may name: past it, no row and no query
 
 
 class ReaderCommentForm(XtdCommentForm):
-    """xtd's form (security hash, timestamp, honeypot) with our labels, limits and no silent truncation."""
+    """xtd's form (security hash, timestamp, honeypot) with our labels, limits and no silent truncation.
+
+    Signed in, the name (and the email, where the account has one) is the account's: shown, not editable,
+    and a value sent anyway is ignored (a disabled field); comments.services.post_comment insists too.
+    """
 
     remember = forms.BooleanField(
         required=False,
@@ -25,9 +30,12 @@ class ReaderCommentForm(XtdCommentForm):
 
     def __init__(self, target_object, data=None, initial=None, *, comment=None, user=None, **kwargs):
         initial = dict(initial or {})
-        if user is not None and user.is_authenticated:
-            initial.setdefault("name", display_name(user)[:50])
-            initial.setdefault("email", user.email)
+        signed_in = user is not None and user.is_authenticated
+        if signed_in:
+            # As it will be stored and shown: an address used as a username is masked here too.
+            initial["name"] = masked_name(display_name(user))
+            if user.email:
+                initial["email"] = user.email
         super().__init__(target_object, data=data, initial=initial, comment=comment, **kwargs)
         max_length = settings.COMMENT_MAX_LENGTH
         # The comment replied to, as the API takes it: an id past any row is a form error, not a query
@@ -62,6 +70,13 @@ class ReaderCommentForm(XtdCommentForm):
             help_text=f"Plain text, at most {max_length} characters. Links are allowed.",
             widget=forms.Textarea(attrs={"rows": 8}),
         )
+        if signed_in:
+            self.fields["name"].disabled = True
+            self.fields["name"].help_text = "Your account's name, shown with your comment."
+        if signed_in and user.email:
+            email = self.fields["email"]
+            email.disabled = True
+            email.help_text = "Your account's address. Never shown; we write to it about replies if you ask."
         self.fields["followup"].label = "Email me when someone replies in this thread"
         self.fields["followup"].initial = False
         self.fields["honeypot"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})

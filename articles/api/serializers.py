@@ -603,12 +603,17 @@ class ArticleCommentSerializer(serializers.Serializer):
 class CommentPostSerializer(StrictFieldsMixin, serializers.Serializer):
     """The same fields and limits as the site's comment form."""
 
-    name = serializers.CharField(max_length=50, help_text="Shown with the comment.")
+    name = serializers.CharField(
+        max_length=50,
+        required=False,
+        help_text="Shown with the comment. Required unless signed in: a signed-in commenter comments under "
+        "the account's name (full name, else username), and a `name` sent is ignored.",
+    )
     email = serializers.EmailField(
         max_length=254,
         required=False,
         help_text="Required unless signed in; never published, never echoed back. Anonymous commenters get "
-        "a confirmation link by email.",
+        "a confirmation link by email. Signed in, the account's address is used where it has one.",
     )
     website = serializers.URLField(
         max_length=200, required=False, allow_blank=True, help_text="Your web site, linked from your name."
@@ -634,7 +639,13 @@ class CommentPostSerializer(StrictFieldsMixin, serializers.Serializer):
 
     validate_url = validate_website
 
+    def _signed_in(self) -> bool:
+        user = self.context["request"].user
+        return bool(user and user.is_authenticated)
+
     def validate_name(self, name):
+        if self._signed_in():
+            return name  # not used: the account's name is (comments.services.post_comment)
         return visible_field(name, NO_NAME, serializers.ValidationError)  # as the site's form takes it
 
     def validate_comment(self, text):
@@ -646,7 +657,9 @@ class CommentPostSerializer(StrictFieldsMixin, serializers.Serializer):
             raise serializers.ValidationError({"url": ["Give `website` only (`url` is its former name)."]})
         attrs["website"] = attrs.pop("url", "") or attrs.get("website", "")
         user = self.context["request"].user
-        if not (user and user.is_authenticated and user.email) and not attrs.get("email"):
+        if not self._signed_in() and not attrs.get("name"):
+            raise serializers.ValidationError({"name": [self.fields["name"].error_messages["required"]]})
+        if not (self._signed_in() and user.email) and not attrs.get("email"):
             raise serializers.ValidationError({"email": ["Give an email address to confirm your comment."]})
         return attrs
 

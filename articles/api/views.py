@@ -553,7 +553,8 @@ class ArticleViewSet(
         methods=["POST"],
         summary="Post a comment",
         description="Anyone may post, signed in or not: the comment goes through the same moderation and "
-        "privacy rules as the site's form. Anonymous commenters confirm by email first (202, `confirm`); "
+        "privacy rules as the site's form. Signed in, it goes under the account's name (`name` is not "
+        "needed, and ignored). Anonymous commenters confirm by email first (202, `confirm`); "
         "a held comment waits for a moderator (201, `held`). The email is never echoed back. "
         "Closed comments answer 403, a repeat 409, posting too fast 429. To reply, add `parent_id`: the `id` "
         "of a comment of this article, from its comments list.",
@@ -619,7 +620,7 @@ class ArticleViewSet(
             outcome = comment_services.post_comment(
                 article=article,
                 user=request.user,
-                name=data["name"],
+                name=data.get("name", ""),
                 email=data.get("email", ""),
                 url=data["website"],
                 text=data["comment"],

@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from newsroom.users import display_name
+
 from .. import mail, tokens
 from ..models import AuthorNotificationSetting, Moderation, OutgoingMail, PendingComment, ReaderComment
 from ..moderation import (
@@ -73,18 +75,21 @@ def post_comment(
 ) -> PostOutcome:
     """Apply the moderation rules and save the comment, a pending comment, or nothing (raising Refused).
 
-    The caller has validated the fields (ReaderCommentForm). Logged-in readers post directly; anonymous
+    The caller has validated the fields (ReaderCommentForm). Logged-in readers post directly, under their
+    account's name and address whatever was sent (nobody signed in speaks as someone else); anonymous
     readers get a confirmation link by email first.
     """
     reason = closed_reason(article)
     if reason:
         raise Refused(reason, status=403, code="closed")
+    authenticated = user is not None and user.is_authenticated
+    if authenticated:
+        name = display_name(user)
+        if user.email:
+            email = user.email
     # An address typed as the name is stored as readers see it, masked: moderators were shown it in full,
     # and retention, which blanks the email field, left it.
     name = masked_name(name)
-    authenticated = user is not None and user.is_authenticated
-    if authenticated and user.email:
-        email = user.email
     _parent(article, parent_id)
     needs_link = not (authenticated and user.email) and settings.COMMENTS_XTD_CONFIRM_EMAIL
     with transaction.atomic():

@@ -50,15 +50,42 @@ def test_an_anonymous_comment_waits_for_the_emailed_link(api, article, django_ca
 
 
 def test_a_signed_in_reader_is_published_at_once_and_can_be_read_back(api_as, reader, article):
-    response = api_as(reader).post(url(article), {"name": "Reader R", "comment": "First!"}, format="json")
+    response = api_as(reader).post(url(article), {"comment": "First!"}, format="json")
 
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["status"] == "published"
-    assert body["comment"]["name"] == "Reader R" and body["comment"]["text_html"] == "<p>First!</p>"
+    assert body["comment"]["name"] == "reader" and body["comment"]["text_html"] == "<p>First!</p>"
     assert reader.email not in response.content.decode()
     listed = api_as(None).get(url(article)).json()["results"]
     assert [c["id"] for c in listed] == [body["comment"]["id"]]
+
+
+@pytest.mark.parametrize("staff", [False, True])
+def test_a_signed_in_client_comments_under_the_account_s_name_not_the_one_it_sends(api_as, article, staff):
+    """A token's holder, reader or staff, could post under any name (a reporter's, the editor's): the name
+    is the account's, full name or else username, and `name` is not needed; without a token it still is."""
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="rosa", first_name="Rosa", last_name="Lind", is_staff=staff)
+
+    response = api_as(user).post(
+        url(article),
+        {"name": "Marta Quillon", "email": "marta@example.org", "comment": "First!"},
+        format="json",
+    )
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["comment"]["name"] == "Rosa Lind"
+    assert (
+        "marta@example.org" not in response.content.decode() and user.email not in response.content.decode()
+    )
+    comment = ReaderComment.objects.get()
+    assert (comment.user, comment.user_name, comment.user_email) == (user, "Rosa Lind", "rosa@example.org")
+    listed = api_as(None).get(url(article)).json()["results"]
+    assert [c["name"] for c in listed] == ["Rosa Lind"]
+    anonymous = api_as(None).post(url(article), {"email": EMAIL, "comment": "No name"}, format="json")
+    assert anonymous.status_code == 400 and "name" in anonymous.json()["errors"]
 
 
 def test_a_held_comment_says_so_and_stays_hidden(api_as, reader, article):

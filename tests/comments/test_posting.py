@@ -64,6 +64,43 @@ def test_logged_in_reader_is_prefilled_and_published_directly(csrf_client, reade
     assert len(mail.outbox) == 0
 
 
+@pytest.mark.parametrize("staff", [False, True])
+def test_a_signed_in_commenter_comments_under_their_account_s_name_whatever_the_form_sends(
+    csrf_client, article, staff
+):
+    """Signed in, the name and email came prefilled but could be changed: a reader, or a reporter, could
+    post under anyone's name. They are the account's now, shown but not editable, and a name sent anyway is
+    not the one used."""
+    from bs4 import BeautifulSoup
+
+    from tests.factories import UserFactory
+
+    from .conftest import Commenter
+
+    user = UserFactory(username="rosa", first_name="Rosa", last_name="Lind", is_staff=staff)
+    csrf_client.force_login(user)
+    form = BeautifulSoup(csrf_client.get(article.get_absolute_url()).content, "html.parser").select_one(
+        "form.comment-form"
+    )
+    name, email = form.select_one("input[name=name]"), form.select_one("input[name=email]")
+    assert (name["value"], email["value"]) == ("Rosa Lind", "rosa@example.org")
+    assert name.has_attr("disabled") and email.has_attr("disabled")
+
+    mended = Commenter(csrf_client).post(article.get_absolute_url(), name="Marta Quillon", comment="")
+    shown = BeautifulSoup(mended.content, "html.parser").select_one("form.comment-form input[name=name]")
+    assert mended.status_code == 400 and shown["value"] == "Rosa Lind"
+    response = Commenter(csrf_client).post(
+        article.get_absolute_url(), name="Marta Quillon", email="marta@example.org"
+    )
+
+    assert b"Your comment is published" in response.content
+    comment = ReaderComment.objects.get()
+    assert (comment.user, comment.user_name, comment.user_email) == (user, "Rosa Lind", "rosa@example.org")
+    page = Client().get(article.get_absolute_url()).content.decode()
+    assert "Rosa Lind" in page and "Marta Quillon" not in page
+    assert "rosa@example.org" not in page and "marta@example.org" not in page
+
+
 def test_form_fields_endpoint_gives_fresh_security_fields(article):
     client = Client(enforce_csrf_checks=True)
     response = client.get(f"/comments/form-fields/{article.pk}/")
@@ -211,7 +248,7 @@ def test_the_published_page_links_to_the_comment_page_that_shows_the_comment(
     )
 
     assert b"Your comment is published" in response.content
-    mine = ReaderComment.objects.get(user_name="Reader")
+    mine = ReaderComment.objects.get(user=reader)
     back = f"{article.get_absolute_url()}?comments_page=2#c{mine.pk}"
     assert f'href="{back}"' in response.content.decode().replace("&amp;", "&")
     assert f'id="c{mine.pk}"' in csrf_client.get(back).content.decode()

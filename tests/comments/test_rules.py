@@ -192,7 +192,10 @@ def test_one_link_is_published_with_nofollow_ugc(logged_in, article, client):
     "field,value",
     [("comment", "Try the Casino tonight"), ("name", "casino king"), ("url", "https://casino.example/")],
 )
-def test_moderation_words_in_any_field_hold_the_comment(logged_in, article, field, value):
+def test_moderation_words_in_any_field_hold_the_comment(logged_in, reader, article, field, value):
+    if field == "name":  # signed in, the name is the account's, whatever the form sends
+        reader.first_name = value
+        reader.save()
     response = logged_in.post(article.get_absolute_url(), **{field: value})
     assert b"held for moderation" in response.content
     assert ReaderComment.objects.get().moderation.held_reason == HoldRule.WORDS
@@ -534,12 +537,15 @@ def test_comment_on_unpublished_article_is_refused(commenter, article):
 XSS = '"><script>alert(1)</script><img src=x onerror=alert(1)>'
 
 
-def test_xss_through_the_form_is_inert_on_the_page_the_error_page_and_the_admin(logged_in, article, client):
+def test_xss_through_the_form_is_inert_on_the_page_the_error_page_and_the_admin(
+    logged_in, reader, article, client
+):
+    reader.first_name = XSS[:50]  # signed in, the name is the account's (the email too: see the test below)
+    reader.save()
     errors = logged_in.post(article.get_absolute_url(), name=XSS[:50], email=XSS, url=XSS, comment=XSS)
     assert errors.status_code == 400
     html = errors.content.decode()
     assert "<script>alert(1)" not in html and "<img src=x" not in html
-    assert "Enter a valid email address" in html
     assert "Enter a valid web address" in html
 
     response = logged_in.post(article.get_absolute_url(), name=XSS[:50], url="", comment=XSS)
