@@ -43,6 +43,15 @@ class CommentQuerySet(models.QuerySet):
         when that comment is approved."""
         return self.held().with_answered_on_site().filter(answered_on_site=True)
 
+    def with_staff_mark(self):
+        """`by_staff`: posted from a staff account. The page and the API mark these, so that readers can tell
+        a reporter's answer from a reader who typed the reporter's name (signed in, staff post under their
+        account's name; see comments.services.post_comment)."""
+        from django.contrib.auth import get_user_model
+
+        staff = get_user_model().objects.filter(pk=models.OuterRef("user_id"), is_staff=True)
+        return self.annotate(by_staff=models.Exists(staff))
+
     def in_state(self, state):
         """One state of the moderation queue (the admin's filter and the API's): held when none is named."""
         if state == "reported":

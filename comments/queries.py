@@ -88,6 +88,7 @@ def comment_threads(article, *, page_number=1, per_page=None):
             "content_type_id",
             "object_pk",
         )
+        .with_staff_mark()
         .annotate(
             likes=Count("flags", filter=Q(flags__flag=LIKEDIT_FLAG)),
             dislikes=Count("flags", filter=Q(flags__flag=DISLIKEDIT_FLAG)),

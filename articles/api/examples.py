@@ -113,6 +113,7 @@ COMMENT_EXAMPLE = {
     "website": "https://sam.example.org/",
     "submit_date": "2026-11-25T11:00:00Z",
     "text_html": "<p>Good news for cyclists.</p>",
+    "staff": False,
 }
 IMAGE_EXAMPLE = {
     "id": 5,

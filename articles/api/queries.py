@@ -33,9 +33,12 @@ def with_sort_time(queryset, user):
 
 
 def public_comments():
-    """Approved comments of articles, by the comments app's one definition of what readers see."""
-    return ReaderComment.objects.approved().filter(
-        content_type=article_content_type(), site_id=settings.SITE_ID
+    """Approved comments of articles, by the comments app's one definition of what readers see, each
+    marked when posted from a staff account (`by_staff`)."""
+    return (
+        ReaderComment.objects.approved()
+        .filter(content_type=article_content_type(), site_id=settings.SITE_ID)
+        .with_staff_mark()
     )
 
 

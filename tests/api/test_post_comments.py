@@ -82,8 +82,9 @@ def test_a_signed_in_client_comments_under_the_account_s_name_not_the_one_it_sen
     )
     comment = ReaderComment.objects.get()
     assert (comment.user, comment.user_name, comment.user_email) == (user, "Rosa Lind", "rosa@example.org")
+    assert response.json()["comment"]["staff"] is staff
     listed = api_as(None).get(url(article)).json()["results"]
-    assert [c["name"] for c in listed] == ["Rosa Lind"]
+    assert [(c["name"], c["staff"]) for c in listed] == [("Rosa Lind", staff)]
     anonymous = api_as(None).post(url(article), {"email": EMAIL, "comment": "No name"}, format="json")
     assert anonymous.status_code == 400 and "name" in anonymous.json()["errors"]
 

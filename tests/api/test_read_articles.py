@@ -390,11 +390,11 @@ def test_comments_come_threaded_with_no_parent_at_the_top_and_no_personal_data(a
     response = api.get(f"{LIST}{article.pk}/comments/")
 
     assert response.status_code == 200
-    fields = ("id", "parent_id", "level", "website", "text_html")
+    fields = ("id", "parent_id", "level", "website", "text_html", "staff")
     rows = [tuple(c[name] for name in fields) for c in response.json()["results"]]
     assert rows == [  # the website as the site links the name; none that would show an email address
-        (root.pk, None, 0, "https://sam.example.org/", "<p>Top of the thread</p>"),
-        (reply.pk, root.pk, 1, "", "<p>An answer</p>"),
+        (root.pk, None, 0, "https://sam.example.org/", "<p>Top of the thread</p>", False),
+        (reply.pk, root.pk, 1, "", "<p>An answer</p>", False),
     ]
     body = response.content.decode()
     assert "sam.private@example.org" not in body and "203.0.113.77" not in body

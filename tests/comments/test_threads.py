@@ -258,3 +258,35 @@ def test_a_reply_to_no_row_can_have_comes_back_as_a_comment_of_its_own(article, 
     assert page.select_one("input[name=reply_to]")["value"] in ("", "0")
     assert page.select_one("blockquote.comment-quoted") is None
     assert not ReaderComment.objects.exists() and not PendingComment.objects.exists()
+
+
+def test_a_staff_member_s_comment_is_marked_and_a_reader_typing_their_name_is_not(client, article):
+    """Signed in, staff comment under their account's name; anyone else can still type that name. The mark
+    lets readers tell the reporter's answer from a reader's, without showing anything about the account."""
+    from bs4 import BeautifulSoup
+
+    from tests.factories import UserFactory
+
+    marta = UserFactory(username="marta", first_name="Marta", last_name="Quillon", is_staff=True)
+    reader = UserFactory(username="sam", first_name="Sam", last_name="Reader")
+    make_comment(article, name="Marta Quillon", email="fake@example.net", text="I wrote this story.")
+    make_comment(
+        article, name="Marta Quillon", email=marta.email, text="From the council minutes.", user=marta
+    )
+    make_comment(article, name="Sam Reader", email=reader.email, text="Thanks for the answer.", user=reader)
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    items = BeautifulSoup(html, "html.parser").select("li.comment")
+    marks = {
+        item.select_one(".comment-text").get_text(strip=True): [
+            mark.get_text(strip=True) for mark in item.select(".comment-meta .comment-staff")
+        ]
+        for item in items
+    }
+    assert marks == {
+        "I wrote this story.": [],
+        "From the council minutes.": ["Staff"],
+        "Thanks for the answer.": [],
+    }
+    assert "fake@example.net" not in html and marta.email not in html and reader.email not in html
