@@ -19,8 +19,8 @@ from django.utils.safestring import mark_safe
 from .page_cache import is_public_request, read_many_versioned, read_versioned, write_versioned
 
 # Raised when what a fragment holds changes (v2: comments_enabled, v3: avatar colours, v4: cards without a
-# picture marked card-text-only).
-PREFIX = "frag:v4:"
+# picture marked card-text-only, v5: comments from staff accounts marked "Staff").
+PREFIX = "frag:v5:"
 
 
 def enabled() -> bool:
