@@ -73,6 +73,9 @@ class ReaderCommentForm(XtdCommentForm):
         if signed_in:
             self.fields["name"].disabled = True
             self.fields["name"].help_text = "Your account's name, shown with your comment."
+            # Nothing to remember in this browser, and an account's address left in it for whoever uses the
+            # browser next (comments/remember.js).
+            del self.fields["remember"]
         if signed_in and user.email:
             email = self.fields["email"]
             email.disabled = True

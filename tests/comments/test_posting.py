@@ -85,6 +85,7 @@ def test_a_signed_in_commenter_comments_under_their_account_s_name_whatever_the_
     name, email = form.select_one("input[name=name]"), form.select_one("input[name=email]")
     assert (name["value"], email["value"]) == ("Rosa Lind", "rosa@example.org")
     assert name.has_attr("disabled") and email.has_attr("disabled")
+    assert form.select_one("input[name=remember]") is None  # the account's address stays out of the browser
 
     mended = Commenter(csrf_client).post(article.get_absolute_url(), name="Marta Quillon", comment="")
     shown = BeautifulSoup(mended.content, "html.parser").select_one("form.comment-form input[name=name]")
