@@ -1,12 +1,13 @@
-from datetime import timedelta
-
 from django import template
 from django.utils import timezone
+
+from newsroom.formats import ago
 
 from ..desk import desk_for
 from ..services import SCHEDULE_ON_TIME
 
 register = template.Library()
+register.filter("ago", ago)  # "just now", then "5 minutes ago": the comment queue's and the digest's words
 
 
 @register.inclusion_tag("admin/desk.html", takes_context=True)
@@ -17,6 +18,4 @@ def editorial_desk(context):
     return {
         "piles": desk_for(getattr(request, "user", None)),
         "overdue_before": timezone.now() - SCHEDULE_ON_TIME,
-        # Django's timesince says "0 minutes" for the last minute: "changed 0 minutes ago" on the desk.
-        "a_minute_ago": timezone.now() - timedelta(minutes=1),
     }

@@ -14,7 +14,7 @@ def moment(value: datetime) -> str:
 
 def ago(value: datetime) -> str:
     """How long ago, in Django's timesince words ("5 minutes ago"), but "just now" in the last minute, for
-    which timesince says "0 minutes" (the desk, templates/admin/desk.html, says "just now" there too)."""
+    which timesince says "0 minutes" (the desk, the comment queue and the held-comments digest)."""
     if timezone.now() - value < timedelta(minutes=1):
         return "just now"
     return f"{timesince(value)} ago"
