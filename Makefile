@@ -82,12 +82,16 @@ demo: demo-check migrate
 	$(RUN_ENV) $(BIN)/python manage.py load_demo
 
 editor: demo-check migrate
-	$(RUN_ENV) $(BIN)/python manage.py ensure_demo_logins
+	$(RUN_ENV) $(run_site_url) $(BIN)/python manage.py ensure_demo_logins
 
 RUN_ADDR ?= 127.0.0.1:8000
+# Where `make run` serves (runserver takes a port alone too). Links in mail, feeds, sitemaps and share buttons,
+# and the logins' admin address, point there unless SITE_URL is given (in the environment or in `.env`).
+RUN_URL = http://$(if $(findstring :,$(RUN_ADDR)),$(RUN_ADDR),127.0.0.1:$(RUN_ADDR))
+run_site_url = $(if $(SITE_URL)$(shell $(call is_set,SITE_URL) && echo given),,SITE_URL=$(RUN_URL))
 run: demo editor
-	@echo "Serving on http://$(RUN_ADDR)  (admin: http://$(RUN_ADDR)/admin/)"
-	$(RUN_ENV) $(BIN)/python manage.py run_with_periodic_tasks $(RUN_ADDR)
+	@echo "Serving on $(RUN_URL)  (admin: $(RUN_URL)/admin/)"
+	$(RUN_ENV) $(run_site_url) $(BIN)/python manage.py run_with_periodic_tasks $(RUN_ADDR)
 
 # Beside `make run` they take its defaults (DEBUG on, the SQLite file); production sets DEBUG=0 and the rest.
 # Without CELERY_BROKER_URL (or with it empty) they would start on the in-memory broker, which nothing else
