@@ -892,6 +892,11 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
             nonce = str(nonce)
             context["media"] = AssetMedia.from_media(context["media"], nonce=nonce)
         response = super().render_change_form(request, context, *args, **kwargs)
+        article = context.get("original")
+        if article is not None and request.method == "GET" and not context["has_change_permission"]:
+            # A page to read, not to change, says why, as a refused delete does.
+            refusal = services.edit_refusal(article=article, user=request.user)
+            self.message_user(request, refusal, messages.WARNING)
         if nonce:
             from csp.constants import NONCE
 

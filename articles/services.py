@@ -61,6 +61,27 @@ def can_edit(*, article: Article, user) -> bool:
     return is_own(article=article, user=user) and article.status == Status.DRAFT
 
 
+REPORTERS_EDIT = "reporters edit only their own drafts"
+# What a refused edit answers, in the admin and the API alike.
+NOT_YOURS_TO_EDIT = f"You may not edit this article: {REPORTERS_EDIT}."
+
+
+def edit_refusal(*, article: Article, user) -> str:
+    """Why a story the user may read is not theirs to change, for the admin's read-only page (which otherwise
+    leaves a reporter guessing). Only for a story can_edit refuses them."""
+    if not user.has_perm("articles.change_article"):
+        return "You may not edit this article: your role in the newsroom does not edit articles."
+    if not is_own(article=article, user=user):
+        return NOT_YOURS_TO_EDIT
+    state = article.get_status_display().lower()
+    if article.status == Status.IN_REVIEW:
+        return (
+            f"You may not edit this article: it is {state}, and {REPORTERS_EDIT}. "
+            "An editor can send it back to draft for you."
+        )
+    return f"You may not edit this article: it is {state}, and {REPORTERS_EDIT}. An editor can change it."
+
+
 REPORTERS_DELETE = "you may delete only your own drafts that were never published."
 SHARED_STAYS = (
     "a story posted (or queued to be posted) on social networks stays in the archive, because the posts link "
@@ -266,7 +287,7 @@ def add_correction(*, article: Article, by, kind: str, note: str) -> Correction:
     article is saved with it (a new version, so an edit opened before it is stale, and "Updated" for readers)
     and its history records it."""
     if not (by.has_perm("articles.add_correction") and can_edit(article=article, user=by)):
-        raise PermissionDenied("You may not correct this article: reporters edit only their own drafts.")
+        raise PermissionDenied(f"You may not correct this article: {REPORTERS_EDIT}.")
     article = _locked(article)
     if article.first_published_at is None:  # dated before the story ran, it would read as a fix to nothing
         raise ValidationError(NOT_YET_PUBLISHED)

@@ -398,7 +398,7 @@ class ArticleViewSet(
 
     def _check_can_edit(self, article):
         if not services.can_edit(article=article, user=self.request.user):
-            raise PermissionDenied("You may not edit this article: reporters edit only their own drafts.")
+            raise PermissionDenied(services.NOT_YOURS_TO_EDIT)
 
     def create(self, request, *args, **kwargs):
         serializer = ArticleWriteSerializer(data=request.data, context=self.get_serializer_context())

@@ -277,6 +277,48 @@ def test_reporter_cannot_edit_someone_elses_or_a_non_draft_article(
     assert snapshot(article) == before
 
 
+@pytest.mark.parametrize(
+    ("make_article", "told"),
+    [
+        (
+            lambda reporter, other: ArticleFactory(created_by=other),
+            "You may not edit this article: reporters edit only their own drafts.",
+        ),
+        (
+            lambda reporter, other: ArticleFactory(created_by=reporter, in_review=True),
+            "You may not edit this article: it is in review, and reporters edit only their own drafts. "
+            "An editor can send it back to draft for you.",
+        ),
+        (
+            lambda reporter, other: ArticleFactory(created_by=reporter, published=True),
+            "You may not edit this article: it is published, and reporters edit only their own drafts. "
+            "An editor can change it.",
+        ),
+    ],
+    ids=["someone-elses-draft", "own-article-in-review", "own-published-article"],
+)
+def test_a_story_a_reporter_may_only_read_says_why(client_as, reporter, other_reporter, make_article, told):
+    """The page showed the story as text under "View article", with no Save and no word of why."""
+    article = make_article(reporter, other_reporter)
+
+    response = client_as(reporter).get(change_url(article))
+
+    assert response.status_code == 200
+    shown = page(response)
+    assert [" ".join(li.get_text().split()) for li in shown.select(".messagelist li.warning")] == [told]
+    assert not shown.select('input[name="_save"]') and not shown.select('input[name="headline"]')
+
+
+def test_a_story_one_may_edit_shows_no_refusal(client_as, reporter, editor):
+    own_draft = ArticleFactory(created_by=reporter)
+    colleagues_story = ArticleFactory(published=True)
+
+    for user, article in [(reporter, own_draft), (editor, colleagues_story)]:
+        shown = page(client_as(user).get(change_url(article)))
+        assert not shown.select(".messagelist li")
+        assert shown.select('input[name="_save"]') and shown.select('input[name="headline"]')
+
+
 def test_a_reporter_deletes_their_own_draft_with_its_note_and_history(client_as, reporter, editor):
     draft = ArticleFactory(created_by=reporter, headline="Abandoned: gulls on the pier")
     EditorialNote.objects.create(article=draft, text="Not this week.", written_by=editor)
