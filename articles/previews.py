@@ -29,13 +29,20 @@ def preview_url(article) -> str:
     return reverse("articles:preview", kwargs={"token": make_preview_token(article)})
 
 
+class PreviewClosed(signing.BadSignature):
+    """A link we made that no longer opens: too old, or made before the article's last withdrawal."""
+
+
 def article_id_from_token(token: str) -> int:
-    """The article id, or signing.BadSignature (which SignatureExpired extends) when forged, too old, or
-    made before the article's last withdrawal."""
-    data = signing.loads(token, salt=SALT, max_age=settings.PREVIEW_LINK_MAX_AGE)
+    """The article id; PreviewClosed when the link is ours but too old or made before the article's last
+    withdrawal, signing.BadSignature when it is not ours at all."""
+    try:
+        data = signing.loads(token, salt=SALT, max_age=settings.PREVIEW_LINK_MAX_AGE)
+    except signing.SignatureExpired as error:
+        raise PreviewClosed("The link is older than PREVIEW_LINK_MAX_AGE.") from error
     article_id = int(data["article"])
     if data.get("w", 0) != _last_withdrawal(article_id):
-        raise signing.BadSignature("The article was withdrawn after this link was made.")
+        raise PreviewClosed("The article was withdrawn after this link was made.")
     return article_id
 
 

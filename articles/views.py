@@ -25,7 +25,7 @@ from newsroom.views import throttled
 from .models import Article, ArticleRedirect, RemovedArticle, Section, Tag
 from .navigation import browse_by
 from .pagination import ArticleListMixin, FragmentPagesMixin
-from .previews import article_id_from_token
+from .previews import PreviewClosed, article_id_from_token
 from .related import ReadMore
 from .search import CountedPagePaginator, clean_query, search_articles, tidy_query
 from .templatetags.newsroom_site import absolute, iso_time
@@ -340,12 +340,21 @@ class PreviewView(DetailView):
     template_name = "articles/article.html"
     context_object_name = "article"
 
-    def get_object(self, queryset=None):
+    def get(self, request, *args, **kwargs):
         try:
-            pk = article_id_from_token(self.kwargs["token"])
+            self.article_id = article_id_from_token(kwargs["token"])
+        except PreviewClosed:
+            # A link the desk sent that has run its course, not a mistyped address: its holder is told so.
+            hours = settings.PREVIEW_LINK_MAX_AGE // timedelta(hours=1)
+            response = render(request, "articles/preview_closed.html", {"hours": hours}, status=410)
+            response["Cache-Control"] = "private, no-store"
+            return response
         except signing.BadSignature as error:
-            raise Http404("This preview link is not valid or has expired.") from error
-        return get_object_or_404(Article.objects.for_detail(), pk=pk)
+            raise Http404("This preview link is not valid.") from error
+        return super().get(request, *args, **kwargs)
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(Article.objects.for_detail(), pk=self.article_id)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(is_preview=True, detail=ArticleDetail(self.object), **kwargs)

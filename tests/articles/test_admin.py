@@ -1017,7 +1017,24 @@ def test_forged_preview_token_is_404(client_as, editor):
     assert client.get("/preview/not-a-token/").status_code == 404
 
 
-def test_expired_preview_link_is_404(client_as, editor, monkeypatch):
+PREVIEW_CLOSED = (
+    "A preview link works for 72 hours, and closes when the story is taken off the site. Ask whoever sent it "
+    "to you for a new one, or start again from the front page."
+)
+
+
+def assert_preview_closed(response, headline):
+    """A link the desk sent that has run its course says so: it was "We couldn't find that page: the address
+    may be mistyped", which sent a colleague back to check a link they had pasted whole."""
+    assert response.status_code == 410
+    assert response["Cache-Control"] == "private, no-store"
+    shown = page(response)
+    assert shown.find("h1").get_text() == "This preview link no longer works"
+    assert " ".join(shown.select_one(".error-page p:not(.kicker)").get_text().split()) == PREVIEW_CLOSED
+    assert headline not in response.content.decode()
+
+
+def test_expired_preview_link_says_it_has_closed(client_as, editor, monkeypatch):
     draft = ArticleFactory(headline="Old draft")
     client = client_as(editor)
     href = preview_href(client, draft)
@@ -1026,9 +1043,7 @@ def test_expired_preview_link_is_404(client_as, editor, monkeypatch):
     later = timezone.now().timestamp() + settings.PREVIEW_LINK_MAX_AGE.total_seconds() + 60
     monkeypatch.setattr("django.core.signing.time.time", lambda: later)
 
-    response = client.get(href)
-    assert response.status_code == 404
-    assert "Old draft" not in response.content.decode()
+    assert_preview_closed(client.get(href), "Old draft")
 
 
 def test_withdrawing_an_article_closes_the_preview_links_made_before(client_as, editor, client):
@@ -1041,9 +1056,7 @@ def test_withdrawing_an_article_closes_the_preview_links_made_before(client_as, 
 
     services.unpublish_article(article=article, by=editor)
     client.logout()
-    response = client.get(before)
-    assert response.status_code == 404
-    assert "Story under legal review" not in response.content.decode()
+    assert_preview_closed(client.get(before), "Story under legal review")
 
     after = preview_href(client_as(editor), article)
     client.logout()

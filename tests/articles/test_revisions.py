@@ -255,7 +255,9 @@ def test_an_editor_recovers_a_deleted_article_off_the_site(client_as, editor, ra
     client.logout()
     assert client.get(recovered.get_absolute_url()).status_code == (410 if ran else 404)  # gone, or never was
     # A deletion took the story down: links sent before it stay closed, a new one works.
-    assert client.get(old_preview).status_code == 404
+    closed = client.get(old_preview)
+    assert closed.status_code == 410 and "This preview link no longer works" in closed.content.decode()
+    assert "Deleted by mistake" not in closed.content.decode()
     assert client.get(preview_url(recovered)).status_code == 200
 
 
