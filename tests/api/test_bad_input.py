@@ -270,6 +270,34 @@ def test_a_body_past_the_limit_is_refused_under_the_size_of_a_request(api_as, ed
     assert database_state() == before
 
 
+NOTHING_KEPT = (
+    "Nothing is left of this body once what the site does not keep (scripts, styles, embeds, unknown markup) "
+    "is removed. Send its text as HTML paragraphs."
+)
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["<script>alert(1)</script>", '<iframe src="https://video.example/e/1"></iframe>', " <style></style> "],
+)
+def test_a_body_the_sanitiser_leaves_nothing_of_is_refused_not_saved_empty(api_as, editor, draft, body):
+    """It answered 200 and replaced the draft's text with nothing, where an empty body is a 400 (and the
+    admin refuses the same body)."""
+    draft.body = "<p>The ferry leaves at nine.</p>"
+    draft.save()
+    before = database_state()
+
+    edited = api_as(editor).patch(f"{LIST}{draft.pk}/", {"body": body}, format="json")
+    created = api_as(editor).post(LIST, {"headline": "Embed", "body": body, "section": "city"}, format="json")
+
+    for response in (edited, created):
+        assert assert_error(response, 400, "invalid")["errors"] == {"body": [NOTHING_KEPT]}
+    assert database_state() == before
+    draft.refresh_from_db()
+    assert draft.body == "<p>The ferry leaves at nine.</p>"
+    assert not Article.objects.filter(headline="Embed").exists()
+
+
 def test_json_nested_too_deeply_is_a_400(api, api_as, editor, draft):
     """Deeper than Python's decoder goes, in a body well under the size limit: refused, nothing saved."""
     deep = "[" * 50_000 + "]" * 50_000
