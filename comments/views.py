@@ -19,6 +19,7 @@ from django_comments.models import CommentFlag
 from django_comments_xtd.models import DISLIKEDIT_FLAG, LIKEDIT_FLAG
 
 from articles.models import Article
+from authors.models import Author
 from newsroom import security
 from newsroom.throttles import CommentPostThrottle, DataRequestThrottle
 from newsroom.views import seconds_to_wait, wait_in_words
@@ -635,7 +636,14 @@ def notification_settings(request):
             setting.save(update_fields=["notify_new_comments"])
             return _page(request, title="Saved", message="Your choice is saved.", tone="success")
     form = NotificationSettingForm(initial={"notify_new_comments": setting.notify_new_comments})
-    return render(request, "comments/notifications.html", {"title": "Comment notifications", "form": form})
+    # The mail goes to the account's address about the stories of the author linked to it (posting.py):
+    # without either, the box was ticked and "saved" for mail that could never come.
+    context = {
+        "title": "Comment notifications",
+        "form": form,
+        "writes_bylines": Author.objects.filter(user=request.user).exists(),
+    }
+    return render(request, "comments/notifications.html", context)
 
 
 @never_cache

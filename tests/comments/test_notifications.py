@@ -5,6 +5,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core import mail
 from django.utils import timezone
 
@@ -124,6 +125,43 @@ def test_authors_choose_in_their_settings(reporter):
     client.post("/comments/notifications/", {"csrfmiddlewaretoken": token, "notify_new_comments": "on"})
     assert AuthorNotificationSetting.objects.get(user=reporter).notify_new_comments
     assert Client().get("/comments/notifications/").status_code == 302  # login required
+
+
+@pytest.mark.parametrize(
+    ("email", "linked", "told"),
+    [
+        ("rita@example.org", True, "The mail goes to rita@example.org."),
+        (
+            "",
+            True,
+            "Your account has no email address, so this mail cannot reach you: ask an administrator to add "
+            "one to your account.",
+        ),
+        (
+            "rita@example.org",
+            False,
+            "Your account is not linked to an author, so it has no articles to be told about: an editor "
+            "links it under Authors (the author’s “User”).",
+        ),
+    ],
+    ids=["ready", "no-email", "no-byline"],
+)
+def test_the_settings_page_says_where_the_mail_goes_or_why_none_can(reporter, email, linked, told):
+    """The box was offered and "saved" alike to an account with no address, or no byline, for mail that the
+    sender skips (it writes to the account's address about the linked author's stories)."""
+    reporter.email = email
+    reporter.save()
+    if linked:
+        AuthorFactory(user=reporter)
+    client = Client()
+    client.force_login(reporter)
+
+    response = client.get("/comments/notifications/")
+
+    assert response.status_code == 200
+    shown = BeautifulSoup(response.content, "html.parser").select_one(".comments-page")
+    assert [" ".join(p.get_text().split()) for p in shown.find_all("p")][0] == told
+    assert shown.select_one('input[name="notify_new_comments"]') is not None
 
 
 @COMMITS
