@@ -551,6 +551,14 @@ class ArticleAdminForm(NamesTheSlugsHolder):
             )
             self.fields["publish_at"].error_messages["invalid_time"] = "Enter a time as well, e.g. 09:30."
 
+    def clean_body(self):
+        """The body as the sanitiser keeps it (the editor's field cleans it). Where it keeps nothing of what
+        was sent (a pasted script or embed alone), say so, as the API does, not "cannot be blank"."""
+        body = self.cleaned_data["body"]
+        if not body.strip() and self.data.get(self.add_prefix("body"), "").strip():
+            raise ValidationError(services.NOTHING_KEPT)
+        return body
+
     def clean(self):
         cleaned = super().clean()
         self._explain_a_missing_slug(cleaned.get("headline"))

@@ -145,6 +145,10 @@ def must_keep_a_byline(article: Article) -> bool:
 
 
 NEEDS_A_BODY = "An article needs a body with text or a picture before it is {}."
+NOTHING_KEPT = (
+    "Nothing is left of this body once what the site does not keep (scripts, styles, embeds, unknown markup) "
+    "is removed: it needs text or a picture."
+)
 BODY_KEPT = (
     "A published or scheduled article keeps a body with text or a picture. To take it off the site or the "
     "schedule, unpublish it."

@@ -24,11 +24,6 @@ from ..models import Article, Byline, Correction, Image, RelatedArticle, Section
 from ..sanitize import sanitize_html
 from .queries import for_api_listing, listing_prefetches
 
-NOTHING_KEPT = (
-    "Nothing is left of this body once what the site does not keep (scripts, styles, embeds, unknown markup) "
-    "is removed. Send its text as HTML paragraphs."
-)
-
 
 class SectionSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:section-detail", lookup_field="slug")
@@ -446,7 +441,7 @@ class ArticleWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         kept = sanitize_html(body)
         if not kept.strip():
             # A body of a script or an embed alone was saved as nothing, over the draft's text, with a 200.
-            raise serializers.ValidationError(NOTHING_KEPT)
+            raise serializers.ValidationError(services.NOTHING_KEPT)
         if refusal := services.body_refusal(article=self.instance or Article(), body=kept):
             raise serializers.ValidationError(refusal)
         return body

@@ -272,7 +272,7 @@ def test_a_body_past_the_limit_is_refused_under_the_size_of_a_request(api_as, ed
 
 NOTHING_KEPT = (
     "Nothing is left of this body once what the site does not keep (scripts, styles, embeds, unknown markup) "
-    "is removed. Send its text as HTML paragraphs."
+    "is removed: it needs text or a picture."
 )
 
 

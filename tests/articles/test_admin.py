@@ -601,6 +601,22 @@ def test_emptying_the_body_of_a_story_out_or_due_is_refused_next_to_the_body(cli
     assert unpublished.status_code == 302 and snapshot(article)[1] == Status.UNPUBLISHED
 
 
+@pytest.mark.parametrize("state", [{}, {"published": True}])
+def test_a_body_the_sanitiser_keeps_nothing_of_says_so_next_to_the_body(client_as, editor, state):
+    """A pasted script or embed alone was refused with "This field cannot be blank.", over a body the editor
+    had typed something into; the API gives the reason, and so does the form now."""
+    article = ArticleFactory(**state, body="<p>The ferry runs again.</p>")
+    before = (*snapshot(article), article.body)
+    client = client_as(editor)
+
+    for body in ("<script>alert(1)</script>", '<iframe src="https://video.example/e/1"></iframe>'):
+        response = client.post(change_url(article), edit(client, article, body=body))
+
+        assert response.status_code == 200
+        assert response.context["adminform"].form.errors["body"] == [services.NOTHING_KEPT]
+        assert (*snapshot(article), article.body) == before
+
+
 def test_a_body_past_the_limit_is_refused_next_to_the_body_and_kept_in_the_form(client_as, editor):
     """A 3 MB paste saved, and the editor then took seconds to open the story; past a million characters
     the form says so and saves nothing."""
