@@ -605,9 +605,15 @@ class ArticleRedirect(models.Model):
 
 
 class EditorialNote(models.Model):
-    """A note between staff about an article; never shown on the site, in feeds or in the API."""
+    """A note between staff about an article; never shown on the site, in feeds or in the API.
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="editorial_notes")
+    Kept when its article is deleted, as its WorkflowEvents are (the article's id, no foreign-key
+    constraint), so a story recovered from "Recover deleted articles" comes back with the notes between
+    the people who worked on it. Read only through its article (the admin's inline), never on its own."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.DO_NOTHING, db_constraint=False, related_name="editorial_notes"
+    )
     text = models.TextField(max_length=2000, help_text="For colleagues only; readers never see it.")
     written_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False

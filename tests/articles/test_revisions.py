@@ -298,6 +298,45 @@ def test_a_recovered_article_comes_back_with_its_workflow_history(client_as, rep
     assert "Published by" in client.get(change_url(recovered)).content.decode()
 
 
+def test_a_recovered_article_comes_back_with_its_editorial_notes(client, client_as, reporter, editor):
+    """Deleting a story took the notes between its staff with it (a cascade), and they are in no version:
+    a recovered story came back without them. They outlive the row, as its workflow events do, and are
+    the recovered story's again, each still its writer's; readers still never see one."""
+    from articles.models import EditorialNote
+
+    article = ArticleFactory(headline="Pier opens", created_by=reporter, published=True)
+    EditorialNote.objects.create(article=article, text="Check the ferry times.", written_by=editor)
+    EditorialNote.objects.create(article=article, text="Times checked.", written_by=reporter)
+    editor_client = client_as(editor)
+    save_headline(editor_client, article, "Pier opens on Friday")
+    version = deleted_article_version(editor_client, article)
+    kept = EditorialNote.objects.filter(article_id=article.pk)
+    assert list(kept.values_list("text", "written_by")) == [
+        ("Check the ferry times.", editor.pk),
+        ("Times checked.", reporter.pk),
+    ]
+
+    form = editor_client.get(recover_url(version))
+    inlines = form.context["inline_admin_formsets"]
+    notes = next(inline.formset for inline in inlines if inline.formset.model is EditorialNote)
+    assert [f.instance.text for f in notes.initial_forms] == ["Check the ferry times.", "Times checked."]
+    assert editor_client.post(recover_url(version), form_data(form)).status_code == 302
+
+    recovered = Article.objects.get(pk=article.pk)
+    assert (recovered.headline, recovered.status) == ("Pier opens on Friday", Status.UNPUBLISHED)
+    assert list(recovered.editorial_notes.values_list("text", "written_by")) == [
+        ("Check the ferry times.", editor.pk),
+        ("Times checked.", reporter.pk),
+    ]
+    assert "Check the ferry times." in editor_client.get(change_url(recovered)).content.decode()
+    services.publish_article(article=recovered, by=editor)
+    client.logout()
+    page = client.get(recovered.get_absolute_url())
+    assert page.status_code == 200 and "Pier opens on Friday" in page.content.decode()
+    assert "ferry times" not in page.content.decode()
+    assert "ferry times" not in client.get(f"/api/v1/articles/{recovered.pk}/").content.decode()
+
+
 def _buttons(response) -> list[str]:
     return re.findall(r'<input type="submit" value="([^"]+)"', response.content.decode())
 
