@@ -589,12 +589,20 @@ class WorkflowEvent(models.Model):
 
 
 class ArticleRedirect(models.Model):
-    """An address a published article had before its slug, section or date changed; it answers 301."""
+    """An address a published article had before its slug, section or date changed; it answers 301.
+
+    Kept when its article is deleted, as its WorkflowEvents are (the article's id, no foreign-key
+    constraint), so a story recovered from "Recover deleted articles" and published again answers at its old
+    addresses too, but for those whose slug another article has taken meanwhile (forget_taken_old_paths).
+    Only an address of a published article answers (ArticleView.moved_article): a deleted story's is a 404,
+    or a 410 at its last slug (RemovedArticle), as it was when these went with it."""
 
     old_path = models.CharField(
         max_length=400, unique=True, help_text="The old address, e.g. /world/2026/01/02/x/."
     )
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_paths")
+    article = models.ForeignKey(
+        Article, on_delete=models.DO_NOTHING, db_constraint=False, related_name="old_paths"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

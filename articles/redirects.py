@@ -45,6 +45,30 @@ def keep_old_path(article, old_path: str) -> None:
     ArticleRedirect.objects.update_or_create(old_path=old_path, defaults={"article": article})
 
 
+def forget_taken_old_paths(article) -> None:
+    """A recovered `article`'s old addresses, kept through its deletion, stay its own but for those whose
+    slug another article has taken meanwhile: while it was deleted they led to that article (a known slug
+    under another date, ArticleView.moved_article), and one address stands for one story. Recovery refuses
+    a story whose own slug is taken (ArticleAdmin.recover_view); an old address is given up instead."""
+    from .models import Article
+
+    slugs = {path: _slug_in(path) for path in article.old_paths.values_list("old_path", flat=True)}
+    others = Article.objects.exclude(pk=article.pk).filter(slug__in={slug for slug in slugs.values() if slug})
+    taken = set(others.values_list("slug", flat=True))
+    given_up = [path for path, slug in slugs.items() if slug in taken]
+    if given_up:
+        article.old_paths.filter(old_path__in=given_up).delete()
+
+
+def _slug_in(path: str) -> str | None:
+    """The slug of an article's address, or None if `path` is no article's address."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    return match.kwargs.get("slug") if (match.namespace, match.url_name) == ("articles", "detail") else None
+
+
 def remember_old_slug(instance, url_names) -> None:
     """Before a section, tag or author is saved: if its slug changes, its old pages (named by `url_names`,
     each taking `slug`) answer 301 to the new ones (OldAddressMiddleware, below).

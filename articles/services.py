@@ -19,6 +19,7 @@ from newsroom import page_cache
 from newsroom.formats import moment
 
 from .models import Article, Correction, EditorialNote, RelatedArticle, RemovedArticle, WorkflowEvent
+from .redirects import forget_taken_old_paths
 
 Status = Article.Status
 logger = logging.getLogger(__name__)
@@ -198,8 +199,10 @@ def _record(article, action, by, detail=""):
 def record_recovery(*, article: Article, by) -> None:
     """A deleted article brought back (the admin's recover): its history, kept through the deletion
     (WorkflowEvent), says so, and preview links made before it stay closed, as after a withdrawal
-    (articles.previews). Not "Unpublished": a draft that never ran comes back too."""
+    (articles.previews). Not "Unpublished": a draft that never ran comes back too. Its old addresses, kept
+    too, are its own again, but for those another article's slug has taken meanwhile."""
     WorkflowEvent.objects.create(article=article, action=WorkflowEvent.Action.RECOVERED, actor=by)
+    forget_taken_old_paths(article)
 
 
 @transaction.atomic

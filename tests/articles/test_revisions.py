@@ -337,6 +337,84 @@ def test_a_recovered_article_comes_back_with_its_editorial_notes(client, client_
     assert "ferry times" not in client.get(f"/api/v1/articles/{recovered.pk}/").content.decode()
 
 
+def test_a_recovered_article_answers_at_its_old_addresses_once_published_again(
+    client, client_as, editor, fresh_cache
+):
+    """Deleting a story took its old addresses with it (a cascade): recovered and published again, a link
+    to it from before a rename was a 404. They outlive the row, as its workflow events do; while it is
+    deleted (or back but not yet on the site) they answer as when they went with it."""
+    from articles.models import ArticleRedirect
+
+    article = ArticleFactory(published=True, slug="pier-opens", headline="Pier opens")
+    first = article.get_absolute_url()
+    editor_client = client_as(editor)
+    save_form(editor_client, article, headline="Pier opens on Friday", slug="pier-opens-on-friday")
+    article.refresh_from_db()
+    renamed = article.get_absolute_url()
+    assert client.get(first)["Location"] == renamed
+    version = deleted_article_version(editor_client, article)
+    kept = ArticleRedirect.objects.filter(article_id=article.pk)
+    assert list(kept.values_list("old_path", flat=True)) == [first]
+    client.logout()
+    assert [client.get(url).status_code for url in (first, renamed)] == [404, 410]
+    assert client.get(f"/api/v1/articles/by-path{first}").status_code == 404
+
+    editor_client = client_as(editor)
+    form = editor_client.get(recover_url(version))
+    assert editor_client.post(recover_url(version), form_data(form)).status_code == 302
+    recovered = Article.objects.get(pk=article.pk)
+    assert list(recovered.old_paths.values_list("old_path", flat=True)) == [first]
+    client.logout()
+    assert client.get(first).status_code == 404  # back, but withdrawn: not on the site yet
+    services.publish_article(article=recovered, by=editor)
+    recovered.refresh_from_db()
+
+    response = client.get(first)
+    assert response.status_code == 301 and response["Location"] == recovered.get_absolute_url()
+    assert client.get(response["Location"]).status_code == 200
+    api = client.get(f"/api/v1/articles/by-path{first}")
+    assert api.status_code == 301
+    assert api["Location"] == f"http://testserver/api/v1/articles/by-path{recovered.get_absolute_url()}"
+
+
+def test_a_recovered_article_gives_up_an_old_address_whose_slug_another_article_took_meanwhile(
+    client, client_as, editor, fresh_cache
+):
+    """Recovery refuses a story whose own slug is taken; an old address whose slug another story has taken
+    since leads to that story (a known slug under another date), and the recovered one does not claim it
+    back."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    article = ArticleFactory(published=True, slug="pier-opens", headline="Pier opens")
+    first = article.get_absolute_url()
+    editor_client = client_as(editor)
+    save_form(editor_client, article, headline="Pier opens on Friday", slug="pier-opens-on-friday")
+    version = deleted_article_version(editor_client, article)
+    other = ArticleFactory(
+        published=True,
+        published_at=timezone.now() - timedelta(days=3),
+        slug="pier-opens",
+        headline="Pier, a year on",
+    )
+    assert other.get_absolute_url() != first
+    client.logout()
+    assert client.get(first)["Location"] == other.get_absolute_url()
+
+    editor_client = client_as(editor)
+    form = editor_client.get(recover_url(version))
+    assert editor_client.post(recover_url(version), form_data(form)).status_code == 302
+    recovered = Article.objects.get(pk=article.pk)
+    services.publish_article(article=recovered, by=editor)
+
+    assert not recovered.old_paths.filter(old_path=first).exists()
+    client.logout()
+    assert client.get(first)["Location"] == other.get_absolute_url()
+    recovered.refresh_from_db()
+    assert client.get(recovered.get_absolute_url()).status_code == 200
+
+
 def _buttons(response) -> list[str]:
     return re.findall(r'<input type="submit" value="([^"]+)"', response.content.decode())
 
