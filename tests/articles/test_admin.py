@@ -1454,3 +1454,23 @@ def test_a_name_taken_in_other_capitals_names_what_has_it(client_as, editor, kin
         f"The {kind} “Ferries” already has this name: use it, or choose another."
     ]
     assert list(model.objects.values_list("name", flat=True)) == ["Ferries"]
+
+
+def test_a_section_or_author_stories_still_use_says_what_to_do_before_deleting(client_as, editor):
+    """Django's "would require deleting the following protected related objects" read as an offer to delete
+    the stories too; the page says what to do first, and nothing is deleted."""
+    section, author = SectionFactory(name="Weather"), AuthorFactory(display_name="Ines Varga")
+    story = ArticleFactory(headline="Fog on the estuary", section=section)
+    story.bylines.create(author=author, position=0)
+    client = client_as(editor)
+
+    advice = {section: "Move it to another section first.", author: "Take the byline off it first."}
+    for obj, first in advice.items():
+        opts = obj._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_delete", args=[obj.pk])
+        html = client.get(url).content.decode()
+        assert f"The {opts.verbose_name} “{obj}” cannot be deleted while this story uses it." in html
+        assert first in html and "Fog on the estuary" in html and "would require deleting" not in html
+        client.post(url, {"post": "yes"})
+        assert type(obj).objects.filter(pk=obj.pk).exists()
+    assert Article.objects.filter(pk=story.pk).exists()

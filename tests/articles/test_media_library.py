@@ -45,7 +45,8 @@ def test_admin_refuses_to_delete_an_image_in_use_and_says_where(client_as, edito
     html = page.content.decode()
     expected = "Ferries return" if which == "lead" else "Cranes at work"
     assert page.status_code == 200 and expected in html
-    assert "Cannot delete image" in html or "would require deleting the following protected" in html
+    assert f"The image “{image}” cannot be deleted while this story uses it." in html
+    assert "Take the picture out of it first" in html and "would require deleting" not in html
 
     client.post(delete_url(image), {"post": "yes"})
     assert Image.objects.filter(pk=image.pk).exists()
@@ -164,3 +165,15 @@ def test_a_rendition_pasted_by_its_address_counts_as_use(editor, reporter):
     assert response.status_code == 403
     assert api(editor).delete(f"/api/v1/images/{image.pk}/").status_code == 409
     assert Image.objects.filter(pk=image.pk, caption="Before").exists()
+
+
+def test_deleting_selected_images_in_use_says_what_to_do_first(client_as, editor, images, users_of):
+    changelist = reverse("admin:articles_image_changelist")
+    chosen = [images["lead"].pk, images["body"].pk, images["free"].pk]
+    page = client_as(editor).post(changelist, {"action": "delete_selected", "_selected_action": chosen})
+    html = page.content.decode()
+
+    assert page.status_code == 200
+    assert "The selected images cannot be deleted while these stories use them." in html
+    assert "Ferries return" in html and "Cranes at work" in html and "would require deleting" not in html
+    assert Image.objects.count() == 3
