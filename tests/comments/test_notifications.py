@@ -127,6 +127,16 @@ def test_authors_choose_in_their_settings(reporter):
     assert Client().get("/comments/notifications/").status_code == 302  # login required
 
 
+def test_the_admin_leads_staff_to_their_comment_notifications(reporter):
+    """The page was reachable only by typing its address."""
+    client = Client()
+    client.force_login(reporter)
+    admin = BeautifulSoup(client.get("/admin/").content, "html.parser")
+    link = admin.select_one("#user-tools a[href='/comments/notifications/']")
+    assert link is not None and link.get_text(strip=True) == "Comment notifications"
+    assert client.get(link["href"]).status_code == 200
+
+
 @pytest.mark.parametrize(
     ("email", "linked", "told"),
     [
