@@ -187,7 +187,7 @@ def refuse_any_body(request):
 # serializer's classes, so a serializer without its own showed this one to clients.
 class StrictFieldsMixin:
     UNKNOWN = "Unknown or read-only field; it cannot be set here."
-    NOT_TEXT = "Must be text (a JSON string), not a number."
+    NOT_TEXT = "Must be text (a JSON string), not {}."
     NOT_BOOLEAN = "Must be true or false (a JSON boolean), not {}."
     NOT_A_LIST = "Must be a list (a JSON array), not {}."
     NOT_A_NUMBER = "Must be a number (a JSON number), not {}."
@@ -198,12 +198,12 @@ class StrictFieldsMixin:
             return {}
         writable = {name: field for name, field in self.fields.items() if not field.read_only}
         errors = {name: [self.UNKNOWN] for name in sorted(set(data) - set(writable))}
-        errors |= {
-            name: [self.NOT_TEXT]
+        errors |= {  # DRF's CharField took a number as its digits, and said "Not a valid string." of the rest
+            name: [self.NOT_TEXT.format(_json_kind(data[name]))]
             for name, field in writable.items()
             if isinstance(field, serializers.CharField)
-            and isinstance(data.get(name), int | float)
-            and not isinstance(data.get(name), bool)
+            and data.get(name) is not None
+            and not isinstance(data[name], str)
         }
         if isinstance(data, QueryDict):  # a form (an image upload) sends every value as text
             return errors

@@ -94,6 +94,29 @@ def test_a_number_where_text_belongs_is_refused_not_stored_as_its_digits(api, ap
     assert text.status_code == 200 and text.json()["headline"] == "123 piers"
 
 
+def test_a_list_object_or_boolean_where_text_belongs_is_named_as_such(api, api_as, editor, draft):
+    """DRF said "Not a valid string." of these, where a number got the sentence the API uses elsewhere."""
+    story = ArticleFactory(published=True)
+    before = database_state()
+
+    edit = api_as(editor).patch(f"{LIST}{draft.pk}/", {"headline": True, "dek": {"text": "x"}}, format="json")
+    comment = api.post(
+        f"{LIST}{story.pk}/comments/",
+        {"name": "A", "email": ["t@example.org"], "comment": ["a"]},
+        format="json",
+    )
+
+    assert assert_error(edit, 400, "invalid")["errors"] == {
+        "headline": ["Must be text (a JSON string), not true or false."],
+        "dek": ["Must be text (a JSON string), not an object."],
+    }
+    assert assert_error(comment, 400, "invalid")["errors"] == {
+        "email": ["Must be text (a JSON string), not a list."],
+        "comment": ["Must be text (a JSON string), not a list."],
+    }
+    assert database_state() == before
+
+
 def test_headline_standfirst_and_caption_are_kept_on_one_line_without_unseen_characters(
     api_as, editor, draft
 ):
