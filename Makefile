@@ -29,8 +29,9 @@ SHARD_B_ENV := $(call test_env,$(TEST_DATABASE_URL)_b,$(SHARD_B_CACHE_URL),$(SHA
 # Our own packages (bandit scans them; production compiles their bytecode ahead, `make serve` and `make bench`).
 APPS := articles authors comments sharing newsroom
 
-# `make run` uses the embedded defaults (SQLite, in-process tasks) unless the environment says otherwise.
-RUN_ENV := DEBUG=$${DEBUG:-1}
+# `make run` uses the embedded defaults (SQLite, in-process tasks) unless the environment says otherwise, and
+# DEBUG=1 unless the environment or `.env` sets DEBUG (a DEBUG=1 here would win over a production `.env`'s 0).
+RUN_ENV := $(if $(DEBUG)$(shell grep -Eqs '^(export )?DEBUG=[^[:space:]]' .env && echo set),,DEBUG=1)
 
 .PHONY: help install install-dev run migrate demo-check demo editor worker beat test lint format clean browser audit backup restore serve bench soak
 

@@ -258,3 +258,39 @@ def test_make_serves_worker_is_started_again_after_a_clean_stop(tmp_path):
     assert still_running, output
     assert starts.read_text().splitlines()[:3] == ["-A newsroom worker --loglevel=INFO"] * 3
     assert "The Celery worker stopped (exit 0): starting it again in 0.1 s." in output
+
+
+@pytest.mark.parametrize("target", ["worker", "beat", "demo-check"])
+@pytest.mark.parametrize(
+    ("dot_env", "environment", "seen"),
+    [
+        ("", {}, "1"),  # nothing says: development, as `make run` is
+        ("DEBUG=0\n", {}, ""),  # `.env` says: the settings read it there (a DEBUG=1 here would win over it)
+        ("export DEBUG=0\n", {}, ""),
+        ("# DEBUG=0\n", {}, "1"),  # commented out: not given
+        ("DEBUG=0\n", {"DEBUG": "1"}, "1"),  # the environment wins over `.env`, as in the settings
+        ("", {"DEBUG": "0"}, "0"),
+    ],
+    ids=["unset", "dot-env", "dot-env-export", "dot-env-comment", "environment-over-dot-env", "environment"],
+)
+def test_run_worker_and_beat_default_to_debug_only_where_neither_environment_nor_dot_env_sets_it(
+    tmp_path, target, dot_env, environment, seen
+):
+    """A production `.env` (DEBUG=0, as `.env.example`) ran `make worker`, `make beat` and `make run` in
+    development mode: their DEBUG=1 in the environment won over `.env`, and the SECRET_KEY check was off."""
+    stubs = tmp_path / "bin"
+    stubs.mkdir()
+    for name in ("celery", "python"):
+        (stubs / name).write_text(f'#!/bin/sh\necho "{name} with DEBUG=${{DEBUG-unset}}"\n')
+        (stubs / name).chmod(0o755)
+    shutil.copy(ROOT / "Makefile", tmp_path / "Makefile")
+    (tmp_path / ".env").write_text(dot_env + "CELERY_BROKER_URL=redis://127.0.0.1:6379/11\n")
+    environ = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "MAKEFLAGS"}} | environment
+
+    result = subprocess.run(  # noqa: S603 - make with fixed arguments
+        ["make", "--no-print-directory", "-o", "install", f"BIN={stubs}", target],  # noqa: S607
+        cwd=tmp_path, env=environ, capture_output=True, text=True, timeout=30, check=False,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"with DEBUG={seen or 'unset'}\n" in result.stdout
