@@ -13,8 +13,25 @@ django_application = get_wsgi_application()
 
 from newsroom.page_cache import RecentPages  # noqa: E402 - needs the settings configured above
 
+
+class HeadWithoutBody:
+    """WSGI: a HEAD gets the headers of its GET and no body. Django sends the body all the same, and gunicorn
+    drops it with a warning in the log for every HEAD (an uptime monitor's, a link checker's)."""
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        response = self.application(environ, start_response)
+        if environ.get("REQUEST_METHOD") != "HEAD":
+            return response
+        if hasattr(response, "close"):
+            response.close()  # what iterating to the end would have done: Django's request_finished
+        return []
+
+
 # Pages the page cache answered a moment ago are answered again before Django (newsroom/page_cache.py).
-application = RecentPages(django_application)
+application = HeadWithoutBody(RecentPages(django_application))
 
 
 def load_what_the_first_requests_would():
