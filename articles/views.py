@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
 from comments.queries import page_key as comment_page_key
@@ -396,7 +396,7 @@ class SearchView(FragmentPagesMixin, PublishedArticlesMixin, ListView):
         return super().get_context_data(query=self.query, raw_query=typed, **kwargs)
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     lines = [
         "User-agent: *",

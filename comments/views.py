@@ -528,7 +528,7 @@ def mute(request, token):
 
 
 @csrf_protect
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def data_request(request):
     """Only a valid request counts against the limit (a mistyped address did, and the next good one was
     refused for an hour); one over the limit keeps the form as filled in, saying how long to wait."""
