@@ -14,6 +14,8 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
+from sharing.accounts import parse_accounts as parse_sharing_accounts
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -375,6 +377,10 @@ CELERY_BEAT_SCHEDULE = {
 # Social sharing (sharing/): the accounts are a JSON list, secrets included, so they never touch the
 # database; unset means one "log" account that only logs. README "Social networks" has the format.
 SHARING_ACCOUNTS = env.str("SHARING_ACCOUNTS", default="")
+# Checked here, with the other settings, so a malformed value stops every process in one line naming the
+# account and the field (newsroom/startup.py): found first in the app's ready(), inside Celery's Django
+# fixup, it came to the worker and beat under a traceback.
+parse_sharing_accounts(SHARING_ACCOUNTS)
 SHARING_MAX_ATTEMPTS = env.int("SHARING_MAX_ATTEMPTS", default=6)
 SHARING_RETRY_BASE_SECONDS = env.float("SHARING_RETRY_BASE_SECONDS", default=30.0)
 SHARING_SWEEP_AFTER_SECONDS = env.int("SHARING_SWEEP_AFTER_SECONDS", default=120)

@@ -84,3 +84,27 @@ def test_other_errors_keep_their_traceback():
 
     assert result.returncode != 0
     assert "Traceback" in result.stderr and "ZeroDivisionError" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        (str(BIN / "celery"), "-A", "newsroom", "worker"),
+        (str(BIN / "celery"), "-A", "newsroom", "beat", "--schedule=/dev/null"),
+        (
+            str(BIN / "gunicorn"),
+            "newsroom.wsgi",
+            "-c",
+            "newsroom/gunicorn_conf.py",
+            "--bind",
+            "127.0.0.1:8099",
+        ),
+    ],
+    ids=["worker", "beat", "gunicorn"],
+)
+def test_a_malformed_sharing_accounts_is_one_line_in_every_process(command):
+    """The Celery worker and beat found it only in the sharing app's ready(), inside Celery's Django fixup,
+    which logged it with a traceback of some thirty lines before the line."""
+    result = start(*command, SECRET_KEY=KEY, SHARING_ACCOUNTS='[{"name": "m", "network": "mastodon"}]')
+
+    one_line(result, 'Newsroom cannot start: SHARING_ACCOUNTS account "m": field "base_url" is required')
