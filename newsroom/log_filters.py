@@ -2,6 +2,12 @@
 
 import logging
 
+import psycopg
+
+# A connection that could not be opened or was lost (no SQLSTATE, or class 08), or a server shutting down or
+# starting up; not a query the server refused (a cancelled statement, a deadlock), which is the site's fault.
+SERVER_GOING_OR_COMING = {"57P01", "57P02", "57P03"}
+
 
 class ClientErrorsWithoutTraceback(logging.Filter):
     """A 4xx answer (a refused permission, a bad request) is the client's doing, not a fault of the site:
@@ -10,5 +16,34 @@ class ClientErrorsWithoutTraceback(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if getattr(record, "status_code", 500) < 500:
+            record.exc_info = record.exc_text = None
+        return True
+
+
+def database_out_of_reach(error: BaseException | None) -> bool:
+    """The error, or one it was raised from or while handling, says the database could not be reached."""
+    for _ in range(5):  # a short chain is enough; never loop on a cycle
+        if error is None:
+            return False
+        if isinstance(error, psycopg.OperationalError | psycopg.InterfaceError):
+            state = error.sqlstate
+            return state is None or state.startswith("08") or state in SERVER_GOING_OR_COMING
+        error = error.__cause__ or error.__context__
+    return False
+
+
+class DatabaseOutOfReachInOneLine(logging.Filter):
+    """While the database cannot be reached (a restart, a failover), every request answers 503 and every
+    /health/ probe fails, and each was logged with the connection error's traceback, about a hundred lines a
+    request, burying anything else. Such a record keeps its line, with the error's first line added."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if database_out_of_reach(error):
+            message = record.getMessage()
+            reason = (str(error).strip() or type(error).__name__).splitlines()[0]
+            if reason not in message:
+                message = f"{message} (database out of reach: {reason})"
+            record.msg, record.args = " ".join(message.split()), None  # psycopg's words run over two lines
             record.exc_info = record.exc_text = None
         return True

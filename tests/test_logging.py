@@ -86,3 +86,53 @@ def test_the_worker_and_beat_log_at_log_level(tmp_path, level, expected):
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["root", expected, "celery.task", expected, "sharing.tasks", expected]
+
+
+OUT_OF_REACH = """
+import logging
+
+import psycopg
+from django.db import OperationalError
+from django.http import HttpResponse
+from django.test import RequestFactory
+from django.utils.log import log_response
+
+request = RequestFactory().get("/harbour/")
+try:
+    psycopg.connect("postgresql://newsroom@127.0.0.1:1/newsroom", connect_timeout=1)
+except psycopg.OperationalError as lost:
+    try:
+        raise OperationalError(str(lost)) from lost
+    except OperationalError as caught:
+        log_response("%s: %s", "Service Unavailable", request.path, response=HttpResponse(status=503),
+                     request=request, exception=caught)
+        try:
+            raise caught
+        except OperationalError:
+            logging.getLogger("watchman").exception("Error calling '%s': %s", "_check_database", caught)
+logging.getLogger("newsroom").warning("---")
+try:
+    raise OperationalError("canceling statement due to statement timeout") from psycopg.errors.QueryCanceled()
+except OperationalError as caught:
+    log_response("%s: %s", "Service Unavailable", request.path, response=HttpResponse(status=503),
+                 request=request, exception=caught)
+"""
+
+
+def test_a_database_out_of_reach_is_one_line_per_request_and_a_refused_query_keeps_its_traceback(tmp_path):
+    """During a restart every request answered 503 and every /health/ probe failed, each logged with the
+    connection error's traceback, about a hundred lines a request. A query the database refused (a statement
+    timeout) is the site's to look into: its traceback stays."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CACHE_URL", "CELERY_BROKER_URL"}}
+    env |= {"DEBUG": "0", "SECRET_KEY": "x" * 50, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    result = subprocess.run(  # noqa: S603 - this interpreter, fixed arguments
+        [sys.executable, "manage.py", "shell", "-c", OUT_OF_REACH],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    out_of_reach, refused = result.stderr.split("---\n")
+    lines = out_of_reach.strip().splitlines()
+    assert len(lines) == 2, out_of_reach
+    assert lines[0].startswith("Service Unavailable: /harbour/ (database out of reach: connection failed: ")
+    assert lines[1].startswith("Error calling '_check_database': connection failed: connection to server")
+    assert "Traceback" in refused and "QueryCanceled" in refused
