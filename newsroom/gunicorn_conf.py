@@ -1,8 +1,8 @@
 """gunicorn settings for `make serve` and `make bench`: sync workers (see DESIGN.md, "Benchmarks").
 
 Every value can be changed from the environment: BIND, WEB_CONCURRENCY, GUNICORN_TIMEOUT,
-GUNICORN_MAX_REQUESTS, GUNICORN_ACCESS_LOG (a path, or "-" for the console), or from `.env`, read as the
-settings read it (the environment first).
+GUNICORN_MAX_REQUESTS, GUNICORN_ACCESS_LOG (a path, or "-" for the console), LOG_LEVEL (as for the site), or
+from `.env`, read as the settings read it (the environment first).
 """
 
 import os
@@ -23,6 +23,8 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
 max_requests_jitter = max_requests // 10
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
+# gunicorn's own lines (a worker booted, exiting) follow LOG_LEVEL as the site's, the worker's and beat's do.
+loglevel = os.environ.get("LOG_LEVEL", "INFO").lower()
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # gunicorn's control socket (for `gunicornc`) is one path per user by default, which the servers of `make
 # serve`, `make bench` and `make soak` running side by side took from each other: off unless a path is given.

@@ -136,3 +136,17 @@ def test_a_database_out_of_reach_is_one_line_per_request_and_a_refused_query_kee
     assert lines[0].startswith("Service Unavailable: /harbour/ (database out of reach: connection failed: ")
     assert lines[1].startswith("Error calling '_check_database': connection failed: connection to server")
     assert "Traceback" in refused and "QueryCanceled" in refused
+
+
+@pytest.mark.parametrize(("level", "expected"), [(None, "info"), ("WARNING", "warning"), ("ERROR", "error")])
+def test_gunicorn_logs_at_log_level_as_the_site_does(monkeypatch, level, expected):
+    """LOG_LEVEL=WARNING quietened the site, the worker and beat, while `make serve`'s gunicorn still logged
+    every worker it booted and stopped at INFO."""
+    import runpy
+
+    if level is None:
+        monkeypatch.delenv("LOG_LEVEL", raising=False)
+    else:
+        monkeypatch.setenv("LOG_LEVEL", level)
+
+    assert runpy.run_path(str(ROOT / "newsroom" / "gunicorn_conf.py"))["loglevel"] == expected
