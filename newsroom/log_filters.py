@@ -20,6 +20,16 @@ class ClientErrorsWithoutTraceback(logging.Filter):
         return True
 
 
+class OneLine(logging.Filter):
+    """One line, without the traceback, for a logger whose errors are reported in full elsewhere (a failed
+    health check's report holds its traceback)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = " ".join(record.getMessage().split()), None  # psycopg's run over two lines
+        record.exc_info = record.exc_text = None
+        return True
+
+
 def database_out_of_reach(error: BaseException | None) -> bool:
     """The error, or one it was raised from or while handling, says the database could not be reached."""
     for _ in range(5):  # a short chain is enough; never loop on a cycle

@@ -70,12 +70,13 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "csp",
     "axes",
-    "watchman",  # health checks: /health/ and `manage.py watchman` (newsroom/health.py)
     "newsroom",
     "authors",
     "articles",
     "comments",
     "sharing",
+    # Health checks (newsroom/health.py); after `newsroom`, whose `manage.py watchman` is the one run.
+    "watchman",
 ]
 
 MIDDLEWARE = [
@@ -500,6 +501,7 @@ LOGGING = {
     "filters": {
         "client_errors": {"()": "newsroom.log_filters.ClientErrorsWithoutTraceback"},
         "database_out_of_reach": {"()": "newsroom.log_filters.DatabaseOutOfReachInOneLine"},
+        "one_line": {"()": "newsroom.log_filters.OneLine"},
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["client_errors", "database_out_of_reach"]}
@@ -511,5 +513,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # httpx logs every request's URL at INFO; a webhook URL is itself a secret (sharing/).
         "httpx": {"level": "WARNING"},
+        # A failed health check (a service out of reach) is one line; its traceback is in the check's report.
+        "watchman": {"filters": ["one_line"]},
     },
 }

@@ -1,0 +1,39 @@
+"""`manage.py watchman`: django-watchman's checks (settings.WATCHMAN_CHECKS), a line for each service.
+
+watchman's own command printed nothing when all was well and, for a failed service, a traceback followed by
+the same traceback again inside a one-line JSON: a hundred lines for "the broker refused the connection".
+Ours takes its place (the `newsroom` app comes before `watchman` in INSTALLED_APPS) and says, for a person or
+a cron job, which service answers and which does not, exiting 1 if one does not.
+"""
+
+from django.core.management.base import CommandError
+from watchman.management.commands.watchman import Command as WatchmanCommand
+from watchman.utils import get_checks
+
+
+def results(report: dict):
+    """(name, status) for each service in a check's report: `{"cache": {...}}`, or a list of them by alias
+    (`{"databases": [{"default": {...}}]}`)."""
+    for kind, value in report.items():
+        if isinstance(value, list):
+            for entry in value:
+                for alias, status in entry.items():
+                    yield f"{kind} {alias}", status
+        else:
+            yield kind, value
+
+
+class Command(WatchmanCommand):
+    help = "Check the database, the cache and the broker: a line for each, exit status 1 if one fails."
+
+    def handle(self, *args, **options):
+        checks = options["checks"].split(",") if options["checks"] else None
+        skips = options["skips"].split(",") if options["skips"] else None
+        statuses = sorted(status for check in get_checks(checks, skips) for status in results(check()))
+        for name, status in statuses:
+            if status["ok"]:
+                self.stdout.write(f"{name}: ok")
+            else:
+                self.stdout.write(f"{name}: FAILED ({status['error'] or 'no reason given'})")
+        if failed := [name for name, status in statuses if not status["ok"]]:
+            raise CommandError(f"Not answering: {', '.join(failed)}.")
