@@ -63,7 +63,16 @@ def test_worker_and_beat_start_with_a_broker(make, target):
 
 
 @pytest.mark.parametrize(
-    "missing", ["DATABASE_URL", "CACHE_URL", "CELERY_BROKER_URL", "SECRET_KEY", "SITE_URL"]
+    "missing",
+    [
+        "DATABASE_URL",
+        "CACHE_URL",
+        "CELERY_BROKER_URL",
+        "SECRET_KEY",
+        "SITE_URL",
+        "ALLOWED_HOSTS",
+        "EMAIL_URL",
+    ],
 )
 def test_serve_refuses_a_production_setting_that_is_empty(tmp_path, missing):
     """An empty value is no setting: settings.py would fall back to SQLite, local memory or no broker."""
@@ -72,6 +81,8 @@ def test_serve_refuses_a_production_setting_that_is_empty(tmp_path, missing):
         "CACHE_URL": "redis://r/1",
         "CELERY_BROKER_URL": "redis://r/0",
         "SITE_URL": "https://news.example.org",
+        "ALLOWED_HOSTS": "news.example.org",
+        "EMAIL_URL": "smtp+tls://mail.example.org:587",
     }
     environ = {k: v for k, v in os.environ.items() if k != "MAKEFLAGS"}
     environ |= given | {"SECRET_KEY": "s" * 50, missing: ""}
@@ -113,7 +124,15 @@ def test_worker_and_beat_take_the_broker_from_dot_env(tmp_path, target):
     assert f"celery -A newsroom {target} --loglevel=INFO" in result.stdout
 
 
-PRODUCTION = {"DATABASE_URL", "CACHE_URL", "CELERY_BROKER_URL", "SECRET_KEY", "SITE_URL"}
+PRODUCTION = {
+    "DATABASE_URL",
+    "CACHE_URL",
+    "CELERY_BROKER_URL",
+    "SECRET_KEY",
+    "SITE_URL",
+    "ALLOWED_HOSTS",
+    "EMAIL_URL",
+}
 
 
 def serve_in(folder, *, real_honcho=False, unset=PRODUCTION):
@@ -151,7 +170,7 @@ def test_make_serve_takes_its_settings_from_dot_env(tmp_path):
     (tmp_path / ".env").write_text(
         "DATABASE_URL=postgresql://db/newsroom\nCACHE_URL=redis://r/1\n"
         "CELERY_BROKER_URL=redis://r/0\nSECRET_KEY=a-long-secret-for-this-test-only-0123456789abcdef\n"
-        "SITE_URL=https://news.example.org\n"
+        "SITE_URL=https://news.example.org\nALLOWED_HOSTS=news.example.org\nEMAIL_URL=consolemail://\n"
     )
     served = run()
     assert served.returncode == 0, served.stdout + served.stderr
@@ -177,7 +196,7 @@ def test_make_serve_leaves_dot_env_to_the_settings_so_its_values_arrive_whole(tm
     (tmp_path / ".env").write_text(
         "DATABASE_URL=postgresql://db/newsroom\nCACHE_URL=redis://r/1\nCELERY_BROKER_URL=redis://r/0\n"
         "SECRET_KEY=a-long-secret-for-this-test-only-0123456789abcdef\nBIND=127.0.0.1:8399\n"
-        "SITE_URL=https://news.example.org\n"
+        "SITE_URL=https://news.example.org\nALLOWED_HOSTS=news.example.org\nEMAIL_URL=consolemail://\n"
         "SITE_NAME=The Newsroom\n"
         'SHARING_ACCOUNTS=[{"name": "mastodon", "network": "mastodon"}]\n'
     )
@@ -207,7 +226,8 @@ def test_make_serve_counts_only_dot_env_lines_the_settings_read(tmp_path, line, 
     run = serve_in(tmp_path)
     (tmp_path / ".env").write_text(
         "DATABASE_URL=postgresql://db/newsroom\nCACHE_URL=redis://r/1\nCELERY_BROKER_URL=redis://r/0\n"
-        f"SECRET_KEY=a-long-secret-for-this-test-only-0123456789abcdef\n{line}\n"
+        "SECRET_KEY=a-long-secret-for-this-test-only-0123456789abcdef\n"
+        f"ALLOWED_HOSTS=news.example.org\nEMAIL_URL=consolemail://\n{line}\n"
     )
     script = "import environ, os; environ.Env.read_env('.env'); print(os.environ.get('SITE_URL'))"
     read = subprocess.run(  # noqa: S603 - this interpreter, fixed arguments
