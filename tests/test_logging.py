@@ -11,20 +11,21 @@ ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = "import logging; logging.getLogger('django.request').warning('Forbidden (Permission denied): /x/')"
 
 
-@pytest.mark.parametrize("debug", ["1", "0"])
-def test_a_refused_request_is_logged_once(tmp_path, debug):
+def shell(tmp_path, script, *, debug="0"):
+    """`manage.py shell -c script` on an SQLite file of the test's own, with no cache or broker."""
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CACHE_URL", "CELERY_BROKER_URL"}}
     env |= {"DEBUG": debug, "SECRET_KEY": "x" * 50, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
     result = subprocess.run(  # noqa: S603 - this interpreter, fixed arguments
-        [sys.executable, "manage.py", "shell", "-c", SCRIPT],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
+    return result
+
+
+@pytest.mark.parametrize("debug", ["1", "0"])
+def test_a_refused_request_is_logged_once(tmp_path, debug):
+    result = shell(tmp_path, SCRIPT, debug=debug)
     assert (result.stdout + result.stderr).count("Forbidden (Permission denied): /x/") == 1
 
 
@@ -46,13 +47,7 @@ for status, error in [(403, PermissionDenied()), (500, ZeroDivisionError("in a v
 
 def test_a_refused_request_is_one_line_and_a_server_error_keeps_its_traceback(tmp_path):
     """A reporter opening an editors' page is a 403, logged as one line: it came with a traceback."""
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CACHE_URL", "CELERY_BROKER_URL"}}
-    env |= {"DEBUG": "0", "SECRET_KEY": "x" * 50, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
-    result = subprocess.run(  # noqa: S603 - this interpreter, fixed arguments
-        [sys.executable, "manage.py", "shell", "-c", REFUSED_AND_FAILED],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
+    result = shell(tmp_path, REFUSED_AND_FAILED)
     logged = result.stdout + result.stderr
     refused, failed = logged.split("Answered 500: /admin/articles/section/add/")
     assert refused.rstrip().endswith("\nAnswered 403: /admin/articles/section/add/")
@@ -123,13 +118,7 @@ def test_a_database_out_of_reach_is_one_line_per_request_and_a_refused_query_kee
     """During a restart every request answered 503 and every /health/ probe failed, each logged with the
     connection error's traceback, about a hundred lines a request. A query the database refused (a statement
     timeout) is the site's to look into: its traceback stays."""
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CACHE_URL", "CELERY_BROKER_URL"}}
-    env |= {"DEBUG": "0", "SECRET_KEY": "x" * 50, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
-    result = subprocess.run(  # noqa: S603 - this interpreter, fixed arguments
-        [sys.executable, "manage.py", "shell", "-c", OUT_OF_REACH],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
+    result = shell(tmp_path, OUT_OF_REACH)
     out_of_reach, refused = result.stderr.split("---\n")
     lines = out_of_reach.strip().splitlines()
     assert len(lines) == 2, out_of_reach

@@ -62,18 +62,19 @@ def test_worker_and_beat_start_with_a_broker(make, target):
     assert result.stdout.rstrip().endswith("with broker redis://127.0.0.1:6379/11")
 
 
-@pytest.mark.parametrize(
-    "missing",
-    [
-        "DATABASE_URL",
-        "CACHE_URL",
-        "CELERY_BROKER_URL",
-        "SECRET_KEY",
-        "SITE_URL",
-        "ALLOWED_HOSTS",
-        "EMAIL_URL",
-    ],
+# What `make serve` refuses to start without.
+PRODUCTION = (
+    "DATABASE_URL",
+    "CACHE_URL",
+    "CELERY_BROKER_URL",
+    "SECRET_KEY",
+    "SITE_URL",
+    "ALLOWED_HOSTS",
+    "EMAIL_URL",
 )
+
+
+@pytest.mark.parametrize("missing", PRODUCTION)
 def test_serve_refuses_a_production_setting_that_is_empty(tmp_path, missing):
     """An empty value is no setting: settings.py would fall back to SQLite, local memory or no broker."""
     given = {
@@ -122,17 +123,6 @@ def test_worker_and_beat_take_the_broker_from_dot_env(tmp_path, target):
     result = run()
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"celery -A newsroom {target} --loglevel=INFO" in result.stdout
-
-
-PRODUCTION = {
-    "DATABASE_URL",
-    "CACHE_URL",
-    "CELERY_BROKER_URL",
-    "SECRET_KEY",
-    "SITE_URL",
-    "ALLOWED_HOSTS",
-    "EMAIL_URL",
-}
 
 
 def serve_in(folder, *, real_honcho=False, unset=PRODUCTION):
