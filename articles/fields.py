@@ -1,6 +1,7 @@
-"""Text that readers read as one line: a headline, a standfirst, a caption, a credit."""
+"""Text that readers read as one line: a headline, a standfirst, a caption, a credit; and lower-case slugs."""
 
 from django import forms
+from django.core.validators import RegexValidator
 from django.db import models
 
 from comments.rendering import INVISIBLE
@@ -30,3 +31,26 @@ class OneLineCharField(models.CharField):
         value = one_line(getattr(model_instance, self.attname))
         setattr(model_instance, self.attname, value)
         return value
+
+
+# Addresses are read as typed: `Ferry-Strike` beside `ferry-strike` would be two stories a reader cannot
+# tell apart, so slugs are lower case, as the admin and the API make them from headlines and names.
+lowercase_slug = RegexValidator(
+    r"^[-a-z0-9_]+\Z",
+    "Use lower-case letters, numbers, hyphens or underscores only.",
+    code="lowercase_slug",
+)
+
+
+class LowercaseSlugFormField(forms.SlugField):
+    default_validators = [lowercase_slug]
+
+
+class LowercaseSlugField(models.SlugField):
+    """A slug in lower case, checked by that rule alone: beside Django's validate_slug, a slug with a space
+    got two messages for one mistake, and in the admin only Django's, which allows capitals."""
+
+    default_validators = [lowercase_slug]
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": LowercaseSlugFormField, **kwargs})

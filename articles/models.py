@@ -5,7 +5,6 @@ import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
@@ -16,7 +15,7 @@ from imagekit.processors import ResizeToFill, ResizeToFit
 from newsroom.formats import moment
 from newsroom.users import display_name
 
-from .fields import OneLineCharField
+from .fields import LowercaseSlugField, OneLineCharField
 from .images import image_upload_to, validate_image_upload
 from .redirects import KeepsOldAddresses
 from .sanitize import sanitize_html
@@ -29,15 +28,6 @@ RENDITION_WIDTHS = (480, 800, 1200)
 # First parts of addresses the site answers itself: a section with one of these slugs would never be seen.
 RESERVED_SECTION_SLUGS = frozenset(
     {"admin", "api", "authors", "comments", "feed", "media", "preview", "search", "static", "tag"}
-)
-
-
-# Addresses are read as typed: `Ferry-Strike` beside `ferry-strike` would be two stories a reader cannot
-# tell apart, so slugs are lower case, as the admin and the API make them from headlines and names.
-lowercase_slug = RegexValidator(
-    r"^[-a-z0-9_]+\Z",
-    "Use lower-case letters, numbers, hyphens or underscores only.",
-    code="lowercase_slug",
 )
 
 
@@ -60,10 +50,10 @@ class SectionQuerySet(models.QuerySet):
 class Section(KeepsOldAddresses, models.Model):
     old_address_urls = ("articles:section", "articles:section-feed", "articles:section-feed-atom")
     name = models.CharField(max_length=80, unique=True)
-    slug = models.SlugField(
+    slug = LowercaseSlugField(
         max_length=80,
         unique=True,
-        validators=[lowercase_slug, validate_section_slug],
+        validators=[validate_section_slug],
         help_text="The first part of every article address.",
     )
     description = models.TextField(blank=True, max_length=500, help_text="Shown on the section page.")
@@ -93,7 +83,7 @@ class TagQuerySet(models.QuerySet):
 class Tag(KeepsOldAddresses, models.Model):
     old_address_urls = ("articles:tag", "articles:tag-feed", "articles:tag-feed-atom")
     name = models.CharField(max_length=60, unique=True)
-    slug = models.SlugField(max_length=60, unique=True, validators=[lowercase_slug])
+    slug = LowercaseSlugField(max_length=60, unique=True)
 
     objects = TagQuerySet.as_manager()
 
@@ -247,10 +237,9 @@ class Article(models.Model):
         max_length=200,
         help_text="Search results show about 60 characters of it, social cards about 70 (see the counter).",
     )
-    slug = models.SlugField(
+    slug = LowercaseSlugField(
         max_length=200,
         unique=True,
-        validators=[lowercase_slug],
         help_text="The last part of the article's address; unique.",
     )
     dek = OneLineCharField(

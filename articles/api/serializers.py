@@ -18,7 +18,7 @@ from newsroom import fragments, page_cache
 from newsroom.api import NULL_ITEM, IdField, StrictFieldsMixin
 
 from .. import services
-from ..fields import OneLineCharField, one_line
+from ..fields import LowercaseSlugField, OneLineCharField, one_line
 from ..images import NOT_AN_IMAGE, ImageUploadField, validate_image_upload
 from ..models import Article, Byline, Correction, Image, RelatedArticle, Section, Tag
 from ..sanitize import sanitize_html
@@ -349,12 +349,21 @@ class OneLineTextField(serializers.CharField):
         return super().run_validation(one_line(data))
 
 
+class LowercaseSlugTextField(serializers.CharField):
+    """The API's side of articles.fields.LowercaseSlugField: the model's lower-case rule is the only check.
+    DRF's SlugField adds Django's "Enter a valid “slug”…", a second message for the same mistake."""
+
+    def __init__(self, *, allow_unicode=False, **kwargs):  # what ModelSerializer passes for any slug
+        super().__init__(**kwargs)
+
+
 class ArticleWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """Drafts as staff write them; the workflow state changes only through the actions."""
 
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         OneLineCharField: OneLineTextField,
+        LowercaseSlugField: LowercaseSlugTextField,
     }
     LIMITS = {"tags": 50, "bylines": 20, "related": 20}
 

@@ -426,6 +426,22 @@ def test_a_slug_with_capitals_is_refused_with_the_rule(api_as, editor):
     assert list(Article.objects.values_list("slug", flat=True)) == ["storm-surge"]
 
 
+@pytest.mark.parametrize("slug", ["bad slug!", "Storm-Surge", "storm/surge"])
+def test_a_slug_that_breaks_the_rule_is_refused_with_one_message(api_as, editor, slug):
+    """DRF's SlugField added Django's "Enter a valid “slug”…" to ours: two messages for one mistake, and
+    the second one allows capitals."""
+    article = ArticleFactory(slug="storm-surge")
+
+    response = api_as(editor).patch(f"{LIST}{article.pk}/", {"slug": slug}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "slug": ["Use lower-case letters, numbers, hyphens or underscores only."]
+    }
+    article.refresh_from_db()
+    assert article.slug == "storm-surge"
+
+
 # --- Corrections --------------------------------------------------------------------------------------
 
 

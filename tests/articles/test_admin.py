@@ -912,6 +912,22 @@ def test_duplicate_slug_gets_a_form_error_and_saves_nothing(client_as, editor):
     assert list(Article.objects.values_list("headline", flat=True)) == ["The first one"]
 
 
+@pytest.mark.parametrize("slug", ["Harbour-Plan", "harbour plan!"])
+def test_a_slug_that_breaks_the_rule_gets_the_lower_case_rule_once(client_as, editor, slug):
+    client = client_as(editor)
+    data = form_data(client.get(ADD_URL))
+    data.update(headline="Harbour plan", slug=slug, body="<p>x</p>", section=str(SectionFactory().pk))
+    add_inline_rows(data, "bylines", [{"author": str(AuthorFactory().pk), "position": "0"}])
+
+    response = client.post(ADD_URL, data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "slug": ["Use lower-case letters, numbers, hyphens or underscores only."]
+    }
+    assert not Article.objects.exists()
+
+
 def test_changelist_shows_status_section_bylines_and_comment_count(client_as, editor):
     section = SectionFactory(name="Harbour desk")
     article = ArticleFactory(

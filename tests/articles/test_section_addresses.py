@@ -14,6 +14,21 @@ def test_a_section_cannot_take_an_address_the_site_answers_itself(slug):
     assert "already an address of the site's own pages" in str(caught.value.message_dict["slug"])
 
 
+@pytest.mark.parametrize("model", ["article", "section", "tag"])
+def test_a_slug_that_is_no_slug_at_all_is_refused_once_with_the_lower_case_rule(model):
+    """Django's "Enter a valid “slug”…" beside ours said the same mistake twice, and only ours was true."""
+    from articles.models import Article, Tag
+
+    row = {"article": Article, "section": Section, "tag": Tag}[model](slug="bad slug!")
+
+    with pytest.raises(ValidationError) as caught:
+        row.full_clean()
+
+    assert caught.value.message_dict["slug"] == [
+        "Use lower-case letters, numbers, hyphens or underscores only."
+    ]
+
+
 def test_an_ordinary_section_address_is_accepted(client, fresh_cache):
     from tests.factories import ArticleFactory
 
@@ -28,11 +43,14 @@ def test_an_ordinary_section_address_is_accepted(client, fresh_cache):
     assert "Culture" in response.content.decode()
 
 
+@pytest.mark.parametrize("slug", ["Ferries", "bad slug!"])
 @pytest.mark.parametrize("model", ["section", "tag"])
-def test_section_and_tag_addresses_are_lower_case_in_the_admin(client_as, editor, model):
+def test_section_and_tag_addresses_are_lower_case_in_the_admin(client_as, editor, model, slug):
+    """One message for one mistake, and the one that gives the rule: Django's own ("letters, numbers,
+    underscores or hyphens") was all a slug with a space got, and it let editors think capitals would do."""
     from articles.models import Tag
 
-    response = client_as(editor).post(f"/admin/articles/{model}/add/", {"name": "Ferries", "slug": "Ferries"})
+    response = client_as(editor).post(f"/admin/articles/{model}/add/", {"name": "Ferries", "slug": slug})
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["slug"] == [
