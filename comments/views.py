@@ -14,7 +14,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_comments.models import CommentFlag
 from django_comments_xtd.models import DISLIKEDIT_FLAG, LIKEDIT_FLAG
 
@@ -418,7 +418,7 @@ def _already_reported(request, article, report):
 
 
 @csrf_protect
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report(request, comment_id):
     comment, article = _public_comment(comment_id)
     reporter_key = _reporter_key(request)
@@ -488,7 +488,7 @@ def react(request, comment_id, kind):
 # The signed token is the whole authority, and muting is all a POST can do: mail providers send the RFC 8058
 # one-click POST with no cookie and no CSRF token, so the check would refuse exactly the request it is for.
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def mute(request, token):
     """The mailed link (GET) asks with a button; the POST, from that button or from the mail client's own
     unsubscribe (RFC 8058 one-click), stops reply mail for the thread. Mail scanners open links by
@@ -583,7 +583,7 @@ def _done_message(data_request) -> str:
 
 
 @csrf_protect
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def data_confirm(request, token):
     try:
         data_request = services.data_request_from_token(token)
@@ -626,7 +626,7 @@ def data_confirm(request, token):
 
 @login_required
 @csrf_protect
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def notification_settings(request):
     setting, _ = AuthorNotificationSetting.objects.get_or_create(user=request.user)
     if request.method == "POST":
@@ -647,7 +647,7 @@ def notification_settings(request):
 
 
 @never_cache
-@require_http_methods(["GET"])
+@require_safe
 def form_fields(request, article_id):
     """Fresh CSRF token and security fields for a comment form on a page that came from a cache."""
     article = get_object_or_404(Article.objects.published(), pk=article_id)
