@@ -25,9 +25,20 @@ class OneLine(logging.Filter):
     health check's report holds its traceback)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg, record.args = " ".join(record.getMessage().split()), None  # psycopg's run over two lines
-        record.exc_info = record.exc_text = None
+        message = _message(record)
+        if message is not None:
+            record.msg, record.args = " ".join(message.split()), None  # psycopg's run over two lines
+            record.exc_info = record.exc_text = None
         return True
+
+
+def _message(record: logging.LogRecord) -> str | None:
+    """The record's message, or None where its arguments do not fit it: a filter that raised would raise in
+    the code that logged, so such a record goes on as it came, for logging to report as it does any other."""
+    try:
+        return record.getMessage()
+    except Exception:  # noqa: BLE001 - whatever `msg % args` raises
+        return None
 
 
 def database_out_of_reach(error: BaseException | None) -> bool:
@@ -49,8 +60,7 @@ class DatabaseOutOfReachInOneLine(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.exc_info[1] if record.exc_info else None
-        if database_out_of_reach(error):
-            message = record.getMessage()
+        if database_out_of_reach(error) and (message := _message(record)) is not None:
             reason = (str(error).strip() or type(error).__name__).splitlines()[0]
             if reason not in message:
                 message = f"{message} (database out of reach: {reason})"

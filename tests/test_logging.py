@@ -139,3 +139,26 @@ def test_gunicorn_logs_at_log_level_as_the_site_does(monkeypatch, level, expecte
         monkeypatch.setenv("LOG_LEVEL", level)
 
     assert runpy.run_path(str(ROOT / "newsroom" / "gunicorn_conf.py"))["loglevel"] == expected
+
+
+UNFORMATTABLE = """
+import logging
+
+import psycopg
+
+try:
+    raise psycopg.OperationalError("connection failed: Connection refused")
+except psycopg.OperationalError:
+    logging.getLogger("newsroom").error("Lost %s and %s", "only one argument", exc_info=True)
+logging.getLogger("watchman").error("Error calling '%s' for '%s': %s", "_check_database")
+print("the caller went on")
+"""
+
+
+def test_a_log_call_whose_arguments_do_not_fit_its_message_does_not_raise_in_the_caller(tmp_path):
+    """A record whose arguments do not fit its message is logging's to report ("--- Logging error ---"), as
+    for any other logger: the one-line filters formatted it first and raised TypeError in the code that
+    logged, a request or a health check failing over a log line."""
+    result = shell(tmp_path, UNFORMATTABLE)
+    assert "the caller went on" in result.stdout
+    assert result.stderr.count("--- Logging error ---") == 2, result.stderr
