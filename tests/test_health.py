@@ -84,3 +84,26 @@ def test_the_command_says_in_a_line_each_which_service_fails(db, dead_broker, ca
 def test_the_command_names_every_service_that_answers(db, capsys):
     call_command("watchman")
     assert capsys.readouterr().out.splitlines() == ["broker: ok", "cache: ok", "databases default: ok"]
+
+
+@pytest.mark.parametrize(
+    ("options", "refusal"),
+    [
+        ({"checks": "newsroom.health.brokr"}, r"^No such check: newsroom\.health\.brokr "),
+        (
+            {"checks": "newsroom.health.cache,newsroom.health.brokr"},
+            r"^No such check: newsroom\.health\.brokr ",
+        ),
+        (
+            {"skips": "watchman.checks.databases,newsroom.health.cache,newsroom.health.broker"},
+            r"^No check left to run: every one is skipped ",
+        ),
+    ],
+)
+def test_the_command_fails_when_a_check_it_is_given_is_not_one(db, capsys, options, refusal):
+    """A check misspelt after -c was not run and not named: alone, the command printed nothing and exited
+    0, a cron job told "all is well" of a service nobody asked about; beside another, only that one was
+    checked."""
+    with pytest.raises(CommandError, match=refusal):
+        call_command("watchman", **options)
+    assert capsys.readouterr().out == ""
