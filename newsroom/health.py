@@ -4,8 +4,11 @@
   no body. Only the database counts there: without Redis the site serves uncached (newsroom/cache.py), and
   without the broker the sweepers queue the mail and the shares once it is back, so neither outage is a reason
   to take a server out of rotation.
-- /health/status/ (staff) and `manage.py watchman` check the database, the cache and the broker, and say which
-  one failed and how.
+  It is answered ahead of the other middleware (HealthFirst), whatever the Host header: a load balancer
+  probes a server by its own address, which is not among ALLOWED_HOSTS, and got a 400 for every probe.
+- /health/status/ (administrators, newsroom.users.for_administrators) and `manage.py watchman` check the
+  database, the cache and the broker, and say which one failed and how (its traceback, which names internal
+  hosts and files).
 """
 
 from django.core.cache import cache as default_cache
@@ -48,3 +51,17 @@ def serving(request):
     databases = checks.databases()["databases"]
     ok = all(status["ok"] for result in databases for status in result.values())
     return HttpResponse(status=200 if ok else 503, content_type="text/plain")
+
+
+class HealthFirst:
+    """Answers GET and HEAD /health/ before any other middleware: before the Host header is checked
+    (CommonMiddleware), the redirect to https and the sessions. The answer holds nothing that depends on
+    the request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == "/health/" and request.method in ("GET", "HEAD"):
+            return serving(request)
+        return self.get_response(request)

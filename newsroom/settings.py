@@ -80,7 +80,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First of all: a hit skips every other middleware (the headers they add, security and CSP included,
+    # A load balancer's /health/, whatever the Host header it sends (newsroom/health.py).
+    "newsroom.health.HealthFirst",
+    # Then: a hit skips every other middleware (the headers they add, security and CSP included,
     # are stored with the page, under a key that holds the scheme); a miss passes through them all and is
     # stored with what they added (newsroom/page_cache.py).
     "newsroom.page_cache.PageCacheMiddleware",
@@ -231,8 +233,6 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 # this, every request looks like http and SECURE_SSL_REDIRECT would redirect for ever.
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# A load balancer asks for /health/ over plain http, inside the network: a redirect would read as a failure.
-SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = env.str("SECURE_REFERRER_POLICY", default="strict-origin-when-cross-origin")
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -338,10 +338,10 @@ IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic
 IMAGEKIT_CACHEFILE_DIR = "renditions"
 
 # Health checks (django-watchman, newsroom/health.py): /health/ answers a load balancer from the database
-# alone; /health/status/ (staff) and `manage.py watchman` check the cache and the broker too.
+# alone; /health/status/ (administrators) and `manage.py watchman` check the cache and the broker too.
 WATCHMAN_CHECKS = ("watchman.checks.databases", "newsroom.health.cache", "newsroom.health.broker")
 WATCHMAN_ERROR_CODE = 503
-WATCHMAN_AUTH_DECORATOR = "django.contrib.admin.views.decorators.staff_member_required"
+WATCHMAN_AUTH_DECORATOR = "newsroom.users.for_administrators"
 
 # Signed preview links for drafts (articles.previews).
 PREVIEW_LINK_MAX_AGE = timedelta(hours=env.int("PREVIEW_LINK_HOURS", default=72))

@@ -52,8 +52,8 @@ urlpatterns = [
     path("comments/", include("comments.urls")),  # our views; xtd's pickle links stay unmounted
     path("authors/", include("authors.urls")),
     path("robots.txt", robots_txt, name="robots-txt"),
-    path("health/", health.serving, name="health"),  # newsroom/health.py
-    path("health/status/", never_cache(watchman_views.status), name="health-status"),  # staff
+    path("health/", health.serving, name="health"),  # GET and HEAD come from health.HealthFirst, first
+    path("health/status/", never_cache(watchman_views.status), name="health-status"),  # administrators
     path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("sitemap.xml", public_revalidated(sitemaps.sitemap_index), name="sitemap-index"),
     path(

@@ -8,9 +8,15 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from newsroom.celery import app as celery_app
+from tests.factories import UserFactory
 
 NOTHING_LISTENS = "redis://127.0.0.1:1/0"
 DEAD_CACHE = {"default": {"BACKEND": "newsroom.cache.FailOpenRedisCache", "LOCATION": NOTHING_LISTENS}}
+
+
+@pytest.fixture
+def administrator(db):
+    return UserFactory(username="admin", is_staff=True, is_superuser=True)
 
 
 @pytest.fixture
@@ -34,21 +40,35 @@ def test_health_is_answered_over_plain_http_where_pages_redirect_to_https(client
     settings.SECURE_SSL_REDIRECT = True
     assert client.get("/").status_code == 301
     assert client.get("/health/").status_code == 200
+    assert client.head("/health/").status_code == 200
 
 
-def test_the_detailed_status_is_for_staff_only(client, db, editor):
+def test_health_is_answered_whatever_the_host_a_load_balancer_names(client, db, settings):
+    """A load balancer probes a server by its own address (AWS, Kubernetes), not one of ALLOWED_HOSTS: every
+    probe got a 400 and logged "Invalid HTTP_HOST header". The pages still refuse such a host."""
+    settings.ALLOWED_HOSTS = ["news.example.org"]
+    assert client.get("/", HTTP_HOST="10.0.3.17:8000").status_code == 400
+    probe = client.get("/health/", HTTP_HOST="10.0.3.17:8000")
+    assert (probe.status_code, probe.content) == (200, b"")
+    assert client.get("/health/status/", HTTP_HOST="10.0.3.17:8000").status_code == 400  # not the status
+
+
+def test_the_detailed_status_is_for_administrators_only(client, db, editor, administrator):
+    """It shows tracebacks that name internal hosts and files: not for every reporter."""
     anonymous = client.get("/health/status/")
     assert anonymous.status_code == 302 and anonymous["Location"].startswith("/admin/login/")
-
     client.force_login(editor)
+    assert client.get("/health/status/").status_code == 302
+
+    client.force_login(administrator)
     assert status_of(client) == (
         200,
         {"databases": [{"default": {"ok": True}}], "cache": {"ok": True}, "broker": {"ok": True}},
     )
 
 
-def test_a_cache_out_of_reach_is_named_but_the_site_stays_in_rotation(client, db, editor, settings):
-    client.force_login(editor)
+def test_a_cache_out_of_reach_is_named_but_the_site_stays_in_rotation(client, db, administrator, settings):
+    client.force_login(administrator)
     settings.CACHES = DEAD_CACHE
 
     code, report = status_of(client)
@@ -59,8 +79,10 @@ def test_a_cache_out_of_reach_is_named_but_the_site_stays_in_rotation(client, db
     assert client.get("/health/").status_code == 200
 
 
-def test_a_broker_out_of_reach_is_named_in_the_status_and_by_the_command(client, db, editor, dead_broker):
-    client.force_login(editor)
+def test_a_broker_out_of_reach_is_named_in_the_status_and_by_the_command(
+    client, db, administrator, dead_broker
+):
+    client.force_login(administrator)
     code, report = status_of(client)
     assert code == 503
     assert report["broker"]["ok"] is False and "Connection refused" in report["broker"]["error"]
