@@ -17,6 +17,9 @@ class ArticlesConfig(AppConfig):
 
         connect_signals()
         post_delete.connect(services.article_deleted, sender=Article, dispatch_uid="articles.removed")
+        post_save.connect(
+            services.forget_what_was_kept_for_another, sender=Article, dispatch_uid="articles.id-taken-again"
+        )
         for model in (Section, Tag, Image, apps.get_model("authors", "Author")):
             pre_save.connect(
                 services.note_what_articles_show,

@@ -18,7 +18,15 @@ from django.utils.text import slugify
 from newsroom import page_cache
 from newsroom.formats import moment
 
-from .models import Article, Correction, EditorialNote, RelatedArticle, RemovedArticle, WorkflowEvent
+from .models import (
+    Article,
+    ArticleRedirect,
+    Correction,
+    EditorialNote,
+    RelatedArticle,
+    RemovedArticle,
+    WorkflowEvent,
+)
 from .redirects import forget_taken_old_paths
 
 Status = Article.Status
@@ -508,6 +516,17 @@ def article_deleted(sender, instance: Article, **kwargs) -> None:
     a draft that never ran leaves none, as readers never knew it."""
     if instance.status == Status.PUBLISHED:
         record_removal(article=instance)
+
+
+def forget_what_was_kept_for_another(sender, instance: Article, created: bool, raw: bool, **kwargs) -> None:
+    """post_save of a new article: the rows a deleted article left under its id (workflow events, editorial
+    notes, old addresses, kept for its recovery) are not this one's. PostgreSQL never gives an id twice, but
+    SQLite (`make run`) can, once a migration rebuilds the table: its counter starts again after the highest
+    id left. A new story then took the deleted one's history and notes, and its old addresses led to it.
+    A recovery (django-reversion writes the row back raw) is the one new row they belong to."""
+    if created and not raw:
+        for model in (WorkflowEvent, EditorialNote, ArticleRedirect):
+            model.objects.filter(article_id=instance.pk).delete()
 
 
 def publish_due_articles() -> list[int]:
