@@ -628,14 +628,16 @@ def data_confirm(request, token):
 @csrf_protect
 @require_http_methods(["GET", "HEAD", "POST"])
 def notification_settings(request):
-    setting, _ = AuthorNotificationSetting.objects.get_or_create(user=request.user)
+    """The choice is written when it is made (POST): opening the page, or a HEAD, writes nothing."""
     if request.method == "POST":
         form = NotificationSettingForm(request.POST)
         if form.is_valid():
-            setting.notify_new_comments = form.cleaned_data["notify_new_comments"]
-            setting.save(update_fields=["notify_new_comments"])
+            AuthorNotificationSetting.objects.update_or_create(
+                user=request.user, defaults={"notify_new_comments": form.cleaned_data["notify_new_comments"]}
+            )
             return _page(request, title="Saved", message="Your choice is saved.", tone="success")
-    form = NotificationSettingForm(initial={"notify_new_comments": setting.notify_new_comments})
+    chosen = AuthorNotificationSetting.objects.filter(user=request.user, notify_new_comments=True).exists()
+    form = NotificationSettingForm(initial={"notify_new_comments": chosen})
     # The mail goes to the account's address about the stories of the author linked to it (posting.py):
     # without either, the box was ticked and "saved" for mail that could never come.
     context = {

@@ -120,10 +120,16 @@ def test_authors_who_opted_in_hear_of_new_comments(reader):
 def test_authors_choose_in_their_settings(reporter):
     client = Client(enforce_csrf_checks=True)
     client.force_login(reporter)
+    assert client.head("/comments/notifications/").status_code == 200
     page = client.get("/comments/notifications/")
+    assert not AuthorNotificationSetting.objects.exists()  # opening the page chooses nothing
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
     client.post("/comments/notifications/", {"csrfmiddlewaretoken": token, "notify_new_comments": "on"})
     assert AuthorNotificationSetting.objects.get(user=reporter).notify_new_comments
+    shown = BeautifulSoup(client.get("/comments/notifications/").content, "html.parser")
+    assert shown.select_one("input[name=notify_new_comments]").has_attr("checked")
+    client.post("/comments/notifications/", {"csrfmiddlewaretoken": token})
+    assert not AuthorNotificationSetting.objects.get(user=reporter).notify_new_comments
     assert Client().get("/comments/notifications/").status_code == 302  # login required
 
 
