@@ -627,6 +627,7 @@ class CommentPostSerializer(StrictFieldsMixin, serializers.Serializer):
     name = serializers.CharField(
         max_length=50,
         required=False,
+        allow_blank=True,  # ignored signed in, "" too; refused in validate_name otherwise, as the form does
         help_text="Shown with the comment. Required unless signed in: a signed-in commenter comments under "
         "the account's name (full name, else username), and a `name` sent is ignored.",
     )

@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 
 from comments.models import PendingComment, ReaderComment
+from comments.moderation import NO_NAME
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +63,9 @@ def test_a_signed_in_reader_is_published_at_once_and_can_be_read_back(api_as, re
 
 
 @pytest.mark.parametrize("staff", [False, True])
-def test_a_signed_in_client_comments_under_the_account_s_name_not_the_one_it_sends(api_as, article, staff):
+def test_a_signed_in_client_comments_under_the_account_s_name_not_the_one_it_sends(
+    api_as, article, staff, settings
+):
     """A token's holder, reader or staff, could post under any name (a reporter's, the editor's): the name
     is the account's, full name or else username, and `name` is not needed; without a token it still is."""
     from tests.factories import UserFactory
@@ -87,6 +90,12 @@ def test_a_signed_in_client_comments_under_the_account_s_name_not_the_one_it_sen
     assert [(c["name"], c["staff"]) for c in listed] == [("Rosa Lind", staff)]
     anonymous = api_as(None).post(url(article), {"email": EMAIL, "comment": "No name"}, format="json")
     assert anonymous.status_code == 400 and "name" in anonymous.json()["errors"]
+    blank = api_as(None).post(url(article), {"name": " ", "email": EMAIL, "comment": "Blank"}, format="json")
+    assert blank.status_code == 400 and blank.json()["errors"] == {"name": [NO_NAME]}
+    # Signed in, an empty `name` is ignored like any other, not refused.
+    settings.COMMENTS_FLOOD_SECONDS = 0  # a second comment at once is otherwise a flood
+    again = api_as(user).post(url(article), {"name": "", "comment": "Second."}, format="json")
+    assert again.status_code == 201 and again.json()["comment"]["name"] == "Rosa Lind"
 
 
 def test_a_held_comment_says_so_and_stays_hidden(api_as, reader, article):
