@@ -311,6 +311,10 @@ class ArticleDetailSerializer(ArticleListSerializer):
         ]
 
 
+# What a slug of each looks like, for the message to a client that sent something else (the demo's own).
+EXAMPLE_SLUGS = {"section": "city", "tag": "ferries", "author": "marta-quillon"}
+
+
 class SlugField(serializers.SlugRelatedField):
     """A related object by slug; text no slug could be (NUL bytes, too long) is refused before the query."""
 
@@ -326,8 +330,9 @@ class SlugField(serializers.SlugRelatedField):
         if data is None:  # only a list's item gets here; it was looked up as the slug "None"
             raise serializers.ValidationError(NULL_ITEM, code="null")
         if isinstance(data, dict | list | bool):  # `{"slug": ...}`, `true`: the message quoted it as Python
+            name = self.queryset.model._meta.verbose_name
             raise serializers.ValidationError(
-                f'Give the {self.queryset.model._meta.verbose_name}\'s slug as text, such as "harbour".'
+                f'Give the {name}\'s slug as text, such as "{EXAMPLE_SLUGS.get(name, "harbour")}".'
             )
         if isinstance(data, str) and ("\x00" in data or len(data) > 200):
             self.fail("does_not_exist", slug_name=self.slug_field, value=data[:50])

@@ -176,7 +176,7 @@ NULL_ITEM = "An item of this list may not be null."
         ({"tags": ["ferries", None]}, {"tags": [NULL_ITEM]}),
         ({"bylines": [None]}, {"bylines": [NULL_ITEM]}),
         ({"related": [None]}, {"related": [NULL_ITEM]}),
-        ({"tags": [True]}, {"tags": ['Give the tag\'s slug as text, such as "harbour".']}),
+        ({"tags": [True]}, {"tags": ['Give the tag\'s slug as text, such as "ferries".']}),
     ],
 )
 def test_a_value_of_the_wrong_json_type_is_refused_not_converted(api_as, editor, draft, payload, errors):
@@ -563,8 +563,8 @@ def test_every_mistake_of_a_body_is_named_in_one_answer(api_as, editor):
         LIST, {"bylines": [{"slug": "tomas-whitlock"}], "section": ["city"]}, format="json"
     )
     errors = assert_error(objects, 400, "invalid")["errors"]
-    assert errors["bylines"] == ['Give the author\'s slug as text, such as "harbour".']
-    assert errors["section"] == ['Give the section\'s slug as text, such as "harbour".']
+    assert errors["bylines"] == ['Give the author\'s slug as text, such as "marta-quillon".']
+    assert errors["section"] == ['Give the section\'s slug as text, such as "city".']
     assert database_state() == before
 
 
