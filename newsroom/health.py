@@ -45,11 +45,22 @@ def broker():
     return {"broker": _broker_answers()}
 
 
+def statuses(report: dict):
+    """(name, status) for each service in a check's report: `{"cache": {...}}`, or a list of them by alias
+    (`{"databases": [{"default": {...}}]}`)."""
+    for kind, value in report.items():
+        if isinstance(value, list):
+            for entry in value:
+                for alias, status in entry.items():
+                    yield f"{kind} {alias}", status
+        else:
+            yield kind, value
+
+
 @never_cache
 def serving(request):
     """200 while this server can serve pages (its database answers), 503 otherwise; no body."""
-    databases = checks.databases()["databases"]
-    ok = all(status["ok"] for result in databases for status in result.values())
+    ok = all(status["ok"] for _, status in statuses(checks.databases()))
     return HttpResponse(status=200 if ok else 503, content_type="text/plain")
 
 

@@ -27,8 +27,7 @@ class OneLine(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = _message(record)
         if message is not None:
-            record.msg, record.args = " ".join(message.split()), None  # psycopg's run over two lines
-            record.exc_info = record.exc_text = None
+            _to_one_line(record, message)
         return True
 
 
@@ -39,6 +38,12 @@ def _message(record: logging.LogRecord) -> str | None:
         return record.getMessage()
     except Exception:  # noqa: BLE001 - whatever `msg % args` raises
         return None
+
+
+def _to_one_line(record: logging.LogRecord, message: str) -> None:
+    """The record as `message` on one line (psycopg's words run over two), without its traceback."""
+    record.msg, record.args = " ".join(message.split()), None
+    record.exc_info = record.exc_text = None
 
 
 def database_out_of_reach(error: BaseException | None) -> bool:
@@ -64,6 +69,5 @@ class DatabaseOutOfReachInOneLine(logging.Filter):
             reason = (str(error).strip() or type(error).__name__).splitlines()[0]
             if reason not in message:
                 message = f"{message} (database out of reach: {reason})"
-            record.msg, record.args = " ".join(message.split()), None  # psycopg's words run over two lines
-            record.exc_info = record.exc_text = None
+            _to_one_line(record, message)
         return True

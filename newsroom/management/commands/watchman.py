@@ -11,17 +11,7 @@ from django.core.management.base import CommandError
 from watchman.management.commands.watchman import Command as WatchmanCommand
 from watchman.utils import get_checks
 
-
-def results(report: dict):
-    """(name, status) for each service in a check's report: `{"cache": {...}}`, or a list of them by alias
-    (`{"databases": [{"default": {...}}]}`)."""
-    for kind, value in report.items():
-        if isinstance(value, list):
-            for entry in value:
-                for alias, status in entry.items():
-                    yield f"{kind} {alias}", status
-        else:
-            yield kind, value
+from newsroom.health import statuses
 
 
 class Command(WatchmanCommand):
@@ -40,11 +30,11 @@ class Command(WatchmanCommand):
         chosen = list(get_checks(checks, skips))
         if not chosen:
             raise CommandError(f"No check left to run: every one is skipped (WATCHMAN_CHECKS: {known}).")
-        statuses = sorted(status for check in chosen for status in results(check()))
-        for name, status in statuses:
+        found = sorted(item for check in chosen for item in statuses(check()))
+        for name, status in found:
             if status["ok"]:
                 self.stdout.write(f"{name}: ok")
             else:
                 self.stdout.write(f"{name}: FAILED ({status['error'] or 'no reason given'})")
-        if failed := [name for name, status in statuses if not status["ok"]]:
+        if failed := [name for name, status in found if not status["ok"]]:
             raise CommandError(f"Not answering: {', '.join(failed)}.")
