@@ -31,7 +31,7 @@ APPS := articles authors comments sharing newsroom
 
 # `make run` uses the embedded defaults (SQLite, in-process tasks) unless the environment says otherwise, and
 # DEBUG=1 unless the environment or `.env` sets DEBUG (a DEBUG=1 here would win over a production `.env`'s 0).
-RUN_ENV := $(if $(DEBUG)$(shell grep -Eqs '^(export )?DEBUG=[^[:space:]]' .env && echo set),,DEBUG=1)
+RUN_ENV = $(if $(DEBUG)$(shell $(call is_set,DEBUG) && echo given),,DEBUG=1)
 
 .PHONY: help install install-dev run migrate demo-check demo editor worker beat test lint format clean browser audit backup restore serve bench soak
 
