@@ -88,10 +88,18 @@ editor: demo-check migrate
 RUN_ADDR ?= 127.0.0.1:8000
 # Where `make run` serves (runserver takes a port alone too). Links in mail, feeds, sitemaps and share buttons,
 # and the logins' admin address, point there unless SITE_URL is given (in the environment or in `.env`).
-RUN_URL = http://$(if $(findstring :,$(RUN_ADDR)),$(RUN_ADDR),127.0.0.1:$(RUN_ADDR))
+# Served on every interface (0.0.0.0, runserver's 0, [::]), they point to 127.0.0.1 on that port: a bind
+# address is not one a browser can open.
+RUN_PORT = $(lastword $(subst :, ,$(RUN_ADDR)))
+RUN_HOST = $(if $(findstring :,$(RUN_ADDR)),$(patsubst %:$(RUN_PORT),%,$(RUN_ADDR)),127.0.0.1)
+EVERY_INTERFACE = $(filter 0.0.0.0 0 [::] ::,$(RUN_HOST))
+RUN_URL = http://$(if $(EVERY_INTERFACE),127.0.0.1,$(RUN_HOST)):$(RUN_PORT)
+every_interface_note = Listening on every interface ($(RUN_ADDR)): from another machine, open this one's name \
+	on port $(RUN_PORT) once ALLOWED_HOSTS has it (and SITE_URL, for the links)
 run_site_url = $(if $(SITE_URL)$(shell $(call is_set,SITE_URL) && echo given),,SITE_URL=$(RUN_URL))
 run: demo editor
 	@echo "Serving on $(RUN_URL)  (admin: $(RUN_URL)/admin/)"
+	@$(if $(EVERY_INTERFACE),echo "$(every_interface_note)",:)
 	$(RUN_ENV) $(run_site_url) $(BIN)/python manage.py run_with_periodic_tasks $(RUN_ADDR)
 
 # Beside `make run` they take its defaults (DEBUG on, the SQLite file); production sets DEBUG=0 and the rest.

@@ -42,7 +42,7 @@ def make_run(tmp_path):
     [
         ("127.0.0.1:8091", "http://127.0.0.1:8091"),
         ("8092", "http://127.0.0.1:8092"),  # runserver takes a port alone
-        ("0.0.0.0:8093", "http://0.0.0.0:8093"),  # noqa: S104 - an address typed by a developer, not bound here
+        ("[::1]:8094", "http://[::1]:8094"),
     ],
 )
 def test_make_run_on_another_address_links_to_it(make_run, run_addr, url):
@@ -51,6 +51,26 @@ def test_make_run_on_another_address_links_to_it(make_run, run_addr, url):
     assert f"python manage.py ensure_demo_logins with SITE_URL={url}\n" in printed
     assert f"Serving on {url}  (admin: {url}/admin/)\n" in printed
     assert f"python manage.py run_with_periodic_tasks {run_addr} with SITE_URL={url}\n" in printed
+    assert "every interface" not in printed
+
+
+# Addresses typed by a developer, not bound here.
+@pytest.mark.parametrize("run_addr", ["0.0.0.0:8093", "0:8093", "[::]:8093"])  # noqa: S104
+def test_make_run_on_every_interface_links_to_this_machine(make_run, run_addr):
+    """A bind address is no address a browser can open: links, and the address printed, use 127.0.0.1."""
+    printed = make_run(f"RUN_ADDR={run_addr}")
+
+    url = "http://127.0.0.1:8093"
+    assert f"python manage.py ensure_demo_logins with SITE_URL={url}\n" in printed
+    assert f"Serving on {url}  (admin: {url}/admin/)\n" in printed
+    assert f"Listening on every interface ({run_addr}): from another machine, open this one's name" in printed
+    assert f"python manage.py run_with_periodic_tasks {run_addr} with SITE_URL={url}\n" in printed
+
+
+def test_a_site_url_given_is_kept_on_every_interface(make_run):
+    printed = make_run("RUN_ADDR=0.0.0.0:8093", SITE_URL="https://news.example.org")  # noqa: S104
+
+    assert "run_with_periodic_tasks 0.0.0.0:8093 with SITE_URL=https://news.example.org\n" in printed
 
 
 def test_make_run_on_the_default_address_links_to_it(make_run):
