@@ -5,6 +5,8 @@ import os
 
 from celery import Celery, signals
 
+from newsroom.log_filters import DatabaseOutOfReachInOneLine
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 
 app = Celery("newsroom")
@@ -21,6 +23,19 @@ def take_the_log_level_from_the_settings(logger, **kwargs) -> None:
     from django.conf import settings
 
     logger.setLevel(settings.LOGGING["root"]["level"])
+
+
+@signals.after_setup_logger.connect
+@signals.after_setup_task_logger.connect
+def log_a_database_outage_in_one_line(logger, **kwargs) -> None:
+    """The worker and beat replace the root's handler (worker_hijack_root_logger), and with it the settings'
+    filters: while the database was out of reach, each task that failed logged the connection error's
+    traceback, about a hundred lines, where the site logs one line a request. Celery's own handlers (the
+    root's, and the task logger's, which does not propagate) get the site's filter; other errors keep their
+    traceback."""
+    for handler in logger.handlers:
+        if not any(isinstance(found, DatabaseOutOfReachInOneLine) for found in handler.filters):
+            handler.addFilter(DatabaseOutOfReachInOneLine())
 
 
 # A request's own broker connection gives up within about a second, whether the broker refuses (closed port)
