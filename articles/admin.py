@@ -1,6 +1,7 @@
 import json
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.models import DELETION, LogEntry
@@ -1192,7 +1193,8 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
         return super().changelist_view(request, extra_context)
 
     def recoverlist_view(self, request, extra_context=None):
-        """Each deleted article with when and by whom it was deleted, the latest deletion first.
+        """Each deleted article with when and by whom it was deleted, and until when it can be recovered
+        (DELETED_ARTICLES_KEPT_DAYS), the latest deletion first.
         django-reversion's list dated each by its last save and linked only that date: two stories deleted
         minutes apart both read as saved days ago, and the headline an editor clicks was not a link."""
         if not can_recover(request.user):
@@ -1212,8 +1214,12 @@ class ArticleAdmin(StrictInputMixin, VersionAdmin):
             entry = deletion.get(version.object_id)
             version.deleted_at = entry.action_time if entry else None
             version.deleted_by = display_name(entry.user) if entry and entry.user else ""
+            version.recoverable_until = services.recoverable_until(
+                deleted_at=version.deleted_at, last_saved=version.revision.date_created
+            )
         deleted.sort(key=lambda version: version.deleted_at or version.revision.date_created, reverse=True)
-        return super().recoverlist_view(request, {"deleted": deleted, **(extra_context or {})})
+        context = {"deleted": deleted, "kept_days": settings.DELETED_ARTICLES_KEPT_DAYS}
+        return super().recoverlist_view(request, {**context, **(extra_context or {})})
 
     def recover_view(self, request, version_id, extra_context=None):
         """Bring a deleted article back: editors only, and never straight onto the site.

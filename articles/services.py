@@ -7,13 +7,17 @@ from datetime import datetime, timedelta
 from itertools import count
 
 import reversion
+from django.conf import settings
 from django.contrib.admin.models import DELETION, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import BigIntegerField, Exists, Max, OuterRef
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
+from reversion.models import Revision, Version
 
 from newsroom import page_cache
 from newsroom.formats import moment
@@ -527,6 +531,63 @@ def forget_what_was_kept_for_another(sender, instance: Article, created: bool, r
     if created and not raw:
         for model in (WorkflowEvent, EditorialNote, ArticleRedirect):
             model.objects.filter(article_id=instance.pk).delete()
+
+
+def recoverable_until(*, deleted_at: datetime | None, last_saved: datetime) -> datetime:
+    """Until when "Recover deleted articles" offers a deleted story: DELETED_ARTICLES_KEPT_DAYS after its
+    deletion, as the admin's log dates it (the delete page, the bulk action and the API log it). A story a
+    script deleted has no such entry, or only one of an earlier deletion: it counts from its last save, the
+    latest moment known to come before the deletion, so nothing is kept longer than the period."""
+    deleted = max(deleted_at, last_saved) if deleted_at else last_saved
+    return deleted + timedelta(days=settings.DELETED_ARTICLES_KEPT_DAYS)
+
+
+def forget_long_deleted_articles(*, now: datetime | None = None) -> int:
+    """Nightly (CELERY_BEAT_SCHEDULE): a story past `recoverable_until` leaves "Recover deleted articles" for
+    good. Its versions go, with the bylines, corrections and "Read more" links saved in them, and so do the
+    workflow events, editorial notes and old addresses kept through its deletion for its recovery; the
+    admin's log of the deletion stays (who deleted what, and when). A fixed number of queries however many
+    stories go, and run again it finds nothing to do. Returns how many stories were forgotten."""
+    now = now or timezone.now()
+    article_type = ContentType.objects.get_for_model(Article)
+    gone = ~Exists(Article.objects.filter(pk=Cast(OuterRef("object_id"), BigIntegerField())))
+    deleted_versions = Version.objects.get_for_model(Article).filter(gone)
+    last_saved = dict(
+        deleted_versions.values("object_id")
+        .annotate(at=Max("revision__date_created"))
+        .values_list("object_id", "at")
+    )
+    logged = dict(
+        LogEntry.objects.filter(content_type=article_type, action_flag=DELETION, object_id__in=last_saved)
+        .values("object_id")
+        .annotate(at=Max("action_time"))
+        .values_list("object_id", "at")
+    )
+    expired = {
+        object_id
+        for object_id, saved in last_saved.items()
+        if recoverable_until(deleted_at=logged.get(object_id), last_saved=saved) <= now
+    }
+    if not expired:
+        return 0
+    with transaction.atomic():
+        # The story's own versions and kept rows are deleted only while it is still gone (`gone`, `not_back`
+        # below): one recovered meanwhile keeps its history.
+        versions = deleted_versions.filter(object_id__in=expired)
+        revisions = set(versions.values_list("revision_id", flat=True))
+        # A revision may hold other stories too (a bulk action saves them in one): of the rows saved with
+        # the story (reversion's `follow`), only its own go, and the revision goes once nothing is left in it.
+        followed = Version.objects.filter(revision_id__in=revisions).exclude(content_type=article_type)
+        own = [version.pk for version in followed if str(version.field_dict.get("article_id")) in expired]
+        Version.objects.filter(pk__in=own).delete()
+        versions.delete()
+        Revision.objects.filter(pk__in=revisions).filter(
+            ~Exists(Version.objects.filter(revision=OuterRef("pk")))
+        ).delete()
+        not_back = ~Exists(Article.objects.filter(pk=OuterRef("article_id")))
+        for model in (WorkflowEvent, EditorialNote, ArticleRedirect):
+            model.objects.filter(article_id__in=[int(pk) for pk in expired]).filter(not_back).delete()
+    return len(expired)
 
 
 def publish_due_articles() -> list[int]:

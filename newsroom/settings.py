@@ -345,6 +345,12 @@ WATCHMAN_AUTH_DECORATOR = "newsroom.users.for_administrators"
 
 # Signed preview links for drafts (articles.previews).
 PREVIEW_LINK_MAX_AGE = timedelta(hours=env.int("PREVIEW_LINK_HOURS", default=72))
+# Days a deleted article can be recovered (Articles > "Recover deleted articles"); then its versions, workflow
+# history, editorial notes and old addresses are deleted for good, nightly (forget_long_deleted_articles in
+# CELERY_BEAT_SCHEDULE). A quarter: time to notice a story deleted by mistake (a reporter's draft held over a
+# holiday, a seasonal piece), not so long that one taken down for a legal or privacy reason lingers; as long
+# as commenters' addresses are kept (COMMENT_PERSONAL_DATA_DAYS).
+DELETED_ARTICLES_KEPT_DAYS = env.int("DELETED_ARTICLES_KEPT_DAYS", default=90)
 
 # Celery: eager (in-process) unless a broker is configured.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -372,6 +378,11 @@ CELERY_BEAT_SCHEDULE = {
         # A run still queued when the next is due does nothing the next will not: it expires unrun, so a
         # worker back after an outage finds one run waiting, not one per minute it was away.
         "options": {"expires": 55},
+    },
+    "deleted-articles-retention": {
+        "task": "articles.tasks.forget_long_deleted_articles",
+        "schedule": crontab(minute=45, hour=3),
+        "options": {"expires": 82800},
     },
 }
 
