@@ -351,6 +351,11 @@ PREVIEW_LINK_MAX_AGE = timedelta(hours=env.int("PREVIEW_LINK_HOURS", default=72)
 # holiday, a seasonal piece), not so long that one taken down for a legal or privacy reason lingers; as long
 # as commenters' addresses are kept (COMMENT_PERSONAL_DATA_DAYS).
 DELETED_ARTICLES_KEPT_DAYS = env.int("DELETED_ARTICLES_KEPT_DAYS", default=90)
+if DELETED_ARTICLES_KEPT_DAYS < 1:  # 0 or less would forget every deleted story the next night
+    raise ImproperlyConfigured(
+        f"DELETED_ARTICLES_KEPT_DAYS is {DELETED_ARTICLES_KEPT_DAYS}: give the days a deleted article can be "
+        "recovered, 1 or more (90 when not set)."
+    )
 
 # Celery: eager (in-process) unless a broker is configured.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")

@@ -58,6 +58,7 @@ def test_a_missing_secret_key_is_one_line(command):
         ("DATABASE_URL", "postgressql://u@h/n", "DATABASE_URL is not a database address: write it as"),
         ("CACHE_URL", "127.0.0.1:6379/1", "CACHE_URL is not a cache address (Invalid cache schema ):"),
         ("SHARING_ACCOUNTS", '[{"name": "m", "network": "mastodon"}]', 'account "m": field "base_url" is'),
+        ("DELETED_ARTICLES_KEPT_DAYS", "0", "DELETED_ARTICLES_KEPT_DAYS is 0: give the days a deleted"),
     ],
 )
 def test_a_malformed_setting_is_one_line_naming_it(setting, value, message):
