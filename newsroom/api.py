@@ -652,7 +652,8 @@ IF_MATCH = OpenApiParameter(
     OpenApiParameter.HEADER,
     description="The ETag of the article as this client last read it (a GET's `ETag`, or the `ETag` of the "
     'last write\'s answer, such as `"v12"`), quotes and all. If the article has changed since, nothing is '
-    "saved (or deleted) and the answer is 412. Optional, but without it a write goes ahead over changes this "
+    'saved (or deleted) and the answer is 412. A weak ETag (`W/"v12"`) never matches: If-Match compares '
+    "strongly (RFC 9110), so it is a 412 too. Optional, but without it a write goes ahead over changes this "
     "client never saw.",
 )
 IF_NONE_MATCH = OpenApiParameter(

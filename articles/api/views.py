@@ -464,7 +464,16 @@ class ArticleViewSet(
             )
         if parsed == ["*"]:
             return
-        tags = {tag.removeprefix("W/") for tag in parsed}
+        # If-Match compares strongly (RFC 9110 13.1.1): a weak ETag never matches. Every ETag the API sends
+        # is strong, so a W/ was added on the way (a proxy compressing the answer) and vouches for no bytes.
+        tags = {tag for tag in parsed if not tag.startswith("W/")}
+        if not tags:
+            raise PreconditionFailed(
+                detail=f"If-Match names only weak ETags ({if_match[:40]}), and a weak ETag never matches: "
+                "If-Match compares ETags strongly (RFC 9110), and this article's ETags are strong. Send "
+                'its ETag as the API gave it, without W/ (or "v<version>" with the version you read). '
+                "Nothing was saved."
+            )
         if version_etag(article) in tags or any(etag in tags for etag in self._representation_etags(article)):
             return
         versions = [VERSION_TAG.fullmatch(tag) for tag in tags]

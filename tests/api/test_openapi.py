@@ -337,6 +337,7 @@ def test_the_conditional_headers_are_documented_where_they_are_honoured(served_s
             assert not named["If-Match"].get("required"), name  # optional: a write without it goes ahead
             assert named["If-Match"]["schema"] == {"type": "string"}, name
             assert "412" in named["If-Match"]["description"] and "412" in operation["responses"], name
+            assert 'A weak ETag (`W/"v12"`) never matches' in named["If-Match"]["description"], name
         else:
             assert "If-Match" not in named and "412" not in operation["responses"], name
         if name.startswith("GET "):

@@ -648,6 +648,49 @@ def test_an_if_match_that_is_no_etag_is_a_400_that_shows_the_form_and_saves_noth
     assert Article.objects.get(pk=article.pk).status == Article.Status.PUBLISHED
 
 
+@pytest.mark.parametrize("weakened", ["version", "read"], ids=['W/"v<version>"', "W/ETag of a GET"])
+def test_a_weak_etag_in_if_match_never_matches_and_saves_nothing(api_as, editor, parts, weakened):
+    """If-Match compares ETags strongly (RFC 9110): `W/"v7"` was taken for `"v7"` and the write went ahead.
+    Now it is a 412, as a stale version is, saying why; a strong ETag beside it in the list still matches."""
+    article = parts["older"]
+    client = api_as(editor)
+    etag = f'"v{article.version}"' if weakened == "version" else client.get(f"{LIST}{article.pk}/")["ETag"]
+    before = database_state()
+
+    edited = client.patch(f"{LIST}{article.pk}/", {"dek": "New."}, format="json", HTTP_IF_MATCH=f"W/{etag}")
+    unpublished = client.post(f"{LIST}{article.pk}/unpublish/", HTTP_IF_MATCH=f"W/{etag}")
+    deleted = client.delete(f"{LIST}{article.pk}/", HTTP_IF_MATCH=f"W/{etag}")
+
+    for response in (edited, unpublished, deleted):
+        assert response.status_code == 412
+        body = response.json()
+        assert body["code"] == "edit_conflict"
+        assert body["message"].startswith(f"If-Match names only weak ETags (W/{etag}), and a weak ETag never")
+        assert "this article's ETags are strong" in body["message"]
+    assert database_state() == before
+    both = client.patch(
+        f"{LIST}{article.pk}/", {"dek": "New."}, format="json", HTTP_IF_MATCH=f"W/{etag}, {etag}"
+    )
+    assert both.status_code == 200 and Article.objects.get(pk=article.pk).dek == "New."
+
+
+def test_every_etag_the_api_sends_is_strong(api, api_as, editor, parts):
+    """A weak ETag never matches If-Match, so the API sends none: a client sends back what it was given."""
+    article = parts["older"]
+    client = api_as(editor)
+    sent = [
+        client.get(f"{LIST}{article.pk}/")["ETag"],
+        client.get(f"{LIST}{article.pk}/?format=json")["ETag"],
+        api.get(f"{LIST}{article.pk}/")["ETag"],
+        api.get(LIST)["ETag"],
+        client.patch(f"{LIST}{article.pk}/", {"dek": "New."}, format="json")["ETag"],
+        client.post(f"{LIST}{article.pk}/unpublish/")["ETag"],
+        client.post(LIST, draft_payload(parts), format="json")["ETag"],
+    ]
+
+    assert all(etag.startswith('"') and etag.endswith('"') for etag in sent), sent
+
+
 def test_an_if_match_naming_a_version_never_sent_says_so_not_who_changed_it(api_as, editor, parts):
     """ "v999" of an article at version 3 was never read by anyone: the 412 says so, and which ETag is
     current, instead of naming the last saver as if they had changed it meanwhile."""
