@@ -607,9 +607,9 @@ class ArticleAdminForm(NamesTheSlugsHolder):
         return cleaned
 
     def _explain_a_missing_slug(self, headline):
-        """The browser fills the slug as the headline is typed (Django's URLify knows Greek and Cyrillic,
-        not emoji or most scripts); the server makes none from a headline without Latin letters or digits.
-        "This field is required." left the editor to wonder why the slug stayed empty."""
+        """The browser fills the slug as the headline is typed (Django's URLify), and there is none to fill
+        from a headline without letters or digits (only emoji or punctuation): "This field is required." left
+        the editor to wonder why the slug stayed empty."""
         if headline and self.has_error("slug", "required") and not services.slug_base(headline):
             del self.errors["slug"]
             self.add_error("slug", ValidationError(services.NO_SLUG_FROM_HEADLINE, code="required"))

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from itertools import count
 
 import reversion
+from anyascii import anyascii
 from django.conf import settings
 from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -39,21 +40,32 @@ logger = logging.getLogger(__name__)
 SCHEDULE_ON_TIME = timedelta(minutes=5)
 
 
-# slugify keeps a-z, 0-9 and hyphens (é gives e): a headline in Greek, Cyrillic or emoji gives no slug at all.
+# A headline of symbols, emoji or punctuation alone gives no slug at all.
 NO_SLUG_FROM_HEADLINE = (
-    "Give a slug (a-z, 0-9 and hyphens, such as “harbour-vote”): one is made only from a headline's Latin "
-    "letters and digits, and this headline has none."
+    "Give a slug (a-z, 0-9 and hyphens, such as “harbour-vote”): one is made only from a headline's letters "
+    "and digits, and this headline has none."
 )
 
 
 def slug_base(headline: str) -> str:
-    """The slug the headline makes, or "" when it has no Latin letter or digit (NO_SLUG_FROM_HEADLINE)."""
-    return slugify(headline)[:190].strip("-")
+    """The slug the headline makes, or "" when it has no letter or digit (NO_SLUG_FROM_HEADLINE)."""
+    return slugify(_in_latin_letters(headline))[:190].strip("-")
+
+
+def _in_latin_letters(text: str) -> str:
+    """The text spelt in ASCII (anyascii: "Νέα γραμμή" gives "Nea grammi", "Новости" "Novosti", "Straße"
+    "Strasse"), as the admin's slug field spells Greek and Cyrillic as it is typed. Alone, slugify dropped
+    every letter outside Latin, so a Greek headline made no slug. Symbols are left out, not spelt: anyascii
+    writes 🚢 as ":ship:" and € as "EUR", words the headline never said."""
+    return "".join(
+        char if char.isascii() else " " if unicodedata.category(char).startswith("S") else anyascii(char)
+        for char in text
+    )
 
 
 def free_slug(headline: str) -> str:
     """A slug made from the headline that no article has yet: `night-ferry`, else `night-ferry-2`, `-3`...
-    Empty when the headline has no Latin letter or digit to make one from."""
+    Empty when the headline has no letter or digit to make one from."""
     base = slug_base(headline)
     if not base:
         return ""

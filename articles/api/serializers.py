@@ -399,8 +399,9 @@ class ArticleWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             "slug": {
                 "required": False,
                 "help_text": "The last part of the article's address; unique. Left out when creating, it is "
-                "made from the headline's Latin letters and digits (`night-ferry`, or `night-ferry-2` when "
-                "that is taken); a headline with none (Greek, Cyrillic, only emoji) needs a slug given.",
+                "made from the headline's letters and digits, spelt in Latin letters (`night-ferry`, or "
+                "`night-ferry-2` when that is taken; `nea-grammi` from Greek “Νέα γραμμή”); a headline with "
+                "none (only emoji or punctuation) needs a slug given.",
             }
         }
         fields = [

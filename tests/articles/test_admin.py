@@ -135,13 +135,11 @@ def test_a_slug_someone_saved_while_the_form_was_being_saved_gets_the_field_erro
     assert len(checks) == 2
 
 
-@pytest.mark.parametrize("headline", ["Ειδήσεις", "Новости дня", "🚢🌊"])
-def test_a_headline_with_no_latin_letters_and_no_slug_is_refused_asking_for_a_slug(
-    client_as, editor, headline
-):
-    """The browser fills the slug from the headline (Django's URLify, which knows Greek and Cyrillic but not
-    emoji); the server makes none. An empty slug under such a headline is told why, not "This field is
-    required.", and nothing is saved."""
+@pytest.mark.parametrize("headline", ["🚢🌊", "?!"])
+def test_a_headline_with_no_letters_and_no_slug_is_refused_asking_for_a_slug(client_as, editor, headline):
+    """The browser fills the slug from the headline (Django's URLify); from emoji or punctuation alone there
+    is none to make. An empty slug under such a headline is told why, not "This field is required.", and
+    nothing is saved."""
     client = client_as(editor)
     data = form_data(client.get(ADD_URL))
     data.update(headline=headline, slug="", body="<p>Crews walk out.</p>", section=str(SectionFactory().pk))
@@ -151,7 +149,7 @@ def test_a_headline_with_no_latin_letters_and_no_slug_is_refused_asking_for_a_sl
 
     assert response.status_code == 200
     [message] = response.context["adminform"].form.errors["slug"]
-    assert message.startswith("Give a slug") and "Latin letters" in message
+    assert message.startswith("Give a slug") and "headline's letters and digits" in message
     assert list(response.context["adminform"].form.errors) == ["slug"]
     assert not Article.objects.exists()
     assert client.post(ADD_URL, data | {"slug": "news-of-the-day"}).status_code == 302
