@@ -1,10 +1,33 @@
 """Text that readers read as one line: a headline, a standfirst, a caption, a credit; and lower-case slugs."""
 
+import re
+from html.entities import html5
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 
 from comments.rendering import INVISIBLE
+
+# What a browser would read as markup: a tag (`<em>`, `</p>`, `<br/>`, `<a href="…">`), a comment, or a
+# character reference (`&amp;`, `&#8217;`). "5 < 7", "<3", "<news@example.org>", "AT&T" and "Q&A;" are text.
+MARKUP = re.compile(
+    r"<(?:/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|!--)"  # a tag or a comment
+    r"|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|(?P<name>[A-Za-z][A-Za-z0-9]*));"  # a name counts if HTML has it
+)
+NO_MARKUP = (
+    "Plain text only: “%(markup)s” would reach readers just as it is typed. Leave out HTML tags and write "
+    "characters as themselves (“&”, not “&amp;”); formatting is for an article's body."
+)
+
+
+def no_markup(value):
+    """Plain text is shown as typed, so HTML in it (a wire standfirst in `<p>`, an `&amp;`) reached readers
+    as literal tags. Refused, in the admin and the API alike, not stripped behind the writer's back."""
+    for found in MARKUP.finditer(value or ""):
+        if found["name"] is None or f"{found['name']};" in html5:
+            raise ValidationError(NO_MARKUP, code="markup", params={"markup": found[0][:40]})
 
 
 def one_line(value):

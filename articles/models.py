@@ -15,7 +15,7 @@ from imagekit.processors import ResizeToFill, ResizeToFit
 from newsroom.formats import moment
 from newsroom.users import display_name
 
-from .fields import LowercaseSlugField, OneLineCharField
+from .fields import LowercaseSlugField, OneLineCharField, no_markup
 from .images import image_upload_to, validate_image_upload
 from .redirects import KeepsOldAddresses
 from .sanitize import sanitize_html
@@ -109,11 +109,19 @@ class Image(models.Model):
     )
     width = models.PositiveIntegerField(editable=False, default=0)
     height = models.PositiveIntegerField(editable=False, default=0)
-    title = models.CharField(max_length=200, help_text="For finding the image in the library.")
-    caption = models.CharField(max_length=400, blank=True, help_text="What the image shows, for readers.")
-    credit = models.CharField(max_length=200, blank=True, help_text="Photographer and agency.")
+    title = models.CharField(
+        max_length=200, validators=[no_markup], help_text="For finding the image in the library."
+    )
+    caption = models.CharField(
+        max_length=400, blank=True, validators=[no_markup], help_text="What the image shows, for readers."
+    )
+    credit = models.CharField(
+        max_length=200, blank=True, validators=[no_markup], help_text="Photographer and agency."
+    )
     alt_text = models.CharField(
-        max_length=300, help_text="Describes the image for readers who cannot see it. Required."
+        max_length=300,
+        validators=[no_markup],
+        help_text="Describes the image for readers who cannot see it. Required.",
     )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False
@@ -235,6 +243,7 @@ class Article(models.Model):
 
     headline = OneLineCharField(
         max_length=200,
+        validators=[no_markup],
         help_text="Search results show about 60 characters of it, social cards about 70 (see the counter).",
     )
     slug = LowercaseSlugField(
@@ -246,6 +255,7 @@ class Article(models.Model):
         "standfirst",
         max_length=400,
         blank=True,
+        validators=[no_markup],
         help_text="One or two sentences under the headline; also the summary in feeds and social cards.",
     )
     body = models.TextField(
@@ -261,10 +271,16 @@ class Article(models.Model):
         Image, null=True, blank=True, on_delete=models.PROTECT, related_name="lead_of_articles"
     )
     lead_image_caption = OneLineCharField(
-        max_length=400, blank=True, help_text="Caption for this article; the image's own caption if empty."
+        max_length=400,
+        blank=True,
+        validators=[no_markup],
+        help_text="Caption for this article; the image's own caption if empty.",
     )
     source_credit = OneLineCharField(
-        max_length=200, blank=True, help_text="Where the reporting comes from, e.g. “With reporting by AFP”."
+        max_length=200,
+        blank=True,
+        validators=[no_markup],
+        help_text="Where the reporting comes from, e.g. “With reporting by AFP”.",
     )
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
