@@ -253,6 +253,23 @@ def test_editor_writes_previews_and_publishes_and_readers_see_that_formatting(ed
     assert tab.console_errors == []
 
 
+def test_a_new_storys_body_is_a_writing_area_not_a_one_line_box(editor_tab, site, desk_editor):
+    """An empty body was a 30 px box, read as a one-line field; it starts about twenty lines tall."""
+    tab = editor_tab
+    sign_in(tab, site, "desk_editor")
+    tab.wait_for_url(re.compile(r"/admin/$"))
+    tab.goto(site.url + "/admin/articles/article/add/")
+    body = tab.locator(EDITABLE)
+    body.wait_for()
+    assert body.inner_text().strip() == ""
+    height = body.bounding_box()["height"]
+    assert height >= 300, height
+    headline = tab.locator("#id_headline").bounding_box()["height"]
+    assert height > 8 * headline
+    shot(tab, "editor-new-story")
+    assert not tab.console_errors
+
+
 def test_headings_pasted_from_elsewhere_stay_headings_in_the_body(editor_tab, site, desk_editor):
     """A web page's or a word processor's "Heading 1" (and h5, h6) pasted into the body: the editor knows h2
     to h4 only, and made them plain paragraphs; they come in as the sanitiser renames them on save."""
