@@ -56,7 +56,9 @@
       var text = editable ? editable.innerText : textarea.value.replace(/<[^>]*>/g, " ");
       var words = wordsOf(text);
       var minutes = Math.max(1, Math.round(words / WORDS_PER_MINUTE));
-      var label = words + " words · about " + minutes + " min to read";
+      // An empty body has no reading time to give; one word is "1 word".
+      var label = words === 0 ? "0 words" : words + (words === 1 ? " word" : " words") + " · about " +
+        minutes + " min to read";
       // Written only when it changes, and outside the observed editor, so it cannot feed its own observer.
       if (box.textContent !== label) {
         box.textContent = label;

@@ -254,7 +254,8 @@ def test_editor_writes_previews_and_publishes_and_readers_see_that_formatting(ed
 
 
 def test_a_new_storys_body_is_a_writing_area_not_a_one_line_box(editor_tab, site, desk_editor):
-    """An empty body was a 30 px box, read as a one-line field; it starts about twenty lines tall."""
+    """An empty body was a 30 px box, read as a one-line field; it starts about twenty lines tall, and its
+    counter does not promise a minute's reading of nothing."""
     tab = editor_tab
     sign_in(tab, site, "desk_editor")
     tab.wait_for_url(re.compile(r"/admin/$"))
@@ -262,6 +263,7 @@ def test_a_new_storys_body_is_a_writing_area_not_a_one_line_box(editor_tab, site
     body = tab.locator(EDITABLE)
     body.wait_for()
     assert body.inner_text().strip() == ""
+    assert tab.locator("#id_body_words").inner_text() == "0 words"  # no "about 1 min to read" of nothing
     height = body.bounding_box()["height"]
     assert height >= 300, height
     headline = tab.locator("#id_headline").bounding_box()["height"]
