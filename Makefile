@@ -123,7 +123,7 @@ beat: install
 # Our bytecode is compiled ahead: where PYTHONDONTWRITEBYTECODE is set, each start would compile it again in
 # memory, a slower start and about 0.7 MB more in every worker (bench/README.md).
 serve: $(PRODUCTION_STAMP)
-	@for v in DATABASE_URL CACHE_URL CELERY_BROKER_URL SECRET_KEY SITE_URL ALLOWED_HOSTS EMAIL_URL; do \
+	@for v in DATABASE_URL CACHE_URL CELERY_BROKER_URL SECRET_KEY SITE_URL ALLOWED_HOSTS EMAIL_URL DEFAULT_FROM_EMAIL; do \
 		$(call is_set,$$v) || { echo "make serve needs $$v (README: Production server)"; exit 1; }; done
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0

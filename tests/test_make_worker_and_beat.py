@@ -71,6 +71,7 @@ PRODUCTION = (
     "SITE_URL",
     "ALLOWED_HOSTS",
     "EMAIL_URL",
+    "DEFAULT_FROM_EMAIL",
 )
 
 
@@ -84,6 +85,7 @@ def test_serve_refuses_a_production_setting_that_is_empty(tmp_path, missing):
         "SITE_URL": "https://news.example.org",
         "ALLOWED_HOSTS": "news.example.org",
         "EMAIL_URL": "smtp+tls://mail.example.org:587",
+        "DEFAULT_FROM_EMAIL": "newsroom@news.example.org",
     }
     environ = {k: v for k, v in os.environ.items() if k != "MAKEFLAGS"}
     environ |= given | {"SECRET_KEY": "s" * 50, missing: ""}
@@ -160,7 +162,7 @@ def test_make_serve_takes_its_settings_from_dot_env(tmp_path):
     (tmp_path / ".env").write_text(
         "DATABASE_URL=postgresql://db/newsroom\nCACHE_URL=redis://r/1\n"
         "CELERY_BROKER_URL=redis://r/0\nSECRET_KEY=a-long-secret-for-this-test-only-0123456789abcdef\n"
-        "SITE_URL=https://news.example.org\nALLOWED_HOSTS=news.example.org\nEMAIL_URL=consolemail://\n"
+        "SITE_URL=https://news.example.org\nALLOWED_HOSTS=news.example.org\nEMAIL_URL=consolemail://\nDEFAULT_FROM_EMAIL=newsroom@news.example.org\n"
     )
     served = run()
     assert served.returncode == 0, served.stdout + served.stderr
@@ -186,7 +188,7 @@ def test_make_serve_leaves_dot_env_to_the_settings_so_its_values_arrive_whole(tm
     (tmp_path / ".env").write_text(
         "DATABASE_URL=postgresql://db/newsroom\nCACHE_URL=redis://r/1\nCELERY_BROKER_URL=redis://r/0\n"
         "SECRET_KEY=a-long-secret-for-this-test-only-0123456789abcdef\nBIND=127.0.0.1:8399\n"
-        "SITE_URL=https://news.example.org\nALLOWED_HOSTS=news.example.org\nEMAIL_URL=consolemail://\n"
+        "SITE_URL=https://news.example.org\nALLOWED_HOSTS=news.example.org\nEMAIL_URL=consolemail://\nDEFAULT_FROM_EMAIL=newsroom@news.example.org\n"
         "SITE_NAME=The Newsroom\n"
         'SHARING_ACCOUNTS=[{"name": "mastodon", "network": "mastodon"}]\n'
     )
@@ -217,7 +219,7 @@ def test_make_serve_counts_only_dot_env_lines_the_settings_read(tmp_path, line, 
     (tmp_path / ".env").write_text(
         "DATABASE_URL=postgresql://db/newsroom\nCACHE_URL=redis://r/1\nCELERY_BROKER_URL=redis://r/0\n"
         "SECRET_KEY=a-long-secret-for-this-test-only-0123456789abcdef\n"
-        f"ALLOWED_HOSTS=news.example.org\nEMAIL_URL=consolemail://\n{line}\n"
+        f"ALLOWED_HOSTS=news.example.org\nEMAIL_URL=consolemail://\nDEFAULT_FROM_EMAIL=newsroom@news.example.org\n{line}\n"
     )
     script = "import environ, os; environ.Env.read_env('.env'); print(os.environ.get('SITE_URL'))"
     read = subprocess.run(  # noqa: S603 - this interpreter, fixed arguments
