@@ -53,12 +53,18 @@ BIDI_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u206
 def tidy_query(raw) -> str:
     """What the reader typed, as it can be shown again: control characters (PostgreSQL refuses NUL
     outright), private-use ones (our snippet marks) and the bidirectional controls, which would turn the
-    rest of the results page around, are gone, and so are runs of spaces."""
+    rest of the results page around, are gone, and so are runs of spaces. Past MAX_QUERY_LENGTH it ends at
+    the last whole word (a cut in the middle searched for half a word, and left a space inside the quotes of
+    "Results for")."""
     raw = "".join(
         " " if unicodedata.category(ch) in {"Cc", "Co", "Cs"} or ch in BIDI_CONTROLS else ch
         for ch in str(raw or "")[:2000]
     )
-    return " ".join(raw.split())[:MAX_QUERY_LENGTH]
+    text = " ".join(raw.split())
+    if len(text) > MAX_QUERY_LENGTH:
+        head = text[: MAX_QUERY_LENGTH + 1]  # with the character after the limit: a space there ends a word
+        text = head.rsplit(" ", 1)[0] if " " in head else head[:MAX_QUERY_LENGTH]
+    return text
 
 
 def clean_query(raw) -> str:

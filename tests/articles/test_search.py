@@ -3,7 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
-from articles.search import render_snippet, search_articles
+from articles.search import clean_query, render_snippet, search_articles
 from tests.factories import ArticleFactory, AuthorFactory
 from tests.site_data import page, text_of
 
@@ -201,6 +201,20 @@ def test_a_query_cannot_turn_the_results_page_around(client, fresh_cache):
     assert response.status_code == 200
     assert not any(control in body for control in ("\u202e", "\u2067"))
     assert "<bdi>S\u00e3o \u05e9\u05dc\u05d5\u05dd x</bdi>" in body
+
+
+def test_a_long_query_is_cut_after_its_last_whole_word(client, fresh_cache):
+    """Past 200 characters the query ends at a whole word: cut in the middle, it searched for half a word and
+    showed "Results for “harbour … harb ”" with a space inside the quotes."""
+    ArticleFactory(published=True, headline="Harbour wall repaired", dek="", body="<p>Stones.</p>")
+    response = client.get("/search/", {"q": "harbour " * 40})
+
+    body = response.content.decode()
+    shown = " ".join(["harbour"] * 25)  # 199 characters; a 26th word would pass 200
+    assert response.status_code == 200
+    assert f"<bdi>{shown}</bdi>" in body
+    assert "Harbour wall repaired" in body
+    assert clean_query("x" * 250) == "x" * 200  # one word longer than that is cut where it must be
 
 
 def test_sqlite_fallback_understands_quotes_and_minus_too(monkeypatch, fresh_cache):
