@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from articles.templatetags.newsroom_site import iso_time
 from tests.factories import ArticleFactory, AuthorFactory
+from tests.site_data import page
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +100,22 @@ def test_robots_txt_points_at_the_sitemaps(client, settings, fresh_cache):
     assert "Sitemap: https://news.example.org/sitemap.xml" in lines
     assert "Sitemap: https://news.example.org/sitemap-news.xml" in lines
     assert "Disallow: /admin/" in lines
+
+
+def test_the_footer_offers_readers_their_comment_data_not_the_sitemaps_xml(client, fresh_cache):
+    """The sitemap is for search engines (robots.txt names it); a reader following the footer's "Sitemap"
+    got a page of raw XML. The footer links to what a reader can use: the feeds, the journalists, and the
+    page where a commenter gets a copy of their data or erases it."""
+    footer = page(client.get("/")).select_one("footer.site-footer")
+    links = {a.get_text(strip=True): a["href"] for a in footer.select("a")}
+
+    assert links == {
+        "RSS feed": "/feed/",
+        "Atom feed": "/feed/atom/",
+        "Our journalists": "/authors/",
+        "Your comment data": "/comments/my-data/",
+    }
+    assert client.get(links["Your comment data"]).status_code == 200
 
 
 def test_favicon_ico_leads_to_the_sites_icon(client, fresh_cache):
