@@ -8,7 +8,7 @@ from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
@@ -683,8 +683,21 @@ def _without_items_of(nested, prefix):
     ]
 
 
+class RevisionPerStoryAdmin(VersionAdmin):
+    """VersionAdmin, but its list is not one revision. django-reversion runs the whole list view inside one,
+    and the revisions the workflow's services open join it: a bulk action saved every story it touched in
+    one revision, and restoring one of them from its History reverted them all. The services record each
+    story's step (user and comment) in a revision of its own; the list's other writes (deletion, sharing)
+    save no version, and it edits no story (no `list_editable`). Still one transaction, as before; the
+    `has_change_permission` it added is for reversion's list template, which ours does not use."""
+
+    def changelist_view(self, request, extra_context=None):
+        with transaction.atomic():
+            return super(VersionAdmin, self).changelist_view(request, extra_context)
+
+
 @admin.register(Article)
-class ArticleAdmin(StrictInputMixin, VersionAdmin):
+class ArticleAdmin(StrictInputMixin, RevisionPerStoryAdmin):
     form = ArticleAdminForm
     list_display = [
         "headline", "status", "section", "authors_display", "timing", "comment_count",

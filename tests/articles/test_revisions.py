@@ -974,3 +974,69 @@ def test_a_version_s_page_costs_only_reversion_s_own_revert_for_each_row(
         story.shares.all().delete()  # a story posted on social networks is never deleted
         delete_in_admin(client, story)
     one_row_and_many("recover", lambda rows: recover_url(stories[rows][2]))
+
+
+def bulk(client, action, *articles):
+    """The article list's bulk `action` on `articles`."""
+    changelist = reverse("admin:articles_article_changelist")
+    response = client.post(changelist, {"action": action, "_selected_action": [a.pk for a in articles]})
+    assert response.status_code == 302
+    return response
+
+
+def rows_in(revision) -> set:
+    return {(version.content_type.model, version.object_id) for version in revision.version_set.all()}
+
+
+def story_rows(article) -> set:
+    """The article and the rows its versions follow (reversion.register in articles.models)."""
+    followed = [*article.bylines.all(), *article.corrections.all(), *article.related_links.all()]
+    return {(type(row)._meta.model_name, str(row.pk)) for row in [article, *followed]}
+
+
+def test_a_bulk_action_saves_each_story_in_a_revision_of_its_own(client_as, editor):
+    """django-reversion's list view wrapped the action in one revision, which the workflow's own revisions
+    joined: one revision held every story selected."""
+    pier = ArticleFactory(in_review=True, headline="Pier opens")
+    ferry = ArticleFactory(in_review=True, headline="Ferry strike")
+    client = client_as(editor)
+
+    bulk(client, "publish_selected", pier, ferry)
+    bulk(client, "unpublish_selected", ferry)  # one story from the list
+
+    for article, comments in ((pier, ["Published"]), (ferry, ["Unpublished", "Published"])):
+        versions = Version.objects.get_for_object(article).select_related("revision")
+        assert [version.revision.get_comment() for version in versions] == comments
+        for version in versions:
+            assert version.revision.user == editor
+            assert rows_in(version.revision) == story_rows(article)
+
+
+def test_restoring_a_version_saved_by_a_bulk_action_leaves_the_other_stories_as_they_are(client_as, editor):
+    """Restoring reverts the version's whole revision: when a bulk action had saved the stories in one, the
+    other story's words, bylines and status went back too, silently."""
+    from tests.factories import AuthorFactory
+
+    pier = ArticleFactory(in_review=True, headline="Pier opens")
+    ferry = ArticleFactory(in_review=True, headline="Ferry strike")
+    client = client_as(editor)
+    bulk(client, "publish_selected", pier, ferry)
+    save_headline(client, pier, "Pier opens on Friday")
+    save_with_more_rows(client, ferry, AuthorFactory(), [], headline="Strike ends")  # and a second byline
+    bulk(client, "unpublish_selected", ferry)
+
+    def as_it_is(article):
+        return Article.objects.values().get(pk=article.pk), list(article.bylines.values())
+
+    before = as_it_is(ferry)
+    published = version_with_headline(pier, "Pier opens")
+    restore = revision_url(pier, published)
+    response = client.post(restore, form_data(client.get(restore)))
+
+    assert response.status_code == 302
+    pier.refresh_from_db()
+    assert (pier.headline, pier.status) == ("Pier opens", Status.PUBLISHED)
+    assert as_it_is(ferry) == before
+    assert before[0]["headline"] == "Strike ends" and before[0]["status"] == Status.UNPUBLISHED
+    assert len(before[1]) == 2
+
