@@ -1040,3 +1040,51 @@ def test_restoring_a_version_saved_by_a_bulk_action_leaves_the_other_stories_as_
     assert before[0]["headline"] == "Strike ends" and before[0]["status"] == Status.UNPUBLISHED
     assert len(before[1]) == 2
 
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # rows the migrations made stay
+def test_a_revision_a_bulk_action_saved_with_several_stories_is_split_into_one_per_story(
+    migrated_to_the_latest_after, editor
+):
+    """Saved before the list stopped being one revision: restoring one story's version from it reverted the
+    other stories too. Each story, with the rows its versions follow, gets a revision of its own."""
+    import reversion
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+    from reversion.models import Revision
+
+    from articles.models import RelatedArticle
+    from tests.factories import AuthorFactory
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("articles", "0027_plain_text_without_markup")])
+    pier = ArticleFactory(in_review=True, headline="Pier opens")
+    ferry = ArticleFactory(in_review=True, headline="Ferry strike")
+    RelatedArticle.objects.create(article=pier, related=ferry)  # pier's row, though it names the ferry
+    Correction.objects.create(article=ferry, kind="update", note="Talks resume on Monday.")
+    alone = ArticleFactory(in_review=True, headline="Choir sings")
+    with reversion.create_revision():  # the article list's bulk publish, as django-reversion ran it
+        reversion.set_user(editor)
+        for article in (pier, ferry):
+            services.publish_article(article=article, by=editor)
+    shared = Revision.objects.latest("pk")
+    services.publish_article(article=alone, by=editor)
+    own = Revision.objects.latest("pk")
+    assert rows_in(shared) == story_rows(pier) | story_rows(ferry)
+    revisions = Revision.objects.count()
+
+    MigrationExecutor(connection).migrate([("articles", "0028_one_story_per_revision")])
+
+    assert Revision.objects.count() == revisions + 1
+    split = Version.objects.get_for_object(ferry).first().revision
+    assert rows_in(shared) == story_rows(pier) and rows_in(split) == story_rows(ferry)
+    assert rows_in(own) == story_rows(alone)
+    shared.refresh_from_db()
+    assert (split.date_created, split.user, split.comment) == (shared.date_created, editor, "Published")
+    assert (shared.user, shared.comment) == (editor, "Published")
+    # Restoring the pier's version leaves the ferry as it is now.
+    services.unpublish_article(article=ferry, by=editor)
+    ferry.bylines.create(author=AuthorFactory(), position=1)
+    before = Article.objects.values().get(pk=ferry.pk), list(ferry.bylines.values())
+    shared.revert(delete=True)
+    assert (Article.objects.values().get(pk=ferry.pk), list(ferry.bylines.values())) == before
+    assert before[0]["status"] == Status.UNPUBLISHED and len(before[1]) == 2
