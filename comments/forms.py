@@ -5,11 +5,9 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django_comments_xtd.forms import XtdCommentForm
 
-from newsroom.users import display_name
-
 from .models import CommentReport, DataRequest
 from .moderation import NO_NAME, NO_TEXT, visible_field
-from .rendering import masked_name
+from .rendering import account_name
 
 REQUIRED = "required"
 REPLY_TO_MAX = 2**31 - 1  # the highest comment id a reply_to may name: past it, no row and no query
@@ -32,8 +30,8 @@ class ReaderCommentForm(XtdCommentForm):
         initial = dict(initial or {})
         signed_in = user is not None and user.is_authenticated
         if signed_in:
-            # As it will be stored and shown: an address used as a username is masked here too.
-            initial["name"] = masked_name(display_name(user))
+            # As it will be stored and shown (comments.services.post_comment): never with an address.
+            initial["name"] = account_name(user)
             if user.email:
                 initial["email"] = user.email
         super().__init__(target_object, data=data, initial=initial, comment=comment, **kwargs)

@@ -28,12 +28,13 @@ _UNSEEN = "".join(re.escape(chr(code)) for code in sorted([*INVISIBLE, *JOINERS]
 # `&#x40;`, `&amp;#64;`), full-width or small. Django's urlize takes `sam%40example.net` for a web address and
 # decodes it into `href="http://sam@example.net"`.
 _AT = r"(?:@|%(?:25)*40|&(?:amp;)*#(?:0*64|[xX]0*40);|\uff20|\ufe6b)"
-EMAIL_RE = re.compile(
-    rf"[\w!#$%&*+/=?^~-][\w.!#$%&'*+/=?^`{{|}}~{_UNSEEN}-]*"
-    rf"[{_UNSEEN}]*{_AT}[{_UNSEEN}]*"
-    rf"[\w{_UNSEEN}-]+(?:[{_UNSEEN}]*\.[{_UNSEEN}]*[\w{_UNSEEN}-]+)+",
-    re.UNICODE,
-)
+_LOCAL_AT = rf"[\w!#$%&*+/=?^~-][\w.!#$%&'*+/=?^`{{|}}~{_UNSEEN}-]*[{_UNSEEN}]*{_AT}[{_UNSEEN}]*"
+_DOMAIN_PART = rf"[\w{_UNSEEN}-]+"
+_DOT = rf"[{_UNSEEN}]*\.[{_UNSEEN}]*"
+EMAIL_RE = re.compile(rf"{_LOCAL_AT}{_DOMAIN_PART}(?:{_DOT}{_DOMAIN_PART})+", re.UNICODE)
+# In an account's name, an address at a host without a dot counts too: `sam@localhost` is one to the mail
+# server an account was made on. (Comments and typed names keep the dotted rule.)
+ANY_HOST_EMAIL_RE = re.compile(rf"{_LOCAL_AT}{_DOMAIN_PART}(?:{_DOT}{_DOMAIN_PART})*", re.UNICODE)
 EMAIL_MASK = "[email hidden]"
 AVATAR_PALETTE_SIZE = 12
 
@@ -61,6 +62,15 @@ def masked_name(name: str) -> str:
 
     limit = ReaderComment._meta.get_field("user_name").max_length
     return Truncator(mask_emails(name)).chars(limit)
+
+
+def account_name(user) -> str:
+    """The name a signed-in account comments under, as stored: the full name, else the username (as
+    newsroom.users.display_name names staff), with no address in it. A username that is an address gives
+    its part before the "@": `sam@localhost`, which mask_emails does not take for one, would be published
+    whole. An address in a full name is masked, at a dotted domain or not."""
+    name = user.get_full_name() or user.get_username().partition("@")[0]
+    return masked_name(ANY_HOST_EMAIL_RE.sub(EMAIL_MASK, name))
 
 
 def public_name(name: str) -> str:

@@ -19,8 +19,9 @@ from django.utils.safestring import mark_safe
 from .page_cache import is_public_request, read_many_versioned, read_versioned, write_versioned
 
 # Raised when what a fragment holds changes (v2: comments_enabled, v3: avatar colours, v4: cards without a
-# picture marked card-text-only, v5: comments from staff accounts marked "Staff").
-PREFIX = "frag:v5:"
+# picture marked card-text-only, v5: comments from staff accounts marked "Staff", v6: account names without
+# an address, rewritten by comments/migrations/0010 without the signals that refresh fragments).
+PREFIX = "frag:v6:"
 
 
 def enabled() -> bool:

@@ -635,7 +635,8 @@ class CommentPostSerializer(StrictFieldsMixin, serializers.Serializer):
         required=False,
         allow_blank=True,  # ignored signed in, "" too; refused in validate_name otherwise, as the form does
         help_text="Shown with the comment. Required unless signed in: a signed-in commenter comments under "
-        "the account's name (full name, else username), and a `name` sent is ignored.",
+        "the account's name (full name, else username, with no email address in it), and a `name` sent is "
+        "ignored.",
     )
     email = serializers.EmailField(
         max_length=254,

@@ -11,8 +11,6 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from newsroom.users import display_name
-
 from .. import mail, tokens
 from ..models import AuthorNotificationSetting, Moderation, OutgoingMail, PendingComment, ReaderComment
 from ..moderation import (
@@ -28,7 +26,7 @@ from ..moderation import (
     posted_recently,
 )
 from ..queries import article_content_type, comment_url, max_level
-from ..rendering import masked_name
+from ..rendering import account_name, masked_name
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +82,7 @@ def post_comment(
         raise Refused(reason, status=403, code="closed")
     authenticated = user is not None and user.is_authenticated
     if authenticated:
-        name = display_name(user)
+        name = account_name(user)
         if user.email:
             email = user.email
     # An address typed as the name is stored as readers see it, masked: moderators were shown it in full,

@@ -102,6 +102,72 @@ def test_a_signed_in_commenter_comments_under_their_account_s_name_whatever_the_
     assert "rosa@example.org" not in page and "marta@example.org" not in page
 
 
+@pytest.mark.parametrize(
+    ("username", "first_name", "last_name", "shown"),
+    [
+        ("sam@localhost", "", "", "sam"),  # no dotted domain, so mask_emails left it whole
+        ("sam@example.org", "", "", "sam"),
+        ("sam", "Sam", "sam@localhost", "Sam [email hidden]"),
+    ],
+)
+def test_a_signed_in_account_comments_under_a_name_with_no_address_in_it(
+    csrf_client, article, username, first_name, last_name, shown
+):
+    """Signed in, the name is the account's, and a username may be an address: `sam@localhost`, a valid
+    one to Django, was published whole, since mask_emails wants a dotted domain. The username's part before
+    the "@" is the name now; an address in a full name is masked, dotted or not."""
+    from bs4 import BeautifulSoup
+
+    from tests.factories import UserFactory
+
+    from .conftest import Commenter
+
+    user = UserFactory(username=username, first_name=first_name, last_name=last_name, email="sam@localhost")
+    csrf_client.force_login(user)
+    form = BeautifulSoup(csrf_client.get(article.get_absolute_url()).content, "html.parser")
+    assert form.select_one("form.comment-form input[name=name]")["value"] == shown
+
+    response = Commenter(csrf_client).post(article.get_absolute_url())
+
+    assert b"Your comment is published" in response.content
+    comment = ReaderComment.objects.get()
+    assert (comment.user, comment.user_name) == (user, shown)
+    page = Client().get(article.get_absolute_url()).content.decode()
+    listed = Client().get(f"/api/v1/articles/{article.pk}/comments/")
+    assert [c["name"] for c in listed.json()["results"]] == [shown]
+    for public in (page, listed.content.decode()):
+        assert "sam@" not in public and "@localhost" not in public
+
+
+def test_comments_posted_from_an_account_before_lose_the_address_in_their_names(article):
+    """Migration 0010 gives the comments stored before the rule the names a new one from the same account
+    would have."""
+    import importlib
+
+    from django.apps import apps
+
+    from tests.factories import UserFactory
+
+    from .helpers import make_comment
+
+    migration = importlib.import_module("comments.migrations.0010_account_names_without_addresses")
+    sam = UserFactory(username="sam@localhost", email="sam@localhost")
+    rosa = UserFactory(username="rosa", first_name="Rosa", last_name="rosa@localhost")
+    lind = UserFactory(username="lind@example.org", first_name="Lind")
+    by_username = make_comment(article, name="sam@localhost", email=sam.email, user=sam)
+    by_full_name = make_comment(article, name="Rosa rosa@localhost", email=rosa.email, user=rosa)
+    renamed_since = make_comment(article, name="[email hidden]", email=lind.email, user=lind)
+
+    migration.drop_addresses_from_account_names(apps, None)
+
+    names = dict(ReaderComment.objects.values_list("pk", "user_name"))
+    assert [names[c.pk] for c in (by_username, by_full_name, renamed_since)] == [
+        "sam",
+        "Rosa [email hidden]",
+        "[email hidden]",  # its address was masked when posted; the account's name now is not its name
+    ]
+
+
 def test_form_fields_endpoint_gives_fresh_security_fields(article):
     client = Client(enforce_csrf_checks=True)
     response = client.get(f"/comments/form-fields/{article.pk}/")
