@@ -633,7 +633,7 @@ class CommentPostSerializer(StrictFieldsMixin, serializers.Serializer):
     name = serializers.CharField(
         max_length=50,
         required=False,
-        allow_blank=True,  # ignored signed in, "" too; refused in validate_name otherwise, as the form does
+        allow_blank=True,  # refused in validate_name, as the form does; signed in, not checked (get_fields)
         help_text="Shown with the comment. Required unless signed in: a signed-in commenter comments under "
         "the account's name (full name, else username, with no email address in it), and a `name` sent is "
         "ignored.",
@@ -669,8 +669,18 @@ class CommentPostSerializer(StrictFieldsMixin, serializers.Serializer):
     validate_url = validate_website
 
     def _signed_in(self) -> bool:
-        user = self.context["request"].user
+        user = getattr(self.context.get("request"), "user", None)  # no request: the schema's serializer
         return bool(user and user.is_authenticated)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self._signed_in():
+            # Not used signed in (the account's name is), so not checked either: "" or past the form's 50
+            # characters, a `name` sent is ignored like any other.
+            fields["name"] = serializers.CharField(
+                required=False, allow_blank=True, help_text=fields["name"].help_text
+            )
+        return fields
 
     def validate_name(self, name):
         if self._signed_in():

@@ -98,6 +98,25 @@ def test_a_signed_in_client_comments_under_the_account_s_name_not_the_one_it_sen
     assert again.status_code == 201 and again.json()["comment"]["name"] == "Rosa Lind"
 
 
+def test_a_signed_in_client_s_name_is_ignored_whatever_its_length(api_as, reader, article):
+    """Signed in, `name` is not used, so it is not checked: one longer than the form's 50 characters was a
+    400 for a field the comment never takes. Without a token it still is, with its message."""
+    long_name = "Marta Quillon, city reporter, answering for the desk"
+    assert len(long_name) > 50
+
+    response = api_as(reader).post(url(article), {"name": long_name, "comment": "First!"}, format="json")
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["comment"]["name"] == "reader"
+    assert ReaderComment.objects.get().user_name == "reader"
+    anonymous = api_as(None).post(
+        url(article), {"name": long_name, "email": EMAIL, "comment": "Second."}, format="json"
+    )
+    assert anonymous.status_code == 400
+    assert anonymous.json()["errors"] == {"name": ["Ensure this field has no more than 50 characters."]}
+    assert ReaderComment.objects.count() == 1 and not PendingComment.objects.exists()
+
+
 def test_a_held_comment_says_so_and_stays_hidden(api_as, reader, article):
     response = api_as(reader).post(url(article), {"name": "R", "comment": "Try my casino"}, format="json")
     assert response.status_code == 201
