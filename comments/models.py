@@ -5,6 +5,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
@@ -44,13 +45,13 @@ class CommentQuerySet(models.QuerySet):
         return self.held().with_answered_on_site().filter(answered_on_site=True)
 
     def with_staff_mark(self):
-        """`by_staff`: posted from a staff account. The page and the API mark these, so that readers can tell
-        a reporter's answer from a reader who typed the reporter's name (signed in, staff post under their
+        """`by_staff`: posted from a staff account, as Moderation.by_staff recorded it then (not as the
+        account is now), in the same query. The page and the API mark these, so that readers can tell a
+        reporter's answer from a reader who typed the reporter's name (signed in, staff post under their
         account's name; see comments.services.post_comment)."""
-        from django.contrib.auth import get_user_model
-
-        staff = get_user_model().objects.filter(pk=models.OuterRef("user_id"), is_staff=True)
-        return self.annotate(by_staff=models.Exists(staff))
+        return self.annotate(
+            by_staff=Coalesce("moderation__by_staff", models.Value(False), output_field=models.BooleanField())
+        )
 
     def in_state(self, state):
         """One state of the moderation queue (the admin's filter and the API's): held when none is named."""
@@ -111,7 +112,8 @@ class ReaderComment(XtdComment):
 
 
 class Moderation(models.Model):
-    """Why a comment was held and what a moderator decided; one row per comment."""
+    """Why a comment was held and what a moderator decided, and whether it came from a staff account; one row
+    per comment, written with it (xtd's comment model is not ours to add a column to)."""
 
     comment = models.OneToOneField(
         XtdComment, primary_key=True, on_delete=models.CASCADE, related_name="moderation"
@@ -129,6 +131,10 @@ class Moderation(models.Model):
         help_text="The moderator or editor who decided last.",
     )
     decided_at = models.DateTimeField(null=True, blank=True, help_text="When they decided.")
+    by_staff = models.BooleanField(
+        default=False,
+        help_text='Posted from a staff account, as the account was then: the site marks it "Staff".',
+    )
 
     def __str__(self):
         return f"Moderation of comment {self.comment_id}"

@@ -607,14 +607,14 @@ class ArticleCommentSerializer(serializers.Serializer):
         help_text="The comment as HTML: escaped text, paragraphs, links marked nofollow; emails masked."
     )
     staff = serializers.BooleanField(
-        help_text='Posted from a newsroom staff account, under its name (the site marks it "Staff"); '
-        "anyone else may type the same name."
+        help_text='Posted from a newsroom staff account, under its name (the site marks it "Staff"), as the '
+        "account was when it posted; anyone else may type the same name."
     )
 
     def to_representation(self, comment):
         by_staff = getattr(comment, "by_staff", None)
-        if by_staff is None:  # one just posted, not read through with_staff_mark(): its user is at hand
-            by_staff = comment.user is not None and comment.user.is_staff
+        if by_staff is None:  # one just posted, not read through with_staff_mark(): its row is at hand
+            by_staff = comment.moderation.by_staff
         return {
             "id": comment.pk,
             "parent_id": comment.parent_id if comment.parent_id != comment.pk else None,

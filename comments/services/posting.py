@@ -110,6 +110,7 @@ def post_comment(
             comment = _create_comment(
                 article=article,
                 user=user if authenticated else None,
+                by_staff=authenticated and user.is_staff,
                 name=name,
                 email=email,
                 url=url,
@@ -219,7 +220,9 @@ def _one_at_a_time(email: str, ip: str | None) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
 
 
-def _create_comment(*, article, user, name, email, url, text, ip, parent_id, followup, held_reason):
+def _create_comment(*, article, user, by_staff, name, email, url, text, ip, parent_id, followup, held_reason):
+    """`by_staff` is kept with the comment: its "Staff" mark says what the account was when it posted, not
+    what it became since (ReaderComment.objects.with_staff_mark)."""
     comment = ReaderComment(
         content_type=article_content_type(),
         object_pk=str(article.pk),
@@ -237,7 +240,7 @@ def _create_comment(*, article, user, name, email, url, text, ip, parent_id, fol
         followup=followup,
     )
     comment.save()
-    Moderation.objects.create(comment=comment, held_reason=held_reason)
+    Moderation.objects.create(comment=comment, held_reason=held_reason, by_staff=by_staff)
     if comment.is_public:
         _queue_notifications(comment)
     return comment
@@ -288,6 +291,7 @@ def confirm_pending(*, token: str) -> PostOutcome:
     comment = _create_comment(
         article=article,
         user=None,
+        by_staff=False,  # confirmed by mail, so posted under no account (user=None)
         name=pending.user_name,
         email=pending.user_email,
         url=pending.user_url,

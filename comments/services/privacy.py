@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from .. import mail, tokens
-from ..models import CommentReport, DataRequest, OutgoingMail, PendingComment, ReaderComment
+from ..models import CommentReport, DataRequest, Moderation, OutgoingMail, PendingComment, ReaderComment
 from ..rendering import mask_emails
 from .posting import LinkExpired
 
@@ -202,6 +202,10 @@ def _erase(comments, *, emails, remove_texts: bool) -> int:
     rows = list(comments.select_for_update())
     emails = {e.strip().lower() for e in emails} | {row.user_email.strip().lower() for row in rows}
     emails.discard("")
+    ids = [row.pk for row in rows]
+    # The "Staff" mark leaves with the account (user_id, below), as it did when it was read from the account:
+    # beside "Anonymous" it would still say who wrote it.
+    Moderation.objects.filter(comment__in=ids, by_staff=True).update(by_staff=False)
     changed = 0
     for row in rows:
         # A text that stays keeps no address typed into it (readers saw it masked; staff saw it whole).
@@ -213,7 +217,6 @@ def _erase(comments, *, emails, remove_texts: bool) -> int:
             setattr(row, name, value)
         row.save(update_fields=list(erased))
         changed += 1
-    ids = [row.pk for row in rows]
     PendingComment.objects.filter(_any_iexact("user_email", emails) | Q(confirmed_comment__in=ids)).delete()
     # The address's data requests nobody confirmed (an export asked for and left) held it until they expired;
     # they go, and their links stop working. A confirmed one is a promise, carried out and blanked as usual.

@@ -55,5 +55,6 @@ def make_comment(
     if when is not None:
         comment.submit_date = when
     comment.save()
-    Moderation.objects.create(comment=comment, held_reason=held_reason)
+    # As comments.services.post_comment records it: the account's flag when the comment is posted.
+    Moderation.objects.create(comment=comment, held_reason=held_reason, by_staff=bool(user and user.is_staff))
     return comment

@@ -67,6 +67,19 @@ def test_a_signed_in_commenters_comments_are_erased_by_their_account(article, bo
     assert messages[0].startswith("Erased: 2 comments ")
 
 
+def test_an_erased_staff_comment_loses_its_staff_mark_with_the_account(article, boss):
+    """The mark is kept with the comment, not read from the account: beside "Anonymous" it would still say
+    who wrote it."""
+    reporter = UserFactory(username="marta", first_name="Marta", last_name="Quillon", is_staff=True)
+    comment = make_comment(article, name="Marta Quillon", email=reporter.email, user=reporter)
+
+    erase(boss, comment)
+
+    assert personal_data(comment) == ("Anonymous", "", "", None, None)
+    assert not ReaderComment.objects.with_staff_mark().get(pk=comment.pk).by_staff
+    assert 'class="comment-staff"' not in Client().get(article.get_absolute_url()).content.decode()
+
+
 def test_erasing_a_comment_with_nothing_left_to_erase_says_so(article, boss):
     comment = make_comment(article, name="Anonymous", email="", ip=None)
 

@@ -290,3 +290,75 @@ def test_a_staff_member_s_comment_is_marked_and_a_reader_typing_their_name_is_no
         "Thanks for the answer.": [],
     }
     assert "fake@example.net" not in html and marta.email not in html and reader.email not in html
+
+
+def test_the_staff_mark_is_what_the_account_was_when_it_posted(article):
+    """The mark followed the account's is_staff as it is now: a reader made staff later had their earlier
+    comments marked, a reporter who left the newsroom lost it on everything they wrote, and cached threads
+    kept whichever they were rendered with. It is recorded with the comment when it is posted."""
+    from bs4 import BeautifulSoup
+
+    from comments.services import post_comment
+    from tests.factories import UserFactory
+
+    from .helpers import Client
+
+    made_staff_later = UserFactory(username="sam", first_name="Sam", last_name="Reader")
+    staff_then = UserFactory(username="marta", first_name="Marta", last_name="Quillon", is_staff=True)
+    for user, text, ip in (
+        (made_staff_later, "Posted as a reader.", "198.51.100.7"),
+        (staff_then, "Posted as a reporter.", "198.51.100.8"),
+    ):
+        post_comment(article=article, user=user, name="", email="", text=text, ip=ip)
+
+    def marks():
+        page = BeautifulSoup(Client().get(article.get_absolute_url()).content, "html.parser")
+        on_page = {
+            item.select_one(".comment-text").get_text(strip=True): bool(item.select(".comment-staff"))
+            for item in page.select("li.comment")
+        }
+        listed = Client().get(f"/api/v1/articles/{article.pk}/comments/").json()["results"]
+        in_api = {BeautifulSoup(c["text_html"], "html.parser").get_text(): c["staff"] for c in listed}
+        return on_page, in_api
+
+    posted = {"Posted as a reader.": False, "Posted as a reporter.": True}
+    assert marks() == (posted, posted)
+    made_staff_later.is_staff, staff_then.is_staff = True, False
+    made_staff_later.save()
+    staff_then.save()
+
+    assert marks() == (posted, posted)
+
+
+def test_comments_posted_before_are_marked_by_their_account_s_flag_as_it_is_now(article):
+    """Migration 0011 has nothing better to go by for the comments already posted than the flag as it is,
+    which is what readers saw; a comment posted other than through post_comment gets the row it lacked."""
+    import importlib
+
+    from django.apps import apps
+
+    from comments.models import Moderation, ReaderComment
+    from tests.factories import UserFactory
+
+    from .helpers import make_comment
+
+    migration = importlib.import_module("comments.migrations.0011_moderation_by_staff")
+    reporter = UserFactory(username="marta", is_staff=True)
+    reader = UserFactory(username="sam")
+    by_reporter = make_comment(article, name="Marta", user=reporter)
+    by_reader = make_comment(article, name="Sam", user=reader)
+    anonymous = make_comment(article, name="Marta")
+    Moderation.objects.update(by_staff=False)  # as the column was added
+    without_row = make_comment(article, name="Marta", user=reporter)
+    Moderation.objects.filter(comment=without_row).delete()
+
+    migration.mark_comments_from_staff_accounts(apps, None)
+
+    marked = dict(ReaderComment.objects.with_staff_mark().values_list("pk", "by_staff"))
+    assert [marked[c.pk] for c in (by_reporter, by_reader, anonymous, without_row)] == [
+        True,
+        False,
+        False,
+        True,
+    ]
+    assert Moderation.objects.get(comment=without_row).held_reason == ""
