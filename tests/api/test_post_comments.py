@@ -62,6 +62,27 @@ def test_a_signed_in_reader_is_published_at_once_and_can_be_read_back(api_as, re
     assert [c["id"] for c in listed] == [body["comment"]["id"]]
 
 
+def test_every_missing_field_is_named_in_one_answer(api_as, article):
+    """`{}` was answered "comment" first, then "name", then "email", one request each; the site's form
+    names all three at once, and so does the API. Nothing is saved."""
+    from tests.factories import UserFactory
+
+    anonymous = api_as(None).post(url(article), {}, format="json")
+
+    assert anonymous.status_code == 400
+    errors = anonymous.json()["errors"]
+    assert set(errors) == {"comment", "name", "email"}
+    assert errors["email"] == ["Give an email address to confirm your comment."]
+    # Signed in, only what the account cannot give: the text, and an address if the account has none.
+    without_address = UserFactory(username="kit", email="")
+    signed_in = api_as(without_address).post(url(article), {}, format="json")
+    assert signed_in.status_code == 400
+    assert set(signed_in.json()["errors"]) == {"comment", "email"}
+    with_address = api_as(UserFactory(username="lee")).post(url(article), {}, format="json")
+    assert set(with_address.json()["errors"]) == {"comment"}
+    assert not ReaderComment.objects.exists()
+
+
 @pytest.mark.parametrize("staff", [False, True])
 def test_a_signed_in_client_comments_under_the_account_s_name_not_the_one_it_sends(
     api_as, article, staff, settings
