@@ -669,7 +669,7 @@ class ArticleAdminForm(NamesTheSlugsHolder):
             self.data[self.add_prefix("expected_version")] = str(conflict.current_version)
             raise ValidationError(
                 f"{conflict.message} Your text is kept below. Open the article in a new tab to see "
-                "their changes; saving this form again will replace them with yours.",
+                "what was saved; saving this form again will replace it with yours.",
                 code="edit_conflict",
             ) from conflict
 

@@ -83,6 +83,8 @@ def test_a_conflict_with_ones_own_other_tab_says_so(editor):
     errors = refused.context["adminform"].form.non_field_errors()
     assert errors[0].startswith("You, in another tab or window, changed this article at ")
     assert "after you opened it; nothing was saved" in errors[0]
+    assert errors[0].endswith("to see what was saved; saving this form again will replace it with yours.")
+    assert "their changes" not in errors[0]  # no one else's: the editor's own, from the other tab
     article.refresh_from_db()
     assert article.headline == "Harbour plan passed"
 
