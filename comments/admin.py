@@ -25,7 +25,8 @@ from newsroom.users import display_name
 
 from . import services
 from .models import CommentReport, HoldRule, OutgoingMail, ReaderComment
-from .queries import NOT_ON_SITE, articles_named_to, with_article_names
+from .queries import NOT_ON_SITE, articles_named_to, with_answered_comments, with_article_names
+from .rendering import mask_emails, public_name
 
 PERSONAL_DATA_PERM = "newsroom_comments.view_commenter_personal_data"
 
@@ -135,7 +136,16 @@ def _decided_at(comment) -> str:
 
 @admin.register(ReaderComment)
 class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
-    list_display = ["excerpt", "article_link", "commenter", "state_label", "rule", "age", "reports"]
+    list_display = [
+        "excerpt",
+        "in_reply_to",
+        "article_link",
+        "commenter",
+        "state_label",
+        "rule",
+        "age",
+        "reports",
+    ]
 
     class Media:
         js = ["admin_desk/confirm.js"]  # removing or spamming asks first
@@ -161,10 +171,8 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
                 )
             )
         )
-        return with_article_names(
-            queryset.with_answered_on_site().annotate(report_count=Count("reports", distinct=True)),
-            request.user,
-        )
+        queryset = queryset.with_answered_on_site().annotate(report_count=Count("reports", distinct=True))
+        return with_article_names(with_answered_comments(queryset), request.user)
 
     # The page's heading by the state shown: "Moderation queue" over published comments misled.
     TITLES = {
@@ -207,6 +215,29 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
     @admin.display(description="Comment")
     def excerpt(self, comment):
         return Truncator(comment.comment).chars(120)
+
+    @admin.display(description="In reply to")
+    def in_reply_to(self, comment):
+        """What a reply answers, its name and text as readers see them (addresses masked), and its state when
+        it is off the site: "he deserves it" cannot be judged without the comment it answers."""
+        if comment.parent_id == comment.pk:  # xtd: a comment that starts a thread answers itself
+            return "—"
+        answered = comment.answers
+        if answered is None:
+            return f"Comment no. {comment.parent_id}, no longer stored"
+        if answered["spam"]:
+            state = " (spam)"
+        elif answered["removed"]:
+            state = " (removed)"
+        else:
+            state = "" if answered["public"] else " (held)"
+        return format_html(
+            '<a href="{}">{}</a>{}: “{}”',
+            reverse("admin:newsroom_comments_readercomment_change", args=[comment.parent_id]),
+            public_name(answered["name"]),
+            state,
+            Truncator(mask_emails(answered["text"])).chars(200),
+        )
 
     @admin.display(description="Article")
     def article_link(self, comment):
@@ -290,6 +321,8 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
             "reports",
             "last_decision",
         ]
+        if obj is not None and obj.parent_id != obj.pk:
+            fields.insert(fields.index("comment"), "in_reply_to")
         if sees_personal_data(request):
             fields[2:2] = ["user_email", "ip_address"]
         return fields

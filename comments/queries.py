@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import CharField, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, JSONObject
 from django_comments_xtd.models import DISLIKEDIT_FLAG, LIKEDIT_FLAG
 
 
@@ -150,3 +150,25 @@ def with_article_names(queryset, user):
         article_headline=Subquery(articles_named_to(user).filter(pk=article).values("headline")[:1]),
         article_on_site=Exists(Article.objects.published().filter(pk=article)),
     )
+
+
+def with_answered_comments(queryset):
+    """Replies annotated, in the same query, with the comment each answers (`answers`: its `name`, `text`,
+    `public`, `removed` and `spam`), for a moderator judging a reply in its context; None for a comment that
+    starts a thread (xtd: it answers itself) and for one whose comment is no longer stored."""
+    from .models import ReaderComment
+
+    answered = (
+        ReaderComment.objects.filter(pk=OuterRef("parent_id"))
+        .exclude(pk=OuterRef("pk"))
+        .values(
+            json=JSONObject(
+                name="user_name",
+                text="comment",
+                public="is_public",
+                removed="is_removed",
+                spam="moderation__is_spam",
+            )
+        )[:1]
+    )
+    return queryset.annotate(answers=Subquery(answered))
