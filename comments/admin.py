@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Count, Max, Prefetch, Q
 from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 from django.template.defaultfilters import pluralize
@@ -91,8 +91,11 @@ class RuleFilter(admin.SimpleListFilter):
         return HoldRule.choices
 
     def queryset(self, request, queryset):
+        """The rule holding it now, or the one that held it before a decision (approved, removed)."""
         if self.value():
-            return queryset.filter(moderation__held_reason=self.value())
+            held = Q(moderation__held_reason=self.value())
+            was_held = Q(moderation__held_reason="", moderation__was_held_for=self.value())
+            return queryset.filter(held | was_held)
         return queryset
 
 
@@ -267,8 +270,11 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
     @admin.display(description="Held by rule")
     def rule(self, comment):
         """A held reply whose comment left the site since is listed with the held ones but not counted on
-        the desk or in the digest (ReaderComment.objects.awaiting_decision()): the column says why."""
+        the desk or in the digest (ReaderComment.objects.awaiting_decision()): the column says why. One
+        decided on since says which rule held it."""
         moderation = getattr(comment, "moderation", None)
+        if moderation and not moderation.held_reason and moderation.was_held_for:
+            return f"Was held: {moderation.get_was_held_for_display()}"
         if not (moderation and moderation.held_reason):
             return "—"
         rule = moderation.get_held_reason_display()
@@ -279,6 +285,10 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
         ):
             return f"{rule}; not counted as waiting while the comment it answers is off the site"
         return rule
+
+    @admin.display(description="Was held by rule")
+    def was_held_by_rule(self, comment):
+        return comment.moderation.get_was_held_for_display()
 
     @admin.display(description="Posted", ordering="submit_date")
     def age(self, comment):
@@ -323,6 +333,10 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
         ]
         if obj is not None and obj.parent_id != obj.pk:
             fields.insert(fields.index("comment"), "in_reply_to")
+        moderation = getattr(obj, "moderation", None)
+        if moderation and not moderation.held_reason and moderation.was_held_for:
+            # Decided on since: why it was held stays on its page, as history, not "Held by rule: —".
+            fields[fields.index("rule")] = "was_held_by_rule"
         if sees_personal_data(request):
             fields[2:2] = ["user_email", "ip_address"]
         return fields

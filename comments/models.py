@@ -121,6 +121,13 @@ class Moderation(models.Model):
     held_reason = models.CharField(
         max_length=20, choices=HoldRule.choices, blank=True, help_text="The rule that held the comment."
     )
+    was_held_for = models.CharField(
+        max_length=20,
+        choices=HoldRule.choices,
+        blank=True,
+        help_text="The rule that held the comment before a moderator decided on it, kept when the decision "
+        "clears the one above.",
+    )
     is_spam = models.BooleanField(default=False, help_text="Removed as spam, not only removed.")
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +28,12 @@ def _set_moderation(ids, **fields):
 
 
 def _decide(ids, by, **moderation):
+    if moderation.get("held_reason") == "":
+        # The rule that held them stays, as history: the page says "Was held by rule" after a decision. Being
+        # hidden with the comment a reply answers is no rule the reply met, and leaves the rule before it.
+        Moderation.objects.filter(comment_id__in=ids).exclude(
+            held_reason__in=["", HoldRule.THREAD_REMOVED]
+        ).update(was_held_for=F("held_reason"))
     _set_moderation(ids, decided_by=by, decided_at=timezone.now(), **moderation)
     # A decision answers the readers' reports on the comment.
     CommentReport.objects.filter(comment_id__in=ids, reviewed_at__isnull=True).update(
