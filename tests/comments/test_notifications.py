@@ -143,6 +143,22 @@ def test_the_admin_leads_staff_to_their_comment_notifications(reporter):
     assert client.get(link["href"]).status_code == 200
 
 
+@pytest.mark.parametrize(("role", "offered"), [("moderator", False), ("reporter", True), ("editor", True)])
+def test_the_admin_offers_comment_notifications_to_those_who_write_stories(request, role, offered):
+    """A moderator saw the link, and the page only told them that their account is not linked to an author:
+    its mail is about comments on one's own stories (held comments reach moderators in the hourly digest)."""
+    user = request.getfixturevalue(role)
+    client = Client()
+    client.force_login(user)
+
+    admin = BeautifulSoup(client.get("/admin/").content, "html.parser")
+
+    tools = admin.select_one("#user-tools")
+    assert tools.select_one("form#logout-form, a[href='/admin/logout/']") is not None
+    assert (tools.select_one("a[href='/comments/notifications/']") is not None) is offered
+    assert ("Comment notifications" in tools.get_text()) is offered
+
+
 @pytest.mark.parametrize(
     ("email", "linked", "told"),
     [
