@@ -82,7 +82,7 @@ class TagQuerySet(models.QuerySet):
 
 class Tag(KeepsOldAddresses, models.Model):
     old_address_urls = ("articles:tag", "articles:tag-feed", "articles:tag-feed-atom")
-    name = models.CharField(max_length=60, unique=True)
+    name = OneLineCharField(max_length=60, unique=True, validators=[no_markup])
     slug = LowercaseSlugField(max_length=60, unique=True)
 
     objects = TagQuerySet.as_manager()

@@ -1,5 +1,6 @@
-"""Plain-text fields (headline, standfirst, captions, credits, an image's title and alt text) are shown as
-typed: HTML sent in them is refused with one message, in the admin and the API alike, and nothing is saved."""
+"""Plain-text fields (headline, standfirst, captions, credits, an image's title and alt text, a tag's name)
+are shown as typed: HTML sent in them is refused with one message, in the admin and the API alike, and nothing
+is saved."""
 
 import pytest
 from django.urls import reverse
@@ -7,7 +8,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from articles.fields import NO_MARKUP
-from articles.models import Article, Image
+from articles.models import Article, Image, Tag
 from tests.factories import ArticleFactory, ImageFactory
 
 from .admin_forms import form_data
@@ -124,3 +125,16 @@ def test_ordinary_text_with_angle_brackets_and_ampersands_is_kept_as_typed(clien
     article.refresh_from_db()
     assert article.headline == article.dek == article.lead_image_caption == ORDINARY_TEXT
     assert Image.objects.get(pk=image.pk).alt_text == ORDINARY_TEXT
+
+
+def test_a_tag_s_name_refuses_html_in_the_admin_s_plus(client_as, reporter):
+    """A tag's name is shown as typed on every story that has it; the "+" beside Tags (the add form in a
+    popup) refuses HTML in it."""
+    url = reverse("admin:articles_tag_add") + "?_popup=1"
+    typed = {"name": "Ferries <em>now</em>", "slug": "ferries-now", "_popup": "1"}
+
+    in_admin = client_as(reporter).post(url, typed)
+
+    assert in_admin.status_code == 200
+    assert in_admin.context["adminform"].form.errors == {"name": [refusal("<em>")]}
+    assert not Tag.objects.exists()
