@@ -9,7 +9,7 @@ from itertools import count
 import reversion
 from anyascii import anyascii
 from django.conf import settings
-from django.contrib.admin.models import DELETION, LogEntry
+from django.contrib.admin.models import ADDITION, DELETION, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -30,6 +30,7 @@ from .models import (
     EditorialNote,
     RelatedArticle,
     RemovedArticle,
+    Tag,
     WorkflowEvent,
 )
 from .redirects import forget_taken_old_paths
@@ -71,6 +72,32 @@ def free_slug(headline: str) -> str:
         return ""
     taken = set(Article.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     return next(slug for n in count(1) if (slug := base if n == 1 else f"{base}-{n}") not in taken)
+
+
+NO_SLUG_FROM_NAME = (
+    "Give a slug (a-z, 0-9 and hyphens, such as “harbour-vote”): one is made only from a name's letters and "
+    "digits, and this name has none."
+)
+
+
+def tag_slug(name: str) -> str:
+    """The slug a tag's name makes, as an article's headline makes one (slug_base: Greek and Cyrillic spelt in
+    Latin letters), cut to fit the tag's slug; "" when the name has no letter or digit (NO_SLUG_FROM_NAME)."""
+    return slug_base(name)[: Tag._meta.get_field("slug").max_length].strip("-")
+
+
+def create_tag(*, name: str, slug: str, by) -> Tag:
+    """Make a tag outside the admin (the API), as the article form's "+" does: only for an account with the
+    admin's `add_tag`, and logged as the admin logs an addition, so the tag's History says who made it.
+    The pages it changes are refreshed by the signals, as for any save of a tag."""
+    if not by.has_perm("articles.add_tag"):
+        raise PermissionDenied("Your account may not create tags.")
+    with transaction.atomic():
+        tag = Tag.objects.create(name=name, slug=slug)
+        LogEntry.objects.log_actions(
+            by.pk, [tag], ADDITION, change_message="Added through the API.", single_object=True
+        )
+    return tag
 
 
 def can_edit(*, article: Article, user) -> bool:

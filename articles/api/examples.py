@@ -105,6 +105,15 @@ TAG_EXAMPLE = {
     "page_url": "https://news.example.org/tag/transport/",
     "articles_url": "https://news.example.org/api/v1/articles/?tag=transport",
 }
+TAG_WRITE_EXAMPLE = {"name": "Night ferries"}
+NEW_TAG_EXAMPLE = {
+    "id": 9,
+    "name": "Night ferries",
+    "slug": "night-ferries",
+    "url": "https://news.example.org/api/v1/tags/night-ferries/",
+    "page_url": "https://news.example.org/tag/night-ferries/",
+    "articles_url": "https://news.example.org/api/v1/articles/?tag=night-ferries",
+}
 COMMENT_EXAMPLE = {
     "id": 12,
     "parent_id": 10,
@@ -168,6 +177,7 @@ SCHEMA_EXAMPLES.update(
         },
         "Section": SECTION_EXAMPLE,
         "Tag": TAG_EXAMPLE,
+        "TagWriteRequest": TAG_WRITE_EXAMPLE,
         "Image": IMAGE_EXAMPLE,
         "ImageRequest": {"file": "(the image file)", "title": "Harbour cranes", "alt_text": "Three cranes"},
         "PatchedImageRequest": {"caption": "Harbour cranes at dawn, seen from the Old Quay."},

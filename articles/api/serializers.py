@@ -10,6 +10,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.validators import UniqueValidator
 
 from authors.models import Author
 from comments.moderation import NO_NAME, NO_TEXT, visible_field
@@ -441,6 +442,19 @@ class ArticleWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             raise serializers.ValidationError(services.BYLINE_KEPT)
         return authors
 
+    def get_fields(self):
+        """A tag not made yet: the 400 tells an account that may make one (the admin's "+" beside Tags)
+        where to, so a wire feed filing a story with a new tag knows what to do, not only what failed."""
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None and request.user.has_perm("articles.add_tag"):
+            tag = fields["tags"].child_relation
+            where = reverse("api:tag-list")
+            tag.error_messages["does_not_exist"] += (
+                f" To make it, POST its name and this slug to {where}, then send this again."
+            )
+        return fields
+
     def validate_tags(self, tags):
         return list(dict.fromkeys(tags))
 
@@ -574,6 +588,88 @@ def _is_slug_clash(error: IntegrityError) -> bool:
     """Whether the unique index on Article.slug refused the row (PostgreSQL names it; SQLite, the column)."""
     constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
     return (constraint or "").startswith("articles_article_slug_") or "articles_article.slug" in str(error)
+
+
+class TagWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    """A new tag, as the admin's "+" beside an article's Tags makes one: a name, and a slug made from it
+    unless given. A name or slug another tag has is refused naming that tag's slug, to use instead."""
+
+    serializer_field_mapping = ArticleWriteSerializer.serializer_field_mapping
+
+    class Meta:
+        model = Tag
+        fields = ["name", "slug"]
+        extra_kwargs = {
+            "name": {
+                "help_text": "As readers see it on its stories and its page, such as “Ferries”: plain text "
+                "(no HTML), on one line; unique, capitals aside (“ferries” is “Ferries” taken)."
+            },
+            "slug": {
+                "required": False,
+                "help_text": "Its address (`/tag/<slug>/`) and how articles name it in `tags`; unique. "
+                "Left out, it is made from the name's letters and digits, spelt in Latin letters "
+                "(`night-ferries`; `nea-grammi` from Greek “Νέα γραμμή”); a name with none (only emoji or "
+                "punctuation) needs a slug given.",
+            },
+        }
+
+    def build_standard_field(self, field_name, model_field):
+        """Without DRF's "tag with this name already exists.": validate_name and validate_slug say which tag
+        has it, as the admin's form does."""
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        validators = kwargs.get("validators", [])
+        kwargs["validators"] = [v for v in validators if not isinstance(v, UniqueValidator)]
+        return field_class, kwargs
+
+    def validate_name(self, name):
+        """Taken whatever its capitals: "ferries" beside "Ferries" would be one tag twice on the site."""
+        holder = Tag.objects.filter(name__iexact=name).first()
+        if holder is not None:
+            raise serializers.ValidationError(
+                f'The tag “{holder.name}” already has this name; its slug is "{holder.slug}": tag articles '
+                "with that, or choose another name.",
+                code="unique",
+            )
+        return name
+
+    def validate_slug(self, slug, made=False):
+        holder = Tag.objects.filter(slug=slug).first()
+        if holder is not None:
+            which = "the slug this name makes" if made else "this slug"
+            raise serializers.ValidationError(
+                f'The tag “{holder.name}” already has {which}, "{holder.slug}": tag articles with that, or '
+                "give another slug.",
+                code="unique",
+            )
+        return slug
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if "slug" not in attrs:
+            slug = services.tag_slug(attrs["name"])
+            if not slug:
+                raise serializers.ValidationError({"slug": [services.NO_SLUG_FROM_NAME]})
+            try:
+                attrs["slug"] = self.validate_slug(slug, made=True)
+            except serializers.ValidationError as error:
+                raise serializers.ValidationError({"slug": error.detail}) from None
+        return attrs
+
+    def create(self, validated_data):
+        """The unique indexes decide between two requests making the same tag at once: the one that lost
+        hears which tag it is, as if it had come second, never a 500."""
+        try:
+            return services.create_tag(by=self.context["request"].user, **validated_data)
+        except IntegrityError:
+            errors = {}
+            for name, check in (("name", self.validate_name), ("slug", self.validate_slug)):
+                try:
+                    check(validated_data[name])
+                except serializers.ValidationError as error:
+                    errors[name] = error.detail
+            if not errors:
+                raise
+            raise serializers.ValidationError(errors) from None
 
 
 class ScheduleSerializer(StrictFieldsMixin, serializers.Serializer):

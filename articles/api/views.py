@@ -50,7 +50,15 @@ from sharing.api import ShareSerializer, ShareViewSet
 from .. import services
 from ..conflicts import EditConflict, last_change, lock_version
 from ..models import Article, Image, RemovedArticle, Section, Tag
-from .examples import ARTICLE_EXAMPLE, BYLINES_EXAMPLE, COMMENT_EXAMPLE, SCHEDULE_EXAMPLE, WRITE_EXAMPLE
+from .examples import (
+    ARTICLE_EXAMPLE,
+    BYLINES_EXAMPLE,
+    COMMENT_EXAMPLE,
+    NEW_TAG_EXAMPLE,
+    SCHEDULE_EXAMPLE,
+    TAG_WRITE_EXAMPLE,
+    WRITE_EXAMPLE,
+)
 from .filters import ArticleFilter
 from .queries import (
     for_api_detail,
@@ -75,6 +83,7 @@ from .serializers import (
     ScheduleSerializer,
     SectionSerializer,
     TagSerializer,
+    TagWriteSerializer,
     cached_for,
     detail_deps,
     plain,
@@ -796,20 +805,77 @@ class SectionViewSet(SlugLookupMixin, NewsroomViewMixin, viewsets.ReadOnlyModelV
         return queryset if sees_unpublished(self.request.user) else queryset.in_use()
 
 
+TAG_LOCATION = OpenApiParameter(
+    "Location",
+    str,
+    OpenApiParameter.HEADER,
+    response=["201"],
+    description="The new tag's address in the API.",
+)
+
+
 @extend_schema_view(
     list=extend_schema(summary="List tags", description="Alphabetical."),
     retrieve=extend_schema(summary="Get a tag", parameters=[SLUG("tag")]),
+    create=extend_schema(
+        summary="Create a tag",
+        description="Needs the `add_tag` permission (reporters and editors have it), as the “+” beside Tags "
+        "on the admin's article form does; the answer's `slug` is what `tags` of an article takes. A name "
+        "another tag has (capitals aside) or a slug another has is refused (400) naming that tag's slug, "
+        "and nothing is saved. Readers see the tag, in `tags/` and at its `page_url`, once a published "
+        "article carries it. Tags are renamed and deleted in the admin.",
+        request=TagWriteSerializer,
+        responses={201: TagSerializer},
+        parameters=[TAG_LOCATION],
+        examples=[
+            OpenApiExample("a new tag", value=TAG_WRITE_EXAMPLE, request_only=True),
+            OpenApiExample("the tag made", value=NEW_TAG_EXAMPLE, response_only=True, status_codes=["201"]),
+        ],
+    ),
 )
-class TagViewSet(SlugLookupMixin, NewsroomViewMixin, viewsets.ReadOnlyModelViewSet):
+class TagViewSet(SlugLookupMixin, NewsroomViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Tag.objects.all()
     serializer_class = TagSerializer
+    pagination_class = SlugCursorPagination
+    permission_map = {"create": ["articles.add_tag"]}
+    schema_error_examples = {
+        "create": {
+            "400": (
+                "The input is not valid, or another tag has this name or slug: its slug is named, to use.",
+                {
+                    "code": "invalid",
+                    "message": "Some input is not valid: name.",
+                    "errors": {
+                        "name": [
+                            'The tag “Ferries” already has this name; its slug is "ferries": tag articles '
+                            "with that, or choose another name."
+                        ]
+                    },
+                },
+            ),
+            "403": (
+                "The account may not create tags (it lacks the admin's `add_tag` permission).",
+                {"code": "permission_denied", "message": "Your account may not do this.", "errors": {}},
+            ),
+        }
+    }
 
     def get_queryset(self):
         """Staff who see drafts see every tag (drafts carry them); others those on a published article."""
         queryset = super().get_queryset()  # a copy: the class's own queryset must never hold results
         return queryset if sees_unpublished(self.request.user) else queryset.in_use()
 
-    pagination_class = SlugCursorPagination
+    def get_serializer_class(self):
+        return TagWriteSerializer if self.action == "create" else TagSerializer
+
+    def create(self, request, *args, **kwargs):
+        """Answered with the tag as `tags/{slug}/` shows it, not with what was sent."""
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        tag = serializer.save()
+        data = TagSerializer(tag, context=self.get_serializer_context()).data
+        # A plain str: Django's development server refuses a header value of any other type.
+        return Response(data, status=status.HTTP_201_CREATED, headers={"Location": str(data["url"])})
 
 
 @extend_schema_view(

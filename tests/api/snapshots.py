@@ -2,7 +2,7 @@
 
 from reversion.models import Version
 
-from articles.models import Article, Byline, Image, RelatedArticle, WorkflowEvent
+from articles.models import Article, Byline, Image, RelatedArticle, Tag, WorkflowEvent
 from comments.models import PendingComment, ReaderComment
 from sharing.models import ShareRecord
 
@@ -11,7 +11,8 @@ def database_state():
     return {
         "articles": list(Article.objects.order_by("pk").values()),
         "bylines": list(Byline.objects.order_by("pk").values()),
-        "tags": list(Article.tags.through.objects.order_by("pk").values()),
+        "tags": list(Tag.objects.order_by("pk").values()),
+        "tagging": list(Article.tags.through.objects.order_by("pk").values()),
         "related": list(RelatedArticle.objects.order_by("pk").values()),
         "images": list(Image.objects.order_by("pk").values()),
         "events": WorkflowEvent.objects.count(),

@@ -47,6 +47,7 @@ def demo_newsroom(db):
         ("/api/v1/articles/{id}/schedule/", "post", lambda: ArticleFactory(), 200),
         ("/api/v1/articles/{id}/return/", "post", lambda: ArticleFactory(in_review=True), 200),
         ("/api/v1/articles/{id}/corrections/", "post", lambda: ArticleFactory(published=True), 201),
+        ("/api/v1/tags/", "post", None, 201),
     ],
 )
 def test_each_write_example_is_accepted_as_it_stands(

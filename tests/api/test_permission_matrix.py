@@ -63,6 +63,8 @@ ENDPOINTS = [
     ("post comment", "post", "/api/v1/articles/{published}/comments/",
      lambda: {"name": "Sam", "email": "sam@example.org", "comment": "Well done."}, "json",
      {"anonymous": 202, "reader": 201, "reporter": 201, "editor": 201, "moderator": 201}),
+    ("create tag", "post", "/api/v1/tags/", lambda: {"name": "Night ferries"}, "json",
+     {"anonymous": 401, "reader": 403, "reporter": 201, "editor": 201, "moderator": 403}),
     ("edit image", "patch", "/api/v1/images/{image}/", lambda: {"caption": "New caption"}, "json",
      {"anonymous": 401, "reader": 403, "reporter": 403, "editor": 200, "moderator": 403}),  # not their upload
 ]  # fmt: skip

@@ -127,14 +127,16 @@ def test_ordinary_text_with_angle_brackets_and_ampersands_is_kept_as_typed(clien
     assert Image.objects.get(pk=image.pk).alt_text == ORDINARY_TEXT
 
 
-def test_a_tag_s_name_refuses_html_in_the_admin_s_plus(client_as, reporter):
+def test_a_tag_s_name_refuses_html_in_the_admin_s_plus_and_the_api(client_as, editor, reporter):
     """A tag's name is shown as typed on every story that has it; the "+" beside Tags (the add form in a
-    popup) refuses HTML in it."""
+    popup) refuses what the API refuses."""
     url = reverse("admin:articles_tag_add") + "?_popup=1"
     typed = {"name": "Ferries <em>now</em>", "slug": "ferries-now", "_popup": "1"}
 
     in_admin = client_as(reporter).post(url, typed)
+    in_api = api_client(reporter).post("/api/v1/tags/", {"name": typed["name"]}, format="json")
 
     assert in_admin.status_code == 200
     assert in_admin.context["adminform"].form.errors == {"name": [refusal("<em>")]}
+    assert in_api.status_code == 400 and in_api.json()["errors"] == {"name": [refusal("<em>")]}
     assert not Tag.objects.exists()
