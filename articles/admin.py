@@ -608,11 +608,15 @@ class ArticleAdminForm(NamesTheSlugsHolder):
 
     def _explain_a_missing_slug(self, headline):
         """The browser fills the slug as the headline is typed (Django's URLify), and there is none to fill
-        from a headline without letters or digits (only emoji or punctuation): "This field is required." left
-        the editor to wonder why the slug stayed empty."""
-        if headline and self.has_error("slug", "required") and not services.slug_base(headline):
-            del self.errors["slug"]
-            self.add_error("slug", ValidationError(services.NO_SLUG_FROM_HEADLINE, code="required"))
+        from a headline without letters or digits (only emoji or punctuation), nor from one in an alphabet
+        URLify does not spell (Hebrew, Chinese): "This field is required." left the editor to wonder why the
+        slug stayed empty. For the latter, the slug the server would make is offered."""
+        if not (headline and self.has_error("slug", "required")):
+            return
+        made = services.free_slug(headline)
+        del self.errors["slug"]
+        message = services.SLUG_NOT_FILLED.format(slug=made) if made else services.NO_SLUG_FROM_HEADLINE
+        self.add_error("slug", ValidationError(message, code="required"))
 
     def _check_a_time_typed_is_not_ignored(self, at, action):
         """A "Publish at" does something only with Save and schedule (or on a story already scheduled).

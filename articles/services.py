@@ -48,6 +48,14 @@ NO_SLUG_FROM_HEADLINE = (
 )
 
 
+# The admin's slug is filled in the browser (Django's URLify), which spells Latin, Greek, Cyrillic, Arabic and
+# a few more alphabets, and leaves it empty for the rest (Hebrew, Chinese, Thai...), which slug_base spells.
+SLUG_NOT_FILLED = (
+    "Give a slug (a-z, 0-9 and hyphens), such as “{slug}”, made from the headline as the API would make it "
+    "(the browser fills the slug in from some alphabets only)."
+)
+
+
 def slug_base(headline: str) -> str:
     """The slug the headline makes, or "" when it has no letter or digit (NO_SLUG_FROM_HEADLINE)."""
     return slugify(_in_latin_letters(headline))[:190].strip("-")

@@ -156,6 +156,30 @@ def test_a_headline_with_no_letters_and_no_slug_is_refused_asking_for_a_slug(cli
     assert Article.objects.get().headline == headline
 
 
+@pytest.mark.parametrize(
+    ("headline", "slug"), [("שביתת מעבורות", "svytt-mvvrvt"), ("渡轮罢工", "dulunbagong")]
+)
+def test_a_headline_the_browser_makes_no_slug_from_is_told_the_slug_it_would_make(
+    client_as, editor, headline, slug
+):
+    """The browser's URLify spells Latin, Greek, Cyrillic, Arabic and a few more, not Hebrew or Chinese: it
+    leaves the slug empty. The server can spell them (services.slug_base), so it did not explain, and the
+    editor got a bare "This field is required." The message offers the slug the API would make."""
+    client = client_as(editor)
+    data = form_data(client.get(ADD_URL))
+    data.update(headline=headline, slug="", body="<p>Crews walk out.</p>", section=str(SectionFactory().pk))
+    add_inline_rows(data, "bylines", [{"author": str(AuthorFactory().pk), "position": "0"}])
+
+    response = client.post(ADD_URL, data)
+
+    assert response.status_code == 200
+    [message] = response.context["adminform"].form.errors["slug"]
+    assert message.startswith("Give a slug") and f"“{slug}”" in message
+    assert not Article.objects.exists()
+    assert client.post(ADD_URL, data | {"slug": slug}).status_code == 302
+    assert Article.objects.get().slug == slug
+
+
 def test_reporter_cannot_save_an_article_without_a_byline(client_as, reporter):
     client = client_as(reporter)
     data = form_data(client.get(ADD_URL))
