@@ -622,8 +622,9 @@ def forget_long_deleted_articles(*, now: datetime | None = None) -> int:
         # below): one recovered meanwhile keeps its history.
         versions = deleted_versions.filter(object_id__in=expired)
         revisions = set(versions.values_list("revision_id", flat=True))
-        # A revision may hold other stories too (a bulk action saves them in one): of the rows saved with
-        # the story (reversion's `follow`), only its own go, and the revision goes once nothing is left in it.
+        # Each revision holds one story since migration 0028; should one hold another story still (a version
+        # written some other way), of the rows saved with the story (reversion's `follow`) only its own go,
+        # and the revision goes once nothing is left in it.
         followed = Version.objects.filter(revision_id__in=revisions).exclude(content_type=article_type)
         own = [version.pk for version in followed if str(version.field_dict.get("article_id")) in expired]
         Version.objects.filter(pk__in=own).delete()

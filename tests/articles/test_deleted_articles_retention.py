@@ -92,8 +92,9 @@ def test_a_story_deleted_longer_ago_than_the_period_is_forgotten_and_a_recent_on
 
 
 def test_a_revision_shared_with_another_story_keeps_that_story_s_versions(editor):
-    """A bulk action saves its stories in one revision: deleting that revision took the other story's
-    versions with it, and restoring it brought the forgotten story back."""
+    """Bulk actions saved their stories in one revision until migration 0028 split them; should a revision
+    hold two stories still, deleting it would take the other story's versions with it, and restoring it
+    would bring the forgotten story back."""
     gone, stays = story(editor, "Old pier plan"), story(editor, "Harbour choir")
     with reversion.create_revision():
         reversion.add_to_revision(gone)
