@@ -66,11 +66,10 @@ def masked_name(name: str) -> str:
 
 def account_name(user) -> str:
     """The name a signed-in account comments under, as stored: the full name, else the username (as
-    newsroom.users.display_name names staff), with no address in it. A username that is an address gives
-    its part before the "@": `sam@localhost`, which mask_emails does not take for one, would be published
-    whole. An address in a full name is masked, at a dotted domain or not."""
-    name = user.get_full_name() or user.get_username().partition("@")[0]
-    return masked_name(ANY_HOST_EMAIL_RE.sub(EMAIL_MASK, name))
+    newsroom.users.display_name names staff), with every address in it masked, at a dotted domain or not:
+    `sam@localhost`, which mask_emails does not take for one, was published whole. Nothing of an address is
+    shown, not even its part before the "@" (`marta.quillon` all but spells `marta.quillon@...`)."""
+    return masked_name(ANY_HOST_EMAIL_RE.sub(EMAIL_MASK, user.get_full_name() or user.get_username()))
 
 
 def public_name(name: str) -> str:

@@ -1,7 +1,6 @@
 """Names of comments posted from accounts, stored before posting took the address out of them
 (comments.rendering.account_name): a username like `sam@localhost`, whose host has no dot, was published as
-it was. Now as a new comment from that account would be: the username's part before the "@", or the name
-with its addresses masked."""
+it was. Now as a new comment from that account would be: with every address in the name masked."""
 
 from django.db import migrations
 
@@ -13,12 +12,9 @@ def drop_addresses_from_account_names(apps, schema_editor):
 
     Comment = apps.get_model("django_comments", "Comment")
     limit = Comment._meta.get_field("user_name").max_length
-    rows = Comment.objects.exclude(user=None).values_list("pk", "user_name", "user__username")
-    for pk, name, username in rows.iterator():
-        # The username itself: an account without a full name (one with an address at a dotted domain was
-        # stored masked, and stays so).
-        account_name = name.partition("@")[0] if name == username else name
-        account_name = Truncator(ANY_HOST_EMAIL_RE.sub(EMAIL_MASK, account_name)).chars(limit)
+    rows = Comment.objects.exclude(user=None).values_list("pk", "user_name")
+    for pk, name in rows.iterator():
+        account_name = Truncator(ANY_HOST_EMAIL_RE.sub(EMAIL_MASK, name)).chars(limit)
         if account_name != name:
             Comment.objects.filter(pk=pk).update(user_name=account_name)
 

@@ -105,8 +105,8 @@ def test_a_signed_in_commenter_comments_under_their_account_s_name_whatever_the_
 @pytest.mark.parametrize(
     ("username", "first_name", "last_name", "shown"),
     [
-        ("sam@localhost", "", "", "sam"),  # no dotted domain, so mask_emails left it whole
-        ("sam@example.org", "", "", "sam"),
+        ("sam@localhost", "", "", "[email hidden]"),  # no dotted domain, so mask_emails left it whole
+        ("marta.quillon@example.org", "", "", "[email hidden]"),  # not "marta.quillon": nearly the address
         ("sam", "Sam", "sam@localhost", "Sam [email hidden]"),
     ],
 )
@@ -114,8 +114,8 @@ def test_a_signed_in_account_comments_under_a_name_with_no_address_in_it(
     csrf_client, article, username, first_name, last_name, shown
 ):
     """Signed in, the name is the account's, and a username may be an address: `sam@localhost`, a valid
-    one to Django, was published whole, since mask_emails wants a dotted domain. The username's part before
-    the "@" is the name now; an address in a full name is masked, dotted or not."""
+    one to Django, was published whole, since mask_emails wants a dotted domain. An address in the name is
+    masked, dotted or not, and nothing of it is shown."""
     from bs4 import BeautifulSoup
 
     from tests.factories import UserFactory
@@ -136,7 +136,7 @@ def test_a_signed_in_account_comments_under_a_name_with_no_address_in_it(
     listed = Client().get(f"/api/v1/articles/{article.pk}/comments/")
     assert [c["name"] for c in listed.json()["results"]] == [shown]
     for public in (page, listed.content.decode()):
-        assert "sam@" not in public and "@localhost" not in public
+        assert "sam@" not in public and "@localhost" not in public and "marta.quillon" not in public
 
 
 def test_comments_posted_from_an_account_before_lose_the_address_in_their_names(article):
@@ -162,7 +162,7 @@ def test_comments_posted_from_an_account_before_lose_the_address_in_their_names(
 
     names = dict(ReaderComment.objects.values_list("pk", "user_name"))
     assert [names[c.pk] for c in (by_username, by_full_name, renamed_since)] == [
-        "sam",
+        "[email hidden]",
         "Rosa [email hidden]",
         "[email hidden]",  # its address was masked when posted; the account's name now is not its name
     ]
