@@ -358,18 +358,24 @@ class InOrderFormSet(RowsGoneFormSet):
 
 
 class BylineFormSet(InOrderFormSet):
-    """A story on the site, on the schedule or being sent there keeps at least one byline. Checked with the
-    form, so a refused "publish" leaves the bylines as they were instead of deleted."""
+    """A story on the site, on the schedule or being sent there keeps at least one byline, and a reporter's
+    carries their own (services.byline_refusal). Checked with the form, so a refused "publish" leaves the
+    bylines as they were instead of deleted."""
 
     names_the_row = "author"
+    user = None  # who saves them: BylineInline.get_formset
 
     def clean(self):
         super().clean()
         if any(self.errors):
             return
+        kept = _kept_forms(self)
         going_out = any(name in self.data for name in ("_publish", "_schedule"))
-        if (going_out or services.must_keep_a_byline(self.instance)) and not _kept_forms(self):
+        if (going_out or services.must_keep_a_byline(self.instance)) and not kept:
             raise ValidationError(services.BYLINE_KEPT)
+        authors = [form.cleaned_data["author"] for form in kept]
+        if refusal := services.byline_refusal(article=self.instance, authors=authors, user=self.user):
+            raise ValidationError(refusal)
 
 
 NO_BYLINE_AUTHOR = "Choose who wrote it (the + beside the list adds an author who is not there yet)."
@@ -386,6 +392,10 @@ class BylineInline(AutocompleteInputMixin, FollowsArticlePermissions, admin.Tabu
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author")  # each row's heading names them
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (formset,), {"user": request.user})
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)

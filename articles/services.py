@@ -21,6 +21,7 @@ from django.utils.html import strip_tags
 from django.utils.text import slugify
 from reversion.models import Revision, Version
 
+from authors.models import Author
 from newsroom import page_cache
 from newsroom.formats import moment
 
@@ -198,11 +199,38 @@ def can_change_image(*, image, user) -> bool:
 
 
 BYLINE_KEPT = "A published or scheduled article keeps at least one byline."
+# What a reporter's bylines without their own answer, in the admin and the API alike.
+OWN_BYLINE = (
+    "Your story carries your own byline (you may add colleagues'): only an editor files a story under "
+    "other writers' names alone."
+)
+NO_AUTHOR_OF_YOURS = (
+    " No author is linked to your account yet: ask an editor to link yours (Authors, the author's “User”)."
+)
 
 
 def must_keep_a_byline(article: Article) -> bool:
     """A story on the site or on the schedule never loses its last byline (publishing needs one too)."""
     return article.pk is not None and article.status in (Status.SCHEDULED, Status.PUBLISHED)
+
+
+def byline_refusal(*, article: Article, authors, user) -> str:
+    """Why `user` may not give `article` these bylines (Author rows, in order), or "". A reporter's story
+    carries their own byline: under a colleague's alone it sat in that colleague's "My drafts", who could
+    submit it. Editors byline anyone, and bylines an editor set stay when a reporter leaves them as they are.
+    A reporter no author is linked to has no byline of their own to give (and the admin, like review, wants
+    one), so they write once an editor has linked one."""
+    if user.has_perm("articles.edit_any_article"):
+        return ""
+    if any(author.user_id == user.pk for author in authors):
+        return ""
+    if article.pk is not None and {a.pk for a in authors} == set(
+        article.bylines.values_list("author_id", flat=True)
+    ):
+        return ""
+    if not Author.objects.filter(user=user).exists():
+        return OWN_BYLINE + NO_AUTHOR_OF_YOURS
+    return OWN_BYLINE
 
 
 NEEDS_A_BODY = "An article needs a body with text or a picture before it is {}."

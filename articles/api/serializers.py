@@ -382,7 +382,8 @@ class ArticleWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         many=True,
         queryset=Author.objects.all(),
         required=False,
-        help_text="Author slugs, in byline order.",
+        help_text="Author slugs, in byline order. Left out when creating: the writer's own author. A "
+        "reporter's story includes their own (colleagues may stand beside it); editors byline anyone.",
     )
     related = IdField(
         many=True,
@@ -483,15 +484,20 @@ class ArticleWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
                 current = getattr(self.instance, flag) if self.instance else False
                 if flag in attrs and attrs[flag] != current:
                     raise PermissionDenied("Only editors can mark articles as featured or breaking.")
+        if self.instance is None and "bylines" not in attrs:
+            # The writer's own byline, as the admin's add form starts with.
+            own = Author.objects.filter(user=user).first()
+            attrs["bylines"] = [own] if own else []
+        if "bylines" in attrs:
+            article = self.instance or Article()
+            if refusal := services.byline_refusal(article=article, authors=attrs["bylines"], user=user):
+                raise serializers.ValidationError({"bylines": [refusal]})
         return attrs
 
     def create(self, validated_data):
         """A slug made from the headline is checked free, then inserted; another request can take it in
         between, and then the next free one is taken (the unique index decides, never a 500)."""
         chosen = validated_data.get("slug")
-        if "bylines" not in validated_data:  # the writer's own byline, as the admin's add form starts with
-            own = Author.objects.filter(user=self.context["request"].user).first()
-            validated_data["bylines"] = [own] if own else []
         for _attempt in range(10):  # each round at least one of the racing requests wins its slug
             data = dict(validated_data)
             if not chosen:

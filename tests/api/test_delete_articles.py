@@ -66,6 +66,7 @@ def test_an_editor_deletes_a_published_story_which_leaves_the_site_and_can_be_re
 
 
 def test_a_reporter_deletes_an_own_draft_that_never_ran_and_nothing_is_listed_as_removed(api_as, reporter):
+    AuthorFactory(user=reporter)  # their byline, which their story starts with
     desk = api_as(reporter)
     article = new_article(desk)
 
@@ -117,6 +118,7 @@ def test_a_story_posted_to_social_networks_is_kept_as_the_admin_keeps_it(api_as,
 
 
 def test_a_story_changed_since_it_was_read_is_not_deleted(api_as, editor, reporter):
+    AuthorFactory(user=reporter)
     article = new_article(api_as(reporter))
     read = api_as(editor).get(f"{LIST}{article.pk}/")["ETag"]
     assert (

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.factories import ArticleFactory, ImageFactory, SectionFactory, uploaded_image
+from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory, uploaded_image
 
 from .snapshots import database_state
 
@@ -17,6 +17,7 @@ ROLES = ["anonymous", "reader", "reporter", "editor", "moderator"]
 @pytest.fixture
 def world(reporter):
     section = SectionFactory(slug="city")
+    AuthorFactory(user=reporter)  # the byline a reporter's new story starts with (and needs)
     return {
         "section": section,
         "own_draft": ArticleFactory(section=section, created_by=reporter, slug="own-draft"),

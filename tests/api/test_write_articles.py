@@ -55,6 +55,8 @@ def draft_payload(parts, **changes):
 
 
 def test_a_reporter_creates_a_draft_with_ordered_bylines_and_related(api_as, reporter, parts):
+    parts["ada"].user = reporter  # the reporter writes as Ada, with Ben
+    parts["ada"].save()
     response = api_as(reporter).post(LIST, draft_payload(parts), format="json")
 
     assert response.status_code == 201, response.json()
@@ -765,21 +767,75 @@ def test_every_write_answers_with_the_etag_its_next_step_sends(api_as, editor, p
 
 
 def test_a_new_article_starts_with_its_writer_s_byline_and_goes_to_review_only_with_one(
-    api_as, reporter, other_reporter, parts
+    api_as, reporter, other_reporter, editor, parts
 ):
     AuthorFactory(slug="rita", user=reporter)
     payload = {"headline": "Ferry fares", "body": "<p>Up by a tenth.</p>", "section": "city"}
 
     mine = api_as(reporter).post(LIST, payload, format="json")
-    bare = api_as(other_reporter).post(LIST, {**payload, "headline": "Bus fares"}, format="json")
+    bare = api_as(editor).post(LIST, {**payload, "headline": "Bus fares"}, format="json")
 
     assert mine.status_code == 201 and [b["slug"] for b in mine.json()["bylines"]] == ["rita"]
     assert bare.status_code == 201 and bare.json()["bylines"] == []
-    refused = api_as(other_reporter).post(f"{LIST}{bare.json()['id']}/submit/")
+    refused = api_as(editor).post(f"{LIST}{bare.json()['id']}/submit/")
     assert refused.status_code == 400
     assert refused.json()["message"] == "An article needs at least one byline before it is sent for review."
     assert Article.objects.get(pk=bare.json()["id"]).status == "draft"
     assert api_as(reporter).post(f"{LIST}{mine.json()['id']}/submit/").json()["status"] == "review"
+    # A reporter no author is linked to has no byline of their own to start with.
+    unlinked = api_as(other_reporter).post(LIST, {**payload, "headline": "Tram fares"}, format="json")
+    assert unlinked.status_code == 400
+    assert unlinked.json()["errors"] == {"bylines": [services.OWN_BYLINE + services.NO_AUTHOR_OF_YOURS]}
+
+
+def test_a_reporter_cannot_file_a_story_under_a_colleagues_byline_alone(
+    api_as, reporter, other_reporter, editor, parts
+):
+    """It sat in the colleague's "My drafts", who could submit it. Beside their own byline, it goes; an
+    editor bylines anyone."""
+    AuthorFactory(slug="rita", user=reporter)
+    AuthorFactory(slug="idris-okafor", user=other_reporter)
+    client = api_as(reporter)
+    payload = {
+        "headline": "Ferry fares",
+        "body": "<p>Up.</p>",
+        "section": "city",
+        "bylines": ["idris-okafor"],
+    }
+
+    refused = client.post(LIST, payload, format="json")
+
+    assert refused.status_code == 400
+    assert refused.json()["errors"] == {"bylines": [services.OWN_BYLINE]}
+    assert not Article.objects.filter(headline="Ferry fares").exists()
+    shared = client.post(LIST, payload | {"bylines": ["idris-okafor", "rita"]}, format="json")
+    assert shared.status_code == 201
+    assert [b["slug"] for b in shared.json()["bylines"]] == ["idris-okafor", "rita"]
+    handed = client.patch(f"{LIST}{shared.json()['id']}/", {"bylines": ["idris-okafor"]}, format="json")
+    assert handed.status_code == 400 and handed.json()["errors"] == {"bylines": [services.OWN_BYLINE]}
+    article = Article.objects.get(pk=shared.json()["id"])
+    assert [b.author.slug for b in article.bylines.all()] == ["idris-okafor", "rita"]
+    by_editor = api_as(editor).post(LIST, payload | {"headline": "Bus fares"}, format="json")
+    assert by_editor.status_code == 201 and [b["slug"] for b in by_editor.json()["bylines"]] == [
+        "idris-okafor"
+    ]
+
+
+def test_a_reporter_edits_the_words_of_a_draft_whose_bylines_an_editor_set(api_as, reporter, editor, parts):
+    """Assigned to them (their byline, on an editor's draft), or given another byline by an editor: the
+    reporter edits it as long as they leave the bylines as they are or keep their own among them."""
+    rita = AuthorFactory(slug="rita", user=reporter)
+    assigned = ArticleFactory(created_by=editor, authors=[rita])
+    rebylined = ArticleFactory(created_by=reporter, authors=[parts["ada"]])
+    client = api_as(reporter)
+
+    assert client.patch(f"{LIST}{assigned.pk}/", {"dek": "Up."}, format="json").status_code == 200
+    with_ada = client.patch(f"{LIST}{assigned.pk}/", {"bylines": ["rita", "ada"]}, format="json")
+    assert with_ada.status_code == 200
+    assert client.patch(f"{LIST}{rebylined.pk}/", {"dek": "Up."}, format="json").status_code == 200
+    same = client.patch(f"{LIST}{rebylined.pk}/", {"bylines": ["ada"], "dek": "Down."}, format="json")
+    assert same.status_code == 200
+    assert [b.author.slug for b in rebylined.bylines.all()] == ["ada"]
 
 
 def test_a_version_saved_through_the_api_holds_what_was_written_and_restores_in_the_admin(

@@ -195,6 +195,87 @@ def test_reporter_cannot_save_an_article_without_a_byline(client_as, reporter):
     assert not Article.objects.filter(slug="no-byline").exists()
 
 
+def bylines_formset(response):
+    return next(f.formset for f in response.context["inline_admin_formsets"] if f.formset.prefix == "bylines")
+
+
+def new_story(client, *authors):
+    """The add form, filled in, with these bylines."""
+    data = form_data(client.get(ADD_URL))
+    data.update(headline="Fares rise", slug="fares-rise", body="<p>Up.</p>", section=str(SectionFactory().pk))
+    rows = [{"author": str(author.pk), "position": str(n)} for n, author in enumerate(authors)]
+    return add_inline_rows(data, "bylines", rows)
+
+
+def test_a_reporter_cannot_file_a_story_under_a_colleagues_byline_alone(client_as, reporter, other_reporter):
+    """It sat in the colleague's "My drafts", who could submit it. With their own byline beside, it goes."""
+    AuthorFactory(display_name="Rita Porter", user=reporter)
+    idris = AuthorFactory(display_name="Idris Okafor", user=other_reporter)
+    client = client_as(reporter)
+
+    refused = client.post(ADD_URL, new_story(client, idris))
+
+    assert refused.status_code == 200
+    assert bylines_formset(refused).non_form_errors() == [services.OWN_BYLINE]
+    assert services.OWN_BYLINE.replace("'", "&#x27;") in refused.content.decode()
+    assert not Article.objects.exists()
+
+    me = reporter.author_profile
+    assert client.post(ADD_URL, new_story(client, idris, me)).status_code == 302
+    assert [b.author for b in Article.objects.get().bylines.all()] == [idris, me]
+
+
+def test_a_reporter_with_no_author_of_their_own_is_told_to_ask_an_editor(client_as, reporter):
+    """Any byline they could give is someone else's (and the admin wants one): an editor links an author to
+    their account first."""
+    client = client_as(reporter)
+
+    response = client.post(ADD_URL, new_story(client, AuthorFactory()))
+
+    assert bylines_formset(response).non_form_errors() == [services.OWN_BYLINE + services.NO_AUTHOR_OF_YOURS]
+    assert not Article.objects.exists()
+
+
+def test_an_editor_bylines_anyone(client_as, editor, other_reporter):
+    idris = AuthorFactory(user=other_reporter)
+    client = client_as(editor)
+
+    assert client.post(ADD_URL, new_story(client, idris)).status_code == 302
+    assert [b.author for b in Article.objects.get().bylines.all()] == [idris]
+
+
+def test_a_reporter_edits_a_draft_an_editor_assigned_them_and_keeps_their_byline(
+    client_as, reporter, other_reporter, editor
+):
+    me = AuthorFactory(user=reporter)
+    idris = AuthorFactory(user=other_reporter)
+    assigned = ArticleFactory(created_by=editor, authors=[me])
+    client = client_as(reporter)
+
+    assert client.post(change_url(assigned), edit(client, assigned, headline="Fares rise")).status_code == 302
+    data = add_inline_rows(edit(client, assigned), "bylines", [{"author": str(idris.pk), "position": "1"}])
+    assert client.post(change_url(assigned), data).status_code == 302  # a colleague beside them
+    data = edit(client, assigned)
+    data["bylines-0-DELETE"] = "on"  # handing it to the colleague alone
+
+    response = client.post(change_url(assigned), data)
+
+    assert bylines_formset(response).non_form_errors() == [services.OWN_BYLINE]
+    assert [b.author for b in assigned.bylines.all()] == [me, idris]
+
+
+def test_bylines_an_editor_set_stay_while_the_reporter_edits_the_words(client_as, reporter, editor):
+    """A reporter's draft the editor gave the agency's byline: the reporter still fixes its words."""
+    AuthorFactory(user=reporter)
+    wire = AuthorFactory(display_name="Wire Service")
+    draft = ArticleFactory(created_by=reporter, authors=[wire])
+    client = client_as(reporter)
+
+    assert client.post(change_url(draft), edit(client, draft, headline="Fixed typo")).status_code == 302
+    draft.refresh_from_db()
+    assert draft.headline == "Fixed typo" and [b.author for b in draft.bylines.all()] == [wire]
+
+
 def test_reporter_submits_own_draft_for_review_with_the_button(client_as, reporter):
     draft = ArticleFactory(created_by=reporter, headline="Draft headline")
     client = client_as(reporter)
