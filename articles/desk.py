@@ -1,10 +1,11 @@
 """The desk: what needs an editor's attention, on the admin index, in a fixed number of queries.
 
-One query counts every article pile (conditional aggregates), one lists the first few of each pile (a
-window function numbers the rows per pile; subqueries bring each draft's latest workflow event, so a story
-an editor sent back says so), one counts held comments, one comments readers reported, one
-failed shares and, for who may see commenters' addresses, one comment mail given up: at most six, however
-many articles and comments there are.
+One query counts every article pile (conditional aggregates), one lists the first few of each pile: inside
+it, window functions number the articles of each pile (and, for an editor, every draft once more, for "Being
+written") to pick the first few, and only those are read with what the desk shows of them (their bylines,
+joined, a row per byline; each draft's latest workflow event, so a story an editor sent back says so). Then
+one counts held comments, one comments readers reported, one failed shares and, for who may see
+commenters' addresses, one comment mail given up: at most six, however many articles and comments there are.
 """
 
 from dataclasses import dataclass, field
@@ -13,13 +14,13 @@ from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models.functions import DenseRank, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
 from newsroom.users import display_name
 
-from .models import Article, WorkflowEvent
+from .models import Article, Byline, WorkflowEvent
 from .services import RETURNED_WITH_A_NOTE
 
 ITEMS_PER_PILE = 5
@@ -35,6 +36,7 @@ class Pile:
     url: str
     items: list = field(default_factory=list)
     empty: str = "Nothing here."
+    shows_bylines: bool = False
 
 
 def _changelist(name: str, **params) -> str:
@@ -43,7 +45,9 @@ def _changelist(name: str, **params) -> str:
 
 
 def _mine(user) -> Q:
-    return Q(created_by=user) | Q(bylines__author__user=user)
+    """Started by the user or bylined to them. Two lookups, not one across the byline join: that OR made the
+    database read every byline of every article, each time the desk asked."""
+    return Q(created_by=user) | Q(pk__in=Byline.objects.filter(author__user=user).values("article_id"))
 
 
 @dataclass
@@ -85,52 +89,85 @@ def _sent_back(article) -> SentBack | None:
     return SentBack(by=by, at=event["at"], with_note=event["detail"] == RETURNED_WITH_A_NOTE)
 
 
-def article_piles(user) -> list[Pile]:
-    if not user.has_perm("articles.view_article"):
-        return []
-    now = timezone.now()
-    since = now - RECENT
-    mine_ids = Article.objects.filter(_mine(user)).values("pk")
-    conditions = {
-        "drafts": Q(status=Status.DRAFT, pk__in=mine_ids),
-        "review": Q(status=Status.IN_REVIEW),
-        "scheduled": Q(status=Status.SCHEDULED),
-        "published": Q(status=Status.PUBLISHED, published_at__gte=since, published_at__lte=now),
-    }
-    counts = Article.objects.aggregate(
-        **{key: Count("pk", filter=condition) for key, condition in conditions.items()}
-    )
-    # Newest first within each pile, except the schedule, which reads soonest first.
-    pile = Case(*(When(condition, then=Value(key)) for key, condition in conditions.items()), default=None)
+def _ranks(numbering, editor: bool) -> dict:
+    """Each article's place in its pile (`rank`) and, for an editor, among all drafts (`writing_rank`):
+    newest first, except the schedule, which reads soonest first."""
     order = Case(
         When(status=Status.SCHEDULED, then=F("publish_at")),
         When(status=Status.PUBLISHED, then=F("published_at")),
         default=F("updated_at"),
     )
-    rows = (
-        Article.objects.annotate(pile=pile)
-        .filter(pile__isnull=False)
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("pile")],
-                order_by=[
-                    Case(When(status=Status.SCHEDULED, then=order)).asc(nulls_last=True),
-                    order.desc(),
-                    F("pk").desc(),
-                ],
-            )
+    ranks = {
+        "rank": Window(
+            numbering(),
+            partition_by=[F("pile")],
+            order_by=[
+                Case(When(status=Status.SCHEDULED, then=order)).asc(nulls_last=True),
+                order.desc(),
+                F("pk").desc(),
+            ],
         )
-        .filter(rank__lte=ITEMS_PER_PILE)
-        .annotate(**_last_event_of_drafts())
-        .only("pk", "headline", "status", "publish_at", "published_at", "updated_at")
-        .order_by("pile", "rank")
+    }
+    if editor:
+        ranks["writing_rank"] = Window(
+            numbering(), partition_by=[F("status")], order_by=[F("updated_at").desc(), F("pk").desc()]
+        )
+    return ranks
+
+
+def article_piles(user) -> list[Pile]:
+    if not user.has_perm("articles.view_article"):
+        return []
+    now = timezone.now()
+    since = now - RECENT
+    conditions = {
+        "drafts": Q(status=Status.DRAFT) & _mine(user),
+        "review": Q(status=Status.IN_REVIEW),
+        "scheduled": Q(status=Status.SCHEDULED),
+        "published": Q(status=Status.PUBLISHED, published_at__gte=since, published_at__lte=now),
+    }
+    counts = Article.objects.aggregate(
+        **{key: Count("pk", filter=condition) for key, condition in conditions.items()},
+        writing=Count("pk", filter=Q(status=Status.DRAFT)),
     )
-    items = {key: [] for key in conditions}
-    for article in rows:
-        article.sent_back = _sent_back(article)
-        items[article.pile].append(article)
-    return [
+    pile = Case(*(When(condition, then=Value(key)) for key, condition in conditions.items()), default=None)
+    # An editor sees what the whole newsroom is writing: every draft, theirs in "My drafts" too.
+    editor = user.has_perm("articles.edit_any_article")
+    listed, shown = Q(pile__isnull=False), Q(pile__isnull=False, rank__lte=ITEMS_PER_PILE)
+    if editor:
+        listed |= Q(status=Status.DRAFT)
+        shown |= Q(status=Status.DRAFT, writing_rank__lte=ITEMS_PER_PILE)
+    first = (
+        Article.objects.annotate(pile=pile).filter(listed).annotate(**_ranks(RowNumber, editor)).filter(shown)
+    )
+    # The first few of each pile, again: ranked anew among themselves, with what the desk shows of them
+    # (subqueries and a join that, in the ranking above, ran for every draft in the newsroom).
+    rows = (
+        Article.objects.filter(pk__in=first.values("pk"))
+        .annotate(pile=pile)
+        # A row per byline (none: one row, its name None); an article's rows share their ranks.
+        .annotate(byline=F("bylines__author__display_name"), byline_position=F("bylines__position"))
+        .annotate(**_ranks(DenseRank, editor), **_last_event_of_drafts())
+        .only("pk", "headline", "status", "publish_at", "published_at", "updated_at")
+        .order_by("pk", "byline_position", "bylines__id")
+    )
+    items = {key: [] for key in [*conditions, "writing"]}
+    articles = {}
+    for row in rows:
+        article = articles.get(row.pk)
+        if article is None:
+            article = articles[row.pk] = row
+            article.bylines_shown = []
+            article.sent_back = _sent_back(article)
+            if article.pile is not None and article.rank <= ITEMS_PER_PILE:
+                items[article.pile].append(article)
+            if editor and article.status == Status.DRAFT and article.writing_rank <= ITEMS_PER_PILE:
+                items["writing"].append(article)
+        if row.byline is not None:
+            article.bylines_shown.append(row.byline)
+    for key, pile_items in items.items():
+        pile_items.sort(key=lambda article: article.writing_rank if key == "writing" else article.rank)
+    piles = [
         Pile(
             "drafts",
             "My drafts",
@@ -164,6 +201,20 @@ def article_piles(user) -> list[Pile]:
             "Nothing published lately.",
         ),
     ]
+    if editor:
+        piles.insert(
+            1,
+            Pile(
+                "writing",
+                "Being written",
+                counts["writing"],
+                _changelist("articles_article", status__exact=Status.DRAFT),
+                items["writing"],
+                "No one is writing a draft.",
+                shows_bylines=True,
+            ),
+        )
+    return piles
 
 
 def comment_piles(user) -> list[Pile]:

@@ -124,9 +124,10 @@ def test_the_desk_costs_the_same_queries_however_many_articles(client_as, editor
     client.get(INDEX)
     with CaptureQueriesContext(connection) as few:
         client.get(INDEX)
-    for n in range(12):
-        ArticleFactory(headline=f"More {n}", in_review=True)
+    for n in range(12):  # two bylines each: a row each in the rows query, still five stories a pile
+        ArticleFactory(headline=f"More {n}", in_review=True, authors=[AuthorFactory(), AuthorFactory()])
         ArticleFactory(headline=f"Out {n}", published=True)
+        ArticleFactory(headline=f"Being written {n}", authors=[AuthorFactory(), AuthorFactory()])
     for n in range(12):  # drafts of the editor's own sent back, half with a note: no query each
         story = ArticleFactory(headline=f"Back {n}", created_by=editor, in_review=True)
         services.return_to_draft(article=story, by=editor, note="Check it." if n % 2 else "")
@@ -137,8 +138,12 @@ def test_the_desk_costs_the_same_queries_however_many_articles(client_as, editor
     assert len(desk_queries) <= 3
     # The drafts pile's latest events come with its rows, inside the same query.
     assert [q for q in desk_queries if "articles_workflowevent" in q["sql"]]
-    badges = BeautifulSoup(response.content, "html.parser").select("#desk-drafts .desk-sent-back")
+    soup = BeautifulSoup(response.content, "html.parser")
+    badges = soup.select("#desk-drafts .desk-sent-back")
     assert response.status_code == 200 and len(badges) == 5  # a full pile, each sent back
+    review, writing = pile(soup, "review"), pile(soup, "writing")
+    assert len(set(review["items"])) == 5 and (review["count"], writing["count"]) == (13, 27)
+    assert len(set(writing["items"])) == 5
 
 
 def test_a_scheduled_story_well_past_its_time_is_flagged_overdue(client_as, editor):
@@ -299,3 +304,73 @@ def test_a_sent_back_story_whose_editor_left_still_says_sent_back(client_as, edi
     WorkflowEvent.objects.filter(article=sent_back).update(actor=None)  # the account deleted since
 
     assert sent_back_lines(client_as(reporter)) == {"Council vote": "Sent back just now, with a note"}
+
+
+def bylines_of(soup, key) -> dict:
+    return {
+        li.a.get_text(strip=True): li.select_one(".desk-bylines").get_text()
+        for li in soup.select(f"#desk-{key} li")
+    }
+
+
+def test_an_editor_sees_every_draft_being_written_newest_first_with_bylines_and_when(
+    client_as, editor, reporter, other_reporter
+):
+    """ "My drafts" held only the editor's own: what the reporters were writing showed nowhere."""
+    rita, idris = (
+        AuthorFactory(display_name="Rita Porter", user=reporter),
+        AuthorFactory(display_name="Idris Okafor"),
+    )
+    now = timezone.now()
+    ages = {"Ferry fares": 1, "Pier vote": 5, "Tram line": 30, "Bus lanes": 60 * 3, "Quay works": 60 * 26}
+    for headline, minutes in ages.items():
+        story = ArticleFactory(headline=headline, created_by=reporter, authors=[rita])
+        Article.objects.filter(pk=story.pk).update(updated_at=now - timedelta(minutes=minutes))
+    shared = Article.objects.get(headline="Pier vote")
+    shared.bylines.create(author=idris, position=1)
+    Article.objects.filter(pk=shared.pk).update(updated_at=now - timedelta(minutes=5))
+    unsigned = ArticleFactory(headline="Unsigned", created_by=other_reporter, authors=[])
+    Article.objects.filter(pk=unsigned.pk).update(updated_at=now - timedelta(minutes=10))
+    oldest = ArticleFactory(headline="Long gone", created_by=reporter, authors=[rita])
+    Article.objects.filter(pk=oldest.pk).update(updated_at=now - timedelta(days=9))
+    ArticleFactory(headline="In review", in_review=True, authors=[rita])
+    ArticleFactory(headline="Out", published=True, authors=[rita])
+    client = client_as(editor)
+
+    soup = BeautifulSoup(client.get(INDEX).content, "html.parser")
+
+    writing = pile(soup, "writing")
+    assert [box["id"] for box in soup.select(".desk-pile")][:3] == [
+        "desk-drafts",
+        "desk-writing",
+        "desk-review",
+    ]
+    assert soup.select_one("#desk-writing h3 a").get_text() == "Being written"
+    assert writing["count"] == 7
+    assert writing["items"] == ["Ferry fares", "Pier vote", "Unsigned", "Tram line", "Bus lanes"]
+    assert writing["times"] == [
+        "changed 1\xa0minute ago", "changed 5\xa0minutes ago", "changed 10\xa0minutes ago",
+        "changed 30\xa0minutes ago", "changed 3\xa0hours ago",
+    ]  # fmt: skip
+    assert bylines_of(soup, "writing") == {
+        "Ferry fares": "By Rita Porter",
+        "Pier vote": "By Rita Porter, Idris Okafor",
+        "Unsigned": "No byline yet",
+        "Tram line": "By Rita Porter",
+        "Bus lanes": "By Rita Porter",
+    }
+    more = soup.select_one("#desk-writing .desk-more a")
+    assert more.get_text() == "All 7" and more["href"] == writing["link"]
+    listed = client.get(writing["link"]).context["cl"].result_list
+    assert {a.headline for a in listed} == {*ages, "Unsigned", "Long gone"}
+    assert pile(soup, "drafts")["count"] == 0  # the editor's own: none
+
+
+def test_a_reporters_desk_has_no_being_written_pile(client_as, reporter):
+    ArticleFactory(headline="Someone else's draft")
+    ArticleFactory(headline="Mine", created_by=reporter)
+
+    soup = BeautifulSoup(client_as(reporter).get(INDEX).content, "html.parser")
+
+    assert soup.select_one("#desk-writing") is None
+    assert pile(soup, "drafts")["items"] == ["Mine"]
