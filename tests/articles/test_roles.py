@@ -1,8 +1,11 @@
 """The roles come from a migration: every install has Reporter, Editor and Moderator with the right rights."""
 
 import pytest
+import reversion
+from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from reversion.models import Version
 
 from tests.factories import ArticleFactory, UserFactory
 
@@ -72,3 +75,49 @@ def test_moderator_sees_no_article_admin_at_all(client_as, moderator):
     assert client.get(reverse("admin:articles_article_change", args=[ArticleFactory().pk])).status_code == 403
     assert client.get(reverse("admin:articles_section_changelist")).status_code == 403
     assert client.get(reverse("admin:authors_author_changelist")).status_code == 403
+
+
+def refusal_text(response) -> str:
+    assert response.status_code == 403
+    return " ".join(
+        BeautifulSoup(response.content, "html.parser").select_one(".error-page").get_text().split()
+    )
+
+
+@pytest.mark.parametrize(
+    ("role", "says", "never"),
+    [
+        ("reporter", "If it is work on a story, an editor can do it; any other right is given by an "
+         "administrator", "an editor can do it, or give you the right"),
+        ("moderator", "If it is work on a story, an editor can do it; any other right is given by an "
+         "administrator", "an editor can do it, or give you the right"),
+        # Editors cannot change users' rights (Users is refused them), so they are sent to an administrator.
+        ("editor", "an administrator, who manages the newsroom's accounts, can do it or give you the right",
+         "an editor"),
+    ],
+    ids=["reporter", "moderator", "editor"],
+)  # fmt: skip
+def test_the_refusal_page_names_who_can_help_as_each_role_has_it(request, client_as, role, says, never):
+    """It told a moderator "an editor can do it, or give you the right": editors cannot give rights."""
+    client = client_as(request.getfixturevalue(role))
+
+    text = refusal_text(client.get(reverse("admin:auth_user_changelist")))
+
+    assert says in text and never not in text
+    assert text.startswith(
+        "Error 403 This page is not open to you Your role in the newsroom does not allow this"
+    )
+
+
+def test_the_refusal_page_tells_an_administrator_no_account_may(client_as):
+    """What an administrator is refused, everyone is: recovering a story that was never deleted, say."""
+    article = ArticleFactory()
+    with reversion.create_revision():
+        article.save()
+    version = Version.objects.get_for_object(article).get()
+    chief = UserFactory(username="chief", is_staff=True, is_superuser=True)
+
+    text = refusal_text(client_as(chief).get(reverse("admin:articles_article_recover", args=[version.pk])))
+
+    assert "No account may do this here, not even an administrator's." in text
+    assert "Your role" not in text
