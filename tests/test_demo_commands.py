@@ -10,6 +10,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
@@ -123,14 +124,14 @@ def test_the_demo_has_readers_comments_a_held_one_and_a_reported_one_once(client
     assert "@example.net" not in page
 
 
-def test_ensure_demo_logins_creates_the_three_roles_and_remembers_the_passwords(tmp_path):
+def test_ensure_demo_logins_creates_the_roles_and_the_administrator_and_remembers_passwords(tmp_path):
     run("load_demo")
     logins_file = tmp_path / "logins.json"
 
     printed = run("ensure_demo_logins", "--logins-file", str(logins_file))
 
     passwords = dict(re.findall(r"^\s*(\w+)\s+password: (\S+)$", printed, re.M))
-    assert set(passwords) == {"editor", "reporter", "moderator"}
+    assert set(passwords) == {"editor", "reporter", "moderator", "administrator"}
     assert json.loads(logins_file.read_text()) == passwords
     users = {u.username: u for u in get_user_model().objects.filter(username__in=passwords)}
     for username, role in [("editor", "Editor"), ("reporter", "Reporter"), ("moderator", "Moderator")]:
@@ -139,6 +140,8 @@ def test_ensure_demo_logins_creates_the_three_roles_and_remembers_the_passwords(
         assert list(user.groups.values_list("name", flat=True)) == [role]
         assert user.check_password(passwords[username])
     assert Author.objects.get(user=users["reporter"]).slug == "marta-quillon"
+    # The printed lines line up, the longest name included.
+    assert len({line.index("password:") for line in printed.splitlines()[1:]}) == 1
 
     assert run("ensure_demo_logins", "--logins-file", str(logins_file)) == printed
 
@@ -155,6 +158,28 @@ def test_ensure_demo_logins_creates_the_three_roles_and_remembers_the_passwords(
     users["editor"].refresh_from_db()
     assert users["editor"].check_password(again["editor"])
     assert json.loads(logins_file.read_text())["editor"] == again["editor"]
+
+
+def test_the_demo_administrator_reaches_what_no_role_does(tmp_path, client):
+    """Users, Tokens, Redirects, Outgoing mails, commenters' addresses and /health/status/ could not be
+    tried in the demo without `createsuperuser`."""
+    run("load_demo")
+    printed = run("ensure_demo_logins", "--logins-file", str(tmp_path / "logins.json"))
+    password = re.search(r"^\s*administrator\s+password: (\S+)$", printed, re.M).group(1)
+    administrator = get_user_model().objects.get(username="administrator")
+    assert administrator.is_superuser and administrator.is_staff and not administrator.groups.exists()
+
+    signed_in = client.post(reverse("admin:login"), {"username": "administrator", "password": password})
+    assert signed_in.status_code == 302
+    for name in [
+        "auth_user",
+        "authtoken_tokenproxy",
+        "redirects_redirect",
+        "newsroom_comments_outgoingmail",
+    ]:
+        assert client.get(reverse(f"admin:{name}_changelist")).status_code == 200, name
+    assert administrator.has_perm("newsroom_comments.view_commenter_personal_data")
+    assert client.get("/health/status/").status_code == 200
 
 
 @pytest.mark.parametrize("command", ["load_demo", "ensure_demo_logins"])
@@ -187,7 +212,7 @@ def test_the_demo_stays_out_of_a_newsrooms_own_database(tmp_path, command):
         run(*args)  # with the demo in, again as often as `make run` starts
     else:
         made = set(get_user_model().objects.values_list("username", flat=True)) - users
-        assert made == {"editor", "reporter", "moderator"}
+        assert made == {"editor", "reporter", "moderator", "administrator"}
 
 
 OWN_STORY = """

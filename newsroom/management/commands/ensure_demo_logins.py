@@ -1,4 +1,4 @@
-"""`manage.py ensure_demo_logins`: the editor, reporter and moderator logins of the demo, printed.
+"""`manage.py ensure_demo_logins`: the demo's logins (editor, reporter, moderator, administrator), printed.
 
 Passwords are random the first time and remembered in a git-ignored file in the project folder, so
 every `make run` prints the same ones. If a stored password no longer works (someone changed it in the
@@ -19,16 +19,23 @@ from articles import demo_data
 from authors.models import Author
 
 DEFAULT_LOGINS_FILE = settings.BASE_DIR / ".demo-logins.json"
-# username: (role group, first name, last name, slug of the demo author the login writes as)
+# username: (role group, first name, last name, slug of the demo author the login writes as). The
+# administrator has no role: a superuser, for what no role reaches (Users, Tokens, Redirects, Outgoing
+# mails, commenters' addresses, /health/status/). Not "admin", the name many give their own superuser,
+# whose password this command would otherwise replace.
 DEMO_LOGINS = {
     "editor": ("Editor", "Erin", "Desk", None),
     "reporter": ("Reporter", "Marta", "Quillon", "marta-quillon"),
     "moderator": ("Moderator", "Moe", "Derator", None),
+    "administrator": (None, "Ada", "Minister", None),
 }
 
 
 class Command(BaseCommand):
-    help = "Make sure the demo logins (editor, reporter, moderator) exist and print their passwords."
+    help = (
+        "Make sure the demo logins (editor, reporter, moderator, administrator) exist and print their "
+        "passwords."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -55,8 +62,9 @@ class Command(BaseCommand):
                 )
         _write(logins_file, remembered)
         self.stdout.write(f"Demo logins for the admin ({settings.SITE_URL}/admin/):")
+        width = max(map(len, DEMO_LOGINS))
         for username in DEMO_LOGINS:
-            self.stdout.write(f"  {username:<10} password: {remembered[username]}")
+            self.stdout.write(f"  {username:<{width}} password: {remembered[username]}")
 
     def _ensure(self, username, role, first_name, last_name, author_slug, password):
         User = get_user_model()
@@ -72,13 +80,16 @@ class Command(BaseCommand):
         if not user.is_staff or not user.is_active:
             user.is_staff = user.is_active = True
             changed = True
+        if role is None and not user.is_superuser:
+            user.is_superuser = changed = True
         if not password or not user.check_password(password):
             password = secrets.token_urlsafe(12)
             user.set_password(password)
             changed = True
         if changed:
             user.save()
-        user.groups.add(Group.objects.get(name=role))
+        if role is not None:
+            user.groups.add(Group.objects.get(name=role))
         if author_slug and not Author.objects.filter(user=user).exists():
             # The reporter writes as one of the demo authors, so their drafts are theirs to edit.
             Author.objects.filter(slug=author_slug, user__isnull=True).update(user=user)
