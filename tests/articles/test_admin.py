@@ -135,15 +135,21 @@ def test_a_slug_someone_saved_while_the_form_was_being_saved_gets_the_field_erro
     assert len(checks) == 2
 
 
+def new_story_without_a_slug(client, headline) -> dict:
+    """The add form filled in with `headline` and a byline, its slug left empty as the browser leaves it."""
+    data = form_data(client.get(ADD_URL))
+    data.update(headline=headline, slug="", body="<p>Crews walk out.</p>", section=str(SectionFactory().pk))
+    add_inline_rows(data, "bylines", [{"author": str(AuthorFactory().pk), "position": "0"}])
+    return data
+
+
 @pytest.mark.parametrize("headline", ["🚢🌊", "?!"])
 def test_a_headline_with_no_letters_and_no_slug_is_refused_asking_for_a_slug(client_as, editor, headline):
     """The browser fills the slug from the headline (Django's URLify); from emoji or punctuation alone there
     is none to make. An empty slug under such a headline is told why, not "This field is required.", and
     nothing is saved."""
     client = client_as(editor)
-    data = form_data(client.get(ADD_URL))
-    data.update(headline=headline, slug="", body="<p>Crews walk out.</p>", section=str(SectionFactory().pk))
-    add_inline_rows(data, "bylines", [{"author": str(AuthorFactory().pk), "position": "0"}])
+    data = new_story_without_a_slug(client, headline)
 
     response = client.post(ADD_URL, data)
 
@@ -166,9 +172,7 @@ def test_a_headline_the_browser_makes_no_slug_from_is_told_the_slug_it_would_mak
     leaves the slug empty. The server can spell them (services.slug_base), so it did not explain, and the
     editor got a bare "This field is required." The message offers the slug the API would make."""
     client = client_as(editor)
-    data = form_data(client.get(ADD_URL))
-    data.update(headline=headline, slug="", body="<p>Crews walk out.</p>", section=str(SectionFactory().pk))
-    add_inline_rows(data, "bylines", [{"author": str(AuthorFactory().pk), "position": "0"}])
+    data = new_story_without_a_slug(client, headline)
 
     response = client.post(ADD_URL, data)
 

@@ -25,6 +25,13 @@ COMMITS = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 QUEUE = "/admin/newsroom_comments/readercomment/"
 
 
+def admin_client(user) -> Client:
+    """A client signed in as `user`, for the admin's pages."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 def make_comment(
     article,
     *,

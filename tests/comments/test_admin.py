@@ -13,15 +13,9 @@ from comments import services
 from comments.models import CommentReport, HoldRule, ReaderComment
 from tests.factories import UserFactory
 
-from .helpers import COMMITS, QUEUE, Client, make_comment
+from .helpers import COMMITS, QUEUE, Client, admin_client, make_comment
 
 pytestmark = pytest.mark.django_db
-
-
-def admin_client(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_queue_lists_held_comments_with_article_excerpt_age_and_rule(moderator, article):

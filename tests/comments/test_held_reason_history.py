@@ -7,15 +7,9 @@ from bs4 import BeautifulSoup
 from comments import services
 from comments.models import HoldRule, Moderation
 
-from .helpers import QUEUE, Client, make_comment
+from .helpers import QUEUE, admin_client, make_comment
 
 pytestmark = pytest.mark.django_db
-
-
-def admin_client(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def rows_of_page(client, comment):

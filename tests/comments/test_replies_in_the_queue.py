@@ -9,15 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from comments import services
 from comments.models import HoldRule
 
-from .helpers import QUEUE, Client, make_comment
+from .helpers import QUEUE, admin_client, make_comment
 
 pytestmark = pytest.mark.django_db
-
-
-def admin_client(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def answers_in_queue(client, query=""):
