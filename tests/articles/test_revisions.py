@@ -535,6 +535,23 @@ def test_each_version_shows_what_its_save_changed_word_by_word(client_as, editor
     assert "<script>" not in str(rows["Body"]) and "<b>" not in str(rows["Body"])
     assert "Ferry runs late again" in first.select_one(".article-changes").get_text()
 
+    # Each sentence ends: "Saved by Erin Desk: Published Compared with…" ran the step into the next one.
+    workflow = ArticleFactory(in_review=True, headline="Pier opens")
+    save_headline(client, workflow, "Pier opens today")
+    services.publish_article(article=Article.objects.get(pk=workflow.pk), by=editor)  # as the list's action
+    published = re.findall(
+        r'href="([^"]+/history/\d+/changes/)"',
+        client.get(reverse("admin:articles_article_history", args=[workflow.pk])).content.decode(),
+    )[-1]
+    said = " ".join(
+        BeautifulSoup(client.get(published).content, "html.parser")
+        .select_one(".article-changes p")
+        .get_text()
+        .split()
+    )
+    assert re.search(r": Published\. Compared with the version before it", said), said
+    assert "..." not in said and ".." not in said
+
     assert client_as(reporter).get(links[0]).status_code == 200  # reporters read every article's history
     assert client.get(links[0].replace("/history/", "/history/9999").rstrip("/") + "/").status_code == 404
 
