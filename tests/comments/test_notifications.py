@@ -196,6 +196,20 @@ def test_the_settings_page_says_where_the_mail_goes_or_why_none_can(reporter, em
     assert shown.select_one('input[name="notify_new_comments"]') is not None
 
 
+def test_an_editor_not_linked_to_an_author_is_told_to_link_it_not_to_ask_an_editor(editor):
+    """Editors change authors themselves: "an editor links it" sent them to ask one of their own."""
+    client = Client()
+    client.force_login(editor)
+
+    shown = BeautifulSoup(client.get("/comments/notifications/").content, "html.parser")
+
+    told = " ".join(shown.select_one(".comments-page p").get_text().split())
+    assert told == (
+        "Your account is not linked to an author, so it has no articles to be told about: link it yourself "
+        "under Authors (open your author and choose this account as its “User”)."
+    )
+
+
 @COMMITS
 def test_held_comment_notifies_only_once_approved(article, reader, moderator, settings):
     from comments import services
