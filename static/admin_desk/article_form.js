@@ -157,8 +157,27 @@
     });
   }
 
+  // Django's prepopulated slug follows the headline only while the slug is empty when the page loads. On a
+  // new story's form sent back with a mistake (a headline refused for its HTML, say), the slug kept the
+  // refused headline's spelling ("bbigb-news") once the headline was put right. While the slug is still
+  // what the headline made, it follows the headline, until the writer types a slug of their own.
+  function slugFollowsHeadline() {
+    var slug = document.getElementById("id_slug");
+    var headline = document.getElementById("id_headline");
+    if (!slug || !headline || !slug.value || typeof window.URLify !== "function") return;
+    if (!/\/add\/$/.test(window.location.pathname)) return;
+    var maxLength = parseInt(slug.getAttribute("maxlength"), 10) || 190;
+    if (slug.value !== window.URLify(headline.value, maxLength, false)) return;
+    var typed = false;
+    slug.addEventListener("input", function () { typed = true; });
+    headline.addEventListener("input", function () {
+      if (!typed) slug.value = window.URLify(headline.value, maxLength, false);
+    });
+  }
+
   function start() {
     numberNewRows();
+    slugFollowsHeadline();
     Object.keys(LIMITS).forEach(function (id) {
       var input = document.getElementById(id);
       if (input) lengths(input);

@@ -272,6 +272,31 @@ def test_a_new_storys_body_is_a_writing_area_not_a_one_line_box(editor_tab, site
     assert not tab.console_errors
 
 
+def test_the_slug_follows_the_headline_put_right_after_a_refusal(editor_tab, site, desk_editor):
+    """Django's slug filler follows the headline only while the slug is empty as the page loads: on a new
+    story's form sent back (here for HTML in the headline), the slug kept the refused spelling once the
+    headline was put right. It follows until the writer types a slug of their own."""
+    tab = editor_tab
+    sign_in(tab, site, "desk_editor")
+    tab.wait_for_url(re.compile(r"/admin/$"))
+    tab.goto(site.url + "/admin/articles/article/add/")
+    tab.locator("#id_headline").press_sequentially("<b>Big</b> news")
+    assert tab.locator("#id_slug").input_value() == "bbigb-news"
+    tab.click("input[name=_continue]")
+    tab.wait_for_selector(".errornote")
+    assert "Plain text only" in tab.locator(".field-headline .errorlist").inner_text()
+    assert tab.locator("#id_slug").input_value() == "bbigb-news"
+
+    tab.locator("#id_headline").fill("")
+    tab.locator("#id_headline").press_sequentially("Big news")
+    assert tab.locator("#id_slug").input_value() == "big-news"
+    tab.locator("#id_slug").fill("big-news-today")
+    tab.locator("#id_headline").press_sequentially(" tonight")
+    assert tab.locator("#id_slug").input_value() == "big-news-today"  # the writer's own stays
+    assert not Article.objects.exists()
+    assert not tab.console_errors
+
+
 def test_headings_pasted_from_elsewhere_stay_headings_in_the_body(editor_tab, site, desk_editor):
     """A web page's or a word processor's "Heading 1" (and h5, h6) pasted into the body: the editor knows h2
     to h4 only, and made them plain paragraphs; they come in as the sanitiser renames them on save."""
