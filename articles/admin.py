@@ -60,6 +60,7 @@ from .models import (
     Section,
     Tag,
     WorkflowEvent,
+    mine,
 )
 from .previews import preview_url, render_unsaved
 from .redirects import keep_old_path
@@ -536,9 +537,7 @@ class MineFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            user = request.user
-            mine = Article.objects.filter(Q(created_by=user) | Q(bylines__author__user=user)).values("pk")
-            return queryset.filter(pk__in=mine)
+            return queryset.filter(mine(request.user))
         return queryset
 
 

@@ -374,3 +374,21 @@ def test_a_reporters_desk_has_no_being_written_pile(client_as, reporter):
 
     assert soup.select_one("#desk-writing") is None
     assert pile(soup, "drafts")["items"] == ["Mine"]
+
+
+def test_my_drafts_link_lists_the_drafts_the_desk_counts(client_as, reporter):
+    """The list's "Mine" (where "My drafts" leads) and the desk share one condition: started by the account
+    or bylined to it, each once, whatever the number of bylines."""
+    me = AuthorFactory(user=reporter)
+    ArticleFactory(headline="Started by me", created_by=reporter)
+    ArticleFactory(headline="Bylined to me", authors=[me, AuthorFactory()])
+    ArticleFactory(headline="Both", created_by=reporter, authors=[me])
+    ArticleFactory(headline="A colleague's", authors=[AuthorFactory()])
+    ArticleFactory(headline="Mine, but out", created_by=reporter, published=True)
+    client = client_as(reporter)
+
+    drafts = pile(BeautifulSoup(client.get(INDEX).content, "html.parser"), "drafts")
+    listed = client.get(drafts["link"]).context["cl"].result_list
+
+    assert drafts["count"] == 3
+    assert sorted(a.headline for a in listed) == ["Both", "Bylined to me", "Started by me"]
