@@ -195,18 +195,30 @@ CURLY_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
 WORD_EDGES = string.punctuation + "«»…–—"
 
 
+# The commonest of the words PostgreSQL's English configuration leaves out of a search: here, "the" or "a"
+# alone matched every story, where PostgreSQL finds none.
+STOP_WORDS = frozenset({
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "had", "has", "have", "he", "her",
+    "his", "i", "in", "is", "it", "its", "of", "on", "or", "our", "she", "that", "the", "their", "them",
+    "there", "they", "this", "to", "was", "we", "were", "will", "with", "you", "your",
+})  # fmt: skip
+
+
 def plain_condition(text: str) -> Q:
     """The SQLite fallback: every term somewhere in headline, dek, body, a byline's name or a tag's; a minus
-    term nowhere. Accents are folded on both sides, as PostgreSQL's search does: "tomas" finds Tomás."""
+    term nowhere. Accents are folded on both sides, as PostgreSQL's search does: "tomas" finds Tomás. Words
+    too common to search for are left out, as PostgreSQL leaves them; a search of nothing else finds
+    nothing."""
     from .models import Article, Byline
 
-    condition = Q()
+    condition, asked = Q(), False
     for minus_phrase, phrase, minus_word, word in _TERMS.findall(text.translate(CURLY_QUOTES))[:10]:
         # A word keeps no punctuation at its ends ("ferry," "(ferry)" "ferry!"), as PostgreSQL's parser
         # drops it; a phrase is matched as typed.
         term = fold(phrase.strip() if phrase else word.strip(WORD_EDGES))
-        if not any(ch.isalnum() for ch in term) or term == "or":
+        if not any(ch.isalnum() for ch in term) or (not phrase and term in STOP_WORDS):
             continue
+        asked = True
         bylined = Byline.objects.filter(Contains(Folded("author__display_name"), term)).values("article_id")
         tagged = Article.tags.through.objects.filter(Contains(Folded("tag__name"), term)).values("article_id")
         found = (
@@ -217,7 +229,7 @@ def plain_condition(text: str) -> Q:
             | Q(pk__in=tagged)
         )
         condition &= ~found if (minus_phrase or minus_word) else found
-    return condition
+    return condition if asked else Q(pk__in=[])
 
 
 def in_text_of_html(term: str) -> str:
