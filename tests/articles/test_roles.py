@@ -109,15 +109,30 @@ def test_the_refusal_page_names_who_can_help_as_each_role_has_it(request, client
     )
 
 
-def test_the_refusal_page_tells_an_administrator_no_account_may(client_as):
-    """What an administrator is refused, everyone is: recovering a story that was never deleted, say."""
+def test_the_refusal_page_gives_the_refusals_own_reason_where_it_has_one(client_as, editor):
+    """Recovering a story that was never deleted: the page said the editor's role did not allow it, where
+    the reason (and what to do instead) was the refusal's own."""
     article = ArticleFactory()
     with reversion.create_revision():
         article.save()
     version = Version.objects.get_for_object(article).get()
     chief = UserFactory(username="chief", is_staff=True, is_superuser=True)
+    url = reverse("admin:articles_article_recover", args=[version.pk])
 
-    text = refusal_text(client_as(chief).get(reverse("admin:articles_article_recover", args=[version.pk])))
+    for user in (editor, chief):
+        text = refusal_text(client_as(user).get(url))
+        assert "This article was not deleted: use its History to restore a version." in text
+        assert "Your role" not in text and "No account may" not in text
 
+
+def test_the_refusal_page_tells_an_administrator_no_account_may(client_as):
+    """What an administrator is refused, everyone is, and a refusal that gives no reason of its own says so:
+    a comment's address, which no one may change."""
+    chief = UserFactory(username="chief", is_staff=True, is_superuser=True)
+
+    response = client_as(chief).get(reverse("admin:newsroom_comments_readercomment_add"))
+
+    assert response.status_code == 403
+    text = refusal_text(response)
     assert "No account may do this here, not even an administrator's." in text
     assert "Your role" not in text
