@@ -49,7 +49,7 @@ class SectionQuerySet(models.QuerySet):
 
 class Section(KeepsOldAddresses, models.Model):
     old_address_urls = ("articles:section", "articles:section-feed", "articles:section-feed-atom")
-    name = models.CharField(max_length=80, unique=True)
+    name = models.CharField(max_length=80, unique=True, validators=[no_markup])
     slug = LowercaseSlugField(
         max_length=80,
         unique=True,

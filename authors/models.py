@@ -6,6 +6,7 @@ from django.urls import reverse
 from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFill
 
+from articles.fields import no_markup
 from articles.images import validate_image_upload
 from articles.redirects import KeepsOldAddresses
 
@@ -46,7 +47,9 @@ class Author(KeepsOldAddresses, models.Model):
         CONTRIBUTOR = "contributor", "Contributor"
         AGENCY = "agency", "Agency (wire service)"
 
-    display_name = models.CharField(max_length=120, help_text="The name shown in bylines.")
+    display_name = models.CharField(
+        max_length=120, validators=[no_markup], help_text="The name shown in bylines."
+    )
     slug = models.SlugField(max_length=140, unique=True, help_text="Used in the author page's address.")
     kind = models.CharField(
         max_length=20,
@@ -55,10 +58,13 @@ class Author(KeepsOldAddresses, models.Model):
         help_text="Groups them on the journalists page: staff, contributors, agencies.",
     )
     job_title = models.CharField(
-        max_length=120, blank=True, help_text="For example: Political correspondent."
+        max_length=120, blank=True, validators=[no_markup], help_text="For example: Political correspondent."
     )
     bio = models.TextField(
-        blank=True, max_length=1500, help_text="A short biography shown on the author page."
+        blank=True,
+        max_length=1500,
+        validators=[no_markup],
+        help_text="A short biography shown on the author page: plain text, a blank line between paragraphs.",
     )
     photo = models.ImageField(
         upload_to="authors/%Y/",

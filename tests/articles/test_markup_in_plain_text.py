@@ -1,6 +1,6 @@
-"""Plain-text fields (headline, standfirst, captions, credits, an image's title and alt text, a tag's name)
-are shown as typed: HTML sent in them is refused with one message, in the admin and the API alike, and nothing
-is saved."""
+"""Plain-text fields (headline, standfirst, captions, credits, an image's title and alt text, a tag's and a
+section's name, an author's name, job title and biography) are shown as typed: HTML sent in them is refused
+with one message, in the admin and the API alike, and nothing is saved."""
 
 import pytest
 from django.urls import reverse
@@ -140,3 +140,44 @@ def test_a_tag_s_name_refuses_html_in_the_admin_s_plus_and_the_api(client_as, ed
     assert in_admin.context["adminform"].form.errors == {"name": [refusal("<em>")]}
     assert in_api.status_code == 400 and in_api.json()["errors"] == {"name": [refusal("<em>")]}
     assert not Tag.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("url_name", "typed", "field"),
+    [
+        ("admin:articles_section_add", {"name": "City <b>news</b>", "slug": "city-news", "position": "0"},
+         "name"),
+        ("admin:authors_author_add", {"display_name": "Rosa <i>Lind</i>", "slug": "rosa-lind"},
+         "display_name"),
+        ("admin:authors_author_add", {"display_name": "Rosa Lind", "slug": "rosa-lind",
+                                      "job_title": "Harbour &amp; port reporter"}, "job_title"),
+        ("admin:authors_author_add", {"display_name": "Rosa Lind", "slug": "rosa-lind",
+                                      "bio": "Writes about the port.<br>Sails on Sundays."}, "bio"),
+    ],
+    ids=["section-name", "author-name", "job-title", "bio"],
+)  # fmt: skip
+def test_sections_and_authors_refuse_html_in_their_names_and_texts(client_as, editor, url_name, typed, field):
+    """A section's name is in every page's navigation, an author's name in every byline, a job title and a
+    biography on the author's page: all shown as typed, so HTML in them reached readers as literal tags."""
+    from articles.models import Section
+    from authors.models import Author
+
+    response = client_as(editor).post(reverse(url_name), {"kind": "staff", **typed})
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == [field] and errors[field][0].startswith("Plain text only: “")
+    assert not Section.objects.filter(slug=typed["slug"]).exists()
+    assert not Author.objects.filter(slug=typed["slug"]).exists()
+
+
+def test_a_biography_of_ordinary_text_is_kept_as_typed(client_as, editor):
+    from authors.models import Author
+
+    response = client_as(editor).post(
+        reverse("admin:authors_author_add"),
+        {"display_name": "Rosa Lind", "slug": "rosa-lind", "kind": "staff", "bio": ORDINARY_TEXT},
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Author.objects.get(slug="rosa-lind").bio == ORDINARY_TEXT
