@@ -274,3 +274,31 @@ def test_a_story_without_a_picture_keeps_no_empty_space_for_one(chromium, site, 
         screenshot(tab, "read-more-without-a-picture")
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(("width", "shown"), [(1280, 3), (390, 5)], ids=["desktop", "phone"])
+def test_read_more_shows_only_full_rows_of_three_on_wide_screens(chromium, site, width, shown):
+    """Five stories in a grid of three left a last row of two beside an empty space; on wide screens the
+    block shows its full rows, and on a phone, one to a row, all five."""
+    from tests.factories import ArticleFactory, TagFactory
+
+    tag = TagFactory(name="Ferries")
+    lead = ArticleFactory(published=True, headline="Night ferry returns", tags=[tag])
+    for n in range(5):
+        ArticleFactory(published=True, headline=f"Ferry story {n}", tags=[tag])
+    context = chromium.new_context(viewport={"width": width, "height": 900})
+    try:
+        tab = context.new_page()
+        tab.viewport_name = f"{width}px"
+        tab.goto(site.url + lead.get_absolute_url())
+        cards = tab.locator(".read-more .card")
+        assert cards.count() == 5
+        visible = [card for card in cards.all() if card.is_visible()]
+        assert len(visible) == shown
+        if width >= 768:
+            tops = {round(card.bounding_box()["y"]) for card in visible}
+            assert len(tops) == 1, tops  # one full row
+        assert no_sideways_scrolling(tab)
+        screenshot(tab, "read-more-full-rows")
+    finally:
+        context.close()
