@@ -273,8 +273,8 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
         the desk or in the digest (ReaderComment.objects.awaiting_decision()): the column says why. One
         decided on since says which rule held it."""
         moderation = getattr(comment, "moderation", None)
-        if moderation and not moderation.held_reason and moderation.was_held_for:
-            return f"Was held: {moderation.get_was_held_for_display()}"
+        if moderation and moderation.past_rule:
+            return f"Was held: {moderation.past_rule}"
         if not (moderation and moderation.held_reason):
             return "—"
         rule = moderation.get_held_reason_display()
@@ -288,7 +288,7 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
 
     @admin.display(description="Was held by rule")
     def was_held_by_rule(self, comment):
-        return comment.moderation.get_was_held_for_display()
+        return comment.moderation.past_rule
 
     @admin.display(description="Posted", ordering="submit_date")
     def age(self, comment):
@@ -334,7 +334,7 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
         if obj is not None and obj.parent_id != obj.pk:
             fields.insert(fields.index("comment"), "in_reply_to")
         moderation = getattr(obj, "moderation", None)
-        if moderation and not moderation.held_reason and moderation.was_held_for:
+        if moderation and moderation.past_rule:
             # Decided on since: why it was held stays on its page, as history, not "Held by rule: —".
             fields[fields.index("rule")] = "was_held_by_rule"
         if sees_personal_data(request):

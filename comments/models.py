@@ -146,6 +146,12 @@ class Moderation(models.Model):
     def __str__(self):
         return f"Moderation of comment {self.comment_id}"
 
+    @property
+    def past_rule(self) -> str:
+        """The rule that held the comment before a moderator decided on it, as shown ("First-time
+        commenter"); "" while a rule holds it still, or when none ever did."""
+        return "" if self.held_reason else self.get_was_held_for_display()
+
 
 class PendingComment(models.Model):
     """A comment by an anonymous reader waiting for the emailed link; becomes a comment exactly once."""
