@@ -598,6 +598,10 @@ def article_deleted(sender, instance: Article, **kwargs) -> None:
         record_removal(article=instance)
 
 
+# Rows keyed by their article's id with no foreign-key constraint, kept when it is deleted, for its recovery.
+KEPT_THROUGH_DELETION = (WorkflowEvent, EditorialNote, ArticleRedirect)
+
+
 def forget_what_was_kept_for_another(sender, instance: Article, created: bool, raw: bool, **kwargs) -> None:
     """post_save of a new article: the rows a deleted article left under its id (workflow events, editorial
     notes, old addresses, kept for its recovery) are not this one's. PostgreSQL never gives an id twice, but
@@ -605,7 +609,7 @@ def forget_what_was_kept_for_another(sender, instance: Article, created: bool, r
     id left. A new story then took the deleted one's history and notes, and its old addresses led to it.
     A recovery (django-reversion writes the row back raw) is the one new row they belong to."""
     if created and not raw:
-        for model in (WorkflowEvent, EditorialNote, ArticleRedirect):
+        for model in KEPT_THROUGH_DELETION:
             model.objects.filter(article_id=instance.pk).delete()
 
 
@@ -666,7 +670,7 @@ def forget_long_deleted_articles(*, now: datetime | None = None) -> int:
             ~Exists(Version.objects.filter(revision=OuterRef("pk")))
         ).delete()
         not_back = ~Exists(Article.objects.filter(pk=OuterRef("article_id")))
-        for model in (WorkflowEvent, EditorialNote, ArticleRedirect):
+        for model in KEPT_THROUGH_DELETION:
             model.objects.filter(article_id__in=[int(pk) for pk in expired]).filter(not_back).delete()
     return len(expired)
 
@@ -674,7 +678,7 @@ def forget_long_deleted_articles(*, now: datetime | None = None) -> int:
 def _saved_for_story(data_format: str, data: str) -> str | None:
     """The story a saved byline, correction or "Read more" link belongs to (its `article`), read from the
     version's stored JSON as migration 0028 reads it: reversion's `field_dict` loads it into today's model,
-    and a field removed since would make the nightly run fail on every old version."""
+    and a value saved in an older shape (text where a number is now) raised, and stopped every nightly run."""
     if data_format != "json":
         return None
     try:
