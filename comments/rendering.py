@@ -32,8 +32,9 @@ _LOCAL_AT = rf"[\w!#$%&*+/=?^~-][\w.!#$%&'*+/=?^`{{|}}~{_UNSEEN}-]*[{_UNSEEN}]*{
 _DOMAIN_PART = rf"[\w{_UNSEEN}-]+"
 _DOT = rf"[{_UNSEEN}]*\.[{_UNSEEN}]*"
 EMAIL_RE = re.compile(rf"{_LOCAL_AT}{_DOMAIN_PART}(?:{_DOT}{_DOMAIN_PART})+", re.UNICODE)
-# In an account's name, an address at a host without a dot counts too: `sam@localhost` is one to the mail
-# server an account was made on. (Comments and typed names keep the dotted rule.)
+# In a name, an address at a host without a dot counts too: `sam@localhost` is one to the mail server an
+# account was made on, and Django takes it as a reader's address. (A comment's text keeps the dotted rule:
+# "lunch@noon" in a sentence is not one.)
 ANY_HOST_EMAIL_RE = re.compile(rf"{_LOCAL_AT}{_DOMAIN_PART}(?:{_DOT}{_DOMAIN_PART})*", re.UNICODE)
 EMAIL_MASK = "[email hidden]"
 AVATAR_PALETTE_SIZE = 12
@@ -55,25 +56,32 @@ def public_text(text: str):
     return mark_safe("".join(f"<p>{p}</p>" for p in paragraphs))  # noqa: S308 - escaped by urlize(autoescape)
 
 
+def _name_without_addresses(name: str) -> str:
+    """Every address in a name masked, at a dotted domain or not (`sam@localhost`, which mask_emails does
+    not take for one, was published whole), and nothing of it shown, not even its part before the "@"
+    (`marta.quillon` all but spells `marta.quillon@...`)."""
+    return ANY_HOST_EMAIL_RE.sub(EMAIL_MASK, name or "")
+
+
 def masked_name(name: str) -> str:
     """A name as stored: addresses masked, and cut to the column's length (the mask is longer than the
     shortest addresses, so a name of several could outgrow it)."""
     from .models import ReaderComment
 
     limit = ReaderComment._meta.get_field("user_name").max_length
-    return Truncator(mask_emails(name)).chars(limit)
+    return Truncator(_name_without_addresses(name)).chars(limit)
 
 
 def account_name(user) -> str:
     """The name a signed-in account comments under, as stored: the full name, else the username (as
-    newsroom.users.display_name names staff), with every address in it masked, at a dotted domain or not:
-    `sam@localhost`, which mask_emails does not take for one, was published whole. Nothing of an address is
-    shown, not even its part before the "@" (`marta.quillon` all but spells `marta.quillon@...`)."""
-    return masked_name(ANY_HOST_EMAIL_RE.sub(EMAIL_MASK, user.get_full_name() or user.get_username()))
+    newsroom.users.display_name names staff), addresses masked."""
+    return masked_name(user.get_full_name() or user.get_username())
 
 
 def public_name(name: str) -> str:
-    return mask_emails(name).strip() or "Anonymous"
+    """A stored name as readers see it: masked again, for the names stored before the rule took in
+    addresses at undotted hosts."""
+    return _name_without_addresses(name).strip() or "Anonymous"
 
 
 def public_url(url: str) -> str:

@@ -21,8 +21,9 @@ from .page_cache import is_public_request, read_many_versioned, read_versioned, 
 # Raised when what a fragment holds changes (v2: comments_enabled, v3: avatar colours, v4: cards without a
 # picture marked card-text-only, v5: comments from staff accounts marked "Staff", v6: account names without
 # an address, rewritten by comments/migrations/0010 without the signals that refresh fragments, v7: the
-# "Staff" mark as recorded when the comment was posted, not the account's flag when the thread was rendered).
-PREFIX = "frag:v7:"
+# "Staff" mark as recorded when the comment was posted, not the account's flag when the thread was rendered,
+# v8: a typed name's address at an undotted host masked where it is shown).
+PREFIX = "frag:v8:"
 
 
 def enabled() -> bool:

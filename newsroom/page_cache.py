@@ -43,8 +43,9 @@ from django.views.decorators.cache import never_cache
 # Raised when every page's HTML changes at a deploy (v3: avatar colours, v4: cards without a picture, v5: the
 # "Staff" mark on comments), or a migration changes what pages show without the signals that refresh them
 # (v6: account names without an address, comments/migrations/0010; v7: the "Staff" mark as recorded when the
-# comment was posted, which no cached page rendered from the account's flag of the moment may outlive).
-PAGE_PREFIX = "page:v7:"
+# comment was posted, which no cached page rendered from the account's flag of the moment may outlive; v8: a
+# typed name's address at an undotted host masked where it is shown).
+PAGE_PREFIX = "page:v8:"
 VERSION_PREFIX = "pagever:"
 # Every entry depends on it: its version changes when the cache comes back from an outage in which version
 # bumps may have been lost (newsroom/cache.py, RECOVERY_KEY).

@@ -287,6 +287,25 @@ def test_an_address_typed_as_the_name_is_stored_masked_so_no_moderator_or_later_
         assert "carol@example.org" not in seen
 
 
+def test_an_address_at_an_undotted_host_typed_as_a_name_is_masked_like_any_other(commenter, article, client):
+    """An anonymous reader's "ann@localhost" (an address Django takes, and the one they gave for their
+    mail) was stored and published whole, as only a signed-in account's name had the undotted rule. Names
+    stored before are masked where they are shown."""
+    from .helpers import make_comment
+
+    response = commenter.post(article.get_absolute_url(), name="ann@localhost", email="ann@localhost")
+    assert b"Check your email to confirm" in response.content and mail.outbox[0].to == ["ann@localhost"]
+    assert confirm(client, confirmation_link(mail.outbox[0])).status_code == 200
+    assert ReaderComment.objects.get().user_name == "[email hidden]"
+    make_comment(article, name="Bo bo@mailhost")  # stored before the rule
+
+    page = Client().get(article.get_absolute_url()).content.decode()
+    listed = Client().get(f"/api/v1/articles/{article.pk}/comments/").json()["results"]
+    assert sorted(c["name"] for c in listed) == ["Bo [email hidden]", "[email hidden]"]
+    for public in (page, str(listed)):
+        assert "ann@" not in public and "@localhost" not in public and "bo@mailhost" not in public
+
+
 def test_a_name_of_several_short_addresses_is_masked_within_the_names_length(commenter, article, client):
     """Each mask is longer than the shortest addresses: four in a 27-character name outgrew the column (a
     500 on PostgreSQL)."""
