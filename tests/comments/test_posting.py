@@ -306,6 +306,27 @@ def test_an_address_at_an_undotted_host_typed_as_a_name_is_masked_like_any_other
         assert "ann@" not in public and "@localhost" not in public and "bo@mailhost" not in public
 
 
+def test_typed_names_stored_before_lose_their_undotted_addresses(article):
+    """Migration 0013 stores the typed names kept before as a new comment would store them, so moderators
+    no longer see the address."""
+    import importlib
+
+    from django.apps import apps
+
+    from .helpers import make_comment
+
+    migration = importlib.import_module("comments.migrations.0013_typed_names_without_undotted_addresses")
+    typed = make_comment(article, name="ann@localhost")
+    encoded = make_comment(article, name="Bo bo&#64;mailhost")
+    plain = make_comment(article, name="Ann Lee")
+
+    migration.mask_undotted_addresses_in_typed_names(apps, None)
+
+    names = dict(ReaderComment.objects.values_list("pk", "user_name"))
+    shown = [names[c.pk] for c in (typed, encoded, plain)]
+    assert shown == ["[email hidden]", "Bo [email hidden]", "Ann Lee"]
+
+
 def test_a_name_of_several_short_addresses_is_masked_within_the_names_length(commenter, article, client):
     """Each mask is longer than the shortest addresses: four in a 27-character name outgrew the column (a
     500 on PostgreSQL)."""
