@@ -519,7 +519,9 @@ class Correction(models.Model):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
-    note = models.TextField(max_length=1000, help_text="Plain text, shown to readers as written.")
+    note = models.TextField(
+        max_length=1000, validators=[no_markup], help_text="Plain text, shown to readers as written."
+    )
     noted_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

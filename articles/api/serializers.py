@@ -19,7 +19,7 @@ from newsroom import fragments, page_cache
 from newsroom.api import NULL_ITEM, IdField, StrictFieldsMixin
 
 from .. import services
-from ..fields import LowercaseSlugField, OneLineCharField, one_line
+from ..fields import LowercaseSlugField, OneLineCharField, no_markup, one_line
 from ..images import NOT_AN_IMAGE, ImageUploadField, validate_image_upload
 from ..models import Article, Byline, Correction, Image, RelatedArticle, Section, Tag
 from ..sanitize import sanitize_html
@@ -134,6 +134,7 @@ class CorrectionWriteSerializer(StrictFieldsMixin, serializers.Serializer):
     kind = serializers.ChoiceField(choices=Correction.Kind.choices, default=Correction.Kind.CORRECTION)
     note = serializers.CharField(
         max_length=Correction._meta.get_field("note").max_length,
+        validators=[no_markup],
         help_text="Plain text, shown to readers as written, e.g. what was wrong and what is right.",
     )
 

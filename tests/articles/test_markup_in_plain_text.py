@@ -1,6 +1,6 @@
 """Plain-text fields (headline, standfirst, captions, credits, an image's title and alt text, a tag's and a
-section's name, an author's name, job title and biography) are shown as typed: HTML sent in them is refused
-with one message, in the admin and the API alike, and nothing is saved."""
+section's name, an author's name, job title and biography, a correction's note) are shown as typed: HTML sent
+in them is refused with one message, in the admin and the API alike, and nothing is saved."""
 
 import pytest
 from django.urls import reverse
@@ -11,7 +11,7 @@ from articles.fields import NO_MARKUP
 from articles.models import Article, Image, Tag
 from tests.factories import ArticleFactory, ImageFactory
 
-from .admin_forms import form_data
+from .admin_forms import add_inline_rows, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -104,6 +104,27 @@ def test_an_image_s_texts_refuse_html_in_the_admin_and_the_api(client_as, editor
     assert in_admin.context["adminform"].form.errors == {field: [refusal("<span>")]}
     assert in_api.status_code == 400 and in_api.json()["errors"] == {field: [refusal("<span>")]}
     assert getattr(Image.objects.get(pk=image.pk), field) == kept
+
+
+def test_a_correction_with_html_is_refused_in_the_admin_and_the_api_and_none_is_added(client_as, editor):
+    """A correction's note is shown to readers as typed, at the foot of the story: sent with a tag, readers
+    saw the tag itself there, for good, as a saved correction can be neither changed nor removed."""
+    article = ArticleFactory(published=True)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    row = {"kind": "correction", "note": "The pier is <b>120 m</b> long."}
+    data = add_inline_rows(form_data(client_as(editor).get(url)), "corrections", [row])
+
+    in_admin = client_as(editor).post(url, data)
+    corrections = f"/api/v1/articles/{article.pk}/corrections/"
+    in_api = api_client(editor).post(corrections, {"note": "The pier is <b>120 m</b> long."}, format="json")
+    typed = api_client(editor).post(corrections, {"note": ORDINARY_TEXT}, format="json")
+
+    assert in_admin.status_code == 200
+    formsets = {inline.formset.prefix: inline.formset for inline in in_admin.context["inline_admin_formsets"]}
+    assert formsets["corrections"].errors == [{"note": [refusal("<b>")]}]
+    assert in_api.status_code == 400 and in_api.json()["errors"] == {"note": [refusal("<b>")]}
+    assert typed.status_code == 201, typed.json()
+    assert [c.note for c in article.corrections.all()] == [ORDINARY_TEXT]
 
 
 def test_ordinary_text_with_angle_brackets_and_ampersands_is_kept_as_typed(client_as, editor):
