@@ -12,7 +12,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
-from django.http import Http404, JsonResponse, QueryDict
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse, QueryDict
+from django.urls import resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.dateparse import parse_datetime
@@ -133,10 +134,17 @@ def _invalid_message(errors) -> str:
 
 @csrf_exempt
 def not_found(request, *args, **kwargs):
-    """Unknown addresses under /api/ answer in the API's error format, not with the site's HTML page."""
+    """Unknown addresses under /api/ answer in the API's error format, not with the site's HTML page. An
+    endpoint's address typed without its final slash (`/api/v1/articles`) is not unknown: a GET is sent on
+    (301), as Django's APPEND_SLASH sends the site's pages (this catch-all matched first, so it never did),
+    and any other method, whose body a redirect would drop, is told the address to use."""
+    message = "There is no API endpoint at this address."
+    if not request.path_info.endswith("/") and resolve(f"{request.path_info}/").func is not not_found:
+        if request.method in ("GET", "HEAD"):
+            return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
+        message += f" The API's addresses end with a slash: {request.path}/"
     return JsonResponse(
-        {"code": "not_found", "message": "There is no API endpoint at this address.", "errors": {}},
-        status=status.HTTP_404_NOT_FOUND,
+        {"code": "not_found", "message": message, "errors": {}}, status=status.HTTP_404_NOT_FOUND
     )
 
 

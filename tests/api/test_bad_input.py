@@ -543,6 +543,24 @@ def test_unknown_addresses_and_methods_answer_in_the_error_format(api, api_as, e
         assert_error(api.get(f"/api/v1/{kind}/a%00b/"), 404, "not_found")
 
 
+def test_an_endpoint_typed_without_its_final_slash_is_not_said_to_be_missing(api, api_as, editor, draft):
+    """`/api/v1/articles` answered "There is no API endpoint at this address" (the catch-all for unknown
+    addresses shadowed Django's redirect to the address with the slash): a GET is sent there, and a write,
+    whose body a redirect would drop, is told the address. Nothing is saved."""
+    before = database_state()
+
+    read = api.get("/api/v1/articles?page_size=1")
+    written = api_as(editor).patch(f"{LIST}{draft.pk}", {"headline": "Changed"}, format="json")
+
+    assert read.status_code == 301 and read["Location"] == "/api/v1/articles/?page_size=1"
+    assert api.get(read["Location"]).status_code == 200
+    body = assert_error(written, 404, "not_found")
+    assert body["message"].endswith(f"The API's addresses end with a slash: {LIST}{draft.pk}/")
+    assert database_state() == before
+    unknown = assert_error(api.get("/api/v1/nothing-here"), 404, "not_found")
+    assert unknown["message"] == "There is no API endpoint at this address."
+
+
 def test_every_mistake_of_a_body_is_named_in_one_answer(api_as, editor):
     """Unknown fields and numbers for text come with the fields' own errors, not one round trip later."""
     SectionFactory(slug="city")
