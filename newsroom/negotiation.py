@@ -17,7 +17,8 @@ class ContentNegotiation(DefaultContentNegotiation):
         except Http404:
             if format_suffix:
                 raise
-            formats = ", ".join(renderer.format for renderer in renderers)
+            # Each once: the schema has two renderers a format (YAML and JSON, under two media types each).
+            formats = ", ".join(dict.fromkeys(renderer.format for renderer in renderers))
             raise exceptions.NotAcceptable(
                 f"There is no format {request.query_params.get('format')!r} here; formats: {formats}."
             ) from None

@@ -450,6 +450,15 @@ def test_an_unknown_format_is_a_406_naming_the_formats(api, url):
     assert_error(api.get(f"{LIST}{article.pk}.xml"), 404, "not_found")  # a suffix: an address we do not have
 
 
+def test_the_schema_s_unknown_format_names_each_of_its_formats_once(api):
+    """It listed "formats: yaml, yaml, json, json" (two renderers a format). Its errors come as YAML, as the
+    schema does unless asked otherwise."""
+    response = api.get("/api/schema/?format=xml")
+
+    assert response.status_code == 406
+    assert "formats: yaml, json." in response.content.decode()
+
+
 @pytest.mark.parametrize(
     "position",
     [
