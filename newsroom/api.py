@@ -552,6 +552,14 @@ class NewsroomViewMixin(HttpCachingMixin):
     filter_backends = [FilterBackend]
     permission_map: dict[str, list[str]] = {}
 
+    def initial(self, request, *args, **kwargs):
+        """A method the address does not take is a 405 whoever asks, before any credentials are weighed: an
+        anonymous `DELETE` of a section was a 401, as if a token would let it through."""
+        method = request.method.lower()
+        if method not in self.http_method_names or not hasattr(self, method):  # as APIView.dispatch decides
+            raise exceptions.MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
+
     def required_permissions(self, request) -> list[str]:
         return list(self.permission_map.get(self.action, []))
 

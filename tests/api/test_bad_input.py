@@ -552,6 +552,26 @@ def test_unknown_addresses_and_methods_answer_in_the_error_format(api, api_as, e
         assert_error(api.get(f"/api/v1/{kind}/a%00b/"), 404, "not_found")
 
 
+def test_a_method_an_address_does_not_take_is_a_405_without_credentials_too(api, draft):
+    """Without a token, a `DELETE` of a section (which no one may do) was a 401 "Authentication credentials
+    were not provided", as if a token would let it through; so was a `PUT` of an image (it takes `PATCH`)."""
+    image = ImageFactory()
+    before = database_state()
+
+    refused = [
+        api.delete("/api/v1/sections/city/"),
+        api.put("/api/v1/sections/", {}, format="json"),
+        api.put(f"/api/v1/images/{image.pk}/", {"title": "New"}, format="json"),
+        api.generic("TRACE", LIST),
+    ]
+
+    for response in refused:
+        assert_error(response, 405, "method_not_allowed")
+    assert refused[2]["Allow"] == "GET, PATCH, DELETE, HEAD, OPTIONS"
+    assert_error(api.delete(f"{LIST}{draft.pk}/"), 401, "not_authenticated")  # one it takes, from staff
+    assert database_state() == before
+
+
 def test_an_endpoint_typed_without_its_final_slash_is_not_said_to_be_missing(api, api_as, editor, draft):
     """`/api/v1/articles` answered "There is no API endpoint at this address" (the catch-all for unknown
     addresses shadowed Django's redirect to the address with the slash): a GET is sent there, and a write,
