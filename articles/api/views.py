@@ -5,6 +5,7 @@ import datetime
 import hashlib
 import re
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404
@@ -493,10 +494,31 @@ class ArticleViewSet(
                 f"{version_etag(article)}). Read it (GET) and send the ETag it answers with. Nothing was "
                 "saved."
             )
+        if any(etag in tags for etag in self._reader_etags(article)):
+            raise PreconditionFailed(
+                detail="If-Match holds the ETag of this article as readers get it (a GET without a token), "
+                "which leaves out what staff see. Read it with the token you write with (GET) and send the "
+                "ETag that answers with. Nothing was saved."
+            )
         changed_by, changed_at = last_change(article.pk, self.request.user)
         raise PreconditionFailed(
             EditConflict(current_version=article.version, changed_by=changed_by, changed_at=changed_at)
         )
+
+    def _reader_etags(self, article):
+        """The ETags a GET without a token answers with now, as `_representation_etags` works them out: a
+        client that reads the public answer and writes with its token sends one of these, which said a
+        change had been made "after you opened it" when none had."""
+        reader = copy.copy(self.request)
+        reader._request = copy.copy(self.request._request)
+        reader.user = AnonymousUser()
+        public = for_api_detail(with_sort_time(visible_articles(reader.user), reader.user), reader.user)
+        article = public.filter(pk=article.pk).first()
+        if article is None:  # not on the site: readers have no ETag of it
+            return
+        view = copy.copy(self)
+        view.request = reader
+        yield from view._representation_etags(article)
 
     def _representation_etags(self, article):
         """The ETags a GET of this article answers with now (its body hashed, as HttpCachingMixin does), as

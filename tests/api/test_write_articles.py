@@ -739,6 +739,34 @@ def test_an_if_match_naming_a_version_never_sent_says_so_not_who_changed_it(api_
     assert database_state() == before
 
 
+@pytest.mark.parametrize("read_query", ["", "?format=json"])
+def test_an_if_match_from_a_read_without_the_token_says_so_not_that_someone_changed_it(
+    api, api_as, editor, parts, read_query
+):
+    """The ETag of the public answer (read without a token, as the docs' examples read) is not one of the
+    staff answer's: the 412 said someone had changed the article "after you opened it" when no one had, and
+    reading it again the same way gave the same ETag and the same 412, for ever."""
+    article = parts["older"]
+    public = api.get(f"{LIST}{article.pk}/{read_query}")["ETag"]
+    desk = api_as(editor)
+    before = database_state()
+
+    edited = desk.patch(f"{LIST}{article.pk}/", {"dek": "New."}, format="json", HTTP_IF_MATCH=public)
+    unpublished = desk.post(f"{LIST}{article.pk}/unpublish/", HTTP_IF_MATCH=public)
+
+    for response in (edited, unpublished):
+        assert response.status_code == 412
+        assert response.json()["message"] == (
+            "If-Match holds the ETag of this article as readers get it (a GET without a token), which leaves "
+            "out what staff see. Read it with the token you write with (GET) and send the ETag that answers "
+            "with. Nothing was saved."
+        )
+    assert database_state() == before
+    staff = desk.get(f"{LIST}{article.pk}/")["ETag"]
+    edited = desk.patch(f"{LIST}{article.pk}/", {"dek": "New."}, format="json", HTTP_IF_MATCH=staff)
+    assert edited.status_code == 200 and Article.objects.get(pk=article.pk).dek == "New."
+
+
 def test_every_write_answers_with_the_etag_its_next_step_sends(api_as, editor, parts):
     """A client chains create, edit, publish, correct and unpublish without reading the article again."""
     client = api_as(editor)
