@@ -13,6 +13,14 @@ REQUIRED = "required"
 REPLY_TO_MAX = 2**31 - 1  # the highest comment id a reply_to may name: past it, no row and no query
 
 
+class CommentTextField(forms.CharField):
+    """A browser sends each line break of a text box as two characters (CR LF); counted, and kept, as one,
+    as the reader and the page count it: a comment within the limit, in paragraphs, is not refused as over."""
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n")
+
+
 class ReaderCommentForm(XtdCommentForm):
     """xtd's form (security hash, timestamp, honeypot) with our labels, limits and no silent truncation.
 
@@ -62,7 +70,7 @@ class ReaderCommentForm(XtdCommentForm):
             # A text box, not type=url: the browser must not block what the server explains better.
             widget=forms.TextInput(attrs={"autocomplete": "url"}),
         )
-        self.fields["comment"] = forms.CharField(
+        self.fields["comment"] = CommentTextField(
             label="Comment",
             max_length=max_length,
             help_text=f"Plain text, at most {max_length} characters. Links are allowed.",

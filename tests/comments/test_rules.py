@@ -496,6 +496,21 @@ def test_over_long_text_is_refused_not_truncated(commenter, article, settings):
     assert nothing_saved()
 
 
+def test_a_line_break_counts_as_one_character_as_the_reader_counts_it(commenter, article, settings):
+    # A browser sends each line break of the text box as two characters (CR LF): a comment of 100
+    # characters, paragraphs and all, was refused as one of 104.
+    settings.COMMENT_MAX_LENGTH = 100
+    text = "\r\n\r\n".join(["x" * 32] * 3)  # 96 letters and 4 line breaks
+    response = commenter.post(article.get_absolute_url(), comment=text)
+    assert response.status_code == 200
+    assert b"Check your email to confirm your comment" in response.content
+    assert PendingComment.objects.get().comment == "\n\n".join(["x" * 32] * 3)
+
+    response = commenter.post(article.get_absolute_url(), comment=text + "\r\nx", ip="203.0.113.11")
+    assert response.status_code == 400
+    assert b"at most 100 characters (it has 102)" in response.content
+
+
 def test_over_long_name_is_refused(commenter, article):
     response = commenter.post(article.get_absolute_url(), name="N" * 51)
     assert response.status_code == 400
