@@ -126,15 +126,27 @@ def _fresh_form(article, request, *, parent_id=0, error=None, check=False):
     return marked
 
 
+def _story_gone(request):
+    """Withdrawn while the reader wrote (or never there): the story is not named, the text is kept."""
+    return _page(
+        request,
+        title="Comment not posted",
+        status=404,
+        tone="error",
+        message="This story is no longer on the site, so your comment was not saved.",
+        kept_text=_typed_text(request),
+    )
+
+
 def resend_after_csrf_failure(request):
     """The comment form of a page served from the page cache carries no CSRF token for this reader; with
     JavaScript, comments/form.js fetches one, without it the post fails the check. Instead of a bare 403,
     give the reader their text back in a form with a fresh token (and cookie), so a second click posts it.
-    None when the post is not a comment on a published article."""
+    A story withdrawn meanwhile (the token fetch found nothing) gets what a post with a token gets."""
     try:
         article = _published_article(request.POST.get("content_type"), request.POST.get("object_pk"))
     except Http404:
-        return None
+        return _story_gone(request)
     parent_id = _parent_id(request)
     return _page(
         request,
@@ -166,15 +178,7 @@ def post_comment(request):
     try:
         article = _published_article(request.POST.get("content_type"), request.POST.get("object_pk"))
     except Http404:
-        # Withdrawn while the reader wrote (or never there): the story is not named, the text is kept.
-        return _page(
-            request,
-            title="Comment not posted",
-            status=404,
-            tone="error",
-            message="This story is no longer on the site, so your comment was not saved.",
-            kept_text=_typed_text(request),
-        )
+        return _story_gone(request)
     form = ReaderCommentForm(article, data=request.POST, user=request.user)
     parent_id = _parent_id(request)
     if form.security_errors():

@@ -33,9 +33,7 @@ def csrf_failure(request, reason=""):
     if is_comment_post and _missing_or_stale_token(reason):
         from comments.views import resend_after_csrf_failure
 
-        response = resend_after_csrf_failure(request)
-        if response is not None:
-            return response
+        return resend_after_csrf_failure(request)
     return django_csrf_failure(request, reason=reason)
 
 

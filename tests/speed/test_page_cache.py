@@ -385,6 +385,32 @@ def test_without_javascript_a_comment_from_a_cached_page_comes_back_to_send_agai
     assert PendingComment.objects.get().comment == "Ferries at last."
 
 
+def test_a_comment_from_a_cached_page_on_a_story_withdrawn_meanwhile_keeps_its_text(story, editor):
+    """The story is taken off while the reader writes: the token fetch finds nothing (form.js then posts the
+    form as it is), and the post that fails the token check gets what a post with a token gets: the story
+    is gone and their text is there to copy, not "reload the page and send it again" (a 410)."""
+    reader = Client(enforce_csrf_checks=True)
+    url = story.get_absolute_url()
+    reader.get(url)
+    cached = reader.get(url)
+    assert cached["X-Page-Cache"] == "hit"
+    fields = form_fields(cached.content.decode())
+    fields.update(
+        {"name": "Ada Reader", "email": "ada@example.net", "url": "", "comment": "Ferries at last."}
+    )
+    services.unpublish_article(article=story, by=editor)
+    assert reader.get(f"/comments/form-fields/{story.pk}/").status_code == 404
+
+    refused = reader.post("/comments/post/", fields, REMOTE_ADDR="203.0.113.79")
+
+    html = refused.content.decode()
+    assert refused.status_code == 404
+    assert "This story is no longer on the site, so your comment was not saved." in html
+    assert "Ferries at last.</textarea>" in html and "Your form was not sent" not in html
+    assert story.headline not in html
+    assert not PendingComment.objects.exists() and not ReaderComment.objects.exists()
+
+
 def test_a_comment_posted_from_another_site_is_not_offered_back_to_send(story, editor):
     """A forged post from another site, in a signed-in editor's browser, fails the Origin check: it gets
     Django's refusal, not the forger's text in a ready form that one click would publish as the editor's."""
