@@ -165,6 +165,23 @@ def test_a_report_names_its_reason_chosen_by_the_reader(article):
     assert not CommentReport.objects.exists()
 
 
+def test_a_report_without_a_reason_says_so_as_the_other_forms_do(article):
+    """In the site's red error line, read out at once and with the choices, as the comment form and the
+    data request mark theirs: not a black bullet that a screen reader on the first choice never reached."""
+    comment = make_comment(article)
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(f"/comments/report/{comment.pk}/")
+
+    response = client.post(f"/comments/report/{comment.pk}/", {"csrfmiddlewaretoken": csrf_from(page)})
+
+    assert response.status_code == 400
+    form = BeautifulSoup(response.content, "html.parser").select_one("main form")
+    error = form.select_one(".field-error")
+    assert error.get_text(strip=True) == "Choose a reason." and error["role"] == "alert"
+    assert form.select_one("fieldset")["aria-describedby"] == error["id"]
+    assert form.select_one("ul.errorlist") is None
+
+
 def test_a_reaction_on_a_later_comment_page_leads_back_to_that_page(article, reader, settings):
     settings.COMMENTS_PER_PAGE = 1
     make_comment(article, name="First", when=timezone.now() - timedelta(hours=2))
