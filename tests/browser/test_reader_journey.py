@@ -276,6 +276,42 @@ def test_a_story_without_a_picture_keeps_no_empty_space_for_one(chromium, site, 
         context.close()
 
 
+THUMBNAILS = """selector => [...document.querySelectorAll(selector)].map(
+    image => [new URL(image.currentSrc).pathname, image.getBoundingClientRect().width]
+)"""
+
+
+def test_a_phone_fetches_the_smallest_picture_for_a_thumbnail(chromium, site):
+    """On a phone the pictures beside the headlines (a list, the top stories under the lead, "Read more") are
+    6.5rem wide; told they were as wide as the screen, the browser fetched each at the width of the screen
+    (the 1200-pixel rendition on a phone of three pixels to the point) for a square of about a hundred."""
+    data = build_newsroom(8)
+    article = data["articles"][0]
+    smallest = {picture.rendition_480.url for picture in data["pictures"]}
+    context = chromium.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=3, is_mobile=True, has_touch=True
+    )
+    try:
+        tab = context.new_page()
+        tab.viewport_name = "phone-3x"
+        pages = {
+            "/": ".top-grid .card-small .card-image img",
+            article.section.get_absolute_url(): ".article-list .card-image img",
+            article.get_absolute_url(): ".read-more .card-image img",
+        }
+        for path, selector in pages.items():
+            tab.goto(site.url + path)
+            assert images_loaded(tab, selector), path
+            thumbnails = tab.evaluate(THUMBNAILS, selector)
+            assert thumbnails, path
+            for src, width in thumbnails:
+                assert width <= 6.5 * 16, (path, width)
+                assert src in smallest, (path, src)
+        screenshot(tab, "thumbnails")
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize(("width", "shown"), [(1280, 3), (390, 5)], ids=["desktop", "phone"])
 def test_read_more_shows_only_full_rows_of_three_on_wide_screens(chromium, site, width, shown):
     """Five stories in a grid of three left a last row of two beside an empty space; on wide screens the
