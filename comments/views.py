@@ -558,8 +558,16 @@ def data_request(request):
             status = 429
     else:
         form, status = DataRequestForm(), 200
+    kept = {
+        "confirm_days": settings.COMMENTS_CONFIRM_DAYS,
+        "personal_data_days": settings.COMMENT_PERSONAL_DATA_DAYS,
+        "sent_mail_days": services.SENT_MAIL_KEPT_DAYS,
+    }
     response = render(
-        request, "comments/data_request.html", {"title": "Your comment data", "form": form}, status=status
+        request,
+        "comments/data_request.html",
+        {"title": "Your comment data", "form": form, "kept": kept},
+        status=status,
     )
     if wait:
         response["Retry-After"] = str(wait)

@@ -21,6 +21,7 @@ from .posting import (
 )
 from .privacy import (
     ANONYMOUS,
+    SENT_MAIL_KEPT_DAYS,
     anonymise_expired_commenters,
     confirm_data_request,
     data_request_from_token,
@@ -37,7 +38,7 @@ from .privacy import (
 
 __all__ = [
     "ANONYMOUS", "CONFIRM", "HELD", "LinkExpired", "NOT_PUBLISHED", "PARENT_NOT_AVAILABLE", "PARENT_OFF_SITE",
-    "PUBLISHED", "PostOutcome", "published_article_of",
+    "PUBLISHED", "PostOutcome", "SENT_MAIL_KEPT_DAYS", "published_article_of",
     "anonymise_expired_commenters", "approve_comments", "can_moderate", "confirm_data_request",
     "confirm_pending", "data_request_from_token", "data_requests_left_behind", "delete_expired_pending",
     "erase_commenter_data", "erase_writers_of", "export_commenter_data", "export_writers_of",

@@ -40,6 +40,11 @@ def anonymise_expired_commenters(*, now=None) -> int:
     )
 
 
+# Mail sent to a reader (a confirmation link, a reply) is kept this long, for a moderator answering "I never
+# got it"; the comment-data page says so.
+SENT_MAIL_KEPT_DAYS = 30
+
+
 def delete_expired_pending(*, now=None) -> int:
     now = now or timezone.now()
     cutoff = now - tokens.confirm_max_age()
@@ -50,7 +55,8 @@ def delete_expired_pending(*, now=None) -> int:
         .exclude(confirmed_at__isnull=False, done_at__isnull=True)
         .delete()
     )
-    sent, _ = OutgoingMail.objects.filter(sent_at__lt=now - timezone.timedelta(days=30)).delete()
+    sent_before = now - timezone.timedelta(days=SENT_MAIL_KEPT_DAYS)
+    sent, _ = OutgoingMail.objects.filter(sent_at__lt=sent_before).delete()
     # Mail that could not be delivered while its links worked (they expire with the pending rows) holds an
     # address and a text nobody will read: it goes too.
     undelivered, _ = OutgoingMail.objects.filter(sent_at__isnull=True, created_at__lt=cutoff).delete()

@@ -817,6 +817,24 @@ def test_the_data_request_form_groups_its_choice_and_fills_the_address_for_the_r
     assert "When erasing, also remove the texts" in page.select_one("label[for=id_remove_texts]").get_text()
 
 
+def test_the_data_page_says_what_is_kept_and_for_as_long_as_retention_keeps_it(client, settings):
+    """The page where a reader asks for their data said nothing of what is kept: that the IP address is
+    stored, or that retention erases it and the address after COMMENT_PERSONAL_DATA_DAYS."""
+    from bs4 import BeautifulSoup
+
+    settings.COMMENT_PERSONAL_DATA_DAYS, settings.COMMENTS_CONFIRM_DAYS = 45, 1
+
+    response = client.get("/comments/my-data/")
+
+    kept = BeautifulSoup(response.content, "html.parser").select_one("section.data-kept")
+    assert response.status_code == 200 and kept.h2.get_text() == "What we keep, and for how long"
+    said = [" ".join(li.get_text().split()) for li in kept.select("li")]
+    assert "the IP address it was sent from" in said[0] and "never published" in said[0]
+    assert said[1] == "A comment you have not confirmed is deleted, with your address, after 1 day."
+    assert said[2].startswith("45 days after you post, we erase the comment's email address and IP address.")
+    assert "deleted 30 days after it is sent" in said[3] and "after 45 days" in said[4]
+
+
 def test_deleting_a_story_deletes_its_comments_and_what_hangs_on_them(client, editor):
     """Tied to the story only by a generic key, they stayed behind with names, addresses and IPs, and a
     recovered story brought them back. A comment on another story stays."""
