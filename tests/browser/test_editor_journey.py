@@ -548,3 +548,26 @@ def test_history_on_a_phone_wraps_names_and_dates_between_words(editor_tab, site
     assert tab.locator("#change-history tbody td").first.inner_text() == "Marta Quillon"
     shot(tab, "history-390")
     assert tab.eval_on_selector("#change-history", WORDS_SPLIT_ACROSS_LINES) == []
+
+
+def test_a_story_read_without_the_right_to_edit_it_shows_its_lists_as_lists(editor_tab, site, reporter):
+    """The admin's form styles pushed a body's list 160 px right of its paragraphs and took its bullets
+    away: a reporter reading a colleague's story saw three loose lines far from the text."""
+    article = ArticleFactory(
+        body="<p>What changes on Monday:</p><ul><li>The ferry runs at midnight.</li><li>Fares stay the same."
+        "</li></ul><ol><li>Board at the quay.</li><li>Show the ticket.</li></ol>",
+    )
+    tab = editor_tab
+    sign_in(tab, site, "reporter")
+    tab.wait_for_url(re.compile(r"/admin/$"))
+
+    tab.goto(f"{site.url}/admin/articles/article/{article.pk}/change/")
+
+    view = tab.locator(".article-body-view")
+    paragraph = view.locator("p").first.bounding_box()
+    for kind, marker in (("ul", "disc"), ("ol", "decimal")):
+        item = view.locator(f"{kind} > li").first
+        assert item.evaluate("li => getComputedStyle(li).listStyleType") == marker
+        indent = item.bounding_box()["x"] - paragraph["x"]
+        assert 0 < indent <= 40, (kind, indent)  # room for the marker, beside the text as on the site
+    shot(tab, "article-read-only-lists")
