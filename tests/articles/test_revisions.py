@@ -261,6 +261,30 @@ def test_an_editor_recovers_a_deleted_article_off_the_site(client_as, editor, ra
     assert client.get(preview_url(recovered)).status_code == 200
 
 
+def test_the_restore_and_recover_pages_say_what_saving_does_to_the_story(client_as, editor):
+    """Both said "Press the save button below to revert to (recover) this version of the object."."""
+    article = ArticleFactory(headline="Ferry strike called off")
+    client = client_as(editor)
+    save_headline(client, article, "Ferry strike called off")
+    save_headline(client, article, "Ferry strike called off at dawn")
+    old = version_with_headline(article, "Ferry strike called off")
+
+    restore = client.get(revision_url(article, old)).content.decode()
+
+    assert "of the object" not in restore
+    assert (
+        "Saving makes its words, picture, bylines, tags and “Read more” links the article's again; the "
+        "article keeps its workflow state and its corrections as they are now"
+    ) in restore
+
+    client.post(reverse("admin:articles_article_delete", args=[article.pk]), {"post": "yes"})
+    version = Version.objects.get_deleted(Article).filter(object_id=str(article.pk)).first()
+    recover = client.get(recover_url(version)).content.decode()
+
+    assert "of the object" not in recover
+    assert "Saving brings it back off the site, as a draft (or withdrawn, if it had run)" in recover
+
+
 def test_a_recovered_article_comes_back_with_its_workflow_history(client_as, reporter, editor):
     """Deleting a story took its workflow events with it (a cascade), and recovering it brings back only
     what its version holds (django-reversion follows bylines, corrections and "Read more" links): the story
