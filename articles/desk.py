@@ -177,6 +177,7 @@ def article_piles(user) -> list[Pile]:
             _changelist("articles_article", status__exact=Status.IN_REVIEW),
             items["review"],
             "Nothing waits for review.",
+            shows_bylines=True,  # whose story the editor is about to read
         ),
         Pile(
             "scheduled",

@@ -366,6 +366,19 @@ def test_an_editor_sees_every_draft_being_written_newest_first_with_bylines_and_
     assert pile(soup, "drafts")["count"] == 0  # the editor's own: none
 
 
+def test_stories_waiting_for_review_say_whose_they_are(client_as, editor):
+    """The desk knew (it reads every listed story's bylines) but said it only of drafts "Being written"."""
+    ArticleFactory(
+        headline="Pier vote",
+        in_review=True,
+        authors=[AuthorFactory(display_name="Rita Porter"), AuthorFactory(display_name="Idris Okafor")],
+    )
+
+    soup = BeautifulSoup(client_as(editor).get(INDEX).content, "html.parser")
+
+    assert bylines_of(soup, "review") == {"Pier vote": "By Rita Porter, Idris Okafor"}
+
+
 def test_a_reporters_desk_has_no_being_written_pile(client_as, reporter):
     ArticleFactory(headline="Someone else's draft")
     ArticleFactory(headline="Mine", created_by=reporter)
