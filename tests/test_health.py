@@ -58,7 +58,9 @@ def test_the_detailed_status_is_for_administrators_only(client, db, editor, admi
     anonymous = client.get("/health/status/")
     assert anonymous.status_code == 302 and anonymous["Location"].startswith("/admin/login/")
     client.force_login(editor)
-    assert client.get("/health/status/").status_code == 302
+    refused = client.get("/health/status/")  # not sent back to the admin's index without a word
+    assert refused.status_code == 403
+    assert "The detailed status of the site is for administrators only." in refused.content.decode()
 
     client.force_login(administrator)
     assert status_of(client) == (
