@@ -5,9 +5,11 @@ import json
 from collections import Counter
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import DomainNameValidator
 from django.db.models import Count, Max, Prefetch, Q
 from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpResponse, HttpResponseRedirect, QueryDict
@@ -41,8 +43,33 @@ if admin.site.is_registered(BlackListedDomain):
     admin.site.unregister(BlackListedDomain)
 
 
+class BlockedDomainForm(forms.ModelForm):
+    """A domain as addresses end with it (`moderation.is_blocked_domain` reads what follows an address's
+    "@"): "@spam.example" or a web address was saved and blocked nobody."""
+
+    class Meta:
+        model = BlackListedDomain
+        fields = ["domain"]
+        help_texts = {
+            "domain": "What follows the “@” of an address: spam.example blocks mail.spam.example too."
+        }
+
+    def clean_domain(self):
+        domain = self.cleaned_data["domain"].lower().rstrip(".")
+        try:
+            DomainNameValidator()(domain)
+        except ValidationError:
+            raise ValidationError(
+                "Type the domain alone, as it comes after the “@” of an address: spam.example (which blocks "
+                "mail.spam.example too).",
+                code="invalid",
+            ) from None
+        return domain
+
+
 @admin.register(BlackListedDomain)
 class BlockedDomainAdmin(StrictInputMixin, admin.ModelAdmin):
+    form = BlockedDomainForm
     search_fields = ["domain"]
 
 

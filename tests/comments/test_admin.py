@@ -143,6 +143,31 @@ def test_moderators_moderate_comments_and_nothing_else(moderator):
     assert "Reader comments" in index and "Articles" not in index
 
 
+BLOCKED_DOMAINS = "/admin/django_comments_xtd/blacklisteddomain/"
+
+
+@pytest.mark.parametrize(
+    "typed", ["@spam.example", "bot@spam.example", "https://spam.example/", "<b>spam</b>.example", "spam"]
+)
+def test_a_blocked_domain_is_a_domain_or_it_is_refused_beside_the_field(moderator, article, typed):
+    """Whatever was typed was added "successfully": "@spam.example" blocked nobody, as addresses are matched
+    on what follows their "@"."""
+    from django_comments_xtd.models import BlackListedDomain
+
+    client = admin_client(moderator)
+
+    response = client.post(BLOCKED_DOMAINS + "add/", {"domain": typed})
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["domain"] == [
+        "Type the domain alone, as it comes after the “@” of an address: spam.example (which blocks "
+        "mail.spam.example too)."
+    ]
+    assert not BlackListedDomain.objects.exists()
+    assert client.post(BLOCKED_DOMAINS + "add/", {"domain": "Spam.Example."}).status_code == 302
+    assert list(BlackListedDomain.objects.values_list("domain", flat=True)) == ["spam.example"]
+
+
 def test_view_on_site_names_no_address_a_role_may_not_see(moderator, editor):
     """Django's /admin/r/<type>/<id>/ answers any staff member with the object's address: a draft's
     section, date and slug. It answers only who may view the object, and for an article once it runs."""
