@@ -207,6 +207,17 @@ class ImageAdmin(StrictInputMixin, admin.ModelAdmin):
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
 
+    def render_change_form(self, request, context, *args, **kwargs):
+        """A picture to look at, not to change, says why, as an article's read-only page does."""
+        response = super().render_change_form(request, context, *args, **kwargs)
+        if (
+            context.get("original") is not None
+            and request.method == "GET"
+            and not context["has_change_permission"]
+        ):
+            self.message_user(request, services.IMAGE_NOT_YOURS_TO_CHANGE, messages.WARNING)
+        return response
+
     @admin.display(description="Image")
     def thumbnail(self, image):
         if not image.file or image.pk is None:  # an upload the form refused is not stored: nothing to show

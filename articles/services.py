@@ -187,6 +187,13 @@ def is_own(*, article: Article, user) -> bool:
     return article.created_by_id == user.pk or article.bylines.filter(author__user=user).exists()
 
 
+# What a refused change of an image answers, in the admin (its read-only page) and the API alike.
+IMAGE_NOT_YOURS_TO_CHANGE = (
+    "You may not change this image: reporters change only their own uploads, and only while no submitted, "
+    "scheduled or published article shows them."
+)
+
+
 def can_change_image(*, image, user) -> bool:
     """Editors change any image; a reporter only their own uploads, and only while no article past the
     draft stage shows them (as lead image or in the body): swapping the picture of a published or

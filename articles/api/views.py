@@ -955,10 +955,7 @@ class ImageViewSet(
 
     def perform_update(self, serializer):
         if not services.can_change_image(image=serializer.instance, user=self.request.user):
-            raise PermissionDenied(
-                "You may not change this image: reporters change only their own uploads, and only while "
-                "no submitted, scheduled or published article shows them."
-            )
+            raise PermissionDenied(services.IMAGE_NOT_YOURS_TO_CHANGE)
         serializer.save()
 
     def perform_destroy(self, image):

@@ -128,6 +128,12 @@ def test_a_reporter_cannot_change_an_image_a_submitted_or_public_article_shows(
     assert response.status_code == 403
     assert "only their own uploads" in response.json()["message"]
     change = reverse("admin:articles_image_change", args=[image.pk])
+    page = client_as(reporter).get(change)  # theirs, to look at: it says why it is not to change
+    assert page.status_code == 200 and "View image" in page.content.decode()
+    assert [str(m) for m in page.context["messages"]] == [
+        "You may not change this image: reporters change only their own uploads, and only while no "
+        "submitted, scheduled or published article shows them."
+    ]
     admin_post = client_as(reporter).post(change, {"title": "x", "caption": "Changed", "alt_text": "x"})
     assert admin_post.status_code == 403
     image.refresh_from_db()
