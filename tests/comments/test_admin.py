@@ -109,6 +109,34 @@ def test_bulk_approve_remove_and_spam(moderator, article):
     assert "held 0" in client.get(QUEUE + "?state=published").content.decode()
 
 
+def test_a_comments_history_lists_every_decision_with_who_took_it(moderator, editor, article):
+    """Its History said "This object doesn't have a change history. It probably wasn't added via this admin
+    site." after moderators had approved and removed it there; only the last decision was anywhere."""
+    held = make_comment(article, text="The ferry was late again", public=False)
+    other = make_comment(article, text="Already on the site")
+    admin_client(moderator).post(
+        QUEUE + "?state=all", {"action": "approve", "_selected_action": [held.pk, other.pk]}
+    )
+    admin_client(editor).post(QUEUE + "?state=all", {"action": "mark_spam", "_selected_action": [held.pk]})
+
+    history = admin_client(moderator).get(
+        reverse("admin:newsroom_comments_readercomment_history", args=[held.pk])
+    )
+
+    assert history.status_code == 200
+    assert [(entry.user, entry.get_change_message()) for entry in history.context["action_list"]] == [
+        (moderator, "Approved."),
+        (editor, "Marked as spam."),
+    ]
+    assert "doesn’t have a change history" not in history.content.decode()
+    # Named by number in the log, which outlives an erasure of the writer's name and text.
+    assert {entry.object_repr for entry in history.context["action_list"]} == {f"Comment {held.pk}"}
+    untouched = admin_client(moderator).get(
+        reverse("admin:newsroom_comments_readercomment_history", args=[other.pk])
+    )
+    assert list(untouched.context["action_list"]) == []  # selected, but already approved: nothing done
+
+
 def test_filters_by_rule_and_article_and_search(moderator, article):
     from tests.factories import ArticleFactory
 
