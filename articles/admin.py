@@ -1154,12 +1154,14 @@ class ArticleAdmin(StrictInputMixin, RevisionPerStoryAdmin):
                 "again."
             )
         else:
+            # A workflow button on the version's page took its step too, and said so: the state is new.
+            stepped = any(name in request.POST for name in WORKFLOW_ACTIONS)
+            state = "" if stepped else f"workflow state ({obj.get_status_display().lower()}) and its "
             message = (
                 f"“{obj}” is again as the version you chose had it"
                 + (", but for what has been deleted since (below)" if gone else "")
-                + ": its words, picture, bylines, tags and “Read more” links. Its workflow state "
-                f"({obj.get_status_display().lower()}) and its corrections are as they were; the history "
-                "keeps what it had before."
+                + f": its words, picture, bylines, tags and “Read more” links. Its {state}corrections are as "
+                "they were; the history keeps what it had before."
             )
         self.message_user(request, message, messages.SUCCESS)
         if gone:

@@ -274,7 +274,8 @@ def test_the_restore_and_recover_pages_say_what_saving_does_to_the_story(client_
     assert "of the object" not in restore
     assert (
         "Saving makes its words, picture, bylines, tags and “Read more” links the article's again; the "
-        "article keeps its workflow state and its corrections as they are now"
+        "article keeps its workflow state (unless a Workflow button below takes a step too) and its "
+        "corrections as they are now"
     ) in restore
 
     client.post(reverse("admin:articles_article_delete", args=[article.pk]), {"post": "yes"})
@@ -283,6 +284,29 @@ def test_the_restore_and_recover_pages_say_what_saving_does_to_the_story(client_
 
     assert "of the object" not in recover
     assert "Saving brings it back off the site, as a draft (or withdrawn, if it had run)" in recover
+
+
+def test_a_version_restored_with_a_workflow_step_is_not_said_to_keep_its_state(client_as, editor):
+    """ "Save and publish now" on a version's page publishes it; the restore's message then said its workflow
+    state "(published)" was as it had been, under "Published."."""
+    article = ArticleFactory(headline="Lifeboat called out twice", in_review=True)
+    client = client_as(editor)
+    save_headline(client, article, "Lifeboat called out twice")
+    save_headline(client, article, "Lifeboat called out twice in a night")
+    old = version_with_headline(article, "Lifeboat called out twice")
+
+    response = client.post(
+        revision_url(article, old), {**form_data(client.get(revision_url(article, old))), "_publish": "1"}
+    )
+
+    article.refresh_from_db()
+    assert (article.status, article.headline) == (Status.PUBLISHED, "Lifeboat called out twice")
+    said = [str(m) for m in get_messages(response.wsgi_request)]
+    assert said[0].startswith("Published.")
+    assert said[-1] == (
+        "“Lifeboat called out twice” is again as the version you chose had it: its words, picture, bylines, "
+        "tags and “Read more” links. Its corrections are as they were; the history keeps what it had before."
+    )
 
 
 def test_a_recovered_article_comes_back_with_its_workflow_history(client_as, reporter, editor):
