@@ -133,7 +133,7 @@ class ShareRecordInline(admin.TabularInline):
 
 @admin.register(ShareRecord)
 class ShareRecordAdmin(StrictInputMixin, admin.ModelAdmin):
-    list_display = ["article", "account", "network", "round", "status", "attempts", "created_at"]
+    list_display = ["story", "account", "network", "round", "status", "attempts", "created_at"]
     list_filter = ["state", "network", "account"]
     list_select_related = ["article"]
     search_fields = ["article__headline", "account", "remote_id"]
@@ -159,6 +159,12 @@ class ShareRecordAdmin(StrictInputMixin, admin.ModelAdmin):
     @admin.display(description="Status", ordering="state")
     def status(self, share):
         return outcome(share)
+
+    @admin.display(description="Article", ordering="article__headline")
+    def story(self, share):
+        """The headline wraps as text does: Django keeps a ForeignKey column to one line, and a long
+        headline pushed the list's last columns out of view at 1280 pixels."""
+        return str(share.article)
 
     def get_urls(self):
         view = self.admin_site.admin_view

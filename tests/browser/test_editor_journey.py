@@ -571,3 +571,31 @@ def test_a_story_read_without_the_right_to_edit_it_shows_its_lists_as_lists(edit
         indent = item.bounding_box()["x"] - paragraph["x"]
         assert 0 < indent <= 40, (kind, indent)  # room for the marker, beside the text as on the site
     shot(tab, "article-read-only-lists")
+
+
+def test_a_long_headline_in_the_shares_list_wraps_and_every_column_stays_in_view(
+    editor_tab, site, desk_editor
+):
+    """The article column kept its headline to one line: at 1280 px a long one pushed "Created at" out of
+    the list's box, to be scrolled to sideways."""
+    from sharing.models import ShareRecord
+
+    headline = (
+        "Harbour authority and ferry crews agree a three-year pay deal after a week of talks on the quay"
+    )
+    ShareRecord.objects.create(
+        article=ArticleFactory(headline=headline, published=True),
+        account="dev-log",
+        network="log",
+        state=ShareRecord.State.SENT,
+    )
+    tab = editor_tab
+    sign_in(tab, site, "desk_editor")
+    tab.wait_for_url(re.compile(r"/admin/$"))
+
+    tab.goto(site.url + "/admin/sharing/sharerecord/")
+
+    box = tab.eval_on_selector(".results", "box => [box.clientWidth, box.scrollWidth]")
+    assert box[1] <= box[0], box  # nothing to scroll to
+    assert tab.locator("#result_list tbody th").first.inner_text() == headline  # linked to the share
+    shot(tab, "shares-list")
