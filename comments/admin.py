@@ -8,8 +8,6 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import DomainNameValidator
 from django.db.models import Count, Max, Prefetch, Q
@@ -17,9 +15,8 @@ from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.text import Truncator, capfirst
+from django.utils.text import Truncator
 from django_comments.models import CommentFlag
 from django_comments_xtd.models import BlackListedDomain, XtdComment
 
@@ -480,31 +477,11 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
 
     def _decide(self, request, queryset, decide, verb, **options):
         selected = list(queryset)
-        started = timezone.now()
         try:
             count = decide(comments=selected, by=request.user, **options)
         except (PermissionDenied, ValidationError) as error:
             self.message_user(request, error_message(error), messages.ERROR)
             return
-        # Each comment's History lists the decisions taken on it, and by whom (its page shows the last one).
-        # Named by number only: the log outlives an erasure of the commenter's name and text.
-        decided = ReaderComment.objects.filter(
-            pk__in=[c.pk for c in selected],
-            moderation__decided_by=request.user,
-            moderation__decided_at__gte=started,
-        ).values_list("pk", flat=True)
-        comment_type = ContentType.objects.get_for_model(ReaderComment, for_concrete_model=False)
-        LogEntry.objects.bulk_create(
-            LogEntry(
-                user_id=request.user.pk,
-                content_type=comment_type,
-                object_id=str(pk),
-                object_repr=f"Comment {pk}",
-                action_flag=CHANGE,
-                change_message=f"{capfirst(verb)}.",
-            )
-            for pk in decided
-        )
         if not count:  # e.g. Keep on held comments, which have no open reports: a green "0" would say done
             self.message_user(
                 request,

@@ -1,6 +1,8 @@
 """Moderators' decisions and the digest of what waits for them."""
 
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
@@ -27,7 +29,9 @@ def _set_moderation(ids, **fields):
     Moderation.objects.bulk_create([Moderation(comment_id=i, **fields) for i in missing])
 
 
-def _decide(ids, by, **moderation):
+def _decide(ids, by, decision: str, **moderation):
+    """The decision on the comments: recorded on their Moderation rows, answering their readers' reports,
+    and in each one's History (the admin's log), in the admin and through the API alike."""
     if moderation.get("held_reason") == "":
         # The rule that held them stays, as history: the page says "Was held by rule" after a decision. Being
         # hidden with the comment a reply answers is no rule the reply met, and leaves the rule before it.
@@ -38,6 +42,23 @@ def _decide(ids, by, **moderation):
     # A decision answers the readers' reports on the comment.
     CommentReport.objects.filter(comment_id__in=ids, reviewed_at__isnull=True).update(
         reviewed_at=timezone.now()
+    )
+    _log_decision(ids, by, decision)
+
+
+def _log_decision(ids, by, decision: str) -> None:
+    """Named by number only: the log outlives an erasure of the commenter's name and text."""
+    comment_type = ContentType.objects.get_for_model(ReaderComment, for_concrete_model=False)
+    LogEntry.objects.bulk_create(
+        LogEntry(
+            user_id=by.pk,
+            content_type=comment_type,
+            object_id=str(pk),
+            object_repr=f"Comment {pk}",
+            action_flag=CHANGE,
+            change_message=f"{decision}.",
+        )
+        for pk in ids
     )
 
 
@@ -56,7 +77,7 @@ def approve_comments(*, comments, by) -> int:
         comment.is_public, comment.is_removed = True, False
         comment.save(update_fields=["is_public", "is_removed"])
         done.append(comment)
-    _decide([c.pk for c in done], by, is_spam=False, held_reason="")
+    _decide([c.pk for c in done], by, "Approved", is_spam=False, held_reason="")
     # The replies that left the page with them come back, each only under a comment on the site again (one
     # held or removed for itself keeps its own replies off).
     hidden_with = ReaderComment.objects.filter(
@@ -111,7 +132,7 @@ def keep_comments(*, comments, by) -> int:
     ids = list(
         ReaderComment.objects.reported().filter(pk__in=[c.pk for c in comments]).values_list("pk", flat=True)
     )
-    _decide(ids, by, is_spam=False)
+    _decide(ids, by, "Kept", is_spam=False)
     return len(ids)
 
 
@@ -137,7 +158,7 @@ def remove_comments(*, comments, by, spam: bool = False) -> int:
         publish_or_unpublish_nested_comments(comment, are_public=False)
     _set_moderation(leaving, held_reason=HoldRule.THREAD_REMOVED)
     # Removed by a decision of their own now: no comment brought back later brings these back with it.
-    _decide(ids, by, is_spam=spam, held_reason="")
+    _decide(ids, by, "Marked as spam" if spam else "Removed", is_spam=spam, held_reason="")
     # Reply and new-comment mail quoting them is not sent (their nested replies' mail is stopped at sending).
     OutgoingMail.objects.filter(about__in=ids, sent_at__isnull=True).delete()
     return len(rows)

@@ -192,6 +192,27 @@ def test_spam_and_keep(api_as, moderator, story, make_comment):
     assert ReaderComment.objects.approved().filter(pk=reported.pk).exists()
 
 
+def test_a_decision_through_the_api_is_in_the_comment_s_history_as_one_in_the_admin_is(
+    api_as, moderator, story, make_comment
+):
+    from django.contrib.admin.models import LogEntry
+
+    spam = held(make_comment, story, "Cheap tickets!")
+    reported = make_comment(story, "A fair point.")
+    CommentReport.objects.create(comment=reported, reporter_key="k1")
+    client = api_as(moderator)
+    client.post(f"{QUEUE}{spam.pk}/spam/")
+    client.post(f"{QUEUE}{reported.pk}/keep/")
+    client.post(f"{QUEUE}{reported.pk}/remove/")
+
+    logged = LogEntry.objects.order_by("pk").values_list("object_id", "user", "object_repr", "change_message")
+    assert list(logged) == [
+        (str(spam.pk), moderator.pk, f"Comment {spam.pk}", "Marked as spam."),
+        (str(reported.pk), moderator.pk, f"Comment {reported.pk}", "Kept."),
+        (str(reported.pk), moderator.pk, f"Comment {reported.pk}", "Removed."),
+    ]
+
+
 @pytest.mark.parametrize(
     ("who", "status"), [(None, 401), ("reader", 403), ("reporter", 403), ("moderator", 200), ("editor", 200)]
 )
