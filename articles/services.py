@@ -300,9 +300,16 @@ def record_recovery(*, article: Article, by) -> None:
     forget_taken_old_paths(article)
 
 
+ALREADY_IN_REVIEW = "This article is already in review: an editor will publish it or send it back to you."
+
+
 @transaction.atomic
 def submit_for_review(*, article: Article, by) -> Article:
     if not can_edit(article=article, user=by):
+        # A reporter's own story sent twice (a second click, a retried API call) is told where it stands,
+        # not that it is not theirs.
+        if article.status == Status.IN_REVIEW and is_own(article=article, user=by):
+            raise ValidationError(ALREADY_IN_REVIEW)
         raise PermissionDenied("You can only submit your own drafts for review.")
     article = _locked(article)
     if article.status not in (Status.DRAFT, Status.UNPUBLISHED):

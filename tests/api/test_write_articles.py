@@ -233,6 +233,11 @@ def test_the_workflow_through_the_api(api_as, reporter, editor, parts):
     assert api_as(reporter).post(f"{LIST}{article.pk}/submit/").json()["status"] == "review"
     # Once in review the reporter may no longer edit it, exactly as in the admin.
     assert api_as(reporter).patch(f"{LIST}{article.pk}/", {"dek": "x"}, format="json").status_code == 403
+    # Sent twice, it is told where it stands (it was "You can only submit your own drafts", a 403).
+    again = api_as(reporter).post(f"{LIST}{article.pk}/submit/")
+    assert again.status_code == 400 and "already in review" in again.json()["message"]
+    other = ArticleFactory(created_by=editor, authors=[parts["ada"]], in_review=True)
+    assert api_as(reporter).post(f"{LIST}{other.pk}/submit/").status_code == 403  # not theirs: refused
     at = timezone.now() + timedelta(days=1)
     response = api_as(editor).post(
         f"{LIST}{article.pk}/schedule/", {"publish_at": at.isoformat()}, format="json"
