@@ -66,6 +66,16 @@ def test_staff_who_may_view_articles_see_drafts_too(api_as, reporter, states):
     assert slugs(response) == ["draft-one"]
 
 
+def test_the_schedule_lists_when_each_story_goes_out(api, api_as, editor, states):
+    """A desk tool reading ?status=scheduled had to open each story to learn its time."""
+    scheduled = states["scheduled"]
+    listed = api_as(editor).get(f"{LIST}?status=scheduled").json()["results"]
+    assert [(a["slug"], a["publish_at"]) for a in listed] == [
+        ("scheduled-one", scheduled.publish_at.isoformat().replace("+00:00", "Z"))
+    ]
+    assert [a["publish_at"] for a in api.get(LIST).json()["results"]] == [None]  # on the site: no plan left
+
+
 def test_a_moderator_sees_only_what_readers_see(api_as, moderator, states):
     assert slugs(api_as(moderator).get(LIST)) == ["published-one"]
 
