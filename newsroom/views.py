@@ -77,11 +77,14 @@ def _database_unavailable(error) -> bool:
 
 
 def server_error(request):
-    """handler500: a 503 with Retry-After while the database is out of reach (the JSON error format under
-    /api/), so clients and proxies retry instead of seeing a failure; anything else is the 500 page."""
+    """handler500: a 503 with Retry-After while the database is out of reach, so clients and proxies retry
+    instead of seeing a failure; anything else is the 500 page. Both in the JSON error format under /api/."""
     # The error pages take nothing from the request or the database: the site's name from the settings.
     context = {"SITE_NAME": settings.SITE_NAME}
     if not _database_unavailable(sys.exc_info()[1]):
+        if request.path_info.startswith("/api/"):
+            body = {"code": "server_error", "message": "Something went wrong on our side.", "errors": {}}
+            return JsonResponse(body, status=500)
         return HttpResponseServerError(loader.get_template("500.html").render(context))
     if request.path_info.startswith("/api/"):
         body = {

@@ -590,6 +590,25 @@ def test_an_endpoint_typed_without_its_final_slash_is_not_said_to_be_missing(api
     assert unknown["message"] == "There is no API endpoint at this address."
 
 
+def test_a_server_error_answers_in_the_error_format_not_the_sites_page(api, draft, monkeypatch):
+    """A client reading `code` and `message` got the site's HTML 500 page, where a 400, a 404 and the 503 of
+    a database out of reach are JSON."""
+    from articles.api.views import SectionViewSet
+
+    def broken(self):
+        raise RuntimeError("boom in a view")
+
+    monkeypatch.setattr(SectionViewSet, "get_queryset", broken)
+    api.raise_request_exception = False
+
+    response = api.get("/api/v1/sections/")
+
+    assert response["Content-Type"] == "application/json"
+    body = assert_error(response, 500, "server_error")
+    assert "boom" not in response.content.decode()
+    assert body["errors"] == {}
+
+
 def test_every_mistake_of_a_body_is_named_in_one_answer(api_as, editor):
     """Unknown fields and numbers for text come with the fields' own errors, not one round trip later."""
     SectionFactory(slug="city")
