@@ -91,6 +91,26 @@ def test_a_page_cached_over_https_is_never_the_answer_to_plain_http(client, stor
     assert "Strict-Transport-Security" not in plain
 
 
+def test_a_page_cached_over_plain_http_before_https_was_turned_on_is_redirected_not_served(
+    client, story, settings
+):
+    """A site tried with HTTPS=0 (README, Production server) and restarted with HTTPS on kept serving the
+    pages cached meanwhile over plain http, for up to PAGE_CACHE_SECONDS: the cache answers before
+    SecurityMiddleware, and the page was stored under the http address."""
+    url = story.get_absolute_url()
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    settings.SECURE_SSL_REDIRECT = True
+    page_cache._local.clear()  # a restart: the page is in the shared cache only
+    restarted = Client()  # its middleware reads the settings anew
+
+    plain = restarted.get(url)
+
+    assert plain.status_code == 301 and plain["Location"] == f"https://testserver{url}"
+    secure = restarted.get(url, secure=True)
+    assert secure.status_code == 200 and story.headline in secure.content.decode()
+
+
 def test_editing_an_article_refreshes_every_page_that_shows_it(client, story):
     paths = pages_showing(story)
     warm(client, paths)
