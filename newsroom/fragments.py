@@ -16,7 +16,13 @@ import time
 from django.conf import settings
 from django.utils.safestring import mark_safe
 
-from .page_cache import is_public_request, read_many_versioned, read_versioned, write_versioned
+from .page_cache import (
+    is_public_request,
+    read_many_versioned,
+    read_versioned,
+    settings_fingerprint,
+    write_versioned,
+)
 
 # Raised when what a fragment holds changes (v2: comments_enabled, v3: avatar colours, v4: cards without a
 # picture marked card-text-only, v5: comments from staff accounts marked "Staff", v6: account names without
@@ -41,7 +47,7 @@ def usable(request) -> bool:
 
 def cache_key(name: str, parts) -> str:
     raw = ":".join([name, *(str(p) for p in parts)])
-    return PREFIX + hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()
+    return f"{PREFIX}{settings_fingerprint()}:{hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()}"
 
 
 def render(request, name: str, parts, render_html, deps_of, *, page_depends=True):

@@ -21,9 +21,12 @@ Django: no request object, no signals, no middleware.
 """
 
 import hashlib
+import json
+import re
 import threading
 import time
 from collections import OrderedDict
+from functools import cache as once
 from functools import wraps
 
 from django.conf import settings
@@ -46,6 +49,36 @@ from django.views.decorators.cache import never_cache
 # comment was posted, which no cached page rendered from the account's flag of the moment may outlive; v8: a
 # typed name's address at an undotted host masked where it is shown).
 PAGE_PREFIX = "page:v8:"
+
+# Settings left out of the fingerprint below: credentials, and where the data and the queue live.
+_NOT_FINGERPRINTED = re.compile(r"SECRET|PASSWORD|TOKEN|ACCOUNTS|DATABASES|CACHES|BROKER")
+
+
+def _plain(value) -> bool:
+    """A value that prints the same in every process (not a set, whose order is per process, nor an object
+    whose repr holds its address). Types as they are: a lazy object passes for the str it wraps."""
+    kind = type(value)
+    if value is None or kind in (str, int, float, bool):
+        return True
+    if kind in (list, tuple):
+        return all(map(_plain, value))
+    return kind is dict and all(type(k) is str and _plain(v) for k, v in value.items())
+
+
+@once
+def settings_fingerprint() -> str:
+    """Of the settings as this process started: part of every page's and fragment's key, so that a changed
+    setting (the site's name or address, a header, a limit a form states) and a restart serve no page
+    rendered under the old one. Content changes bump versions instead (above)."""
+    plain = {
+        name: value
+        for name in dir(settings)
+        if name.isupper() and not _NOT_FINGERPRINTED.search(name) and _plain(value := getattr(settings, name))
+    }
+    raw = json.dumps(plain, sort_keys=True).encode()
+    return hashlib.md5(raw, usedforsecurity=False).hexdigest()[:8]
+
+
 VERSION_PREFIX = "pagever:"
 # Every entry depends on it: its version changes when the cache comes back from an outage in which version
 # bumps may have been lost (newsroom/cache.py, RECOVERY_KEY).
@@ -269,7 +302,7 @@ def _page_key(request, params) -> str:
     must get SecurityMiddleware's redirect."""
     query = urlencode([(name, request.GET.getlist(name)) for name in params if name in request.GET], True)
     raw = f"{request.scheme}://{request.get_host()}{request.path}?{query}".encode()
-    return PAGE_PREFIX + hashlib.md5(raw, usedforsecurity=False).hexdigest()
+    return f"{PAGE_PREFIX}{settings_fingerprint()}:{hashlib.md5(raw, usedforsecurity=False).hexdigest()}"
 
 
 def public_revalidated(view):

@@ -111,6 +111,30 @@ def test_a_page_cached_over_plain_http_before_https_was_turned_on_is_redirected_
     assert secure.status_code == 200 and story.headline in secure.content.decode()
 
 
+def test_a_setting_changed_at_a_restart_serves_no_page_or_fragment_rendered_under_the_old_one(
+    client, story, settings
+):
+    """Pages depend on the settings too: a new SITE_NAME, and the home page and the article kept the old
+    name for up to PAGE_CACHE_SECONDS after the restart, where a page not cached showed the new one."""
+    from newsroom import fragments
+
+    settings.FRAGMENT_CACHE_SECONDS = 600
+    paths = ["/", story.get_absolute_url()]
+    warm(client, paths)
+    fragment_key = fragments.cache_key("card", [story.pk])
+    settings.SITE_NAME = "The Aldery Courier"
+    page_cache._local.clear()  # a restart: the pages are in the shared cache only
+    page_cache.settings_fingerprint.cache_clear()
+
+    assert fragments.cache_key("card", [story.pk]) != fragment_key
+
+    for path in paths:
+        response = client.get(path)
+        assert response["X-Page-Cache"] == "miss", path
+        assert "<title>" in response.content.decode() and "The Aldery Courier" in response.content.decode()
+    page_cache.settings_fingerprint.cache_clear()  # worked out again for the next test's settings
+
+
 def test_editing_an_article_refreshes_every_page_that_shows_it(client, story):
     paths = pages_showing(story)
     warm(client, paths)
