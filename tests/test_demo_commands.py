@@ -72,6 +72,24 @@ def test_load_demo_builds_a_believable_newsroom_once():
     assert Article.objects.filter(corrections__isnull=False).exists()
 
 
+def test_the_demo_posts_to_no_real_social_account(settings):
+    """Loaded where SHARING_ACCOUNTS names a real network, beat published the first scheduled demo story two
+    minutes later and posted the invented news to it; with only the demo's `log` account, it posts there."""
+    import json
+
+    webhook = {"name": "wh", "network": "webhook", "url": "https://hooks.example", "secret": "s"}
+    settings.SHARING_ACCOUNTS = json.dumps([{"name": "log", "network": "log"}, webhook])
+
+    said = run("load_demo")
+
+    assert "the demo's stories are set not to post to them" in said
+    assert Article.objects.exists() and not Article.objects.filter(share_on_publish=True).exists()
+    Article.objects.all().delete()
+    settings.SHARING_ACCOUNTS = json.dumps([{"name": "log", "network": "log"}])
+    assert "set not to post" not in run("load_demo")
+    assert not Article.objects.filter(share_on_publish=False).exists()
+
+
 def test_each_demo_storys_first_version_holds_its_read_more_links_tags_and_bylines():
     """History and Recover bring a demo story back from its "Demo content loaded." version: that version
     must hold what the story had, its "Read more" links included, which name stories loaded after it."""

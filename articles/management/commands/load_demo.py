@@ -21,9 +21,15 @@ from articles.demo_art import draw_scene, jpeg_bytes, portrait
 from articles.models import Article, Byline, Correction, Image, RelatedArticle, Section, Tag, WorkflowEvent
 from authors.models import Author
 from comments.models import CommentReport, HoldRule, Moderation, ReaderComment
+from sharing.accounts import configured_accounts
 
 Status = Article.Status
 DEMO_IMAGE_PREFIX = "Demo: "
+
+
+def posts_to_real_networks() -> bool:
+    """Whether SHARING_ACCOUNTS has an account besides the demo's `log`, which only writes to the log."""
+    return any(account.network != "log" for account in configured_accounts())
 
 
 class Command(BaseCommand):
@@ -57,6 +63,11 @@ class Command(BaseCommand):
             self._related(created)
             self._first_versions(created)
             self._comments(created)
+        if created and posts_to_real_networks():
+            self.stdout.write(
+                "SHARING_ACCOUNTS names real networks: the demo's stories are set not to post to them "
+                "(“Share on publish” off)."
+            )
         counts = {status.label: Article.objects.filter(status=status).count() for status in Status}
         summary = ", ".join(f"{n} {label.lower()}" for label, n in counts.items() if n)
         self.stdout.write(
@@ -129,6 +140,9 @@ class Command(BaseCommand):
     def _articles(self, now, sections, tags, authors):
         existing = set(Article.objects.values_list("slug", flat=True))
         created, events = [], []
+        # Invented stories are posted only where nobody reads them: beat publishes the scheduled ones
+        # minutes after the load, and a real account would have told its followers of them.
+        shares = not posts_to_real_networks()
         for data in demo_data.ARTICLES:
             if data["slug"] in existing:
                 continue
@@ -143,6 +157,7 @@ class Command(BaseCommand):
                 source_credit=data.get("source_credit", ""),
                 is_featured=data.get("featured", False),
                 is_breaking=data.get("breaking", False),
+                share_on_publish=shares,
             )
             state = data["state"]
             if state == "published":
