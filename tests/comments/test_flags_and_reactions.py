@@ -203,3 +203,18 @@ def test_a_reaction_on_a_later_comment_page_leads_back_to_that_page(article, rea
     assert response["Location"] == f"{article.get_absolute_url()}?comments_page=2#c{later.pk}"
     back = client.get(response["Location"]).content.decode()
     assert f'id="c{later.pk}"' in back and "on the second page" in back
+
+
+def test_the_reply_and_report_pages_of_a_later_comment_lead_back_to_its_page(article, settings, client):
+    """Their "Back to" link went to "#comments" of the first page, where a comment of the second is not."""
+    settings.COMMENTS_PER_PAGE = 1
+    make_comment(article, name="First", when=timezone.now() - timedelta(hours=2))
+    later = make_comment(article, name="Second", when=timezone.now() - timedelta(hours=1))
+    there = f"{article.get_absolute_url()}?comments_page=2#c{later.pk}"
+
+    for path in (f"/comments/reply/{later.pk}/", f"/comments/report/{later.pk}/"):
+        page = BeautifulSoup(client.get(path).content, "html.parser")
+        back = page.find("a", string=f"Back to “{article.headline}”")
+        assert back["href"] == there, path
+    thanked = client.post(f"/comments/report/{later.pk}/", {"reason": "spam"})
+    assert thanked.status_code == 200 and f'href="{there}"'.replace("&", "&amp;") in thanked.content.decode()
