@@ -10,6 +10,8 @@ from .moderation import NO_NAME, NO_TEXT, visible_field
 from .rendering import account_name
 
 REQUIRED = "required"
+# The comment form's and the data request's word for an address that is none.
+NOT_AN_ADDRESS = "Enter a valid email address, like name@example.org."
 REPLY_TO_MAX = 2**31 - 1  # the highest comment id a reply_to may name: past it, no row and no query
 
 
@@ -58,7 +60,7 @@ class ReaderCommentForm(XtdCommentForm):
             max_length=254,
             help_text="Never shown. We write to it only to confirm your comment, and about replies if "
             "you ask.",
-            error_messages={"invalid": "Enter a valid email address, like name@example.org."},
+            error_messages={"invalid": NOT_AN_ADDRESS},
             widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         )
         self.fields["url"] = forms.URLField(
@@ -124,7 +126,10 @@ class ReportForm(forms.Form):
 
 class DataRequestForm(forms.Form):
     email = forms.EmailField(
-        label="Your email address", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label="Your email address",
+        max_length=254,
+        error_messages={"invalid": NOT_AN_ADDRESS},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     kind = forms.ChoiceField(
         label="What should we do?",

@@ -695,7 +695,11 @@ def test_malformed_data_request_email_gets_a_field_error():
         "/comments/my-data/",
         {"csrfmiddlewaretoken": csrf_from(page), "email": "not an email", "kind": "export"},
     )
-    assert response.status_code == 400 and b"Enter a valid email address" in response.content
+    # In the comment form's words.
+    assert (
+        response.status_code == 400
+        and b"Enter a valid email address, like name@example.org." in response.content
+    )
 
 
 def test_erasure_tells_listeners_which_comments_changed(article):
