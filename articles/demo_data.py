@@ -388,7 +388,7 @@ ARTICLES = [
         "featured": True,
         "image": (
             "lanterns",
-            "Paper lanterns drying in the workshop under the Ropewalk.",
+            "Lanterns on the water at the mouth of the Aller, at the end of last year's Lantern Night.",
             "An illustration of glowing paper lanterns reflected in dark water.",
         ),
         "related": ["ropewalk-museum-opens", "harbour-playhouse-ushers-play"],
