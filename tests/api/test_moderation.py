@@ -192,6 +192,20 @@ def test_spam_and_keep(api_as, moderator, story, make_comment):
     assert ReaderComment.objects.approved().filter(pk=reported.pk).exists()
 
 
+def test_keeping_a_comment_off_the_site_is_refused_saying_what_to_do_instead(
+    api_as, moderator, story, make_comment
+):
+    """Keep on a held comment answered 200 and changed nothing: the comment still waited, off the site."""
+    waiting = held(make_comment, story, "Is the night ferry running in January?")
+    before = database_state()
+
+    response = api_as(moderator).post(f"{QUEUE}{waiting.pk}/keep/")
+
+    assert response.status_code == 400 and response.json()["code"] == "invalid"
+    assert response.json()["message"].startswith("Keep is for a comment on the site that readers reported")
+    assert database_state() == before
+
+
 def test_a_decision_through_the_api_is_in_the_comment_s_history_as_one_in_the_admin_is(
     api_as, moderator, story, make_comment
 ):
