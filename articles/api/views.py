@@ -909,6 +909,15 @@ class TagViewSet(SlugLookupMixin, NewsroomViewMixin, mixins.CreateModelMixin, vi
         "is refused with 400.",
         # Only multipart carries a file: JSON or a urlencoded form offered here could only be refused.
         request={"multipart/form-data": ImageSerializer},
+        parameters=[
+            OpenApiParameter(
+                "Location",
+                str,
+                OpenApiParameter.HEADER,
+                response=["201"],
+                description="The new image's address in the API.",
+            )
+        ],
     ),
     partial_update=extend_schema(summary="Change an image's title, caption, credit or alt text"),
     destroy=extend_schema(
@@ -952,6 +961,11 @@ class ImageViewSet(
         "partial_update": ["articles.change_image"],
         "destroy": ["articles.delete_image"],
     }
+
+    def get_success_headers(self, data):
+        """A 201 names the new image's address, as an article's and a tag's do."""
+        url = self.request.build_absolute_uri(reverse("api:image-detail", kwargs={"pk": data["id"]}))
+        return {"Location": url}
 
     def perform_update(self, serializer):
         if not services.can_change_image(image=serializer.instance, user=self.request.user):

@@ -311,6 +311,8 @@ def test_image_upload(api_as, reporter):
     image = Image.objects.get()
     assert image.uploaded_by == reporter and (image.width, image.height) == (640, 480)
     assert response.json()["renditions"][0]["width"] == 480
+    assert response["Location"] == f"http://testserver/api/v1/images/{image.pk}/"  # as an article's 201
+    assert api_as(reporter).get(response["Location"]).json()["title"] == "Pier"
 
 
 @pytest.mark.parametrize(
