@@ -81,6 +81,16 @@ def sees_personal_data(request) -> bool:
     return request.user.has_perm(PERSONAL_DATA_PERM)
 
 
+# A comment's states, as the queue's filter and its State column name them.
+STATE_NAMES = {
+    "held": "Held",
+    "reported": "Reported by readers",
+    "published": "Published",
+    "removed": "Removed",
+    "spam": "Spam",
+}
+
+
 class StateFilter(admin.SimpleListFilter):
     """The queue: without a choice, the list shows held comments."""
 
@@ -88,14 +98,7 @@ class StateFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [
-            ("held", "Held"),
-            ("reported", "Reported by readers"),
-            ("published", "Published"),
-            ("removed", "Removed"),
-            ("spam", "Spam"),
-            ("all", "All"),
-        ]
+        return [*STATE_NAMES.items(), ("all", "All")]
 
     def choices(self, changelist):
         for value, label in self.lookup_choices:
@@ -292,7 +295,8 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
 
     @admin.display(description="State")
     def state_label(self, comment):
-        return comment.state
+        """In the filter's words ("Held", not "held")."""
+        return STATE_NAMES.get(comment.state, comment.state)
 
     @admin.display(description="Held by rule")
     def rule(self, comment):

@@ -766,3 +766,19 @@ def test_a_decision_refused_as_stale_keeps_the_pile_the_comment_was_opened_from(
     assert response.status_code == 302 and response["Location"] == f"{QUEUE}?state=reported"
     flagged.refresh_from_db()
     assert flagged.is_removed
+
+
+def test_the_queue_names_each_comment_s_state_as_its_filter_does(moderator, article):
+    """The State column wrote "held" and "spam" in lower case beside the filter's "Held" and "Spam"."""
+    from bs4 import BeautifulSoup
+
+    from comments import services
+
+    make_comment(article, text="Waiting", public=False)
+    junk = make_comment(article, text="Buy now")
+    services.remove_comments(comments=[junk], by=moderator, spam=True)
+
+    page = BeautifulSoup(admin_client(moderator).get(QUEUE + "?state=all").content, "html.parser")
+
+    states = [cell.get_text() for cell in page.select("#result_list td.field-state_label")]
+    assert sorted(states) == ["Held", "Spam"]
