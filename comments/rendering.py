@@ -22,15 +22,24 @@ JOINERS = (0x200C, 0x200D)
 
 # An address's local part may hold quotes and braces, but none begins one: `{'sam@example.org': ...}` (an
 # SMTP error) and `'sam@example.org'` (a quote in prose) keep what surrounds the address. Characters that do
-# not show, the joiners too, may sit anywhere inside one: `sam\u200d@example.org` reads as an address.
-_UNSEEN = "".join(re.escape(chr(code)) for code in sorted([*INVISIBLE, *JOINERS]))
+# not show may sit anywhere inside one: `sam\u200d@example.org` reads as an address. Those are the ones above,
+# the joiners too, and the rest of what Unicode says shows nothing (Default_Ignorable_Code_Point): the
+# combining grapheme joiner, the Arabic letter mark, the Khmer and Mongolian ones, the deprecated format
+# controls, the variation selectors and tags (which shape emoji and flags, so they stay in what is posted).
+_UNSEEN = "".join(re.escape(chr(code)) for code in sorted([*INVISIBLE, *JOINERS])) + (
+    r"\u034f\u061c\u17b4\u17b5\u180b-\u180f\u206a-\u206f\ufe00-\ufe0f"
+    r"\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
+)
+# The dot, or what reads as one (and what IDNA takes for one in a domain): ideographic, full-width, half-width
+# ideographic, small.
+_DOTS = r".\u3002\uff0e\uff61\ufe52"
 # The at sign, or what reads as one: percent-encoded (`%40`, `%2540`), an HTML character reference (`&#64;`,
 # `&#x40;`, `&amp;#64;`), full-width or small. Django's urlize takes `sam%40example.net` for a web address and
 # decodes it into `href="http://sam@example.net"`.
 _AT = r"(?:@|%(?:25)*40|&(?:amp;)*#(?:0*64|[xX]0*40);|\uff20|\ufe6b)"
-_LOCAL_AT = rf"[\w!#$%&*+/=?^~-][\w.!#$%&'*+/=?^`{{|}}~{_UNSEEN}-]*[{_UNSEEN}]*{_AT}[{_UNSEEN}]*"
+_LOCAL_AT = rf"[\w!#$%&*+/=?^~-][\w{_DOTS}!#$%&'*+/=?^`{{|}}~{_UNSEEN}-]*[{_UNSEEN}]*{_AT}[{_UNSEEN}]*"
 _DOMAIN_PART = rf"[\w{_UNSEEN}-]+"
-_DOT = rf"[{_UNSEEN}]*\.[{_UNSEEN}]*"
+_DOT = rf"[{_UNSEEN}]*[{_DOTS}][{_UNSEEN}]*"
 EMAIL_RE = re.compile(rf"{_LOCAL_AT}{_DOMAIN_PART}(?:{_DOT}{_DOMAIN_PART})+", re.UNICODE)
 # In a name, an address at a host without a dot counts too: `sam@localhost` is one to the mail server an
 # account was made on, and Django takes it as a reader's address. (A comment's text keeps the dotted rule:

@@ -47,8 +47,9 @@ from django.views.decorators.cache import never_cache
 # "Staff" mark on comments), or a migration changes what pages show without the signals that refresh them
 # (v6: account names without an address, comments/migrations/0010; v7: the "Staff" mark as recorded when the
 # comment was posted, which no cached page rendered from the account's flag of the moment may outlive; v8: a
-# typed name's address at an undotted host masked where it is shown).
-PAGE_PREFIX = "page:v8:"
+# typed name's address at an undotted host masked where it is shown; v9: addresses with a character that
+# does not show or a dot written otherwise in them masked).
+PAGE_PREFIX = "page:v9:"
 
 # Settings left out of the fingerprint below: credentials, and where the data and the queue live.
 _NOT_FINGERPRINTED = re.compile(r"SECRET|PASSWORD|TOKEN|ACCOUNTS|DATABASES|CACHES|BROKER")

@@ -186,6 +186,33 @@ def test_an_address_typed_with_its_at_sign_encoded_is_masked_and_never_made_a_li
     assert public_name(f"tomas.brede{at}example.net") == "[email hidden]"
 
 
+@pytest.mark.parametrize(
+    "hidden",
+    ["\u034f", "\u061c", "\u17b4", "\u180b", "\u206a", "\ufe0f", "\U000e0041", "\U000e0100", "\U0001d173"],
+)
+def test_an_address_with_any_character_that_does_not_show_inside_it_is_masked(hidden):
+    """The combining grapheme joiner, a variation selector, a tag character... show nothing: `tomas{hidden}@`
+    reads as `tomas@` to everyone, and the address was published whole."""
+    from comments.rendering import mask_emails, public_name, public_text
+
+    for typed in (f"tomas.brede{hidden}@example.net", f"tomas.brede@exam{hidden}ple.net"):
+        assert mask_emails(f"Write to {typed} today") == "Write to [email hidden] today", repr(typed)
+        assert "example" not in public_text(typed) and public_name(typed) == "[email hidden]"
+
+
+@pytest.mark.parametrize("dot", ["\u3002", "\uff0e", "\uff61", "\ufe52"])
+def test_an_address_typed_with_a_full_width_or_ideographic_dot_is_masked(dot):
+    """`tomas.brede@example\u3002net` is the address `tomas.brede@example.net` to a mail program (IDNA takes
+    these for the dot), and one typed in full-width letters reads as one: both were shown whole."""
+    from comments.rendering import mask_emails, public_name, public_text
+
+    for typed in (f"tomas.brede@example{dot}net", f"tomas{dot}brede\uff20example{dot}net"):
+        assert mask_emails(f"Write to {typed} today") == "Write to [email hidden] today", repr(typed)
+        assert "example" not in public_text(typed) and public_name(typed) == "[email hidden]"
+    prose = f"See you at the pier{dot} Bring a coat{dot}"
+    assert mask_emails(prose) == prose
+
+
 def test_public_text_masks_typed_emails_and_escapes_html():
     from comments.rendering import mask_emails, public_name, public_text, public_url
 
