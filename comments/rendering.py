@@ -31,15 +31,17 @@ _UNSEEN = "".join(re.escape(chr(code)) for code in sorted([*INVISIBLE, *JOINERS]
     r"\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
 )
 # The dot, or what reads as one (and what IDNA takes for one in a domain): ideographic, full-width, half-width
-# ideographic, small.
+# ideographic, small; between the labels of a domain also encoded as the at sign may be, which urlize decodes
+# in a link it makes (`?e=sam%40example%2Eorg` became `href="...?e=sam%40example.org"`).
 _DOTS = r".\u3002\uff0e\uff61\ufe52"
+_ENCODED_DOT = r"%(?:25)*2[eE]|&(?:amp;)*#(?:0*46|[xX]0*2[eE]);"
 # The at sign, or what reads as one: percent-encoded (`%40`, `%2540`), an HTML character reference (`&#64;`,
 # `&#x40;`, `&amp;#64;`), full-width or small. Django's urlize takes `sam%40example.net` for a web address and
 # decodes it into `href="http://sam@example.net"`.
 _AT = r"(?:@|%(?:25)*40|&(?:amp;)*#(?:0*64|[xX]0*40);|\uff20|\ufe6b)"
 _LOCAL_AT = rf"[\w!#$%&*+/=?^~-][\w{_DOTS}!#$%&'*+/=?^`{{|}}~{_UNSEEN}-]*[{_UNSEEN}]*{_AT}[{_UNSEEN}]*"
 _DOMAIN_PART = rf"[\w{_UNSEEN}-]+"
-_DOT = rf"[{_UNSEEN}]*[{_DOTS}][{_UNSEEN}]*"
+_DOT = rf"[{_UNSEEN}]*(?:[{_DOTS}]|{_ENCODED_DOT})[{_UNSEEN}]*"
 EMAIL_RE = re.compile(rf"{_LOCAL_AT}{_DOMAIN_PART}(?:{_DOT}{_DOMAIN_PART})+", re.UNICODE)
 # In a name, an address at a host without a dot counts too: `sam@localhost` is one to the mail server an
 # account was made on, and Django takes it as a reader's address. (A comment's text keeps the dotted rule:

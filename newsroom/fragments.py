@@ -29,7 +29,7 @@ from .page_cache import (
 # an address, rewritten by comments/migrations/0010 without the signals that refresh fragments, v7: the
 # "Staff" mark as recorded when the comment was posted, not the account's flag when the thread was rendered,
 # v8: a typed name's address at an undotted host masked where it is shown, v9: addresses with a character
-# that does not show or a full-width dot in them masked).
+# that does not show or a dot written otherwise in them masked).
 PREFIX = "frag:v9:"
 
 

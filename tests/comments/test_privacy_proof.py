@@ -213,6 +213,19 @@ def test_an_address_typed_with_a_full_width_or_ideographic_dot_is_masked(dot):
     assert mask_emails(prose) == prose
 
 
+@pytest.mark.parametrize("dot", ["%2E", "%2e", "%252E", "&#46;", "&#x2E;", "&amp;#46;"])
+def test_an_address_typed_with_its_dot_encoded_is_masked_and_never_decoded_into_a_link(dot):
+    """Django's urlize decodes `%2E` in a link it makes: `www.example.org/?e=tomas%40example%2Enet` went to
+    the page as `href="http://www.example.org/?e=tomas%40example.net"`, an address, and the text showed it
+    with its dot encoded."""
+    from comments.rendering import mask_emails, public_name, public_text
+
+    assert mask_emails(f"Write to tomas.brede@example{dot}net today") == "Write to [email hidden] today"
+    assert public_name(f"tomas.brede%40example{dot}net") == "[email hidden]"
+    html = public_text(f"See www.example.org/?e=tomas.brede%40example{dot}net")
+    assert "tomas" not in html and "example.net" not in html, html
+
+
 def test_public_text_masks_typed_emails_and_escapes_html():
     from comments.rendering import mask_emails, public_name, public_text, public_url
 
