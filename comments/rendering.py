@@ -21,7 +21,8 @@ INVISIBLE = dict.fromkeys(
 JOINERS = (0x200C, 0x200D)
 
 # An address's local part may hold quotes and braces, but none begins one: `{'sam@example.org': ...}` (an
-# SMTP error) and `'sam@example.org'` (a quote in prose) keep what surrounds the address. Characters that do
+# SMTP error) and `'sam@example.org'` (a quote in prose) keep what surrounds the address. A whole local part
+# in double quotes is one (`"sam smith"@example.org`, which Django takes as an address). Characters that do
 # not show may sit anywhere inside one: `sam\u200d@example.org` reads as an address. Those are the ones above,
 # the joiners too, and the rest of what Unicode says shows nothing (Default_Ignorable_Code_Point): the
 # combining grapheme joiner, the Arabic letter mark, the Khmer and Mongolian ones, the deprecated format
@@ -39,7 +40,8 @@ _ENCODED_DOT = r"%(?:25)*2[eE]|&(?:amp;)*#(?:0*46|[xX]0*2[eE]);"
 # `&#x40;`, `&amp;#64;`), full-width or small. Django's urlize takes `sam%40example.net` for a web address and
 # decodes it into `href="http://sam@example.net"`.
 _AT = r"(?:@|%(?:25)*40|&(?:amp;)*#(?:0*64|[xX]0*40);|\uff20|\ufe6b)"
-_LOCAL_AT = rf"[\w!#$%&*+/=?^~-][\w{_DOTS}!#$%&'*+/=?^`{{|}}~{_UNSEEN}-]*[{_UNSEEN}]*{_AT}[{_UNSEEN}]*"
+_LOCAL = rf"(?:\"[^\"\s][^\"\n]*+\"|[\w!#$%&*+/=?^~-][\w{_DOTS}!#$%&'*+/=?^`{{|}}~{_UNSEEN}-]*)"
+_LOCAL_AT = rf"{_LOCAL}[{_UNSEEN}]*{_AT}[{_UNSEEN}]*"
 _DOMAIN_PART = rf"[\w{_UNSEEN}-]+"
 _DOT = rf"[{_UNSEEN}]*(?:[{_DOTS}]|{_ENCODED_DOT})[{_UNSEEN}]*"
 EMAIL_RE = re.compile(rf"{_LOCAL_AT}{_DOMAIN_PART}(?:{_DOT}{_DOMAIN_PART})+", re.UNICODE)

@@ -226,6 +226,18 @@ def test_an_address_typed_with_its_dot_encoded_is_masked_and_never_decoded_into_
     assert "tomas" not in html and "example.net" not in html, html
 
 
+def test_an_address_with_a_quoted_local_part_is_masked():
+    """`"tomas brede"@example.net` is an address (Django's validator takes it for a commenter's own) and was
+    published whole; a quotation around an address keeps its quotation marks."""
+    from comments.rendering import mask_emails, public_name, public_text
+
+    for typed in ('"tomas brede"@example.net', '"tomas.brede"@example.net', '"tomas@home"@example.net'):
+        assert mask_emails(f"Write to {typed} today") == "Write to [email hidden] today", typed
+        assert "tomas" not in public_text(typed) and public_name(typed) == "[email hidden]"
+    assert mask_emails('He said "yes" and "tomas"@example.net') == 'He said "yes" and [email hidden]'
+    assert mask_emails('Write to "tomas@example.net" today') == 'Write to "[email hidden]" today'
+
+
 def test_public_text_masks_typed_emails_and_escapes_html():
     from comments.rendering import mask_emails, public_name, public_text, public_url
 
