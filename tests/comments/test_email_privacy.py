@@ -688,6 +688,41 @@ def test_one_address_cannot_use_the_form_to_fill_inboxes(article, settings):
     assert sorted(m.to[0] for m in mail.outbox) == ["victim0@example.net", "victim1@example.net"]
 
 
+def test_an_address_at_a_look_alike_domain_reaches_none_of_the_real_one_s_data(article):
+    """`gmaıl.com` (a dotless ı) is a domain of its own (xn--gmal-nza.com) that anyone may register, but
+    PostgreSQL's UPPER(), behind `iexact`, reads its ı as an I: a request for grace@gmaıl.com mailed that
+    domain a link, and the export sent it grace@gmail.com's comments with her address and IP address; an
+    erasure from there erased hers."""
+    make_comment(article, email="grace@gmail.com", text="mine")
+    PendingComment.objects.create(
+        article=article, user_name="Grace", user_email="grace@gmail.com", comment="waiting"
+    )
+    client = Client(enforce_csrf_checks=True)
+    page = client.get("/comments/my-data/")
+    for kind in ("export", "erase"):
+        response = client.post(
+            "/comments/my-data/",
+            {"csrfmiddlewaretoken": csrf_from(page), "email": "grace@gmaıl.com", "kind": kind},
+        )
+        assert response.status_code == 200 and b"the link is on its way" in response.content
+    assert mail.outbox == [] and DataRequest.objects.count() == 0
+
+    # The look-alike's own comment: its export and its erasure take that one only.
+    make_comment(article, email="grace@gmaıl.com", text="the look-alike's")
+    assert [row["text"] for row in services.export_commenter_data(email="grace@gmaıl.com")] == [
+        "the look-alike's"
+    ]
+    services.erase_commenter_data(email="grace@gmaıl.com")
+    assert ReaderComment.objects.get(comment="mine").user_email == "grace@gmail.com"
+    assert PendingComment.objects.filter(user_email="grace@gmail.com").exists()
+    # Capitals aside, the same address is still hers.
+    exported = services.export_commenter_data(email="Grace@GMAIL.com")
+    assert [(row["text"], row["email"]) for row in exported] == [
+        ("mine", "grace@gmail.com"),
+        ("waiting", "grace@gmail.com"),
+    ]
+
+
 def test_malformed_data_request_email_gets_a_field_error():
     client = Client(enforce_csrf_checks=True)
     page = client.get("/comments/my-data/")
