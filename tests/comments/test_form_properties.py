@@ -31,6 +31,12 @@ def kept(text: str) -> str:
     return visible_text(text).strip()
 
 
+def kept_text(text: str) -> str:
+    """What is stored of a comment's text: kept, each line break a browser sends as CR LF kept as one
+    (comments.forms.CommentTextField)."""
+    return kept(text).replace("\r\n", "\n")
+
+
 def kept_name(text: str) -> str:
     """What is stored of a name: kept, with any email address in it masked (comments.rendering)."""
     return rendering.masked_name(kept(text))
@@ -119,7 +125,7 @@ def test_the_form_judges_any_input_and_only_trims_what_it_accepts(
     if valid:
         cleaned = form.cleaned_data
         assert (cleaned["name"], cleaned["email"], cleaned["comment"]) == (
-            kept(name), email.strip(), kept(comment)
+            kept(name), email.strip(), kept_text(comment)
         )  # fmt: skip
         assert cleaned["url"] in kept_urls(url)
         assert 0 < len(cleaned["name"]) <= 50 and 0 < len(cleaned["comment"]) <= 3000
@@ -157,12 +163,12 @@ def test_a_post_is_stored_as_sent_or_not_at_all_and_shown_only_as_text(
         assert PendingComment.objects.count() == before[1]
         shown = ReaderComment.objects.get(object_pk=str(article.pk))
         stored = (shown.user_name, shown.user_email, shown.comment, shown.followup)
-        assert stored == (reader.get_username(), reader.email, kept(comment), followup)
+        assert stored == (reader.get_username(), reader.email, kept_text(comment), followup)
     else:  # a pending comment until the mailed link is followed
         assert ReaderComment.objects.count() == before[0]
         pending = PendingComment.objects.get(article=article)
         stored = (pending.user_name, pending.user_email, pending.comment, pending.followup)
-        assert stored == (kept_name(name), email.strip(), kept(comment), followup)
+        assert stored == (kept_name(name), email.strip(), kept_text(comment), followup)
         token = tokens.make(str(pending.key), tokens.CONFIRM_SALT)
         confirmed = confirm(client, f"/comments/confirm/{token}/")
         assert confirmed.status_code == 200
@@ -170,7 +176,7 @@ def test_a_post_is_stored_as_sent_or_not_at_all_and_shown_only_as_text(
         assert (shown.user_name, shown.user_url, shown.comment) == (
             kept_name(name),
             pending.user_url,
-            kept(comment),
+            kept_text(comment),
         )
     assert shown.user_url in kept_urls(url) and bool(shown.user_url) == bool(url.strip())
 
@@ -186,7 +192,7 @@ def test_a_post_is_stored_as_sent_or_not_at_all_and_shown_only_as_text(
     for link in body.find_all("a"):
         assert urlsplit(link["href"]).scheme in ("http", "https", "mailto") and "nofollow" in link["rel"]
     if not body.find("a"):  # (links are shortened for display)
-        assert squeezed(body.get_text()) == squeezed(rendering.mask_emails(kept(comment)))
+        assert squeezed(body.get_text()) == squeezed(rendering.mask_emails(kept_text(comment)))
     author = item.find(class_="comment-author")
     assert squeezed(author.get_text()) == squeezed(rendering.public_name(shown.user_name))
     assert [tag.name for tag in author.find_all(True)] in ([], ["a"])

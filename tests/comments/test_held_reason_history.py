@@ -29,9 +29,10 @@ def rules_in_list(client, query):
 
 
 @pytest.mark.parametrize(
-    ("action", "state"), [("approve", "published"), ("remove", "removed"), ("mark_spam", "spam")]
+    ("action", "state", "shown"),
+    [("approve", "published", "Published"), ("remove", "removed", "Removed"), ("mark_spam", "spam", "Spam")],
 )
-def test_a_decision_keeps_the_rule_that_held_the_comment_as_history(moderator, article, action, state):
+def test_a_decision_keeps_the_rule_that_held_the_comment_as_history(moderator, article, action, state, shown):
     held = make_comment(article, text="Two links", public=False, held_reason=HoldRule.LINKS)
     make_comment(article, text="Never held", email="n@example.net")
     client = admin_client(moderator)
@@ -40,7 +41,7 @@ def test_a_decision_keeps_the_rule_that_held_the_comment_as_history(moderator, a
     client.post(QUEUE, {"action": action, "_selected_action": [held.pk]})
 
     rows = rows_of_page(client, held)
-    assert rows["State:"] == state
+    assert rows["State:"] == shown
     assert rows["Was held by rule:"] == "Too many links" and "Held by rule:" not in rows
     moderation = Moderation.objects.get(comment=held)
     assert (moderation.held_reason, moderation.was_held_for) == ("", HoldRule.LINKS)  # held no more
@@ -62,7 +63,7 @@ def test_a_reply_hidden_with_its_thread_and_back_keeps_the_rule_that_first_held_
     services.approve_comments(comments=[parent], by=moderator)
 
     rows = rows_of_page(client, reply)
-    assert rows["State:"] == "published" and rows["Was held by rule:"] == "Moderation words"
+    assert rows["State:"] == "Published" and rows["Was held by rule:"] == "Moderation words"
 
 
 def test_a_comment_never_held_says_so_before_and_after_a_decision(moderator, article):
