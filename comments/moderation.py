@@ -15,6 +15,7 @@ from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from .models import HoldRule, PendingComment, ReaderComment
+from .queries import same_address
 from .rendering import INVISIBLE, JOINERS, public_text
 
 
@@ -219,7 +220,9 @@ def hold_reason(*, user, name, email, url, text) -> str:
         return HoldRule.LINKS
     if settings.COMMENTS_HOLD_FIRST_TIME:
         approved = ReaderComment.objects.approved()
-        earlier = Q(user_email__iexact=email) if email else Q(pk__in=[])
+        # The same address, not one that merely looks like it: else a stranger could post under a trusted
+        # reader's look-alike (sam@gmaıl.com for sam@gmail.com) and skip the hold.
+        earlier = same_address(ReaderComment.objects.approved(), "user_email", [email])
         if user is not None and user.is_authenticated:
             earlier |= Q(user=user)
         if not approved.filter(earlier).exists():

@@ -1,6 +1,8 @@
 """Reading comments: counts for lists of articles and the threaded, paginated comments of one article."""
 
+import operator
 from dataclasses import dataclass, field
+from functools import reduce
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -18,6 +20,18 @@ def article_content_type():
 
 def article_filter(article) -> dict:
     return {"content_type": article_content_type(), "object_pk": str(article.pk)}
+
+
+def same_address(rows, field: str, emails) -> Q:
+    """Those of `rows` (a manager or a query) whose `field` is one of these addresses, capitals aside.
+    `iexact` alone finds too many on PostgreSQL, whose UPPER() folds letters of other alphabets onto ASCII
+    ones: `sam@gmaıl.com`, with a dotless ı, is a domain of its own that anyone may register, and it matched
+    sam@gmail.com's rows. So the rows it finds are compared again as Python lowers them, which keeps ı and i
+    apart (one query more)."""
+    wanted = {email.strip().lower() for email in emails} - {""}
+    near = reduce(operator.or_, (Q(**{f"{field}__iexact": email}) for email in wanted), Q(pk__in=[]))
+    found = rows.filter(near).values_list("pk", field) if wanted else []
+    return Q(pk__in=[pk for pk, address in found if address.strip().lower() in wanted])
 
 
 def with_comment_counts(queryset, name: str = "comment_count"):

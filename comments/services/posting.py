@@ -25,7 +25,7 @@ from ..moderation import (
     normalised,
     posted_recently,
 )
-from ..queries import article_content_type, comment_url, max_level
+from ..queries import article_content_type, comment_url, max_level, same_address
 from ..rendering import account_name, masked_name
 
 logger = logging.getLogger(__name__)
@@ -436,7 +436,7 @@ def follows_thread(comment: ReaderComment) -> bool:
 
 
 def _follower_in_thread(comment: ReaderComment):
-    who = Q(pk=comment.pk)
-    if comment.user_email:
-        who |= Q(user_email__iexact=comment.user_email)
-    return ReaderComment.objects.filter(who, thread_id=comment.thread_id)
+    in_thread = ReaderComment.objects.filter(thread_id=comment.thread_id)
+    # The same address, not a look-alike: muting a thread from sam@gmaıl.com stopped sam@gmail.com's mail.
+    who = Q(pk=comment.pk) | same_address(in_thread, "user_email", [comment.user_email])
+    return in_thread.filter(who)

@@ -1,8 +1,6 @@
 """Email privacy: retention, and a commenter's export and erasure by email address."""
 
 import json
-import operator
-from functools import reduce
 
 from django.conf import settings
 from django.db import transaction
@@ -14,6 +12,7 @@ from django.utils.crypto import salted_hmac
 
 from .. import mail, tokens
 from ..models import CommentReport, DataRequest, Moderation, OutgoingMail, PendingComment, ReaderComment
+from ..queries import same_address
 from ..rendering import mask_emails
 from .posting import LinkExpired
 
@@ -86,7 +85,7 @@ def forget_expired_reporters(*, cutoff) -> int:
 
 
 def _by_email(email: str):
-    return ReaderComment.objects.filter(_any_address(ReaderComment, "user_email", {email}))
+    return ReaderComment.objects.filter(same_address(ReaderComment.objects, "user_email", {email}))
 
 
 def export_commenter_data(*, email: str) -> list[dict]:
@@ -114,7 +113,7 @@ def export_writers_of(*, comment_ids: list[int]) -> tuple[dict[str, list[dict]],
     data = {
         writer: _export(
             ReaderComment.objects.filter(
-                Q(user_id__in=users) | _any_address(ReaderComment, "user_email", emails)
+                Q(user_id__in=users) | same_address(ReaderComment.objects, "user_email", emails)
             ),
             emails=emails,
         )
@@ -130,7 +129,7 @@ def _export(comments, *, emails) -> list[dict]:
     rows = list(comments.order_by("submit_date"))
     pending = list(
         PendingComment.objects.filter(
-            _any_address(PendingComment, "user_email", emails), confirmed_at__isnull=True
+            same_address(PendingComment.objects, "user_email", emails), confirmed_at__isnull=True
         ).order_by("submit_date")
     )
     # Only what readers can see is named: a withdrawn story's headline may since have been rewritten.
@@ -190,19 +189,12 @@ def erase_writers_of(*, comment_ids: list[int], remove_texts: bool = False) -> i
     selected = ReaderComment.objects.filter(pk__in=comment_ids)
     emails = set(selected.exclude(user_email="").values_list("user_email", flat=True))
     users = set(selected.exclude(user=None).values_list("user_id", flat=True))
-    match = Q(pk__in=comment_ids) | Q(user_id__in=users) | _any_address(ReaderComment, "user_email", emails)
+    match = (
+        Q(pk__in=comment_ids)
+        | Q(user_id__in=users)
+        | same_address(ReaderComment.objects, "user_email", emails)
+    )
     return _erase(ReaderComment.objects.filter(match), emails=emails, remove_texts=remove_texts)
-
-
-def _any_address(model, field: str, emails) -> Q:
-    """The rows of `model` whose `field` is one of these addresses, capitals aside. `iexact` alone finds too
-    many on PostgreSQL, whose UPPER() folds letters of other alphabets onto ASCII ones: `sam@gmaıl.com`, with
-    a dotless ı, is a domain of its own that anyone may register, and it matched sam@gmail.com's rows. So the
-    rows it finds are compared again as Python lowers them, which keeps ı and i apart."""
-    wanted = {email.strip().lower() for email in emails} - {""}
-    near = reduce(operator.or_, (Q(**{f"{field}__iexact": email}) for email in wanted), Q(pk__in=[]))
-    rows = model.objects.filter(near).values_list("pk", field)
-    return Q(pk__in=[pk for pk, address in rows if address.strip().lower() in wanted])
 
 
 def _erase(comments, *, emails, remove_texts: bool) -> int:
@@ -233,15 +225,18 @@ def _erase(comments, *, emails, remove_texts: bool) -> int:
         row.save(update_fields=list(erased))
         changed += 1
     PendingComment.objects.filter(
-        _any_address(PendingComment, "user_email", emails) | Q(confirmed_comment__in=ids)
+        same_address(PendingComment.objects, "user_email", emails) | Q(confirmed_comment__in=ids)
     ).delete()
     # The address's data requests nobody confirmed (an export asked for and left) held it until they expired;
     # they go, and their links stop working. A confirmed one is a promise, carried out and blanked as usual.
-    DataRequest.objects.filter(_any_address(DataRequest, "email", emails), confirmed_at__isnull=True).delete()
+    DataRequest.objects.filter(
+        same_address(DataRequest.objects, "email", emails), confirmed_at__isnull=True
+    ).delete()
     # Unsent mail to the address, and unsent mail to others quoting their comments under the old name
     # (reply and new-comment mail, and moderators' digests listing them).
     OutgoingMail.objects.filter(
-        _any_address(OutgoingMail, "to", emails) | Q(about__in=ids) | Q(quotes__in=ids), sent_at__isnull=True
+        same_address(OutgoingMail.objects, "to", emails) | Q(about__in=ids) | Q(quotes__in=ids),
+        sent_at__isnull=True,
     ).exclude(kind=OutgoingMail.Kind.DATA_EXPORT).delete()
     return changed
 
@@ -264,7 +259,7 @@ def request_data(*, email: str, kind: str, remove_texts: bool = False) -> DataRe
     key = email_key(email)
     holds_data = (
         _by_email(email).exists()
-        or PendingComment.objects.filter(_any_address(PendingComment, "user_email", {email})).exists()
+        or PendingComment.objects.filter(same_address(PendingComment.objects, "user_email", {email})).exists()
     )
     recent = DataRequest.objects.filter(
         email_key=key, kind=kind, created_at__gte=timezone.now() - timezone.timedelta(minutes=15)

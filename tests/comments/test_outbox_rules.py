@@ -270,3 +270,20 @@ def test_mail_the_broker_cannot_take_is_one_warning_line(commenter, article, mon
         "connecting to 127.0.0.1:6379. Connection refused.); the sweeper will send it."
     )
     assert "ada@example.net" not in caplog.text and "Traceback" not in caplog.text
+
+
+def test_muting_a_thread_from_a_look_alike_address_leaves_the_real_one_s_mail_alone(article):
+    """Muting went by `iexact`, which on PostgreSQL reads a dotless ı as an I: a link for a comment from
+    grace@gmaıl.com stopped grace@gmail.com's reply mail in the same thread."""
+    from comments import tokens
+
+    root = make_comment(article, email="grace@gmail.com", followup=True, when=earlier())
+    alike = make_comment(article, email="grace@gmaıl.com", followup=True, parent=root)
+    again = make_comment(article, email="Grace@GMAIL.com", followup=True, parent=root)
+
+    services.mute_thread(token=tokens.make(alike.pk, tokens.MUTE_SALT))
+
+    following = dict(ReaderComment.objects.values_list("pk", "followup"))
+    assert (following[root.pk], following[alike.pk], following[again.pk]) == (True, False, True)
+    services.mute_thread(token=tokens.make(root.pk, tokens.MUTE_SALT))  # capitals aside, the same address
+    assert not ReaderComment.objects.filter(pk__in=[root.pk, again.pk], followup=True).exists()

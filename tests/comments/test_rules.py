@@ -162,6 +162,25 @@ def test_first_time_anonymous_commenter_is_held_after_confirming(commenter, arti
     assert not comment.is_public and comment.moderation.held_reason == HoldRule.FIRST_TIME
 
 
+def test_a_look_alike_of_a_trusted_address_is_held_as_a_first_comment(commenter, article, settings, client):
+    """On PostgreSQL `iexact` reads a dotless ı as an I: a stranger posting as grace@gmaıl.com (a domain of
+    its own, anyone's to register) was taken for grace@gmail.com, approved before, and skipped the hold."""
+    from .conftest import confirm, confirmation_link
+    from .helpers import make_comment
+
+    settings.COMMENTS_HOLD_FIRST_TIME, settings.COMMENTS_FLOOD_SECONDS = True, 0
+    make_comment(article, email="grace@gmail.com", text="An approved one")
+
+    commenter.post(article.get_absolute_url(), email="grace@gmaıl.com", comment="Pretending to be Grace")
+    response = confirm(client, confirmation_link(mail.outbox[0]))
+
+    assert b"held for moderation" in response.content
+    held = ReaderComment.objects.get(comment="Pretending to be Grace")
+    assert not held.is_public and held.moderation.held_reason == HoldRule.FIRST_TIME
+    commenter.post(article.get_absolute_url(), email="GRACE@gmail.com", comment="Grace again", ip="192.0.2.9")
+    assert b"Your comment is published" in confirm(client, confirmation_link(mail.outbox[1])).content
+
+
 def test_two_links_hold_the_comment(logged_in, article):
     text = "See https://one.example/a and www.two.example/b"
     response = logged_in.post(article.get_absolute_url(), comment=text)
