@@ -47,6 +47,7 @@ from . import services
 from .changes import changes
 from .conflicts import EditConflict, check_version, last_change, who_changed
 from .editor import body_form_field
+from .fields import no_markup
 from .images import ImageUploadField
 from .models import (
     SCHEDULE_HORIZON,
@@ -450,6 +451,8 @@ class CorrectionsFormSet(DropsRowsGoneFormSet):
         if form.instance.pk is not None:
             for name in ("kind", "note"):
                 show_as_text(form.fields[name])
+        else:  # only a new one: a saved one with markup from before the rule cannot be changed to meet it
+            form.fields["note"].validators.append(no_markup)
         return form
 
     def _should_delete_form(self, form):

@@ -519,9 +519,9 @@ class Correction(models.Model):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
-    note = models.TextField(
-        max_length=1000, validators=[no_markup], help_text="Plain text, shown to readers as written."
-    )
+    # Plain text (articles.fields.no_markup), checked where a correction is added (the admin's inline, the
+    # API), not here: one saved before the rule, shown read-only, would refuse every later save of its story.
+    note = models.TextField(max_length=1000, help_text="Plain text, shown to readers as written.")
     noted_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

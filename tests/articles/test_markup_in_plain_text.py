@@ -8,7 +8,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from articles.fields import NO_MARKUP
-from articles.models import Article, Image, Tag
+from articles.models import Article, Correction, Image, Tag
 from tests.factories import ArticleFactory, ImageFactory
 
 from .admin_forms import add_inline_rows, form_data
@@ -125,6 +125,20 @@ def test_a_correction_with_html_is_refused_in_the_admin_and_the_api_and_none_is_
     assert in_api.status_code == 400 and in_api.json()["errors"] == {"note": [refusal("<b>")]}
     assert typed.status_code == 201, typed.json()
     assert [c.note for c in article.corrections.all()] == [ORDINARY_TEXT]
+
+
+def test_a_story_with_a_correction_saved_with_html_before_the_rule_is_still_edited(client_as, editor):
+    """A saved correction is shown read-only and never changed; checked again at each save of its story, one
+    stored with a tag before the rule refused every later save, and nothing could mend it."""
+    article = ArticleFactory(published=True, dek="Two piers.")
+    Correction.objects.create(article=article, note="The pier is <b>120 m</b> long.")
+
+    response = admin_edit(client_as(editor), article, dek="Three piers.")
+
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.dek == "Three piers."
+    assert article.corrections.get().note == "The pier is <b>120 m</b> long."
 
 
 def test_ordinary_text_with_angle_brackets_and_ampersands_is_kept_as_typed(client_as, editor):
