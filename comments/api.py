@@ -8,7 +8,6 @@ from django.db.models import Count, Q
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from articles.api.filters import ArticleIdFilter, StrictChoiceFilter
@@ -128,12 +127,6 @@ SCHEMA_EXAMPLES["ModerationComment"] = {
 }
 
 
-KEEP_IS_FOR_THE_SITE = (
-    "Keep is for a comment on the site that readers reported; this one is not on the site. Approve it to "
-    "publish it, or remove it."
-)
-
-
 def _decision(summary, description):
     return extend_schema(
         summary=summary,
@@ -172,12 +165,9 @@ class ModerationCommentViewSet(
             queryset = queryset.held()
         return queryset
 
-    def _decide(self, service, *, only_on_the_site=False, **kwargs):
+    def _decide(self, service, **kwargs):
         refuse_any_body(self.request)
         comment = self.get_object()
-        if only_on_the_site and not (comment.is_public and not comment.is_removed):
-            # A 200 that changed nothing read as done: the comment is still off the site, still waiting.
-            raise ValidationError(KEEP_IS_FOR_THE_SITE)
         service(comments=[comment], by=self.request.user, **kwargs)
         return Response(self.get_serializer(self.get_queryset().get(pk=comment.pk)).data)
 
@@ -189,7 +179,7 @@ class ModerationCommentViewSet(
     @_decision("Keep", "A reported comment stays on the site; its readers' reports are closed.")
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def keep(self, request, pk=None):
-        return self._decide(services.keep_comments, only_on_the_site=True)
+        return self._decide(services.keep_comments)
 
     @_decision(
         "Remove", "Takes the comment off the site, and its replies with it; no mail quoting it goes out."

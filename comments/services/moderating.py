@@ -124,6 +124,12 @@ def _replies_below(comments, among=None) -> list[int]:
     return found
 
 
+NOTHING_TO_KEEP = (
+    "Keep is for comments on the site that readers reported, and closes their reports; none of these has an "
+    "open report. A held comment is approved to publish it, or removed."
+)
+
+
 @transaction.atomic
 def keep_comments(*, comments, by) -> int:
     """A moderator read the reported comments and leaves them up: their reports are closed."""
@@ -132,6 +138,8 @@ def keep_comments(*, comments, by) -> int:
     ids = list(
         ReaderComment.objects.reported().filter(pk__in=[c.pk for c in comments]).values_list("pk", flat=True)
     )
+    if not ids:  # a 200 or a "0 kept" that changed nothing read as done
+        raise ValidationError(NOTHING_TO_KEEP)
     _decide(ids, by, "Kept", is_spam=False)
     return len(ids)
 

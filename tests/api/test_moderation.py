@@ -192,17 +192,19 @@ def test_spam_and_keep(api_as, moderator, story, make_comment):
     assert ReaderComment.objects.approved().filter(pk=reported.pk).exists()
 
 
-def test_keeping_a_comment_off_the_site_is_refused_saying_what_to_do_instead(
+def test_keeping_a_comment_no_reader_reported_is_refused_saying_what_keep_is_for(
     api_as, moderator, story, make_comment
 ):
-    """Keep on a held comment answered 200 and changed nothing: the comment still waited, off the site."""
+    """Keep on a held comment, or on one on the site with no open report, answered 200 and changed nothing,
+    which read as done: the held one still waited, off the site."""
     waiting = held(make_comment, story, "Is the night ferry running in January?")
+    shown = make_comment(story, "Nobody reported this one.")
     before = database_state()
 
-    response = api_as(moderator).post(f"{QUEUE}{waiting.pk}/keep/")
-
-    assert response.status_code == 400 and response.json()["code"] == "invalid"
-    assert response.json()["message"].startswith("Keep is for a comment on the site that readers reported")
+    for comment in (waiting, shown):
+        response = api_as(moderator).post(f"{QUEUE}{comment.pk}/keep/")
+        assert response.status_code == 400 and response.json()["code"] == "invalid"
+        assert response.json()["message"].startswith("Keep is for comments on the site that readers reported")
     assert database_state() == before
 
 

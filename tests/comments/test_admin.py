@@ -5,7 +5,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Permission
-from django.contrib.messages import SUCCESS, WARNING
+from django.contrib.messages import ERROR, SUCCESS
 from django.core import mail
 from django.urls import reverse
 
@@ -600,9 +600,11 @@ def test_keeping_is_only_for_reported_comments_and_only_for_moderators(moderator
     response = client.post(QUEUE, {"action": "keep", "_selected_action": [held.pk]}, follow=True)
     assert response.status_code == 200
     said = [(m.level, str(m)) for m in response.context["messages"]]
-    warning = "Nothing kept: none of the selected comments could be kept."
-    assert said == [(WARNING, warning)]
-    assert warning in response.content.decode() and "0 comments kept" not in response.content.decode()
+    refusal = (
+        "Keep is for comments on the site that readers reported, and closes their reports; none of these"
+    )
+    assert len(said) == 1 and said[0][0] == ERROR and said[0][1].startswith(refusal)
+    assert "0 comments kept" not in response.content.decode()
     held.refresh_from_db()
     assert not held.is_public
 
