@@ -318,13 +318,18 @@ def test_typed_names_stored_before_lose_their_undotted_addresses(article):
     migration = importlib.import_module("comments.migrations.0013_typed_names_without_undotted_addresses")
     typed = make_comment(article, name="ann@localhost")
     encoded = make_comment(article, name="Bo bo&#64;mailhost")
+    twice = make_comment(article, name="Cy cy%2540mailhost, Di di&amp;#64;mailhost")
     plain = make_comment(article, name="Ann Lee")
+    waiting = PendingComment.objects.create(
+        article=article, user_name="eve@localhost", user_email="eve@localhost", comment="Mine"
+    )
 
     migration.mask_undotted_addresses_in_typed_names(apps, None)
 
     names = dict(ReaderComment.objects.values_list("pk", "user_name"))
-    shown = [names[c.pk] for c in (typed, encoded, plain)]
-    assert shown == ["[email hidden]", "Bo [email hidden]", "Ann Lee"]
+    shown = [names[c.pk] for c in (typed, encoded, twice, plain)]
+    assert shown == ["[email hidden]", "Bo [email hidden]", "Cy [email hidden], Di [email hidden]", "Ann Lee"]
+    assert PendingComment.objects.get(pk=waiting.pk).user_name == "[email hidden]"
 
 
 def test_a_name_of_several_short_addresses_is_masked_within_the_names_length(commenter, article, client):
