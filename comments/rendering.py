@@ -40,9 +40,12 @@ _ENCODED_DOT = r"%(?:25)*2[eE]|&(?:amp;)*#(?:0*46|[xX]0*2[eE]);"
 # `&#x40;`, `&amp;#64;`), full-width or small. Django's urlize takes `sam%40example.net` for a web address and
 # decodes it into `href="http://sam@example.net"`.
 _AT = r"(?:@|%(?:25)*40|&(?:amp;)*#(?:0*64|[xX]0*40);|\uff20|\ufe6b)"
-_LOCAL = rf"(?:\"[^\"\s][^\"\n]*+\"|[\w!#$%&*+/=?^~-][\w{_DOTS}!#$%&'*+/=?^`{{|}}~{_UNSEEN}-]*)"
+# A local part is at most 253 characters after its first (an address is at most 254 in all), a domain's label
+# 63: unbounded, the try from each character of a long run without an "@" read to the run's end (3,000
+# letters took 0.2 s to mask, 250 and an "@" before 2,750 more 0.1 s; now 0.04 s at most).
+_LOCAL = rf"(?:\"[^\"\s][^\"\n]*+\"|[\w!#$%&*+/=?^~-][\w{_DOTS}!#$%&'*+/=?^`{{|}}~{_UNSEEN}-]{{0,253}})"
 _LOCAL_AT = rf"{_LOCAL}[{_UNSEEN}]*{_AT}[{_UNSEEN}]*"
-_DOMAIN_PART = rf"[\w{_UNSEEN}-]+"
+_DOMAIN_PART = rf"[\w{_UNSEEN}-]{{1,63}}"  # a label of a domain is at most 63 characters
 _DOT = rf"[{_UNSEEN}]*(?:[{_DOTS}]|{_ENCODED_DOT})[{_UNSEEN}]*"
 EMAIL_RE = re.compile(rf"{_LOCAL_AT}{_DOMAIN_PART}(?:{_DOT}{_DOMAIN_PART})+", re.UNICODE)
 # In a name, an address at a host without a dot counts too: `sam@localhost` is one to the mail server an
