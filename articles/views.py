@@ -1,4 +1,5 @@
 from datetime import date, timedelta
+from html import unescape
 
 from django.conf import settings
 from django.core import signing
@@ -249,7 +250,8 @@ class ArticleDetail:
     @property
     def description(self) -> str:
         article = self._article
-        return article.dek or Truncator(strip_tags(article.body)).words(40)
+        # The body is HTML: its text as read, not its entities ("R&amp;D" would show as written).
+        return article.dek or Truncator(unescape(strip_tags(article.body))).words(40)
 
     @property
     def deps(self) -> set[str]:

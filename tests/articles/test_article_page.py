@@ -128,6 +128,21 @@ def test_json_ld_cannot_close_its_script_element(client, fresh_cache):
     assert "<script>alert(1)" not in body
 
 
+def test_a_story_without_a_standfirst_is_described_by_its_text_as_readers_read_it(client, fresh_cache):
+    article = ArticleFactory(
+        published=True,
+        dek="",
+        body="<p>Q&amp;A: R&amp;D spending &lt;b&gt; 5 &lt; 7, &quot;up&quot; again.</p>",
+    )
+    soup = page(client.get(article.get_absolute_url()))
+    read = 'Q&A: R&D spending <b> 5 < 7, "up" again.'
+
+    assert soup.find("meta", attrs={"name": "description"})["content"] == read
+    assert soup.find("meta", attrs={"property": "og:description"})["content"] == read
+    assert soup.find("meta", attrs={"name": "twitter:description"})["content"] == read
+    assert json.loads(soup.find("script", type="application/ld+json").string)["description"] == read
+
+
 def test_share_links_are_plain_links_with_the_canonical_url_and_headline(client, story, settings):
     settings.SITE_URL = "https://news.example.org"
     soup = page(client.get(story.get_absolute_url()))
