@@ -6,7 +6,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure
-from django.utils.html import strip_tags
+from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator, get_text_list
 
 from authors.models import Author
@@ -55,7 +55,9 @@ class LatestArticlesFeed(Feed):
         return item.headline
 
     def item_description(self, item):
-        return item.dek or Truncator(strip_tags(item.body)).words(50)
+        """HTML, as feed readers take a description and Atom's summary says it is: the standfirst, a plain
+        text, escaped ("<desk@example.org>" would read as a tag), or the start of the body's text."""
+        return escape(item.dek) if item.dek else Truncator(strip_tags(item.body)).words(50)
 
     def item_link(self, item):
         return absolute(item.get_absolute_url())

@@ -2,6 +2,7 @@ from datetime import timedelta
 from xml.etree import ElementTree
 
 import pytest
+from bs4 import BeautifulSoup
 from django.utils import timezone
 
 from articles.templatetags.newsroom_site import iso_time
@@ -27,6 +28,11 @@ def xml(response):
     return ElementTree.fromstring(response.content)  # noqa: S314 - our own output, in a test
 
 
+def as_read(html):
+    """A feed's description or summary, HTML, as a feed reader shows it."""
+    return BeautifulSoup(html, "html.parser").get_text()
+
+
 def test_site_rss_feed_carries_full_metadata_of_published_articles(client, newsroom, settings):
     settings.SITE_URL = "https://news.example.org"
     response = client.get("/feed/")
@@ -40,7 +46,7 @@ def test_site_rss_feed_carries_full_metadata_of_published_articles(client, newsr
     url = f"https://news.example.org{article.get_absolute_url()}"
     assert first.findtext("link") == url
     assert first.findtext("guid") == url
-    assert first.findtext("description") == article.dek
+    assert as_read(first.findtext("description")) == article.dek
     assert first.findtext("pubDate")
     assert first.findtext(f"{DC}creator") == "Amira Haddad and Tom Becker"
     assert [c.text for c in first.findall("category")] == ["World", "Climate", "Elections", "Energy"]
@@ -61,9 +67,33 @@ def test_site_atom_feed_has_entries_with_authors_dates_and_enclosures(client, ne
     assert entry.findtext(f"{ATOM}title") == newsroom["articles"][0].headline
     assert entry.findtext(f"{ATOM}published") and entry.findtext(f"{ATOM}updated")
     assert entry.findtext(f"{ATOM}author/{ATOM}name") == "Amira Haddad and Tom Becker"
-    assert entry.findtext(f"{ATOM}summary") == newsroom["articles"][0].dek
+    assert as_read(entry.findtext(f"{ATOM}summary")) == newsroom["articles"][0].dek
     assert entry.find(f"{ATOM}link[@rel='enclosure']") is not None
     assert [c.get("term") for c in entry.findall(f"{ATOM}category")][0] == "World"
+
+
+@pytest.mark.parametrize(
+    ("dek", "body", "read"),
+    [
+        (
+            'Write to <desk@example.org>: 5 < 7 & "more"',
+            "<p>Unused.</p>",
+            'Write to <desk@example.org>: 5 < 7 & "more"',
+        ),
+        ("", "<p>Q&amp;A: R&amp;D &lt;b&gt; 5 &lt; 7</p>", "Q&A: R&D <b> 5 < 7"),
+    ],
+)
+def test_a_feed_s_summary_is_html_that_reads_as_the_standfirst_or_the_text(
+    client, fresh_cache, dek, body, read
+):
+    ArticleFactory(published=True, dek=dek, body=body)
+
+    rss = xml(client.get("/feed/")).find("channel/item")
+    atom = xml(client.get("/feed/atom/")).find(f"{ATOM}entry/{ATOM}summary")
+
+    assert atom.get("type") == "html"
+    for summary in (rss.findtext("description"), atom.text):
+        assert as_read(summary) == read
 
 
 @pytest.mark.parametrize(
