@@ -143,6 +143,14 @@ def test_a_story_without_a_standfirst_is_described_by_its_text_as_readers_read_i
     assert json.loads(soup.find("script", type="application/ld+json").string)["description"] == read
 
 
+def test_a_story_without_a_picture_asks_for_the_small_card_and_names_no_image(client, fresh_cache):
+    soup = page(client.get(ArticleFactory(published=True, lead_image=None).get_absolute_url()))
+
+    assert soup.find("meta", attrs={"name": "twitter:card"})["content"] == "summary"
+    assert not soup.find("meta", attrs={"name": "twitter:image"})
+    assert not soup.find("meta", attrs={"property": "og:image"})
+
+
 def test_share_links_are_plain_links_with_the_canonical_url_and_headline(client, story, settings):
     settings.SITE_URL = "https://news.example.org"
     soup = page(client.get(story.get_absolute_url()))
