@@ -6,12 +6,13 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
 from django.utils.text import Truncator, get_text_list
 
 from authors.models import Author
 from newsroom.page_cache import public_revalidated
 
+from .changes import readable
 from .models import Article, Section, Tag
 from .templatetags.newsroom_site import absolute
 
@@ -55,9 +56,9 @@ class LatestArticlesFeed(Feed):
         return item.headline
 
     def item_description(self, item):
-        """HTML, as feed readers take a description and Atom's summary says it is: the standfirst, a plain
-        text, escaped ("<desk@example.org>" would read as a tag), or the start of the body's text."""
-        return escape(item.dek) if item.dek else Truncator(strip_tags(item.body)).words(50)
+        """HTML, as feed readers take a description and Atom's summary says it is: the standfirst or the start
+        of the body's text as read (paragraphs apart), escaped ("<desk@example.org>" would read as a tag)."""
+        return escape(item.dek or Truncator(readable("body", item.body)).words(50))
 
     def item_link(self, item):
         return absolute(item.get_absolute_url())

@@ -1,5 +1,4 @@
 from datetime import date, timedelta
-from html import unescape
 
 from django.conf import settings
 from django.core import signing
@@ -12,7 +11,6 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
@@ -23,6 +21,7 @@ from newsroom.page_cache import article_deps, list_deps
 from newsroom.throttles import SearchThrottle
 from newsroom.views import throttled
 
+from .changes import readable
 from .models import Article, ArticleRedirect, RemovedArticle, Section, Tag
 from .navigation import browse_by
 from .pagination import ArticleListMixin, FragmentPagesMixin
@@ -250,8 +249,8 @@ class ArticleDetail:
     @property
     def description(self) -> str:
         article = self._article
-        # The body is HTML: its text as read, not its entities ("R&amp;D" would show as written).
-        return article.dek or Truncator(unescape(strip_tags(article.body))).words(40)
+        # The body's text as read: its entities unescaped, its paragraphs apart (words() joins the lines).
+        return article.dek or Truncator(readable("body", article.body)).words(40)
 
     @property
     def deps(self) -> set[str]:

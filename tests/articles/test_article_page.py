@@ -143,6 +143,17 @@ def test_a_story_without_a_standfirst_is_described_by_its_text_as_readers_read_i
     assert json.loads(soup.find("script", type="application/ld+json").string)["description"] == read
 
 
+def test_a_description_from_the_text_keeps_a_space_between_paragraphs(client, fresh_cache):
+    article = ArticleFactory(
+        published=True,
+        dek="",
+        body="<p>The vote passed.</p><h2>Next</h2><ul><li>Piers</li><li>Paths</li></ul>",
+    )
+    soup = page(client.get(article.get_absolute_url()))
+
+    assert soup.find("meta", attrs={"name": "description"})["content"] == "The vote passed. Next Piers Paths"
+
+
 def test_a_story_without_a_picture_asks_for_the_small_card_and_names_no_image(client, fresh_cache):
     soup = page(client.get(ArticleFactory(published=True, lead_image=None).get_absolute_url()))
 

@@ -81,6 +81,7 @@ def test_site_atom_feed_has_entries_with_authors_dates_and_enclosures(client, ne
             'Write to <desk@example.org>: 5 < 7 & "more"',
         ),
         ("", "<p>Q&amp;A: R&amp;D &lt;b&gt; 5 &lt; 7</p>", "Q&A: R&D <b> 5 < 7"),
+        ("", "<p>The vote passed.</p><ul><li>Piers</li><li>Paths</li></ul>", "The vote passed. Piers Paths"),
     ],
 )
 def test_a_feed_s_summary_is_html_that_reads_as_the_standfirst_or_the_text(
