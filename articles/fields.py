@@ -30,10 +30,17 @@ def no_markup(value):
             raise ValidationError(NO_MARKUP, code="markup", params={"markup": found[0][:40]})
 
 
+# The control characters other than tab and line breaks, which text pasted from another program may carry (a
+# backspace, an escape, Word's vertical tab for a line break): they do not show, and XML 1.0 allows none, so
+# one in a headline made every feed it was in fail. Those that separate words are spaces; the rest go.
+CONTROLS = {code: " " if chr(code).isspace() else None for code in range(32) if chr(code) not in "\t\n\r"}
+_NOT_SHOWN = INVISIBLE | CONTROLS
+
+
 def one_line(value):
     """Line breaks, tabs and runs of spaces as one space, and without the characters that do not show
-    (comments.rendering.INVISIBLE: bidirectional controls, the zero-width space...)."""
-    return " ".join(value.translate(INVISIBLE).split()) if isinstance(value, str) else value
+    (comments.rendering.INVISIBLE: bidirectional controls, the zero-width space...; CONTROLS)."""
+    return " ".join(value.translate(_NOT_SHOWN).split()) if isinstance(value, str) else value
 
 
 class OneLineFormField(forms.CharField):

@@ -4,6 +4,8 @@ import re
 
 import nh3
 
+from .fields import CONTROLS
+
 # Exactly what the body's editor can make (articles/editor.py; tests/articles/test_editor.py keeps the
 # two equal), so nothing an editor writes is stripped on save and nothing else gets through.
 ALLOWED_TAGS = {
@@ -40,7 +42,7 @@ def sanitize_html(html: str) -> str:
     if not html:
         return ""
     cleaned = nh3.clean(
-        html,
+        html.translate(CONTROLS),
         tags=ALLOWED_TAGS | set(RENAMED_TAGS),
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,

@@ -6,7 +6,7 @@ from bs4 import BeautifulSoup
 from django.utils import timezone
 
 from articles.templatetags.newsroom_site import iso_time
-from tests.factories import ArticleFactory, AuthorFactory
+from tests.factories import ArticleFactory, AuthorFactory, TagFactory
 from tests.site_data import page
 
 pytestmark = pytest.mark.django_db
@@ -95,6 +95,29 @@ def test_a_feed_s_summary_is_html_that_reads_as_the_standfirst_or_the_text(
     assert atom.get("type") == "html"
     for summary in (rss.findtext("description"), atom.text):
         assert as_read(summary) == read
+
+
+def test_control_characters_pasted_into_a_story_leave_the_feeds_and_news_sitemap_readable(
+    client, fresh_cache
+):
+    # Invisible, and not allowed in XML: a headline with one made every feed it was in a 500.
+    tag = TagFactory(name="Tide\x1btables", slug="tide-tables")
+    article = ArticleFactory(
+        published=True, headline="Pasted\x08 headline\x01", dek="A\x02 standfirst", body="<p>Te\x07xt</p>"
+    )
+    article.tags.add(tag)
+    ArticleFactory(published=True, section=article.section, dek="", body="<p>Only\x0e text</p>")
+
+    for path in ("/feed/", f"{article.section.get_absolute_url()}feed/atom/", "/tag/tide-tables/feed/"):
+        feed = xml(client.get(path))
+        assert "Pasted headline" in ElementTree.tostring(feed, encoding="unicode"), path
+    rss = xml(client.get("/feed/")).find("channel")
+    assert [i.findtext("title") for i in rss.findall("item")][1] == "Pasted headline"
+    assert as_read(rss.findall("item")[1].findtext("description")) == "A standfirst"
+    assert as_read(rss.findall("item")[0].findtext("description")) == "Only text"
+    assert "Tidetables" in [c.text for c in rss.findall("item/category")]
+    news = xml(client.get("/sitemap-news.xml"))
+    assert "Pasted headline" in [t.text for t in news.iter(f"{NEWS}title")]
 
 
 @pytest.mark.parametrize(
