@@ -6,7 +6,7 @@ from django.urls import reverse
 from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFill
 
-from articles.fields import no_markup
+from articles.fields import OneLineCharField, no_markup
 from articles.images import validate_image_upload
 from articles.redirects import KeepsOldAddresses
 
@@ -47,7 +47,7 @@ class Author(KeepsOldAddresses, models.Model):
         CONTRIBUTOR = "contributor", "Contributor"
         AGENCY = "agency", "Agency (wire service)"
 
-    display_name = models.CharField(
+    display_name = OneLineCharField(
         max_length=120, validators=[no_markup], help_text="The name shown in bylines."
     )
     slug = models.SlugField(max_length=140, unique=True, help_text="Used in the author page's address.")

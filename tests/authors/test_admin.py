@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import AuthorFactory
+from tests.factories import ArticleFactory, AuthorFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -123,3 +123,20 @@ def test_admin_pages_give_their_width_to_the_lists_and_forms(client_as, editor):
     """No navigation sidebar: beside it the article list's last column was cut off at 1280 pixels."""
     html = client_as(editor).get(reverse("admin:articles_article_changelist")).content.decode()
     assert 'id="nav-sidebar"' not in html and "Select article to change" in html
+
+
+def test_a_name_pasted_with_control_characters_is_saved_without_them_and_the_feeds_still_answer(
+    client, client_as, editor, fresh_cache
+):
+    author = AuthorFactory(display_name="Helena Brandt", slug="helena-brandt")
+    ArticleFactory(published=True, authors=[author])
+    data = {"display_name": "Helena\x08 Brandt\x0b(Saltgate)", "slug": "helena-brandt", "kind": "staff"}
+
+    response = client_as(editor).post(reverse("admin:authors_author_change", args=[author.pk]), data)
+
+    assert response.status_code == 302
+    author.refresh_from_db()
+    assert author.display_name == "Helena Brandt (Saltgate)"
+    for path in ("/feed/", "/authors/helena-brandt/feed/atom/"):
+        response = client.get(path)
+        assert response.status_code == 200 and "Helena Brandt (Saltgate)" in response.content.decode()
