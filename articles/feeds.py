@@ -5,7 +5,7 @@ from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Enclosure
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.text import Truncator, get_text_list
 
@@ -13,16 +13,39 @@ from authors.models import Author
 from newsroom.page_cache import public_revalidated
 
 from .changes import readable
+from .fields import xml_text
 from .models import Article, Section, Tag
 from .templatetags.newsroom_site import absolute
 
 FEED_SIZE = 30
 
 
+class WithoutControls:
+    """A feed whose every piece of text, of the feed and of each item, is xml_text."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*map(xml_text, args), **{name: xml_text(v) for name, v in kwargs.items()})
+        self.feed["categories"] = [xml_text(c) for c in self.feed.get("categories") or ()]
+
+    def add_item(self, *args, categories=(), **kwargs):
+        categories = [xml_text(c) for c in categories or ()]
+        kwargs = {name: xml_text(v) for name, v in kwargs.items()}
+        super().add_item(*map(xml_text, args), categories=categories, **kwargs)
+
+
+class RssFeed(WithoutControls, Rss201rev2Feed):
+    pass
+
+
+class AtomFeed(WithoutControls, Atom1Feed):
+    pass
+
+
 class LatestArticlesFeed(Feed):
     """Title, link, guid, dates, author names, categories, summary and the lead image of each article."""
 
     description_template = None
+    feed_type = RssFeed
     url_name = "articles:feed"
 
     def __call__(self, request, *args, **kwargs):
@@ -94,7 +117,7 @@ class LatestArticlesFeed(Feed):
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
     url_name = "articles:feed-atom"
     subtitle = LatestArticlesFeed.description
 
@@ -137,7 +160,7 @@ class SectionFeed(ArticlesOfFeed):
 
 
 class SectionAtomFeed(SectionFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
     url_name = "articles:section-feed-atom"
     subtitle = SectionFeed.description
 
@@ -156,7 +179,7 @@ class TagFeed(ArticlesOfFeed):
 
 
 class TagAtomFeed(TagFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
     url_name = "articles:tag-feed-atom"
     subtitle = TagFeed.description
 
@@ -175,6 +198,6 @@ class AuthorFeed(ArticlesOfFeed):
 
 
 class AuthorAtomFeed(AuthorFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
     url_name = "authors:feed-atom"
     subtitle = AuthorFeed.description

@@ -37,6 +37,13 @@ CONTROLS = {code: " " if chr(code).isspace() else None for code in range(32) if 
 _NOT_SHOWN = INVISIBLE | CONTROLS
 
 
+def xml_text(value):
+    """Text as XML 1.0 takes it, for the feeds and sitemaps: without CONTROLS. Saving takes them out of what
+    is typed now; a section's name, or a story saved before, could still hold one, and a feed it was in
+    answered 500."""
+    return value.translate(CONTROLS) if isinstance(value, str) else value
+
+
 def one_line(value):
     """Line breaks, tabs and runs of spaces as one space, and without the characters that do not show
     (comments.rendering.INVISIBLE: bidirectional controls, the zero-width space...; CONTROLS)."""

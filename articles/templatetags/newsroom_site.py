@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from articles.fields import xml_text
 from articles.navigation import NAV_DEP, browse_by
 from newsroom import fragments
 
@@ -126,6 +127,9 @@ def author_social_links(author) -> list[tuple[str, str]]:
     if author.website.lower().startswith(("https://", "http://")):
         links.append(("Website", author.website))
     return links
+
+
+register.filter("xml_text", xml_text)
 
 
 @register.filter

@@ -5,7 +5,9 @@ import pytest
 from bs4 import BeautifulSoup
 from django.utils import timezone
 
+from articles.models import Article, Section
 from articles.templatetags.newsroom_site import iso_time
+from authors.models import Author
 from tests.factories import ArticleFactory, AuthorFactory, TagFactory
 from tests.site_data import page
 
@@ -118,6 +120,25 @@ def test_control_characters_pasted_into_a_story_leave_the_feeds_and_news_sitemap
     assert "Tidetables" in [c.text for c in rss.findall("item/category")]
     news = xml(client.get("/sitemap-news.xml"))
     assert "Pasted headline" in [t.text for t in news.iter(f"{NEWS}title")]
+
+
+def test_a_control_character_saved_before_the_rule_leaves_every_feed_and_the_news_sitemap_readable(
+    client, fresh_cache
+):
+    """Saving takes control characters out now; a section's name (which saving never cleaned) or a story
+    saved before still held one, and every feed it was in answered 500."""
+    article = ArticleFactory(published=True, tags=[TagFactory(name="Tides", slug="tides")])
+    Article.objects.filter(pk=article.pk).update(headline="Old\x08 headline")
+    Section.objects.filter(pk=article.section_id).update(name="Harbour\x1b desk", description="Ships\x07")
+    Author.objects.filter(pk=article.bylines.get().author_id).update(display_name="Ada\x0bReporter")
+
+    section = article.section.get_absolute_url()
+    for path in ("/feed/", "/feed/atom/", f"{section}feed/", f"{section}feed/atom/", "/tag/tides/feed/"):
+        feed = ElementTree.tostring(xml(client.get(path)), encoding="unicode")
+        assert "Old headline" in feed and "Harbour desk" in feed and "\x08" not in feed, path
+    assert "Ada Reporter" in ElementTree.tostring(xml(client.get("/feed/")), encoding="unicode")
+    news = xml(client.get("/sitemap-news.xml"))
+    assert "Old headline" in [t.text for t in news.iter(f"{NEWS}title")]
 
 
 @pytest.mark.parametrize(
