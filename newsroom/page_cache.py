@@ -39,6 +39,7 @@ from django.middleware.csrf import get_token
 from django.middleware.http import ConditionalGetMiddleware
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
+from django.utils.crypto import salted_hmac
 from django.utils.decorators import decorator_from_middleware
 from django.utils.http import http_date, urlencode
 from django.views.decorators.cache import never_cache
@@ -76,6 +77,9 @@ def settings_fingerprint() -> str:
         for name in dir(settings)
         if name.isupper() and not _NOT_FINGERPRINTED.search(name) and _plain(value := getattr(settings, name))
     }
+    # The secret key itself stays out, but pages carry what it signs (the comment form's security hash): a
+    # new key serves none signed with the old one. A keyed hash of nothing says which key, and nothing of it.
+    plain["SECRET_KEY"] = salted_hmac("newsroom.page_cache.settings_fingerprint", "").hexdigest()
     raw = json.dumps(plain, sort_keys=True).encode()
     return hashlib.md5(raw, usedforsecurity=False).hexdigest()[:8]
 

@@ -135,6 +135,18 @@ def test_a_setting_changed_at_a_restart_serves_no_page_or_fragment_rendered_unde
     page_cache.settings_fingerprint.cache_clear()  # worked out again for the next test's settings
 
 
+def test_a_new_secret_key_serves_no_page_signed_with_the_old_one(settings):
+    """Cached pages carry what the key signs (the comment form's security hash); the key itself is not in
+    the fingerprint, only a keyed hash of nothing."""
+    before = page_cache.settings_fingerprint()
+    page_cache.settings_fingerprint.cache_clear()
+    settings.SECRET_KEY = "another-test-only-secret-key-that-is-long-enough-0123456789"
+    try:
+        assert page_cache.settings_fingerprint() != before
+    finally:
+        page_cache.settings_fingerprint.cache_clear()
+
+
 def test_editing_an_article_refreshes_every_page_that_shows_it(client, story):
     paths = pages_showing(story)
     warm(client, paths)
