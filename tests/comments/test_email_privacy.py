@@ -869,9 +869,10 @@ def test_the_data_page_says_what_is_kept_and_for_as_long_as_retention_keeps_it(c
     assert response.status_code == 200 and kept.h2.get_text() == "What we keep, and for how long"
     said = [" ".join(li.get_text().split()) for li in kept.select("li")]
     assert "the IP address it was sent from" in said[0] and "never published" in said[0]
-    assert said[1] == "A comment you have not confirmed is deleted, with your address, after 1 day."
+    assert said[1] == "A comment you have not confirmed is deleted after 1 day."
     assert said[2].startswith("45 days after you post, we erase the comment's email address and IP address.")
     assert "deleted 30 days after it is sent" in said[3] and "after 45 days" in said[4]
+    assert said[5].endswith("until it is carried out, or for 1 day if its link is never opened.")
 
 
 def test_deleting_a_story_deletes_its_comments_and_what_hangs_on_them(client, editor):
