@@ -74,7 +74,7 @@ def test_server_error_page_is_in_the_sites_look_without_the_database(client, pla
 
     assert "Something went wrong on our side" in html
     assert 'href="/static/css/site.css"' in html
-    assert '<html lang="en">' in html
+    assert '<html lang="en-GB">' in html
 
 
 def test_an_error_in_a_view_answers_with_the_500_page(client, plain_newsroom, monkeypatch, settings):

@@ -63,7 +63,7 @@ def test_main_page_types_are_valid_html5(pages, tmp_path):
 def test_pages_have_language_landmarks_skip_link_and_one_h1(pages):
     for name, response in pages.items():
         soup = page(response)
-        assert soup.html["lang"] == "en", name
+        assert soup.html["lang"] == "en-GB", name  # British English, as the feeds say (en-gb)
         assert len(soup.find_all("h1")) == 1, name
         skip = soup.find("a", class_="skip-link")
         assert skip["href"] == "#main" and soup.find("main", id="main"), name
