@@ -175,8 +175,35 @@
     });
   }
 
+  // Leaving the form with changes not saved (a breadcrumb, a link on the desk, the tab closed) asks first:
+  // the browser's own "Leave site?" question. Saving, or the preview's new tab, is not leaving.
+  function warnBeforeLeaving() {
+    var form = document.getElementById("article_form");
+    var body = document.getElementById("id_body");
+    if (!form) return;
+    var bodyAsLoaded = body ? body.value : "";
+    var changed = false;
+    var saving = false;
+    form.addEventListener("input", function () { changed = true; });
+    form.addEventListener("change", function () { changed = true; });
+    // On the window, after confirm.js has had its say: a step the writer called off is not a save.
+    window.addEventListener("submit", function (event) {
+      if (event.target !== form || event.defaultPrevented) return;
+      var submitter = event.submitter;
+      if (submitter && submitter.getAttribute("formtarget") === "_blank") return;
+      saving = true;
+    });
+    window.addEventListener("beforeunload", function (event) {
+      // The body's editor writes its textarea without an input event (a toolbar's bold, a figure).
+      if (saving || !(changed || (body && body.value !== bodyAsLoaded))) return;
+      event.preventDefault();
+      event.returnValue = "";
+    });
+  }
+
   function start() {
     numberNewRows();
+    warnBeforeLeaving();
     slugFollowsHeadline();
     Object.keys(LIMITS).forEach(function (id) {
       var input = document.getElementById(id);

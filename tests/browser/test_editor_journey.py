@@ -599,3 +599,60 @@ def test_a_long_headline_in_the_shares_list_wraps_and_every_column_stays_in_view
     assert box[1] <= box[0], box  # nothing to scroll to
     assert tab.locator("#result_list tbody th").first.inner_text() == headline  # linked to the share
     shot(tab, "shares-list")
+
+
+def test_leaving_a_story_with_changes_not_saved_asks_first(editor_tab, site, desk_editor):
+    """A breadcrumb clicked after writing left the page at once and the words were gone; the browser now asks,
+    and staying keeps them. An untouched form, and a save, leave without a question."""
+    story = ArticleFactory(headline="Night ferry trial", body="<p>The first crossing leaves at midnight.</p>")
+    tab = editor_tab
+    sign_in(tab, site, "desk_editor")
+    tab.wait_for_url(re.compile(r"/admin/$"))
+    accept = [False]
+    questions = []
+    tab.on(
+        "dialog",
+        lambda dialog: (questions.append(dialog.type), dialog.accept() if accept[0] else dialog.dismiss()),
+    )
+    change = site.url + f"/admin/articles/article/{story.pk}/change/"
+
+    def leave():
+        tab.click(".breadcrumbs a >> nth=0")
+        tab.wait_for_timeout(500)
+
+    tab.goto(change)
+    tab.locator(EDITABLE).wait_for()
+    leave()
+    assert tab.url == site.url + "/admin/"
+    assert questions == []  # nothing changed, nothing asked
+
+    tab.goto(change)
+    tab.click("#id_headline")
+    tab.keyboard.press("End")
+    tab.keyboard.type(" extended")
+    leave()
+    assert questions == ["beforeunload"]
+    assert tab.url == change  # the writer stayed, the words still there
+    assert tab.locator("#id_headline").input_value() == "Night ferry trial extended"
+
+    accept[0] = True  # the writer lets that go
+    tab.goto(change)
+    accept[0] = False
+    body = tab.locator(EDITABLE)
+    body.locator("p").first.click()
+    tab.keyboard.press("End")
+    tab.click(".prose-menubar button[data-name=horizontalRule]")  # a change made with the toolbar alone
+    leave()
+    assert questions == ["beforeunload", "beforeunload", "beforeunload"]
+    assert tab.url == change
+
+    body.locator("p").first.click()
+    tab.keyboard.press("End")
+    tab.keyboard.type(" It takes forty minutes.")
+    tab.click("input[name=_save]")
+    tab.wait_for_url(re.compile(r"/admin/articles/article/(\?.*)?$"))
+    assert len(questions) == 3  # saving is not leaving
+    story.refresh_from_db()
+    assert story.headline == "Night ferry trial"
+    assert story.body == "<p>The first crossing leaves at midnight. It takes forty minutes.</p><hr><p></p>"
+    assert not tab.console_errors
