@@ -36,6 +36,24 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 RENAMED_TAGS = {"b": "strong", "i": "em", "h1": "h2", "h5": "h4", "h6": "h4"}
 _RENAMED = re.compile(r"<(/?)(" + "|".join(RENAMED_TAGS) + r")>")
 
+# A link's address typed without its scheme: "www.port.example/ferries", "port.example" (a host first), or
+# "desk@port.example". The browser reads either as a path under the article's own address, a page that is
+# not there; the writer meant the site or the mailbox.
+_BARE_HOST = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}(?:[/?#]|$)", re.IGNORECASE)
+_BARE_EMAIL = re.compile(r"^[^@\s/:]+@[^@\s/:]+\.[a-z]{2,}$", re.IGNORECASE)
+
+
+def _link_address(tag: str, attribute: str, value: str) -> str:
+    """A link's href as the writer meant it."""
+    if tag != "a" or attribute != "href":
+        return value
+    address = value.strip()
+    if _BARE_EMAIL.match(address):
+        return "mailto:" + address
+    if _BARE_HOST.match(address):
+        return "https://" + address
+    return value
+
 
 def sanitize_html(html: str) -> str:
     """Keep structure and links; drop scripts, styles, event handlers, frames and unsafe URLs."""
@@ -50,5 +68,6 @@ def sanitize_html(html: str) -> str:
         strip_comments=True,
         clean_content_tags={"script", "style"},
         allowed_classes=ALLOWED_CLASSES,
+        attribute_filter=_link_address,
     )
     return _RENAMED.sub(lambda tag: f"<{tag[1]}{RENAMED_TAGS[tag[2]]}>", cleaned)

@@ -123,3 +123,26 @@ def test_other_tools_spellings_become_the_editors_own_tags(written, kept):
     """A wire story, a paste through the API writes <b>, <i> or <h1>: readers still see bold and headings."""
     assert saved_body(written) == kept
     assert saved_body(kept) == kept  # cleaning again changes nothing
+
+
+@pytest.mark.parametrize(
+    ("typed", "saved"),
+    [
+        ("www.portaldery.example/ferries", "https://www.portaldery.example/ferries"),
+        ("portaldery.example", "https://portaldery.example"),
+        ("Council.Portaldery.example/agenda?item=4#vote", "https://Council.Portaldery.example/agenda?item=4#vote"),
+        ("desk@portaldery.example", "mailto:desk@portaldery.example"),
+        ("https://portaldery.example/", "https://portaldery.example/"),
+        ("mailto:desk@portaldery.example", "mailto:desk@portaldery.example"),
+        ("/city/", "/city/"),
+        ("#timetable", "#timetable"),
+    ],
+    ids=["www", "bare-host", "host-path-query", "email", "https", "mailto", "site-path", "anchor"],
+)  # fmt: skip
+def test_a_link_typed_without_its_scheme_goes_where_the_writer_meant(typed, saved):
+    """ "www.portaldery.example/ferries" in the link box was kept as it was: readers' browsers read it as a
+    page under the article's own address, which is not there. A host gets https://, an address mailto:."""
+    body = saved_body(f'<p>See <a href="{typed}">the timetable</a>.</p>')
+
+    assert body == f'<p>See <a href="{saved}" rel="noopener noreferrer">the timetable</a>.</p>'
+    assert saved_body(body) == body  # cleaning again changes nothing
