@@ -338,3 +338,30 @@ def test_read_more_shows_only_full_rows_of_three_on_wide_screens(chromium, site,
         screenshot(tab, "read-more-full-rows")
     finally:
         context.close()
+
+
+def test_a_picture_in_the_body_is_captioned_apart_from_the_story_text(reader, site):
+    """A figure in the body stood indented by the browser's 40 pixels, and its caption was set as one more
+    paragraph of the story; it is set full width, the caption small and grey as under the lead image."""
+    data = build_newsroom(1)
+    article = data["articles"][0]
+    picture = article.lead_image
+    article.body = (
+        "<p>The lanterns were lit at nine.</p>"
+        f'<figure class="figure"><img src="{picture.file.url}" alt="Lanterns" data-file="{picture.pk}">'
+        '<figcaption class="figure-caption">Lanterns on the Old Quay.</figcaption></figure>'
+        "<p>The crowd followed them to the water.</p>"
+    )
+    article.save()
+    reader.goto(site.url + article.get_absolute_url())
+
+    style = """el => { const s = getComputedStyle(el); return [s.fontSize, s.color, s.fontFamily]; }"""
+    paragraph = reader.locator(".story-body p").first
+    caption = reader.locator(".story-body figcaption")
+    assert caption.inner_text() == "Lanterns on the Old Quay."
+    assert caption.evaluate(style) == reader.locator(".lead-image figcaption").evaluate(style)
+    assert caption.evaluate(style)[0] != paragraph.evaluate(style)[0]
+    figure = reader.locator(".story-body figure").bounding_box()
+    assert abs(figure["x"] - paragraph.bounding_box()["x"]) <= 1  # not indented
+    assert abs(figure["width"] - paragraph.bounding_box()["width"]) <= 1
+    screenshot(reader, "picture-in-the-body")
