@@ -656,3 +656,37 @@ def test_leaving_a_story_with_changes_not_saved_asks_first(editor_tab, site, des
     assert story.headline == "Night ferry trial"
     assert story.body == "<p>The first crossing leaves at midnight. It takes forty minutes.</p><hr><p></p>"
     assert not tab.console_errors
+
+
+def test_the_word_count_keeps_its_line_beside_a_body_with_a_wide_picture(editor_tab, site, desk_editor):
+    """A picture in the body widened the editor, and the words and reading time beside it were squeezed to
+    a word or two a line."""
+    picture = ImageFactory(title="Cranes at dawn", file=harbour_picture(width=1600, height=900))
+    story = ArticleFactory(
+        body=(
+            "<p>The cranes stood still.</p>"
+            f'<figure class="figure"><img src="{picture.file.url}" alt="Cranes" data-file="{picture.pk}">'
+            '<figcaption class="figure-caption">Cranes at dawn.</figcaption></figure>'
+        )
+    )
+    tab = editor_tab
+    sign_in(tab, site, "desk_editor")
+    tab.wait_for_url(re.compile(r"/admin/$"))
+    tab.goto(site.url + f"/admin/articles/article/{story.pk}/change/")
+    tab.locator(EDITABLE).wait_for()
+    tab.wait_for_function("document.querySelector('.prose-editor img').complete")
+
+    meter = tab.locator("#id_body_words")
+    assert meter.inner_text() == "7 words · about 1 min to read"  # the caption too
+    # The lines its text is set on (its box is as tall as the editor beside it).
+    lines = meter.evaluate(
+        """el => {
+            const text = document.createRange();
+            text.selectNodeContents(el);
+            return new Set([...text.getClientRects()].map(rect => Math.round(rect.top))).size;
+        }"""
+    )
+    assert lines == 1
+    assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shot(tab, "editor-wide-picture")
+    assert not tab.console_errors
