@@ -409,9 +409,9 @@ def test_comment_form_on_a_cached_page_posts_with_a_fetched_token(story):
     assert PendingComment.objects.filter(comment="A fair point.").exists()
 
 
-def test_without_javascript_a_comment_from_a_cached_page_comes_back_to_send_again(story):
-    """No JavaScript to fetch a token: the first post is not saved, the reader gets their text back with a
-    fresh token, and the second click posts it."""
+def filled_in_on_a_cached_page(story):
+    """A reader's browser and the comment form it filled in on the story's page, as the page cache served it:
+    without a CSRF token of its own."""
     reader = Client(enforce_csrf_checks=True)
     url = story.get_absolute_url()
     reader.get(url)
@@ -421,6 +421,13 @@ def test_without_javascript_a_comment_from_a_cached_page_comes_back_to_send_agai
     fields.update(
         {"name": "Ada Reader", "email": "ada@example.net", "url": "", "comment": "Ferries at last."}
     )
+    return reader, fields
+
+
+def test_without_javascript_a_comment_from_a_cached_page_comes_back_to_send_again(story):
+    """No JavaScript to fetch a token: the first post is not saved, the reader gets their text back with a
+    fresh token, and the second click posts it."""
+    reader, fields = filled_in_on_a_cached_page(story)
 
     again = reader.post("/comments/post/", fields, REMOTE_ADDR="203.0.113.78")
 
@@ -445,15 +452,7 @@ def test_a_comment_from_a_cached_page_on_a_story_withdrawn_meanwhile_keeps_its_t
     """The story is taken off while the reader writes: the token fetch finds nothing (form.js then posts the
     form as it is), and the post that fails the token check gets what a post with a token gets: the story
     is gone and their text is there to copy, not "reload the page and send it again" (a 410)."""
-    reader = Client(enforce_csrf_checks=True)
-    url = story.get_absolute_url()
-    reader.get(url)
-    cached = reader.get(url)
-    assert cached["X-Page-Cache"] == "hit"
-    fields = form_fields(cached.content.decode())
-    fields.update(
-        {"name": "Ada Reader", "email": "ada@example.net", "url": "", "comment": "Ferries at last."}
-    )
+    reader, fields = filled_in_on_a_cached_page(story)
     services.unpublish_article(article=story, by=editor)
     assert reader.get(f"/comments/form-fields/{story.pk}/").status_code == 404
 
