@@ -33,7 +33,9 @@ def no_markup(value):
 # The control characters other than tab and line breaks, which text pasted from another program may carry (a
 # backspace, an escape, Word's vertical tab for a line break): they do not show, and XML 1.0 allows none, so
 # one in a headline made every feed it was in fail. Those that separate words are spaces; the rest go.
-CONTROLS = {code: " " if chr(code).isspace() else None for code in range(32) if chr(code) not in "\t\n\r"}
+# The NUL character stays, to be refused with its own message ("Null characters are not allowed."), as
+# PostgreSQL would refuse to store it.
+CONTROLS = {code: " " if chr(code).isspace() else None for code in range(1, 32) if chr(code) not in "\t\n\r"}
 _NOT_SHOWN = INVISIBLE | CONTROLS
 
 
