@@ -222,7 +222,7 @@ def hold_reason(*, user, name, email, url, text) -> str:
         approved = ReaderComment.objects.approved()
         # The same address, not one that merely looks like it: else a stranger could post under a trusted
         # reader's look-alike (sam@gmaıl.com for sam@gmail.com) and skip the hold.
-        earlier = same_address(ReaderComment.objects.approved(), "user_email", [email])
+        earlier = same_address(approved, "user_email", [email])
         if user is not None and user.is_authenticated:
             earlier |= Q(user=user)
         if not approved.filter(earlier).exists():
