@@ -697,13 +697,20 @@ VERSION_ETAG = OpenApiParameter(
     description='The article\'s version after this write, such as `"v13"`: send it in `If-Match` with the '
     "next one.",
 )
-CREATED_LOCATION = OpenApiParameter(
-    "Location",
-    str,
-    OpenApiParameter.HEADER,
-    response=["201"],
-    description="The new article's address in the API.",
-)
+
+
+def created_location(what: str) -> OpenApiParameter:
+    """A 201's `Location` header, as the contract gives it for a new `what`."""
+    return OpenApiParameter(
+        "Location",
+        str,
+        OpenApiParameter.HEADER,
+        response=["201"],
+        description=f"The new {what}'s address in the API.",
+    )
+
+
+CREATED_LOCATION = created_location("article")
 MOVED_LOCATION = OpenApiParameter(
     "Location",
     str,

@@ -40,6 +40,7 @@ from newsroom.api import (
     SlugLookupMixin,
     StrictCursorPagination,
     TimeAndIdCursorPagination,
+    created_location,
     refuse_any_body,
     refuse_unknown_parameters,
 )
@@ -827,15 +828,6 @@ class SectionViewSet(SlugLookupMixin, NewsroomViewMixin, viewsets.ReadOnlyModelV
         return queryset if sees_unpublished(self.request.user) else queryset.in_use()
 
 
-TAG_LOCATION = OpenApiParameter(
-    "Location",
-    str,
-    OpenApiParameter.HEADER,
-    response=["201"],
-    description="The new tag's address in the API.",
-)
-
-
 @extend_schema_view(
     list=extend_schema(summary="List tags", description="Alphabetical."),
     retrieve=extend_schema(summary="Get a tag", parameters=[SLUG("tag")]),
@@ -848,7 +840,7 @@ TAG_LOCATION = OpenApiParameter(
         "article carries it. Tags are renamed and deleted in the admin.",
         request=TagWriteSerializer,
         responses={201: TagSerializer},
-        parameters=[TAG_LOCATION],
+        parameters=[created_location("tag")],
         examples=[
             OpenApiExample("a new tag", value=TAG_WRITE_EXAMPLE, request_only=True),
             OpenApiExample("the tag made", value=NEW_TAG_EXAMPLE, response_only=True, status_codes=["201"]),
@@ -909,15 +901,7 @@ class TagViewSet(SlugLookupMixin, NewsroomViewMixin, mixins.CreateModelMixin, vi
         "is refused with 400.",
         # Only multipart carries a file: JSON or a urlencoded form offered here could only be refused.
         request={"multipart/form-data": ImageSerializer},
-        parameters=[
-            OpenApiParameter(
-                "Location",
-                str,
-                OpenApiParameter.HEADER,
-                response=["201"],
-                description="The new image's address in the API.",
-            )
-        ],
+        parameters=[created_location("image")],
     ),
     partial_update=extend_schema(summary="Change an image's title, caption, credit or alt text"),
     destroy=extend_schema(
