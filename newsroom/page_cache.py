@@ -349,18 +349,12 @@ def _conditional(request, response, etag, last_modified):
     return get_conditional_response(request, etag=etag, last_modified=int(last_modified), response=response)
 
 
-def redirected_to_https(request) -> bool:
-    """SecurityMiddleware, after the page cache, sends this plain http request to https: no page answers it,
-    not even one stored under its http address before HTTPS was turned on."""
-    return settings.SECURE_SSL_REDIRECT and not request.is_secure()
-
-
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not (enabled() and is_public_request(request)) or redirected_to_https(request):
+        if not (enabled() and is_public_request(request)):
             return self.get_response(request)
         recent = _recent(local_key(request.META))  # only pages that may be kept: no need to resolve the URL
         hit = recent and recent[1]

@@ -101,14 +101,18 @@ def test_a_page_cached_over_plain_http_before_https_was_turned_on_is_redirected_
     client.get(url)
     assert client.get(url)["X-Page-Cache"] == "hit"
     settings.SECURE_SSL_REDIRECT = True
-    page_cache._local.clear()  # a restart: the page is in the shared cache only
+    page_cache._local.clear()  # a restart: the page is in the shared cache only,
+    page_cache.settings_fingerprint.cache_clear()  # and the settings are read anew
     restarted = Client()  # its middleware reads the settings anew
 
-    plain = restarted.get(url)
+    try:
+        plain = restarted.get(url)
 
-    assert plain.status_code == 301 and plain["Location"] == f"https://testserver{url}"
-    secure = restarted.get(url, secure=True)
-    assert secure.status_code == 200 and story.headline in secure.content.decode()
+        assert plain.status_code == 301 and plain["Location"] == f"https://testserver{url}"
+        secure = restarted.get(url, secure=True)
+        assert secure.status_code == 200 and story.headline in secure.content.decode()
+    finally:
+        page_cache.settings_fingerprint.cache_clear()  # worked out again for the next test's settings
 
 
 def test_a_setting_changed_at_a_restart_serves_no_page_or_fragment_rendered_under_the_old_one(
