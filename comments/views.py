@@ -378,12 +378,6 @@ def _public_comment(comment_id):
     return comment, article
 
 
-def _back_to(comment, article) -> dict:
-    """The link back from a comment's own page (reply, report): to the comment, on the page of comments that
-    shows it; "#comments" alone led to the first, where a comment of a later page is not."""
-    return {"back_to": comment_url(article, comment)}
-
-
 def reply(request, comment_id):
     comment, article = _public_comment(comment_id)
     closed = closed_reason(article)
@@ -406,7 +400,7 @@ def reply(request, comment_id):
             "comment": comment,
             "article": article,
             "form": form,
-            **_back_to(comment, article),
+            "back_to": comment_url(article, comment),
         },
     )
     response["Cache-Control"] = "private, no-store"  # the form holds the reader's CSRF token
@@ -430,7 +424,7 @@ def _already_reported(request, article, report):
         title="Already reported",
         message=f"You have already reported this comment. {said}",
         article=article,
-        **_back_to(report.comment, article),
+        back_to=comment_url(article, report.comment),
     )
 
 
@@ -459,7 +453,7 @@ def report(request, comment_id):
                     message="Thank you. This comment has been reported to the moderators.",
                     tone="success",
                     article=article,
-                    **_back_to(comment, article),
+                    back_to=comment_url(article, comment),
                 )
             return _page(
                 request,
@@ -467,15 +461,20 @@ def report(request, comment_id):
                 message="Thank you. A moderator will look at this comment.",
                 tone="success",
                 article=article,
-                **_back_to(comment, article),
+                back_to=comment_url(article, comment),
             )
     else:
         form = ReportForm()
     response = render(
         request,
         "comments/report.html",
-        {"title": "Report a comment", "comment": comment, "article": article, "form": form}
-        | _back_to(comment, article),
+        {
+            "title": "Report a comment",
+            "comment": comment,
+            "article": article,
+            "form": form,
+            "back_to": comment_url(article, comment),
+        },
         status=400 if form.is_bound else 200,  # a report without a reason, as the comment form answers
     )
     response["Cache-Control"] = "private, no-store"  # whether the form is offered depends on the account
