@@ -26,7 +26,7 @@ from newsroom.formats import ago, moment
 from newsroom.users import display_name
 
 from . import services
-from .models import CommentReport, HoldRule, OutgoingMail, ReaderComment
+from .models import CommentReport, HoldRule, OutgoingMail, ReaderComment, comment_state
 from .queries import NOT_ON_SITE, articles_named_to, with_answered_comments, with_article_names
 from .rendering import mask_emails, public_name
 
@@ -258,12 +258,8 @@ class ReaderCommentAdmin(StrictInputMixin, admin.ModelAdmin):
         answered = comment.answers
         if answered is None:
             return f"Comment no. {comment.parent_id}, no longer stored"
-        if answered["spam"]:
-            state = " (spam)"
-        elif answered["removed"]:
-            state = " (removed)"
-        else:
-            state = "" if answered["public"] else " (held)"
+        state = comment_state(spam=answered["spam"], removed=answered["removed"], public=answered["public"])
+        state = "" if state == "published" else f" ({state})"
         return format_html(
             '<a href="{}">{}</a>{}: “{}”',
             reverse("admin:newsroom_comments_readercomment_change", args=[comment.parent_id]),

@@ -76,6 +76,15 @@ class CommentQuerySet(models.QuerySet):
         )
 
 
+def comment_state(*, spam: bool, removed: bool, public: bool) -> str:
+    """Where a comment stands: "spam", "removed", "published" or "held" (waiting for a moderator)."""
+    if spam:
+        return "spam"
+    if removed:
+        return "removed"
+    return "published" if public else "held"
+
+
 class ReaderComment(XtdComment):
     """XtdComment as the newsroom sees it; the admin and our queries use this proxy."""
 
@@ -104,11 +113,8 @@ class ReaderComment(XtdComment):
     @property
     def state(self):
         moderation = getattr(self, "moderation", None)
-        if moderation is not None and moderation.is_spam:
-            return "spam"
-        if self.is_removed:
-            return "removed"
-        return "published" if self.is_public else "held"
+        spam = moderation is not None and moderation.is_spam
+        return comment_state(spam=spam, removed=self.is_removed, public=self.is_public)
 
 
 class Moderation(models.Model):
